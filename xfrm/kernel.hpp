@@ -1,0 +1,203 @@
+// xfrm::Kernel: the narrow interface between ipsecd and the kernel's IPsec engine (XFRM).
+// No IKE knowledge here: SAs, policies, counters and kernel events only. Implemented by
+// the netlink backend (xfrm/netlink_kernel.hpp) and by an in-memory model for tests
+// (xfrm/memory_kernel.hpp). All operations are synchronous and return an error value with
+// context ("adding ESP SA spi 0x… 192.0.2.1→192.0.2.2: Requested type not found").
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/result.hpp"
+#include "base/secret.hpp"
+#include "net/address.hpp"
+
+namespace xfrm {
+
+using base::Result;
+using base::Status;
+
+enum class Proto : std::uint8_t { esp = 50, ah = 51 };
+enum class Mode : std::uint8_t { transport = 0, tunnel = 1 };
+enum class Dir : std::uint8_t { in = 0, out = 1, fwd = 2 };
+
+// Kernel algorithm names as XFRM knows them (crypto API names).
+struct Aead {  // "rfc4106(gcm(aes))" (key = AES key + 4-byte salt), "rfc7539esp(chacha20,poly1305)"
+    std::string name;
+    base::SecretBytes key;
+    unsigned icv_bits = 128;
+};
+struct Cipher {  // "cbc(aes)"
+    std::string name;
+    base::SecretBytes key;
+};
+struct Integrity {  // "hmac(sha256)" truncated to 128, "hmac(sha384)" 192, "hmac(sha512)" 256 (RFC 4868)
+    std::string name;
+    base::SecretBytes key;
+    unsigned trunc_bits = 0;
+};
+
+// 0 means "no limit" for every field.
+struct Lifetime {
+    std::uint64_t soft_bytes = 0, hard_bytes = 0;
+    std::uint64_t soft_packets = 0, hard_packets = 0;
+    std::uint64_t soft_seconds = 0, hard_seconds = 0;  // since the SA was added
+};
+
+struct Mark {
+    std::uint32_t value = 0, mask = 0;
+    auto operator<=>(const Mark&) const = default;
+};
+
+// ESP-in-UDP for NAT traversal (RFC 3948): UDP_ENCAP_ESPINUDP.
+struct UdpEncap {
+    std::uint16_t sport = 4500, dport = 4500;
+    auto operator<=>(const UdpEncap&) const = default;
+};
+
+// Traffic selector of a policy (and optionally of an SA). proto 0 = any; ports 0 = any.
+struct Selector {
+    net::Prefix src, dst;
+    std::uint8_t proto = 0;
+    std::uint16_t sport = 0, dport = 0;
+    auto operator<=>(const Selector&) const = default;
+};
+
+struct SaId {
+    net::Address dst;
+    std::uint32_t spi = 0;  // host byte order
+    Proto proto = Proto::esp;
+    auto operator<=>(const SaId&) const = default;
+};
+
+struct Sa {
+    net::Address src, dst;
+    std::uint32_t spi = 0;  // host byte order
+    Proto proto = Proto::esp;
+    Mode mode = Mode::tunnel;
+    std::uint32_t reqid = 0;
+    std::optional<Aead> aead;         // ESP with AEAD, or
+    std::optional<Cipher> cipher;     // ESP encr + integrity
+    std::optional<Integrity> integ;   // ESP (non-AEAD) and AH
+    bool esn = false;                 // 64-bit sequence numbers (needs replay_window > 0)
+    std::uint32_t replay_window = 32; // packets; 0 = off (outbound SAs)
+    std::optional<UdpEncap> encap;
+    std::optional<Selector> selector; // transport mode usually pins src/dst hosts
+    Lifetime lifetime;
+    std::optional<Mark> mark;
+    std::uint32_t if_id = 0;
+
+    SaId id() const { return {dst, spi, proto}; }
+};
+
+struct Counters {
+    std::uint64_t bytes = 0, packets = 0;
+    std::uint64_t add_time = 0, use_time = 0;  // seconds since epoch; use_time 0 = never used
+    std::uint32_t replay_failures = 0, integrity_failures = 0;
+};
+
+// An SA as read back from the kernel: parameters without keys, plus counters.
+struct SaInfo {
+    net::Address src, dst;
+    std::uint32_t spi = 0;
+    Proto proto = Proto::esp;
+    Mode mode = Mode::tunnel;
+    std::uint32_t reqid = 0;
+    std::string algorithm;  // aead, cipher or integrity name
+    std::optional<UdpEncap> encap;
+    Lifetime lifetime;
+    Counters counters;
+};
+
+struct Template {  // one transform applied by a policy
+    net::Address src, dst;  // tunnel endpoints; ignored (any) in transport mode
+    Proto proto = Proto::esp;
+    Mode mode = Mode::tunnel;
+    std::uint32_t reqid = 0;
+    std::uint32_t spi = 0;  // 0 = any SA with this reqid
+};
+
+enum class Action : std::uint8_t { allow = 0, block = 1 };
+
+struct PolicyId {
+    Selector selector;
+    Dir dir = Dir::out;
+    std::optional<Mark> mark;
+    std::uint32_t if_id = 0;
+    auto operator<=>(const PolicyId&) const = default;
+};
+
+struct Policy {
+    Selector selector;
+    Dir dir = Dir::out;
+    std::uint32_t priority = 0;  // lower wins
+    Action action = Action::allow;
+    std::vector<Template> templates;  // empty = plain allow/block
+    std::optional<Mark> mark;
+    std::uint32_t if_id = 0;
+
+    PolicyId id() const { return {selector, dir, mark, if_id}; }
+};
+
+// ---- events the kernel sends (XFRMNLGRP_ACQUIRE / _EXPIRE / _MIGRATE) ----
+struct Acquire {  // a packet matched an outbound policy with no SA
+    Selector selector;
+    net::Address src, dst;  // from the template (tunnel endpoints) or the packet
+    Proto proto = Proto::esp;
+    std::uint32_t reqid = 0;
+};
+struct Expire {  // an SA reached its soft or hard lifetime
+    SaId sa;
+    net::Address src;
+    std::uint32_t reqid = 0;
+    bool hard = false;
+};
+struct Migrate {  // an SA/policy was moved to new endpoints (MOBIKE, XFRM_MSG_MIGRATE)
+    Selector selector;
+    Dir dir = Dir::out;
+    net::Address old_src, old_dst, new_src, new_dst;
+    Proto proto = Proto::esp;
+    Mode mode = Mode::tunnel;
+    std::uint32_t reqid = 0;
+};
+using Event = std::variant<Acquire, Expire, Migrate>;
+using EventHandler = std::function<void(const Event&)>;
+
+class Kernel {
+public:
+    virtual ~Kernel() = default;
+
+    // XFRM_MSG_ALLOCSPI: reserves an inbound SPI in [min, max] as a larval SA that a
+    // later update_sa() completes (or that expires by itself).
+    virtual Result<std::uint32_t> alloc_spi(const net::Address& src, const net::Address& dst,
+                                            Proto proto, std::uint32_t reqid,
+                                            std::uint32_t min = 0x100,
+                                            std::uint32_t max = 0xffffffff) = 0;
+    virtual Status add_sa(const Sa& sa) = 0;
+    virtual Status update_sa(const Sa& sa) = 0;
+    virtual Status delete_sa(const SaId& id) = 0;
+    virtual Result<SaInfo> get_sa(const SaId& id) = 0;
+
+    virtual Status add_policy(const Policy& p) = 0;
+    virtual Status update_policy(const Policy& p) = 0;
+    virtual Status delete_policy(const PolicyId& id) = 0;
+    virtual Result<std::vector<Policy>> list_policies() = 0;  // ours and others', no sockets
+
+    // Deletes every SA and policy this object added and has not deleted since; leaves
+    // other software's state alone.
+    virtual Status flush_owned() = 0;
+
+    // Acquire / expire / migrate events are delivered to handler (from the event loop).
+    virtual void set_event_handler(EventHandler handler) = 0;
+};
+
+std::string to_string(Proto p);  // "esp", "ah"
+std::string to_string(Mode m);   // "tunnel", "transport"
+std::string to_string(Dir d);    // "in", "out", "fwd"
+std::string describe(const SaId& id);  // "ESP SA spi 0x0000c1a5 to 192.0.2.2"
+
+}  // namespace xfrm
