@@ -1,0 +1,16 @@
+// ipsecd-bench subcommands. Each prints human-readable figures, or one JSON object with
+// --json, and measures its baseline (the raw primitive or tool) in the same run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace bench {
+
+using Args = std::vector<std::string>;  // the subcommand's own arguments
+
+int run_xfrm(const Args& args);        // bench/xfrm_bench.cpp
+int run_codec(const Args& args);       // bench/codec_bench.cpp
+int run_crypto(const Args& args);      // bench/crypto_bench.cpp
+
+}  // namespace bench
