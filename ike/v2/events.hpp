@@ -1,0 +1,44 @@
+// What drives the engine: everything the outside world can tell it. The daemon turns
+// socket reads, timer expiry, kernel notifications and operator requests into these.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "base/bytes.hpp"
+#include "net/address.hpp"
+#include "xfrm/kernel.hpp"
+
+namespace ike::v2 {
+
+// A UDP datagram received on one of our IKE sockets. On port 4500 the daemon strips the
+// four-byte non-ESP marker (RFC 3948 2.2) before handing the bytes in.
+struct DatagramIn {
+    net::Endpoint local, remote;
+    base::Bytes bytes;
+};
+
+// Time passed (the timer armed for next_wakeup() fired); `now` comes with every event.
+struct Tick {};
+
+// The kernel saw a packet for a trap policy without an SA (start: trap).
+struct KernelAcquire {
+    xfrm::Acquire acquire;
+};
+
+// An SA reached its soft (rekey) or hard (gone) lifetime.
+struct KernelExpire {
+    xfrm::Expire expire;
+};
+
+// Operator asked to bring a connection up or down (D-Bus Up/Down, ipsecctl).
+struct AdminUp {
+    std::string connection;
+};
+struct AdminDown {
+    std::string connection;
+};
+
+using Event = std::variant<DatagramIn, Tick, KernelAcquire, KernelExpire, AdminUp, AdminDown>;
+
+}  // namespace ike::v2

@@ -1,0 +1,79 @@
+// Reliability of IKEv2 exchanges (RFC 7296 2.1-2.3): the initiator of an exchange
+// retransmits its request with exponential back-off and gives up after a limit; the
+// responder never retransmits on its own but replays its cached response when the same
+// request arrives again. Window size 1 (the default of 2.3): one request outstanding.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "ike/v2/clock.hpp"
+
+namespace ike::v2 {
+
+// One message as sent: a single datagram, or its IKE fragments (RFC 7383).
+using Datagrams = std::vector<base::Bytes>;
+
+struct RetransmitPolicy {
+    Duration initial{4000};      // first timeout
+    double factor = 1.8;         // back-off multiplier per retransmission
+    unsigned max_retransmits = 5;  // then the peer is declared unreachable (~165 s in all)
+};
+
+// The request this side has sent and waits to see answered.
+class PendingRequest {
+public:
+    enum class Due { nothing, resend, give_up };
+
+    void start(std::uint32_t message_id, Datagrams datagrams, Time now,
+               const RetransmitPolicy& policy);
+    void clear();
+    bool active() const { return active_; }
+    std::uint32_t message_id() const { return message_id_; }
+    const Datagrams& datagrams() const { return datagrams_; }
+    unsigned retransmits() const { return retransmits_; }
+
+    // What is due at `now`. After `resend` the caller sends datagrams() again; after
+    // `give_up` the request is cleared.
+    Due poll(Time now);
+    std::optional<Time> deadline() const;
+
+private:
+    bool active_ = false;
+    std::uint32_t message_id_ = 0;
+    Datagrams datagrams_;
+    Time deadline_{};
+    Duration timeout_{};
+    unsigned retransmits_ = 0;
+    RetransmitPolicy policy_;
+};
+
+// The last response sent, kept until the next request proves the peer received it.
+class ResponseCache {
+public:
+    void store(std::uint32_t message_id, Datagrams datagrams);
+    // The cached response for a retransmitted request with this message ID, if any.
+    const Datagrams* lookup(std::uint32_t message_id) const;
+
+private:
+    std::optional<std::uint32_t> message_id_;
+    Datagrams datagrams_;
+};
+
+// Message IDs of both directions (RFC 7296 2.2): each side counts its own requests.
+struct MessageIds {
+    std::uint32_t next_request = 0;   // ID of the next request we send
+    std::uint32_t expected_request = 0;  // ID of the next new request we accept
+
+    // A request from the peer is new, a retransmission of the previous one, or invalid.
+    enum class Incoming { fresh, retransmit, invalid };
+    Incoming classify_request(std::uint32_t id) const {
+        if (id == expected_request) return Incoming::fresh;
+        if (expected_request > 0 && id == expected_request - 1) return Incoming::retransmit;
+        return Incoming::invalid;
+    }
+};
+
+}  // namespace ike::v2
