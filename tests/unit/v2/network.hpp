@@ -1,0 +1,56 @@
+// An in-memory UDP network for two-peers-in-one-process tests: datagrams are queued with
+// a delivery time; a test-supplied rule can drop, duplicate, delay (and so reorder) each one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "ike/v2/clock.hpp"
+#include "net/address.hpp"
+
+namespace ike::v2::test {
+
+struct Datagram {
+    net::Endpoint from, to;
+    base::Bytes bytes;
+};
+
+// What happens to one datagram in flight.
+struct Fate {
+    unsigned copies = 1;  // 0 = dropped, 2 = duplicated, ...
+    Duration delay{1};    // one-way latency; a longer delay overtakes nothing, is overtaken
+};
+
+class Network {
+public:
+    // The rule sees each datagram with its sequence number on the network (0, 1, 2, ...).
+    using Rule = std::function<Fate(const Datagram&, std::uint64_t sequence)>;
+
+    void set_rule(Rule rule) { rule_ = std::move(rule); }
+    void send(Datagram d, Time now);
+    // The next datagram due by `until`, earliest first (FIFO among equal times).
+    std::optional<Datagram> pop_due(Time until);
+    std::optional<Time> next_delivery() const;
+    std::uint64_t sent() const { return sequence_; }
+    std::uint64_t dropped() const { return dropped_; }
+
+private:
+    struct InFlight {
+        Time at;
+        std::uint64_t order;
+        Datagram datagram;
+    };
+    std::vector<InFlight> queue_;
+    Rule rule_;
+    std::uint64_t sequence_ = 0, order_ = 0, dropped_ = 0;
+};
+
+// Rule helpers: they match datagrams by sequence number on the network.
+Network::Rule drop(std::vector<std::uint64_t> sequences);
+Network::Rule duplicate(std::vector<std::uint64_t> sequences);
+Network::Rule delay(std::uint64_t sequence, Duration by);
+
+}  // namespace ike::v2::test
