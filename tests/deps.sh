@@ -4,7 +4,7 @@
 set -u
 BUILD="meson ninja-build pkg-config g++ libmnl-dev libbotan-2-dev libyaml-cpp-dev libsystemd-dev
   libboost-program-options-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev"
-LAB="user-mode-linux strongswan-charon strongswan-swanctl iproute2 iputils-ping kmod procps
+LAB="user-mode-linux strongswan-charon strongswan-swanctl libstrongswan-standard-plugins iproute2 iputils-ping kmod procps
   psmisc dbus systemd tshark"
 case "${1:-all}" in
   build) want=$BUILD ;;
