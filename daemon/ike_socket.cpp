@@ -1,0 +1,205 @@
+#include "daemon/ike_socket.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+// after the libc headers: linux/xfrm.h pulls linux/in6.h, which yields to netinet/in.h
+#include <linux/udp.h>
+#include <linux/xfrm.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace ipsecd {
+
+namespace {
+
+constexpr std::size_t kMaxDatagram = 65535;
+constexpr std::uint8_t kNonEspMarker[4] = {0, 0, 0, 0};  // RFC 3948 2.2
+
+std::string err(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+sockaddr_storage to_sockaddr(const net::Endpoint& e, socklen_t& len) {
+    sockaddr_storage ss{};
+    if (e.address.family == net::Family::v4) {
+        auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(e.port);
+        std::memcpy(&sin->sin_addr, e.address.bytes.data(), 4);
+        len = sizeof *sin;
+    } else {
+        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(e.port);
+        std::memcpy(&sin6->sin6_addr, e.address.bytes.data(), 16);
+        len = sizeof *sin6;
+    }
+    return ss;
+}
+
+net::Endpoint from_sockaddr(const sockaddr_storage& ss) {
+    net::Endpoint e;
+    if (ss.ss_family == AF_INET) {
+        const auto* sin = reinterpret_cast<const sockaddr_in*>(&ss);
+        e.address.family = net::Family::v4;
+        std::memcpy(e.address.bytes.data(), &sin->sin_addr, 4);
+        e.port = ntohs(sin->sin_port);
+    } else {
+        const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+        e.address.family = net::Family::v6;
+        std::memcpy(e.address.bytes.data(), &sin6->sin6_addr, 16);
+        e.port = ntohs(sin6->sin6_port);
+    }
+    return e;
+}
+
+// Per-socket policies with action "allow" take precedence over the global SPD, so IKE
+// packets pass in the clear whatever policies we install (as every IKE daemon does).
+base::Status bypass_ipsec(int fd, net::Family family) {
+    int level = family == net::Family::v4 ? IPPROTO_IP : IPPROTO_IPV6;
+    int opt = family == net::Family::v4 ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+    for (auto dir : {XFRM_POLICY_IN, XFRM_POLICY_OUT}) {
+        xfrm_userpolicy_info pol{};
+        pol.action = XFRM_POLICY_ALLOW;
+        pol.sel.family = family == net::Family::v4 ? AF_INET : AF_INET6;
+        pol.dir = static_cast<std::uint8_t>(dir);
+        pol.lft.soft_byte_limit = pol.lft.hard_byte_limit = XFRM_INF;
+        pol.lft.soft_packet_limit = pol.lft.hard_packet_limit = XFRM_INF;
+        if (setsockopt(fd, level, opt, &pol, sizeof pol) < 0)
+            return base::fail(err("setting the IPsec bypass policy on the IKE socket"), errno);
+    }
+    return {};
+}
+
+base::Status set_int(int fd, int level, int opt, int value, const char* what) {
+    if (setsockopt(fd, level, opt, &value, sizeof value) < 0) return base::fail(err(what), errno);
+    return {};
+}
+
+}  // namespace
+
+base::Result<IkeSocket> IkeSocket::open(net::Family family, std::uint16_t port, bool natt) {
+    int af = family == net::Family::v4 ? AF_INET : AF_INET6;
+    int fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    std::string where = std::string(family == net::Family::v4 ? "IPv4" : "IPv6") + " UDP port " +
+                        std::to_string(port);
+    if (fd < 0) return base::fail(err("opening the IKE socket on " + where), errno);
+    IkeSocket sock(fd, family, port, natt);
+    // No SO_REUSEADDR: for UDP it would let a second daemon share our ports silently.
+    base::Status st;
+    if (family == net::Family::v4) st = set_int(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
+    if (family == net::Family::v6) {
+        st = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY");
+        if (st) st = set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+    }
+    if (st) st = bypass_ipsec(fd, family);
+    if (st && natt) st = set_int(fd, IPPROTO_UDP, UDP_ENCAP, UDP_ENCAP_ESPINUDP, "UDP_ENCAP_ESPINUDP");
+    if (!st) return base::fail(where + ": " + st.error().message, st.error().code);
+    socklen_t len = 0;
+    sockaddr_storage ss = to_sockaddr({net::Address::any(family), port}, len);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) < 0)
+        return base::fail(err("binding " + where), errno);
+    return sock;
+}
+
+IkeSocket::IkeSocket(IkeSocket&& o) noexcept
+    : fd_(o.fd_), family_(o.family_), port_(o.port_), natt_(o.natt_) {
+    o.fd_ = -1;
+}
+
+IkeSocket& IkeSocket::operator=(IkeSocket&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) close(fd_);
+        fd_ = o.fd_, family_ = o.family_, port_ = o.port_, natt_ = o.natt_;
+        o.fd_ = -1;
+    }
+    return *this;
+}
+
+IkeSocket::~IkeSocket() {
+    if (fd_ >= 0) close(fd_);
+}
+
+base::Result<std::optional<Datagram>> IkeSocket::receive() {
+    base::Bytes buf(kMaxDatagram);
+    sockaddr_storage from{};
+    alignas(cmsghdr) char control[256];
+    iovec iov{buf.data(), buf.size()};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(fd_, &msg, 0);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::optional<Datagram>{};
+        return base::fail(err("receiving on UDP port " + std::to_string(port_)), errno);
+    }
+    Datagram d;
+    d.remote = from_sockaddr(from);
+    d.local.port = port_;
+    d.local.address = net::Address::any(family_);
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            in_pktinfo pi;
+            std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            std::memcpy(d.local.address.bytes.data(), &pi.ipi_addr, 4);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+            in6_pktinfo pi;
+            std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            std::memcpy(d.local.address.bytes.data(), &pi.ipi6_addr, 16);
+        }
+    }
+    std::size_t off = 0, len = static_cast<std::size_t>(n);
+    if (natt_) {
+        // A one-byte 0xff datagram is a NAT-keepalive (RFC 3948 2.3); IKE needs the marker.
+        if (len < sizeof kNonEspMarker || std::memcmp(buf.data(), kNonEspMarker, 4) != 0)
+            return std::optional<Datagram>{};
+        off = sizeof kNonEspMarker;
+    }
+    d.data.assign(buf.begin() + static_cast<std::ptrdiff_t>(off),
+                  buf.begin() + static_cast<std::ptrdiff_t>(len));
+    return std::optional<Datagram>{std::move(d)};
+}
+
+base::Status IkeSocket::send(const net::Endpoint& local, const net::Endpoint& remote,
+                             base::ByteView data) {
+    socklen_t tolen = 0;
+    sockaddr_storage to = to_sockaddr(remote, tolen);
+    iovec iov[2];
+    std::size_t niov = 0;
+    if (natt_) iov[niov++] = {const_cast<std::uint8_t*>(kNonEspMarker), sizeof kNonEspMarker};
+    iov[niov++] = {const_cast<std::uint8_t*>(data.data()), data.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+    msghdr msg{};
+    msg.msg_name = &to;
+    msg.msg_namelen = tolen;
+    msg.msg_iov = iov;
+    msg.msg_iovlen = niov;
+    if (!local.address.is_any()) {  // choose our source address explicitly
+        msg.msg_control = control;
+        cmsghdr* c = reinterpret_cast<cmsghdr*>(control);
+        if (family_ == net::Family::v4) {
+            in_pktinfo pi{};
+            std::memcpy(&pi.ipi_spec_dst, local.address.bytes.data(), 4);
+            c->cmsg_level = IPPROTO_IP, c->cmsg_type = IP_PKTINFO, c->cmsg_len = CMSG_LEN(sizeof pi);
+            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+            msg.msg_controllen = CMSG_SPACE(sizeof pi);
+        } else {
+            in6_pktinfo pi{};
+            std::memcpy(&pi.ipi6_addr, local.address.bytes.data(), 16);
+            c->cmsg_level = IPPROTO_IPV6, c->cmsg_type = IPV6_PKTINFO, c->cmsg_len = CMSG_LEN(sizeof pi);
+            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+            msg.msg_controllen = CMSG_SPACE(sizeof pi);
+        }
+    }
+    if (sendmsg(fd_, &msg, 0) < 0)
+        return base::fail(err("sending " + std::to_string(data.size()) + " bytes to " + remote.str()),
+                          errno);
+    return {};
+}
+
+}  // namespace ipsecd
