@@ -1,0 +1,33 @@
+// ipsecd's command line (docs/DESIGN.md Part 2, "Programs").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "daemon/log.hpp"
+
+namespace ipsecd {
+
+struct Options {
+    std::string config_dir = "/etc/ipsecd.d";
+    std::string runtime_dir = "/run/ipsecd";
+    bool check = false;  // validate the configuration, print FILE:LINE:COLUMN problems, exit
+    LogLevel log_level = LogLevel::info;
+    LogTarget log_target = Logger::default_target();
+    std::uint16_t ike_port = 500;
+    std::uint16_t natt_port = 4500;
+};
+
+enum class OptionsOutcome { run, exit_ok };  // exit_ok: --help / --version printed
+
+struct ParsedOptions {
+    Options options;
+    OptionsOutcome outcome = OptionsOutcome::run;
+};
+
+// Parses argv; --help and --version print to stdout and yield exit_ok; errors are one line.
+base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args);
+
+}  // namespace ipsecd

@@ -1,0 +1,48 @@
+#include "daemon/options.hpp"
+
+#include <gtest/gtest.h>
+
+using ipsecd::parse_options;
+
+TEST(Options, DefaultsFollowTheContract) {
+    auto r = parse_options({});
+    ASSERT_TRUE(r);
+    const auto& o = r->options;
+    EXPECT_EQ(o.config_dir, "/etc/ipsecd.d");
+    EXPECT_EQ(o.runtime_dir, "/run/ipsecd");
+    EXPECT_FALSE(o.check);
+    EXPECT_EQ(o.log_level, ipsecd::LogLevel::info);
+    EXPECT_EQ(o.ike_port, 500);
+    EXPECT_EQ(o.natt_port, 4500);
+}
+
+TEST(Options, ParsesEveryFlag) {
+    auto r = parse_options({"--config-dir", "/tmp/c", "--check", "--runtime-dir", "/tmp/r",
+                            "--log-level", "debug", "--log-target", "stderr", "--ike-port",
+                            "1500", "--natt-port", "14500"});
+    ASSERT_TRUE(r) << r.error().message;
+    const auto& o = r->options;
+    EXPECT_EQ(o.config_dir, "/tmp/c");
+    EXPECT_TRUE(o.check);
+    EXPECT_EQ(o.runtime_dir, "/tmp/r");
+    EXPECT_EQ(o.log_level, ipsecd::LogLevel::debug);
+    EXPECT_EQ(o.log_target, ipsecd::LogTarget::stderr);
+    EXPECT_EQ(o.ike_port, 1500);
+    EXPECT_EQ(o.natt_port, 14500);
+}
+
+TEST(Options, RejectsUnknownLevelWithOneLine) {
+    auto r = parse_options({"--log-level", "loud"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "--log-level must be error, warning, info or debug, not 'loud'");
+}
+
+TEST(Options, RejectsUnknownFlag) {
+    auto r = parse_options({"--frobnicate"});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("frobnicate"), std::string::npos);
+}
+
+TEST(Options, RejectsSamePortTwice) {
+    EXPECT_FALSE(parse_options({"--ike-port", "4500"}));
+}
