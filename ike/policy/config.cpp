@@ -1,0 +1,39 @@
+#include "ike/policy/config.hpp"
+
+#include <algorithm>
+
+namespace ike::policy {
+
+const Connection* Config::find(const std::string& name) const {
+    auto it = std::find_if(connections.begin(), connections.end(),
+                           [&](const Connection& c) { return c.name == name; });
+    return it == connections.end() ? nullptr : &*it;
+}
+
+Diff diff(const Config& before, const Config& after) {
+    Diff d;
+    for (const auto& c : after.connections) {
+        const Connection* old = before.find(c.name);
+        (old == nullptr ? d.added : *old == c ? d.unchanged : d.changed).push_back(c.name);
+    }
+    for (const auto& c : before.connections)
+        if (!after.find(c.name)) d.removed.push_back(c.name);
+    d.secrets_changed = before.secrets != after.secrets;
+    return d;
+}
+
+const Secret* find_psk(const std::vector<Secret>& secrets, const Identity& local,
+                       const Identity& remote) {
+    const Secret* best = nullptr;
+    int best_score = 0;
+    for (const auto& s : secrets) {
+        auto lists = [&](const Identity& id) {
+            return std::find(s.ids.begin(), s.ids.end(), id) != s.ids.end();
+        };
+        int score = (lists(remote) ? 2 : 0) + (lists(local) ? 1 : 0);
+        if (score > best_score) best = &s, best_score = score;
+    }
+    return best;
+}
+
+}  // namespace ike::policy

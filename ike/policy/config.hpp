@@ -1,0 +1,34 @@
+// The whole configuration (all files, or one AddConnection text) and what a reload changes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ike/policy/connection.hpp"
+
+namespace ike::policy {
+
+struct Config {
+    std::vector<Connection> connections;  // names unique
+    std::vector<Secret> secrets;
+
+    const Connection* find(const std::string& name) const;
+    bool operator==(const Config&) const = default;
+};
+
+// Connection names by what a reload does with them (each list in the order of its config).
+struct Diff {
+    std::vector<std::string> added;
+    std::vector<std::string> removed;
+    std::vector<std::string> changed;
+    std::vector<std::string> unchanged;
+    bool secrets_changed = false;
+};
+Diff diff(const Config& before, const Config& after);
+
+// The PSK for an IKE SA between two identities: the secret listing both wins, then one
+// listing the remote identity, then one listing the local one; nullptr if none.
+const Secret* find_psk(const std::vector<Secret>& secrets, const Identity& local,
+                       const Identity& remote);
+
+}  // namespace ike::policy
