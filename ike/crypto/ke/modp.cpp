@@ -1,0 +1,43 @@
+// MODP groups 14, 15, 16 (RFC 3526).
+#include <botan/dh.h>
+#include <botan/dl_group.h>
+
+#include "ike/crypto/ke/agreement.hpp"
+#include "ike/crypto/ke/families.hpp"
+
+namespace ike::crypto::ke {
+
+namespace {
+
+class Modp final : public Agreement {
+public:
+    Modp(KeGroup group, const char* botan_group, Botan::RandomNumberGenerator& rng,
+         base::ByteView private_value)
+        : Agreement(group, rng),
+          key_(rng, Botan::DL_Group(botan_group),
+               private_value.empty() ? Botan::BigInt(0) : Botan::BigInt(private_value.data(), private_value.size())) {
+        // Botan pads y to |p| (RFC 7296 3.4: "padded with zeros ... to the length of the modulus").
+        public_ = key_.public_value();
+    }
+
+    base::Result<base::SecretBytes> compute(base::ByteView peer) const override {
+        if (!has_public_size(peer)) return reject("peer public value has the wrong length");
+        // RFC 6989 2.1: for safe-prime MODP groups, 1 < y < p-1 is the whole check.
+        const Botan::BigInt y(peer.data(), peer.size());
+        const Botan::BigInt& p = key_.group_p();
+        if (y <= 1 || y >= p - 1) return reject("peer public value out of range (RFC 6989 2.1)");
+        return agree(key_, peer);  // already |p| octets, as SKEYSEED wants it (2.14)
+    }
+
+private:
+    Botan::DH_PrivateKey key_;
+};
+
+}  // namespace
+
+std::unique_ptr<KeyExchange> make_modp(KeGroup group, const char* botan_group, Botan::RandomNumberGenerator& rng,
+                                       base::ByteView private_value) {
+    return std::make_unique<Modp>(group, botan_group, rng, private_value);
+}
+
+}  // namespace ike::crypto::ke

@@ -1,0 +1,26 @@
+#include "ike/crypto/prf_plus.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace ike::crypto {
+
+base::Result<base::SecretBytes> prf_plus(const Prf& prf, base::ByteView key, base::ByteView seed,
+                                         std::size_t length) {
+    // RFC 7296 2.13: "prf+ ... is not defined beyond 255 times the size of the prf output".
+    constexpr std::size_t kMaxBlocks = 255;
+    if (length > kMaxBlocks * prf.size())
+        return base::fail("prf+: " + std::to_string(length) + " bytes requested, limit is " +
+                          std::to_string(kMaxBlocks * prf.size()));
+    base::SecretBytes out;
+    out.reserve(length);
+    base::SecretBytes block;
+    for (std::uint8_t n = 1; out.size() < length; ++n) {
+        const std::uint8_t counter[1] = {n};
+        block = prf.compute(key, {block, seed, counter});
+        out.insert(out.end(), block.begin(), block.begin() + std::min(block.size(), length - out.size()));
+    }
+    return out;
+}
+
+}  // namespace ike::crypto

@@ -1,0 +1,73 @@
+#include <botan/aead.h>
+
+#include <array>
+
+#include "ike/crypto/sk/modes.hpp"
+
+namespace ike::crypto::sk {
+
+namespace {
+
+constexpr std::size_t kSalt = 4;  // RFC 5282 7.1, RFC 7634 2
+constexpr std::size_t kIv = 8;    // RFC 5282 3.1, RFC 7634 2
+
+class Aead final : public SkCipher {
+public:
+    Aead(const std::string& mode, base::ByteView key_with_salt, std::size_t icv)
+        : encrypt_(Botan::AEAD_Mode::create_or_throw(mode, Botan::ENCRYPTION)),
+          decrypt_(Botan::AEAD_Mode::create_or_throw(mode, Botan::DECRYPTION)),
+          icv_(icv) {
+        const std::size_t key_len = key_with_salt.size() - kSalt;
+        encrypt_->set_key(key_with_salt.data(), key_len);
+        decrypt_->set_key(key_with_salt.data(), key_len);
+        std::copy(key_with_salt.begin() + static_cast<std::ptrdiff_t>(key_len), key_with_salt.end(), nonce_.begin());
+    }
+
+    std::size_t iv_size() const override { return kIv; }
+    std::size_t icv_size() const override { return icv_; }
+    std::size_t block_size() const override { return 1; }  // counter-mode ciphers need no alignment
+
+protected:
+    base::Result<base::Bytes> seal_padded(base::ByteView aad, base::ByteView padded, Rng& rng) override {
+        base::Bytes out(kIv);
+        rng.fill(out);
+        Botan::secure_vector<std::uint8_t> buf(padded.begin(), padded.end());
+        encrypt_->set_associated_data(aad.data(), aad.size());
+        encrypt_->start(nonce(out));
+        encrypt_->finish(buf);
+        out.insert(out.end(), buf.begin(), buf.end());
+        return out;
+    }
+
+    base::Result<base::SecretBytes> open_padded(base::ByteView aad, base::ByteView body) override {
+        if (body.size() < kIv + icv_ + 1) return base::fail("SK payload: shorter than IV, pad length and ICV");
+        Botan::secure_vector<std::uint8_t> buf(body.begin() + kIv, body.end());
+        try {
+            decrypt_->set_associated_data(aad.data(), aad.size());
+            decrypt_->start(nonce(body.first(kIv)));
+            decrypt_->finish(buf);
+        } catch (const std::exception&) {
+            return base::fail("SK payload: ICV mismatch");
+        }
+        return buf;
+    }
+
+private:
+    Botan::secure_vector<std::uint8_t> nonce(base::ByteView iv) {
+        Botan::secure_vector<std::uint8_t> n(nonce_.begin(), nonce_.begin() + kSalt);
+        n.insert(n.end(), iv.begin(), iv.end());
+        return n;
+    }
+
+    std::unique_ptr<Botan::AEAD_Mode> encrypt_, decrypt_;
+    std::array<std::uint8_t, kSalt> nonce_{};  // the salt
+    std::size_t icv_;
+};
+
+}  // namespace
+
+std::unique_ptr<SkCipher> make_aead(const std::string& botan_mode, base::ByteView key_with_salt, std::size_t icv) {
+    return std::make_unique<Aead>(botan_mode, key_with_salt, icv);
+}
+
+}  // namespace ike::crypto::sk
