@@ -71,6 +71,7 @@ struct SaId {
     net::Address dst;
     std::uint32_t spi = 0;  // host byte order
     Proto proto = Proto::esp;
+    std::optional<Mark> mark;  // the kernel finds a marked SA only when given its mark
     auto operator<=>(const SaId&) const = default;
 };
 
@@ -91,7 +92,7 @@ struct Sa {
     std::optional<Mark> mark;
     std::uint32_t if_id = 0;
 
-    SaId id() const { return {dst, spi, proto}; }
+    SaId id() const { return {dst, spi, proto, mark}; }
 };
 
 struct Counters {
@@ -111,6 +112,12 @@ struct SaInfo {
     std::optional<UdpEncap> encap;
     Lifetime lifetime;
     Counters counters;
+    std::string integrity;  // integrity name next to a cipher ("hmac(sha256)"), else empty
+    bool esn = false;
+    std::uint32_t replay_window = 0;
+    std::optional<Selector> selector;
+    std::optional<Mark> mark;
+    std::uint32_t if_id = 0;
 };
 
 struct Template {  // one transform applied by a policy
@@ -199,5 +206,16 @@ std::string to_string(Proto p);  // "esp", "ah"
 std::string to_string(Mode m);   // "tunnel", "transport"
 std::string to_string(Dir d);    // "in", "out", "fwd"
 std::string describe(const SaId& id);  // "ESP SA spi 0x0000c1a5 to 192.0.2.2"
+std::string describe(const Sa& sa);    // "ESP SA spi 0x0000c1a5 192.0.2.1→192.0.2.2"
+std::string describe(const PolicyId& id);  // "out policy 10.1.0.0/24→10.2.0.0/24"
+std::string describe(const Selector& s);   // "10.1.0.0/24→10.2.0.0/24 proto 6 port 0→443"
+
+// The SA as get_sa() reports it: parameters without keys, plus counters.
+SaInfo make_info(const Sa& sa, const Counters& counters);
+// Structural checks shared by every backend: one family, the algorithms the protocol
+// needs (ESP: AEAD or cipher (+integrity); AH: integrity only), key sizes, ESN window.
+Status check(const Sa& sa);
+// True for the errno a missing SA (ESRCH) or policy (ENOENT) is reported with.
+bool is_not_found(const base::Error& e);
 
 }  // namespace xfrm

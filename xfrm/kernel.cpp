@@ -1,0 +1,122 @@
+// Helpers declared in kernel.hpp: names for messages and logs, the SaInfo view of an SA,
+// and the structural checks every backend applies before touching the kernel.
+#include "xfrm/kernel.hpp"
+
+#include <cerrno>
+#include <cstdio>
+
+namespace xfrm {
+
+std::string to_string(Proto p) {
+    switch (p) {
+    case Proto::esp: return "esp";
+    case Proto::ah: return "ah";
+    }
+    return "proto " + std::to_string(static_cast<unsigned>(p));
+}
+
+std::string to_string(Mode m) {
+    switch (m) {
+    case Mode::transport: return "transport";
+    case Mode::tunnel: return "tunnel";
+    }
+    return "mode " + std::to_string(static_cast<unsigned>(m));
+}
+
+std::string to_string(Dir d) {
+    switch (d) {
+    case Dir::in: return "in";
+    case Dir::out: return "out";
+    case Dir::fwd: return "fwd";
+    }
+    return "dir " + std::to_string(static_cast<unsigned>(d));
+}
+
+static std::string spi_text(Proto p, std::uint32_t spi) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%s SA spi 0x%08x", p == Proto::ah ? "AH" : "ESP", spi);
+    return buf;
+}
+
+std::string describe(const SaId& id) { return spi_text(id.proto, id.spi) + " to " + id.dst.str(); }
+
+std::string describe(const Sa& sa) {
+    return spi_text(sa.proto, sa.spi) + " " + sa.src.str() + "→" + sa.dst.str();
+}
+
+std::string describe(const Selector& s) {
+    std::string text = s.src.str() + "→" + s.dst.str();
+    if (s.proto != 0) text += " proto " + std::to_string(s.proto);
+    if (s.sport != 0 || s.dport != 0)
+        text += " port " + std::to_string(s.sport) + "→" + std::to_string(s.dport);
+    return text;
+}
+
+std::string describe(const PolicyId& id) {
+    return to_string(id.dir) + " policy " + describe(id.selector);
+}
+
+SaInfo make_info(const Sa& sa, const Counters& counters) {
+    SaInfo info;
+    info.src = sa.src;
+    info.dst = sa.dst;
+    info.spi = sa.spi;
+    info.proto = sa.proto;
+    info.mode = sa.mode;
+    info.reqid = sa.reqid;
+    if (sa.aead) info.algorithm = sa.aead->name;
+    else if (sa.cipher) info.algorithm = sa.cipher->name;
+    else if (sa.integ) info.algorithm = sa.integ->name;
+    if (sa.cipher && sa.integ) info.integrity = sa.integ->name;
+    info.encap = sa.encap;
+    info.lifetime = sa.lifetime;
+    info.counters = counters;
+    info.esn = sa.esn;
+    info.replay_window = sa.replay_window;
+    info.selector = sa.selector;
+    info.mark = sa.mark;
+    info.if_id = sa.if_id;
+    return info;
+}
+
+// Key sizes the kernel's algorithms accept: AES-GCM for ESP carries a 4-byte salt after the
+// AES key (RFC 4106 8.1), ChaCha20-Poly1305 a 4-byte salt after its 32-byte key (RFC 7634 2).
+static bool aead_key_ok(const Aead& a) {
+    auto n = a.key.size();
+    if (a.name == "rfc4106(gcm(aes))") return n == 20 || n == 28 || n == 36;
+    if (a.name == "rfc7539esp(chacha20,poly1305)") return n == 36;
+    return !a.key.empty();
+}
+
+static bool cipher_key_ok(const Cipher& c) {
+    auto n = c.key.size();
+    if (c.name == "cbc(aes)") return n == 16 || n == 24 || n == 32;
+    return true;
+}
+
+Status check(const Sa& sa) {
+    auto fail = [&](const std::string& why) { return base::fail(describe(sa) + ": " + why, EINVAL); };
+    if (sa.src.family != sa.dst.family) return fail("source and destination families differ");
+    if (sa.spi == 0) return fail("SPI 0 is reserved (RFC 4303 2.1)");
+    if (sa.proto == Proto::esp) {
+        if (sa.aead && (sa.cipher || sa.integ))
+            return fail("an AEAD algorithm excludes a separate cipher or integrity");
+        if (!sa.aead && !sa.cipher) return fail("ESP needs an AEAD or a cipher");
+    } else {
+        if (sa.aead || sa.cipher) return fail("AH takes no encryption");
+        if (!sa.integ) return fail("AH needs an integrity algorithm");
+    }
+    if (sa.aead && !aead_key_ok(*sa.aead))
+        return fail(sa.aead->name + ": wrong key size " + std::to_string(sa.aead->key.size()));
+    if (sa.cipher && !cipher_key_ok(*sa.cipher))
+        return fail(sa.cipher->name + ": wrong key size " + std::to_string(sa.cipher->key.size()));
+    if (sa.integ && sa.integ->key.empty()) return fail(sa.integ->name + ": empty key");
+    if (sa.esn && sa.replay_window == 0) return fail("ESN needs a replay window");
+    if (sa.selector && sa.selector->src.address.family != sa.selector->dst.address.family)
+        return fail("selector families differ");
+    return {};
+}
+
+bool is_not_found(const base::Error& e) { return e.code == ESRCH || e.code == ENOENT; }
+
+}  // namespace xfrm

@@ -1,0 +1,122 @@
+#include "xfrm/memory_kernel.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+namespace xfrm {
+
+static base::Unexpected<base::Error> fail(const std::string& context, int e) {
+    return base::fail(context + ": " + std::strerror(e), e);
+}
+
+Result<std::uint32_t> MemoryKernel::alloc_spi(const net::Address& src, const net::Address& dst, Proto proto,
+                                              std::uint32_t reqid, std::uint32_t min, std::uint32_t max) {
+    std::string context = "allocating " + to_string(proto) + " SPI " + src.str() + "→" + dst.str();
+    if (src.family != dst.family || min > max) return fail(context, EINVAL);
+    auto taken = [&](std::uint32_t spi) {
+        for (const auto& [id, sa] : sas_)
+            if (id.dst == dst && id.spi == spi && id.proto == proto) return true;
+        return false;
+    };
+    // Deterministic for tests (the kernel picks at random): the first free SPI at or after
+    // the last one handed out, wrapping around within [min, max].
+    std::uint64_t span = std::uint64_t{max} - min + 1;
+    std::uint64_t start = next_spi_ >= min && next_spi_ <= max ? next_spi_ - min : 0;
+    for (std::uint64_t i = 0; i < span; ++i) {
+        auto spi = static_cast<std::uint32_t>(min + (start + i) % span);
+        if (spi == 0 || taken(spi)) continue;
+        Sa sa;
+        sa.src = src;
+        sa.dst = dst;
+        sa.spi = spi;
+        sa.proto = proto;
+        sa.mode = Mode::transport;
+        sa.reqid = reqid;
+        sa.replay_window = 0;
+        sas_[sa.id()] = sa;
+        counters_[sa.id()] = {};
+        larval_.insert(sa.id());
+        next_spi_ = spi + 1;
+        return spi;
+    }
+    return fail(context, ENOENT);  // what the kernel answers when the range is exhausted
+}
+
+Status MemoryKernel::add_sa(const Sa& sa) {
+    std::string context = "adding " + describe(sa);
+    if (auto ok = check(sa); !ok) return base::fail(context + ": " + ok.error().message, ok.error().code);
+    if (sas_.contains(sa.id())) return fail(context, EEXIST);
+    sas_[sa.id()] = sa;
+    counters_[sa.id()] = {};
+    return {};
+}
+
+Status MemoryKernel::update_sa(const Sa& sa) {
+    std::string context = "updating " + describe(sa);
+    if (auto ok = check(sa); !ok) return base::fail(context + ": " + ok.error().message, ok.error().code);
+    auto larval = SaId{sa.dst, sa.spi, sa.proto, std::nullopt};
+    if (larval_.erase(larval)) {
+        sas_.erase(larval);
+        counters_.erase(larval);
+        counters_[sa.id()] = {};
+    } else if (!sas_.contains(sa.id())) {
+        return fail(context, ESRCH);
+    }
+    sas_[sa.id()] = sa;
+    return {};
+}
+
+Status MemoryKernel::delete_sa(const SaId& id) {
+    if (!sas_.erase(id)) return fail("deleting " + describe(id), ESRCH);
+    counters_.erase(id);
+    larval_.erase(id);
+    return {};
+}
+
+Result<SaInfo> MemoryKernel::get_sa(const SaId& id) {
+    auto it = sas_.find(id);
+    if (it == sas_.end()) return fail("reading " + describe(id), ESRCH);
+    return make_info(it->second, counters_[id]);
+}
+
+Status MemoryKernel::add_policy(const Policy& p) {
+    if (policies_.contains(p.id())) return fail("adding " + describe(p.id()), EEXIST);
+    policies_[p.id()] = p;
+    return {};
+}
+
+Status MemoryKernel::update_policy(const Policy& p) {
+    policies_[p.id()] = p;
+    return {};
+}
+
+Status MemoryKernel::delete_policy(const PolicyId& id) {
+    if (!policies_.erase(id)) return fail("deleting " + describe(id), ENOENT);
+    return {};
+}
+
+Result<std::vector<Policy>> MemoryKernel::list_policies() {
+    std::vector<Policy> out;
+    for (const auto& [id, p] : policies_) out.push_back(p);
+    return out;
+}
+
+Status MemoryKernel::flush_owned() {
+    sas_.clear();
+    counters_.clear();
+    larval_.clear();
+    policies_.clear();
+    return {};
+}
+
+Status MemoryKernel::set_counters(const SaId& id, const Counters& c) {
+    if (!sas_.contains(id)) return fail("setting counters of " + describe(id), ESRCH);
+    counters_[id] = c;
+    return {};
+}
+
+void MemoryKernel::emit(const Event& ev) {
+    if (handler_) handler_(ev);
+}
+
+}  // namespace xfrm

@@ -1,0 +1,55 @@
+// xfrm::Kernel in memory, for engine tests: the kernel's observable rules without a
+// kernel. SPIs from alloc_spi() are unique per (destination, protocol) and reserve a larval
+// SA that update_sa() completes; adding an SA or policy that exists fails with EEXIST;
+// updating, deleting or reading a missing SA fails with ESRCH and deleting a missing policy
+// with ENOENT (the kernel's errnos; xfrm::is_not_found() accepts both); update_policy()
+// creates or replaces, like XFRM_MSG_UPDPOLICY. Errors carry the same context as the
+// netlink backend's.
+#pragma once
+
+#include <map>
+#include <set>
+
+#include "xfrm/kernel.hpp"
+
+namespace xfrm {
+
+class MemoryKernel final : public Kernel {
+public:
+    Result<std::uint32_t> alloc_spi(const net::Address& src, const net::Address& dst, Proto proto,
+                                    std::uint32_t reqid, std::uint32_t min = 0x100,
+                                    std::uint32_t max = 0xffffffff) override;
+    Status add_sa(const Sa& sa) override;
+    Status update_sa(const Sa& sa) override;
+    Status delete_sa(const SaId& id) override;
+    Result<SaInfo> get_sa(const SaId& id) override;
+
+    Status add_policy(const Policy& p) override;
+    Status update_policy(const Policy& p) override;
+    Status delete_policy(const PolicyId& id) override;
+    Result<std::vector<Policy>> list_policies() override;
+
+    // Everything here was added through this object, so this empties the model.
+    Status flush_owned() override;
+    void set_event_handler(EventHandler handler) override { handler_ = std::move(handler); }
+
+    // ---- test accessors ----
+    // SAs by id, larval ones (from alloc_spi, not yet updated) included without algorithms.
+    const std::map<SaId, Sa>& sas() const { return sas_; }
+    const std::map<PolicyId, Policy>& policies() const { return policies_; }
+    bool is_larval(const SaId& id) const { return larval_.contains(id); }
+    // What get_sa() reports as counters; ESRCH when the SA does not exist.
+    Status set_counters(const SaId& id, const Counters& c);
+    // Delivers ev to the handler now, as the netlink backend's dispatch_events() would.
+    void emit(const Event& ev);
+
+private:
+    std::map<SaId, Sa> sas_;
+    std::map<SaId, Counters> counters_;
+    std::set<SaId> larval_;
+    std::map<PolicyId, Policy> policies_;
+    EventHandler handler_;
+    std::uint32_t next_spi_ = 0;
+};
+
+}  // namespace xfrm

@@ -1,0 +1,131 @@
+#include "xfrm/netlink_kernel.hpp"
+
+#include "xfrm/event_message.hpp"
+#include "xfrm/policy_message.hpp"
+#include "xfrm/sa_message.hpp"
+
+namespace xfrm {
+
+base::Result<std::unique_ptr<NetlinkKernel>> NetlinkKernel::open() {
+    auto requests = NetlinkSocket::open();
+    if (!requests) return base::Unexpected{requests.error()};
+    auto events = NetlinkSocket::open({XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, XFRMNLGRP_MIGRATE});
+    if (!events) return base::Unexpected{events.error()};
+    return std::unique_ptr<NetlinkKernel>(new NetlinkKernel(std::move(*requests), std::move(*events)));
+}
+
+void NetlinkKernel::dispatch_events() {
+    events_.drain([this](const nlmsghdr& nlh) {
+        auto events = decode_event(nlh);
+        if (!events || !handler_) return;
+        for (const auto& ev : *events) handler_(ev);
+    });
+}
+
+Status NetlinkKernel::request(const std::string& context, base::Result<Message> msg,
+                              const NetlinkSocket::ReplyFn& on_reply) {
+    if (!msg) return base::fail(context + ": " + msg.error().message, msg.error().code);
+    if (auto ok = requests_.transact(*msg, on_reply); !ok)
+        return base::fail(context + ": " + ok.error().message, ok.error().code);
+    return {};
+}
+
+Result<std::uint32_t> NetlinkKernel::alloc_spi(const net::Address& src, const net::Address& dst, Proto proto,
+                                               std::uint32_t reqid, std::uint32_t min, std::uint32_t max) {
+    std::uint32_t spi = 0;
+    auto ok = request("allocating " + to_string(proto) + " SPI " + src.str() + "→" + dst.str(),
+                      encode_alloc_spi(src, dst, proto, reqid, min, max), [&](const nlmsghdr& nlh) -> Status {
+                          auto r = decode_sa(nlh);
+                          if (!r) return base::Unexpected{r.error()};
+                          spi = r->sa.spi;
+                          return {};
+                      });
+    if (!ok) return base::Unexpected{ok.error()};
+    owned_sas_.insert(SaId{dst, spi, proto, std::nullopt});
+    return spi;
+}
+
+Status NetlinkKernel::add_sa(const Sa& sa) {
+    auto ok = request("adding " + describe(sa), encode_sa(sa, false));
+    if (ok) owned_sas_.insert(sa.id());
+    return ok;
+}
+
+Status NetlinkKernel::update_sa(const Sa& sa) {
+    auto ok = request("updating " + describe(sa), encode_sa(sa, true));
+    if (ok) {
+        owned_sas_.erase(SaId{sa.dst, sa.spi, sa.proto, std::nullopt});  // the larval SA it completes
+        owned_sas_.insert(sa.id());
+    }
+    return ok;
+}
+
+Status NetlinkKernel::delete_sa(const SaId& id) {
+    auto ok = request("deleting " + describe(id), encode_sa_id(id, XFRM_MSG_DELSA));
+    if (ok) owned_sas_.erase(id);
+    return ok;
+}
+
+Result<SaInfo> NetlinkKernel::get_sa(const SaId& id) {
+    std::optional<SaInfo> info;
+    auto ok = request("reading " + describe(id), encode_sa_id(id, XFRM_MSG_GETSA), [&](const nlmsghdr& nlh) -> Status {
+        auto r = decode_sa(nlh);
+        if (!r) return base::Unexpected{r.error()};
+        info = make_info(r->sa, r->counters);
+        return {};
+    });
+    if (!ok) return base::Unexpected{ok.error()};
+    if (!info) return base::fail("reading " + describe(id) + ": no SA in the kernel's reply");
+    return *info;
+}
+
+Status NetlinkKernel::add_policy(const Policy& p) {
+    auto ok = request("adding " + describe(p.id()), encode_policy(p, false));
+    if (ok) owned_policies_.insert(p.id());
+    return ok;
+}
+
+Status NetlinkKernel::update_policy(const Policy& p) {
+    auto ok = request("updating " + describe(p.id()), encode_policy(p, true));
+    if (ok) owned_policies_.insert(p.id());
+    return ok;
+}
+
+Status NetlinkKernel::delete_policy(const PolicyId& id) {
+    auto ok = request("deleting " + describe(id), encode_delete_policy(id));
+    if (ok) owned_policies_.erase(id);
+    return ok;
+}
+
+Result<std::vector<Policy>> NetlinkKernel::list_policies() {
+    std::vector<Policy> policies;
+    auto ok = request("listing policies", encode_policy_dump(), [&](const nlmsghdr& nlh) -> Status {
+        auto p = decode_policy(nlh);
+        if (!p) return base::Unexpected{p.error()};
+        if (*p) policies.push_back(std::move(**p));
+        return {};
+    });
+    if (!ok) return base::Unexpected{ok.error()};
+    return policies;
+}
+
+// Deletes all it can; an SA or policy already gone (expired, removed by hand) is not an error.
+Status NetlinkKernel::flush_owned() {
+    Status first;
+    auto note = [&](const Status& s) {
+        if (!s && !is_not_found(s.error()) && first) first = base::Unexpected{s.error()};
+    };
+    for (auto id : std::set<SaId>(owned_sas_)) {
+        auto ok = delete_sa(id);
+        note(ok);
+        if (!ok && is_not_found(ok.error())) owned_sas_.erase(id);
+    }
+    for (auto id : std::set<PolicyId>(owned_policies_)) {
+        auto ok = delete_policy(id);
+        note(ok);
+        if (!ok && is_not_found(ok.error())) owned_policies_.erase(id);
+    }
+    return first;
+}
+
+}  // namespace xfrm

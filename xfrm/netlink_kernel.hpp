@@ -1,0 +1,52 @@
+// xfrm::Kernel over netlink (libmnl): one socket for requests, one for the kernel's
+// acquire / expire / migrate multicasts. Remembers what it added so flush_owned() can
+// remove exactly that.
+#pragma once
+
+#include <memory>
+#include <set>
+
+#include "xfrm/kernel.hpp"
+#include "xfrm/netlink_socket.hpp"
+
+namespace xfrm {
+
+class NetlinkKernel final : public Kernel {
+public:
+    // Request socket + event socket (XFRMNLGRP_ACQUIRE, _EXPIRE, _MIGRATE).
+    static base::Result<std::unique_ptr<NetlinkKernel>> open();
+
+    int event_fd() const { return events_.fd(); }  // poll this for readability
+    // Non-blocking: reads what is queued and calls the handler once per event.
+    // Malformed event messages are dropped.
+    void dispatch_events();
+
+    Result<std::uint32_t> alloc_spi(const net::Address& src, const net::Address& dst, Proto proto,
+                                    std::uint32_t reqid, std::uint32_t min = 0x100,
+                                    std::uint32_t max = 0xffffffff) override;
+    Status add_sa(const Sa& sa) override;
+    Status update_sa(const Sa& sa) override;
+    Status delete_sa(const SaId& id) override;
+    Result<SaInfo> get_sa(const SaId& id) override;
+
+    Status add_policy(const Policy& p) override;
+    Status update_policy(const Policy& p) override;
+    Status delete_policy(const PolicyId& id) override;
+    Result<std::vector<Policy>> list_policies() override;
+
+    Status flush_owned() override;
+    void set_event_handler(EventHandler handler) override { handler_ = std::move(handler); }
+
+private:
+    NetlinkKernel(NetlinkSocket requests, NetlinkSocket events)
+        : requests_(std::move(requests)), events_(std::move(events)) {}
+    Status request(const std::string& context, base::Result<Message> msg,
+                   const NetlinkSocket::ReplyFn& on_reply = {});
+
+    NetlinkSocket requests_, events_;
+    EventHandler handler_;
+    std::set<SaId> owned_sas_;
+    std::set<PolicyId> owned_policies_;
+};
+
+}  // namespace xfrm
