@@ -1,0 +1,28 @@
+// Data attributes in the format IKEv2 transforms (RFC 7296 3.3.5) and ISAKMP SAs (RFC 2408
+// 3.3) share: a 16-bit word whose top bit (AF) selects TV (2-byte value inline) or TLV.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "ike/wire/reader.hpp"
+#include "ike/wire/writer.hpp"
+
+namespace ike::wire {
+
+struct DataAttribute {
+    std::uint16_t type = 0;                          // without the AF bit
+    std::variant<std::uint16_t, base::Bytes> value;  // TV (AF=1) or TLV (AF=0)
+
+    bool is_tv() const { return std::holds_alternative<std::uint16_t>(value); }
+    bool operator==(const DataAttribute&) const = default;
+};
+
+// Reads attributes until `r` is exhausted; more than `max_count` fails the reader.
+std::vector<DataAttribute> read_attributes(Reader& r, std::size_t max_count);
+void write_attributes(Writer& w, const std::vector<DataAttribute>& attributes);
+
+}  // namespace ike::wire
