@@ -1,0 +1,297 @@
+#include "dbus/bus.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "dbus/objects.hpp"
+#include "dbus/paths.hpp"
+
+namespace ipsecd::bus {
+
+namespace {
+
+using ike::v2::ChildStatus;
+using ike::v2::IkeSaStatus;
+
+enum class Depth { connection, ike_sa, child_sa };
+
+// Fallback-vtable lookup: the object exists when the path names something in the snapshot
+// at exactly this depth. The getters receive the Bus and resolve the path themselves.
+template <Depth depth>
+int find_object(sd_bus*, const char* path, const char*, void* userdata, void** found,
+                sd_bus_error*) {
+    auto* self = static_cast<Bus*>(userdata);
+    auto at = self->locate(path);
+    bool exists = false;
+    switch (depth) {
+        case Depth::connection: exists = at.connection && !at.ike; break;
+        case Depth::ike_sa: exists = at.ike && !at.child; break;
+        case Depth::child_sa: exists = at.child != nullptr; break;
+    }
+    if (!exists) return 0;
+    *found = self;
+    return 1;
+}
+
+const IkeSaStatus* find_ike(const ConnectionSnapshot& c, std::uint64_t local_spi) {
+    auto& sas = c.status.ike_sas;
+    auto it = std::find_if(sas.begin(), sas.end(),
+                           [&](auto& sa) { return sa.local_spi == local_spi; });
+    return it == sas.end() ? nullptr : &*it;
+}
+
+const ChildStatus* find_child(const IkeSaStatus& ike, std::uint32_t spi_in) {
+    auto it = std::find_if(ike.children.begin(), ike.children.end(),
+                           [&](auto& child) { return child.spi_in == spi_in; });
+    return it == ike.children.end() ? nullptr : &*it;
+}
+
+base::Status check(int r, const char* what) {
+    if (r < 0) return base::fail(std::string("D-Bus: ") + what + ": " + std::strerror(-r), -r);
+    return {};
+}
+
+}  // namespace
+
+Bus::Bus(sd_bus* bus, Backend& backend) : bus_(sd_bus_ref(bus)), backend_(backend) {}
+
+Bus::~Bus() {
+    for (auto* slot : slots_) sd_bus_slot_unref(slot);
+    sd_bus_unref(bus_);
+}
+
+base::Result<std::unique_ptr<Bus>> Bus::create(sd_bus* bus, Backend& backend) {
+    std::unique_ptr<Bus> self(new Bus(bus, backend));
+    if (auto attached = self->attach(); !attached) return base::Unexpected{attached.error()};
+    self->sync();
+    return self;
+}
+
+base::Status Bus::attach() {
+    struct Registration {
+        const char* what;
+        std::function<int(sd_bus_slot**)> add;
+    };
+    const Registration registrations[] = {
+        {"Manager", [&](sd_bus_slot** s) {
+             return sd_bus_add_object_vtable(bus_, s, kRootPath, kManagerInterface,
+                                             manager_vtable, this);
+         }},
+        {"ObjectManager", [&](sd_bus_slot** s) { return sd_bus_add_object_manager(bus_, s, kRootPath); }},
+        {"Connection", [&](sd_bus_slot** s) {
+             return sd_bus_add_fallback_vtable(bus_, s, kConnectionPrefix, kConnectionInterface,
+                                               connection_vtable,
+                                               find_object<Depth::connection>, this);
+         }},
+        {"IkeSa", [&](sd_bus_slot** s) {
+             return sd_bus_add_fallback_vtable(bus_, s, kConnectionPrefix, kIkeSaInterface,
+                                               ike_sa_vtable, find_object<Depth::ike_sa>, this);
+         }},
+        {"ChildSa", [&](sd_bus_slot** s) {
+             return sd_bus_add_fallback_vtable(bus_, s, kConnectionPrefix, kChildSaInterface,
+                                               child_sa_vtable, find_object<Depth::child_sa>,
+                                               this);
+         }},
+        {"node enumerator", [&](sd_bus_slot** s) {
+             return sd_bus_add_node_enumerator(bus_, s, kConnectionPrefix, enumerate, this);
+         }},
+        // Peers leaving the bus: drop their pending replies, end their transient connections.
+        {"NameOwnerChanged match", [&](sd_bus_slot** s) {
+             return sd_bus_match_signal(bus_, s, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                        "org.freedesktop.DBus", "NameOwnerChanged",
+                                        on_name_owner_changed, this);
+         }},
+    };
+    for (auto& reg : registrations) {
+        sd_bus_slot* slot = nullptr;
+        if (auto ok = check(reg.add(&slot), reg.what); !ok) return ok;
+        slots_.push_back(slot);
+    }
+    return {};
+}
+
+base::Status Bus::request_name() {
+    return check(sd_bus_request_name(bus_, kServiceName, 0), "requesting org.ipsecd1");
+}
+
+Bus::Located Bus::locate(const char* path) const {
+    Located at;
+    auto ref = parse_path(path);
+    if (!ref) return at;
+    auto it = by_name_.find(ref->connection);
+    if (it == by_name_.end()) return at;
+    if (!ref->ike_spi) return {&it->second, nullptr, nullptr};
+    const IkeSaStatus* ike = find_ike(it->second, *ref->ike_spi);
+    if (!ike) return at;
+    if (!ref->child_spi) return {&it->second, ike, nullptr};
+    const ChildStatus* child = find_child(*ike, *ref->child_spi);
+    if (!child) return at;
+    return {&it->second, ike, child};
+}
+
+const ConnectionSnapshot* Bus::connection(const std::string& name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : &it->second;
+}
+
+int Bus::reply_when_done(sd_bus_message* call, const std::function<void(Done)>& start) {
+    start(pending_->keep(call));
+    return 1;  // the reply is sent by the completion, now or later
+}
+
+void Bus::watch_owner(sd_bus_message* call) {
+    if (const char* sender = sd_bus_message_get_sender(call)) owners_.insert(sender);
+}
+
+void Bus::publish(const ike::v2::ConnectionStatus& status) {
+    auto it = by_name_.find(status.name);
+    if (it == by_name_.end()) return sync();
+    ConnectionSnapshot next = it->second;
+    next.status = status;
+    apply(std::move(next));
+}
+
+void Bus::sync() {
+    auto current = backend_.connections();
+    std::set<std::string, std::less<>> keep;
+    for (auto& c : current) keep.insert(c.status.name);
+    for (auto& name : std::vector<std::string>(order_))
+        if (!keep.contains(name)) drop(name);
+    order_.clear();
+    for (auto& c : current) {
+        order_.push_back(c.status.name);
+        apply(std::move(c));
+    }
+}
+
+namespace {
+
+void emit_added(sd_bus* bus, const std::string& path, const char* interface) {
+    sd_bus_emit_interfaces_added(bus, path.c_str(), interface, nullptr);
+}
+
+void emit_removed(sd_bus* bus, const std::string& path, const char* interface) {
+    sd_bus_emit_interfaces_removed(bus, path.c_str(), interface, nullptr);
+}
+
+void emit_changed(sd_bus* bus, const std::string& path, const char* interface,
+                  PropertyNames names) {
+    if (names.empty()) return;
+    names.push_back(nullptr);
+    sd_bus_emit_properties_changed_strv(bus, path.c_str(), interface,
+                                        const_cast<char**>(names.data()));
+}
+
+void emit_ike_added(sd_bus* bus, const std::string& connection, const IkeSaStatus& ike) {
+    emit_added(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
+    for (auto& path : child_sa_paths(connection, ike)) emit_added(bus, path, kChildSaInterface);
+}
+
+void emit_ike_removed(sd_bus* bus, const std::string& connection, const IkeSaStatus& ike) {
+    for (auto& path : child_sa_paths(connection, ike)) emit_removed(bus, path, kChildSaInterface);
+    emit_removed(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
+}
+
+}  // namespace
+
+// The cache is updated first: signals that carry values (InterfacesAdded,
+// PropertiesChanged) read them through the getters. New objects are announced before the
+// properties that list them change, gone ones after.
+void Bus::apply(ConnectionSnapshot next) {
+    const std::string name = next.status.name;
+    auto it = by_name_.find(name);
+    if (it == by_name_.end()) {
+        auto& added = by_name_.emplace(name, std::move(next)).first->second;
+        emit_added(bus_, connection_path(name), kConnectionInterface);
+        for (auto& ike : added.status.ike_sas) emit_ike_added(bus_, name, ike);
+        return;
+    }
+    ConnectionSnapshot before = std::move(it->second);
+    it->second = std::move(next);
+    const ConnectionSnapshot& after = it->second;
+
+    for (auto& ike : after.status.ike_sas) {
+        const IkeSaStatus* old_ike = find_ike(before, ike.local_spi);
+        if (!old_ike) {
+            emit_ike_added(bus_, name, ike);
+            continue;
+        }
+        for (auto& child : ike.children) {
+            auto path = child_sa_path(name, ike.local_spi, child.spi_in);
+            if (const ChildStatus* old_child = find_child(*old_ike, child.spi_in))
+                emit_changed(bus_, path, kChildSaInterface, child_sa_changes(*old_child, child));
+            else
+                emit_added(bus_, path, kChildSaInterface);
+        }
+        emit_changed(bus_, ike_sa_path(name, ike.local_spi), kIkeSaInterface,
+                     ike_sa_changes(*old_ike, ike));
+    }
+    emit_changed(bus_, connection_path(name), kConnectionInterface,
+                 connection_changes(before, after));
+    for (auto& ike : before.status.ike_sas) {
+        const IkeSaStatus* new_ike = find_ike(after, ike.local_spi);
+        if (!new_ike) {
+            emit_ike_removed(bus_, name, ike);
+            continue;
+        }
+        for (auto& child : ike.children)
+            if (!find_child(*new_ike, child.spi_in))
+                emit_removed(bus_, child_sa_path(name, ike.local_spi, child.spi_in),
+                             kChildSaInterface);
+    }
+}
+
+void Bus::drop(const std::string& name) {
+    auto it = by_name_.find(name);
+    if (it == by_name_.end()) return;
+    ConnectionSnapshot gone = std::move(it->second);
+    by_name_.erase(it);
+    std::erase(order_, name);
+    for (auto& ike : gone.status.ike_sas) emit_ike_removed(bus_, name, ike);
+    emit_removed(bus_, connection_path(name), kConnectionInterface);
+}
+
+void Bus::peer_left(const std::string& unique_name) {
+    pending_->drop_sender(unique_name);
+    if (owners_.erase(unique_name) == 0) return;
+    backend_.owner_vanished(unique_name);
+    sync();
+}
+
+int Bus::on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    const char *name = nullptr, *old_owner = nullptr, *new_owner = nullptr;
+    if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0) return 0;
+    // A unique name (":1.42") that loses its owner is a peer that left the bus.
+    if (name[0] == ':' && old_owner[0] != '\0' && new_owner[0] == '\0')
+        static_cast<Bus*>(userdata)->peer_left(name);
+    return 0;
+}
+
+int Bus::enumerate(sd_bus*, const char*, void* userdata, char*** nodes, sd_bus_error*) {
+    auto* self = static_cast<Bus*>(userdata);
+    std::vector<std::string> paths;
+    for (auto& name : self->order_) {
+        auto& c = self->by_name_.at(name);
+        paths.push_back(connection_path(name));
+        for (auto& ike : c.status.ike_sas) {
+            paths.push_back(ike_sa_path(name, ike.local_spi));
+            for (auto& child : child_sa_paths(name, ike)) paths.push_back(child);
+        }
+    }
+    // sd-bus takes ownership of a NULL-terminated malloc'd array of malloc'd strings.
+    auto** strv = static_cast<char**>(std::calloc(paths.size() + 1, sizeof(char*)));
+    if (!strv) return -ENOMEM;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        strv[i] = strdup(paths[i].c_str());
+        if (!strv[i]) {
+            for (std::size_t j = 0; j < i; ++j) std::free(strv[j]);
+            std::free(strv);
+            return -ENOMEM;
+        }
+    }
+    *nodes = strv;
+    return 0;
+}
+
+}  // namespace ipsecd::bus

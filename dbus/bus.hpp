@@ -1,0 +1,87 @@
+// ipsecd::bus::Bus: the org.ipsecd1 objects on an sd-bus connection, over a Backend.
+// The daemon creates one after connecting to the system bus (and attaching it to its
+// sd-event loop), then calls request_name(). It forwards every engine StatePublished to
+// publish(), and calls sync() after it changed the set of connections on its own (SIGHUP).
+//
+// Objects (paths in dbus/paths.hpp):
+//   /org/ipsecd1                        org.ipsecd1.Manager, org.freedesktop.DBus.ObjectManager
+//   .../connection/<name>               org.ipsecd1.Connection
+//   .../connection/<name>/ike_<spi>     org.ipsecd1.IkeSa
+//   .../ike_<spi>/child_<spi>           org.ipsecd1.ChildSa
+// The bus keeps the last snapshot of every connection: property reads, signals
+// (PropertiesChanged, InterfacesAdded/Removed) and ListConnections come from it; SA times
+// and counters are read from the Backend when a client asks.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <systemd/sd-bus.h>
+
+#include "base/result.hpp"
+#include "dbus/backend.hpp"
+#include "dbus/pending_replies.hpp"
+
+namespace ipsecd::bus {
+
+class Bus {
+public:
+    // Registers all objects and the peer watch on `bus` (which it references) and loads the
+    // initial snapshot from backend.connections().
+    static base::Result<std::unique_ptr<Bus>> create(sd_bus* bus, Backend& backend);
+    ~Bus();
+    Bus(const Bus&) = delete;
+    Bus& operator=(const Bus&) = delete;
+
+    // Takes the well-known name org.ipsecd1 (synchronously: done once at start-up).
+    base::Status request_name();
+
+    // The engine's new state of a known connection (addresses and transient flag are kept);
+    // an unknown name makes the bus re-read the whole list (sync()).
+    void publish(const ike::v2::ConnectionStatus& status);
+    // Re-read backend.connections() and announce what was added, removed or changed.
+    void sync();
+
+    // Up/Down calls waiting for their operation.
+    std::size_t pending_replies() const { return pending_->size(); }
+
+    // ---- for the object files (*_bus.cpp) ----
+    struct Located {
+        const ConnectionSnapshot* connection = nullptr;
+        const ike::v2::IkeSaStatus* ike = nullptr;
+        const ike::v2::ChildStatus* child = nullptr;
+    };
+    Located locate(const char* path) const;
+    const ConnectionSnapshot* connection(const std::string& name) const;
+    const std::vector<std::string>& names() const { return order_; }
+    Backend& backend() { return backend_; }
+    sd_bus* raw() { return bus_; }
+
+    // Runs `start` with a completion that replies to `call` when the operation is done.
+    int reply_when_done(sd_bus_message* call, const std::function<void(Done)>& start);
+    // The sender of `call` owns transient connections: tell the backend when it leaves.
+    void watch_owner(sd_bus_message* call);
+
+private:
+    Bus(sd_bus* bus, Backend& backend);
+    base::Status attach();
+    void apply(ConnectionSnapshot next);
+    void drop(const std::string& name);
+    void peer_left(const std::string& unique_name);
+    static int on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    static int enumerate(sd_bus* bus, const char* prefix, void* userdata, char*** nodes,
+                         sd_bus_error* error);
+
+    sd_bus* bus_;
+    Backend& backend_;
+    std::vector<sd_bus_slot*> slots_;
+    std::map<std::string, ConnectionSnapshot, std::less<>> by_name_;
+    std::vector<std::string> order_;
+    std::set<std::string, std::less<>> owners_;
+    std::shared_ptr<PendingReplies> pending_ = std::make_shared<PendingReplies>();
+};
+
+}  // namespace ipsecd::bus

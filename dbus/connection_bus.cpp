@@ -1,0 +1,83 @@
+// org.ipsecd1.Connection on /org/ipsecd1/connection/<escaped name>.
+#include <string_view>
+
+#include "dbus/bus.hpp"
+#include "dbus/names.hpp"
+#include "dbus/objects.hpp"
+#include "dbus/paths.hpp"
+
+namespace ipsecd::bus {
+
+namespace {
+
+int get_property(sd_bus*, const char* path, const char*, const char* property,
+                 sd_bus_message* reply, void* userdata, sd_bus_error* error) {
+    auto at = static_cast<Bus*>(userdata)->locate(path);
+    if (!at.connection)
+        return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "No object %s", path);
+    const ConnectionSnapshot& c = *at.connection;
+    std::string_view p = property;
+    if (p == "Name") return sd_bus_message_append(reply, "s", c.status.name.c_str());
+    if (p == "State")
+        return sd_bus_message_append(reply, "s", std::string(state_name(c.status.state)).c_str());
+    if (p == "LocalAddress") return sd_bus_message_append(reply, "s", c.local_address.c_str());
+    if (p == "RemoteAddress") return sd_bus_message_append(reply, "s", c.remote_address.c_str());
+    if (p == "Transient") return sd_bus_message_append(reply, "b", c.transient ? 1 : 0);
+    return append_array(reply, 'o', ike_sa_paths(c));  // IkeSas
+}
+
+template <void (Backend::*operation)(const std::string&, Done)>
+int method_operation(sd_bus_message* m, void* userdata, sd_bus_error* error) {
+    auto& self = *static_cast<Bus*>(userdata);
+    auto at = self.locate(sd_bus_message_get_path(m));
+    if (!at.connection)
+        return sd_bus_error_set(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "No such connection object");
+    std::string name = at.connection->status.name;
+    return self.reply_when_done(m, [&](Done done) {
+        (self.backend().*operation)(name, std::move(done));
+    });
+}
+
+}  // namespace
+
+const sd_bus_vtable connection_vtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_PROPERTY("Name", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("State", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("LocalAddress", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("RemoteAddress", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("Transient", "b", get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("IkeSas", "ao", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_METHOD("Up", "", "", method_operation<&Backend::up>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Down", "", "", method_operation<&Backend::down>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_VTABLE_END,
+};
+
+PropertyNames connection_changes(const ConnectionSnapshot& before,
+                                 const ConnectionSnapshot& after) {
+    PropertyNames names;
+    if (before.status.state != after.status.state) names.push_back("State");
+    if (before.local_address != after.local_address) names.push_back("LocalAddress");
+    if (before.remote_address != after.remote_address) names.push_back("RemoteAddress");
+    if (ike_sa_paths(before) != ike_sa_paths(after)) names.push_back("IkeSas");
+    return names;
+}
+
+std::vector<std::string> ike_sa_paths(const ConnectionSnapshot& connection) {
+    std::vector<std::string> paths;
+    for (auto& ike : connection.status.ike_sas)
+        paths.push_back(ike_sa_path(connection.status.name, ike.local_spi));
+    return paths;
+}
+
+int append_array(sd_bus_message* m, char type, const std::vector<std::string>& items) {
+    const char contents[] = {type, '\0'};
+    int r = sd_bus_message_open_container(m, 'a', contents);
+    for (auto& item : items) {
+        if (r < 0) return r;
+        r = sd_bus_message_append_basic(m, type, item.c_str());
+    }
+    return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+}  // namespace ipsecd::bus

@@ -1,0 +1,32 @@
+// The static vtables of the four interfaces (one *_bus.cpp each) and, next to each, which
+// of its signalled properties differ between two snapshots (for PropertiesChanged).
+#pragma once
+
+#include <vector>
+
+#include <systemd/sd-bus.h>
+
+#include "dbus/backend.hpp"
+
+namespace ipsecd::bus {
+
+extern const sd_bus_vtable manager_vtable[];
+extern const sd_bus_vtable connection_vtable[];
+extern const sd_bus_vtable ike_sa_vtable[];
+extern const sd_bus_vtable child_sa_vtable[];
+
+using PropertyNames = std::vector<const char*>;
+PropertyNames connection_changes(const ConnectionSnapshot& before, const ConnectionSnapshot& after);
+PropertyNames ike_sa_changes(const ike::v2::IkeSaStatus& before, const ike::v2::IkeSaStatus& after);
+PropertyNames child_sa_changes(const ike::v2::ChildStatus& before,
+                               const ike::v2::ChildStatus& after);
+
+// Object paths of the SAs below a connection, in snapshot order (the ao properties).
+std::vector<std::string> ike_sa_paths(const ConnectionSnapshot& connection);
+std::vector<std::string> child_sa_paths(const std::string& connection,
+                                        const ike::v2::IkeSaStatus& ike);
+
+// Appends an array of basic type `type` ('o' or 's') to `m`.
+int append_array(sd_bus_message* m, char type, const std::vector<std::string>& items);
+
+}  // namespace ipsecd::bus
