@@ -165,9 +165,14 @@ base::Result<Proposal> parse_proposal(std::string_view text, ProtocolId protocol
     return p;
 }
 
+std::optional<Transform> transform_for(std::string_view name) {
+    const Keyword* k = find_keyword(name);
+    return k ? std::optional<Transform>(k->transform) : std::nullopt;
+}
+
 std::string keyword(const Transform& t) {
     for (const auto& k : kKeywords)
-        if (k.transform == t && !k.name.empty()) return std::string(k.name);
+        if (k.transform == t) return std::string(k.name);
     return std::to_string(static_cast<unsigned>(t.type)) + ":" + std::to_string(t.id);
 }
 

@@ -5,6 +5,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,6 +60,9 @@ std::string to_string(const Proposal& proposal);
 // Keyword of one transform ("aes256gcm16", "prfsha256", "x25519"), or "<type>:<id>" when the
 // transform has no keyword (a peer's choice we do not name).
 std::string keyword(const Transform& transform);
+
+// The transform one keyword stands for ("aes256gcm16", "sha256", ...), if it is one of ours.
+std::optional<Transform> transform_for(std::string_view keyword);
 
 // Defaults where a connection names no proposals: RFC 8247 (IKE) and RFC 8221 (ESP, AH)
 // algorithms only, AEAD first, X25519 and ECP groups before MODP; no PFS group for ESP/AH.

@@ -1,0 +1,166 @@
+#include "daemon/config/connection_reader.hpp"
+
+#include <algorithm>
+
+#include "daemon/config/values.hpp"
+
+namespace ipsecd::config {
+namespace {
+
+using namespace std::chrono_literals;
+using ike::policy::Auth;
+
+// Lifetimes: short ones are for tests under traffic; beyond a week nothing is gained.
+constexpr auto kMinLifetime = 10s;
+constexpr std::chrono::seconds kMaxLifetime = std::chrono::hours(24 * 7);
+
+std::optional<Auth> read_auth(Reader& r, const Fields& fs) {
+    const Field* f = fs.get("auth");
+    if (!f) return Auth::psk;
+    return r.choice<Auth>(*f, {{"psk", Auth::psk}, {"pubkey", Auth::pubkey}});
+}
+
+// Hostnames: letters, digits, '.', '-'; all-numeric text is a mistyped address.
+bool valid_hostname(std::string_view h) {
+    return !h.empty() && h.front() != '-' &&
+           std::all_of(h.begin(), h.end(), [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-'; }) &&
+           std::any_of(h.begin(), h.end(), [](unsigned char c) { return std::isalpha(c); });
+}
+
+std::vector<net::Prefix> host_prefix(const std::optional<net::Address>& a) {
+    if (!a) return {};
+    return {net::Prefix::host(*a)};
+}
+
+void read_local(Reader& r, const Field& f, const std::filesystem::path& dir, ike::policy::LocalEnd& end) {
+    auto fs = r.fields(f.value, "local", {"address", "id", "auth", "cert", "key", "subnets"});
+    if (!fs) return;
+    if (const Field* a = fs->get("address"))
+        if (auto t = r.text(*a)) {
+            end.address = net::Address::parse(*t);
+            if (!end.address) r.error(a->value, "address: '" + *t + "' is not an IP address");
+        }
+    if (const Field* id = fs->get("id")) end.id = read_identity(r, *id);
+    end.auth = read_auth(r, *fs).value_or(Auth::psk);
+    const Field* cert = fs->get("cert");
+    const Field* key = fs->get("key");
+    if (cert)
+        if (auto t = r.text(*cert)) end.cert = read_path(r, {*t, cert->value}, "cert", dir, false).value_or("");
+    if (key)
+        if (auto t = r.text(*key)) end.key = read_path(r, {*t, key->value}, "key", dir, true).value_or("");
+    if (end.auth == Auth::pubkey && (!cert || !key))
+        r.error(f.key_node, "local: auth pubkey needs both 'cert' and 'key'");
+    if (end.auth == Auth::psk && (cert || key))
+        r.error((cert ? cert : key)->key_node, "local: '" + (cert ? cert : key)->key +
+                                                   "' is only used with auth: pubkey");
+    if (const Field* s = fs->get("subnets")) end.subnets = read_prefixes(r, *s).value_or(end.subnets);
+    if (!end.id && end.address) end.id = ike::policy::Identity::of_address(*end.address);
+    if (end.subnets.empty()) end.subnets = host_prefix(end.address);
+}
+
+void read_remote(Reader& r, const Field& f, const std::filesystem::path& dir, ike::policy::RemoteEnd& end) {
+    auto fs = r.fields(f.value, "remote", {"address", "id", "auth", "ca", "subnets"});
+    if (!fs) return;
+    if (const Field* a = fs->get("address")) {
+        if (auto t = r.text(*a)) {
+            end.host = *t;
+            end.address = net::Address::parse(*t);
+            if (!end.address && !end.is_any() && !valid_hostname(*t))
+                r.error(a->value, "address: '" + *t + "' is neither an IP address, a host name nor %any");
+        }
+    } else {
+        r.error(f.key_node, "remote: 'address' is missing (an address, a host name, or %any)");
+    }
+    if (const Field* id = fs->get("id")) end.id = read_identity(r, *id).value_or(end.id);
+    else if (end.address) end.id = ike::policy::Identity::of_address(*end.address);
+    end.auth = read_auth(r, *fs).value_or(Auth::psk);
+    const Field* ca = fs->get("ca");
+    if (ca) {
+        for (const auto& item : r.texts(*ca).value_or(std::vector<Item>{}))
+            if (auto p = read_path(r, item, "ca", dir, false)) end.ca.push_back(*p);
+        if (end.auth == Auth::psk) r.error(ca->key_node, "remote: 'ca' is only used with auth: pubkey");
+    } else if (end.auth == Auth::pubkey) {
+        r.error(f.key_node, "remote: auth pubkey needs 'ca' (trust anchors for the peer's certificate)");
+    }
+    if (const Field* s = fs->get("subnets")) end.subnets = read_prefixes(r, *s).value_or(end.subnets);
+    if (end.subnets.empty()) end.subnets = host_prefix(end.address);
+}
+
+void read_ike(Reader& r, const Field& f, ike::policy::IkeSettings& ike) {
+    auto fs = r.fields(f.value, "ike", {"proposals", "lifetime", "dpd"});
+    if (!fs) return;
+    if (const Field* p = fs->get("proposals"))
+        ike.proposals = read_proposals(r, *p, ike::ProtocolId::ike).value_or(ike.proposals);
+    if (const Field* l = fs->get("lifetime"))
+        ike.lifetime = r.duration(*l, kMinLifetime, kMaxLifetime).value_or(ike.lifetime);
+    if (const Field* d = fs->get("dpd")) ike.dpd = r.duration(*d, 1s, std::chrono::hours(1), true).value_or(ike.dpd);
+}
+
+void read_child(Reader& r, const Field& f, ike::policy::Child& child) {
+    using ike::policy::Start;
+    if (!valid_name(f.key)) r.error(f.key_node, "child name '" + f.key + "' must match [A-Za-z0-9_.-]+");
+    auto fs = r.fields(f.value, "child '" + f.key + "'",
+                       {"mode", "protocol", "proposals", "lifetime", "start", "local_subnets", "remote_subnets"});
+    if (!fs) return;
+    if (const Field* m = fs->get("mode"))
+        child.mode = read_mode(r, *m).value_or(child.mode);
+    if (const Field* p = fs->get("protocol"))
+        child.protocol = read_protocol(r, *p).value_or(child.protocol);
+    child.proposals = ike::policy::default_proposals(child.protocol);
+    if (const Field* p = fs->get("proposals"))
+        child.proposals = read_proposals(r, *p, child.protocol).value_or(child.proposals);
+    if (const Field* l = fs->get("lifetime"))
+        child.lifetime = r.duration(*l, kMinLifetime, kMaxLifetime).value_or(child.lifetime);
+    if (const Field* s = fs->get("start"))
+        child.start =
+            r.choice<Start>(*s, {{"up", Start::up}, {"trap", Start::trap}, {"none", Start::none}}).value_or(child.start);
+    if (const Field* s = fs->get("local_subnets")) child.local_subnets = read_prefixes(r, *s).value_or(child.local_subnets);
+    if (const Field* s = fs->get("remote_subnets")) child.remote_subnets = read_prefixes(r, *s).value_or(child.remote_subnets);
+}
+
+void read_children(Reader& r, const Field& f, ike::policy::Connection& c) {
+    auto fs = r.fields(f.value, "children", {});
+    if (!fs) return;
+    for (const Field& entry : fs->all) {
+        ike::policy::Child child;
+        child.name = entry.key;
+        read_child(r, entry, child);
+        if (child.local_subnets.empty()) child.local_subnets = c.local.subnets;
+        if (child.remote_subnets.empty()) child.remote_subnets = c.remote.subnets;
+        c.children.push_back(std::move(child));
+    }
+}
+
+}  // namespace
+
+std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& entry,
+                                                       const std::filesystem::path& base_dir) {
+    const std::size_t errors_before = r.error_count();
+    ike::policy::Connection c;
+    c.name = entry.key;
+    if (!valid_name(c.name))
+        r.error(entry.key_node, "connection name '" + c.name + "' must match [A-Za-z0-9_.-]+");
+    auto fs = r.fields(entry.value, "connection '" + c.name + "'",
+                       {"version", "local", "remote", "ike", "children", "manual"});
+    if (!fs) return std::nullopt;
+    if (const Field* v = fs->get("version")) c.version = static_cast<int>(r.integer(*v, 1, 2).value_or(2));
+    if (const Field* l = fs->get("local")) read_local(r, *l, base_dir, c.local);
+    if (const Field* rem = fs->get("remote")) read_remote(r, *rem, base_dir, c.remote);
+    else r.error(entry.key_node, "connection '" + c.name + "': 'remote' is missing");
+    if (const Field* m = fs->get("manual")) {
+        if (fs->get("ike") || fs->get("children"))
+            r.error(m->key_node, "manual: a manually keyed connection has no 'ike' or 'children'");
+        // Kernel SAs need both addresses (there is no negotiation to learn them).
+        if (!c.local.address || !c.remote.address)
+            r.error(m->key_node, "manual: needs local.address and remote.address as IP addresses");
+        c.manual = read_manual(r, *m);
+    } else {
+        c.ike.proposals = ike::policy::default_proposals(ike::ProtocolId::ike);
+        if (const Field* i = fs->get("ike")) read_ike(r, *i, c.ike);
+        if (const Field* ch = fs->get("children")) read_children(r, *ch, c);
+    }
+    if (r.error_count() != errors_before) return std::nullopt;
+    return c;
+}
+
+}  // namespace ipsecd::config

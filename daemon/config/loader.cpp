@@ -1,0 +1,116 @@
+#include "daemon/config/loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "daemon/config/connection_reader.hpp"
+#include "daemon/config/file_check.hpp"
+#include "daemon/config/reader.hpp"
+#include "daemon/config/secrets_reader.hpp"
+
+namespace ipsecd::config {
+namespace {
+
+struct Source {
+    std::string name;                          // for diagnostics
+    std::optional<std::filesystem::path> file;  // the file itself, when there is one
+    std::filesystem::path base_dir;
+    bool text = false;  // AddConnection text: transient_owner allowed
+};
+
+// Connection name -> where it was first defined ("" for names already loaded elsewhere).
+using Names = std::map<std::string, std::string>;
+
+std::string where(const Reader& r, const YAML::Mark& m) {
+    return r.source() + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+void read_document(Reader& r, const YAML::Node& root, const Source& src, Names& names, Loaded& out) {
+    if (root.IsNull()) return;  // an empty file is a valid, empty configuration
+    std::optional<Fields> fs = src.text ? r.fields(root, "the top level", {"connections", "secrets", "transient_owner"})
+                                        : r.fields(root, "the top level", {"connections", "secrets"});
+    if (!fs) return;
+    if (const Field* t = fs->get("transient_owner")) out.transient_owner = r.boolean(*t).value_or(false);
+    if (const Field* s = fs->get("secrets")) {
+        if (src.file)
+            if (auto problem = check_private_file(*src.file)) r.error(s->key_node, *problem);
+        for (auto& secret : read_secrets(r, *s)) out.config.secrets.push_back(std::move(secret));
+    }
+    const Field* conns = fs->get("connections");
+    if (!conns || conns->value.IsNull()) return;
+    auto entries = r.fields(conns->value, "connections", {});
+    if (!entries) return;
+    for (const Field& entry : entries->all) {
+        auto [it, fresh] = names.emplace(entry.key, where(r, entry.key_node.Mark()));
+        if (!fresh) {
+            r.error(entry.key_node, "connection '" + entry.key + "' is already " +
+                                        (it->second.empty() ? "in use" : "defined at " + it->second));
+            continue;
+        }
+        if (auto c = read_connection(r, entry, src.base_dir)) out.config.connections.push_back(std::move(*c));
+    }
+}
+
+void load(std::string_view yaml, const Source& src, Names& names, Loaded& out) {
+    Reader r(src.name, out.diagnostics);
+    try {
+        read_document(r, YAML::Load(std::string(yaml)), src, names, out);
+    } catch (const YAML::ParserException& e) {
+        r.error(e.mark, e.msg);
+    } catch (const YAML::Exception& e) {  // fail closed on anything the checks above missed
+        r.error(e.mark, e.msg);
+    }
+}
+
+void load_path(const std::filesystem::path& file, Names& names, Loaded& out) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    if (!in || !(text << in.rdbuf())) {
+        out.diagnostics.push_back({file.string(), 0, 0, "cannot read the file"});
+        return;
+    }
+    load(text.str(), {file.string(), file, file.parent_path(), false}, names, out);
+}
+
+}  // namespace
+
+Loaded load_file(const std::filesystem::path& file) {
+    Loaded out;
+    Names names;
+    load_path(file, names, out);
+    return out;
+}
+
+Loaded load_directory(const std::filesystem::path& dir) {
+    Loaded out;
+    std::error_code ec;
+    std::vector<std::filesystem::path> files;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.starts_with(".") || it->path().extension() != ".yaml") continue;
+        files.push_back(it->path());
+    }
+    if (ec) {
+        out.diagnostics.push_back({dir.string(), 0, 0, "cannot read the directory: " + ec.message()});
+        return out;
+    }
+    std::sort(files.begin(), files.end());
+    Names names;
+    for (const auto& f : files) load_path(f, names, out);
+    return out;
+}
+
+Loaded parse_text(std::string_view yaml, const TextOptions& options) {
+    Loaded out;
+    Names names;
+    for (const auto& n : options.names_in_use) names.emplace(n, "");
+    load(yaml, {options.source, std::nullopt, options.config_dir, true}, names, out);
+    return out;
+}
+
+}  // namespace ipsecd::config
