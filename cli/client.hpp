@@ -1,0 +1,48 @@
+// ipsecctl's side of the org.ipsecd1 API: one sd-bus connection, blocking calls (a CLI
+// has nothing else to do), every failure as base::Error with the D-Bus error message.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <systemd/sd-bus.h>
+
+#include "base/result.hpp"
+#include "cli/status_model.hpp"
+
+namespace ipsecd::cli {
+
+class Client {
+public:
+    // `address` empty: the system bus (honours DBUS_SYSTEM_BUS_ADDRESS); else a bus address
+    // as dbus-daemon prints it ("unix:path=/run/…").
+    static base::Result<Client> connect(const std::string& address);
+    Client(Client&& other) noexcept : bus_(std::exchange(other.bus_, nullptr)) {}
+    Client& operator=(Client&&) = delete;
+    ~Client();
+
+    base::Status up(const std::string& name);
+    base::Status down(const std::string& name);
+    base::Status reload();
+    base::Result<std::vector<std::pair<std::string, std::string>>> list();  // (name, path)
+    // Connections in ListConnections order, with their SAs (from GetManagedObjects).
+    base::Result<std::vector<ConnectionView>> status();
+
+private:
+    struct MessageUnref {
+        void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
+    };
+    using Message = std::unique_ptr<sd_bus_message, MessageUnref>;
+
+    explicit Client(sd_bus* bus) : bus_(bus) {}
+    base::Result<Message> call(const char* path, const char* interface, const char* member,
+                               const char* arg, std::uint64_t timeout_usec);
+    base::Status invoke(const char* member, const char* arg, std::uint64_t timeout_usec);
+
+    sd_bus* bus_;
+};
+
+}  // namespace ipsecd::cli

@@ -1,0 +1,25 @@
+// ipsecctl's command line (Boost.Program_options): global options, one command, its
+// arguments. Errors are values with a one-line message, never exceptions.
+#pragma once
+
+#include <string>
+
+#include "base/result.hpp"
+
+namespace ipsecd::cli {
+
+enum class Verb { help, status, up, down, reload, list };
+
+struct Command {
+    Verb verb = Verb::help;
+    std::string address;  // --address; empty = system bus
+    bool json = false;    // status --json
+    std::string name;     // up/down NAME
+};
+
+base::Result<Command> parse_command_line(int argc, const char* const* argv);
+
+// The --help text, laid out like a manual page.
+const char* help_text();
+
+}  // namespace ipsecd::cli
