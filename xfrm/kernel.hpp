@@ -30,15 +30,18 @@ struct Aead {  // "rfc4106(gcm(aes))" (key = AES key + 4-byte salt), "rfc7539esp
     std::string name;
     base::SecretBytes key;
     unsigned icv_bits = 128;
+    bool operator==(const Aead&) const = default;
 };
 struct Cipher {  // "cbc(aes)"
     std::string name;
     base::SecretBytes key;
+    bool operator==(const Cipher&) const = default;
 };
 struct Integrity {  // "hmac(sha256)" truncated to 128, "hmac(sha384)" 192, "hmac(sha512)" 256 (RFC 4868)
     std::string name;
     base::SecretBytes key;
     unsigned trunc_bits = 0;
+    bool operator==(const Integrity&) const = default;
 };
 
 // 0 means "no limit" for every field.
@@ -46,6 +49,7 @@ struct Lifetime {
     std::uint64_t soft_bytes = 0, hard_bytes = 0;
     std::uint64_t soft_packets = 0, hard_packets = 0;
     std::uint64_t soft_seconds = 0, hard_seconds = 0;  // since the SA was added
+    bool operator==(const Lifetime&) const = default;
 };
 
 struct Mark {
@@ -93,12 +97,14 @@ struct Sa {
     std::uint32_t if_id = 0;
 
     SaId id() const { return {dst, spi, proto, mark}; }
+    bool operator==(const Sa&) const = default;
 };
 
 struct Counters {
     std::uint64_t bytes = 0, packets = 0;
     std::uint64_t add_time = 0, use_time = 0;  // seconds since epoch; use_time 0 = never used
     std::uint32_t replay_failures = 0, integrity_failures = 0;
+    bool operator==(const Counters&) const = default;
 };
 
 // An SA as read back from the kernel: parameters without keys, plus counters.
@@ -118,6 +124,7 @@ struct SaInfo {
     std::optional<Selector> selector;
     std::optional<Mark> mark;
     std::uint32_t if_id = 0;
+    bool operator==(const SaInfo&) const = default;
 };
 
 struct Template {  // one transform applied by a policy
@@ -126,6 +133,7 @@ struct Template {  // one transform applied by a policy
     Mode mode = Mode::tunnel;
     std::uint32_t reqid = 0;
     std::uint32_t spi = 0;  // 0 = any SA with this reqid
+    bool operator==(const Template&) const = default;
 };
 
 enum class Action : std::uint8_t { allow = 0, block = 1 };
@@ -148,6 +156,7 @@ struct Policy {
     std::uint32_t if_id = 0;
 
     PolicyId id() const { return {selector, dir, mark, if_id}; }
+    bool operator==(const Policy&) const = default;
 };
 
 // ---- events the kernel sends (XFRMNLGRP_ACQUIRE / _EXPIRE / _MIGRATE) ----
@@ -156,12 +165,14 @@ struct Acquire {  // a packet matched an outbound policy with no SA
     net::Address src, dst;  // from the template (tunnel endpoints) or the packet
     Proto proto = Proto::esp;
     std::uint32_t reqid = 0;
+    bool operator==(const Acquire&) const = default;
 };
 struct Expire {  // an SA reached its soft or hard lifetime
     SaId sa;
     net::Address src;
     std::uint32_t reqid = 0;
     bool hard = false;
+    bool operator==(const Expire&) const = default;
 };
 struct Migrate {  // an SA/policy was moved to new endpoints (MOBIKE, XFRM_MSG_MIGRATE)
     Selector selector;
@@ -170,6 +181,7 @@ struct Migrate {  // an SA/policy was moved to new endpoints (MOBIKE, XFRM_MSG_M
     Proto proto = Proto::esp;
     Mode mode = Mode::tunnel;
     std::uint32_t reqid = 0;
+    bool operator==(const Migrate&) const = default;
 };
 using Event = std::variant<Acquire, Expire, Migrate>;
 using EventHandler = std::function<void(const Event&)>;

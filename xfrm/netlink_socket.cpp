@@ -47,6 +47,8 @@ int on_error(const nlmsghdr* nlh, void* data) {
     if (!t->ack) t->ack = Ack{EBADMSG, "truncated netlink error message"};
     return MNL_CB_STOP;
 }
+
+int on_done(const nlmsghdr*, void*) { return MNL_CB_STOP; }
 }  // namespace
 
 base::Status NetlinkSocket::transact(Message& msg, const ReplyFn& on_reply) {
@@ -56,6 +58,7 @@ base::Status NetlinkSocket::transact(Message& msg, const ReplyFn& on_reply) {
     Transaction t{&on_reply, {}, {}};
     mnl_cb_t ctl[NLMSG_MIN_TYPE] = {};
     ctl[NLMSG_ERROR] = on_error;
+    ctl[NLMSG_DONE] = on_done;  // given a control array, libmnl no longer stops at the end of a dump
     int ret;
     do {
         auto n = mnl_socket_recvfrom(raw, buf_.data(), buf_.size());
