@@ -1,0 +1,42 @@
+// What the plugin tells NetworkManager about addresses and routes once the CHILD SA is up
+// (Ip4Config / Ip6Config). IPsec here is policy-based: no tun device (tundev "_none_"), the
+// kernel's XFRM policies pick the traffic, NM only adds our inner address and routes to the
+// remote traffic selectors with that address as pref-src. Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dbus/nm/vpn_data.hpp"
+#include "net/address.hpp"
+
+namespace nm {
+
+// What ipsecd reports for the established connection (empty = not reported).
+struct Negotiated {
+    std::vector<net::Prefix> local_ts, remote_ts;  // the CHILD SA's traffic selectors
+    std::optional<net::Address> local_address;     // the IKE SA's local address
+};
+
+struct IpConfig {
+    net::Address address;               // our inner address, announced as a host prefix
+    std::vector<net::Prefix> routes;    // remote selectors other than the default route
+    bool never_default = true;          // false when a remote selector is 0.0.0.0/0 (::/0)
+};
+
+struct IpConfigs {
+    std::optional<IpConfig> v4, v6;
+};
+
+// The address a host uses inside `p`: the address itself for /32 (/128) and /31 (/127),
+// else the first host (network + 1).
+net::Address host_address_in(const net::Prefix& p);
+
+// Per family: remote selectors are the negotiated ones, else the configured ones; the inner
+// address is the first configured local subnet's host address, else the configured local
+// address, else the first negotiated local selector's, else the IKE SA's local address.
+// A family without remote selectors or without an inner address gets no config.
+IpConfigs build_ip_configs(const VpnData& vpn, const Negotiated& negotiated);
+
+}  // namespace nm

@@ -1,0 +1,127 @@
+#include "dbus/nm/yaml_text.hpp"
+
+#include <cstdio>
+
+namespace nm {
+
+std::string yaml_quote(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            char esc[5];
+            std::snprintf(esc, sizeof esc, "\\x%02x", u);
+            out += esc;
+        } else {
+            out += c;
+        }
+    }
+    return out + '"';
+}
+
+std::string connection_name(std::string_view nm_uuid) {
+    std::string name = "nm-";
+    for (char c : nm_uuid) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
+        name += ok ? c : '_';
+    }
+    return name;
+}
+
+namespace {
+
+// Appends "key: value" at `indent` when value is non-empty.
+void scalar(std::string& out, int indent, std::string_view key, std::string_view value) {
+    if (value.empty()) return;
+    out.append(static_cast<std::size_t>(indent), ' ');
+    out.append(key).append(": ").append(yaml_quote(value)).append("\n");
+}
+
+template <class Range, class ToString>
+void flow_list(std::string& out, int indent, std::string_view key, const Range& items,
+               ToString to_string) {
+    if (items.empty()) return;
+    out.append(static_cast<std::size_t>(indent), ' ');
+    out.append(key).append(": [");
+    bool first = true;
+    for (const auto& item : items) {
+        if (!first) out += ", ";
+        out += yaml_quote(to_string(item));
+        first = false;
+    }
+    out += "]\n";
+}
+
+std::string prefix_str(const net::Prefix& p) { return p.str(); }
+std::string same(const std::string& s) { return s; }
+
+const char* auth_name(Auth a) {
+    switch (a) {
+    case Auth::psk: return "psk";
+    case Auth::pubkey: return "pubkey";
+    }
+    return "psk";
+}
+
+const char* mode_name(Mode m) {
+    switch (m) {
+    case Mode::tunnel: return "tunnel";
+    case Mode::transport: return "transport";
+    }
+    return "tunnel";
+}
+
+std::string secret_of(const StringMap& secrets, const std::string& key) {
+    auto it = secrets.find(key);
+    return it == secrets.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+base::Result<std::string> connection_yaml(const VpnData& vpn, std::string_view name,
+                                          const StringMap& secrets) {
+    if (!secret_of(secrets, "key-password").empty())
+        return base::fail("vpn.secrets key-password: ipsecd reads unencrypted private keys only");
+    const std::string local_address = vpn.local ? vpn.local->str() : std::string();
+    std::string y = "transient_owner: true\nconnections:\n";
+    y.append("  ").append(yaml_quote(name)).append(":\n");
+    y += "    local:\n";
+    scalar(y, 6, "address", local_address);
+    scalar(y, 6, "id", vpn.local_id);
+    scalar(y, 6, "auth", auth_name(vpn.auth));
+    scalar(y, 6, "cert", vpn.cert);
+    scalar(y, 6, "key", vpn.key);
+    flow_list(y, 6, "subnets", vpn.local_subnets, prefix_str);
+    y += "    remote:\n";
+    scalar(y, 6, "address", vpn.remote);
+    scalar(y, 6, "id", vpn.remote_id);
+    scalar(y, 6, "auth", auth_name(vpn.auth));
+    scalar(y, 6, "ca", vpn.ca);
+    flow_list(y, 6, "subnets", vpn.remote_subnets, prefix_str);
+    if (!vpn.ike_proposals.empty()) {
+        y += "    ike:\n";
+        flow_list(y, 6, "proposals", vpn.ike_proposals, same);
+    }
+    y += "    children:\n      nm:\n";
+    scalar(y, 8, "mode", mode_name(vpn.mode));
+    flow_list(y, 8, "proposals", vpn.esp_proposals, same);
+
+    auto psk = secret_of(secrets, "psk");
+    if (vpn.auth == Auth::psk && !psk.empty()) {
+        // The secret binds the two identities ipsecd will use: an explicit id, else the address.
+        std::vector<std::string> ids;
+        if (!vpn.local_id.empty()) ids.push_back(vpn.local_id);
+        else if (vpn.local) ids.push_back(local_address);
+        ids.push_back(vpn.remote_id.empty() ? vpn.remote : vpn.remote_id);
+        y += "secrets:\n";
+        flow_list(y, 2, "- ids", ids, same);
+        scalar(y, 4, "psk", psk);
+    }
+    return y;
+}
+
+}  // namespace nm
