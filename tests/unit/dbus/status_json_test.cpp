@@ -1,0 +1,44 @@
+#include <gtest/gtest.h>
+
+#include "cli/status_json.hpp"
+
+using namespace ipsecd::cli;
+
+namespace {
+
+ConnectionView site_b() {
+    ChildView child{"net", "tunnel", "esp", 0xc0ffee01, 0x0badf00d, "aes256gcm16",
+                    {"10.1.0.0/24"}, {"10.2.0.0/24"}, 1, 2, 3, 4, 1700000000, 1700003600};
+    IkeSaView sa{2, "established", 0x0123456789abcdefULL, 0xfedcba9876543210ULL,
+                 "aes256gcm16-prfsha256-x25519", "192.0.2.1", "192.0.2.2", 1700000000, 0, {child}};
+    return {"site-b", "up", "192.0.2.1", "192.0.2.2", {sa}};
+}
+
+}  // namespace
+
+TEST(StatusJson, RendersTheContractShape) {
+    EXPECT_EQ(render_json({site_b()}),
+              R"({"connections":[{"name":"site-b","state":"up","ike_sas":[{"version":2,)"
+              R"("state":"established","local_spi":"0x0123456789abcdef",)"
+              R"("remote_spi":"0xfedcba9876543210","proposal":"aes256gcm16-prfsha256-x25519",)"
+              R"("local":"192.0.2.1","remote":"192.0.2.2","children":[{"name":"net",)"
+              R"("mode":"tunnel","protocol":"esp","spi_in":"0xc0ffee01","spi_out":"0x0badf00d",)"
+              R"("proposal":"aes256gcm16","local_ts":["10.1.0.0/24"],"remote_ts":["10.2.0.0/24"],)"
+              R"("bytes_in":1,"bytes_out":2,"packets_in":3,"packets_out":4,)"
+              R"("established":1700000000,"rekey":1700003600}],"established":1700000000,)"
+              R"("rekey":0}]}]})"
+              "\n");
+}
+
+TEST(StatusJson, NoConnectionsIsAnEmptyArray) {
+    EXPECT_EQ(render_json({}), "{\"connections\":[]}\n");
+}
+
+TEST(StatusJson, ConnectionWithoutSasHasEmptyIkeSas) {
+    EXPECT_EQ(render_json({{"a", "down", "", "", {}}}),
+              "{\"connections\":[{\"name\":\"a\",\"state\":\"down\",\"ike_sas\":[]}]}\n");
+}
+
+TEST(StatusJson, EscapesStringsPerRfc8259) {
+    EXPECT_EQ(json_string("a\"b\\c\n\x01"), R"("a\"b\\c\n\u0001")");
+}
