@@ -1,6 +1,7 @@
 #include "ike/crypto/rng.hpp"
 
 #include <botan/chacha_rng.h>
+#include <botan/hash.h>
 #include <botan/system_rng.h>
 
 namespace ike::crypto {
@@ -10,8 +11,17 @@ SystemRng::~SystemRng() = default;
 
 void SystemRng::fill(std::span<std::uint8_t> out) { rng_->randomize(out.data(), out.size()); }
 
-DeterministicRng::DeterministicRng(base::ByteView seed)
-    : rng_(std::make_unique<Botan::ChaCha_RNG>(Botan::secure_vector<std::uint8_t>(seed.begin(), seed.end()))) {}
+namespace {
+
+// ChaCha_RNG counts as seeded only with 256 bits of input; hashing stretches short seeds.
+Botan::secure_vector<std::uint8_t> seed_key(base::ByteView seed) {
+    auto sha = Botan::HashFunction::create_or_throw("SHA-256");
+    return sha->process(seed.data(), seed.size());
+}
+
+}  // namespace
+
+DeterministicRng::DeterministicRng(base::ByteView seed) : rng_(std::make_unique<Botan::ChaCha_RNG>(seed_key(seed))) {}
 
 DeterministicRng::DeterministicRng(std::uint64_t seed)
     : DeterministicRng(base::Bytes{static_cast<std::uint8_t>(seed >> 56), static_cast<std::uint8_t>(seed >> 48),
