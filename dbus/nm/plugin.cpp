@@ -204,11 +204,14 @@ int Plugin::disconnect(sd_bus_message* m, sd_bus_error* error) {
         return sd_bus_error_set(error, (std::string(error_prefix) + "StoppingInProgress").c_str(),
                                 "the connection is being stopped");
     case ServiceState::unknown:
-    case ServiceState::init:
     case ServiceState::shutdown:
     case ServiceState::stopped:
         return sd_bus_error_set(error, (std::string(error_prefix) + "AlreadyStopped").c_str(),
                                 "no connection is active");
+    case ServiceState::init:
+        // NM gave up before Connect (bad vpn.data, no secrets): this process is done.
+        enter(ServiceState::stopped);
+        return sd_bus_reply_method_return(m, "");
     case ServiceState::starting:
     case ServiceState::started:
         break;
