@@ -3,9 +3,9 @@
 # Idempotent and quiet when everything is there already. Needs root (apt-get).
 set -u
 BUILD="meson ninja-build pkg-config g++ libmnl-dev libbotan-2-dev libyaml-cpp-dev libsystemd-dev
-  libboost-program-options-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev"
+  libboost-program-options-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev libnm-dev"
 LAB="user-mode-linux strongswan-charon strongswan-swanctl libstrongswan-standard-plugins iproute2 iputils-ping kmod procps
-  psmisc dbus systemd tshark"
+  psmisc dbus systemd tshark network-manager"
 case "${1:-all}" in
   build) want=$BUILD ;;
   lab) want=$LAB ;;
