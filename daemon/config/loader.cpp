@@ -4,7 +4,8 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
+#include <iterator>
+#include <utility>
 
 #include <yaml-cpp/yaml.h>
 
@@ -36,9 +37,15 @@ void read_document(Reader& r, const YAML::Node& root, const Source& src, Names& 
                                         : r.fields(root, "the top level", {"connections", "secrets"});
     if (!fs) return;
     if (const Field* t = fs->get("transient_owner")) out.transient_owner = r.boolean(*t).value_or(false);
+    // DESIGN.md "Security posture": a file holding secrets (PSKs, manual keys) must not be
+    // accessible to group or others; reported once, where the first secret appears.
+    bool private_checked = false;
+    auto require_private = [&](const YAML::Node& at) {
+        if (!src.file || std::exchange(private_checked, true)) return;
+        if (auto problem = check_private_file(*src.file)) r.error(at, *problem);
+    };
     if (const Field* s = fs->get("secrets")) {
-        if (src.file)
-            if (auto problem = check_private_file(*src.file)) r.error(s->key_node, *problem);
+        require_private(s->key_node);
         for (auto& secret : read_secrets(r, *s)) out.config.secrets.push_back(std::move(secret));
     }
     const Field* conns = fs->get("connections");
@@ -52,11 +59,15 @@ void read_document(Reader& r, const YAML::Node& root, const Source& src, Names& 
                                         (it->second.empty() ? "in use" : "defined at " + it->second));
             continue;
         }
-        if (auto c = read_connection(r, entry, src.base_dir)) out.config.connections.push_back(std::move(*c));
+        auto c = read_connection(r, entry, src.base_dir);
+        if (!c) continue;
+        if (c->manual) require_private(entry.key_node);
+        out.config.connections.push_back(std::move(*c));
     }
 }
 
 void load(std::string_view yaml, const Source& src, Names& names, Loaded& out) {
+    const std::size_t first = out.diagnostics.size();
     Reader r(src.name, out.diagnostics);
     try {
         read_document(r, YAML::Load(std::string(yaml)), src, names, out);
@@ -65,16 +76,21 @@ void load(std::string_view yaml, const Source& src, Names& names, Loaded& out) {
     } catch (const YAML::Exception& e) {  // fail closed on anything the checks above missed
         r.error(e.mark, e.msg);
     }
+    // Checks run in a logical order; users read a file top to bottom.
+    std::stable_sort(out.diagnostics.begin() + static_cast<std::ptrdiff_t>(first), out.diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+                     });
 }
 
 void load_path(const std::filesystem::path& file, Names& names, Loaded& out) {
     std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    if (!in || !(text << in.rdbuf())) {
+    std::string text(std::istreambuf_iterator<char>(in), {});
+    if (!in.is_open() || in.bad()) {
         out.diagnostics.push_back({file.string(), 0, 0, "cannot read the file"});
         return;
     }
-    load(text.str(), {file.string(), file, file.parent_path(), false}, names, out);
+    load(text, {file.string(), file, file.parent_path(), false}, names, out);
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+// Every file in examples/ loads without a diagnostic, alone and as one directory, once
+// installed as examples/README.md says (files readable by root only).
+#include <gtest/gtest.h>
+
+#include "daemon/config/loader.hpp"
+#include "temp_dir.hpp"
+
+namespace ipsecd::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Copies examples/ like `install -m 600` would.
+void install(const fs::path& to) {
+    fs::copy(EXAMPLES_DIR, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    for (const auto& e : fs::recursive_directory_iterator(to))
+        if (e.is_regular_file()) fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write);
+}
+
+std::vector<fs::path> example_files(const fs::path& dir) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".yaml") out.push_back(e.path());
+    return out;
+}
+
+std::string all(const Loaded& l) {
+    std::string out;
+    for (const auto& d : l.diagnostics) out += format(d) + "\n";
+    return out;
+}
+
+TEST(Examples, EachFileLoadsWithoutDiagnostics) {
+    test_support::TempDir dir;
+    install(dir.path());
+    auto files = example_files(dir.path());
+    EXPECT_GE(files.size(), 4u);
+    for (const auto& f : files) {
+        Loaded l = load_file(f);
+        EXPECT_TRUE(l.ok()) << all(l);
+        EXPECT_FALSE(l.config.connections.empty()) << f;
+    }
+}
+
+TEST(Examples, LoadTogetherAsOneConfigDirectory) {
+    test_support::TempDir dir;
+    install(dir.path());
+    Loaded l = load_directory(dir.path());
+    EXPECT_TRUE(l.ok()) << all(l);
+    EXPECT_EQ(l.config.connections.size(), example_files(dir.path()).size());
+}
+
+TEST(Examples, CoverTheDocumentedCases) {
+    test_support::TempDir dir;
+    install(dir.path());
+    auto config = load_directory(dir.path()).config;
+    const auto* responder = config.find("roadwarriors");
+    ASSERT_NE(responder, nullptr);
+    EXPECT_TRUE(responder->remote.is_any());
+    const auto* transport = config.find("host-b");
+    ASSERT_NE(transport, nullptr);
+    EXPECT_EQ(transport->children.at(0).mode, ike::policy::Mode::transport);
+    EXPECT_EQ(transport->local.auth, ike::policy::Auth::pubkey);
+    ASSERT_NE(config.find("manual-b"), nullptr);
+    EXPECT_TRUE(config.find("manual-b")->manual.has_value());
+    ASSERT_NE(config.find("site-b"), nullptr);
+    EXPECT_FALSE(config.secrets.empty());
+}
+
+TEST(Examples, AsCheckedOutTheSecretsAreRefusedUntilInstalled) {
+    test_support::TempDir dir;
+    install(dir.path());
+    fs::permissions(dir.path() / "site-to-site-psk.yaml", fs::perms::group_read, fs::perm_options::add);
+    EXPECT_FALSE(load_file(dir.path() / "site-to-site-psk.yaml").ok());
+}
+
+}  // namespace
+}  // namespace ipsecd::config
