@@ -1,0 +1,135 @@
+#include "ike/v2/child_sa.hpp"
+
+#include "ike/crypto/transform_keys.hpp"
+
+namespace ike::v2 {
+
+namespace {
+
+struct Algorithms {
+    std::optional<xfrm::Aead> aead;
+    std::optional<xfrm::Cipher> cipher;
+    std::optional<xfrm::Integrity> integ;
+};
+
+// Kernel (crypto API) names of the negotiated transforms.
+base::Result<Algorithms> algorithms(const policy::Proposal& p, const base::SecretBytes& encr_key,
+                                    const base::SecretBytes& integ_key) {
+    Algorithms a;
+    if (const auto* e = p.first(TransformType::encr)) {
+        switch (static_cast<EncrId>(e->id)) {
+            case EncrId::aes_gcm_16: a.aead = xfrm::Aead{"rfc4106(gcm(aes))", encr_key, 128}; break;
+            case EncrId::chacha20_poly1305:
+                a.aead = xfrm::Aead{"rfc7539esp(chacha20,poly1305)", encr_key, 128};
+                break;
+            case EncrId::aes_cbc: a.cipher = xfrm::Cipher{"cbc(aes)", encr_key}; break;
+            case EncrId::aes_ctr:
+            case EncrId::aes_gcm_8:
+            case EncrId::aes_gcm_12:
+            case EncrId::null_auth_aes_gmac:
+            default: return base::fail("no kernel name for ENCR " + std::to_string(e->id));
+        }
+    }
+    if (const auto* i = p.first(TransformType::integ); i && i->id != 0) {
+        switch (static_cast<IntegId>(i->id)) {
+            case IntegId::hmac_sha2_256_128: a.integ = xfrm::Integrity{"hmac(sha256)", integ_key, 128}; break;
+            case IntegId::hmac_sha2_384_192: a.integ = xfrm::Integrity{"hmac(sha384)", integ_key, 192}; break;
+            case IntegId::hmac_sha2_512_256: a.integ = xfrm::Integrity{"hmac(sha512)", integ_key, 256}; break;
+            case IntegId::hmac_sha1_96: a.integ = xfrm::Integrity{"hmac(sha1)", integ_key, 96}; break;
+            case IntegId::none:
+            default: return base::fail("no kernel name for INTEG " + std::to_string(i->id));
+        }
+    }
+    return a;
+}
+
+xfrm::Proto proto_of(const ChildSa& c) {
+    return c.config->protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp;
+}
+
+struct Direction {
+    net::Endpoint src, dst;
+    std::uint32_t spi;
+    const base::SecretBytes& encr;
+    const base::SecretBytes& integ;
+};
+
+base::Result<xfrm::Sa> make_sa(const IkeSa& sa, const ChildSa& c, const Direction& d) {
+    auto alg = algorithms(c.proposal, d.encr, d.integ);
+    if (!alg) return base::fail(alg.error().message);
+    xfrm::Sa k;
+    k.src = d.src.address;
+    k.dst = d.dst.address;
+    k.spi = d.spi;
+    k.proto = proto_of(c);
+    k.mode = c.mode;
+    k.reqid = c.reqid;
+    k.aead = std::move(alg->aead);
+    k.cipher = std::move(alg->cipher);
+    k.integ = std::move(alg->integ);
+    // UDP encapsulation of ESP when a NAT is between us (RFC 7296 2.23, RFC 3948).
+    if (sa.nat_local || sa.nat_remote) k.encap = xfrm::UdpEncap{d.src.port, d.dst.port};
+    // Soft expiry tells us to rekey; the hard limit leaves 10% for that to finish.
+    const auto life = static_cast<std::uint64_t>(c.config->lifetime.count());
+    k.lifetime.soft_seconds = life;
+    k.lifetime.hard_seconds = life + life / 10;
+    return k;
+}
+
+template <class F>
+void for_each_policy(const IkeSa& sa, const ChildSa& c, F&& f) {
+    for (const auto& l : c.local_ts)
+        for (const auto& r : c.remote_ts) {
+            if (l.address.family != r.address.family) continue;
+            auto policy = [&](const net::Prefix& src, const net::Prefix& dst, xfrm::Dir dir,
+                              const net::Endpoint& tsrc, const net::Endpoint& tdst) {
+                xfrm::Policy p;
+                p.selector = {src, dst, 0, 0, 0};
+                p.dir = dir;
+                p.templates.push_back({tsrc.address, tdst.address, proto_of(c), c.mode, c.reqid, 0});
+                f(p);
+            };
+            policy(l, r, xfrm::Dir::out, sa.local, sa.remote);
+            policy(r, l, xfrm::Dir::in, sa.remote, sa.local);
+            if (c.mode == xfrm::Mode::tunnel) policy(r, l, xfrm::Dir::fwd, sa.remote, sa.local);
+        }
+}
+
+}  // namespace
+
+base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated,
+                           base::ByteView ni, base::ByteView nr) {
+    const auto* encr = child.proposal.first(TransformType::encr);
+    const auto* integ = child.proposal.first(TransformType::integ);
+    auto lengths = crypto::key_lengths(encr ? static_cast<EncrId>(encr->id) : EncrId::aes_gcm_16,
+                                       encr ? encr->key_length : 0,
+                                       integ ? static_cast<IntegId>(integ->id) : IntegId::none);
+    if (!lengths) return base::fail(lengths.error().message);
+    auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, *lengths, ni, nr);
+    if (!keys) return base::fail(keys.error().message);
+    // RFC 7296 2.17: the "_i" keys protect what the exchange's initiator sends.
+    const auto& out_encr = we_initiated ? keys->encr_i : keys->encr_r;
+    const auto& out_integ = we_initiated ? keys->integ_i : keys->integ_r;
+    const auto& in_encr = we_initiated ? keys->encr_r : keys->encr_i;
+    const auto& in_integ = we_initiated ? keys->integ_r : keys->integ_i;
+    auto in = make_sa(sa, child, {sa.remote, sa.local, child.spi_in, in_encr, in_integ});
+    auto out = make_sa(sa, child, {sa.local, sa.remote, child.spi_out, out_encr, out_integ});
+    if (!in || !out) return base::fail((in ? out : in).error().message);
+    // Inbound first: the peer may send as soon as it has our SPI.
+    core.emit(AddSa{std::move(*in)});
+    core.emit(AddSa{std::move(*out)});
+    for_each_policy(sa, child, [&](xfrm::Policy p) { core.emit(AddPolicy{std::move(p)}); });
+    core.log(LogLevel::info, &sa,
+             "CHILD SA " + child.config->name + " installed, spi in " + hex_spi(child.spi_in) +
+                 " out " + hex_spi(child.spi_out));
+    sa.children.push_back(std::move(child));
+    return {};
+}
+
+void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
+    for_each_policy(sa, child, [&](const xfrm::Policy& p) { core.emit(DeletePolicy{p.id()}); });
+    core.emit(DeleteSa{{sa.local.address, child.spi_in, proto_of(child), std::nullopt}});
+    core.emit(DeleteSa{{sa.remote.address, child.spi_out, proto_of(child), std::nullopt}});
+}
+
+}  // namespace ike::v2

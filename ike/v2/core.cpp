@@ -1,0 +1,165 @@
+#include "ike/v2/core.hpp"
+
+#include <cstdio>
+
+#include "ike/v2/child_sa.hpp"
+
+namespace ike::v2 {
+
+Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o)
+    : config(std::move(c)), rng(r), options(o), cookie_secret(random_bytes(32)) {}
+
+base::Bytes Core::random_bytes(std::size_t n) {
+    base::Bytes b(n);
+    rng.fill(b);
+    return b;
+}
+
+std::uint64_t Core::new_ike_spi() {
+    for (;;) {
+        std::uint64_t spi = 0;
+        rng.fill({reinterpret_cast<std::uint8_t*>(&spi), sizeof spi});
+        if (spi != 0 && !sas.contains(spi)) return spi;  // 3.1: zero means "not yet known"
+    }
+}
+
+std::uint32_t Core::new_child_spi() {
+    std::uint32_t spi = 0;
+    // 0-255 are reserved by IANA (RFC 4303 2.1).
+    while (spi < 0x100) rng.fill({reinterpret_cast<std::uint8_t*>(&spi), sizeof spi});
+    return spi;
+}
+
+void Core::log(LogLevel level, const IkeSa* sa, std::string message) {
+    log(level, sa ? sa->conn->name : std::string(),
+        sa ? "IKE SA " + hex_spi(sa->local_spi()) + ": " + message : std::move(message));
+}
+
+void Core::log(LogLevel level, const std::string& connection, std::string message) {
+    emit(Log{level, connection, std::move(message)});
+}
+
+void Core::send(const IkeSa& sa, const Datagrams& datagrams) {
+    for (const auto& d : datagrams) emit(SendDatagram{sa.local, sa.remote, d});
+}
+
+IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
+    IkeSa& ref = *sa;
+    sas.emplace(ref.local_spi(), std::move(sa));
+    return ref;
+}
+
+namespace {
+std::string ike_state_name(IkeState s) {
+    switch (s) {
+        case IkeState::init_sent:
+        case IkeState::auth_sent:
+        case IkeState::half_open: return "connecting";
+        case IkeState::established: return "established";
+        case IkeState::deleting: return "deleting";
+        case IkeState::closed: return "closed";
+    }
+    return "?";
+}
+}  // namespace
+
+ConnectionStatus Core::snapshot(const policy::Connection& conn) const {
+    ConnectionStatus st{conn.name, ConnectionState::down, {}};
+    for (const auto& [spi, sa] : sas) {
+        if (sa->conn != &conn || sa->state == IkeState::closed) continue;
+        IkeSaStatus s;
+        s.state = ike_state_name(sa->state);
+        s.local_spi = sa->local_spi();
+        s.remote_spi = sa->remote_spi();
+        s.proposal = sa->proposal.transforms.empty() ? "" : policy::to_string(sa->proposal);
+        s.local = sa->local;
+        s.remote = sa->remote;
+        for (const auto& c : sa->children) {
+            if (c.state == ChildState::deleted) continue;
+            s.children.push_back({c.config->name, c.mode,
+                                  c.config->protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp,
+                                  c.spi_in, c.spi_out, policy::to_string(c.proposal), c.local_ts, c.remote_ts});
+        }
+        switch (sa->state) {
+            case IkeState::established: st.state = ConnectionState::up; break;
+            case IkeState::init_sent:
+            case IkeState::auth_sent:
+            case IkeState::half_open:
+                if (st.state != ConnectionState::up) st.state = ConnectionState::connecting;
+                break;
+            case IkeState::deleting:
+                if (st.state == ConnectionState::down) st.state = ConnectionState::closing;
+                break;
+            case IkeState::closed: break;
+        }
+        st.ike_sas.push_back(std::move(s));
+    }
+    return st;
+}
+
+void Core::publish(const policy::Connection& conn) { emit(StatePublished{snapshot(conn)}); }
+
+std::string hex_spi(std::uint32_t spi) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08x", spi);
+    return buf;
+}
+
+std::string hex_spi(std::uint64_t spi) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(spi));
+    return buf;
+}
+
+base::Bytes be32(std::uint32_t v) {
+    return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+            static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+}
+
+std::uint32_t read_be32(base::ByteView b) {
+    if (b.size() != 4) return 0;
+    return static_cast<std::uint32_t>(b[0]) << 24 | static_cast<std::uint32_t>(b[1]) << 16 |
+           static_cast<std::uint32_t>(b[2]) << 8 | b[3];
+}
+
+void enter_state(Core& core, IkeSa& sa, IkeState next) {
+    sa.state = next;
+    switch (next) {
+        case IkeState::init_sent:
+        case IkeState::auth_sent:
+        case IkeState::half_open:
+        case IkeState::deleting: break;
+        case IkeState::established:
+            core.half_open.erase({sa.spis.initiator, sa.remote});
+            sa.last_heard = core.now;
+            // The IKE_SA_INIT material is not needed any more (and is most of the memory).
+            sa.init_request = {};
+            sa.init_response = {};
+            sa.offered = {};
+            sa.child_offer = {};
+            break;
+        case IkeState::closed:
+            core.half_open.erase({sa.spis.initiator, sa.remote});
+            sa.pending.clear();
+            for (auto& c : sa.children) enter_state(core, sa, c, ChildState::deleted);
+            break;
+    }
+    core.publish(*sa.conn);
+}
+
+void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next) {
+    const ChildState before = child.state;
+    child.state = next;
+    switch (next) {
+        case ChildState::installed:
+        case ChildState::deleting: break;
+        case ChildState::deleted:
+            if (before != ChildState::deleted) {
+                remove_child(core, sa, child);
+                core.log(LogLevel::info, &sa, "CHILD SA " + child.config->name + " deleted");
+            }
+            break;
+    }
+}
+
+}  // namespace ike::v2

@@ -1,0 +1,230 @@
+// Event dispatch: decoding, matching datagrams to IKE SAs and requests to responses,
+// timers. The exchange steps themselves live in one file per exchange (exchanges.hpp).
+#include "ike/v2/engine.hpp"
+
+#include <algorithm>
+
+#include "ike/v2/child_sa.hpp"
+#include "ike/v2/core.hpp"
+#include "ike/v2/exchanges.hpp"
+#include "ike/v2/protection.hpp"
+#include "ike/wire/decode.hpp"
+
+namespace ike::v2 {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+IkeSa* find_sa(Core& core, std::uint64_t spi) {
+    auto it = core.sas.find(spi);
+    return it == core.sas.end() ? nullptr : it->second.get();
+}
+
+void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::Message& m) {
+    if (!sa.pending.active() || m.header.message_id != sa.pending.message_id()) return;  // 2.3
+    auto inner = open(sa, in.bytes, m);
+    if (!inner) {
+        core.log(LogLevel::debug, &sa, "dropped response: " + inner.error().message);
+        return;
+    }
+    const Request request = sa.request;
+    sa.pending.clear();
+    sa.request = Request::none;
+    sa.last_heard = core.now;
+    switch (request) {
+        case Request::ike_auth: process_ike_auth_response(core, sa, *inner); return;
+        case Request::delete_child:
+        case Request::delete_ike:
+        case Request::liveness: process_informational_response(core, sa, request, *inner); return;
+        case Request::ike_sa_init:
+        case Request::none: return;
+    }
+}
+
+void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::Message& m) {
+    const std::uint32_t id = m.header.message_id;
+    switch (sa.ids.classify_request(id)) {
+        case MessageIds::Incoming::retransmit:
+            // 2.1: the same request again; our response was lost.
+            if (const auto* cached = sa.responses.lookup(id)) core.send(sa, *cached);
+            return;
+        case MessageIds::Incoming::invalid: return;  // 2.3: outside the window, dropped
+        case MessageIds::Incoming::fresh: break;
+    }
+    auto inner = open(sa, in.bytes, m);
+    if (!inner) {
+        core.log(LogLevel::debug, &sa, "dropped request: " + inner.error().message);
+        return;
+    }
+    ++sa.ids.expected_request;
+    sa.last_heard = core.now;
+    switch (m.header.exchange) {
+        case wire::ExchangeType::ike_auth:
+            if (sa.state == IkeState::half_open) respond_ike_auth(core, sa, id, *inner);
+            return;
+        case wire::ExchangeType::informational: respond_informational(core, sa, id, *inner); return;
+        case wire::ExchangeType::create_child_sa:
+            // CREATE_CHILD_SA is not implemented yet: refuse politely (1.3).
+            send_response(core, sa, m.header.exchange, id, {notify(wire::notify::no_additional_sas)});
+            return;
+        case wire::ExchangeType::ike_sa_init: return;
+    }
+}
+
+void on_datagram(Core& core, const DatagramIn& in) {
+    auto decoded = wire::decode_message(in.bytes);
+    if (!decoded) {
+        core.log(LogLevel::debug, "", "dropped datagram from " + in.remote.str() + ": " + decoded.error().what);
+        return;
+    }
+    const wire::Message& m = *decoded;
+    const bool response = (m.header.flags & wire::flag::response) != 0;
+    if (m.header.exchange == wire::ExchangeType::ike_sa_init) {
+        if (!response) {
+            respond_ike_sa_init(core, in, m);
+        } else if (IkeSa* sa = find_sa(core, m.header.spi_i);
+                   sa && sa->initiator && sa->state == IkeState::init_sent && sa->pending.active() &&
+                   m.header.message_id == 0) {
+            sa->pending.clear();
+            sa->request = Request::none;
+            process_ike_sa_init_response(core, *sa, in, m);
+        }
+        return;
+    }
+    // 3.1: the I flag says the sender is the original initiator, so our SPI is the other.
+    const bool from_initiator = (m.header.flags & wire::flag::initiator) != 0;
+    IkeSa* sa = find_sa(core, from_initiator ? m.header.spi_r : m.header.spi_i);
+    if (!sa || sa->initiator == from_initiator || sa->state == IkeState::closed) {
+        core.log(LogLevel::debug, "", "dropped datagram from " + in.remote.str() + ": unknown IKE SA");
+        return;
+    }
+    if (response)
+        dispatch_response(core, *sa, in, m);
+    else
+        dispatch_request(core, *sa, in, m);
+}
+
+void on_tick(Core& core) {
+    for (auto& [spi, p] : core.sas) {
+        IkeSa& sa = *p;
+        if (sa.state == IkeState::closed) continue;
+        switch (sa.pending.poll(core.now)) {
+            case PendingRequest::Due::resend:
+                core.log(LogLevel::debug, &sa, "retransmit " + std::to_string(sa.pending.retransmits()));
+                core.send(sa, sa.pending.datagrams());
+                break;
+            case PendingRequest::Due::give_up:
+                core.log(LogLevel::warning, &sa, "peer " + sa.remote.str() + " not responding, giving up");
+                enter_state(core, sa, IkeState::closed);
+                continue;
+            case PendingRequest::Due::nothing: break;
+        }
+        if (sa.state == IkeState::half_open && core.now >= sa.expires) {
+            core.log(LogLevel::debug, &sa, "half-open IKE SA timed out");
+            enter_state(core, sa, IkeState::closed);
+            continue;
+        }
+        if (auto due = liveness_due(sa); due && core.now >= *due) send_liveness_check(core, sa);
+    }
+}
+
+bool active(const IkeSa& sa) { return sa.state != IkeState::closed; }
+
+void on_admin_up(Core& core, const std::string& name) {
+    const policy::Connection* conn = core.config.find(name);
+    if (!conn || conn->version != 2 || conn->manual) {
+        core.log(LogLevel::error, name, "no IKEv2 connection named " + name);
+        return;
+    }
+    for (const auto& [spi, sa] : core.sas)
+        if (sa->conn == conn && active(*sa)) {
+            core.log(LogLevel::info, name, "already up or connecting");
+            return;
+        }
+    initiate(core, *conn, conn->children.empty() ? nullptr : &conn->children.front());
+}
+
+void on_admin_down(Core& core, const std::string& name) {
+    const policy::Connection* conn = core.config.find(name);
+    if (!conn) {
+        core.log(LogLevel::error, name, "no connection named " + name);
+        return;
+    }
+    for (auto& [spi, sa] : core.sas) {
+        if (sa->conn != conn || !active(*sa)) continue;
+        if (sa->state == IkeState::established)
+            send_delete_ike(core, *sa);
+        else if (sa->state != IkeState::deleting)
+            enter_state(core, *sa, IkeState::closed);
+    }
+}
+
+void on_expire(Core& core, const xfrm::Expire& e) {
+    for (auto& [spi, sa] : core.sas)
+        for (auto& c : sa->children) {
+            if (c.spi_in != e.sa.spi && c.spi_out != e.sa.spi) continue;
+            if (e.hard) {
+                enter_state(core, *sa, c, ChildState::deleted);
+                core.publish(*sa->conn);
+            } else {
+                core.log(LogLevel::warning, sa.get(), "CHILD SA " + c.config->name +
+                                                         " soft expiry: rekeying is not implemented yet");
+            }
+            return;
+        }
+}
+
+}  // namespace
+
+Engine::Engine(policy::Config config, crypto::Rng& rng, EngineOptions options)
+    : core_(std::make_unique<Core>(std::move(config), rng, options)) {}
+
+Engine::~Engine() = default;
+
+Effects Engine::handle(Time now, const Event& event) {
+    Effects out;
+    Core& core = *core_;
+    core.now = std::max(core.now, now);
+    core.out = &out;
+    std::visit(Overloaded{
+                   [&](const DatagramIn& d) { on_datagram(core, d); },
+                   [&](const Tick&) { on_tick(core); },
+                   [&](const KernelAcquire&) {
+                       core.log(LogLevel::debug, "", "kernel acquire ignored: trap is not implemented yet");
+                   },
+                   [&](const KernelExpire& e) { on_expire(core, e.expire); },
+                   [&](const AdminUp& a) { on_admin_up(core, a.connection); },
+                   [&](const AdminDown& a) { on_admin_down(core, a.connection); },
+               },
+               event);
+    std::erase_if(core.sas, [](const auto& entry) { return !active(*entry.second); });
+    core.out = nullptr;
+    return out;
+}
+
+std::optional<Time> Engine::next_wakeup() const {
+    std::optional<Time> next;
+    auto consider = [&](std::optional<Time> t) {
+        if (t && (!next || *t < *next)) next = t;
+    };
+    for (const auto& [spi, sa] : core_->sas) {
+        consider(sa->pending.deadline());
+        if (sa->state == IkeState::half_open) consider(sa->expires);
+        consider(liveness_due(*sa));
+    }
+    return next;
+}
+
+std::vector<ConnectionStatus> Engine::status() const {
+    std::vector<ConnectionStatus> out;
+    for (const auto& c : core_->config.connections) out.push_back(core_->snapshot(c));
+    return out;
+}
+
+}  // namespace ike::v2

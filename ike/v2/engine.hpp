@@ -1,0 +1,74 @@
+// ike::v2::Engine: the IKEv2 protocol core, sans I/O (docs/DESIGN.md Part 1).
+//
+// The daemon owns the sockets, the clock, the kernel and the bus. It creates one Engine
+// with the configuration and a random source, then:
+//
+//   Effects fx = engine.handle(now, DatagramIn{local, remote, bytes});   // per datagram
+//   Effects fx = engine.handle(now, Tick{});        // when the timer for next_wakeup() fires
+//   Effects fx = engine.handle(now, AdminUp{"site-b"});                   // D-Bus Up, start: up
+//   Effects fx = engine.handle(now, KernelAcquire{acq}) / KernelExpire{exp}
+//
+// and applies every effect in order (effects.hpp): SendDatagram over UDP, AddSa/UpdateSa/
+// DeleteSa/AddPolicy/DeletePolicy through xfrm::Kernel, StatePublished to D-Bus, Log to the
+// journal. After each call it re-arms a single timer at next_wakeup() (none = disarm).
+//
+// Guarantees: deterministic for a given configuration, Rng output and sequence of
+// (now, event); no exceptions escape handle(); no I/O, no clock reads; a malformed or hostile
+// datagram yields at most a Log effect (and, where RFC 7296 asks, a Notify answer).
+// `now` must not go backwards between calls.
+//
+// Kernel failures: the engine assumes kernel effects succeed. A daemon that fails to apply
+// one logs it and brings the connection down (AdminDown), which deletes the rest.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ike/crypto/rng.hpp"
+#include "ike/policy/config.hpp"
+#include "ike/v2/clock.hpp"
+#include "ike/v2/effects.hpp"
+#include "ike/v2/events.hpp"
+#include "ike/v2/retransmit.hpp"
+
+namespace ike::v2 {
+
+struct Core;  // the engine's state and the exchanges' shared context (core.hpp)
+
+struct EngineOptions {
+    RetransmitPolicy retransmit;
+    // Above this many half-open IKE SAs the responder demands a COOKIE (RFC 7296 2.6).
+    unsigned cookie_threshold = 64;
+    // Hard bound on half-open IKE SAs: beyond it new IKE_SA_INIT requests are ignored.
+    unsigned max_half_open = 4096;
+    // A half-open responder SA not completed within this time is forgotten.
+    Duration half_open_timeout{30000};
+    // Largest IKE datagram sent unfragmented once both sides support RFC 7383.
+    std::size_t fragment_size = 1280;
+};
+
+class Engine {
+public:
+    Engine(policy::Config config, crypto::Rng& rng, EngineOptions options = {});
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Feeds one event; returns the effects to apply, in order.
+    Effects handle(Time now, const Event& event);
+
+    // When the engine next needs a Tick (retransmission, rekey, DPD, expiry); nullopt if
+    // nothing is scheduled.
+    std::optional<Time> next_wakeup() const;
+
+    // Current state of every configured connection (also published as StatePublished
+    // whenever it changes).
+    std::vector<ConnectionStatus> status() const;
+
+private:
+    std::unique_ptr<Core> core_;
+};
+
+}  // namespace ike::v2

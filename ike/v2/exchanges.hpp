@@ -1,0 +1,39 @@
+// The exchange steps (RFC 7296 1.2-1.4), one file per exchange. Each step is a function of
+// the IKE SA and the typed message; what it decides comes out as effects through Core.
+// Requests and responses have been matched and decrypted by the engine (engine.cpp).
+#pragma once
+
+#include "ike/v2/core.hpp"
+#include "ike/v2/events.hpp"
+#include "ike/v2/payloads.hpp"
+#include "ike/wire/message.hpp"
+
+namespace ike::v2 {
+
+// ---- ike_sa_init.cpp ----
+// Initiator: a new IKE SA for `conn`, whose first CHILD SA will be `child` (may be null).
+void initiate(Core& core, const policy::Connection& conn, const policy::Child* child);
+// Responder: answers an IKE_SA_INIT request (COOKIE and proposal checks precede any DH).
+void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& request);
+// Initiator: the answer to our IKE_SA_INIT request; continues with IKE_AUTH.
+void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
+                                  const wire::Message& response);
+
+// ---- ike_auth.cpp ----
+void send_ike_auth(Core& core, IkeSa& sa);
+void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
+void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response);
+
+// ---- informational.cpp ----
+void send_delete_ike(Core& core, IkeSa& sa);
+void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id,
+                           const Payloads& request);
+void process_informational_response(Core& core, IkeSa& sa, Request request,
+                                    const Payloads& response);
+
+// ---- dpd.cpp ----
+// When the next liveness check of an established SA is due (nullopt: DPD off or busy).
+std::optional<Time> liveness_due(const IkeSa& sa);
+void send_liveness_check(Core& core, IkeSa& sa);
+
+}  // namespace ike::v2

@@ -1,0 +1,92 @@
+// The IKE SA and CHILD SA records the engine keeps, and their states. Each state machine
+// changes state only through its enter function (iwd's station_enter_state): that is where
+// timers are armed, kernel state is removed and state is published.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "ike/crypto/key_exchange.hpp"
+#include "ike/crypto/keymat.hpp"
+#include "ike/crypto/prf.hpp"
+#include "ike/crypto/sk_cipher.hpp"
+#include "ike/policy/connection.hpp"
+#include "ike/policy/negotiation.hpp"
+#include "ike/v2/clock.hpp"
+#include "ike/v2/retransmit.hpp"
+#include "net/address.hpp"
+#include "xfrm/kernel.hpp"
+
+namespace ike::v2 {
+
+enum class ChildState : std::uint8_t {
+    installed,  // SAs and policies in the kernel
+    deleting,   // we asked the peer to delete it; kernel state stays until the answer
+    deleted,    // kernel SAs removed (policies too unless the connection traps)
+};
+
+struct ChildSa {
+    const policy::Child* config = nullptr;
+    ChildState state = ChildState::installed;
+    std::uint32_t spi_in = 0, spi_out = 0;
+    std::uint32_t reqid = 0;
+    xfrm::Mode mode = xfrm::Mode::tunnel;
+    policy::Proposal proposal;
+    std::vector<net::Prefix> local_ts, remote_ts;
+};
+
+enum class IkeState : std::uint8_t {
+    init_sent,    // initiator: IKE_SA_INIT request out
+    auth_sent,    // initiator: IKE_AUTH request out
+    half_open,    // responder: IKE_SA_INIT answered, IKE_AUTH awaited
+    established,  // authenticated both ways
+    deleting,     // our Delete of the IKE SA is out
+    closed,       // gone: the engine drops the record
+};
+
+// The exchange our outstanding request belongs to (window size 1).
+enum class Request : std::uint8_t { none, ike_sa_init, ike_auth, delete_child, delete_ike, liveness };
+
+struct IkeSa {
+    const policy::Connection* conn = nullptr;
+    bool initiator = false;  // original initiator (RFC 7296 2.2: the I flag)
+    crypto::IkeSpis spis;
+    net::Endpoint local, remote;
+    IkeState state = IkeState::init_sent;
+
+    MessageIds ids;
+    PendingRequest pending;
+    Request request = Request::none;
+    ResponseCache responses;
+
+    // IKE_SA_INIT material, dropped once authenticated.
+    std::vector<policy::OfferedProposal> offered;
+    std::unique_ptr<crypto::KeyExchange> ke;
+    base::Bytes cookie;
+    base::Bytes init_request, init_response;  // the signed octets' RealMessage (2.15)
+    base::Bytes ni, nr;
+
+    policy::Proposal proposal;
+    std::optional<crypto::Prf> prf;
+    crypto::IkeSaKeys keys;
+    std::unique_ptr<crypto::SkCipher> seal_cipher, open_cipher;
+    bool peer_fragmentation = false;
+    bool nat_local = false, nat_remote = false;  // which side is behind a NAT (2.23)
+
+    // The first CHILD SA, negotiated inside IKE_AUTH.
+    std::uint32_t first_child_spi = 0;
+    const policy::Child* first_child = nullptr;
+    std::vector<policy::OfferedProposal> child_offer;
+    std::vector<ChildSa> children;
+
+    Time last_heard{};   // last authenticated message from the peer (DPD)
+    Time expires{};      // half-open give-up time (responder)
+
+    std::uint64_t local_spi() const { return initiator ? spis.initiator : spis.responder; }
+    std::uint64_t remote_spi() const { return initiator ? spis.responder : spis.initiator; }
+};
+
+}  // namespace ike::v2

@@ -1,0 +1,306 @@
+// IKE_SA_INIT (RFC 7296 1.2): proposals, Diffie-Hellman, nonces, NAT detection (2.23),
+// cookies (2.6), INVALID_KE_PAYLOAD retry (1.2), fragmentation support (RFC 7383 2.3).
+#include <algorithm>
+
+#include "ike/v2/cookie.hpp"
+#include "ike/v2/exchanges.hpp"
+#include "ike/v2/nat_detection.hpp"
+#include "ike/v2/sa_payload.hpp"
+#include "ike/wire/encode.hpp"
+
+namespace ike::v2 {
+
+namespace {
+
+constexpr std::size_t kNonceSize = 32;  // 2.10: at least half the PRF key size, >= 16
+constexpr std::uint16_t kNattPort = 4500;
+
+crypto::IkeSuite suite_of(const policy::Proposal& p) {
+    crypto::IkeSuite s;
+    if (const auto* e = p.first(TransformType::encr)) {
+        s.encr = static_cast<EncrId>(e->id);
+        s.encr_key_bits = e->key_length;
+    }
+    const auto* i = p.first(TransformType::integ);
+    s.integ = i ? static_cast<IntegId>(i->id) : IntegId::none;
+    if (const auto* f = p.first(TransformType::prf)) s.prf = static_cast<PrfId>(f->id);
+    return s;
+}
+
+// g^ir, SKEYSEED and the SK_* keys (2.14); ciphers for both directions.
+base::Status derive_keys(IkeSa& sa, base::ByteView peer_public) {
+    auto shared = sa.ke->compute(peer_public);
+    if (!shared) return base::fail(shared.error().message);
+    const crypto::IkeSuite suite = suite_of(sa.proposal);
+    auto keys = crypto::derive_ike_sa_keys(suite, *shared, sa.ni, sa.nr, sa.spis);
+    if (!keys) return base::fail(keys.error().message);
+    auto prf = crypto::Prf::create(suite.prf);
+    if (!prf) return base::fail(prf.error().message);
+    sa.keys = std::move(*keys);
+    sa.prf = *prf;
+    const crypto::SkTransform t{suite.encr, suite.encr_key_bits, suite.integ};
+    const auto& k = sa.keys;
+    auto mine = crypto::SkCipher::create(t, sa.initiator ? k.sk_ei : k.sk_er, sa.initiator ? k.sk_ai : k.sk_ar);
+    auto theirs = crypto::SkCipher::create(t, sa.initiator ? k.sk_er : k.sk_ei, sa.initiator ? k.sk_ar : k.sk_ai);
+    if (!mine || !theirs) return base::fail((mine ? theirs.error() : mine.error()).message);
+    sa.seal_cipher = std::move(*mine);
+    sa.open_cipher = std::move(*theirs);
+    sa.ke.reset();  // the private value is no longer needed
+    return {};
+}
+
+// NAT_DETECTION_SOURCE_IP / _DESTINATION_IP for the SPIs as the message carries them.
+void add_nat_detection(Payloads& out, const crypto::IkeSpis& spis, const IkeSa& sa) {
+    out.push_back(notify(wire::notify::nat_detection_source_ip, nat_hash(spis, sa.local)));
+    out.push_back(notify(wire::notify::nat_detection_destination_ip, nat_hash(spis, sa.remote)));
+}
+
+// 2.23: our address was rewritten if the peer's DESTINATION hash does not match ours; the
+// peer's if none of its SOURCE hashes matches the address we see.
+void detect_nat(IkeSa& sa, const Payloads& payloads, const crypto::IkeSpis& spis) {
+    bool saw_source = false, source_ok = false;
+    for (const auto& p : payloads) {
+        const auto* n = std::get_if<wire::Notify>(&p);
+        if (!n) continue;
+        if (n->type == wire::notify::nat_detection_destination_ip)
+            sa.nat_local = n->data != nat_hash(spis, sa.local);
+        if (n->type == wire::notify::nat_detection_source_ip) {
+            saw_source = true;
+            source_ok = source_ok || n->data == nat_hash(spis, sa.remote);
+        }
+    }
+    sa.nat_remote = saw_source && !source_ok;
+}
+
+bool fragmentation_offered(const Payloads& payloads) {
+    return find_notify(payloads, wire::notify::ikev2_fragmentation_supported) != nullptr;
+}
+
+// An unauthenticated IKE_SA_INIT answer that commits no state (2.6, 2.21.1).
+void answer_stateless(Core& core, const DatagramIn& in, const wire::Header& request,
+                      wire::Notify n) {
+    wire::Header h = request;
+    h.spi_r = 0;
+    h.flags = wire::flag::response;
+    core.emit(SendDatagram{in.local, in.remote, wire::encode({h, {std::move(n)}})});
+}
+
+void send_init_request(Core& core, IkeSa& sa) {
+    Payloads p;
+    // 2.6: the COOKIE notify comes first.
+    if (!sa.cookie.empty()) p.push_back(notify(wire::notify::cookie, sa.cookie));
+    p.push_back(to_wire(sa.offered));
+    p.push_back(wire::KeyExchange{sa.ke->group(), sa.ke->public_value()});
+    p.push_back(wire::Nonce{sa.ni});
+    add_nat_detection(p, {sa.spis.initiator, 0}, sa);
+    p.push_back(notify(wire::notify::ikev2_fragmentation_supported));
+    wire::Header h;
+    h.spi_i = sa.spis.initiator;
+    h.exchange = wire::ExchangeType::ike_sa_init;
+    h.flags = wire::flag::initiator;
+    sa.init_request = wire::encode({h, std::move(p)});
+    sa.ids.next_request = 1;
+    sa.request = Request::ike_sa_init;
+    sa.pending.start(0, {sa.init_request}, core.now, core.options.retransmit);
+    core.send(sa, sa.pending.datagrams());
+}
+
+const policy::Connection* responder_connection(const Core& core, const DatagramIn& in) {
+    for (const auto& c : core.config.connections) {
+        if (c.version != 2 || c.manual) continue;
+        if (c.local.address && *c.local.address != in.local.address) continue;
+        if (!c.remote.is_any() && c.remote.address != in.remote.address) continue;
+        return &c;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+void initiate(Core& core, const policy::Connection& conn, const policy::Child* child) {
+    if (!conn.remote.address) {
+        core.log(LogLevel::error, conn.name, "cannot initiate: remote address is not an address");
+        return;
+    }
+    const auto group = policy::preferred_ke(conn.ike.proposals);
+    auto ke = crypto::KeyExchange::create(group.value_or(KeGroup::none), core.rng);
+    if (!ke) {
+        core.log(LogLevel::error, conn.name, "cannot initiate: " + ke.error().message);
+        return;
+    }
+    auto sa = std::make_unique<IkeSa>();
+    sa->conn = &conn;
+    sa->initiator = true;
+    sa->spis.initiator = core.new_ike_spi();
+    sa->local = {conn.local.address.value_or(net::Address::any(conn.remote.address->family)), 500};
+    sa->remote = {*conn.remote.address, 500};
+    sa->first_child = child;
+    sa->offered = policy::make_offer(conn.ike.proposals, {});
+    sa->ke = std::move(*ke);
+    sa->ni = core.random_bytes(kNonceSize);
+    IkeSa& s = core.add_sa(std::move(sa));
+    core.log(LogLevel::info, &s, "initiating IKE SA to " + s.remote.str());
+    send_init_request(core, s);
+    enter_state(core, s, IkeState::init_sent);
+}
+
+void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& request) {
+    const wire::Header& h = request.header;
+    // 2.1: a retransmitted IKE_SA_INIT request gets the same response again.
+    if (auto it = core.half_open.find({h.spi_i, in.remote}); it != core.half_open.end()) {
+        const IkeSa& sa = *core.sas.at(it->second);
+        if (const auto* cached = sa.responses.lookup(0)) core.send(sa, *cached);
+        return;
+    }
+    const policy::Connection* conn = responder_connection(core, in);
+    if (!conn) {
+        core.log(LogLevel::info, "", "IKE_SA_INIT from " + in.remote.str() + " matches no connection");
+        return;
+    }
+    if (core.half_open.size() >= core.options.max_half_open) return;  // bounded, silently
+    const auto* sa_payload = find<wire::SecurityAssociation>(request.payloads);
+    const auto* ke_payload = find<wire::KeyExchange>(request.payloads);
+    const auto* nonce = find<wire::Nonce>(request.payloads);
+    if (!sa_payload || !ke_payload || !nonce || nonce->data.size() < 16 || nonce->data.size() > 256) {
+        answer_stateless(core, in, h, notify(wire::notify::invalid_syntax));
+        return;
+    }
+    // DoS gate before any crypto (2.6): under load, only a returned cookie gets us to DH.
+    if (core.half_open.size() >= core.options.cookie_threshold) {
+        const base::Bytes cookie = make_cookie(core.cookie_secret, nonce->data, in.remote.address, h.spi_i);
+        const auto* echoed = find_notify(request.payloads, wire::notify::cookie);
+        if (!echoed || echoed->data != cookie) {
+            answer_stateless(core, in, h, notify(wire::notify::cookie, cookie));
+            return;
+        }
+    }
+    const auto offered = to_offered(*sa_payload);
+    const auto selection = policy::select(offered, conn->ike.proposals, {.ke_sent = ke_payload->group});
+    if (std::holds_alternative<policy::NoProposalChosen>(selection)) {
+        core.log(LogLevel::warning, conn->name, "no acceptable IKE proposal from " + in.remote.str());
+        answer_stateless(core, in, h, notify(wire::notify::no_proposal_chosen));
+        return;
+    }
+    if (const auto* bad_ke = std::get_if<policy::InvalidKe>(&selection)) {
+        // 1.2: name the group we want; the initiator retries with it.
+        answer_stateless(core, in, h,
+                         notify(wire::notify::invalid_ke_payload,
+                                {static_cast<std::uint8_t>(static_cast<std::uint16_t>(bad_ke->group) >> 8),
+                                 static_cast<std::uint8_t>(bad_ke->group)}));
+        return;
+    }
+    const auto& chosen = std::get<policy::Chosen>(selection);
+    auto ke = crypto::KeyExchange::create(ke_payload->group, core.rng);
+    if (!ke) {
+        core.log(LogLevel::error, conn->name, "key exchange: " + ke.error().message);
+        return;
+    }
+    auto sa = std::make_unique<IkeSa>();
+    sa->conn = conn;
+    sa->initiator = false;
+    sa->spis = {h.spi_i, core.new_ike_spi()};
+    sa->local = in.local;
+    sa->remote = in.remote;
+    sa->proposal = chosen.proposal;
+    sa->ni = nonce->data;
+    sa->nr = core.random_bytes(kNonceSize);
+    sa->init_request = in.bytes;  // 2.15: the message exactly as received
+    sa->peer_fragmentation = fragmentation_offered(request.payloads);
+    detect_nat(*sa, request.payloads, {h.spi_i, 0});
+    wire::KeyExchange our_ke{ke_payload->group, (*ke)->public_value()};
+    sa->ke = std::move(*ke);
+    if (auto st = derive_keys(*sa, ke_payload->data); !st) {
+        core.log(LogLevel::warning, conn->name, "IKE_SA_INIT from " + in.remote.str() + ": " + st.error().message);
+        answer_stateless(core, in, h, notify(wire::notify::invalid_syntax));
+        return;
+    }
+    Payloads p;
+    p.push_back(to_wire({chosen.reply}));
+    p.push_back(std::move(our_ke));
+    p.push_back(wire::Nonce{sa->nr});
+    add_nat_detection(p, sa->spis, *sa);
+    p.push_back(notify(wire::notify::ikev2_fragmentation_supported));
+    wire::Header rh = h;
+    rh.spi_r = sa->spis.responder;
+    rh.flags = wire::flag::response;
+    sa->init_response = wire::encode({rh, std::move(p)});
+    sa->ids.expected_request = 1;
+    sa->responses.store(0, {sa->init_response});
+    sa->expires = core.now + core.options.half_open_timeout;
+    IkeSa& s = core.add_sa(std::move(sa));
+    core.half_open[{h.spi_i, in.remote}] = s.spis.responder;
+    core.send(s, *s.responses.lookup(0));
+    enter_state(core, s, IkeState::half_open);
+}
+
+void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
+                                  const wire::Message& response) {
+    const Payloads& p = response.payloads;
+    // 2.6: echo the responder's cookie in a new IKE_SA_INIT request.
+    if (const auto* c = find_notify(p, wire::notify::cookie); c && sa.cookie != c->data) {
+        core.log(LogLevel::debug, &sa, "responder asked for a cookie");
+        sa.cookie = c->data;
+        send_init_request(core, sa);
+        return;
+    }
+    // 1.2: retry with the group the responder asked for, if we offered it.
+    if (const auto* n = find_notify(p, wire::notify::invalid_ke_payload)) {
+        const auto group = static_cast<KeGroup>(n->data.size() == 2 ? (n->data[0] << 8 | n->data[1]) : 0);
+        if (group != sa.ke->group() && policy::offers_ke(sa.conn->ike.proposals, group)) {
+            auto ke = crypto::KeyExchange::create(group, core.rng);
+            if (ke) {
+                core.log(LogLevel::info, &sa, "responder asked for KE group " +
+                                                  std::to_string(static_cast<unsigned>(group)));
+                sa.ke = std::move(*ke);
+                send_init_request(core, sa);
+                return;
+            }
+        }
+        core.log(LogLevel::error, &sa, "responder asked for a KE group we do not offer");
+        enter_state(core, sa, IkeState::closed);
+        return;
+    }
+    if (const auto* err = find_error(p)) {
+        core.log(LogLevel::error, &sa, "IKE_SA_INIT refused: " + notify_name(err->type));
+        enter_state(core, sa, IkeState::closed);
+        return;
+    }
+    const auto* sa_payload = find<wire::SecurityAssociation>(p);
+    const auto* ke_payload = find<wire::KeyExchange>(p);
+    const auto* nonce = find<wire::Nonce>(p);
+    if (!sa_payload || sa_payload->proposals.size() != 1 || !ke_payload || !nonce ||
+        nonce->data.size() < 16 || response.header.spi_r == 0) {
+        core.log(LogLevel::error, &sa, "malformed IKE_SA_INIT response");
+        enter_state(core, sa, IkeState::closed);
+        return;
+    }
+    // 3.3.6: the answer must be one of our proposals, one transform per type.
+    auto chosen = policy::check_choice(to_offered(*sa_payload).front(), sa.offered);
+    const auto* group = chosen ? chosen->first(TransformType::ke) : nullptr;
+    if (!chosen || !group || group->id != static_cast<std::uint16_t>(ke_payload->group) ||
+        ke_payload->group != sa.ke->group()) {
+        core.log(LogLevel::error, &sa, "IKE_SA_INIT response: " +
+                                           (chosen ? std::string("KE group mismatch") : chosen.error().message));
+        enter_state(core, sa, IkeState::closed);
+        return;
+    }
+    sa.proposal = std::move(*chosen);
+    sa.spis.responder = response.header.spi_r;
+    sa.nr = nonce->data;
+    sa.init_response = in.bytes;
+    sa.peer_fragmentation = fragmentation_offered(p);
+    detect_nat(sa, p, sa.spis);
+    if (auto st = derive_keys(sa, ke_payload->data); !st) {
+        core.log(LogLevel::error, &sa, "IKE_SA_INIT response: " + st.error().message);
+        enter_state(core, sa, IkeState::closed);
+        return;
+    }
+    // 2.23: with a NAT in the path, IKE moves to port 4500 from IKE_AUTH on.
+    if (sa.nat_local || sa.nat_remote) {
+        sa.local.port = kNattPort;
+        sa.remote.port = kNattPort;
+    }
+    send_ike_auth(core, sa);
+}
+
+}  // namespace ike::v2

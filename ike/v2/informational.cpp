@@ -1,0 +1,54 @@
+// INFORMATIONAL (RFC 7296 1.4): deleting the IKE SA or CHILD SAs, and the empty request
+// that checks liveness (dpd.cpp sends it; any peer answers it here).
+#include "ike/v2/child_sa.hpp"
+#include "ike/v2/exchanges.hpp"
+#include "ike/v2/protection.hpp"
+
+namespace ike::v2 {
+
+void send_delete_ike(Core& core, IkeSa& sa) {
+    // 3.11: an IKE SA is deleted with protocol IKE, no SPI.
+    send_request(core, sa, Request::delete_ike, wire::ExchangeType::informational,
+                 {wire::Delete{ProtocolId::ike, 0, {}}});
+    enter_state(core, sa, IkeState::deleting);
+}
+
+void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
+    Payloads reply;
+    bool delete_ike = false;
+    std::vector<base::Bytes> deleted;
+    for (const auto& p : request) {
+        const auto* d = std::get_if<wire::Delete>(&p);
+        if (!d) continue;
+        if (d->protocol == ProtocolId::ike) {
+            delete_ike = true;
+            continue;
+        }
+        // 1.4.1: delete the inbound SA named and answer with our SPI of the pair.
+        for (const auto& spi : d->spis)
+            for (auto& c : sa.children)
+                if (c.state != ChildState::deleted && c.spi_out == read_be32(spi)) {
+                    deleted.push_back(be32(c.spi_in));
+                    enter_state(core, sa, c, ChildState::deleted);
+                }
+    }
+    if (!deleted.empty()) reply.push_back(wire::Delete{ProtocolId::esp, 4, std::move(deleted)});
+    send_response(core, sa, wire::ExchangeType::informational, message_id, reply);
+    if (delete_ike) {
+        core.log(LogLevel::info, &sa, "peer deleted the IKE SA");
+        enter_state(core, sa, IkeState::closed);
+    }
+}
+
+void process_informational_response(Core& core, IkeSa& sa, Request request, const Payloads&) {
+    switch (request) {
+        case Request::delete_ike: enter_state(core, sa, IkeState::closed); return;
+        case Request::liveness:
+        case Request::delete_child:
+        case Request::none:
+        case Request::ike_sa_init:
+        case Request::ike_auth: return;  // last_heard was updated by the engine
+    }
+}
+
+}  // namespace ike::v2

@@ -1,0 +1,41 @@
+#include "tests/unit/v2/configs.hpp"
+
+namespace ike::v2::test {
+
+namespace {
+net::Prefix prefix(const char* text) { return *net::Prefix::parse(text); }
+}  // namespace
+
+policy::Config site_config(const Side& local, const Side& remote, const std::string& psk) {
+    policy::Connection c;
+    c.name = "site";
+    c.local.address = net::Address::parse(local.address);
+    c.local.id = *policy::Identity::parse(local.id);
+    c.local.subnets = {prefix(local.subnet)};
+    c.remote.host = remote.address;
+    c.remote.address = net::Address::parse(remote.address);
+    c.remote.id = *policy::Identity::parse(remote.id);
+    c.remote.subnets = {prefix(remote.subnet)};
+    c.ike.proposals = policy::default_proposals(ProtocolId::ike);
+    policy::Child child;
+    child.name = "net";
+    child.proposals = policy::default_proposals(ProtocolId::esp);
+    child.local_subnets = c.local.subnets;
+    child.remote_subnets = c.remote.subnets;
+    c.children.push_back(child);
+    policy::Config config;
+    config.connections.push_back(c);
+    config.secrets.push_back({{*c.local.id, c.remote.id}, base::SecretBytes(psk.begin(), psk.end())});
+    return config;
+}
+
+void set_ike_proposal(policy::Config& c, const std::string& proposal) {
+    for (auto& conn : c.connections) conn.ike.proposals = {*policy::parse_proposal(proposal, ProtocolId::ike)};
+}
+
+void set_child_proposal(policy::Config& c, const std::string& proposal) {
+    for (auto& conn : c.connections)
+        for (auto& child : conn.children) child.proposals = {*policy::parse_proposal(proposal, ProtocolId::esp)};
+}
+
+}  // namespace ike::v2::test

@@ -1,0 +1,26 @@
+// Connection configurations for the two-peers tests: alice (192.0.2.1, 10.1.0.0/24) and
+// bob (192.0.2.2, 10.2.0.0/24), PSK, one tunnel-mode CHILD SA "net".
+#pragma once
+
+#include <string>
+
+#include "ike/policy/config.hpp"
+
+namespace ike::v2::test {
+
+struct Side {
+    const char* address;
+    const char* id;
+    const char* subnet;
+};
+inline constexpr Side kAlice{"192.0.2.1", "@alice.example", "10.1.0.0/24"};
+inline constexpr Side kBob{"192.0.2.2", "@bob.example", "10.2.0.0/24"};
+
+// A connection "site" from `local` to `remote` with default proposals and the given PSK.
+policy::Config site_config(const Side& local, const Side& remote, const std::string& psk = "shared secret");
+
+// Replaces the IKE (or child) proposals of every connection with one parsed proposal.
+void set_ike_proposal(policy::Config& c, const std::string& proposal);
+void set_child_proposal(policy::Config& c, const std::string& proposal);
+
+}  // namespace ike::v2::test

@@ -1,0 +1,101 @@
+#include "tests/unit/v2/harness.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+namespace ike::v2::test {
+
+namespace {
+net::Endpoint at(const char* address) { return {*net::Address::parse(address), 500}; }
+
+template <class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+}  // namespace
+
+Peer::Peer(std::string name, net::Endpoint endpoint, policy::Config config, std::uint64_t seed,
+           EngineOptions options)
+    : name_(std::move(name)), endpoint_(endpoint), rng_(seed),
+      engine_(std::make_unique<Engine>(std::move(config), rng_, options)) {}
+
+void Peer::handle(Time now, const Event& event, Network& network) {
+    Effects effects = engine_->handle(now, event);
+    for (const Effect& e : effects) {
+        std::visit(Overloaded{
+                       [&](const SendDatagram& d) { network.send({d.local, d.remote, d.bytes}, now); },
+                       [&](const AddSa& a) { (void)kernel_.add_sa(a.sa); },
+                       [&](const UpdateSa& u) { (void)kernel_.update_sa(u.sa); },
+                       [&](const DeleteSa& d) { (void)kernel_.delete_sa(d.id); },
+                       [&](const AddPolicy& p) { (void)kernel_.add_policy(p.policy); },
+                       [&](const DeletePolicy& p) { (void)kernel_.delete_policy(p.id); },
+                       [](const StatePublished&) {},
+                       [](const Log&) {},
+                   },
+                   e);
+    }
+    history_.insert(history_.end(), std::make_move_iterator(effects.begin()),
+                    std::make_move_iterator(effects.end()));
+}
+
+ConnectionStatus Peer::connection(const std::string& name) const {
+    for (auto it = history_.rbegin(); it != history_.rend(); ++it)
+        if (const auto* s = std::get_if<StatePublished>(&*it); s && s->connection.name == name)
+            return s->connection;
+    return ConnectionStatus{name, ConnectionState::down, {}};
+}
+
+bool Peer::logged(const std::string& text) const {
+    return std::any_of(history_.begin(), history_.end(), [&](const Effect& e) {
+        const auto* l = std::get_if<Log>(&e);
+        return l && l->message.find(text) != std::string::npos;
+    });
+}
+
+Pair::Pair(policy::Config alice, policy::Config bob, EngineOptions options)
+    : alice_("alice", at("192.0.2.1"), std::move(alice), 1, options),
+      bob_("bob", at("192.0.2.2"), std::move(bob), 2, options) {}
+
+void Pair::up(Peer& peer, const std::string& connection) {
+    peer.handle(now_, AdminUp{connection}, network_);
+}
+
+void Pair::down(Peer& peer, const std::string& connection) {
+    peer.handle(now_, AdminDown{connection}, network_);
+}
+
+Peer& Pair::peer_at(const net::Endpoint& e) {
+    return e.address == alice_.endpoint().address ? alice_ : bob_;
+}
+
+void Pair::step_until(Time until) {
+    for (;;) {
+        std::optional<Time> next = network_.next_delivery();
+        for (Peer* p : {&alice_, &bob_})
+            if (auto w = p->engine().next_wakeup(); w && (!next || *w < *next)) next = w;
+        if (!next || *next > until) break;
+        now_ = std::max(now_, *next);
+        if (auto d = network_.pop_due(now_)) {
+            peer_at(d->to).handle(now_, DatagramIn{d->to, d->from, std::move(d->bytes)}, network_);
+            continue;
+        }
+        for (Peer* p : {&alice_, &bob_})
+            if (auto w = p->engine().next_wakeup(); w && *w <= now_) p->handle(now_, Tick{}, network_);
+    }
+}
+
+void Pair::run(Duration limit) {
+    // Stops as soon as the network is quiet and no retransmission is pending: periodic
+    // timers (rekey, DPD) are left for advance().
+    const Time until = now_ + limit;
+    while (network_.next_delivery() && now_ <= until) step_until(*network_.next_delivery());
+}
+
+void Pair::advance(Duration d) {
+    step_until(now_ + d);
+    now_ += d;
+}
+
+}  // namespace ike::v2::test

@@ -1,0 +1,74 @@
+// Two IKEv2 engines in one process (strongSwan's exchange_test_helper, absorbed): each
+// with its own deterministic Rng and in-memory kernel, joined by the in-memory Network,
+// driven by one fake clock. Tests script scenarios and inspect kernels and effects.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ike/crypto/rng.hpp"
+#include "ike/v2/engine.hpp"
+#include "tests/unit/v2/network.hpp"
+#include "xfrm/memory_kernel.hpp"
+
+namespace ike::v2::test {
+
+class Peer {
+public:
+    Peer(std::string name, net::Endpoint endpoint, policy::Config config, std::uint64_t seed,
+         EngineOptions options = {});
+
+    const std::string& name() const { return name_; }
+    const net::Endpoint& endpoint() const { return endpoint_; }
+    Engine& engine() { return *engine_; }
+    xfrm::MemoryKernel& kernel() { return kernel_; }
+    // Every effect this peer's engine produced, in order (logs included).
+    const Effects& history() const { return history_; }
+
+    // Feeds an event and applies its effects: kernel changes to the kernel, datagrams to
+    // the network.
+    void handle(Time now, const Event& event, Network& network);
+
+    // The last published state of a connection (down if never published).
+    ConnectionStatus connection(const std::string& name) const;
+    // True if some Log effect's message contains `text`.
+    bool logged(const std::string& text) const;
+
+private:
+    std::string name_;
+    net::Endpoint endpoint_;
+    crypto::DeterministicRng rng_;
+    std::unique_ptr<Engine> engine_;
+    xfrm::MemoryKernel kernel_;
+    Effects history_;
+};
+
+class Pair {
+public:
+    // alice at 192.0.2.1, bob at 192.0.2.2, both on port 500.
+    Pair(policy::Config alice, policy::Config bob, EngineOptions options = {});
+
+    Time now() const { return now_; }
+    Network& network() { return network_; }
+    Peer& alice() { return alice_; }
+    Peer& bob() { return bob_; }
+
+    void up(Peer& peer, const std::string& connection);
+    void down(Peer& peer, const std::string& connection);
+    // Delivers datagrams and fires timers in time order until nothing is pending or
+    // `limit` of simulated time has passed.
+    void run(Duration limit = Duration{600000});
+    // Moves the clock to now + d, delivering and ticking on the way.
+    void advance(Duration d);
+
+private:
+    void step_until(Time until);
+    Peer& peer_at(const net::Endpoint& e);
+
+    Time now_{};
+    Network network_;
+    Peer alice_, bob_;
+};
+
+}  // namespace ike::v2::test
