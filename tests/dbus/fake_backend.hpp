@@ -1,0 +1,73 @@
+// A scripted ipsecd::bus::Backend for the integration tests: connections in memory,
+// Up/Down completing on sd-event timers with the state changes a real engine publishes.
+//   site-b, road.warrior-1  Up -> connecting -> up (one IKE SA, one CHILD SA "net")
+//   stalled                 Up stays pending until complete_stalled()
+//   badauth                 Up fails with AuthenticationFailed
+// AddConnection reads YAML with yaml-cpp (connections:, secrets:, transient_owner:).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <systemd/sd-event.h>
+
+#include "dbus/backend.hpp"
+#include "dbus/bus.hpp"
+
+namespace ipsecd::bus::test {
+
+class FakeBackend : public Backend {
+public:
+    explicit FakeBackend(sd_event* event);
+    ~FakeBackend() override;
+    void attach(Bus* bus) { bus_ = bus; }
+
+    std::vector<ConnectionSnapshot> connections() override;
+    SaTimes ike_sa_times(const std::string& connection, const ike::v2::IkeSaStatus& ike) override;
+    ChildSaLive child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
+                              const ike::v2::ChildStatus& child) override;
+    void up(const std::string& name, Done done) override;
+    void down(const std::string& name, Done done) override;
+    Status reload() override;
+    Result<AddedConnections> add_connection(const std::string& yaml,
+                                            const std::string& sender) override;
+    Status remove_connection(const std::string& name) override;
+    void owner_vanished(const std::string& sender) override;
+
+    // ---- driven by the test control interface ----
+    void complete_stalled();
+    std::size_t stalled() const { return stalled_.size(); }
+    void set_reload_error(std::string text) { reload_error_ = std::move(text); }
+    void stage_file_connection(std::string name) { staged_.push_back(std::move(name)); }
+    void set_counters(ChildSaLive counters) { counters_ = counters; }
+
+private:
+    struct Entry {
+        ConnectionSnapshot snapshot;
+        std::string owner;  // unique bus name when owned (transient_owner: true)
+    };
+    Entry* find(const std::string& name);
+    void add(const std::string& name, std::string local, std::string remote, bool transient,
+             std::string owner);
+    void set_state(const std::string& name, ike::v2::ConnectionState state, const char* ike_state,
+                   bool with_child);
+    void later(std::function<void()> action);
+
+    sd_event* event_;
+    Bus* bus_ = nullptr;
+    std::vector<Entry> entries_;
+    std::vector<sd_event_source*> timers_;
+    std::vector<std::pair<std::string, Done>> stalled_;
+    std::string reload_error_;
+    std::vector<std::string> staged_;
+    ChildSaLive counters_{1000, 2000, 10, 20, {1700000000, 1700003600}};
+};
+
+// Values the fake reports, for the tests to compare against.
+inline constexpr std::uint64_t kIkeSpi = 0x0123456789abcdefULL;
+inline constexpr std::uint64_t kPeerSpi = 0xfedcba9876543210ULL;
+inline constexpr std::uint32_t kSpiIn = 0xc0ffee01, kSpiOut = 0x0badf00d;
+inline constexpr std::uint64_t kEstablished = 1700000000;
+
+}  // namespace ipsecd::bus::test
