@@ -53,7 +53,8 @@ public:
     base::Result<base::SecretBytes> open(base::ByteView aad, base::ByteView body);
 
 protected:
-    virtual base::Result<base::Bytes> seal_padded(base::ByteView aad, base::ByteView padded, Rng& rng) = 0;
+    // Encrypts `padded` in place (one secure buffer per message) and returns IV | it | ICV.
+    virtual base::Result<base::Bytes> seal_padded(base::ByteView aad, base::SecretBytes& padded, Rng& rng) = 0;
     virtual base::Result<base::SecretBytes> open_padded(base::ByteView aad, base::ByteView body) = 0;
 };
 

@@ -2,6 +2,10 @@
 #include <botan/dh.h>
 #include <botan/dl_group.h>
 
+#include <map>
+#include <mutex>
+#include <string>
+
 #include "ike/crypto/ke/agreement.hpp"
 #include "ike/crypto/ke/families.hpp"
 
@@ -9,12 +13,21 @@ namespace ike::crypto::ke {
 
 namespace {
 
+// Botan parses the prime and precomputes powers of g on every DL_Group construction; build
+// each group once per process (DL_Group is immutable and safe to share).
+const Botan::DL_Group& named_group(const char* botan_group) {
+    static std::mutex mutex;
+    static std::map<std::string, Botan::DL_Group> groups;
+    const std::lock_guard lock(mutex);
+    return groups.try_emplace(botan_group, botan_group).first->second;
+}
+
 class Modp final : public Agreement {
 public:
     Modp(KeGroup group, const char* botan_group, Botan::RandomNumberGenerator& rng,
          base::ByteView private_value)
         : Agreement(group, rng),
-          key_(rng, Botan::DL_Group(botan_group),
+          key_(rng, named_group(botan_group),
                private_value.empty() ? Botan::BigInt(0) : Botan::BigInt(private_value.data(), private_value.size())) {
         // Botan pads y to |p| (RFC 7296 3.4: "padded with zeros ... to the length of the modulus").
         public_ = key_.public_value();

@@ -20,7 +20,7 @@ public:
         const std::size_t key_len = key_with_salt.size() - kSalt;
         encrypt_->set_key(key_with_salt.data(), key_len);
         decrypt_->set_key(key_with_salt.data(), key_len);
-        std::copy(key_with_salt.begin() + static_cast<std::ptrdiff_t>(key_len), key_with_salt.end(), nonce_.begin());
+        std::copy(key_with_salt.begin() + static_cast<std::ptrdiff_t>(key_len), key_with_salt.end(), salt_.begin());
     }
 
     std::size_t iv_size() const override { return kIv; }
@@ -28,14 +28,16 @@ public:
     std::size_t block_size() const override { return 1; }  // counter-mode ciphers need no alignment
 
 protected:
-    base::Result<base::Bytes> seal_padded(base::ByteView aad, base::ByteView padded, Rng& rng) override {
-        base::Bytes out(kIv);
+    base::Result<base::Bytes> seal_padded(base::ByteView aad, base::SecretBytes& padded, Rng& rng) override {
+        base::Bytes out;
+        out.reserve(kIv + padded.size() + icv_);
+        out.resize(kIv);
         rng.fill(out);
-        Botan::secure_vector<std::uint8_t> buf(padded.begin(), padded.end());
+        const auto n = nonce(out);
         encrypt_->set_associated_data(aad.data(), aad.size());
-        encrypt_->start(nonce(out));
-        encrypt_->finish(buf);
-        out.insert(out.end(), buf.begin(), buf.end());
+        encrypt_->start(n.data(), n.size());
+        encrypt_->finish(padded);
+        out.insert(out.end(), padded.begin(), padded.end());
         return out;
     }
 
@@ -44,7 +46,8 @@ protected:
         Botan::secure_vector<std::uint8_t> buf(body.begin() + kIv, body.end());
         try {
             decrypt_->set_associated_data(aad.data(), aad.size());
-            decrypt_->start(nonce(body.first(kIv)));
+            const auto n = nonce(body.first(kIv));
+            decrypt_->start(n.data(), n.size());
             decrypt_->finish(buf);
         } catch (const std::exception&) {
             return base::fail("SK payload: ICV mismatch");
@@ -53,14 +56,15 @@ protected:
     }
 
 private:
-    Botan::secure_vector<std::uint8_t> nonce(base::ByteView iv) {
-        Botan::secure_vector<std::uint8_t> n(nonce_.begin(), nonce_.begin() + kSalt);
-        n.insert(n.end(), iv.begin(), iv.end());
+    std::array<std::uint8_t, kSalt + kIv> nonce(base::ByteView iv) const {
+        std::array<std::uint8_t, kSalt + kIv> n{};
+        std::copy(salt_.begin(), salt_.end(), n.begin());
+        std::copy(iv.begin(), iv.end(), n.begin() + kSalt);
         return n;
     }
 
     std::unique_ptr<Botan::AEAD_Mode> encrypt_, decrypt_;
-    std::array<std::uint8_t, kSalt> nonce_{};  // the salt
+    std::array<std::uint8_t, kSalt> salt_{};
     std::size_t icv_;
 };
 
