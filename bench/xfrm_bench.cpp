@@ -1,9 +1,208 @@
+// ipsecd-bench xfrm --sas N [--ip-sas M] [--json]: how fast xfrm/ programs the kernel.
+// Needs a kernel with ESP (the lab); run it in a network namespace of its own.
+//   1. xfrm/: installs N SA pairs (out + in, tunnel, AES-GCM-256) with their out and in
+//      policies, then deletes them all: sas_per_sec = N / seconds (pairs with policies).
+//   2. the baseline, in the same run: M SAs added by xfrm/ add_sa, then the same M SAs by a
+//      loop of `ip xfrm state add` (one process per SA, as a shell script would), and the ratio.
+// Addresses come from the benchmarking range 198.18.0.0/15 (RFC 2544); SPIs from fixed bases,
+// so a run never touches SAs it did not create.
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
+#include <string>
+#include <vector>
 
+#include "base/bytes.hpp"
 #include "bench/bench.hpp"
+#include "xfrm/kernel.hpp"
+#include "xfrm/netlink_kernel.hpp"
 
-// Placeholder until the xfrm benchmark lands; it reports that it measures nothing.
-int bench::run_xfrm(const Args&) {
-    std::fprintf(stderr, "ipsecd-bench xfrm: not implemented yet\n");
-    return 1;
+extern char** environ;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint32_t local_v4 = 0xc6120001;  // 198.18.0.1
+constexpr std::uint32_t peer_v4 = 0xc6130000;   // 198.19.0.0 + i + 1
+constexpr std::uint32_t out_spi = 0x10000000, in_spi = 0x20000000, ip_spi = 0x30000000;
+constexpr std::size_t gcm_key_bytes = 36;  // AES-256 key + 4-byte salt (RFC 4106)
+
+struct Options {
+    std::uint32_t sas = 0;
+    std::uint32_t ip_sas = 0;  // 0: min(2 * sas, 100)
+    bool json = false;
+};
+
+bool parse_number(const std::string& text, std::uint32_t& out) {
+    const auto end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, out);
+    return ec == std::errc() && ptr == end && out > 0;
+}
+
+std::optional<Options> parse(const bench::Args& args) {
+    Options o;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const bool has_value = i + 1 < args.size();
+        if (args[i] == "--json") o.json = true;
+        else if (args[i] == "--sas" && has_value && parse_number(args[i + 1], o.sas)) ++i;
+        else if (args[i] == "--ip-sas" && has_value && parse_number(args[i + 1], o.ip_sas)) ++i;
+        else return std::nullopt;
+    }
+    if (o.sas == 0) return std::nullopt;
+    if (o.ip_sas == 0) o.ip_sas = std::min<std::uint32_t>(2 * o.sas, 100);
+    return o;
+}
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+base::SecretBytes gcm_key() { return base::SecretBytes(gcm_key_bytes, 0x5a); }
+
+net::Address peer(std::uint32_t i) { return net::Address::v4(peer_v4 + i + 1); }
+
+xfrm::Sa tunnel_sa(const net::Address& src, const net::Address& dst, std::uint32_t spi, std::uint32_t reqid) {
+    xfrm::Sa sa;
+    sa.src = src;
+    sa.dst = dst;
+    sa.spi = spi;
+    sa.reqid = reqid;
+    sa.aead = xfrm::Aead{"rfc4106(gcm(aes))", gcm_key(), 128};
+    return sa;
+}
+
+// Pair i protects 10.0.0.0/24 <-> 11.0.0.0/8 host i+1 through 198.18.0.1 <-> peer(i).
+std::vector<xfrm::Policy> pair_policies(std::uint32_t i) {
+    const auto local = net::Address::v4(local_v4);
+    const auto inner_local = *net::Prefix::parse("10.0.0.0/24");
+    const auto inner_peer = net::Prefix::host(net::Address::v4(0x0b000000 + i + 1));
+    auto policy = [&](xfrm::Dir dir, const net::Prefix& src, const net::Prefix& dst, const net::Address& from,
+                      const net::Address& to) {
+        xfrm::Policy p;
+        p.selector = {src, dst};
+        p.dir = dir;
+        p.templates = {xfrm::Template{from, to, xfrm::Proto::esp, xfrm::Mode::tunnel, i + 1, 0}};
+        return p;
+    };
+    return {policy(xfrm::Dir::out, inner_local, inner_peer, local, peer(i)),
+            policy(xfrm::Dir::in, inner_peer, inner_local, peer(i), local)};
+}
+
+std::array<xfrm::Sa, 2> pair_sas(std::uint32_t i) {
+    const auto local = net::Address::v4(local_v4);
+    return {tunnel_sa(local, peer(i), out_spi + i, i + 1), tunnel_sa(peer(i), local, in_spi + i, i + 1)};
+}
+
+// Phase 1: N pairs + their policies in, then out. Returns {install, delete} seconds.
+base::Result<std::pair<double, double>> pairs_round_trip(xfrm::Kernel& k, std::uint32_t n) {
+    auto t0 = Clock::now();
+    for (std::uint32_t i = 0; i < n; ++i) {
+        for (const auto& sa : pair_sas(i))
+            if (auto s = k.add_sa(sa); !s) return base::fail(s.error().message);
+        for (const auto& p : pair_policies(i))
+            if (auto s = k.add_policy(p); !s) return base::fail(s.error().message);
+    }
+    const double install = seconds_since(t0);
+    t0 = Clock::now();
+    for (std::uint32_t i = 0; i < n; ++i) {
+        for (const auto& sa : pair_sas(i))
+            if (auto s = k.delete_sa(sa.id()); !s) return base::fail(s.error().message);
+        for (const auto& p : pair_policies(i))
+            if (auto s = k.delete_policy(p.id()); !s) return base::fail(s.error().message);
+    }
+    return std::pair{install, seconds_since(t0)};
+}
+
+// The SAs of the baseline: one direction, the same parameters for xfrm/ and for ip.
+xfrm::Sa baseline_sa(std::uint32_t i) { return tunnel_sa(net::Address::v4(local_v4), peer(i), ip_spi + i, i + 1); }
+
+// Phase 2a: M SAs added through xfrm/ (deleted afterwards, untimed). Returns the add seconds.
+base::Result<double> add_sas_xfrm(xfrm::Kernel& k, std::uint32_t m) {
+    const auto t0 = Clock::now();
+    for (std::uint32_t i = 0; i < m; ++i)
+        if (auto s = k.add_sa(baseline_sa(i)); !s) return base::fail(s.error().message);
+    const double took = seconds_since(t0);
+    for (std::uint32_t i = 0; i < m; ++i)
+        if (auto s = k.delete_sa(baseline_sa(i).id()); !s) return base::fail(s.error().message);
+    return took;
+}
+
+base::Status run_ip(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, "ip", nullptr, nullptr, argv.data(), environ) != 0)
+        return base::fail("cannot start ip (iproute2)");
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return base::fail("`ip xfrm state add` failed");
+    return {};
+}
+
+// Phase 2b: the same M SAs through `ip xfrm state add`, one process each; deleted by xfrm/.
+base::Result<double> add_sas_ip(xfrm::Kernel& k, std::uint32_t m) {
+    const std::string local = net::Address::v4(local_v4).str();
+    const auto key = gcm_key();
+    const std::string hex_key = "0x" + base::to_hex(base::ByteView(key.data(), key.size()));
+    const auto t0 = Clock::now();
+    for (std::uint32_t i = 0; i < m; ++i) {
+        char spi[16];
+        std::snprintf(spi, sizeof spi, "0x%08x", ip_spi + i);
+        auto s = run_ip({"ip", "xfrm", "state", "add", "src", local, "dst", peer(i).str(), "proto", "esp", "spi", spi,
+                         "reqid", std::to_string(i + 1), "mode", "tunnel", "aead", "rfc4106(gcm(aes))", hex_key, "128"});
+        if (!s) return base::fail(s.error().message);
+    }
+    const double took = seconds_since(t0);
+    for (std::uint32_t i = 0; i < m; ++i)
+        if (auto s = k.delete_sa(baseline_sa(i).id()); !s) return base::fail(s.error().message);
+    return took;
+}
+
+}  // namespace
+
+int bench::run_xfrm(const Args& args) {
+    const auto opt = parse(args);
+    if (!opt) {
+        std::fprintf(stderr, "usage: ipsecd-bench xfrm --sas N [--ip-sas M] [--json]\n");
+        return 2;
+    }
+    auto kernel = xfrm::NetlinkKernel::open();
+    if (!kernel) {
+        std::fprintf(stderr, "ipsecd-bench xfrm: %s\n", kernel.error().message.c_str());
+        return 1;
+    }
+    auto& k = **kernel;
+    const auto pairs = pairs_round_trip(k, opt->sas);
+    const auto direct = pairs ? add_sas_xfrm(k, opt->ip_sas) : base::Result<double>(base::fail("skipped"));
+    const auto ip = direct ? add_sas_ip(k, opt->ip_sas) : base::Result<double>(base::fail("skipped"));
+    if (!pairs || !direct || !ip) {
+        const auto& err = !pairs ? pairs.error() : !direct ? direct.error() : ip.error();
+        std::fprintf(stderr, "ipsecd-bench xfrm: %s\n", err.message.c_str());
+        (void)k.flush_owned();  // leave nothing behind
+        return 1;
+    }
+    const auto [install, remove] = *pairs;
+    const double seconds = install + remove;
+    const double rate = opt->sas / seconds;
+    const double direct_rate = opt->ip_sas / *direct, ip_rate = opt->ip_sas / *ip;
+    if (opt->json) {
+        std::printf("{\"sas\": %u, \"seconds\": %.6f, \"sas_per_sec\": %.1f, \"install_seconds\": %.6f, "
+                    "\"delete_seconds\": %.6f, \"policies\": %u, \"baseline_sas\": %u, "
+                    "\"xfrm_add_sa_per_sec\": %.1f, \"ip_state_add_per_sec\": %.1f, \"ratio\": %.1f}\n",
+                    opt->sas, seconds, rate, install, remove, 2 * opt->sas, opt->ip_sas, direct_rate, ip_rate,
+                    direct_rate / ip_rate);
+        return 0;
+    }
+    std::printf("xfrm/: %u SA pairs + %u policies installed in %.3f s and deleted in %.3f s: %.1f SA pairs/s\n",
+                opt->sas, 2 * opt->sas, install, remove, rate);
+    std::printf("xfrm/ add_sa:                          %u SAs in %.3f s: %9.1f SAs/s\n", opt->ip_sas, *direct,
+                direct_rate);
+    std::printf("ip xfrm state add (one process each):  %u SAs in %.3f s: %9.1f SAs/s\n", opt->ip_sas, *ip, ip_rate);
+    std::printf("ratio xfrm/ : ip xfrm = %.1f\n", direct_rate / ip_rate);
+    return 0;
 }

@@ -1,10 +1,13 @@
 # lib.sh - helpers for the lab scenarios (tests/lab/scenarios/*/run.sh), sourced inside the
 # UML guest. Everything daemon-private lives in /tmp/ipsec (guest tmpfs, never reaches the
 # host); logs go to $OUT (the scenario's directory under $LAB, shared with the host).
-# Staged binaries (xfrm_proof, ipsecd-bench) are in $LAB_BIN.
+# The programs staged next to it by tests/lab/host.sh (xfrm_proof, ipsecd-bench) are in $LAB_BIN.
 LAB=${LAB:-/tmp/lab}
 OUT=${OUT:-${RUNDIR:-/tmp/ipsec/out}}
-LAB_BIN=${LAB_BIN:-$LAB/ipsecd/bin}
+# Botan's locked-memory pool costs ~0.2 s per process start under UML (hundreds of
+# mmap/mlock/mprotect calls); the lab's keys are test keys, so it is off.
+export BOTAN_MLOCK_POOL_SIZE=0
+LAB_BIN=${LAB_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bin}
 W=/tmp/ipsec
 mkdir -p "$W" "$OUT"
 
@@ -143,4 +146,31 @@ show_xfrm() {
   ip -n "$ns" -s xfrm state
   echo "---- ip -n $ns xfrm policy (non-socket) ----"
   ip -n "$ns" xfrm policy | grep -v '^\s*socket' | grep -B1 -A4 'src 10\.\|src 192' | head -40
+}
+
+# ---- xfrm_proof servers: one process per netns for a whole scenario (a process start costs
+# ~0.5 s under UML). px_start NS... starts them; px NS COMMAND [OPTIONS] runs one command in
+# NS's server, prints its output and returns its exit code (1 if no answer within 20 s).
+declare -A PX_IN PX_OUT
+px_start() {
+  local ns fdin fdout
+  for ns in "$@"; do
+    rm -f "$W/px-$ns.in" "$W/px-$ns.out"
+    mkfifo "$W/px-$ns.in" "$W/px-$ns.out" || die "mkfifo"
+    ip netns exec "$ns" "$LAB_BIN/xfrm_proof" serve < "$W/px-$ns.in" > "$W/px-$ns.out" 2>&1 &
+    exec {fdin}> "$W/px-$ns.in" {fdout}< "$W/px-$ns.out"
+    PX_IN[$ns]=$fdin PX_OUT[$ns]=$fdout
+  done
+}
+px() {
+  local ns=$1 line; shift
+  echo "$*" >&"${PX_IN[$ns]}" || { echo "xfrm_proof server in $ns is gone"; return 1; }
+  while IFS= read -r -t 20 line <&"${PX_OUT[$ns]}"; do
+    case $line in
+      "END "*) return "${line#END }" ;;
+      *) echo "$line" ;;
+    esac
+  done
+  echo "xfrm_proof in $ns: no answer to '$*' within 20 s"
+  return 1
 }

@@ -1,0 +1,54 @@
+# host.sh - host-side steps shared by tests/lab/run and tests/lab/demo (sourced): check that
+# UML can start, build the lab's programs, stage everything the guest needs into $LAB (the
+# only host directory the guest sees: the clone may live under /root or /tmp, which are
+# private inside the guest) and boot. Callers set ROOT (the source tree) first.
+LAB=${LAB:-/tmp/lab}
+LAB_TARGETS="tests/lab/xfrm_proof bench/ipsecd-bench"
+
+# lab_preflight: prints why UML cannot run here, or nothing.
+lab_preflight() {
+  [ -x "${UML:-/usr/bin/linux.uml}" ] || { echo "no ${UML:-/usr/bin/linux.uml} (package user-mode-linux)"; return; }
+  ls /usr/lib/uml/modules/*/modules.dep > /dev/null 2>&1 || { echo "no UML modules in /usr/lib/uml/modules"; return; }
+  # UML maps its memory from files in TMPDIR=/dev/shm and executes them
+  local probe=/dev/shm/ipsecd-lab-probe-$$
+  if ! cp /bin/true "$probe" 2>/dev/null; then echo "/dev/shm is not writable"; return; fi
+  "$probe" 2>/dev/null || echo "/dev/shm does not allow executing files (mounted noexec?)"
+  rm -f "$probe"
+  mkdir -p "$LAB" 2>/dev/null && [ -w "$LAB" ] || echo "cannot write $LAB"
+}
+
+# lab_build_dir: reuse tests/run's release build when it exists, else a build dir of our own.
+lab_build_dir() {
+  if [ -n "${BUILD_ROOT:-}" ] && [ -f "$BUILD_ROOT/release/build.ninja" ]; then echo "$BUILD_ROOT/release"
+  elif [ -n "${BUILD_ROOT:-}" ]; then echo "$BUILD_ROOT/lab"
+  else echo "$ROOT/build-lab"; fi
+}
+
+# lab_build DIR LOG: configures DIR once and builds only the lab's targets.
+lab_build() {
+  local dir=$1 log=$2
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$ROOT" > "$log" 2>&1 || return 1
+  fi
+  # shellcheck disable=SC2086
+  ninja -C "$dir" -j2 $LAB_TARGETS >> "$log" 2>&1
+}
+
+# lab_stage BUILD_DIR STAGE: copies the guest's scripts and the built programs into STAGE.
+lab_stage() {
+  local dir=$1 stage=$2 t
+  rm -rf "$stage" && mkdir -p "$stage/bin" || return 1
+  cp -r "$ROOT/tests/lab/lib.sh" "$ROOT/tests/lab/guest.sh" "$ROOT/tests/lab/scenarios" "$stage/" || return 1
+  for t in $LAB_TARGETS; do cp "$dir/$t" "$stage/bin/" || return 1; done
+}
+
+# lab_boot STAGE RUNDIR SCENARIO_TIMEOUT SCENARIO...: one UML boot running the scenarios in
+# turn, each bounded by SCENARIO_TIMEOUT seconds; the console goes to RUNDIR/uml-run.out,
+# each scenario's output to RUNDIR/<name>/log. Sets LAB_TIMEOUT (the whole boot's bound).
+lab_boot() {
+  local stage=$1 rundir=$2 per=$3; shift 3
+  LAB_TIMEOUT=$(( 30 + $# * (per + 5) ))
+  rm -rf "$rundir"; mkdir -p "$rundir"
+  LAB=$LAB "$ROOT/tests/lab/uml-run" -q -t "$LAB_TIMEOUT" -o "$rundir" "$stage/guest.sh" -t "$per" "$@" \
+    > "$rundir/uml-run.out" 2>&1
+}

@@ -1,0 +1,19 @@
+#!/bin/bash
+# xfrm-bench: a benchmark, not a test of numbers: ipsecd-bench xfrm in a network namespace of
+# its own (SA pairs + policies through xfrm/, next to `ip xfrm state add` in a loop). Passes
+# when the benchmark runs; its figures are printed as "FIGURE " lines (shown by tests/lab/run).
+source "$(dirname "$0")/../../lib.sh"
+B=$LAB_BIN/ipsecd-bench
+[ -x "$B" ] || die "$B missing (not staged)"
+SAS=${BENCH_SAS:-1000}
+IP_SAS=${BENCH_IP_SAS:-100}
+ip netns add bench || die "netns"
+ip netns exec bench "$B" xfrm --sas "$SAS" --ip-sas "$IP_SAS" > "$OUT/bench.txt" 2>&1 || { cat "$OUT/bench.txt"; die "ipsecd-bench xfrm"; }
+sed 's/^/FIGURE /' "$OUT/bench.txt"
+ip netns exec bench "$B" xfrm --sas "$SAS" --ip-sas "$IP_SAS" --json > "$OUT/bench.json" 2>&1 || { cat "$OUT/bench.json"; die "ipsecd-bench xfrm --json"; }
+sed 's/^/FIGURE json: /' "$OUT/bench.json"
+grep -q '"sas_per_sec"' "$OUT/bench.json" || die "no sas_per_sec in the JSON"
+# nothing left behind: the benchmark deletes what it installed
+left=$(ip -n bench xfrm state | grep -c '^src')
+[ "$left" = 0 ] || die "$left SAs left after the benchmark"
+exit 0
