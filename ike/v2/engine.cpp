@@ -64,6 +64,11 @@ void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::M
     }
     ++sa.ids.expected_request;
     sa.last_heard = core.now;
+    // 2.23: behind a NAT, the peer's address is the one its latest request came from.
+    if (sa.nat_local || sa.nat_remote) {
+        sa.local = in.local;
+        sa.remote = in.remote;
+    }
     switch (m.header.exchange) {
         case wire::ExchangeType::ike_auth:
             if (sa.state == IkeState::half_open) respond_ike_auth(core, sa, id, *inner);

@@ -5,6 +5,8 @@
 namespace ike::v2::test {
 
 void Network::send(Datagram d, Time now) {
+    if (nat_ && d.from.address == nat_->first) d.from.address = nat_->second;
+    if (nat_ && d.to.address == nat_->second) d.to.address = nat_->first;
     const Fate fate = rule_ ? rule_(d, sequence_) : Fate{};
     ++sequence_;
     if (fate.copies == 0) ++dropped_;

@@ -30,6 +30,9 @@ public:
     using Rule = std::function<Fate(const Datagram&, std::uint64_t sequence)>;
 
     void set_rule(Rule rule) { rule_ = std::move(rule); }
+    // A NAT in front of `inside`: what it sends appears to come from `outside` (same port),
+    // and what is sent to `outside` reaches `inside`.
+    void set_nat(net::Address inside, net::Address outside) { nat_ = {{inside, outside}}; }
     void send(Datagram d, Time now);
     // The next datagram due by `until`, earliest first (FIFO among equal times).
     std::optional<Datagram> pop_due(Time until);
@@ -45,6 +48,7 @@ private:
     };
     std::vector<InFlight> queue_;
     Rule rule_;
+    std::optional<std::pair<net::Address, net::Address>> nat_;
     std::uint64_t sequence_ = 0, order_ = 0, dropped_ = 0;
 };
 
