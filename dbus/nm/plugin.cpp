@@ -31,6 +31,11 @@ std::string join(const std::vector<std::string>& words) {
     return out;
 }
 
+// Replies with org.freedesktop.NetworkManager.VPN.Error.<reason>, the errors NM knows.
+int vpn_error(sd_bus_error* error, const char* reason, const std::string& message) {
+    return sd_bus_error_set(error, (std::string(error_prefix) + reason).c_str(), message.c_str());
+}
+
 std::string error_text(const sd_bus_error* e) {
     return std::string(e->name ? e->name : "?") + ": " + (e->message ? e->message : "");
 }
@@ -105,8 +110,7 @@ int Plugin::read_connection(sd_bus_message* m, NmConnection& conn, VpnData& vpn,
     auto parsed = parse_vpn_data(conn.data);
     if (!parsed) {
         log_.error("connection '" + conn.id + "': " + parsed.error().message);
-        sd_bus_error_set(error, (std::string(error_prefix) + "InvalidConnection").c_str(),
-                         parsed.error().message.c_str());
+        vpn_error(error, "InvalidConnection", parsed.error().message);
         return -EINVAL;
     }
     vpn = std::move(*parsed);
@@ -126,14 +130,11 @@ int Plugin::need_secrets(sd_bus_message* m, sd_bus_error* error) {
 int Plugin::connect(sd_bus_message* m, bool interactive, sd_bus_error* error) {
     switch (state_) {
     case ServiceState::starting:
-        return sd_bus_error_set(error, (std::string(error_prefix) + "StartingInProgress").c_str(),
-                                "the connection is being started");
+        return vpn_error(error, "StartingInProgress", "the connection is being started");
     case ServiceState::started:
-        return sd_bus_error_set(error, (std::string(error_prefix) + "AlreadyStarted").c_str(),
-                                "the connection is up");
+        return vpn_error(error, "AlreadyStarted", "the connection is up");
     case ServiceState::stopping:
-        return sd_bus_error_set(error, (std::string(error_prefix) + "StoppingInProgress").c_str(),
-                                "the connection is being stopped");
+        return vpn_error(error, "StoppingInProgress", "the connection is being stopped");
     case ServiceState::unknown:
     case ServiceState::init:
     case ServiceState::shutdown:
@@ -150,8 +151,7 @@ int Plugin::connect(sd_bus_message* m, bool interactive, sd_bus_error* error) {
     if (!missing.empty() && !(interactive && hints == missing)) {
         auto message = "missing secret " + join(missing);
         log_.error("connection '" + conn_.id + "': " + message);
-        return sd_bus_error_set(error, (std::string(error_prefix) + "InvalidConnection").c_str(),
-                                message.c_str());
+        return vpn_error(error, "InvalidConnection", message);
     }
     r = sd_bus_reply_method_return(m, "");
     if (r < 0) return r;
@@ -178,8 +178,7 @@ int Plugin::connect(sd_bus_message* m, bool interactive, sd_bus_error* error) {
 
 int Plugin::new_secrets(sd_bus_message* m, sd_bus_error* error) {
     if (state_ != ServiceState::starting || !waiting_for_secrets_)
-        return sd_bus_error_set(error, (std::string(error_prefix) + "WrongState").c_str(),
-                                "not waiting for secrets");
+        return vpn_error(error, "WrongState", "not waiting for secrets");
     NmConnection conn;
     VpnData vpn;
     int r = read_connection(m, conn, vpn, error);
@@ -188,7 +187,7 @@ int Plugin::new_secrets(sd_bus_message* m, sd_bus_error* error) {
     auto missing = missing_secrets(vpn_, conn_.data, conn_.secrets);
     if (!missing.empty()) {
         auto message = "the agent did not supply " + join(missing);
-        sd_bus_error_set(error, (std::string(error_prefix) + "InvalidConnection").c_str(), message.c_str());
+        vpn_error(error, "InvalidConnection", message);
         fail(Failure::login_failed, message);
         return -EINVAL;
     }
@@ -201,13 +200,11 @@ int Plugin::new_secrets(sd_bus_message* m, sd_bus_error* error) {
 int Plugin::disconnect(sd_bus_message* m, sd_bus_error* error) {
     switch (state_) {
     case ServiceState::stopping:
-        return sd_bus_error_set(error, (std::string(error_prefix) + "StoppingInProgress").c_str(),
-                                "the connection is being stopped");
+        return vpn_error(error, "StoppingInProgress", "the connection is being stopped");
     case ServiceState::unknown:
     case ServiceState::shutdown:
     case ServiceState::stopped:
-        return sd_bus_error_set(error, (std::string(error_prefix) + "AlreadyStopped").c_str(),
-                                "no connection is active");
+        return vpn_error(error, "AlreadyStopped", "no connection is active");
     case ServiceState::init:
         // NM gave up before Connect (bad vpn.data, no secrets): this process is done.
         enter(ServiceState::stopped);
