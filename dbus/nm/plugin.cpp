@@ -1,5 +1,7 @@
 #include "dbus/nm/plugin.hpp"
 
+#include <string.h>
+
 #include <cstring>
 
 #include "dbus/nm/ipsecd_errors.hpp"
@@ -237,6 +239,10 @@ void Plugin::add_to_ipsecd() {
                                 on_interfaces_added, this);
     if (r >= 0)
         r = call_manager("AddConnection", *yaml, on_added, teardown_timeout);
+    // ipsecd holds the secrets from here on; keep no copy (DESIGN: secrets zeroised when freed).
+    explicit_bzero(yaml->data(), yaml->size());
+    for (auto& [name, value] : conn_.secrets) explicit_bzero(value.data(), value.size());
+    conn_.secrets.clear();
     if (r < 0) fail(Failure::connect_failed, "cannot call ipsecd: " + std::string(strerror(-r)));
 }
 
