@@ -49,6 +49,10 @@ inline constexpr std::uint8_t kCriticalBit = 0x80;
 
 inline constexpr std::uint8_t kMajorVersion = 2;
 
+// "Last Substruc" values: another proposal (RFC 7296 3.3.1) / transform (3.3.2) follows.
+inline constexpr std::uint8_t kMoreProposals = 2;
+inline constexpr std::uint8_t kMoreTransforms = 3;
+
 // Notify Message Types (RFC 7296 3.10.1 and later RFCs as noted).
 namespace notify {
 // Errors.

@@ -1,15 +1,13 @@
 #include "ike/wire/encode.hpp"
 
-#include "ike/wire/limits.hpp"
 #include "ike/wire/payload_header.hpp"
+#include "ike/wire/substructures.hpp"
 #include "ike/wire/writer.hpp"
 
 namespace ike::wire {
 
 namespace {
 
-constexpr std::uint8_t kMoreProposals = 2;
-constexpr std::uint8_t kMoreTransforms = 3;
 
 std::uint8_t u8(auto e) { return static_cast<std::uint8_t>(e); }
 std::uint16_t u16(auto e) { return static_cast<std::uint16_t>(e); }
@@ -19,25 +17,19 @@ void put_reserved(Writer& w, std::size_t n) {
 }
 
 void write_body(Writer& w, const SecurityAssociation& sa) {
-    for (std::size_t i = 0; i < sa.proposals.size(); ++i) {
-        const Proposal& p = sa.proposals[i];
-        auto ps = begin_payload(w, i + 1 < sa.proposals.size() ? kMoreProposals : 0, 0);
+    write_substructures(w, sa.proposals, kMoreProposals, [&w](const Proposal& p) {
         w.put_u8(p.number);
         w.put_u8(u8(p.protocol));
         w.put_u8(u8(p.spi.size()));
         w.put_u8(u8(p.transforms.size()));
         w.put_bytes(p.spi);
-        for (std::size_t j = 0; j < p.transforms.size(); ++j) {
-            const Transform& t = p.transforms[j];
-            auto ts = begin_payload(w, j + 1 < p.transforms.size() ? kMoreTransforms : 0, 0);
+        write_substructures(w, p.transforms, kMoreTransforms, [&w](const Transform& t) {
             w.put_u8(u8(t.type));
             put_reserved(w, 1);
             w.put_u16(t.id);
             write_attributes(w, t.attributes);
-            end_payload(w, ts);
-        }
-        end_payload(w, ps);
-    }
+        });
+    });
 }
 
 void write_body(Writer& w, const KeyExchange& ke) {

@@ -1,7 +1,7 @@
 #include "ike/wire/payload_decode.hpp"
 
 #include "ike/wire/limits.hpp"
-#include "ike/wire/payload_header.hpp"
+#include "ike/wire/substructures.hpp"
 
 namespace ike::wire {
 
@@ -9,8 +9,6 @@ namespace {
 
 using limits::kMaxSpiSize;
 constexpr std::uint16_t kSyntax = notify::invalid_syntax;
-constexpr std::uint8_t kMoreProposals = 2;   // RFC 7296 3.3.1 Last Substruc
-constexpr std::uint8_t kMoreTransforms = 3;  // RFC 7296 3.3.2 Last Substruc
 constexpr std::size_t kAnySize = 0xffff;
 
 Bytes to_bytes(base::ByteView v) { return Bytes(v.begin(), v.end()); }
@@ -48,36 +46,26 @@ ParseResult<Proposal> read_proposal(Reader& r) {
     p.spi = to_bytes(r.get_bytes(spi_size));
     if (!r.failed() && (count == 0 || count > limits::kMaxTransforms)) r.fail("transform count out of range");
     if (r.failed()) return reject(r, "SA proposal", kSyntax);
-    for (std::size_t i = 0; i < count; ++i) {
-        PayloadHeader h;
-        Reader body = read_payload_header(r, h);
-        bool last = i + 1 == count;
-        if (!r.failed() && h.next != (last ? 0 : kMoreTransforms)) r.fail("transform count mismatch");
-        if (r.failed()) return reject(r, "SA proposal", kSyntax);
-        auto t = read_transform(body);
-        if (!t) return base::Unexpected{t.error()};
-        p.transforms.push_back(std::move(*t));
-    }
+    auto transforms = read_substructures<Transform>(r, count, count, kMoreTransforms, "SA proposal", kSyntax,
+                                                    [](Reader& body, const auto&) { return read_transform(body); });
+    if (!transforms) return base::Unexpected{transforms.error()};
+    p.transforms = std::move(*transforms);
     return finish(r, "SA proposal", kSyntax, std::move(p));
 }
 
 ParseResult<Payload> read_sa(Reader& r) {
-    SecurityAssociation sa;
-    PayloadHeader h{.next = kMoreProposals};
-    while (h.next == kMoreProposals) {
-        if (sa.proposals.size() == limits::kMaxProposals) r.fail("too many proposals");
-        Reader body = read_payload_header(r, h);
-        if (!r.failed() && h.next != 0 && h.next != kMoreProposals) r.fail("bad Last Substruc");
-        if (r.failed()) return reject(r, "SA", kSyntax);
-        std::size_t at = body.offset();
-        auto p = read_proposal(body);
-        if (!p) return base::Unexpected{p.error()};
-        // RFC 7296 3.3.1: each proposal after the first is numbered one more than the previous.
-        if (!sa.proposals.empty() && p->number != sa.proposals.back().number + 1)
-            return reject("SA: proposal numbers not consecutive", at, kSyntax);
-        sa.proposals.push_back(std::move(*p));
-    }
-    return finish<Payload>(r, "SA", kSyntax, std::move(sa));
+    auto proposals = read_substructures<Proposal>(
+        r, std::nullopt, limits::kMaxProposals, kMoreProposals, "SA", kSyntax,
+        [](Reader& body, const std::vector<Proposal>& before) -> ParseResult<Proposal> {
+            std::size_t at = body.offset();
+            auto p = read_proposal(body);
+            // RFC 7296 3.3.1: each proposal after the first is numbered one more than the previous.
+            if (p && !before.empty() && p->number != before.back().number + 1)
+                return reject("SA: proposal numbers not consecutive", at, kSyntax);
+            return p;
+        });
+    if (!proposals) return base::Unexpected{proposals.error()};
+    return finish<Payload>(r, "SA", kSyntax, SecurityAssociation{std::move(*proposals)});
 }
 
 ParseResult<Payload> read_ke(Reader& r) {

@@ -1,7 +1,7 @@
 #include <string>
 
 #include "ike/wire/limits.hpp"
-#include "ike/wire/payload_header.hpp"
+#include "ike/wire/substructures.hpp"
 #include "ike/wire/v1/codec.hpp"
 
 namespace ike::wire::v1 {
@@ -35,16 +35,11 @@ ParseResult<Proposal> read_proposal(Reader& r) {
     p.spi = to_bytes(r.get_range(spi_size, 0, kMaxSpiSize));
     if (!r.failed() && (count == 0 || count > limits::kMaxTransforms)) r.fail("transform count out of range");
     if (r.failed()) return reject(r, "proposal", kBadProposal);
-    for (std::size_t i = 0; i < count; ++i) {
-        PayloadHeader h;
-        Reader body = read_payload_header(r, h);
-        // RFC 2408 3.6: Next Payload is 3 before another transform, 0 after the last.
-        if (!r.failed() && h.next != (i + 1 == count ? 0 : kNextTransform)) r.fail("transform count mismatch");
-        if (r.failed()) return reject(r, "proposal", kBadProposal);
-        auto t = read_transform(body);
-        if (!t) return base::Unexpected{t.error()};
-        p.transforms.push_back(std::move(*t));
-    }
+    // RFC 2408 3.6: Next Payload is 3 before another transform, 0 after the last.
+    auto transforms = read_substructures<Transform>(r, count, count, kNextTransform, "proposal", kBadProposal,
+                                                    [](Reader& body, const auto&) { return read_transform(body); });
+    if (!transforms) return base::Unexpected{transforms.error()};
+    p.transforms = std::move(*transforms);
     return finish(r, "proposal", kBadProposal, std::move(p));
 }
 
@@ -57,20 +52,18 @@ ParseResult<Payload> read_sa(Reader& r) {
     // RFC 2407 4.2: secrecy and integrity situations add labelled-domain fields we refuse.
     if (sa.situation & (kSitSecrecy | kSitIntegrity))
         return reject("SA: situation not supported", r.offset() - 4, notify::situation_not_supported);
-    PayloadHeader h{.next = kNextProposal};
-    while (h.next == kNextProposal) {
-        if (sa.proposals.size() == limits::kMaxProposals) r.fail("too many proposals");
-        Reader body = read_payload_header(r, h);
-        if (!r.failed() && h.next != 0 && h.next != kNextProposal) r.fail("bad Next Payload after proposal");
-        if (r.failed()) return reject(r, "SA", kBadProposal);
-        std::size_t at = body.offset();
-        auto p = read_proposal(body);
-        if (!p) return base::Unexpected{p.error()};
-        // RFC 2408 4.2: proposal numbers MUST be monotonically increasing (equal = AND).
-        if (!sa.proposals.empty() && p->number < sa.proposals.back().number)
-            return reject("SA: proposal numbers decrease", at, kBadProposal);
-        sa.proposals.push_back(std::move(*p));
-    }
+    auto proposals = read_substructures<Proposal>(
+        r, std::nullopt, limits::kMaxProposals, kNextProposal, "SA", kBadProposal,
+        [](Reader& body, const std::vector<Proposal>& before) -> ParseResult<Proposal> {
+            std::size_t at = body.offset();
+            auto p = read_proposal(body);
+            // RFC 2408 4.2: proposal numbers MUST be monotonically increasing (equal = AND).
+            if (p && !before.empty() && p->number < before.back().number)
+                return reject("SA: proposal numbers decrease", at, kBadProposal);
+            return p;
+        });
+    if (!proposals) return base::Unexpected{proposals.error()};
+    sa.proposals = std::move(*proposals);
     return finish<Payload>(r, "SA", kBadProposal, std::move(sa));
 }
 

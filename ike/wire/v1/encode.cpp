@@ -1,4 +1,5 @@
 #include "ike/wire/payload_header.hpp"
+#include "ike/wire/substructures.hpp"
 #include "ike/wire/v1/codec.hpp"
 #include "ike/wire/writer.hpp"
 
@@ -11,25 +12,19 @@ std::uint8_t u8(auto e) { return static_cast<std::uint8_t>(e); }
 void write_body(Writer& w, const SecurityAssociation& sa) {
     w.put_u32(sa.doi);
     w.put_u32(sa.situation);
-    for (std::size_t i = 0; i < sa.proposals.size(); ++i) {
-        const Proposal& p = sa.proposals[i];
-        auto ps = begin_payload(w, i + 1 < sa.proposals.size() ? u8(PayloadType::proposal) : 0, 0);
+    write_substructures(w, sa.proposals, u8(PayloadType::proposal), [&w](const Proposal& p) {
         w.put_u8(p.number);
         w.put_u8(u8(p.protocol));
         w.put_u8(u8(p.spi.size()));
         w.put_u8(u8(p.transforms.size()));
         w.put_bytes(p.spi);
-        for (std::size_t j = 0; j < p.transforms.size(); ++j) {
-            const Transform& t = p.transforms[j];
-            auto ts = begin_payload(w, j + 1 < p.transforms.size() ? u8(PayloadType::transform) : 0, 0);
+        write_substructures(w, p.transforms, u8(PayloadType::transform), [&w](const Transform& t) {
             w.put_u8(t.number);
             w.put_u8(t.id);
             w.put_u16(0);  // RESERVED2
             write_attributes(w, t.attributes);
-            end_payload(w, ts);
-        }
-        end_payload(w, ps);
-    }
+        });
+    });
 }
 
 void write_body(Writer& w, const Identification& id) {

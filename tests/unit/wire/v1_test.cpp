@@ -106,7 +106,7 @@ const V1Reject kRejects[] = {
     {"SaDoiNotIpsec", PayloadType::sa, "0000000c 00000002 00000001", "DOI not supported", notify::doi_not_supported},
     {"SaSecrecySituation", PayloadType::sa, "0000000c 00000001 00000002", "situation not supported", notify::situation_not_supported},
     {"SaTransformCountAboveActual", PayloadType::sa, "0000001c 00000001 00000001 00000010 01010002 00000008 01010000",
-     "transform count mismatch", notify::bad_proposal_syntax},
+     "proposal: count mismatch", notify::bad_proposal_syntax},
     {"SaTransformLengthPastProposal", PayloadType::sa, "0000001c 00000001 00000001 00000010 01010001 0000000c 01010000",
      "payload length beyond data", notify::bad_proposal_syntax},
     {"SaProposalNumbersDecrease", PayloadType::sa,

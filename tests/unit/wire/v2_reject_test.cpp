@@ -28,7 +28,7 @@ const RejectCase kCases[] = {
     {"LengthBelowHeader", PayloadType::nonce, "00000002", "payload length below header size"},
     {"NonceShorterThan16", PayloadType::nonce, "00000013 000102030405060708090a0b0c0d0e", "Nonce: length out of range"},
     {"TrailingBytesAfterLastPayload", PayloadType::vendor_id, "00000005 aa bb", "bytes after the last payload"},
-    {"SaTransformCountAboveActual", PayloadType::sa, "00000014 00000010 01010002 00000008 01000014", "transform count mismatch"},
+    {"SaTransformCountAboveActual", PayloadType::sa, "00000014 00000010 01010002 00000008 01000014", "proposal: count mismatch"},
     {"SaProposalLengthPastPayload", PayloadType::sa, "00000014 00000020 01010001 00000008 01000014", "SA: payload length beyond data"},
     {"SaTransformLengthPastProposal", PayloadType::sa, "00000014 00000010 01010001 0000000c 01000014", "payload length beyond data"},
     {"SaBadLastSubstruc", PayloadType::sa, "00000014 05000010 01010001 00000008 01000014", "bad Last Substruc"},
