@@ -45,6 +45,7 @@ void Core::send(const IkeSa& sa, const Datagrams& datagrams) {
 
 IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
     IkeSa& ref = *sa;
+    ++census[ref.conn][static_cast<std::size_t>(ref.state)];
     sas.emplace(ref.local_spi(), std::move(sa));
     return ref;
 }
@@ -63,41 +64,47 @@ std::string ike_state_name(IkeState s) {
 }
 }  // namespace
 
-ConnectionStatus Core::snapshot(const policy::Connection& conn) const {
-    ConnectionStatus st{conn.name, ConnectionState::down, {}};
-    for (const auto& [spi, sa] : sas) {
-        if (sa->conn != &conn || sa->state == IkeState::closed) continue;
-        IkeSaStatus s;
-        s.state = ike_state_name(sa->state);
-        s.local_spi = sa->local_spi();
-        s.remote_spi = sa->remote_spi();
-        s.proposal = sa->proposal.transforms.empty() ? "" : policy::to_string(sa->proposal);
-        s.local = sa->local;
-        s.remote = sa->remote;
-        for (const auto& c : sa->children) {
-            if (c.state == ChildState::deleted) continue;
-            s.children.push_back({c.config->name, c.mode,
-                                  c.config->protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp,
-                                  c.spi_in, c.spi_out, policy::to_string(c.proposal), c.local_ts, c.remote_ts});
-        }
-        switch (sa->state) {
-            case IkeState::established: st.state = ConnectionState::up; break;
-            case IkeState::init_sent:
-            case IkeState::auth_sent:
-            case IkeState::half_open:
-                if (st.state != ConnectionState::up) st.state = ConnectionState::connecting;
-                break;
-            case IkeState::deleting:
-                if (st.state == ConnectionState::down) st.state = ConnectionState::closing;
-                break;
-            case IkeState::closed: break;
-        }
-        st.ike_sas.push_back(std::move(s));
+namespace {
+IkeSaStatus status_of(const IkeSa& sa) {
+    IkeSaStatus s;
+    s.state = ike_state_name(sa.state);
+    s.local_spi = sa.local_spi();
+    s.remote_spi = sa.remote_spi();
+    s.proposal = sa.proposal.transforms.empty() ? "" : policy::to_string(sa.proposal);
+    s.local = sa.local;
+    s.remote = sa.remote;
+    for (const auto& c : sa.children) {
+        if (c.state == ChildState::deleted) continue;
+        s.children.push_back({c.config->name, c.mode,
+                              c.config->protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp,
+                              c.spi_in, c.spi_out, policy::to_string(c.proposal), c.local_ts, c.remote_ts});
     }
+    return s;
+}
+}  // namespace
+
+ConnectionState Core::connection_state(const policy::Connection& conn) const {
+    auto it = census.find(&conn);
+    if (it == census.end()) return ConnectionState::down;
+    const auto& n = it->second;
+    auto count = [&](IkeState s) { return n[static_cast<std::size_t>(s)]; };
+    if (count(IkeState::established) > 0) return ConnectionState::up;
+    if (count(IkeState::init_sent) + count(IkeState::auth_sent) + count(IkeState::half_open) > 0)
+        return ConnectionState::connecting;
+    if (count(IkeState::deleting) > 0) return ConnectionState::closing;
+    return ConnectionState::down;
+}
+
+ConnectionStatus Core::snapshot(const policy::Connection& conn) const {
+    ConnectionStatus st{conn.name, connection_state(conn), {}};
+    for (const auto& [spi, sa] : sas)
+        if (sa->conn == &conn && sa->state != IkeState::closed) st.ike_sas.push_back(status_of(*sa));
     return st;
 }
 
-void Core::publish(const policy::Connection& conn) { emit(StatePublished{snapshot(conn)}); }
+void Core::publish(const IkeSa& sa) {
+    emit(StatePublished{sa.conn->name, connection_state(*sa.conn), status_of(sa)});
+}
 
 std::string hex_spi(std::uint32_t spi) {
     char buf[16];
@@ -123,6 +130,9 @@ std::uint32_t read_be32(base::ByteView b) {
 }
 
 void enter_state(Core& core, IkeSa& sa, IkeState next) {
+    auto& census = core.census[sa.conn];
+    if (sa.state != IkeState::closed) --census[static_cast<std::size_t>(sa.state)];
+    if (next != IkeState::closed) ++census[static_cast<std::size_t>(next)];
     sa.state = next;
     switch (next) {
         case IkeState::init_sent:
@@ -144,7 +154,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             for (auto& c : sa.children) enter_state(core, sa, c, ChildState::deleted);
             break;
     }
-    core.publish(*sa.conn);
+    core.publish(sa);
 }
 
 void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next) {

@@ -2,6 +2,7 @@
 // the daemon sees only engine.hpp.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -29,6 +30,9 @@ struct Core {
     std::map<std::pair<std::uint64_t, net::Endpoint>, std::uint64_t> half_open;
     base::Bytes cookie_secret;
     std::uint32_t next_reqid = 1;
+    // IKE SAs per connection and state (closed ones are not counted), for the connection
+    // state without walking every SA.
+    std::map<const policy::Connection*, std::array<unsigned, 6>> census;
 
     // Set for the duration of one handle() call.
     Time now{};
@@ -43,8 +47,9 @@ struct Core {
     void emit(Effect e) { out->push_back(std::move(e)); }
     void send(const IkeSa& sa, const Datagrams& datagrams);
     IkeSa& add_sa(std::unique_ptr<IkeSa> sa);
-    // Publishes the state of one connection (StatePublished).
-    void publish(const policy::Connection& conn);
+    // Publishes the state of one IKE SA and its connection (StatePublished).
+    void publish(const IkeSa& sa);
+    ConnectionState connection_state(const policy::Connection& conn) const;
     ConnectionStatus snapshot(const policy::Connection& conn) const;
 };
 

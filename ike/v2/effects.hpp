@@ -53,7 +53,7 @@ struct ChildStatus {
 
 struct IkeSaStatus {
     int version = 2;
-    std::string state;  // "connecting", "established", "rekeying", "deleting"
+    std::string state;  // "connecting", "established", "deleting", "closed" (gone)
     std::uint64_t local_spi = 0, remote_spi = 0;
     std::string proposal;  // "aes256gcm16-prfsha256-x25519"
     net::Endpoint local, remote;
@@ -66,9 +66,13 @@ struct ConnectionStatus {
     std::vector<IkeSaStatus> ike_sas;
 };
 
-// The full current state of one connection, published whenever it changed.
+// One IKE SA changed state (or its CHILD SAs changed): its new status and the state of
+// its connection after the change. Per IKE SA, so a responder with thousands of peers on
+// one connection publishes in constant time; Engine::status() gives the full picture.
 struct StatePublished {
-    ConnectionStatus connection;
+    std::string connection;
+    ConnectionState state = ConnectionState::down;
+    IkeSaStatus ike_sa;  // state "closed": the IKE SA is gone
 };
 
 enum class LogLevel : std::uint8_t { error, warning, info, debug };

@@ -176,7 +176,7 @@ void on_expire(Core& core, const xfrm::Expire& e) {
             if (c.spi_in != e.sa.spi && c.spi_out != e.sa.spi) continue;
             if (e.hard) {
                 enter_state(core, *sa, c, ChildState::deleted);
-                core.publish(*sa->conn);
+                core.publish(*sa);
             } else {
                 core.log(LogLevel::warning, sa.get(), "CHILD SA " + c.config->name +
                                                          " soft expiry: rekeying is not implemented yet");

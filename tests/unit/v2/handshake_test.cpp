@@ -69,3 +69,17 @@ TEST(Handshake, StatusNamesTheNegotiatedProposals) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Handshake, PublishesEachIkeSaStateChange) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    std::vector<std::string> states;
+    for (const auto& e : p.alice().history())
+        if (const auto* s = std::get_if<StatePublished>(&e)) states.push_back(s->ike_sa.state);
+    EXPECT_EQ(states, (std::vector<std::string>{"connecting", "connecting", "established"}));
+}
+
+}  // namespace

@@ -41,9 +41,8 @@ void Peer::handle(Time now, const Event& event, Network& network) {
 }
 
 ConnectionStatus Peer::connection(const std::string& name) const {
-    for (auto it = history_.rbegin(); it != history_.rend(); ++it)
-        if (const auto* s = std::get_if<StatePublished>(&*it); s && s->connection.name == name)
-            return s->connection;
+    for (auto& c : engine_->status())
+        if (c.name == name) return c;
     return ConnectionStatus{name, ConnectionState::down, {}};
 }
 

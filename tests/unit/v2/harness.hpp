@@ -30,7 +30,7 @@ public:
     // the network.
     void handle(Time now, const Event& event, Network& network);
 
-    // The last published state of a connection (down if never published).
+    // The engine's current view of a connection.
     ConnectionStatus connection(const std::string& name) const;
     // True if some Log effect's message contains `text`.
     bool logged(const std::string& text) const;
