@@ -16,7 +16,7 @@ static base::Result<Proto> proto(std::uint8_t p) {
 static base::Result<std::vector<Event>> acquire(const nlmsghdr& nlh) {
     auto attrs = parse_attrs(nlh, sizeof(xfrm_user_acquire));
     if (!attrs) return base::Unexpected{attrs.error()};
-    const auto& a = *static_cast<const xfrm_user_acquire*>(mnl_nlmsg_get_payload(&nlh));
+    auto a = *fixed_header<xfrm_user_acquire>(nlh);  // length checked by parse_attrs
     auto sel = wire::selector(a.sel);
     if (!sel) return base::Unexpected{sel.error()};
     if (!*sel) return base::fail("acquire without a selector");
@@ -29,9 +29,9 @@ static base::Result<std::vector<Event>> acquire(const nlmsghdr& nlh) {
     auto endpoints = (*sel)->src.address.family;
     const auto* tmpl = (*attrs)[XFRMA_TMPL];
     if (tmpl && mnl_attr_get_payload_len(tmpl) >= sizeof(xfrm_user_tmpl)) {
-        const auto* t = static_cast<const xfrm_user_tmpl*>(mnl_attr_get_payload(tmpl));
-        ev.reqid = t->reqid;
-        if (auto tf = wire::family(t->family)) endpoints = *tf;
+        auto t = attr_value<xfrm_user_tmpl>(tmpl);
+        ev.reqid = t.reqid;
+        if (auto tf = wire::family(t.family)) endpoints = *tf;
     }
     ev.src = wire::address(a.saddr, endpoints);
     ev.dst = wire::address(a.id.daddr, endpoints);
@@ -42,7 +42,7 @@ static base::Result<std::vector<Event>> acquire(const nlmsghdr& nlh) {
 static base::Result<std::vector<Event>> expire(const nlmsghdr& nlh) {
     auto attrs = parse_attrs(nlh, sizeof(xfrm_user_expire));
     if (!attrs) return base::Unexpected{attrs.error()};
-    const auto& e = *static_cast<const xfrm_user_expire*>(mnl_nlmsg_get_payload(&nlh));
+    auto e = *fixed_header<xfrm_user_expire>(nlh);  // length checked by parse_attrs
     auto f = wire::family(e.state.family);
     if (!f) return base::Unexpected{f.error()};
     auto p = proto(e.state.id.proto);
@@ -50,7 +50,7 @@ static base::Result<std::vector<Event>> expire(const nlmsghdr& nlh) {
     Expire ev;
     ev.sa = {wire::address(e.state.id.daddr, *f), ntohl(e.state.id.spi), *p, std::nullopt};
     if (const auto* attr = (*attrs)[XFRMA_MARK])
-        ev.sa.mark = wire::mark(*static_cast<const xfrm_mark*>(mnl_attr_get_payload(attr)));
+        ev.sa.mark = wire::mark(attr_value<xfrm_mark>(attr));
     ev.src = wire::address(e.state.saddr, *f);
     ev.reqid = e.state.reqid;
     ev.hard = e.hard != 0;
@@ -80,7 +80,7 @@ static base::Result<Migrate> migrate_entry(const xfrm_user_migrate& m, const Sel
 static base::Result<std::vector<Event>> migrate(const nlmsghdr& nlh) {
     auto attrs = parse_attrs(nlh, sizeof(xfrm_userpolicy_id));
     if (!attrs) return base::Unexpected{attrs.error()};
-    const auto& id = *static_cast<const xfrm_userpolicy_id*>(mnl_nlmsg_get_payload(&nlh));
+    auto id = *fixed_header<xfrm_userpolicy_id>(nlh);  // length checked by parse_attrs
     auto sel = wire::selector(id.sel);
     if (!sel) return base::Unexpected{sel.error()};
     if (!*sel) return base::fail("migrate without a selector");
@@ -89,10 +89,9 @@ static base::Result<std::vector<Event>> migrate(const nlmsghdr& nlh) {
     if (!attr) return base::fail("migrate without XFRMA_MIGRATE");
     auto len = mnl_attr_get_payload_len(attr);
     if (len == 0 || len % sizeof(xfrm_user_migrate) != 0) return base::fail("migrate entries truncated");
-    const auto* m = static_cast<const xfrm_user_migrate*>(mnl_attr_get_payload(attr));
     std::vector<Event> events;
     for (std::size_t i = 0; i < len / sizeof(xfrm_user_migrate); ++i) {
-        auto ev = migrate_entry(m[i], **sel, static_cast<Dir>(id.dir));
+        auto ev = migrate_entry(attr_value<xfrm_user_migrate>(attr, i), **sel, static_cast<Dir>(id.dir));
         if (!ev) return base::Unexpected{ev.error()};
         events.push_back(*ev);
     }

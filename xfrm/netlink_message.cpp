@@ -27,6 +27,9 @@ bool Message::put(std::uint16_t type, const void* data, std::size_t len) {
     return mnl_attr_put_check(&nlh(), buf_.size(), type, len, data);
 }
 
+const void* attr_payload(const nlattr* attr) { return mnl_attr_get_payload(attr); }
+std::size_t attr_payload_len(const nlattr* attr) { return mnl_attr_get_payload_len(attr); }
+
 // Smallest payload of each attribute we read (the kernel's own nla_policy sizes).
 static std::size_t min_size(unsigned type) {
     switch (type) {
@@ -72,12 +75,12 @@ base::Result<Attrs> parse_attrs(const nlmsghdr& nlh, std::size_t header_len) {
 std::optional<Ack> decode_ack(const nlmsghdr& nlh) {
     if (nlh.nlmsg_type != NLMSG_ERROR || nlh.nlmsg_len < NLMSG_HDRLEN + sizeof(nlmsgerr))
         return std::nullopt;
-    const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(&nlh));
-    Ack ack{-err->error, {}};
+    auto err = *fixed_header<nlmsgerr>(nlh);
+    Ack ack{-err.error, {}};
     if (!(nlh.nlmsg_flags & NLM_F_ACK_TLVS)) return ack;
     // Extended ack TLVs follow the echoed request, which is only its header when capped.
     std::size_t offset = sizeof(nlmsgerr);
-    if (!(nlh.nlmsg_flags & NLM_F_CAPPED)) offset += err->msg.nlmsg_len - NLMSG_HDRLEN;
+    if (!(nlh.nlmsg_flags & NLM_F_CAPPED)) offset += err.msg.nlmsg_len - NLMSG_HDRLEN;
     if (offset > mnl_nlmsg_get_payload_len(&nlh)) return ack;
     const auto* attr = static_cast<const nlattr*>(mnl_nlmsg_get_payload_offset(&nlh, offset));
     auto left = [&] {

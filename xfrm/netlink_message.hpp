@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -44,20 +45,36 @@ public:
 
 private:
     void* mnl_extra_header(std::size_t size);
-    alignas(nlmsghdr) std::array<std::uint8_t, capacity> buf_{};
+    alignas(8) std::array<std::uint8_t, capacity> buf_{};
 };
+
+const void* attr_payload(const nlattr* attr);
+std::size_t attr_payload_len(const nlattr* attr);
 
 // Attributes of a message after its fixed header, indexed by XFRMA_*; each one present
 // has at least the size of the structure it carries.
 using Attrs = std::array<const nlattr*, XFRMA_MAX + 1>;
 base::Result<Attrs> parse_attrs(const nlmsghdr& nlh, std::size_t header_len);
 
+// Netlink aligns to 4 bytes only, and XFRM structures hold 64-bit counters: they are read
+// by copy, never through a pointer into the message.
+
 // The fixed header of a message, or an error when the message is shorter.
 template <class T>
-base::Result<const T*> fixed_header(const nlmsghdr& nlh) {
+base::Result<T> fixed_header(const nlmsghdr& nlh) {
     if (nlh.nlmsg_len < NLMSG_HDRLEN + sizeof(T))
         return base::fail("netlink message type " + std::to_string(nlh.nlmsg_type) + " truncated");
-    return reinterpret_cast<const T*>(reinterpret_cast<const std::uint8_t*>(&nlh) + NLMSG_HDRLEN);
+    T value;
+    std::memcpy(&value, reinterpret_cast<const std::uint8_t*>(&nlh) + NLMSG_HDRLEN, sizeof value);
+    return value;
+}
+
+// The i-th T of an attribute's payload; the caller has checked the payload's length.
+template <class T>
+T attr_value(const nlattr* attr, std::size_t i = 0) {
+    T value;
+    std::memcpy(&value, static_cast<const std::uint8_t*>(attr_payload(attr)) + i * sizeof(T), sizeof value);
+    return value;
 }
 
 // NLMSG_ERROR: errno 0 is an ack. message is the kernel's extended ack text, if any.

@@ -98,7 +98,7 @@ base::Result<std::optional<Policy>> decode_policy(const nlmsghdr& nlh) {
         return base::fail("expected a policy record, got netlink message type " + std::to_string(nlh.nlmsg_type));
     auto attrs = parse_attrs(nlh, sizeof(xfrm_userpolicy_info));
     if (!attrs) return base::Unexpected{attrs.error()};
-    const auto& info = *static_cast<const xfrm_userpolicy_info*>(mnl_nlmsg_get_payload(&nlh));
+    auto info = *fixed_header<xfrm_userpolicy_info>(nlh);  // length checked by parse_attrs
     if (info.dir > XFRM_POLICY_FWD) return std::optional<Policy>{};
     auto sel = wire::selector(info.sel);
     if (!sel) return base::Unexpected{sel.error()};
@@ -110,15 +110,14 @@ base::Result<std::optional<Policy>> decode_policy(const nlmsghdr& nlh) {
     if (const auto* attr = (*attrs)[XFRMA_TMPL]) {
         auto len = mnl_attr_get_payload_len(attr);
         if (len % sizeof(xfrm_user_tmpl) != 0) return base::fail("policy templates truncated");
-        const auto* x = static_cast<const xfrm_user_tmpl*>(mnl_attr_get_payload(attr));
         for (std::size_t i = 0; i < len / sizeof(xfrm_user_tmpl); ++i) {
-            auto t = decode_tmpl(x[i]);
+            auto t = decode_tmpl(attr_value<xfrm_user_tmpl>(attr, i));
             if (!t) return base::Unexpected{t.error()};
             p.templates.push_back(*t);
         }
     }
     if (const auto* attr = (*attrs)[XFRMA_MARK])
-        p.mark = wire::mark(*static_cast<const xfrm_mark*>(mnl_attr_get_payload(attr)));
+        p.mark = wire::mark(attr_value<xfrm_mark>(attr));
     if (const auto* attr = (*attrs)[XFRMA_IF_ID]) p.if_id = mnl_attr_get_u32(attr);
     return std::optional<Policy>{std::move(p)};
 }

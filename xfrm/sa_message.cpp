@@ -133,11 +133,11 @@ Message encode_sa_id(const SaId& id, std::uint16_t type) {
 // The key after a kernel algorithm header, bounded by the attribute's length.
 template <class Algo>
 static base::Result<base::SecretBytes> algo_key(const nlattr* attr, std::string& name) {
-    const auto* a = static_cast<const Algo*>(mnl_attr_get_payload(attr));
-    std::size_t key_len = (a->alg_key_len + 7) / 8;
+    auto a = attr_value<Algo>(attr);
+    std::size_t key_len = (a.alg_key_len + 7) / 8;
     if (sizeof(Algo) + key_len > mnl_attr_get_payload_len(attr)) return base::fail("algorithm key truncated");
-    name.assign(a->alg_name, strnlen(a->alg_name, sizeof a->alg_name));
-    const auto* key = reinterpret_cast<const std::uint8_t*>(a) + sizeof(Algo);
+    name.assign(a.alg_name, strnlen(a.alg_name, sizeof a.alg_name));
+    const auto* key = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr)) + sizeof(Algo);
     return base::SecretBytes(key, key + key_len);
 }
 
@@ -147,7 +147,7 @@ static base::Status decode_algorithms(const Attrs& attrs, Sa& sa) {
         auto key = algo_key<xfrm_algo_aead>(attr, aead.name);
         if (!key) return base::Unexpected{key.error()};
         aead.key = std::move(*key);
-        aead.icv_bits = static_cast<const xfrm_algo_aead*>(mnl_attr_get_payload(attr))->alg_icv_len;
+        aead.icv_bits = attr_value<xfrm_algo_aead>(attr).alg_icv_len;
         sa.aead = std::move(aead);
     }
     if (const auto* attr = attrs[XFRMA_ALG_CRYPT]) {
@@ -162,7 +162,7 @@ static base::Status decode_algorithms(const Attrs& attrs, Sa& sa) {
         auto key = algo_key<xfrm_algo_auth>(attr, i.name);
         if (!key) return base::Unexpected{key.error()};
         i.key = std::move(*key);
-        i.trunc_bits = static_cast<const xfrm_algo_auth*>(mnl_attr_get_payload(attr))->alg_trunc_len;
+        i.trunc_bits = attr_value<xfrm_algo_auth>(attr).alg_trunc_len;
         sa.integ = std::move(i);
     }
     return {};
@@ -170,13 +170,13 @@ static base::Status decode_algorithms(const Attrs& attrs, Sa& sa) {
 
 static void decode_options(const Attrs& attrs, Sa& sa) {
     if (const auto* attr = attrs[XFRMA_ENCAP]) {
-        const auto* e = static_cast<const xfrm_encap_tmpl*>(mnl_attr_get_payload(attr));
-        sa.encap = UdpEncap{ntohs(e->encap_sport), ntohs(e->encap_dport)};
+        auto e = attr_value<xfrm_encap_tmpl>(attr);
+        sa.encap = UdpEncap{ntohs(e.encap_sport), ntohs(e.encap_dport)};
     }
     if (const auto* attr = attrs[XFRMA_REPLAY_ESN_VAL])
-        sa.replay_window = static_cast<const xfrm_replay_state_esn*>(mnl_attr_get_payload(attr))->replay_window;
+        sa.replay_window = attr_value<xfrm_replay_state_esn>(attr).replay_window;
     if (const auto* attr = attrs[XFRMA_MARK])
-        sa.mark = wire::mark(*static_cast<const xfrm_mark*>(mnl_attr_get_payload(attr)));
+        sa.mark = wire::mark(attr_value<xfrm_mark>(attr));
     if (const auto* attr = attrs[XFRMA_IF_ID]) sa.if_id = mnl_attr_get_u32(attr);
 }
 
@@ -185,7 +185,7 @@ base::Result<SaRecord> decode_sa(const nlmsghdr& nlh) {
         return base::fail("expected an SA record, got netlink message type " + std::to_string(nlh.nlmsg_type));
     auto attrs = parse_attrs(nlh, sizeof(xfrm_usersa_info));
     if (!attrs) return base::Unexpected{attrs.error()};
-    const auto& info = *static_cast<const xfrm_usersa_info*>(mnl_nlmsg_get_payload(&nlh));
+    auto info = *fixed_header<xfrm_usersa_info>(nlh);  // length checked by parse_attrs
     auto f = wire::family(info.family);
     if (!f) return base::Unexpected{f.error()};
     auto sel = wire::selector(info.sel);

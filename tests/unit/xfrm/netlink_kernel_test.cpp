@@ -287,21 +287,26 @@ TEST_F(NetlinkKernelTest, NoEventsMeansDispatchReturnsAtOnce) {
 // A packet that matches an outbound policy whose template has no SA makes the kernel ask the
 // key manager for one (XFRM_MSG_ACQUIRE); that needs no ESP support in the kernel.
 TEST_F(NetlinkKernelTest, PacketMatchingOutPolicyWithoutSaRaisesAcquire) {
+    // The kernel keeps the acquire's larval SA for a while and asks only once per flow: each
+    // run (--gtest_repeat) uses a new destination.
+    static std::uint32_t run = 0;
+    auto dst = net::Address::v4(0x7f000002 + run++);
     Policy p;
-    p.selector = Selector{test::prefix("127.0.0.1/32"), test::prefix("127.0.0.2/32"), 17, 0, 0};
-    p.templates = {Template{ip("127.0.0.1"), ip("127.0.0.2"), Proto::esp, Mode::tunnel, 9, 0}};
+    p.selector = Selector{test::prefix("127.0.0.1/32"), net::Prefix::host(dst), 17, 0, 0};
+    p.templates = {Template{ip("127.0.0.1"), dst, Proto::esp, Mode::tunnel, 9, 0}};
     ASSERT_TRUE(kernel->add_policy(p).ok());
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     ASSERT_GE(fd, 0);
     sockaddr_in from{AF_INET, htons(40000), {htonl(INADDR_LOOPBACK)}, {}};
     ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from), 0);
-    sockaddr_in to{AF_INET, htons(9), {htonl(0x7f000002)}, {}};
+    sockaddr_in to{AF_INET, htons(9), {}, {}};
+    std::memcpy(&to.sin_addr, dst.bytes.data(), 4);
     (void)sendto(fd, "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);  // EAGAIN: no SA yet
     close(fd);
     auto events = wait_events();
     ASSERT_EQ(events.size(), 1u);
-    Acquire want{Selector{test::prefix("127.0.0.1/32"), test::prefix("127.0.0.2/32"), 17, 40000, 9},
-                 ip("127.0.0.1"), ip("127.0.0.2"), Proto::esp, 9};
+    Acquire want{Selector{test::prefix("127.0.0.1/32"), net::Prefix::host(dst), 17, 40000, 9}, ip("127.0.0.1"), dst,
+                 Proto::esp, 9};
     EXPECT_EQ(std::get<Acquire>(events.front()), want);
 }
 
