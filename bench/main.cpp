@@ -16,6 +16,9 @@ constexpr Command commands[] = {
     {"xfrm", bench::run_xfrm, "xfrm --sas N [--json]: SA pairs + policies via xfrm/ vs ip xfrm (lab)"},
     {"codec", bench::run_codec, "codec [--json]: IKE messages decoded/encoded per second"},
     {"crypto", bench::run_crypto, "crypto [--json]: key exchanges and AEAD ops per second vs raw Botan"},
+    {"handshakes", bench::run_handshakes,
+     "handshakes [--pairs N] [--threads T] [--ke x25519|ecp256|modp2048] [--auth psk] [--json]: "
+     "IKEv2 handshakes/s between two engines, heap per SA, key-exchange bound"},
 };
 
 void usage() {

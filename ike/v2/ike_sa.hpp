@@ -72,7 +72,9 @@ struct IkeSa {
     policy::Proposal proposal;
     std::optional<crypto::Prf> prf;
     crypto::IkeSaKeys keys;
-    std::unique_ptr<crypto::SkCipher> seal_cipher, open_cipher;
+    // SK payload transform; the cipher objects are built per message from it and the keys
+    // (an idle SA keeps only keys: Botan's AES-GCM state is ~5 KiB per direction).
+    std::optional<crypto::SkTransform> sk;
     bool peer_fragmentation = false;
     bool nat_local = false, nat_remote = false;  // which side is behind a NAT (2.23)
 

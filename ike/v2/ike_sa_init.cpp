@@ -38,13 +38,7 @@ base::Status derive_keys(IkeSa& sa, base::ByteView peer_public) {
     if (!prf) return base::fail(prf.error().message);
     sa.keys = std::move(*keys);
     sa.prf = *prf;
-    const crypto::SkTransform t{suite.encr, suite.encr_key_bits, suite.integ};
-    const auto& k = sa.keys;
-    auto mine = crypto::SkCipher::create(t, sa.initiator ? k.sk_ei : k.sk_er, sa.initiator ? k.sk_ai : k.sk_ar);
-    auto theirs = crypto::SkCipher::create(t, sa.initiator ? k.sk_er : k.sk_ei, sa.initiator ? k.sk_ar : k.sk_ai);
-    if (!mine || !theirs) return base::fail((mine ? theirs.error() : mine.error()).message);
-    sa.seal_cipher = std::move(*mine);
-    sa.open_cipher = std::move(*theirs);
+    sa.sk = crypto::SkTransform{suite.encr, suite.encr_key_bits, suite.integ};
     sa.ke.reset();  // the private value is no longer needed
     return {};
 }

@@ -5,6 +5,18 @@
 
 namespace ike::v2 {
 
+namespace {
+// Our direction's cipher (sealing) or the peer's (opening), RFC 7296 2.14: SK_ei/SK_ai
+// protect what the original initiator sends.
+base::Result<std::unique_ptr<crypto::SkCipher>> cipher(const IkeSa& sa, bool ours) {
+    if (!sa.sk) return base::fail("no keys yet");
+    const bool initiator_keys = ours == sa.initiator;
+    const auto& k = sa.keys;
+    return crypto::SkCipher::create(*sa.sk, initiator_keys ? k.sk_ei : k.sk_er,
+                                    initiator_keys ? k.sk_ai : k.sk_ar);
+}
+}  // namespace
+
 wire::Header header_for(const IkeSa& sa, wire::ExchangeType exchange, bool response,
                         std::uint32_t message_id) {
     wire::Header h;
@@ -20,13 +32,14 @@ wire::Header header_for(const IkeSa& sa, wire::ExchangeType exchange, bool respo
 
 base::Result<base::Bytes> seal(Core& core, IkeSa& sa, const wire::Header& header,
                                const Payloads& inner) {
-    if (!sa.seal_cipher) return base::fail("no keys yet");
+    auto c = cipher(sa, true);
+    if (!c) return base::fail(c.error().message);
     const base::Bytes plain = wire::encode_payloads(inner);
     wire::Message m{header, {wire::Encrypted{wire::first_payload_type(inner), {}}}};
-    const std::size_t body_size = sa.seal_cipher->sealed_size(plain.size());
+    const std::size_t body_size = (*c)->sealed_size(plain.size());
     auto prefix = wire::encrypted_prefix(m, body_size);
     if (!prefix) return base::fail(prefix.error().message);
-    auto body = sa.seal_cipher->seal(*prefix, plain, core.rng);
+    auto body = (*c)->seal(*prefix, plain, core.rng);
     if (!body) return base::fail(body.error().message);
     base::Bytes datagram = std::move(*prefix);
     datagram.insert(datagram.end(), body->begin(), body->end());
@@ -34,13 +47,14 @@ base::Result<base::Bytes> seal(Core& core, IkeSa& sa, const wire::Header& header
 }
 
 base::Result<Payloads> open(IkeSa& sa, base::ByteView datagram, const wire::Message& message) {
-    if (!sa.open_cipher) return base::fail("no keys yet");
+    auto c = cipher(sa, false);
+    if (!c) return base::fail(c.error().message);
     if (message.payloads.empty()) return base::fail("no SK payload");
     const auto* sk = std::get_if<wire::Encrypted>(&message.payloads.back());
     if (!sk) return base::fail("no SK payload");
     // The SK payload ends the datagram (3.14): what precedes its body is the associated data.
     const base::ByteView aad = datagram.first(datagram.size() - sk->body.size());
-    auto plain = sa.open_cipher->open(aad, sk->body);
+    auto plain = (*c)->open(aad, sk->body);
     if (!plain) return base::fail(plain.error().message);
     auto inner = wire::decode_payloads(sk->first_inner, *plain);
     if (!inner) return base::fail("inner payloads: " + inner.error().what);

@@ -11,8 +11,8 @@ std::vector<policy::OfferedProposal> to_offered(const wire::SecurityAssociation&
             policy::OfferedTransform ot{static_cast<std::uint8_t>(t.type), t.id, 0, false};
             for (const auto& a : t.attributes) {
                 // RFC 7296 3.3.5: Key Length is the only attribute, and it is TV.
-                if (a.type == kAttrKeyLength && a.is_tv())
-                    ot.key_length = std::get<std::uint16_t>(a.value);
+                if (a.type == kAttrKeyLength && a.is_tv)
+                    ot.key_length = a.tv_value;
                 else
                     ot.unknown_attribute = true;
             }
@@ -30,7 +30,7 @@ wire::SecurityAssociation to_wire(const std::vector<policy::OfferedProposal>& pr
         wire::Proposal p{o.number, o.protocol, o.spi, {}};
         for (const auto& t : o.transforms) {
             wire::Transform wt{static_cast<TransformType>(t.type), t.id, {}};
-            if (t.key_length != 0) wt.attributes.push_back({kAttrKeyLength, t.key_length});
+            if (t.key_length != 0) wt.attributes.push_back(wire::DataAttribute::tv(kAttrKeyLength, t.key_length));
             p.transforms.push_back(std::move(wt));
         }
         sa.proposals.push_back(std::move(p));
