@@ -17,9 +17,11 @@ lab_preflight() {
   mkdir -p "$LAB" 2>/dev/null && [ -w "$LAB" ] || echo "cannot write $LAB"
 }
 
-# lab_build_dir: reuse tests/run's release build when it exists, else a build dir of our own.
+# lab_build_dir: reuse tests/run's release build when it exists (its BUILD_ROOT, default
+# ./build-tests), else a build dir of our own.
 lab_build_dir() {
-  if [ -n "${BUILD_ROOT:-}" ] && [ -f "$BUILD_ROOT/release/build.ninja" ]; then echo "$BUILD_ROOT/release"
+  local shared=${BUILD_ROOT:-$ROOT/build-tests}/release
+  if [ -f "$shared/build.ninja" ]; then echo "$shared"
   elif [ -n "${BUILD_ROOT:-}" ]; then echo "$BUILD_ROOT/lab"
   else echo "$ROOT/build-lab"; fi
 }
