@@ -69,8 +69,8 @@ const sd_bus_vtable control_vtable[] = {
     SD_BUS_VTABLE_END,
 };
 
-int die(const char* what, int r) {
-    std::fprintf(stderr, "test server: %s: %s\n", what, std::strerror(r < 0 ? -r : r));
+int die(const std::string& what, int r = 0) {
+    std::fprintf(stderr, "test server: %s%s%s\n", what.c_str(), r ? ": " : "", r ? std::strerror(-r) : "");
     return 1;
 }
 
@@ -98,14 +98,14 @@ int main(int argc, char** argv) {
     {
         FakeBackend backend(event);
         auto bus = Bus::create(raw, backend);
-        if (!bus) return die(bus.error().message.c_str(), 0);
+        if (!bus) return die(bus.error().message);
         backend.attach(bus->get());
         Server server{bus->get(), &backend};
         sd_bus_slot* control = nullptr;
         if ((r = sd_bus_add_object_vtable(raw, &control, "/test", "org.ipsecd1.Test",
                                           control_vtable, &server)) < 0)
             return die("control object", r);
-        if (auto owned = (*bus)->request_name(); !owned) return die(owned.error().message.c_str(), 0);
+        if (auto owned = (*bus)->request_name(); !owned) return die(owned.error().message);
         std::printf("ready\n");
         std::fflush(stdout);
         code = sd_event_loop(event) < 0 ? 1 : 0;
