@@ -149,6 +149,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.child_offer = {};
             break;
         case IkeState::closed:
+            core.closed.push_back(sa.local_spi());
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.pending.clear();
             for (auto& c : sa.children) enter_state(core, sa, c, ChildState::deleted);

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ike/crypto/rng.hpp"
 #include "ike/policy/config.hpp"
@@ -33,6 +34,8 @@ struct Core {
     // IKE SAs per connection and state (closed ones are not counted), for the connection
     // state without walking every SA.
     std::map<const policy::Connection*, std::array<unsigned, 6>> census;
+    // Our SPIs of IKE SAs closed during this event, dropped once it is handled.
+    std::vector<std::uint64_t> closed;
 
     // Set for the duration of one handle() call.
     Time now{};

@@ -147,11 +147,10 @@ void on_admin_up(Core& core, const std::string& name) {
         core.log(LogLevel::error, name, "no IKEv2 connection named " + name);
         return;
     }
-    for (const auto& [spi, sa] : core.sas)
-        if (sa->conn == conn && active(*sa)) {
-            core.log(LogLevel::info, name, "already up or connecting");
-            return;
-        }
+    if (core.connection_state(*conn) != ConnectionState::down) {
+        core.log(LogLevel::info, name, "already up or connecting");
+        return;
+    }
     initiate(core, *conn, conn->children.empty() ? nullptr : &conn->children.front());
 }
 
@@ -208,7 +207,8 @@ Effects Engine::handle(Time now, const Event& event) {
                    [&](const AdminDown& a) { on_admin_down(core, a.connection); },
                },
                event);
-    std::erase_if(core.sas, [](const auto& entry) { return !active(*entry.second); });
+    for (std::uint64_t spi : core.closed) core.sas.erase(spi);
+    core.closed.clear();
     core.out = nullptr;
     return out;
 }
