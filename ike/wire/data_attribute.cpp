@@ -1,6 +1,5 @@
 #include "ike/wire/data_attribute.hpp"
 
-#include <limits>
 
 namespace ike::wire {
 
@@ -18,11 +17,10 @@ std::vector<DataAttribute> read_attributes(Reader& r, std::size_t max_count) {
         std::uint16_t word = r.get_u16();
         auto type = static_cast<std::uint16_t>(word & ~kFormatTv);
         if (word & kFormatTv) {
-            out.push_back({type, r.get_u16()});
+            out.push_back(DataAttribute::tv(type, r.get_u16()));
         } else {
-            std::uint16_t len = r.get_u16();
-            auto value = r.get_bytes(len);
-            out.push_back({type, base::Bytes(value.begin(), value.end())});
+            auto value = r.get_bytes(r.get_u16());
+            out.push_back(DataAttribute::tlv(type, base::Bytes(value.begin(), value.end())));
         }
     }
     return out;
@@ -30,14 +28,13 @@ std::vector<DataAttribute> read_attributes(Reader& r, std::size_t max_count) {
 
 void write_attributes(Writer& w, const std::vector<DataAttribute>& attributes) {
     for (const auto& a : attributes) {
-        if (const auto* tv = std::get_if<std::uint16_t>(&a.value)) {
+        if (a.is_tv) {
             w.put_u16(static_cast<std::uint16_t>(a.type | kFormatTv));
-            w.put_u16(*tv);
+            w.put_u16(a.tv_value);
         } else {
-            const auto& tlv = std::get<base::Bytes>(a.value);
             w.put_u16(static_cast<std::uint16_t>(a.type & ~kFormatTv));
             auto at = w.reserve_u16();
-            w.put_bytes(tlv);
+            w.put_bytes(a.tlv_value);
             w.patch_length_u16(at, at + 2);
         }
     }

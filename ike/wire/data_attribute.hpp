@@ -4,7 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <variant>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -14,10 +14,13 @@
 namespace ike::wire {
 
 struct DataAttribute {
-    std::uint16_t type = 0;                          // without the AF bit
-    std::variant<std::uint16_t, base::Bytes> value;  // TV (AF=1) or TLV (AF=0)
+    std::uint16_t type = 0;     // without the AF bit
+    bool is_tv = true;          // AF=1: the value is tv_value; AF=0: tlv_value
+    std::uint16_t tv_value = 0;
+    base::Bytes tlv_value;
 
-    bool is_tv() const { return std::holds_alternative<std::uint16_t>(value); }
+    static DataAttribute tv(std::uint16_t type, std::uint16_t value) { return {type, true, value, {}}; }
+    static DataAttribute tlv(std::uint16_t type, base::Bytes value) { return {type, false, 0, std::move(value)}; }
     bool operator==(const DataAttribute&) const = default;
 };
 

@@ -32,7 +32,7 @@ ParseResult<Transform> read_transform(Reader& r) {
     t.attributes = read_attributes(r, limits::kMaxAttributes);
     // RFC 7296 3.3.5: Key Length only exists in TV format.
     for (const auto& a : t.attributes)
-        if (a.type == kAttrKeyLength && !a.is_tv()) r.fail("Key Length attribute not in TV format");
+        if (a.type == kAttrKeyLength && !a.is_tv) r.fail("Key Length attribute not in TV format");
     return finish(r, "SA transform", kSyntax, std::move(t));
 }
 

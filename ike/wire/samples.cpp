@@ -15,11 +15,11 @@ Bytes ipv4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) { ret
 
 SecurityAssociation ike_proposals() {
     Proposal aead{1, ProtocolId::ike, {},
-                  {{TransformType::encr, static_cast<std::uint16_t>(EncrId::aes_gcm_16), {{kAttrKeyLength, std::uint16_t{256}}}},
+                  {{TransformType::encr, static_cast<std::uint16_t>(EncrId::aes_gcm_16), {DataAttribute::tv(kAttrKeyLength, 256)}},
                    tf(TransformType::prf, PrfId::hmac_sha2_256), tf(TransformType::ke, KeGroup::curve25519),
                    tf(TransformType::ke, KeGroup::ecp256)}};
     Proposal cbc{2, ProtocolId::ike, {},
-                 {{TransformType::encr, static_cast<std::uint16_t>(EncrId::aes_cbc), {{kAttrKeyLength, std::uint16_t{128}}}},
+                 {{TransformType::encr, static_cast<std::uint16_t>(EncrId::aes_cbc), {DataAttribute::tv(kAttrKeyLength, 128)}},
                   tf(TransformType::prf, PrfId::hmac_sha2_256), tf(TransformType::integ, IntegId::hmac_sha2_256_128),
                   tf(TransformType::ke, KeGroup::modp2048)}};
     return {{aead, cbc}};
@@ -59,7 +59,7 @@ Message ike_sa_init_response() {
 
 std::vector<Payload> ike_auth_inner() {
     Proposal esp{1, ProtocolId::esp, {0xc1, 0x2a, 0x33, 0x04},
-                 {{TransformType::encr, static_cast<std::uint16_t>(EncrId::aes_gcm_16), {{kAttrKeyLength, std::uint16_t{256}}}},
+                 {{TransformType::encr, static_cast<std::uint16_t>(EncrId::aes_gcm_16), {DataAttribute::tv(kAttrKeyLength, 256)}},
                   tf(TransformType::esn, EsnId::none)}};
     TrafficSelector v4{TsType::ipv4_addr_range, 0, 0, 65535, ipv4(10, 1, 0, 0), ipv4(10, 1, 0, 255)};
     TrafficSelector v6{TsType::ipv6_addr_range, 6, 443, 443, pattern(16, 0x20), pattern(16, 0x20)};
@@ -115,9 +115,9 @@ w1::Message main_mode_sa() {
     // RFC 2409 appendix A: encryption (1) AES-CBC (7), key length (14) 256, hash (2) SHA2-256
     // (4), auth method (3) PSK (1), group (4) 14, life type (11) seconds, life duration (12)
     // as a variable-length (TLV) value.
-    w1::Transform t{1, 1, {{1, std::uint16_t{7}}, {14, std::uint16_t{256}}, {2, std::uint16_t{4}},
-                           {3, std::uint16_t{1}}, {4, std::uint16_t{14}}, {11, std::uint16_t{1}},
-                           {12, Bytes{0x00, 0x01, 0x51, 0x80}}}};
+    w1::Transform t{1, 1, {DataAttribute::tv(1, 7), DataAttribute::tv(14, 256), DataAttribute::tv(2, 4),
+                           DataAttribute::tv(3, 1), DataAttribute::tv(4, 14), DataAttribute::tv(11, 1),
+                           DataAttribute::tlv(12, {0x00, 0x01, 0x51, 0x80})}};
     w1::SecurityAssociation sa{w1::kDoiIpsec, w1::kSitIdentityOnly, {{1, w1::ProtocolId::isakmp, {}, {t}}}};
     auto natt = w1::kVendorIdNatT, dpd = w1::kVendorIdDpd;
     return {v1_header(w1::ExchangeType::identity_protection, 0, 0, 0),
@@ -134,8 +134,8 @@ w1::Message main_mode_ke() {
 
 std::vector<w1::Payload> quick_mode_inner() {
     // RFC 2407 4.5: SA life type (1) seconds, encapsulation mode (4) tunnel, key length (6).
-    w1::Transform esp{1, 12 /* ESP_AES */, {{1, std::uint16_t{1}}, {2, Bytes{0, 0, 0x0e, 0x10}},
-                                          {4, std::uint16_t{1}}, {6, std::uint16_t{128}}, {5, std::uint16_t{12}}}};
+    w1::Transform esp{1, 12 /* ESP_AES */, {DataAttribute::tv(1, 1), DataAttribute::tlv(2, {0, 0, 0x0e, 0x10}),
+                                          DataAttribute::tv(4, 1), DataAttribute::tv(6, 128), DataAttribute::tv(5, 12)}};
     return {w1::Hash{pattern(32, 0x01)},
             w1::SecurityAssociation{w1::kDoiIpsec, w1::kSitIdentityOnly, {{1, w1::ProtocolId::esp, {0xaa, 0xbb, 0xcc, 0xdd}, {esp}}}},
             w1::Nonce{pattern(16, 0x02)},

@@ -88,7 +88,7 @@ TEST(Writer, PatchesLengthOfWhatFollowsTheStart) {
 }
 
 TEST(DataAttribute, RoundTripsTvAndTlvForms) {
-    std::vector<DataAttribute> attrs{{14, std::uint16_t{256}}, {12, base::Bytes{0, 1, 0x51, 0x80}}};
+    std::vector<DataAttribute> attrs{DataAttribute::tv(14, 256), DataAttribute::tlv(12, {0, 1, 0x51, 0x80})};
     Writer w;
     write_attributes(w, attrs);
     auto bytes = w.take();

@@ -97,7 +97,7 @@ TEST(Ikev2Message, HeaderIsLaidOutAsRfc7296Section3_1) {
 
 TEST(Ikev2Message, SaPayloadMatchesHandAssembledBytes) {
     // One IKE proposal, ENCR_AES_CBC with Key Length 128 (TV), PRF_HMAC_SHA2_256.
-    Proposal p{1, ProtocolId::ike, {}, {{TransformType::encr, 12, {{kAttrKeyLength, std::uint16_t{128}}}},
+    Proposal p{1, ProtocolId::ike, {}, {{TransformType::encr, 12, {DataAttribute::tv(kAttrKeyLength, 128)}},
                                         {TransformType::prf, 5, {}}}};
     std::vector<Payload> chain{SecurityAssociation{{p}}};
     EXPECT_EQ(encode_payloads(chain), hex("00000020"                      // SA header, 32 bytes
