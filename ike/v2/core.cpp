@@ -95,11 +95,16 @@ ConnectionState Core::connection_state(const policy::Connection& conn) const {
     return ConnectionState::down;
 }
 
-ConnectionStatus Core::snapshot(const policy::Connection& conn) const {
-    ConnectionStatus st{conn.name, connection_state(conn), {}};
+std::vector<ConnectionStatus> Core::snapshot() const {
+    std::vector<ConnectionStatus> out;
+    std::map<const policy::Connection*, std::size_t> index;
+    for (const auto& c : config.connections) {
+        index[&c] = out.size();
+        out.push_back({c.name, connection_state(c), {}});
+    }
     for (const auto& [spi, sa] : sas)
-        if (sa->conn == &conn && sa->state != IkeState::closed) st.ike_sas.push_back(status_of(*sa));
-    return st;
+        if (sa->state != IkeState::closed) out[index.at(sa->conn)].ike_sas.push_back(status_of(*sa));
+    return out;
 }
 
 void Core::publish(const IkeSa& sa) {

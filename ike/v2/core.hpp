@@ -53,7 +53,8 @@ struct Core {
     // Publishes the state of one IKE SA and its connection (StatePublished).
     void publish(const IkeSa& sa);
     ConnectionState connection_state(const policy::Connection& conn) const;
-    ConnectionStatus snapshot(const policy::Connection& conn) const;
+    // Every connection with its IKE SAs, in configuration order.
+    std::vector<ConnectionStatus> snapshot() const;
 };
 
 // "0x0000c1a5", "0x0123456789abcdef": SPIs as logs and status show them.

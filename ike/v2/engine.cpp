@@ -227,9 +227,7 @@ std::optional<Time> Engine::next_wakeup() const {
 }
 
 std::vector<ConnectionStatus> Engine::status() const {
-    std::vector<ConnectionStatus> out;
-    for (const auto& c : core_->config.connections) out.push_back(core_->snapshot(c));
-    return out;
+    return core_->snapshot();
 }
 
 }  // namespace ike::v2
