@@ -76,7 +76,12 @@ base::Result<base::Bytes> SkCipher::seal(base::ByteView aad, base::ByteView inne
     base::SecretBytes padded(padded_size(inner.size()), 0);
     std::copy(inner.begin(), inner.end(), padded.begin());
     padded.back() = static_cast<std::uint8_t>(padded.size() - inner.size() - 1);
-    return seal_padded(aad, padded, rng);
+    base::Bytes out;
+    out.reserve(iv_size() + padded.size() + icv_size());
+    out.resize(iv_size());
+    rng.fill(out);
+    seal_padded(aad, padded, out);
+    return out;
 }
 
 base::Result<base::SecretBytes> SkCipher::open(base::ByteView aad, base::ByteView body) {

@@ -53,8 +53,9 @@ public:
     base::Result<base::SecretBytes> open(base::ByteView aad, base::ByteView body);
 
 protected:
-    // Encrypts `padded` in place (one secure buffer per message) and returns IV | it | ICV.
-    virtual base::Result<base::Bytes> seal_padded(base::ByteView aad, base::SecretBytes& padded, Rng& rng) = 0;
+    // `out` holds the fresh IV; encrypts `padded` in place (one secure buffer per message) and
+    // appends it and the ICV to `out`.
+    virtual void seal_padded(base::ByteView aad, base::SecretBytes& padded, base::Bytes& out) = 0;
     virtual base::Result<base::SecretBytes> open_padded(base::ByteView aad, base::ByteView body) = 0;
 };
 

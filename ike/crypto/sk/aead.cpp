@@ -28,17 +28,12 @@ public:
     std::size_t block_size() const override { return 1; }  // counter-mode ciphers need no alignment
 
 protected:
-    base::Result<base::Bytes> seal_padded(base::ByteView aad, base::SecretBytes& padded, Rng& rng) override {
-        base::Bytes out;
-        out.reserve(kIv + padded.size() + icv_);
-        out.resize(kIv);
-        rng.fill(out);
+    void seal_padded(base::ByteView aad, base::SecretBytes& padded, base::Bytes& out) override {
         const auto n = nonce(out);
         encrypt_->set_associated_data(aad.data(), aad.size());
         encrypt_->start(n.data(), n.size());
         encrypt_->finish(padded);
         out.insert(out.end(), padded.begin(), padded.end());
-        return out;
     }
 
     base::Result<base::SecretBytes> open_padded(base::ByteView aad, base::ByteView body) override {

@@ -28,17 +28,12 @@ public:
     std::size_t block_size() const override { return block_; }
 
 protected:
-    base::Result<base::Bytes> seal_padded(base::ByteView aad, base::SecretBytes& padded, Rng& rng) override {
-        base::Bytes out;
-        out.reserve(block_ + padded.size() + icv_);
-        out.resize(block_);
-        rng.fill(out);
+    void seal_padded(base::ByteView aad, base::SecretBytes& padded, base::Bytes& out) override {
         encrypt_->start(out.data(), out.size());
         encrypt_->finish(padded);
         out.insert(out.end(), padded.begin(), padded.end());
         const auto icv = icv_over(aad, out);
         out.insert(out.end(), icv.begin(), icv.begin() + static_cast<std::ptrdiff_t>(icv_));
-        return out;
     }
 
     base::Result<base::SecretBytes> open_padded(base::ByteView aad, base::ByteView body) override {
