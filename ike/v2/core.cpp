@@ -96,15 +96,15 @@ ConnectionState Core::connection_state(const policy::Connection& conn) const {
 }
 
 std::vector<ConnectionStatus> Core::snapshot() const {
-    std::vector<ConnectionStatus> out;
+    std::vector<ConnectionStatus> all;
     std::map<const policy::Connection*, std::size_t> index;
     for (const auto& c : config.connections) {
-        index[&c] = out.size();
-        out.push_back({c.name, connection_state(c), {}});
+        index[&c] = all.size();
+        all.push_back({c.name, connection_state(c), {}});
     }
     for (const auto& [spi, sa] : sas)
-        if (sa->state != IkeState::closed) out[index.at(sa->conn)].ike_sas.push_back(status_of(*sa));
-    return out;
+        if (sa->state != IkeState::closed) all[index.at(sa->conn)].ike_sas.push_back(status_of(*sa));
+    return all;
 }
 
 void Core::publish(const IkeSa& sa) {
