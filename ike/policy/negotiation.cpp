@@ -50,9 +50,7 @@ bool includes_type(const OfferedProposal& o, TransformType type) {
 Proposal model_of(ProtocolId protocol, const std::vector<Transform>& chosen) {
     Proposal p{protocol, {}};
     for (const auto& t : chosen)
-        if (t.id != 0 || t.type == TransformType::esn || t.type == TransformType::encr ||
-            t.type == TransformType::prf)
-            p.transforms.push_back(t);
+        if (t.id != 0 || t.type == TransformType::esn) p.transforms.push_back(t);
     return p;
 }
 
