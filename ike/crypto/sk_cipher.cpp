@@ -1,5 +1,6 @@
 #include "ike/crypto/sk_cipher.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <string>
 

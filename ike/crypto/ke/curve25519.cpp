@@ -2,6 +2,7 @@
 #include <botan/curve25519.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "ike/crypto/ke/agreement.hpp"
 #include "ike/crypto/ke/families.hpp"
