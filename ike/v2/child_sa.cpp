@@ -1,5 +1,7 @@
 #include "ike/v2/child_sa.hpp"
 
+#include <algorithm>
+
 #include "ike/crypto/transform_keys.hpp"
 
 namespace ike::v2 {
@@ -97,15 +99,15 @@ void for_each_policy(const IkeSa& sa, const ChildSa& c, F&& f) {
 
 }  // namespace
 
-base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated,
-                           base::ByteView ni, base::ByteView nr) {
+base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
+                           base::ByteView nr, base::ByteView pfs_secret, bool with_policies) {
     const auto* encr = child.proposal.first(TransformType::encr);
     const auto* integ = child.proposal.first(TransformType::integ);
     auto lengths = crypto::key_lengths(encr ? static_cast<EncrId>(encr->id) : EncrId::aes_gcm_16,
                                        encr ? encr->key_length : 0,
                                        integ ? static_cast<IntegId>(integ->id) : IntegId::none);
     if (!lengths) return base::fail(lengths.error().message);
-    auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, *lengths, ni, nr);
+    auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, *lengths, ni, nr, pfs_secret);
     if (!keys) return base::fail(keys.error().message);
     // RFC 7296 2.17: the "_i" keys protect what the exchange's initiator sends.
     const auto& out_encr = we_initiated ? keys->encr_i : keys->encr_r;
@@ -118,7 +120,7 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     // Inbound first: the peer may send as soon as it has our SPI.
     core.emit(AddSa{std::move(*in)});
     core.emit(AddSa{std::move(*out)});
-    for_each_policy(sa, child, [&](xfrm::Policy p) { core.emit(AddPolicy{std::move(p)}); });
+    if (with_policies) for_each_policy(sa, child, [&](xfrm::Policy p) { core.emit(AddPolicy{std::move(p)}); });
     core.log(LogLevel::info, &sa,
              "CHILD SA " + child.config->name + " installed, spi in " + hex_spi(child.spi_in) +
                  " out " + hex_spi(child.spi_out));
@@ -127,7 +129,10 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
 }
 
 void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
-    for_each_policy(sa, child, [&](const xfrm::Policy& p) { core.emit(DeletePolicy{p.id()}); });
+    const bool shared = std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& other) {
+        return &other != &child && other.reqid == child.reqid && other.state != ChildState::deleted;
+    });
+    if (!shared) for_each_policy(sa, child, [&](const xfrm::Policy& p) { core.emit(DeletePolicy{p.id()}); });
     core.emit(DeleteSa{{sa.local.address, child.spi_in, proto_of(child), std::nullopt}});
     core.emit(DeleteSa{{sa.remote.address, child.spi_out, proto_of(child), std::nullopt}});
 }

@@ -9,11 +9,14 @@ namespace ike::v2 {
 
 // Derives the keys of `child` from the IKE SA (RFC 7296 2.17) and emits its kernel state.
 // `we_initiated`: this side sent the request that created the CHILD SA (its "_i" keys
-// protect our outbound traffic).
-base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated,
-                           base::ByteView ni, base::ByteView nr);
+// protect our outbound traffic). `pfs_secret`: g^ir of a CREATE_CHILD_SA KE, else empty.
+// A rekeyed CHILD SA keeps its reqid and the policies already installed (`with_policies`
+// false): the kernel sends with the newest SA of the reqid (make-before-break).
+base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
+                           base::ByteView nr, base::ByteView pfs_secret, bool with_policies);
 
-// Removes the CHILD SA's SAs and policies from the kernel.
+// Removes the CHILD SA's SAs from the kernel, and its policies unless another CHILD SA of
+// the IKE SA still uses them (the other half of a rekey).
 void remove_child(Core& core, const IkeSa& sa, const ChildSa& child);
 
 }  // namespace ike::v2

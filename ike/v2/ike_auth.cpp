@@ -2,7 +2,7 @@
 // (1.2, 2.9 traffic-selector narrowing, 1.3.1 USE_TRANSPORT_MODE).
 #include "ike/crypto/auth_psk.hpp"
 #include "ike/crypto/signed_octets.hpp"
-#include "ike/v2/child_sa.hpp"
+#include "ike/v2/child_negotiation.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/protection.hpp"
 #include "ike/v2/sa_payload.hpp"
@@ -93,91 +93,6 @@ std::optional<wire::Authentication> sign(const Core& core, const IkeSa& sa, cons
     return wire::Authentication{AuthMethod::psk, base::Bytes(mac.begin(), mac.end())};
 }
 
-xfrm::Mode mode_of(const policy::Child& c) {
-    return c.mode == policy::Mode::transport ? xfrm::Mode::transport : xfrm::Mode::tunnel;
-}
-
-// Responder: picks the configured child the request fits and fills `reply` with the
-// SA/TS payloads; an error Notify otherwise.
-std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& request, Payloads& reply) {
-    const auto* sa_payload = find<wire::SecurityAssociation>(request);
-    const auto* tsi = find<wire::TsI>(request);
-    const auto* tsr = find<wire::TsR>(request);
-    if (!sa_payload || !tsi || !tsr) return std::nullopt;  // childless (RFC 6023)
-    const bool transport = find_notify(request, wire::notify::use_transport_mode) != nullptr;
-    bool any_proposal = false;
-    for (const auto& child : sa.conn->children) {
-        const auto selection = policy::select(to_offered(*sa_payload), child.proposals, {.ignore_ke = true});
-        const auto* chosen = std::get_if<policy::Chosen>(&selection);
-        if (!chosen || chosen->reply.spi.size() != 4) continue;
-        any_proposal = true;
-        // 2.9: TSi is the initiator's side, i.e. our remote side.
-        auto remote_ts = narrow(tsi->selectors, child.remote_subnets);
-        auto local_ts = narrow(tsr->selectors, child.local_subnets);
-        // 1.3.1: transport mode only when both ask for it.
-        if (remote_ts.empty() || local_ts.empty() || transport != (child.mode == policy::Mode::transport))
-            continue;
-        ChildSa c;
-        c.config = &child;
-        c.spi_in = core.new_child_spi();
-        c.spi_out = read_be32(chosen->reply.spi);
-        c.reqid = core.next_reqid++;
-        c.mode = mode_of(child);
-        c.proposal = chosen->proposal;
-        c.local_ts = local_ts;
-        c.remote_ts = remote_ts;
-        auto answer = chosen->reply;
-        answer.spi = be32(c.spi_in);
-        if (auto st = install_child(core, sa, std::move(c), false, sa.ni, sa.nr); !st) {
-            core.log(LogLevel::error, &sa, "CHILD SA " + child.name + ": " + st.error().message);
-            return notify(wire::notify::no_proposal_chosen);
-        }
-        if (transport) reply.push_back(notify(wire::notify::use_transport_mode));
-        reply.push_back(to_wire({answer}));
-        reply.push_back(wire::TsI{to_selectors(remote_ts)});
-        reply.push_back(wire::TsR{to_selectors(local_ts)});
-        return std::nullopt;
-    }
-    core.log(LogLevel::warning, &sa, any_proposal ? "traffic selectors unacceptable" : "no acceptable CHILD SA proposal");
-    return notify(any_proposal ? wire::notify::ts_unacceptable : wire::notify::no_proposal_chosen);
-}
-
-// Initiator: the first CHILD SA from the IKE_AUTH response.
-void complete_child(Core& core, IkeSa& sa, const Payloads& response) {
-    if (!sa.first_child) return;
-    if (const auto* err = find_error(response)) {
-        core.log(LogLevel::warning, &sa, "CHILD SA " + sa.first_child->name + " refused: " + notify_name(err->type));
-        return;
-    }
-    const auto* sa_payload = find<wire::SecurityAssociation>(response);
-    const auto* tsi = find<wire::TsI>(response);
-    const auto* tsr = find<wire::TsR>(response);
-    if (!sa_payload || sa_payload->proposals.size() != 1 || !tsi || !tsr) {
-        core.log(LogLevel::warning, &sa, "CHILD SA " + sa.first_child->name + ": response lacks SA or TS");
-        return;
-    }
-    const auto answer = to_offered(*sa_payload).front();
-    auto chosen = policy::check_choice(answer, sa.child_offer);
-    auto local_ts = to_prefixes(tsi->selectors);
-    auto remote_ts = to_prefixes(tsr->selectors);
-    if (!chosen || answer.spi.size() != 4 || !local_ts || !remote_ts || local_ts->empty() ||
-        remote_ts->empty()) {
-        core.log(LogLevel::warning, &sa, "CHILD SA " + sa.first_child->name + ": unacceptable response");
-        return;
-    }
-    ChildSa c;
-    c.config = sa.first_child;
-    c.spi_in = sa.first_child_spi;
-    c.spi_out = read_be32(answer.spi);
-    c.reqid = core.next_reqid++;
-    c.mode = find_notify(response, wire::notify::use_transport_mode) ? xfrm::Mode::transport : xfrm::Mode::tunnel;
-    c.proposal = std::move(*chosen);
-    c.local_ts = std::move(*local_ts);
-    c.remote_ts = std::move(*remote_ts);
-    if (auto st = install_child(core, sa, std::move(c), true, sa.ni, sa.nr); !st)
-        core.log(LogLevel::error, &sa, "CHILD SA " + sa.first_child->name + ": " + st.error().message);
-}
-
 }  // namespace
 
 void send_ike_auth(Core& core, IkeSa& sa) {
@@ -191,7 +106,7 @@ void send_ike_auth(Core& core, IkeSa& sa) {
     Payloads p{id, std::move(*auth)};
     if (const policy::Child* child = sa.first_child) {
         sa.first_child_spi = core.new_child_spi();
-        sa.child_offer = policy::make_offer(child->proposals, be32(sa.first_child_spi), true);
+        sa.child_offer = child_offer(*child, sa.first_child_spi, false);
         if (child->mode == policy::Mode::transport) p.push_back(notify(wire::notify::use_transport_mode));
         p.push_back(to_wire(sa.child_offer));
         p.push_back(wire::TsI{to_selectors(child->local_subnets)});
@@ -221,7 +136,8 @@ void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Pay
         return;
     }
     Payloads reply{id, std::move(*our_auth)};
-    if (auto refused = accept_child(core, sa, request, reply)) reply.push_back(std::move(*refused));
+    if (auto refused = accept_child(core, sa, request, {sa.ni, sa.nr}, nullptr, reply))
+        reply.push_back(std::move(*refused));
     send_response(core, sa, wire::ExchangeType::ike_auth, message_id, reply);
     core.log(LogLevel::info, &sa, "IKE SA established with " + peer->str());
     enter_state(core, sa, IkeState::established);
@@ -243,7 +159,11 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
         return;
     }
     core.log(LogLevel::info, &sa, "IKE SA established with " + peer->str());
-    complete_child(core, sa, response);
+    if (const policy::Child* child = sa.first_child) {
+        auto installed = complete_child(core, sa, *child, sa.first_child_spi, sa.child_offer, response,
+                                        {sa.ni, sa.nr}, nullptr);
+        if (!installed) core.log(LogLevel::warning, &sa, "CHILD SA " + child->name + " " + installed.error().message);
+    }
     enter_state(core, sa, IkeState::established);
 }
 

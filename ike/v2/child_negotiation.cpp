@@ -1,0 +1,135 @@
+#include "ike/v2/child_negotiation.hpp"
+
+#include "ike/v2/child_sa.hpp"
+#include "ike/v2/sa_payload.hpp"
+#include "ike/v2/traffic_selectors.hpp"
+
+namespace ike::v2 {
+
+namespace {
+
+xfrm::Mode mode_of(const policy::Child& c) {
+    return c.mode == policy::Mode::transport ? xfrm::Mode::transport : xfrm::Mode::tunnel;
+}
+
+// g^ir of the PFS exchange, or empty without one.
+base::Result<base::SecretBytes> pfs_secret(const crypto::KeyExchange* ke, const wire::KeyExchange* peer) {
+    if (!ke) return base::SecretBytes{};
+    if (!peer || peer->group != ke->group()) return base::fail("KE payload missing or of another group");
+    return ke->compute(peer->data);
+}
+
+}  // namespace
+
+std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& request,
+                                         const ChildExchange& exchange, const base::Bytes* our_nonce,
+                                         Payloads& reply) {
+    const auto* sa_payload = find<wire::SecurityAssociation>(request);
+    const auto* tsi = find<wire::TsI>(request);
+    const auto* tsr = find<wire::TsR>(request);
+    const auto* peer_ke = find<wire::KeyExchange>(request);
+    if (!sa_payload || !tsi || !tsr) {
+        if (exchange.allow_ke) return notify(wire::notify::invalid_syntax);
+        return std::nullopt;  // childless IKE_AUTH
+    }
+    const bool transport = find_notify(request, wire::notify::use_transport_mode) != nullptr;
+    policy::SelectOptions options;
+    if (exchange.allow_ke && peer_ke)
+        options.ke_sent = peer_ke->group;
+    else
+        options.ignore_ke = !exchange.allow_ke;
+    bool any_proposal = false;
+    for (const auto& child : sa.conn->children) {
+        if (exchange.only && exchange.only != &child) continue;
+        const auto selection = policy::select(to_offered(*sa_payload), child.proposals, options);
+        if (const auto* bad_ke = std::get_if<policy::InvalidKe>(&selection)) {
+            return notify(wire::notify::invalid_ke_payload,
+                          {static_cast<std::uint8_t>(static_cast<std::uint16_t>(bad_ke->group) >> 8),
+                           static_cast<std::uint8_t>(bad_ke->group)});
+        }
+        const auto* chosen = std::get_if<policy::Chosen>(&selection);
+        if (!chosen || chosen->reply.spi.size() != 4) continue;
+        any_proposal = true;
+        // 2.9: TSi is the initiator's side, i.e. our remote side.
+        auto remote_ts = narrow(tsi->selectors, child.remote_subnets);
+        auto local_ts = narrow(tsr->selectors, child.local_subnets);
+        // 1.3.1: transport mode only when both ask for it.
+        if (remote_ts.empty() || local_ts.empty() || transport != (child.mode == policy::Mode::transport))
+            continue;
+        std::unique_ptr<crypto::KeyExchange> ke;
+        if (const auto* group = chosen->proposal.first(TransformType::ke); group && group->id != 0) {
+            auto created = crypto::KeyExchange::create(static_cast<KeGroup>(group->id), core.rng);
+            if (!created) return notify(wire::notify::no_proposal_chosen);
+            ke = std::move(*created);
+        }
+        auto secret = pfs_secret(ke.get(), peer_ke);
+        if (!secret) return notify(wire::notify::invalid_syntax);
+        ChildSa c;
+        c.config = &child;
+        c.spi_in = core.new_child_spi();
+        c.spi_out = read_be32(chosen->reply.spi);
+        c.reqid = exchange.reqid ? exchange.reqid : core.next_reqid++;
+        c.mode = mode_of(child);
+        c.proposal = chosen->proposal;
+        c.local_ts = local_ts;
+        c.remote_ts = remote_ts;
+        auto answer = chosen->reply;
+        answer.spi = be32(c.spi_in);
+        if (auto st = install_child(core, sa, std::move(c), false, exchange.ni, exchange.nr, *secret,
+                                    exchange.reqid == 0);
+            !st) {
+            core.log(LogLevel::error, &sa, "CHILD SA " + child.name + ": " + st.error().message);
+            return notify(wire::notify::no_proposal_chosen);
+        }
+        if (transport) reply.push_back(notify(wire::notify::use_transport_mode));
+        reply.push_back(to_wire({answer}));
+        if (our_nonce) reply.push_back(wire::Nonce{*our_nonce});
+        if (ke) reply.push_back(wire::KeyExchange{ke->group(), ke->public_value()});
+        reply.push_back(wire::TsI{to_selectors(remote_ts)});
+        reply.push_back(wire::TsR{to_selectors(local_ts)});
+        return std::nullopt;
+    }
+    core.log(LogLevel::warning, &sa, any_proposal ? "traffic selectors unacceptable" : "no acceptable CHILD SA proposal");
+    return notify(any_proposal ? wire::notify::ts_unacceptable : wire::notify::no_proposal_chosen);
+}
+
+std::vector<policy::OfferedProposal> child_offer(const policy::Child& child, std::uint32_t spi, bool with_ke) {
+    return policy::make_offer(child.proposals, be32(spi), !with_ke);
+}
+
+base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::Child& child,
+                                           std::uint32_t spi_in, const std::vector<policy::OfferedProposal>& offered,
+                                           const Payloads& response, const ChildExchange& exchange,
+                                           const crypto::KeyExchange* ke) {
+    if (const auto* err = find_error(response)) return base::fail("refused: " + notify_name(err->type));
+    const auto* sa_payload = find<wire::SecurityAssociation>(response);
+    const auto* tsi = find<wire::TsI>(response);
+    const auto* tsr = find<wire::TsR>(response);
+    if (!sa_payload || sa_payload->proposals.size() != 1 || !tsi || !tsr)
+        return base::fail("response lacks SA or TS");
+    const auto answer = to_offered(*sa_payload).front();
+    auto chosen = policy::check_choice(answer, offered);
+    auto local_ts = to_prefixes(tsi->selectors);
+    auto remote_ts = to_prefixes(tsr->selectors);
+    if (!chosen || answer.spi.size() != 4 || !local_ts || !remote_ts || local_ts->empty() || remote_ts->empty())
+        return base::fail("unacceptable response");
+    const auto* group = chosen->first(TransformType::ke);
+    const bool pfs = group && group->id != 0;
+    auto secret = pfs_secret(pfs ? ke : nullptr, find<wire::KeyExchange>(response));
+    if (!secret) return base::fail(secret.error().message);
+    ChildSa c;
+    c.config = &child;
+    c.spi_in = spi_in;
+    c.spi_out = read_be32(answer.spi);
+    c.reqid = exchange.reqid ? exchange.reqid : core.next_reqid++;
+    c.mode = find_notify(response, wire::notify::use_transport_mode) ? xfrm::Mode::transport : xfrm::Mode::tunnel;
+    c.proposal = std::move(*chosen);
+    c.local_ts = std::move(*local_ts);
+    c.remote_ts = std::move(*remote_ts);
+    if (auto st = install_child(core, sa, std::move(c), true, exchange.ni, exchange.nr, *secret, exchange.reqid == 0);
+        !st)
+        return base::fail(st.error().message);
+    return spi_in;
+}
+
+}  // namespace ike::v2
