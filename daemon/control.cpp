@@ -1,0 +1,202 @@
+#include "daemon/control.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "daemon/config/loader.hpp"
+
+namespace ipsecd {
+
+namespace {
+
+std::string diagnostics_text(const std::vector<config::Diagnostic>& ds) {
+    std::string out;
+    for (const auto& d : ds) out += (out.empty() ? "" : "\n") + config::format(d);
+    return out;
+}
+
+std::string address_text(const std::optional<net::Address>& a) { return a ? a->str() : ""; }
+
+}  // namespace
+
+Control::Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files)
+    : daemon_(daemon), options_(options), log_(log), files_(std::move(files)) {}
+
+ike::policy::Config Control::merged() const {
+    ike::policy::Config c = files_;
+    for (const auto& t : transient_) {
+        c.connections.push_back(t.connection);
+        c.secrets.insert(c.secrets.end(), t.secrets.begin(), t.secrets.end());
+    }
+    return c;
+}
+
+const ike::policy::Connection* Control::find(const std::string& name) const {
+    if (const auto* c = files_.find(name)) return c;
+    for (const auto& t : transient_)
+        if (t.connection.name == name) return &t.connection;
+    return nullptr;
+}
+
+bool Control::is_transient(const std::string& name) const {
+    return std::any_of(transient_.begin(), transient_.end(),
+                       [&](const Transient& t) { return t.connection.name == name; });
+}
+
+bus::Status Control::apply() {
+    if (auto st = daemon_.reconfigure(merged()); !st) return bus::fail(bus::Reason::failed, st.error().message);
+    return {};
+}
+
+void Control::start_connections() {
+    for (const auto& c : merged().connections) {
+        bool up = std::any_of(c.children.begin(), c.children.end(),
+                              [](const auto& ch) { return ch.start == ike::policy::Start::up; });
+        if (up) daemon_.feed(ike::v2::AdminUp{c.name});
+    }
+}
+
+std::vector<bus::ConnectionSnapshot> Control::connections() {
+    std::vector<bus::ConnectionSnapshot> out;
+    auto statuses = daemon_.engine().status();
+    for (const auto& c : merged().connections) {
+        bus::ConnectionSnapshot s;
+        s.status.name = c.name;
+        for (const auto& st : statuses)
+            if (st.name == c.name) s.status = st;
+        s.local_address = address_text(c.local.address);
+        s.remote_address = c.remote.host;
+        s.transient = is_transient(c.name);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+bus::SaTimes Control::ike_sa_times(const std::string&, const ike::v2::IkeSaStatus&) {
+    return {};  // the engine does not report SA times yet: 0 = not known
+}
+
+bus::ChildSaLive Control::child_sa_live(const std::string&, const ike::v2::IkeSaStatus& ike,
+                                        const ike::v2::ChildStatus& child) {
+    bus::ChildSaLive live;
+    auto proto = child.protocol;
+    // Inbound SA: destination is our address; outbound: the peer's (RFC 4301 SA lookup).
+    if (auto in = daemon_.kernel().get_sa({ike.local.address, child.spi_in, proto}))
+        live.bytes_in = in->counters.bytes, live.packets_in = in->counters.packets;
+    if (auto out = daemon_.kernel().get_sa({ike.remote.address, child.spi_out, proto}))
+        live.bytes_out = out->counters.bytes, live.packets_out = out->counters.packets;
+    return live;
+}
+
+void Control::up(const std::string& name, bus::Done done) {
+    if (!find(name)) return done(bus::fail(bus::Reason::no_such_connection, "no connection named '" + name + "'"));
+    if (last_state_[name] == ike::v2::ConnectionState::up) return done({});
+    waiting_up_[name].push_back(std::move(done));
+    daemon_.feed(ike::v2::AdminUp{name});
+}
+
+void Control::down(const std::string& name, bus::Done done) {
+    if (!find(name)) return done(bus::fail(bus::Reason::no_such_connection, "no connection named '" + name + "'"));
+    complete(waiting_up_, name, bus::fail(bus::Reason::cancelled, "'" + name + "' was brought down"));
+    if (last_state_[name] == ike::v2::ConnectionState::down) return done({});
+    waiting_down_[name].push_back(std::move(done));
+    daemon_.feed(ike::v2::AdminDown{name});
+}
+
+void Control::complete(std::map<std::string, std::vector<bus::Done>>& waiting,
+                       const std::string& name, const bus::Status& result) {
+    auto it = waiting.find(name);
+    if (it == waiting.end()) return;
+    auto dones = std::move(it->second);
+    waiting.erase(it);
+    for (auto& d : dones) d(result);
+}
+
+void Control::on_state(const ike::v2::ConnectionStatus& status) {
+    using S = ike::v2::ConnectionState;
+    last_state_[status.name] = status.state;
+    if (status.state == S::up) complete(waiting_up_, status.name, {});
+    if (status.state == S::down) {
+        complete(waiting_down_, status.name, {});
+        complete(waiting_up_, status.name,
+                 bus::fail(bus::Reason::failed, "the connection attempt failed (see the log)"));
+    }
+}
+
+bus::Status Control::reload() {
+    auto loaded = config::load_directory(options_.config_dir);
+    if (!loaded.ok()) {
+        auto text = diagnostics_text(loaded.diagnostics);
+        log_.error("reload refused, the running configuration stays:\n" + text);
+        return bus::fail(bus::Reason::invalid_config, text);
+    }
+    for (const auto& t : transient_)
+        if (loaded.config.find(t.connection.name))
+            return bus::fail(bus::Reason::invalid_config,
+                             options_.config_dir + ": connection '" + t.connection.name +
+                                 "' is already defined by AddConnection");
+    auto d = ike::policy::diff(files_, loaded.config);
+    log_.info("reload: " + std::to_string(d.added.size()) + " added, " + std::to_string(d.removed.size()) +
+              " removed, " + std::to_string(d.changed.size()) + " changed, " +
+              std::to_string(d.unchanged.size()) + " unchanged");
+    auto before = std::exchange(files_, std::move(loaded.config));
+    if (auto st = apply(); !st) {
+        files_ = std::move(before);
+        return st;
+    }
+    return {};
+}
+
+bus::Result<bus::AddedConnections> Control::add_connection(const std::string& yaml, const std::string& sender) {
+    config::TextOptions opts;
+    opts.config_dir = options_.config_dir;
+    for (const auto& c : merged().connections) opts.names_in_use.push_back(c.name);
+    auto loaded = config::parse_text(yaml, opts);
+    if (!loaded.ok()) {
+        auto text = diagnostics_text(loaded.diagnostics);
+        bool dup = std::any_of(loaded.diagnostics.begin(), loaded.diagnostics.end(),
+                               [](const config::Diagnostic& d) { return d.message.find("already") != std::string::npos; });
+        return bus::fail(dup ? bus::Reason::already_exists : bus::Reason::invalid_config, text);
+    }
+    bus::AddedConnections added;
+    added.owned_by_sender = loaded.transient_owner;
+    auto before = transient_;
+    for (auto& c : loaded.config.connections) {
+        added.names.push_back(c.name);
+        transient_.push_back({std::move(c), {}, loaded.transient_owner ? sender : ""});
+    }
+    // the text's secrets travel with its last connection, so removing them all removes them
+    if (!added.names.empty()) transient_.back().secrets = std::move(loaded.config.secrets);
+    if (auto st = apply(); !st) {
+        transient_ = std::move(before);
+        return bus::fail(st.error().reason, st.error().message);
+    }
+    log_.info("added transient connection(s) from " + sender);
+    return added;
+}
+
+bus::Status Control::remove_connection(const std::string& name) {
+    if (!find(name)) return bus::fail(bus::Reason::no_such_connection, "no connection named '" + name + "'");
+    if (!is_transient(name))
+        return bus::fail(bus::Reason::not_transient, "'" + name + "' comes from a configuration file; edit the file and reload");
+    auto before = transient_;
+    std::erase_if(transient_, [&](const Transient& t) { return t.connection.name == name; });
+    if (auto st = apply(); !st) {
+        transient_ = std::move(before);
+        return st;
+    }
+    complete(waiting_up_, name, bus::fail(bus::Reason::cancelled, "'" + name + "' was removed"));
+    return {};
+}
+
+void Control::owner_vanished(const std::string& sender) {
+    std::vector<std::string> names;
+    for (const auto& t : transient_)
+        if (t.owner == sender) names.push_back(t.connection.name);
+    for (const auto& n : names) {
+        log_.info("bus peer " + sender + " left: removing its connection '" + n + "'");
+        (void)remove_connection(n);
+    }
+}
+
+}  // namespace ipsecd

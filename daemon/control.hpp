@@ -1,0 +1,63 @@
+// The daemon side of the D-Bus API (dbus/backend.hpp): operator requests become engine
+// events, configuration changes are validated first and applied as a diff, and Up/Down
+// complete when the engine publishes the state they waited for.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "daemon/daemon.hpp"
+#include "dbus/backend.hpp"
+#include "ike/policy/config.hpp"
+
+namespace ipsecd {
+
+class Control final : public bus::Backend {
+public:
+    // `files` is the configuration loaded from the config dir at start.
+    Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files);
+
+    // Initiates every connection with a `start: up` child (at start-up).
+    void start_connections();
+    // The engine published a new state of `status.name`: completes waiting Up/Down calls.
+    void on_state(const ike::v2::ConnectionStatus& status);
+    // The whole configuration the engine runs: files + transient connections.
+    ike::policy::Config merged() const;
+
+    // ---- bus::Backend ----
+    std::vector<bus::ConnectionSnapshot> connections() override;
+    bus::SaTimes ike_sa_times(const std::string& connection, const ike::v2::IkeSaStatus& ike) override;
+    bus::ChildSaLive child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
+                                   const ike::v2::ChildStatus& child) override;
+    void up(const std::string& name, bus::Done done) override;
+    void down(const std::string& name, bus::Done done) override;
+    bus::Status reload() override;
+    bus::Result<bus::AddedConnections> add_connection(const std::string& yaml,
+                                                      const std::string& sender) override;
+    bus::Status remove_connection(const std::string& name) override;
+    void owner_vanished(const std::string& sender) override;
+
+private:
+    struct Transient {
+        ike::policy::Connection connection;
+        std::vector<ike::policy::Secret> secrets;
+        std::string owner;  // unique bus name when `transient_owner: true`, else empty
+    };
+    const ike::policy::Connection* find(const std::string& name) const;
+    bool is_transient(const std::string& name) const;
+    bus::Status apply();  // hands merged() to the engine as a diff
+    void complete(std::map<std::string, std::vector<bus::Done>>& waiting, const std::string& name,
+                  const bus::Status& result);
+
+    Daemon& daemon_;
+    const Options& options_;
+    Logger& log_;
+    ike::policy::Config files_;
+    std::vector<Transient> transient_;
+    std::map<std::string, std::vector<bus::Done>> waiting_up_, waiting_down_;
+    std::map<std::string, ike::v2::ConnectionState> last_state_;
+};
+
+}  // namespace ipsecd

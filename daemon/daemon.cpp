@@ -1,0 +1,231 @@
+#include "daemon/daemon.hpp"
+
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "base/bytes.hpp"
+
+namespace ipsecd {
+
+namespace {
+
+ike::v2::Time now_monotonic() { return ike::v2::Clock::now(); }
+
+// sd-event's CLOCK_MONOTONIC microseconds and steady_clock share the same epoch on Linux.
+std::uint64_t to_usec(ike::v2::Time t) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+    return us < 0 ? 0 : static_cast<std::uint64_t>(us);
+}
+
+LogLevel to_level(ike::v2::LogLevel l) {
+    switch (l) {
+    case ike::v2::LogLevel::error: return LogLevel::error;
+    case ike::v2::LogLevel::warning: return LogLevel::warning;
+    case ike::v2::LogLevel::info: return LogLevel::info;
+    case ike::v2::LogLevel::debug: return LogLevel::debug;
+    }
+    return LogLevel::info;
+}
+
+}  // namespace
+
+Daemon::Daemon(const Options& options, Logger& log) : options_(options), log_(log) {}
+
+Daemon::~Daemon() {
+    for (auto* s : sources_) sd_event_source_disable_unref(s);
+    if (timer_) sd_event_source_disable_unref(timer_);
+    if (event_) sd_event_unref(event_);
+}
+
+base::Status Daemon::open_sockets() {
+    for (auto family : {net::Family::v4, net::Family::v6}) {
+        for (auto [port, natt] : {std::pair{options_.ike_port, false}, {options_.natt_port, true}}) {
+            auto s = IkeSocket::open(family, port, natt);
+            if (!s) {
+                // A host without IPv6 still runs IKE over IPv4; IPv4 is required.
+                if (family == net::Family::v6 && s.error().code == EAFNOSUPPORT) {
+                    log_.warning("IPv6 unavailable, IKE over IPv4 only: " + s.error().message);
+                    break;
+                }
+                return base::fail(s.error().message, s.error().code);
+            }
+            sockets_.push_back(std::move(*s));
+        }
+    }
+    for (auto& s : sockets_) {
+        sd_event_source* src = nullptr;
+        int r = sd_event_add_io(event_, &src, s.fd(), EPOLLIN, on_datagram, this);
+        if (r < 0) return base::fail(std::string("watching the IKE socket: ") + std::strerror(-r), -r);
+        sources_.push_back(src);
+    }
+    return {};
+}
+
+base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Kernel> kernel,
+                           int kernel_event_fd, std::function<void()> dispatch_kernel_events) {
+    int r = sd_event_default(&event_);
+    if (r < 0) return base::fail(std::string("creating the event loop: ") + std::strerror(-r), -r);
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
+    sigprocmask(SIG_BLOCK, &mask, nullptr);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+        sd_event_source* src = nullptr;
+        if ((r = sd_event_add_signal(event_, &src, sig, on_signal, this)) < 0)
+            return base::fail(std::string("watching signals: ") + std::strerror(-r), -r);
+        sources_.push_back(src);
+    }
+    // WATCHDOG=1 pings at half of WatchdogSec while the loop turns (no-op without systemd).
+    sd_event_set_watchdog(event_, 1);
+    if (auto st = open_sockets(); !st) return st;
+
+    kernel_ = std::move(kernel);
+    dispatch_kernel_events_ = std::move(dispatch_kernel_events);
+    kernel_->set_event_handler([this](const xfrm::Event& ev) {
+        if (auto* acq = std::get_if<xfrm::Acquire>(&ev)) feed(ike::v2::KernelAcquire{*acq});
+        else if (auto* exp = std::get_if<xfrm::Expire>(&ev)) feed(ike::v2::KernelExpire{*exp});
+    });
+    if (kernel_event_fd >= 0) {
+        sd_event_source* src = nullptr;
+        if ((r = sd_event_add_io(event_, &src, kernel_event_fd, EPOLLIN, on_kernel_event, this)) < 0)
+            return base::fail(std::string("watching kernel events: ") + std::strerror(-r), -r);
+        sources_.push_back(src);
+    }
+    engine_ = std::make_unique<ike::v2::Engine>(std::move(config), rng_);
+    return {};
+}
+
+int Daemon::run() {
+    int r = sd_event_loop(event_);
+    if (r < 0) {
+        log_.error(std::string("event loop failed: ") + std::strerror(-r));
+        return 1;
+    }
+    return r;
+}
+
+void Daemon::feed(const ike::v2::Event& event) {
+    for (const auto& effect : engine_->handle(now_monotonic(), event)) apply(effect);
+    rearm_timer();
+}
+
+base::Status Daemon::reconfigure(ike::policy::Config) {
+    // The engine cannot take a new configuration while it runs yet (issue 5, reload as a
+    // diff): refuse loudly instead of dropping established SAs.
+    return base::fail("changing the configuration of a running ipsecd is not supported yet");
+}
+
+ike::v2::ConnectionStatus Daemon::status_of(const std::string& name) const {
+    for (auto& c : engine_->status())
+        if (c.name == name) return c;
+    return {name, ike::v2::ConnectionState::down, {}};
+}
+
+void Daemon::send(const net::Endpoint& local, const net::Endpoint& remote, base::ByteView data) {
+    for (auto& s : sockets_) {
+        if (s.family() != remote.address.family || s.port() != local.port) continue;
+        if (auto st = s.send(local, remote, data); !st) log_.warning(st.error().message);
+        return;
+    }
+    log_.warning("no IKE socket for " + local.str() + " -> " + remote.str());
+}
+
+void Daemon::apply(const ike::v2::Effect& effect) {
+    std::visit(
+        [this](const auto& fx) {
+            using T = std::decay_t<decltype(fx)>;
+            base::Status st;
+            if constexpr (std::is_same_v<T, ike::v2::SendDatagram>) {
+                send(fx.local, fx.remote, fx.bytes);
+            } else if constexpr (std::is_same_v<T, ike::v2::AddSa>) {
+                st = kernel_->add_sa(fx.sa);
+            } else if constexpr (std::is_same_v<T, ike::v2::UpdateSa>) {
+                st = kernel_->update_sa(fx.sa);
+            } else if constexpr (std::is_same_v<T, ike::v2::DeleteSa>) {
+                st = kernel_->delete_sa(fx.id);
+            } else if constexpr (std::is_same_v<T, ike::v2::AddPolicy>) {
+                st = kernel_->add_policy(fx.policy);
+            } else if constexpr (std::is_same_v<T, ike::v2::DeletePolicy>) {
+                st = kernel_->delete_policy(fx.id);
+            } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
+                if (state_listener_) state_listener_(status_of(fx.connection));
+            } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
+                log_.log(to_level(fx.level), fx.message, {fx.connection, {}});
+            }
+            if (!st) log_.error(st.error().message);
+        },
+        effect);
+}
+
+void Daemon::rearm_timer() {
+    auto when = engine_->next_wakeup();
+    if (!when) {
+        if (timer_) sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
+        return;
+    }
+    if (!timer_) {
+        sd_event_add_time(event_, &timer_, CLOCK_MONOTONIC, to_usec(*when), 1000, on_timer, this);
+        return;
+    }
+    sd_event_source_set_time(timer_, to_usec(*when));
+    sd_event_source_set_enabled(timer_, SD_EVENT_ONESHOT);
+}
+
+int Daemon::on_datagram(sd_event_source*, int fd, uint32_t, void* p) {
+    auto* self = static_cast<Daemon*>(p);
+    for (auto& s : self->sockets_) {
+        if (s.fd() != fd) continue;
+        // Drain a bounded batch so one busy socket cannot starve the others.
+        for (int i = 0; i < 64; ++i) {
+            auto d = s.receive();
+            if (!d) {
+                self->log_.warning(d.error().message);
+                break;
+            }
+            if (!d->has_value()) break;
+            auto& dg = **d;
+            self->feed(ike::v2::DatagramIn{dg.local, dg.remote, std::move(dg.data)});
+        }
+    }
+    return 0;
+}
+
+int Daemon::on_kernel_event(sd_event_source*, int, uint32_t, void* p) {
+    auto* self = static_cast<Daemon*>(p);
+    if (self->dispatch_kernel_events_) self->dispatch_kernel_events_();
+    return 0;
+}
+
+int Daemon::on_timer(sd_event_source*, uint64_t, void* p) {
+    static_cast<Daemon*>(p)->feed(ike::v2::Tick{});
+    return 0;
+}
+
+int Daemon::on_signal(sd_event_source*, const signalfd_siginfo* si, void* p) {
+    auto* self = static_cast<Daemon*>(p);
+    if (si->ssi_signo == SIGHUP) {
+        self->log_.info("SIGHUP: reloading the configuration");
+        if (self->reload_handler_) self->reload_handler_();
+        return 0;
+    }
+    self->shutdown();
+    return 0;
+}
+
+// SIGTERM: delete every IKE/CHILD SA (INFORMATIONAL delete to peers), remove what we put
+// in the kernel, exit 0 (DESIGN Part 2).
+void Daemon::shutdown() {
+    if (stopping_) return;
+    stopping_ = true;
+    sd_notify(0, "STOPPING=1\nSTATUS=deleting SAs");
+    for (const auto& c : engine_->status()) feed(ike::v2::AdminDown{c.name});
+    if (auto st = kernel_->flush_owned(); !st) log_.error(st.error().message);
+    log_.info("stopped");
+    sd_event_exit(event_, 0);
+}
+
+}  // namespace ipsecd

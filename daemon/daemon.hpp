@@ -1,0 +1,80 @@
+// The daemon shell: one sd-event loop that owns the IKE sockets, the kernel (xfrm/), the
+// engine's timer and the signals, and translates between them and the sans-I/O engine
+// (ike/v2/engine.hpp). Nothing protocol-specific happens here.
+#pragma once
+
+#include <systemd/sd-event.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "base/result.hpp"
+#include "daemon/ike_socket.hpp"
+#include "daemon/log.hpp"
+#include "daemon/options.hpp"
+#include "ike/crypto/rng.hpp"
+#include "ike/v2/engine.hpp"
+#include "xfrm/kernel.hpp"
+
+namespace ipsecd {
+
+class Daemon {
+public:
+    // Called with every state snapshot the engine publishes (the D-Bus layer listens here).
+    using StateListener = std::function<void(const ike::v2::ConnectionStatus&)>;
+
+    Daemon(const Options& options, Logger& log);
+    ~Daemon();
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+    // Opens the sockets and the kernel and installs the configuration; nothing is sent yet.
+    base::Status start(ike::policy::Config config, std::unique_ptr<xfrm::Kernel> kernel,
+                       int kernel_event_fd, std::function<void()> dispatch_kernel_events);
+    // Brings up the `start: up` connections, then runs until SIGTERM/SIGINT. Returns the
+    // exit code.
+    int run();
+
+    sd_event* event() const { return event_; }
+    ike::v2::Engine& engine() { return *engine_; }
+    xfrm::Kernel& kernel() { return *kernel_; }
+    void set_state_listener(StateListener l) { state_listener_ = std::move(l); }
+    // SIGHUP and D-Bus Reload both land here.
+    void set_reload_handler(std::function<void()> h) { reload_handler_ = std::move(h); }
+
+    // Feeds one event to the engine, applies its effects and re-arms the timer.
+    void feed(const ike::v2::Event& event);
+    // Hands the engine a new configuration; it touches only what changed (reload as a diff).
+    base::Status reconfigure(ike::policy::Config config);
+    // The engine's current state of one connection.
+    ike::v2::ConnectionStatus status_of(const std::string& name) const;
+
+private:
+    static int on_datagram(sd_event_source*, int fd, uint32_t, void* self);
+    static int on_kernel_event(sd_event_source*, int fd, uint32_t, void* self);
+    static int on_timer(sd_event_source*, uint64_t, void* self);
+    static int on_signal(sd_event_source*, const signalfd_siginfo* si, void* self);
+
+    base::Status open_sockets();
+    void apply(const ike::v2::Effect& effect);
+    void send(const net::Endpoint& local, const net::Endpoint& remote, base::ByteView data);
+    void rearm_timer();
+    void shutdown();
+
+    const Options& options_;
+    Logger& log_;
+    sd_event* event_ = nullptr;
+    std::vector<IkeSocket> sockets_;
+    std::vector<sd_event_source*> sources_;
+    sd_event_source* timer_ = nullptr;
+    std::unique_ptr<xfrm::Kernel> kernel_;
+    std::function<void()> dispatch_kernel_events_;
+    ike::crypto::SystemRng rng_;
+    std::unique_ptr<ike::v2::Engine> engine_;
+    StateListener state_listener_;
+    std::function<void()> reload_handler_;
+    bool stopping_ = false;
+};
+
+}  // namespace ipsecd

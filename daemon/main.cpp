@@ -1,0 +1,107 @@
+// ipsecd: loads the configuration, opens the kernel, the sockets and the bus, and runs the
+// event loop (docs/DESIGN.md Part 2, "Programs").
+#include <sys/stat.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-daemon.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "daemon/config/loader.hpp"
+#include "daemon/control.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/options.hpp"
+#include "dbus/bus.hpp"
+#include "xfrm/netlink_kernel.hpp"
+
+namespace {
+
+// The bus connection, attached to the daemon's loop; honours DBUS_SYSTEM_BUS_ADDRESS.
+base::Result<sd_bus*> connect_bus(sd_event* event) {
+    sd_bus* bus = nullptr;
+    int r = sd_bus_open_system(&bus);
+    if (r < 0) return base::fail(std::string("connecting to the system bus: ") + std::strerror(-r), -r);
+    if ((r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL)) < 0) {
+        sd_bus_unref(bus);
+        return base::fail(std::string("attaching the bus to the event loop: ") + std::strerror(-r), -r);
+    }
+    return bus;
+}
+
+std::string summary(const ipsecd::Control& control) {
+    auto n = control.merged().connections.size();
+    return "STATUS=" + std::to_string(n) + " connection" + (n == 1 ? "" : "s") + " loaded";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto parsed = ipsecd::parse_options({argv + 1, argv + argc});
+    if (!parsed) {
+        std::cerr << "ipsecd: " << parsed.error().message << "\n";
+        return 2;
+    }
+    if (parsed->outcome == ipsecd::OptionsOutcome::exit_ok) return 0;
+    const ipsecd::Options& options = parsed->options;
+    ipsecd::Logger log(options.log_level, options.log_target);
+
+    auto loaded = ipsecd::config::load_directory(options.config_dir);
+    if (options.check) {
+        ipsecd::config::print(std::cerr, loaded.diagnostics);
+        return loaded.ok() ? 0 : 1;
+    }
+    if (!loaded.ok()) {
+        for (const auto& d : loaded.diagnostics) log.error(ipsecd::config::format(d));
+        log.error("configuration in " + options.config_dir + " is invalid, not starting");
+        return 1;
+    }
+    if (mkdir(options.runtime_dir.c_str(), 0700) < 0 && errno != EEXIST) {
+        log.error("creating " + options.runtime_dir + ": " + std::strerror(errno));
+        return 1;
+    }
+
+    auto kernel = xfrm::NetlinkKernel::open();
+    if (!kernel) {
+        log.error("opening the kernel's XFRM interface: " + kernel.error().message);
+        return 1;
+    }
+    xfrm::NetlinkKernel* netlink = kernel->get();
+    ipsecd::Daemon daemon(options, log);
+    int event_fd = netlink->event_fd();
+    if (auto st = daemon.start(loaded.config, std::move(*kernel), event_fd,
+                               [netlink] { netlink->dispatch_events(); });
+        !st) {
+        log.error(st.error().message);
+        return 1;
+    }
+    ipsecd::Control control(daemon, options, log, std::move(loaded.config));
+
+    auto bus = connect_bus(daemon.event());
+    if (!bus) {
+        log.error(bus.error().message);
+        return 1;
+    }
+    auto objects = ipsecd::bus::Bus::create(*bus, control);
+    if (!objects) {
+        log.error("registering the D-Bus objects: " + objects.error().message);
+        return 1;
+    }
+    daemon.set_state_listener([&](const ike::v2::ConnectionStatus& s) {
+        control.on_state(s);
+        (*objects)->publish(s);
+    });
+    daemon.set_reload_handler([&] {
+        if (control.reload()) (*objects)->sync();
+    });
+    if (auto st = (*objects)->request_name(); !st) {
+        log.error("owning org.ipsecd1 on the bus: " + st.error().message);
+        return 1;
+    }
+    log.info("ipsecd " IPSECD_VERSION " running: " + summary(control).substr(7));
+    sd_notify(0, ("READY=1\n" + summary(control)).c_str());
+    control.start_connections();
+    int rc = daemon.run();
+    objects->reset();
+    sd_bus_flush_close_unref(*bus);
+    return rc;
+}
