@@ -74,7 +74,7 @@ IkeSaStatus status_of(const IkeSa& sa) {
     s.local = sa.local;
     s.remote = sa.remote;
     for (const auto& c : sa.children) {
-        if (c.state == ChildState::deleted) continue;
+        if (c.state != ChildState::installed) continue;
         s.children.push_back({c.config->name, c.mode,
                               c.config->protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp,
                               c.spi_in, c.spi_out, policy::to_string(c.proposal), c.local_ts, c.remote_ts});
@@ -109,6 +109,10 @@ std::vector<ConnectionStatus> Core::snapshot() const {
 
 void Core::publish(const IkeSa& sa) {
     emit(StatePublished{sa.conn->name, connection_state(*sa.conn), status_of(sa)});
+}
+
+void prune_children(IkeSa& sa) {
+    std::erase_if(sa.children, [](const ChildSa& c) { return c.state == ChildState::deleted; });
 }
 
 std::string hex_spi(std::uint32_t spi) {
@@ -168,6 +172,7 @@ void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next) {
     child.state = next;
     switch (next) {
         case ChildState::installed:
+        case ChildState::rekeyed:
         case ChildState::deleting: break;
         case ChildState::deleted:
             if (before != ChildState::deleted) {

@@ -65,6 +65,8 @@ std::uint32_t read_be32(base::ByteView b);  // 0 unless exactly 4 bytes
 
 // The one place an IKE SA changes state (see ike_sa.hpp).
 void enter_state(Core& core, IkeSa& sa, IkeState next);
+// Drops the records of deleted CHILD SAs (not while iterating over sa.children).
+void prune_children(IkeSa& sa);
 // The one place a CHILD SA changes state.
 void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next);
 

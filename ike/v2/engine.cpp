@@ -39,6 +39,7 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
     sa.last_heard = core.now;
     switch (request) {
         case Request::ike_auth: process_ike_auth_response(core, sa, *inner); return;
+        case Request::create_child: process_create_child_response(core, sa, *inner); return;
         case Request::delete_child:
         case Request::delete_ike:
         case Request::liveness: process_informational_response(core, sa, request, *inner); return;
@@ -74,10 +75,7 @@ void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::M
             if (sa.state == IkeState::half_open) respond_ike_auth(core, sa, id, *inner);
             return;
         case wire::ExchangeType::informational: respond_informational(core, sa, id, *inner); return;
-        case wire::ExchangeType::create_child_sa:
-            // CREATE_CHILD_SA is not implemented yet: refuse politely (1.3).
-            send_response(core, sa, m.header.exchange, id, {notify(wire::notify::no_additional_sas)});
-            return;
+        case wire::ExchangeType::create_child_sa: respond_create_child(core, sa, id, *inner); return;
         case wire::ExchangeType::ike_sa_init: return;
     }
 }
@@ -135,6 +133,13 @@ void on_tick(Core& core) {
             enter_state(core, sa, IkeState::closed);
             continue;
         }
+        if (sa.state == IkeState::established && !sa.pending.active())
+            for (auto& c : sa.children)
+                if (c.rekey_wanted && c.state == ChildState::installed) {
+                    c.rekey_wanted = false;
+                    send_create_child(core, sa, *c.config, &c);
+                    break;
+                }
         if (auto due = liveness_due(sa); due && core.now >= *due) send_liveness_check(core, sa);
     }
 }
@@ -175,10 +180,14 @@ void on_expire(Core& core, const xfrm::Expire& e) {
             if (c.spi_in != e.sa.spi && c.spi_out != e.sa.spi) continue;
             if (e.hard) {
                 enter_state(core, *sa, c, ChildState::deleted);
+                prune_children(*sa);
                 core.publish(*sa);
-            } else {
-                core.log(LogLevel::warning, sa.get(), "CHILD SA " + c.config->name +
-                                                         " soft expiry: rekeying is not implemented yet");
+            } else if (c.state == ChildState::installed) {
+                // Rekey now if the window is free, else at the next tick.
+                if (sa->state == IkeState::established && !sa->pending.active())
+                    send_create_child(core, *sa, *c.config, &c);
+                else
+                    c.rekey_wanted = true;
             }
             return;
         }
@@ -222,6 +231,9 @@ std::optional<Time> Engine::next_wakeup() const {
         consider(sa->pending.deadline());
         if (sa->state == IkeState::half_open) consider(sa->expires);
         consider(liveness_due(*sa));
+        if (sa->state == IkeState::established && !sa->pending.active() &&
+            std::any_of(sa->children.begin(), sa->children.end(), [](const ChildSa& c) { return c.rekey_wanted; }))
+            consider(core_->now);
     }
     return next;
 }

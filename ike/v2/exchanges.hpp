@@ -24,7 +24,14 @@ void send_ike_auth(Core& core, IkeSa& sa);
 void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
 void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response);
 
+// ---- child_create.cpp ----
+// Initiator: rekeys `old` (1.3.3), or creates a new CHILD SA for `config` when old is null.
+void send_create_child(Core& core, IkeSa& sa, const policy::Child& config, const ChildSa* old);
+void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
+void process_create_child_response(Core& core, IkeSa& sa, const Payloads& response);
+
 // ---- informational.cpp ----
+void send_delete_child(Core& core, IkeSa& sa, ChildSa& child);
 void send_delete_ike(Core& core, IkeSa& sa);
 void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id,
                            const Payloads& request);

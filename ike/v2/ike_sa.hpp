@@ -24,6 +24,7 @@ namespace ike::v2 {
 
 enum class ChildState : std::uint8_t {
     installed,  // SAs and policies in the kernel
+    rekeyed,    // replaced by a new CHILD SA; its SAs stay until the Delete is through
     deleting,   // we asked the peer to delete it; kernel state stays until the answer
     deleted,    // kernel SAs removed (policies too unless the connection traps)
 };
@@ -36,6 +37,25 @@ struct ChildSa {
     xfrm::Mode mode = xfrm::Mode::tunnel;
     policy::Proposal proposal;
     std::vector<net::Prefix> local_ts, remote_ts;
+    bool rekey_wanted = false;  // soft expiry seen; rekey once the window is free
+    // The peer's rekey of this child that crossed ours (2.8.1): its nonces and the SPI of
+    // the CHILD SA it created.
+    struct PeerRekey {
+        base::Bytes ni, nr;
+        std::uint32_t spi_in = 0;
+    };
+    std::optional<PeerRekey> peer_rekey;
+};
+
+// Our outstanding CREATE_CHILD_SA request.
+struct ChildRequest {
+    const policy::Child* config = nullptr;
+    std::uint32_t rekeyed_spi_in = 0;  // 0: a new CHILD SA
+    std::uint32_t spi_in = 0;
+    std::uint32_t reqid = 0;
+    base::Bytes ni;
+    std::unique_ptr<crypto::KeyExchange> ke;
+    std::vector<policy::OfferedProposal> offer;
 };
 
 enum class IkeState : std::uint8_t {
@@ -48,7 +68,9 @@ enum class IkeState : std::uint8_t {
 };
 
 // The exchange our outstanding request belongs to (window size 1).
-enum class Request : std::uint8_t { none, ike_sa_init, ike_auth, delete_child, delete_ike, liveness };
+enum class Request : std::uint8_t {
+    none, ike_sa_init, ike_auth, create_child, delete_child, delete_ike, liveness
+};
 
 struct IkeSa {
     const policy::Connection* conn = nullptr;
@@ -83,6 +105,8 @@ struct IkeSa {
     const policy::Child* first_child = nullptr;
     std::vector<policy::OfferedProposal> child_offer;
     std::vector<ChildSa> children;
+    std::optional<ChildRequest> child_request;
+    std::uint32_t deleting_child = 0;  // inbound SPI of the CHILD SA our Delete is about
 
     Time last_heard{};   // last authenticated message from the peer (DPD)
     Time expires{};      // half-open give-up time (responder)

@@ -13,6 +13,14 @@ void send_delete_ike(Core& core, IkeSa& sa) {
     enter_state(core, sa, IkeState::deleting);
 }
 
+void send_delete_child(Core& core, IkeSa& sa, ChildSa& child) {
+    // 1.4.1: name the SA by the SPI we receive on; its pair goes with it.
+    sa.deleting_child = child.spi_in;
+    send_request(core, sa, Request::delete_child, wire::ExchangeType::informational,
+                 {wire::Delete{ProtocolId::esp, 4, {be32(child.spi_in)}}});
+    enter_state(core, sa, child, ChildState::deleting);
+}
+
 void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
     Payloads reply;
     bool delete_ike = false;
@@ -28,10 +36,12 @@ void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, cons
         for (const auto& spi : d->spis)
             for (auto& c : sa.children)
                 if (c.state != ChildState::deleted && c.spi_out == read_be32(spi)) {
+                    // A pair we are deleting ourselves crosses the peer's Delete (1.4.1).
                     deleted.push_back(be32(c.spi_in));
                     enter_state(core, sa, c, ChildState::deleted);
                 }
     }
+    prune_children(sa);
     if (!deleted.empty()) reply.push_back(wire::Delete{ProtocolId::esp, 4, std::move(deleted)});
     send_response(core, sa, wire::ExchangeType::informational, message_id, reply);
     if (delete_ike) {
@@ -43,8 +53,14 @@ void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, cons
 void process_informational_response(Core& core, IkeSa& sa, Request request, const Payloads&) {
     switch (request) {
         case Request::delete_ike: enter_state(core, sa, IkeState::closed); return;
-        case Request::liveness:
         case Request::delete_child:
+            for (auto& c : sa.children)
+                if (c.spi_in == sa.deleting_child) enter_state(core, sa, c, ChildState::deleted);
+            prune_children(sa);
+            core.publish(sa);
+            return;
+        case Request::liveness:
+        case Request::create_child:
         case Request::none:
         case Request::ike_sa_init:
         case Request::ike_auth: return;  // last_heard was updated by the engine

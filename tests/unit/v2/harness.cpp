@@ -53,9 +53,17 @@ bool Peer::logged(const std::string& text) const {
     });
 }
 
-Pair::Pair(policy::Config alice, policy::Config bob, EngineOptions options)
-    : alice_("alice", at("192.0.2.1"), std::move(alice), 1, options),
-      bob_("bob", at("192.0.2.2"), std::move(bob), 2, options) {}
+Pair::Pair(policy::Config alice, policy::Config bob, EngineOptions options, std::uint64_t alice_seed,
+           std::uint64_t bob_seed)
+    : alice_("alice", at("192.0.2.1"), std::move(alice), alice_seed, options),
+      bob_("bob", at("192.0.2.2"), std::move(bob), bob_seed, options) {}
+
+void Pair::soft_expire(Peer& peer, std::uint32_t spi_in) {
+    xfrm::Expire e;
+    e.sa = {peer.endpoint().address, spi_in, xfrm::Proto::esp, std::nullopt};
+    e.hard = false;
+    peer.handle(now_, KernelExpire{e}, network_);
+}
 
 void Pair::up(Peer& peer, const std::string& connection) {
     peer.handle(now_, AdminUp{connection}, network_);

@@ -47,7 +47,9 @@ private:
 class Pair {
 public:
     // alice at 192.0.2.1, bob at 192.0.2.2, both on port 500.
-    Pair(policy::Config alice, policy::Config bob, EngineOptions options = {});
+    // Rng seeds decide nonces and SPIs (and so which side wins a rekey collision).
+    Pair(policy::Config alice, policy::Config bob, EngineOptions options = {},
+         std::uint64_t alice_seed = 1, std::uint64_t bob_seed = 2);
 
     Time now() const { return now_; }
     Network& network() { return network_; }
@@ -61,6 +63,8 @@ public:
     void run(Duration limit = Duration{600000});
     // Moves the clock to now + d, delivering and ticking on the way.
     void advance(Duration d);
+    // The kernel tells `peer` that the CHILD SA's inbound SA reached its soft lifetime.
+    void soft_expire(Peer& peer, std::uint32_t spi_in);
 
 private:
     void step_until(Time until);

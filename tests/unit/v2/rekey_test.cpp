@@ -1,0 +1,115 @@
+// CHILD SA rekeying with CREATE_CHILD_SA (RFC 7296 1.3.3, 2.8, 2.8.1).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
+
+using namespace ike;
+using namespace ike::v2;
+using namespace ike::v2::test;
+
+namespace {
+
+ChildStatus only_child(Peer& peer) {
+    const auto c = peer.connection("site");
+    EXPECT_EQ(c.ike_sas.size(), 1u);
+    EXPECT_EQ(c.ike_sas.at(0).children.size(), 1u);
+    return c.ike_sas.at(0).children.at(0);
+}
+
+std::set<std::uint32_t> kernel_spis(Peer& peer) {
+    std::set<std::uint32_t> spis;
+    for (const auto& [id, sa] : peer.kernel().sas()) spis.insert(id.spi);
+    return spis;
+}
+
+// Both sides agree on one CHILD SA whose SAs are exactly what each kernel holds.
+void expect_consistent(Pair& p) {
+    const auto a = only_child(p.alice()), b = only_child(p.bob());
+    EXPECT_EQ(a.spi_in, b.spi_out);
+    EXPECT_EQ(a.spi_out, b.spi_in);
+    EXPECT_EQ(kernel_spis(p.alice()), (std::set<std::uint32_t>{a.spi_in, a.spi_out}));
+    EXPECT_EQ(kernel_spis(p.bob()), (std::set<std::uint32_t>{b.spi_in, b.spi_out}));
+    EXPECT_EQ(p.alice().kernel().policies().size(), 3u);
+    EXPECT_EQ(p.bob().kernel().policies().size(), 3u);
+}
+
+std::unique_ptr<Pair> up_pair(policy::Config alice, policy::Config bob, std::uint64_t seed_a = 1,
+                              std::uint64_t seed_b = 2) {
+    auto p = std::make_unique<Pair>(std::move(alice), std::move(bob), EngineOptions{}, seed_a, seed_b);
+    p->up(p->alice(), "site");
+    p->run();
+    return p;
+}
+
+TEST(ChildRekey, SoftExpiryReplacesTheChildSaAndDeletesTheOld) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    const auto before = only_child(p.alice());
+    p.soft_expire(p.alice(), before.spi_in);
+    p.run();
+    const auto after = only_child(p.alice());
+    EXPECT_NE(after.spi_in, before.spi_in);
+    expect_consistent(p);
+}
+
+TEST(ChildRekey, NewSasAreInstalledBeforeTheOldAreDeleted) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    const auto before = only_child(p.alice());
+    p.soft_expire(p.alice(), before.spi_in);
+    p.run();
+    // In alice's effects, the new SAs are added before the old inbound SA is deleted.
+    std::size_t added = 0, deleted_at = 0, i = 0;
+    for (const auto& e : p.alice().history()) {
+        ++i;
+        if (std::holds_alternative<AddSa>(e)) added = i;
+        if (const auto* d = std::get_if<DeleteSa>(&e); d && d->id.spi == before.spi_in) deleted_at = i;
+    }
+    EXPECT_GT(deleted_at, added);
+}
+
+TEST(ChildRekey, WithPfsUsesAFreshKeyExchange) {
+    auto alice = site_config(kAlice, kBob), bob = site_config(kBob, kAlice);
+    set_child_proposal(alice, "aes256gcm16-x25519");
+    set_child_proposal(bob, "aes256gcm16-x25519");
+    auto pair = up_pair(alice, bob);
+    Pair& p = *pair;
+    p.soft_expire(p.alice(), only_child(p.alice()).spi_in);
+    p.run();
+    expect_consistent(p);
+    EXPECT_EQ(only_child(p.alice()).proposal, "aes256gcm16-x25519");
+}
+
+TEST(ChildRekey, ResponderCanRekeyToo) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    const auto before = only_child(p.bob());
+    p.soft_expire(p.bob(), before.spi_in);
+    p.run();
+    EXPECT_NE(only_child(p.bob()).spi_in, before.spi_in);
+    expect_consistent(p);
+}
+
+// 2.8.1: both sides rekey at once; the seeds decide whose new SA has the lowest nonce.
+void simultaneous_rekey(std::uint64_t seed_a, std::uint64_t seed_b, bool alice_wins) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice), seed_a, seed_b);
+    Pair& p = *pair;
+    const auto a = only_child(p.alice()), b = only_child(p.bob());
+    p.soft_expire(p.alice(), a.spi_in);
+    p.soft_expire(p.bob(), b.spi_in);
+    p.run();
+    Peer& winner = alice_wins ? p.alice() : p.bob();
+    Peer& loser = alice_wins ? p.bob() : p.alice();
+    EXPECT_TRUE(winner.logged("rekey collision: ours survives"));
+    EXPECT_TRUE(loser.logged("rekey collision: ours is redundant"));
+    expect_consistent(p);
+    EXPECT_NE(only_child(p.alice()).spi_in, a.spi_in);
+}
+
+TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenAliceWins) { simultaneous_rekey(1, 2, true); }
+TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenBobWins) { simultaneous_rekey(2, 1, false); }
+
+}  // namespace
