@@ -11,9 +11,6 @@ namespace ike::wire {
 
 class Writer {
 public:
-    Writer() = default;
-    explicit Writer(base::Bytes&& reuse) : out_(std::move(reuse)) { out_.clear(); }
-
     void put_u8(std::uint8_t v) { out_.push_back(v); }
     void put_u16(std::uint16_t v);
     void put_u32(std::uint32_t v);
