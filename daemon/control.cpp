@@ -20,7 +20,7 @@ std::string address_text(const std::optional<net::Address>& a) { return a ? a->s
 }  // namespace
 
 Control::Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files)
-    : daemon_(daemon), options_(options), log_(log), files_(std::move(files)) {}
+    : daemon_(daemon), options_(options), log_(log), files_(std::move(files)), running_(files_) {}
 
 ike::policy::Config Control::merged() const {
     ike::policy::Config c = files_;
@@ -44,7 +44,10 @@ bool Control::is_transient(const std::string& name) const {
 }
 
 bus::Status Control::apply() {
-    if (auto st = daemon_.reconfigure(merged()); !st) return bus::fail(bus::Reason::failed, st.error().message);
+    auto next = merged();
+    if (next == running_) return {};
+    if (auto st = daemon_.reconfigure(next); !st) return bus::fail(bus::Reason::failed, st.error().message);
+    running_ = std::move(next);
     return {};
 }
 

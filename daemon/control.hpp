@@ -55,6 +55,7 @@ private:
     const Options& options_;
     Logger& log_;
     ike::policy::Config files_;
+    ike::policy::Config running_;  // what the engine runs now
     std::vector<Transient> transient_;
     std::map<std::string, std::vector<bus::Done>> waiting_up_, waiting_down_;
     std::map<std::string, ike::v2::ConnectionState> last_state_;
