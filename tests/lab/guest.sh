@@ -23,7 +23,9 @@ for name in "$@"; do
   mkdir -p "$out"
   t0=$(date +%s.%N)
   echo "lab-guest: scenario $name starting"
-  OUT=$out timeout -k 3 "$SCENARIO_TIMEOUT" /bin/bash "$HERE/scenarios/$name/run.sh" \
+  script=$HERE/scenarios/$name/run.sh
+  [ -f "$script" ] || script=$HERE/interop/$name/run.sh
+  OUT=$out timeout -k 3 "$SCENARIO_TIMEOUT" /bin/bash "$script" \
     > "$out/log" 2>&1 < /dev/null
   rc=$?
   echo "$rc" > "$out/rc"

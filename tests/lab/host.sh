@@ -3,7 +3,7 @@
 # only host directory the guest sees: the clone may live under /root or /tmp, which are
 # private inside the guest) and boot. Callers set ROOT (the source tree) first.
 LAB=${LAB:-/tmp/lab}
-LAB_TARGETS="tests/lab/xfrm_proof bench/ipsecd-bench"
+LAB_TARGETS="tests/lab/xfrm_proof bench/ipsecd-bench daemon/ipsecd cli/ipsecctl"
 
 # lab_preflight: prints why UML cannot run here, or nothing.
 lab_preflight() {
@@ -36,11 +36,31 @@ lab_build() {
   ninja -C "$dir" -j2 $LAB_TARGETS >> "$log" 2>&1
 }
 
-# lab_stage BUILD_DIR STAGE: copies the guest's scripts and the built programs into STAGE.
+# lab_scenarios: every scenario's name, tests/lab/scenarios/* then tests/interop/*
+lab_scenarios() {
+  local d
+  for d in "$ROOT"/tests/lab/scenarios/*/run.sh "$ROOT"/tests/interop/*/run.sh; do
+    [ -f "$d" ] && basename "$(dirname "$d")"
+  done
+}
+
+# lab_scenario_dir NAME: the source folder of scenario NAME (empty if there is none)
+lab_scenario_dir() {
+  local d
+  for d in "$ROOT/tests/lab/scenarios/$1" "$ROOT/tests/interop/$1"; do
+    [ -f "$d/run.sh" ] && { echo "$d"; return; }
+  done
+}
+
+# lab_stage BUILD_DIR STAGE: copies the guest's scripts, the bus policy and the built
+# programs into STAGE (STAGE/scenarios and STAGE/interop mirror tests/lab/scenarios and
+# tests/interop, so scenarios find lib.sh and ipsecd.sh by relative path).
 lab_stage() {
   local dir=$1 stage=$2 t
-  rm -rf "$stage" && mkdir -p "$stage/bin" || return 1
-  cp -r "$ROOT/tests/lab/lib.sh" "$ROOT/tests/lab/guest.sh" "$ROOT/tests/lab/scenarios" "$stage/" || return 1
+  rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/interop" || return 1
+  cp -r "$ROOT/tests/lab/lib.sh" "$ROOT/tests/lab/ipsecd.sh" "$ROOT/tests/lab/guest.sh" \
+    "$ROOT/tests/lab/scenarios" "$ROOT/units/org.ipsecd1.conf" "$stage/" || return 1
+  if [ -d "$ROOT/tests/interop" ]; then cp -r "$ROOT/tests/interop/." "$stage/interop/" || return 1; fi
   for t in $LAB_TARGETS; do cp "$dir/$t" "$stage/bin/" || return 1; done
 }
 

@@ -1,0 +1,162 @@
+# ipsecd.sh - helpers for lab scenarios that run ipsecd (sourced after lib.sh, inside the UML
+# guest). A peer NAME lives in $W/NAME: conf/ (its --config-dir), run/ (--runtime-dir), its
+# own private D-Bus system bus (bus.conf, bus.sock: the policy is units/org.ipsecd1.conf,
+# staged next to this file) and pid files; its log is $OUT/ipsecd-NAME.log.
+IPSECD=$LAB_BIN/ipsecd
+IPSECCTL=$LAB_BIN/ipsecctl
+IPSECD_BUS_POLICY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/org.ipsecd1.conf
+
+# ipsecd_conf NAME: writes stdin to $W/NAME/conf/ipsecd.yaml, mode 600 (it holds a PSK)
+ipsecd_conf() {
+  local d=$W/$1
+  mkdir -p "$d/conf" "$d/run"
+  ( umask 077; cat > "$d/conf/ipsecd.yaml" )
+}
+
+# ctl NAME ARGS...: ipsecctl against peer NAME's bus
+ctl() { local name=$1; shift; "$IPSECCTL" --address "unix:path=$W/$name/bus.sock" "$@"; }
+
+# bus_start NAME: a private system bus for peer NAME (root may own org.ipsecd1 and call it)
+bus_start() {
+  local d=$W/$1
+  mkdir -p "$d"
+  cat > "$d/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$d/bus.sock</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus"/>
+  </policy>
+  <include>$IPSECD_BUS_POLICY</include>
+</busconfig>
+EOF
+  dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile > "$OUT/dbus-$1.log" 2>&1 &
+  echo $! > "$d/bus.pid"
+  wait_for 5 test -S "$d/bus.sock" || { cat "$OUT/dbus-$1.log"; die "dbus-daemon for $1 did not start"; }
+}
+
+# start_ipsecd NAME NS [ipsecd options...]: its bus, then ipsecd in netns NS (debug log);
+# returns once ipsecd answers on the bus (it owns org.ipsecd1 only after loading the config)
+start_ipsecd() {
+  local name=$1 ns=$2 d=$W/$1; shift 2
+  bus_start "$name"
+  DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus.sock" ip netns exec "$ns" "$IPSECD" \
+    --config-dir "$d/conf" --runtime-dir "$d/run" --log-level debug --log-target stderr "$@" \
+    > "$OUT/ipsecd-$name.log" 2>&1 &
+  echo $! > "$d/pid"
+  wait_for 15 ctl "$name" list || { tail -20 "$OUT/ipsecd-$name.log"; die "ipsecd $name not ready"; }
+  log "ipsecd $name running in netns $ns (pid $(cat "$d/pid")): connections $(ctl "$name" list | tr '\n' ' ')"
+}
+
+# stop_ipsecd NAME: SIGTERM, ipsecd must exit 0 within 10 s; then its bus goes too
+stop_ipsecd() {
+  local d=$W/$1 pid rc
+  pid=$(cat "$d/pid")
+  kill -TERM "$pid"
+  wait_for 10 eval "! kill -0 $pid" || die "ipsecd $1 still running 10 s after SIGTERM"
+  wait "$pid"; rc=$?
+  [ "$rc" = 0 ] || { tail -20 "$OUT/ipsecd-$1.log"; die "ipsecd $1 exited $rc after SIGTERM"; }
+  kill "$(cat "$d/bus.pid")" 2>/dev/null
+  log "ipsecd $1 stopped (exit 0)"
+}
+
+# xfrm_states NS, xfrm_policies NS: how many SAs and (non-socket) policies NS holds
+xfrm_states() { ip -n "$1" xfrm state | grep -c '^src'; }
+xfrm_policies() { ip -n "$1" xfrm policy | grep -c '^\s*dir '; }
+# no_xfrm NS WHAT: the netns holds no XFRM state and no (non-socket) policy
+no_xfrm() {
+  local s p
+  s=$(xfrm_states "$1"); p=$(xfrm_policies "$1")
+  [ "$s" = 0 ] && [ "$p" = 0 ] || { ip -n "$1" xfrm state; ip -n "$1" xfrm policy; die "$2: $s SAs, $p policies left in $1"; }
+  log "$2: no XFRM state or policy left in $1"
+}
+
+# wait_up NAME CONN [SECONDS]: the connection's state becomes "up"
+wait_up() {
+  wait_for "${3:-20}" eval "ctl $1 status --json | grep -q '\"name\":\"$2\",\"state\":\"up\"'" \
+    || { ctl "$1" status; tail -30 "$OUT/ipsecd-$1.log"; die "$2 did not come up in $1"; }
+}
+
+# check_status NAME CONN MODE MIN_PACKETS: `ipsecctl status --json` of peer NAME holds the
+# contract's fields (docs/DESIGN.md Part 2) for CONN: up, one established IKEv2 SA with SPIs,
+# a CHILD SA in MODE with SPIs and packet counters >= MIN_PACKETS each way
+check_status() {
+  ctl "$1" status --json > "$OUT/status-$1.json" || die "ipsecctl status --json ($1)"
+  python3 - "$OUT/status-$1.json" "$2" "$3" "$4" <<'EOF' || die "status --json of $1 lacks what the contract promises"
+import json, sys
+path, name, mode, minp = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+doc = json.load(open(path))
+def need(cond, what):
+    if not cond:
+        print("status check failed:", what); print(json.dumps(doc, indent=1)); sys.exit(1)
+conns = [c for c in doc["connections"] if c["name"] == name]
+need(len(conns) == 1, f"one connection named {name}")
+c = conns[0]
+need(c["state"] == "up", "connection state up")
+need(len(c["ike_sas"]) >= 1, "an IKE SA")
+ike = c["ike_sas"][0]
+need(ike["version"] == 2 and ike["state"] == "established", "ike_sas[0] IKEv2 established")
+for k in ("local_spi", "remote_spi"):
+    need(ike[k].startswith("0x") and int(ike[k], 16) != 0, f"ike_sas[0].{k}")
+for k in ("proposal", "local", "remote"):
+    need(ike.get(k), f"ike_sas[0].{k}")
+need(len(ike["children"]) >= 1, "a CHILD SA")
+ch = ike["children"][0]
+need(ch["mode"] == mode and ch["protocol"] == "esp", f"child mode {mode}, protocol esp")
+for k in ("spi_in", "spi_out"):
+    need(ch[k].startswith("0x") and int(ch[k], 16) != 0, f"children[0].{k}")
+need(ch["local_ts"] and ch["remote_ts"] and ch["proposal"], "children[0] traffic selectors, proposal")
+for k in ("packets_in", "packets_out", "bytes_in", "bytes_out"):
+    need(ch[k] >= minp, f"children[0].{k} >= {minp} (is {ch[k]})")
+print(f"status --json: {name} up, IKE SA {ike['local_spi']}/{ike['remote_spi']} {ike['proposal']}, "
+      f"CHILD {ch['name']} {mode} {ch['spi_in']}/{ch['spi_out']} {ch['proposal']} "
+      f"in {ch['packets_in']} pkts/{ch['bytes_in']} B, out {ch['packets_out']} pkts/{ch['bytes_out']} B")
+EOF
+}
+
+# site_pair PSK: the lab's site-to-site configuration on both peers: connection "site", IKEv2
+# PSK aes256gcm16-prfsha256-x25519, CHILD SA "net" in tunnel mode 10.1.0.0/24 (a) <->
+# 10.2.0.0/24 (b) with ESP aes256gcm16; a initiates (start: up), b waits (start: none)
+site_pair() {
+  site_peer a 192.0.2.1 192.0.2.2 a.lab b.lab 10.1.0.0/24 10.2.0.0/24 up "$1"
+  site_peer b 192.0.2.2 192.0.2.1 b.lab a.lab 10.2.0.0/24 10.1.0.0/24 none "$1"
+}
+# site_peer NAME LOCAL REMOTE LOCAL_ID REMOTE_ID LOCAL_NET REMOTE_NET START PSK
+site_peer() {
+  ipsecd_conf "$1" <<EOC
+connections:
+  site:
+    local: {address: $2, id: "@$4", auth: psk, subnets: [$6]}
+    remote: {address: $3, id: "@$5", auth: psk, subnets: [$7]}
+    ike: {proposals: [aes256gcm16-prfsha256-x25519]}
+    children:
+      net: {mode: tunnel, proposals: [aes256gcm16], start: $8}
+secrets:
+  - ids: ["@$4", "@$5"]
+    psk: "$9"
+EOC
+}
+
+# on a failing exit, what the kernels held (the daemons' logs are in $OUT)
+dump_on_failure() {
+  local rc=$? ns
+  [ $rc = 0 ] && return
+  for ns in $(ip netns list | awk '{print $1}'); do
+    echo "---- $ns: ip xfrm state / policy / route (at failure)"
+    ip -n "$ns" -s xfrm state; ip -n "$ns" xfrm policy | grep -v '^\s*socket'; ip -n "$ns" route
+  done
+}
+trap dump_on_failure EXIT
