@@ -93,6 +93,18 @@ std::optional<wire::Authentication> sign(const Core& core, const IkeSa& sa, cons
     return wire::Authentication{AuthMethod::psk, base::Bytes(mac.begin(), mac.end())};
 }
 
+// 2.15: the peer must be who the connection expects and prove the shared key. Returns
+// its identity, or nullopt after logging why not.
+template <class IdPayload>
+std::optional<policy::Identity> authenticate_peer(Core& core, IkeSa& sa, const Payloads& payloads) {
+    const auto* id = find<IdPayload>(payloads);
+    const auto* auth = find<wire::Authentication>(payloads);
+    const auto peer = id ? from_payload(*id) : std::nullopt;
+    if (id && auth && peer && sa.conn->remote.id.matches(*peer) && verify(core, sa, *peer, *id, *auth)) return peer;
+    core.log(LogLevel::warning, &sa, "authentication of " + (peer ? peer->str() : std::string("the peer")) + " failed");
+    return std::nullopt;
+}
+
 }  // namespace
 
 void send_ike_auth(Core& core, IkeSa& sa) {
@@ -117,13 +129,8 @@ void send_ike_auth(Core& core, IkeSa& sa) {
 }
 
 void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
-    const auto* idi = find<wire::IdI>(request);
-    const auto* auth = find<wire::Authentication>(request);
-    const auto peer = idi ? from_payload(*idi) : std::nullopt;
-    // 2.15: the peer must be who the connection expects and prove the shared key.
-    if (!idi || !auth || !peer || !sa.conn->remote.id.matches(*peer) || !verify(core, sa, *peer, *idi, *auth)) {
-        core.log(LogLevel::warning, &sa,
-                 "authentication of " + (peer ? peer->str() : std::string("peer")) + " failed");
+    const auto peer = authenticate_peer<wire::IdI>(core, sa, request);
+    if (!peer) {
         send_response(core, sa, wire::ExchangeType::ike_auth, message_id,
                       {notify(wire::notify::authentication_failed)});
         enter_state(core, sa, IkeState::closed);
@@ -149,12 +156,8 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
         enter_state(core, sa, IkeState::closed);
         return;
     }
-    const auto* idr = find<wire::IdR>(response);
-    const auto* auth = find<wire::Authentication>(response);
-    const auto peer = idr ? from_payload(*idr) : std::nullopt;
-    if (!idr || !auth || !peer || !sa.conn->remote.id.matches(*peer) || !verify(core, sa, *peer, *idr, *auth)) {
-        core.log(LogLevel::error, &sa,
-                 "authentication of " + (peer ? peer->str() : std::string("responder")) + " failed");
+    const auto peer = authenticate_peer<wire::IdR>(core, sa, response);
+    if (!peer) {
         enter_state(core, sa, IkeState::closed);
         return;
     }
