@@ -127,14 +127,15 @@ print(f"status --json: {name} up, IKE SA {ike['local_spi']}/{ike['remote_spi']} 
 EOF
 }
 
-# site_pair PSK: the lab's site-to-site configuration on both peers: connection "site", IKEv2
+# site_pair PSK [CHILD_KEYS]: the lab's site-to-site configuration on both peers: connection "site", IKEv2
 # PSK aes256gcm16-prfsha256-x25519, CHILD SA "net" in tunnel mode 10.1.0.0/24 (a) <->
 # 10.2.0.0/24 (b) with ESP aes256gcm16; a initiates (start: up), b waits (start: none)
 site_pair() {
-  site_peer a 192.0.2.1 192.0.2.2 a.lab b.lab 10.1.0.0/24 10.2.0.0/24 up "$1"
-  site_peer b 192.0.2.2 192.0.2.1 b.lab a.lab 10.2.0.0/24 10.1.0.0/24 none "$1"
+  site_peer a 192.0.2.1 192.0.2.2 a.lab b.lab 10.1.0.0/24 10.2.0.0/24 up "$@"
+  site_peer b 192.0.2.2 192.0.2.1 b.lab a.lab 10.2.0.0/24 10.1.0.0/24 none "$@"
 }
-# site_peer NAME LOCAL REMOTE LOCAL_ID REMOTE_ID LOCAL_NET REMOTE_NET START PSK
+# site_peer NAME LOCAL REMOTE LOCAL_ID REMOTE_ID LOCAL_NET REMOTE_NET START PSK [CHILD_KEYS]
+# (CHILD_KEYS: more keys of the CHILD SA, e.g. "lifetime: 10s")
 site_peer() {
   ipsecd_conf "$1" <<EOC
 connections:
@@ -143,7 +144,7 @@ connections:
     remote: {address: $3, id: "@$5", auth: psk, subnets: [$7]}
     ike: {proposals: [aes256gcm16-prfsha256-x25519]}
     children:
-      net: {mode: tunnel, proposals: [aes256gcm16], start: $8}
+      net: {mode: tunnel, proposals: [aes256gcm16], start: $8${10:+, ${10}}}
 secrets:
   - ids: ["@$4", "@$5"]
     psk: "$9"
