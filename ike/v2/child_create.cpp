@@ -74,7 +74,12 @@ void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const
         answer({notify(wire::notify::invalid_syntax)});
         return;
     }
-    // Rekeying the IKE SA (2.18) is not implemented yet: a proposal for protocol IKE fails.
+    // 1.3.2: an SA payload for protocol IKE rekeys the IKE SA itself.
+    if (const auto* p = find<wire::SecurityAssociation>(request);
+        p && !p->proposals.empty() && p->proposals.front().protocol == ProtocolId::ike) {
+        respond_ike_rekey(core, sa, message_id, request);
+        return;
+    }
     ChildExchange exchange;
     base::Bytes nr = core.random_bytes(kNonceSize);
     exchange.ni = nonce->data;

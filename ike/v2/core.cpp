@@ -57,6 +57,7 @@ std::string ike_state_name(IkeState s) {
         case IkeState::auth_sent:
         case IkeState::half_open: return "connecting";
         case IkeState::established: return "established";
+        case IkeState::rekeyed: return "rekeyed";
         case IkeState::deleting: return "deleting";
         case IkeState::closed: return "closed";
     }
@@ -138,6 +139,19 @@ std::uint32_t read_be32(base::ByteView b) {
            static_cast<std::uint32_t>(b[2]) << 8 | b[3];
 }
 
+base::Bytes be64(std::uint64_t v) {
+    base::Bytes b(8);
+    for (int i = 7; i >= 0; --i, v >>= 8) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v);
+    return b;
+}
+
+std::uint64_t read_be64(base::ByteView b) {
+    if (b.size() != 8) return 0;
+    std::uint64_t v = 0;
+    for (std::uint8_t x : b) v = v << 8 | x;
+    return v;
+}
+
 void enter_state(Core& core, IkeSa& sa, IkeState next) {
     auto& census = core.census[sa.conn];
     if (sa.state != IkeState::closed) --census[static_cast<std::size_t>(sa.state)];
@@ -147,6 +161,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
         case IkeState::init_sent:
         case IkeState::auth_sent:
         case IkeState::half_open:
+        case IkeState::rekeyed:
         case IkeState::deleting: break;
         case IkeState::established:
             core.half_open.erase({sa.spis.initiator, sa.remote});
@@ -156,11 +171,21 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.init_response = {};
             sa.offered = {};
             sa.child_offer = {};
+            sa.rekey_at = core.now + std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime);
             break;
         case IkeState::closed:
             core.closed.push_back(sa.local_spi());
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.pending.clear();
+            // After a rekey the CHILD SAs live on in the new IKE SA (2.18).
+            if (auto it = core.sas.find(sa.successor); sa.successor && it != core.sas.end() &&
+                                                       it->second->state == IkeState::established) {
+                auto& moved = it->second->children;
+                moved.insert(moved.end(), std::make_move_iterator(sa.children.begin()),
+                             std::make_move_iterator(sa.children.end()));
+                sa.children.clear();
+                core.publish(*it->second);
+            }
             for (auto& c : sa.children) enter_state(core, sa, c, ChildState::deleted);
             break;
     }

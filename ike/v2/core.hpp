@@ -33,7 +33,7 @@ struct Core {
     std::uint32_t next_reqid = 1;
     // IKE SAs per connection and state (closed ones are not counted), for the connection
     // state without walking every SA.
-    std::map<const policy::Connection*, std::array<unsigned, 6>> census;
+    std::map<const policy::Connection*, std::array<unsigned, 7>> census;
     // Our SPIs of IKE SAs closed during this event, dropped once it is handled.
     std::vector<std::uint64_t> closed;
 
@@ -62,6 +62,8 @@ std::string hex_spi(std::uint32_t spi);
 std::string hex_spi(std::uint64_t spi);
 base::Bytes be32(std::uint32_t v);
 std::uint32_t read_be32(base::ByteView b);  // 0 unless exactly 4 bytes
+base::Bytes be64(std::uint64_t v);
+std::uint64_t read_be64(base::ByteView b);  // 0 unless exactly 8 bytes
 
 // The one place an IKE SA changes state (see ike_sa.hpp).
 void enter_state(Core& core, IkeSa& sa, IkeState next);

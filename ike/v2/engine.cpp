@@ -40,6 +40,7 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
     switch (request) {
         case Request::ike_auth: process_ike_auth_response(core, sa, *inner); return;
         case Request::create_child: process_create_child_response(core, sa, *inner); return;
+        case Request::rekey_ike: process_ike_rekey_response(core, sa, *inner); return;
         case Request::delete_child:
         case Request::delete_ike:
         case Request::liveness: process_informational_response(core, sa, request, *inner); return;
@@ -133,6 +134,8 @@ void on_tick(Core& core) {
             enter_state(core, sa, IkeState::closed);
             continue;
         }
+        if (sa.state == IkeState::established && !sa.pending.active() && core.now >= sa.rekey_at)
+            send_ike_rekey(core, sa);
         if (sa.state == IkeState::established && !sa.pending.active())
             for (auto& c : sa.children)
                 if (c.rekey_wanted && c.state == ChildState::installed) {
@@ -231,6 +234,7 @@ std::optional<Time> Engine::next_wakeup() const {
         consider(sa->pending.deadline());
         if (sa->state == IkeState::half_open) consider(sa->expires);
         consider(liveness_due(*sa));
+        if (sa->state == IkeState::established && !sa->pending.active()) consider(sa->rekey_at);
         if (sa->state == IkeState::established && !sa->pending.active() &&
             std::any_of(sa->children.begin(), sa->children.end(), [](const ChildSa& c) { return c.rekey_wanted; }))
             consider(core_->now);

@@ -30,6 +30,12 @@ void send_create_child(Core& core, IkeSa& sa, const policy::Child& config, const
 void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
 void process_create_child_response(Core& core, IkeSa& sa, const Payloads& response);
 
+// ---- ike_rekey.cpp ----
+// Rekeys the IKE SA with CREATE_CHILD_SA (1.3.2, 2.18), including 2.8.2 collisions.
+void send_ike_rekey(Core& core, IkeSa& sa);
+void respond_ike_rekey(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
+void process_ike_rekey_response(Core& core, IkeSa& sa, const Payloads& response);
+
 // ---- informational.cpp ----
 void send_delete_child(Core& core, IkeSa& sa, ChildSa& child);
 void send_delete_ike(Core& core, IkeSa& sa);

@@ -63,13 +63,14 @@ enum class IkeState : std::uint8_t {
     auth_sent,    // initiator: IKE_AUTH request out
     half_open,    // responder: IKE_SA_INIT answered, IKE_AUTH awaited
     established,  // authenticated both ways
+    rekeyed,      // replaced by a new IKE SA (2.18); waits for the Delete
     deleting,     // our Delete of the IKE SA is out
     closed,       // gone: the engine drops the record
 };
 
 // The exchange our outstanding request belongs to (window size 1).
 enum class Request : std::uint8_t {
-    none, ike_sa_init, ike_auth, create_child, delete_child, delete_ike, liveness
+    none, ike_sa_init, ike_auth, create_child, rekey_ike, delete_child, delete_ike, liveness
 };
 
 struct IkeSa {
@@ -106,6 +107,17 @@ struct IkeSa {
     std::vector<policy::OfferedProposal> child_offer;
     std::vector<ChildSa> children;
     std::optional<ChildRequest> child_request;
+    // Our outstanding IKE SA rekey (2.18): the new SA, not registered until it is live.
+    std::unique_ptr<IkeSa> rekey;
+    // Where our CHILD SAs go when this SA is deleted after a rekey (our SPI of the new SA).
+    std::uint64_t successor = 0;
+    // The peer's IKE rekey that crossed ours (2.8.2): its nonces and the SA it created.
+    struct PeerIkeRekey {
+        base::Bytes ni, nr;
+        std::uint64_t spi = 0;
+    };
+    std::optional<PeerIkeRekey> peer_rekey;
+    Time rekey_at{};  // configured IKE lifetime reached: rekey
     std::uint32_t deleting_child = 0;  // inbound SPI of the CHILD SA our Delete is about
 
     Time last_heard{};   // last authenticated message from the peer (DPD)

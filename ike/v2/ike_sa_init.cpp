@@ -4,6 +4,7 @@
 
 #include "ike/v2/cookie.hpp"
 #include "ike/v2/exchanges.hpp"
+#include "ike/v2/ike_keys.hpp"
 #include "ike/v2/nat_detection.hpp"
 #include "ike/v2/sa_payload.hpp"
 #include "ike/wire/encode.hpp"
@@ -14,34 +15,6 @@ namespace {
 
 constexpr std::size_t kNonceSize = 32;  // 2.10: at least half the PRF key size, >= 16
 constexpr std::uint16_t kNattPort = 4500;
-
-crypto::IkeSuite suite_of(const policy::Proposal& p) {
-    crypto::IkeSuite s;
-    if (const auto* e = p.first(TransformType::encr)) {
-        s.encr = static_cast<EncrId>(e->id);
-        s.encr_key_bits = e->key_length;
-    }
-    const auto* i = p.first(TransformType::integ);
-    s.integ = i ? static_cast<IntegId>(i->id) : IntegId::none;
-    if (const auto* f = p.first(TransformType::prf)) s.prf = static_cast<PrfId>(f->id);
-    return s;
-}
-
-// g^ir, SKEYSEED and the SK_* keys (2.14); ciphers for both directions.
-base::Status derive_keys(IkeSa& sa, base::ByteView peer_public) {
-    auto shared = sa.ke->compute(peer_public);
-    if (!shared) return base::fail(shared.error().message);
-    const crypto::IkeSuite suite = suite_of(sa.proposal);
-    auto keys = crypto::derive_ike_sa_keys(suite, *shared, sa.ni, sa.nr, sa.spis);
-    if (!keys) return base::fail(keys.error().message);
-    auto prf = crypto::Prf::create(suite.prf);
-    if (!prf) return base::fail(prf.error().message);
-    sa.keys = std::move(*keys);
-    sa.prf = *prf;
-    sa.sk = crypto::SkTransform{suite.encr, suite.encr_key_bits, suite.integ};
-    sa.ke.reset();  // the private value is no longer needed
-    return {};
-}
 
 // NAT_DETECTION_SOURCE_IP / _DESTINATION_IP for the SPIs as the message carries them.
 void add_nat_detection(Payloads& out, const crypto::IkeSpis& spis, const IkeSa& sa) {
@@ -203,7 +176,7 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
     detect_nat(*sa, request.payloads, {h.spi_i, 0});
     wire::KeyExchange our_ke{ke_payload->group, (*ke)->public_value()};
     sa->ke = std::move(*ke);
-    if (auto st = derive_keys(*sa, ke_payload->data); !st) {
+    if (auto st = derive_keys(*sa, ke_payload->data, nullptr); !st) {
         core.log(LogLevel::warning, conn->name, "IKE_SA_INIT from " + in.remote.str() + ": " + st.error().message);
         answer_stateless(core, in, h, notify(wire::notify::invalid_syntax));
         return;
@@ -284,7 +257,7 @@ void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
     sa.init_response = in.bytes;
     sa.peer_fragmentation = fragmentation_offered(p);
     detect_nat(sa, p, sa.spis);
-    if (auto st = derive_keys(sa, ke_payload->data); !st) {
+    if (auto st = derive_keys(sa, ke_payload->data, nullptr); !st) {
         core.log(LogLevel::error, &sa, "IKE_SA_INIT response: " + st.error().message);
         enter_state(core, sa, IkeState::closed);
         return;

@@ -61,6 +61,7 @@ void process_informational_response(Core& core, IkeSa& sa, Request request, cons
             return;
         case Request::liveness:
         case Request::create_child:
+        case Request::rekey_ike:
         case Request::none:
         case Request::ike_sa_init:
         case Request::ike_auth: return;  // last_heard was updated by the engine

@@ -1,0 +1,152 @@
+// Rekeying the IKE SA (RFC 7296 1.3.2, 2.18): a CREATE_CHILD_SA whose SA payload proposes
+// protocol IKE with the new SPI, fresh nonces and a new key exchange. The new SA's keys
+// derive from the old SK_d; the CHILD SAs move to it when the old SA is deleted; the
+// initiator of the rekey is the original initiator of the new SA. Collisions per 2.8.2.
+#include "ike/v2/exchanges.hpp"
+#include "ike/v2/ike_keys.hpp"
+#include "ike/v2/protection.hpp"
+#include "ike/v2/sa_payload.hpp"
+
+namespace ike::v2 {
+
+namespace {
+
+constexpr std::size_t kNonceSize = 32;
+constexpr Duration kRetry{60000};
+
+// A new IKE SA between the same endpoints as `old`.
+std::unique_ptr<IkeSa> successor_of(Core& core, const IkeSa& old, bool initiator) {
+    auto fresh = std::make_unique<IkeSa>();
+    fresh->conn = old.conn;
+    fresh->initiator = initiator;
+    fresh->local = old.local;
+    fresh->remote = old.remote;
+    fresh->nat_local = old.nat_local;
+    fresh->nat_remote = old.nat_remote;
+    fresh->peer_fragmentation = old.peer_fragmentation;
+    (initiator ? fresh->spis.initiator : fresh->spis.responder) = core.new_ike_spi();
+    return fresh;
+}
+
+wire::Notify ke_notify(KeGroup group) {
+    const auto g = static_cast<std::uint16_t>(group);
+    return notify(wire::notify::invalid_ke_payload, {static_cast<std::uint8_t>(g >> 8), static_cast<std::uint8_t>(g)});
+}
+
+IkeSa& go_live(Core& core, std::unique_ptr<IkeSa> fresh) {
+    IkeSa& s = core.add_sa(std::move(fresh));
+    core.log(LogLevel::info, &s, "IKE SA rekeyed");
+    enter_state(core, s, IkeState::established);
+    return s;
+}
+
+}  // namespace
+
+void send_ike_rekey(Core& core, IkeSa& sa) {
+    auto fresh = successor_of(core, sa, true);
+    auto ke = crypto::KeyExchange::create(policy::preferred_ke(sa.conn->ike.proposals).value_or(KeGroup::none),
+                                          core.rng);
+    if (!ke) {
+        core.log(LogLevel::error, &sa, "IKE rekey: " + ke.error().message);
+        return;
+    }
+    fresh->ke = std::move(*ke);
+    fresh->ni = core.random_bytes(kNonceSize);
+    // 1.3.2: the SA payload carries the new initiator SPI.
+    fresh->offered = policy::make_offer(sa.conn->ike.proposals, be64(fresh->spis.initiator));
+    Payloads p{to_wire(fresh->offered), wire::Nonce{fresh->ni},
+               wire::KeyExchange{fresh->ke->group(), fresh->ke->public_value()}};
+    core.log(LogLevel::info, &sa, "rekeying IKE SA");
+    sa.rekey = std::move(fresh);
+    send_request(core, sa, Request::rekey_ike, wire::ExchangeType::create_child_sa, p);
+}
+
+void respond_ike_rekey(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
+    auto answer = [&](Payloads reply) {
+        send_response(core, sa, wire::ExchangeType::create_child_sa, message_id, reply);
+    };
+    const auto* sa_payload = find<wire::SecurityAssociation>(request);
+    const auto* nonce = find<wire::Nonce>(request);
+    const auto* ke_payload = find<wire::KeyExchange>(request);
+    if (!sa_payload || !nonce || !ke_payload || nonce->data.size() < 16) {
+        answer({notify(wire::notify::invalid_syntax)});
+        return;
+    }
+    const auto selection = policy::select(to_offered(*sa_payload), sa.conn->ike.proposals, {.ke_sent = ke_payload->group});
+    if (const auto* bad_ke = std::get_if<policy::InvalidKe>(&selection)) {
+        answer({ke_notify(bad_ke->group)});
+        return;
+    }
+    const auto* chosen = std::get_if<policy::Chosen>(&selection);
+    auto ke = crypto::KeyExchange::create(ke_payload->group, core.rng);
+    if (!chosen || chosen->reply.spi.size() != 8 || !ke) {
+        answer({notify(wire::notify::no_proposal_chosen)});
+        return;
+    }
+    auto fresh = successor_of(core, sa, false);
+    fresh->spis.initiator = read_be64(chosen->reply.spi);
+    fresh->proposal = chosen->proposal;
+    fresh->ni = nonce->data;
+    fresh->nr = core.random_bytes(kNonceSize);
+    wire::KeyExchange our_ke{ke_payload->group, (*ke)->public_value()};
+    fresh->ke = std::move(*ke);
+    if (auto st = derive_keys(*fresh, ke_payload->data, &sa); !st) {
+        core.log(LogLevel::warning, &sa, "IKE rekey: " + st.error().message);
+        answer({notify(wire::notify::no_proposal_chosen)});
+        return;
+    }
+    auto reply = chosen->reply;
+    reply.spi = be64(fresh->spis.responder);
+    answer({to_wire({reply}), wire::Nonce{fresh->nr}, std::move(our_ke)});
+    const base::Bytes ni = fresh->ni, nr = fresh->nr;
+    IkeSa& live = go_live(core, std::move(fresh));
+    // The peer's SA is where the CHILD SAs go, unless our crossing rekey survives 2.8.2
+    // (decided when its response arrives).
+    sa.successor = live.local_spi();
+    if (sa.rekey)
+        sa.peer_rekey = IkeSa::PeerIkeRekey{ni, nr, live.local_spi()};
+    else
+        enter_state(core, sa, IkeState::rekeyed);
+}
+
+void process_ike_rekey_response(Core& core, IkeSa& sa, const Payloads& response) {
+    if (!sa.rekey) return;
+    std::unique_ptr<IkeSa> fresh = std::move(sa.rekey);
+    sa.rekey_at = core.now + kRetry;  // should this attempt fail
+    const auto* sa_payload = find<wire::SecurityAssociation>(response);
+    const auto* nonce = find<wire::Nonce>(response);
+    const auto* ke_payload = find<wire::KeyExchange>(response);
+    if (const auto* err = find_error(response); err || !sa_payload || sa_payload->proposals.size() != 1 || !nonce ||
+                                                !ke_payload) {
+        core.log(LogLevel::warning, &sa, "IKE rekey refused: " + (err ? notify_name(err->type) : "malformed response"));
+        return;  // retried at the next tick
+    }
+    const auto answer = to_offered(*sa_payload).front();
+    auto chosen = policy::check_choice(answer, fresh->offered);
+    if (!chosen || answer.spi.size() != 8) {
+        core.log(LogLevel::warning, &sa, "IKE rekey: unacceptable response");
+        return;
+    }
+    fresh->proposal = std::move(*chosen);
+    fresh->spis.responder = read_be64(answer.spi);
+    fresh->nr = nonce->data;
+    if (auto st = derive_keys(*fresh, ke_payload->data, &sa); !st) {
+        core.log(LogLevel::warning, &sa, "IKE rekey: " + st.error().message);
+        return;
+    }
+    const base::Bytes ni = fresh->ni, nr = fresh->nr;
+    IkeSa& live = go_live(core, std::move(fresh));
+    // 2.8.2: of two crossing rekeys, the new SA with the lowest of the four nonces is
+    // redundant and deleted by its initiator; the survivor's initiator deletes the old SA.
+    if (sa.peer_rekey && std::min(ni, nr) < std::min(sa.peer_rekey->ni, sa.peer_rekey->nr)) {
+        core.log(LogLevel::info, &sa, "IKE rekey collision: ours is redundant");
+        enter_state(core, sa, IkeState::rekeyed);
+        send_delete_ike(core, live);
+        return;
+    }
+    if (sa.peer_rekey) core.log(LogLevel::info, &sa, "IKE rekey collision: ours survives");
+    sa.successor = live.local_spi();
+    send_delete_ike(core, sa);
+}
+
+}  // namespace ike::v2
