@@ -52,8 +52,9 @@ sec "kernel modules (systemd-modules-load, via /usr/lib/modules/$(uname -r))"
 why=""
 [ "$(systemctl show -p Result --value systemd-modules-load.service)" = success ] \
   || why="systemd-modules-load: $(systemctl show -p Result --value systemd-modules-load.service)"
-for m in xfrm_user esp4 dummy; do [ -d /sys/module/$m ] || why+=" $m not loaded"; done
-journalctl -b -u systemd-modules-load --no-pager -o cat | tail -n 6
+for m in xfrm_user esp4 dummy; do
+  if [ -d /sys/module/$m ]; then echo "loaded: $m"; else why+=" $m not loaded"; fi
+done
 verdict modules-load "$why"
 # the peer's network: 192.0.2.1 is ours, 192.0.2.2 (the peer) never answers
 ip link add dummy0 type dummy && ip addr add 192.0.2.1/24 dev dummy0 && ip link set dummy0 up \
@@ -182,6 +183,11 @@ done
 grep -qE '^NoNewPrivs:\s+1$' "$RUNDIR/proc-status.txt" || why+=" NoNewPrivs off"
 grep -qE '^Seccomp:\s+2$' "$RUNDIR/proc-status.txt" || why+=" no seccomp filter"
 [ "$(stat -c %a /run/ipsecd)" = 700 ] || why+=" /run/ipsecd mode $(stat -c %a /run/ipsecd)"
+# the daemon's view of the file system (its mount namespace): ProtectSystem=strict, PrivateTmp
+echo marker > /tmp/lab-host-marker
+nsenter -t "$MAINPID" -m touch /etc/ipsecd-probe /usr/ipsecd-probe 2>/dev/null && why+=" /etc or /usr writable in the sandbox"
+nsenter -t "$MAINPID" -m test -e /tmp/lab-host-marker && why+=" the daemon sees the host's /tmp"
+nsenter -t "$MAINPID" -m sh -c 'touch /run/ipsecd/probe && rm /run/ipsecd/probe' || why+=" /run/ipsecd not writable in the sandbox"
 verdict sandbox "$why"
 
 sec "journal"
