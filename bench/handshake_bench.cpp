@@ -141,10 +141,13 @@ double primitive_seconds(const std::string& ke) {
     Botan::AutoSeeded_RNG rng;
     const unsigned n = ke == "modp2048" ? 40 : 400;
     std::unique_ptr<Botan::PK_Key_Agreement_Key> peer;
+    // Group parameters are set up once, as the engine's key exchange does.
+    const Botan::EC_Group ec("secp256r1");
+    const Botan::DL_Group dl("modp/ietf/2048");
     auto make = [&]() -> std::unique_ptr<Botan::PK_Key_Agreement_Key> {
         if (ke == "x25519") return std::make_unique<Botan::Curve25519_PrivateKey>(rng);
-        if (ke == "ecp256") return std::make_unique<Botan::ECDH_PrivateKey>(rng, Botan::EC_Group("secp256r1"));
-        return std::make_unique<Botan::DH_PrivateKey>(rng, Botan::DL_Group("modp/ietf/2048"));
+        if (ke == "ecp256") return std::make_unique<Botan::ECDH_PrivateKey>(rng, ec);
+        return std::make_unique<Botan::DH_PrivateKey>(rng, dl);
     };
     peer = make();
     const auto peer_public = peer->public_value();
