@@ -43,10 +43,13 @@ void Logger::log(LogLevel l, std::string_view message, const LogContext& ctx) co
         std::string prio = "PRIORITY=" + std::to_string(static_cast<int>(l));
         std::string conn = "IPSECD_CONNECTION=" + ctx.connection;
         std::string spi = "IPSECD_IKE_SPI=" + ctx.ike_spi;
-        struct iovec iov[4] = {{msg.data(), msg.size()}, {prio.data(), prio.size()},
-                               {conn.data(), conn.size()}, {spi.data(), spi.size()}};
-        int n = 2 + (ctx.connection.empty() ? 0 : 1);
-        if (!ctx.ike_spi.empty()) iov[n++] = iov[3];
+        // journalctl -t ipsecd finds us even for lines written as the process exits
+        static char ident[] = "SYSLOG_IDENTIFIER=ipsecd";
+        struct iovec iov[5] = {{msg.data(), msg.size()}, {prio.data(), prio.size()},
+                               {ident, sizeof ident - 1}, {conn.data(), conn.size()},
+                               {spi.data(), spi.size()}};
+        int n = 3 + (ctx.connection.empty() ? 0 : 1);
+        if (!ctx.ike_spi.empty()) iov[n++] = iov[4];
         sd_journal_sendv(iov, n);
         return;
     }
