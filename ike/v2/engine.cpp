@@ -7,6 +7,7 @@
 #include "ike/v2/child_sa.hpp"
 #include "ike/v2/core.hpp"
 #include "ike/v2/exchanges.hpp"
+#include "ike/v2/fragmentation.hpp"
 #include "ike/v2/protection.hpp"
 #include "ike/wire/decode.hpp"
 
@@ -28,22 +29,24 @@ IkeSa* find_sa(Core& core, std::uint64_t spi) {
 
 void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::Message& m) {
     if (!sa.pending.active() || m.header.message_id != sa.pending.message_id()) return;  // 2.3
-    auto inner = open(sa, in.bytes, m);
-    if (!inner) {
-        core.log(LogLevel::debug, &sa, "dropped response: " + inner.error().message);
+    auto opened = open(sa, in.bytes, m);
+    if (!opened) {
+        core.log(LogLevel::debug, &sa, "dropped response: " + opened.error().message);
         return;
     }
+    if (!*opened) return;  // a fragment, kept until the message is complete (RFC 7383)
+    const Payloads& inner = **opened;
     const Request request = sa.request;
     sa.pending.clear();
     sa.request = Request::none;
     sa.last_heard = core.now;
     switch (request) {
-        case Request::ike_auth: process_ike_auth_response(core, sa, *inner); return;
-        case Request::create_child: process_create_child_response(core, sa, *inner); return;
-        case Request::rekey_ike: process_ike_rekey_response(core, sa, *inner); return;
+        case Request::ike_auth: process_ike_auth_response(core, sa, inner); return;
+        case Request::create_child: process_create_child_response(core, sa, inner); return;
+        case Request::rekey_ike: process_ike_rekey_response(core, sa, inner); return;
         case Request::delete_child:
         case Request::delete_ike:
-        case Request::liveness: process_informational_response(core, sa, request, *inner); return;
+        case Request::liveness: process_informational_response(core, sa, request, inner); return;
         case Request::ike_sa_init:
         case Request::none: return;
     }
@@ -53,17 +56,21 @@ void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::M
     const std::uint32_t id = m.header.message_id;
     switch (sa.ids.classify_request(id)) {
         case MessageIds::Incoming::retransmit:
-            // 2.1: the same request again; our response was lost.
-            if (const auto* cached = sa.responses.lookup(id)) core.send(sa, *cached);
+            // 2.1: the same request again; our response was lost. Of a fragmented request only
+            // fragment 1 asks for it again (RFC 7383 2.6.1).
+            if (const auto* cached = sa.responses.lookup(id); cached && !fragmentation::later_fragment(m))
+                core.send(sa, *cached);
             return;
         case MessageIds::Incoming::invalid: return;  // 2.3: outside the window, dropped
         case MessageIds::Incoming::fresh: break;
     }
-    auto inner = open(sa, in.bytes, m);
-    if (!inner) {
-        core.log(LogLevel::debug, &sa, "dropped request: " + inner.error().message);
+    auto opened = open(sa, in.bytes, m);
+    if (!opened) {
+        core.log(LogLevel::debug, &sa, "dropped request: " + opened.error().message);
         return;
     }
+    if (!*opened) return;  // a fragment, kept until the message is complete (RFC 7383)
+    const Payloads& inner = **opened;
     ++sa.ids.expected_request;
     sa.last_heard = core.now;
     // 2.23: behind a NAT, the peer's address is the one its latest request came from.
@@ -73,10 +80,10 @@ void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::M
     }
     switch (m.header.exchange) {
         case wire::ExchangeType::ike_auth:
-            if (sa.state == IkeState::half_open) respond_ike_auth(core, sa, id, *inner);
+            if (sa.state == IkeState::half_open) respond_ike_auth(core, sa, id, inner);
             return;
-        case wire::ExchangeType::informational: respond_informational(core, sa, id, *inner); return;
-        case wire::ExchangeType::create_child_sa: respond_create_child(core, sa, id, *inner); return;
+        case wire::ExchangeType::informational: respond_informational(core, sa, id, inner); return;
+        case wire::ExchangeType::create_child_sa: respond_create_child(core, sa, id, inner); return;
         case wire::ExchangeType::ike_sa_init: return;
     }
 }

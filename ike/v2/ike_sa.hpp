@@ -16,6 +16,7 @@
 #include "ike/policy/connection.hpp"
 #include "ike/policy/negotiation.hpp"
 #include "ike/v2/clock.hpp"
+#include "ike/v2/fragmentation.hpp"
 #include "ike/v2/retransmit.hpp"
 #include "net/address.hpp"
 #include "xfrm/kernel.hpp"
@@ -84,6 +85,8 @@ struct IkeSa {
     PendingRequest pending;
     Request request = Request::none;
     ResponseCache responses;
+    // The peer's fragmented request and response being reassembled (RFC 7383 2.6).
+    fragmentation::Reassembly request_fragments, response_fragments;
 
     // IKE_SA_INIT material, dropped once authenticated.
     std::vector<policy::OfferedProposal> offered;

@@ -1,0 +1,108 @@
+#include "ike/v2/fragmentation.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "ike/wire/limits.hpp"
+
+namespace ike::v2::fragmentation {
+
+namespace {
+constexpr std::size_t kUdpHeader = 8;
+constexpr std::size_t kNonEspMarker = 4;
+constexpr std::uint16_t kNattPort = 4500;
+// Generic payload header plus Fragment Number and Total Fragments (RFC 7383 2.5).
+constexpr std::size_t kSkfHeader = 8;
+const std::optional<Reassembled> kIncomplete;
+}  // namespace
+
+std::size_t max_message_size(std::size_t path_limit, const net::Endpoint& local, const net::Endpoint& remote) {
+    const std::size_t ip_header = remote.address.family == net::Family::v4 ? 20 : 40;
+    const bool marker = local.port == kNattPort || remote.port == kNattPort;
+    const std::size_t overhead = ip_header + kUdpHeader + (marker ? kNonEspMarker : 0);
+    return path_limit > overhead ? path_limit - overhead : 0;
+}
+
+std::size_t fragment_capacity(const crypto::SkCipher& cipher, std::size_t max_message) {
+    const std::size_t fixed = wire::limits::kHeaderSize + kSkfHeader + cipher.iv_size() + cipher.icv_size();
+    if (max_message <= fixed) return 0;
+    // The padded plaintext is a multiple of the block size and ends in the pad length octet.
+    const std::size_t padded = (max_message - fixed) / cipher.block_size() * cipher.block_size();
+    return padded > 1 ? padded - 1 : 0;
+}
+
+base::Result<std::vector<wire::EncryptedFragment>> split(wire::PayloadType first_inner, base::ByteView plain,
+                                                         std::size_t capacity) {
+    if (capacity == 0) return base::fail("fragment size too small for any payload");
+    const std::size_t total = std::max<std::size_t>(1, (plain.size() + capacity - 1) / capacity);
+    if (total > kMaxFragments)
+        return base::fail("message of " + std::to_string(plain.size()) + " bytes needs " + std::to_string(total) +
+                          " fragments, more than " + std::to_string(kMaxFragments));
+    std::vector<wire::EncryptedFragment> out;
+    out.reserve(total);
+    for (std::size_t i = 0; i < total; ++i) {
+        const base::ByteView chunk = plain.subspan(i * capacity, std::min(capacity, plain.size() - i * capacity));
+        // RFC 7383 2.5: Next Payload names the first inner payload in fragment 1, else zero.
+        out.push_back({i == 0 ? first_inner : wire::PayloadType::none, static_cast<std::uint16_t>(i + 1),
+                       static_cast<std::uint16_t>(total), base::Bytes(chunk.begin(), chunk.end())});
+    }
+    return out;
+}
+
+bool later_fragment(const wire::Message& message) {
+    if (message.payloads.empty()) return false;
+    const auto* f = std::get_if<wire::EncryptedFragment>(&message.payloads.back());
+    return f && f->number != 1;
+}
+
+base::Result<std::optional<Reassembled>> Reassembly::add(std::uint32_t message_id,
+                                                         const wire::EncryptedFragment& fragment,
+                                                         base::SecretBytes plain) {
+    if (fragment.number == 0 || fragment.number > fragment.total) return base::fail("fragment number out of range");
+    if (fragment.total > kMaxFragments)
+        return base::fail("fragment " + std::to_string(fragment.number) + " of " + std::to_string(fragment.total) +
+                          ": more than " + std::to_string(kMaxFragments) + " fragments");
+    // RFC 7383 2.6: fragments of another message replace what was collected (the engine only
+    // lets through the message ID it currently expects); so does a larger Total Fragments,
+    // the same message re-fragmented smaller on retransmission. A smaller total is stale.
+    if (total_ == 0 || message_id != message_id_ || fragment.total > total_)
+        restart(message_id, fragment.total);
+    else if (fragment.total < total_)
+        return kIncomplete;
+    auto& slot = parts_[fragment.number - 1u];
+    if (slot) return kIncomplete;  // duplicate
+    if (bytes_ + plain.size() > kMaxMessageBytes) {
+        clear();
+        return base::fail("fragmented message exceeds " + std::to_string(kMaxMessageBytes) + " bytes");
+    }
+    if (fragment.number == 1) first_inner_ = fragment.first_inner;
+    bytes_ += plain.size();
+    slot = std::move(plain);
+    if (fragments() < total_) return kIncomplete;
+    Reassembled whole{first_inner_, {}};
+    whole.plain.reserve(bytes_);
+    for (const auto& part : parts_) whole.plain.insert(whole.plain.end(), part->begin(), part->end());
+    clear();
+    return std::optional<Reassembled>(std::move(whole));
+}
+
+void Reassembly::restart(std::uint32_t message_id, std::uint16_t total) {
+    clear();
+    message_id_ = message_id;
+    total_ = total;
+    parts_.resize(total);
+}
+
+void Reassembly::clear() {
+    total_ = 0;
+    bytes_ = 0;
+    first_inner_ = wire::PayloadType::none;
+    parts_.clear();
+    parts_.shrink_to_fit();
+}
+
+std::size_t Reassembly::fragments() const {
+    return static_cast<std::size_t>(std::count_if(parts_.begin(), parts_.end(), [](const auto& p) { return p.has_value(); }));
+}
+
+}  // namespace ike::v2::fragmentation

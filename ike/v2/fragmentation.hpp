@@ -1,0 +1,78 @@
+// IKE message fragmentation (RFC 7383): the plaintext of an SK payload split into Encrypted
+// Fragment (SKF) payloads on send, and the peer's authenticated fragments put back together
+// on receive. No crypto here: protection.cpp seals and verifies each fragment.
+//
+// Path limit: EngineOptions::fragment_size bounds the whole IP packet, for both families.
+// Its default 1280 is the IPv6 minimum MTU (RFC 7383 2.5.1 suggests it for IPv6); for IPv4
+// we use the same value rather than 576, as strongSwan does: paths below 1280 are rare and
+// 576 would triple the fragment count. Configure 576 for strict IPv4 paths.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "base/secret.hpp"
+#include "ike/crypto/sk_cipher.hpp"
+#include "ike/wire/message.hpp"
+#include "net/address.hpp"
+
+namespace ike::v2::fragmentation {
+
+// Bounds on one reassembly: more fragments or more plaintext than this and the message is
+// rejected (our own sending refuses to exceed them too).
+inline constexpr std::size_t kMaxFragments = 32;
+inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;
+
+// The largest IKE message (UDP payload) whose IP packet stays within `path_limit`: IP and UDP
+// headers, and the non-ESP marker on port 4500 (RFC 3948 2.2), come off.
+std::size_t max_message_size(std::size_t path_limit, const net::Endpoint& local, const net::Endpoint& remote);
+
+// Inner plaintext bytes per fragment so that each fragment's datagram (IKE header, SKF
+// header, IV, padded ciphertext, ICV) fits `max_message`; 0 if not even one byte fits.
+std::size_t fragment_capacity(const crypto::SkCipher& cipher, std::size_t max_message);
+
+// `plain` cut into SKF payloads of at most `capacity` bytes each, numbered 1..N with the
+// total N in each and the first inner payload type only in the first (RFC 7383 2.5). Each
+// body holds that fragment's plaintext, to be sealed in place of it.
+base::Result<std::vector<wire::EncryptedFragment>> split(wire::PayloadType first_inner, base::ByteView plain,
+                                                         std::size_t capacity);
+
+// A fragment other than the first: a retransmitted request of which it is part must not
+// trigger our cached response once per fragment, only on fragment 1 (RFC 7383 2.6.1).
+bool later_fragment(const wire::Message& message);
+
+// The inner chain of a completely reassembled message, as if it came in one SK payload.
+struct Reassembled {
+    wire::PayloadType first_inner = wire::PayloadType::none;
+    base::SecretBytes plain;
+};
+
+// The fragments of one message in one direction of an IKE SA. Only authenticated
+// fragments are added (RFC 7383 2.6.1: an unverified fragment must not be stored).
+class Reassembly {
+public:
+    // Adds the decrypted plaintext of fragment `fragment.number` of message `message_id`.
+    // The whole message once its last fragment is in; nullopt while incomplete or for a
+    // duplicate or stale fragment; an error when a bound is exceeded (what was collected of
+    // that message is then discarded).
+    base::Result<std::optional<Reassembled>> add(std::uint32_t message_id, const wire::EncryptedFragment& fragment,
+                                                 base::SecretBytes plain);
+    void clear();
+    std::size_t fragments() const;  // stored so far
+    std::size_t bytes() const { return bytes_; }
+
+private:
+    void restart(std::uint32_t message_id, std::uint16_t total);
+
+    std::uint32_t message_id_ = 0;
+    std::uint16_t total_ = 0;  // 0: nothing collected
+    wire::PayloadType first_inner_ = wire::PayloadType::none;
+    std::size_t bytes_ = 0;
+    std::vector<std::optional<base::SecretBytes>> parts_;  // index = fragment number - 1
+};
+
+}  // namespace ike::v2::fragmentation
