@@ -13,7 +13,6 @@ constexpr std::size_t kNonEspMarker = 4;
 constexpr std::uint16_t kNattPort = 4500;
 // Generic payload header plus Fragment Number and Total Fragments (RFC 7383 2.5).
 constexpr std::size_t kSkfHeader = 8;
-const std::optional<Reassembled> kIncomplete;
 }  // namespace
 
 std::size_t max_message_size(std::size_t path_limit, const net::Endpoint& local, const net::Endpoint& remote) {
@@ -58,6 +57,7 @@ bool later_fragment(const wire::Message& message) {
 base::Result<std::optional<Reassembled>> Reassembly::add(std::uint32_t message_id,
                                                          const wire::EncryptedFragment& fragment,
                                                          base::SecretBytes plain) {
+    using Outcome = std::optional<Reassembled>;
     if (fragment.number == 0 || fragment.number > fragment.total) return base::fail("fragment number out of range");
     if (fragment.total > kMaxFragments)
         return base::fail("fragment " + std::to_string(fragment.number) + " of " + std::to_string(fragment.total) +
@@ -68,9 +68,9 @@ base::Result<std::optional<Reassembled>> Reassembly::add(std::uint32_t message_i
     if (total_ == 0 || message_id != message_id_ || fragment.total > total_)
         restart(message_id, fragment.total);
     else if (fragment.total < total_)
-        return kIncomplete;
+        return Outcome();
     auto& slot = parts_[fragment.number - 1u];
-    if (slot) return kIncomplete;  // duplicate
+    if (slot) return Outcome();  // duplicate
     if (bytes_ + plain.size() > kMaxMessageBytes) {
         clear();
         return base::fail("fragmented message exceeds " + std::to_string(kMaxMessageBytes) + " bytes");
@@ -78,12 +78,12 @@ base::Result<std::optional<Reassembled>> Reassembly::add(std::uint32_t message_i
     if (fragment.number == 1) first_inner_ = fragment.first_inner;
     bytes_ += plain.size();
     slot = std::move(plain);
-    if (fragments() < total_) return kIncomplete;
+    if (fragments() < total_) return Outcome();
     Reassembled whole{first_inner_, {}};
     whole.plain.reserve(bytes_);
     for (const auto& part : parts_) whole.plain.insert(whole.plain.end(), part->begin(), part->end());
     clear();
-    return std::optional<Reassembled>(std::move(whole));
+    return Outcome(std::move(whole));
 }
 
 void Reassembly::restart(std::uint32_t message_id, std::uint16_t total) {

@@ -93,9 +93,12 @@ base::Result<std::optional<Payloads>> open(IkeSa& sa, base::ByteView datagram, c
     auto c = cipher(sa, false);
     if (!c) return base::fail(c.error().message);
     if (message.payloads.empty()) return base::fail("no SK payload");
+    const bool response = (message.header.flags & wire::flag::response) != 0;
+    auto& reassembly = response ? sa.response_fragments : sa.request_fragments;
     if (const auto* sk = std::get_if<wire::Encrypted>(&message.payloads.back())) {
         auto plain = open_one(**c, datagram, sk->body);
         if (!plain) return base::fail(plain.error().message);
+        reassembly.clear();  // the message came whole after all
         return decode_inner(sk->first_inner, *plain);
     }
     const auto* skf = std::get_if<wire::EncryptedFragment>(&message.payloads.back());
@@ -105,8 +108,6 @@ base::Result<std::optional<Payloads>> open(IkeSa& sa, base::ByteView datagram, c
     const std::string which = "fragment " + std::to_string(skf->number) + "/" + std::to_string(skf->total);
     auto plain = open_one(**c, datagram, skf->body);
     if (!plain) return base::fail(which + ": " + plain.error().message);
-    const bool response = (message.header.flags & wire::flag::response) != 0;
-    auto& reassembly = response ? sa.response_fragments : sa.request_fragments;
     auto whole = reassembly.add(message.header.message_id, *skf, std::move(*plain));
     if (!whole) return base::fail(which + ": " + whole.error().message);
     if (!*whole) return std::optional<Payloads>();
