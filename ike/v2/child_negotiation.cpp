@@ -68,7 +68,7 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
         c.config = &child;
         c.spi_in = core.new_child_spi();
         c.spi_out = read_be32(chosen->reply.spi);
-        c.reqid = exchange.reqid ? exchange.reqid : core.next_reqid++;
+        c.reqid = exchange.reqid ? exchange.reqid : core.reqid_for(child);
         c.mode = mode_of(child);
         c.proposal = chosen->proposal;
         c.local_ts = local_ts;
@@ -121,7 +121,7 @@ base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::
     c.config = &child;
     c.spi_in = spi_in;
     c.spi_out = read_be32(answer.spi);
-    c.reqid = exchange.reqid ? exchange.reqid : core.next_reqid++;
+    c.reqid = exchange.reqid ? exchange.reqid : core.reqid_for(child);
     c.mode = find_notify(response, wire::notify::use_transport_mode) ? xfrm::Mode::transport : xfrm::Mode::tunnel;
     c.proposal = std::move(*chosen);
     c.local_ts = std::move(*local_ts);

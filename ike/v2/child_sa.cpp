@@ -78,26 +78,31 @@ base::Result<xfrm::Sa> make_sa(const IkeSa& sa, const ChildSa& c, const Directio
     return k;
 }
 
-template <class F>
-void for_each_policy(const IkeSa& sa, const ChildSa& c, F&& f) {
-    for (const auto& l : c.local_ts)
-        for (const auto& r : c.remote_ts) {
+}  // namespace
+
+std::vector<xfrm::Policy> policies_for(const PolicySpec& spec) {
+    std::vector<xfrm::Policy> out;
+    for (const auto& l : spec.local_ts)
+        for (const auto& r : spec.remote_ts) {
             if (l.address.family != r.address.family) continue;
             auto policy = [&](const net::Prefix& src, const net::Prefix& dst, xfrm::Dir dir,
-                              const net::Endpoint& tsrc, const net::Endpoint& tdst) {
+                              const net::Address& tsrc, const net::Address& tdst) {
                 xfrm::Policy p;
                 p.selector = {src, dst, 0, 0, 0};
                 p.dir = dir;
-                p.templates.push_back({tsrc.address, tdst.address, proto_of(c), c.mode, c.reqid, 0});
-                f(p);
+                p.templates.push_back({tsrc, tdst, spec.proto, spec.mode, spec.reqid, 0});
+                out.push_back(std::move(p));
             };
-            policy(l, r, xfrm::Dir::out, sa.local, sa.remote);
-            policy(r, l, xfrm::Dir::in, sa.remote, sa.local);
-            if (c.mode == xfrm::Mode::tunnel) policy(r, l, xfrm::Dir::fwd, sa.remote, sa.local);
+            policy(l, r, xfrm::Dir::out, spec.local, spec.remote);
+            policy(r, l, xfrm::Dir::in, spec.remote, spec.local);
+            if (spec.mode == xfrm::Mode::tunnel) policy(r, l, xfrm::Dir::fwd, spec.remote, spec.local);
         }
+    return out;
 }
 
-}  // namespace
+std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& c) {
+    return policies_for({c.local_ts, c.remote_ts, sa.local.address, sa.remote.address, proto_of(c), c.mode, c.reqid});
+}
 
 base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
                            base::ByteView nr, base::ByteView pfs_secret, bool with_policies) {
@@ -118,9 +123,13 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     auto out = make_sa(sa, child, {sa.local, sa.remote, child.spi_out, out_encr, out_integ});
     if (!in || !out) return base::fail((in ? out : in).error().message);
     // Inbound first: the peer may send as soon as it has our SPI.
-    core.emit(AddSa{std::move(*in)});
-    core.emit(AddSa{std::move(*out)});
-    if (with_policies) for_each_policy(sa, child, [&](xfrm::Policy p) { core.emit(AddPolicy{std::move(p)}); });
+    core.emit(AddSa{std::move(*in), core.owner(sa)});
+    core.emit(AddSa{std::move(*out), core.owner(sa)});
+    // A trap policy of the same selector already sends to this reqid (trap.cpp).
+    if (with_policies)
+        for (auto& p : policies_of(sa, child))
+            if (!trapped(core, p.id())) core.emit(AddPolicy{std::move(p), core.owner(sa)});
+    child.installed_at = core.now;
     core.log(LogLevel::info, &sa,
              "CHILD SA " + child.config->name + " installed, spi in " + hex_spi(child.spi_in) +
                  " out " + hex_spi(child.spi_out));
@@ -132,9 +141,12 @@ void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
     const bool shared = std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& other) {
         return &other != &child && other.reqid == child.reqid && other.state != ChildState::deleted;
     });
-    if (!shared) for_each_policy(sa, child, [&](const xfrm::Policy& p) { core.emit(DeletePolicy{p.id()}); });
-    core.emit(DeleteSa{{sa.local.address, child.spi_in, proto_of(child), std::nullopt}});
-    core.emit(DeleteSa{{sa.remote.address, child.spi_out, proto_of(child), std::nullopt}});
+    // Trap policies stay (fail closed, DESIGN): the next packet triggers a new acquire.
+    if (!shared)
+        for (const auto& p : policies_of(sa, child))
+            if (!trapped(core, p.id())) core.emit(DeletePolicy{p.id(), core.owner(sa)});
+    core.emit(DeleteSa{{sa.local.address, child.spi_in, proto_of(child), std::nullopt}, core.owner(sa)});
+    core.emit(DeleteSa{{sa.remote.address, child.spi_out, proto_of(child), std::nullopt}, core.owner(sa)});
 }
 
 }  // namespace ike::v2

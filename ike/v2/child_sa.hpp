@@ -15,8 +15,23 @@ namespace ike::v2 {
 base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
                            base::ByteView nr, base::ByteView pfs_secret, bool with_policies);
 
+// The SPD entries sending traffic between the selectors through SAs of `reqid`: out, in,
+// and fwd in tunnel mode, per pair of selectors of one family. Shared by CHILD SAs and traps.
+struct PolicySpec {
+    const std::vector<net::Prefix>& local_ts;
+    const std::vector<net::Prefix>& remote_ts;
+    const net::Address& local;
+    const net::Address& remote;
+    xfrm::Proto proto;
+    xfrm::Mode mode;
+    std::uint32_t reqid;
+};
+std::vector<xfrm::Policy> policies_for(const PolicySpec& spec);
+// The policies of an installed CHILD SA (its negotiated selectors and reqid).
+std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& child);
+
 // Removes the CHILD SA's SAs from the kernel, and its policies unless another CHILD SA of
-// the IKE SA still uses them (the other half of a rekey).
+// the IKE SA still uses them (the other half of a rekey) or they are trap policies.
 void remove_child(Core& core, const IkeSa& sa, const ChildSa& child);
 
 }  // namespace ike::v2

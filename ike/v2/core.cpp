@@ -31,6 +31,7 @@ std::uint32_t Core::new_child_spi() {
 }
 
 void Core::log(LogLevel level, const IkeSa* sa, std::string message) {
+    if (sa && level <= LogLevel::warning) last_problem = {sa->local_spi(), message};
     log(level, sa ? sa->conn->name : std::string(),
         sa ? "IKE SA " + hex_spi(sa->local_spi()) + ": " + message : std::move(message));
 }
@@ -41,6 +42,22 @@ void Core::log(LogLevel level, const std::string& connection, std::string messag
 
 void Core::send(const IkeSa& sa, const Datagrams& datagrams) {
     for (const auto& d : datagrams) emit(SendDatagram{sa.local, sa.remote, d});
+}
+
+void Core::finish() {
+    for (std::uint64_t spi : closed) sas.erase(spi);
+    closed.clear();
+    std::erase_if(retired, [&](const policy::Connection& r) {
+        const bool used = std::any_of(sas.begin(), sas.end(), [&](const auto& s) { return s.second->conn == &r; });
+        if (!used) census.erase(&r);
+        return !used;
+    });
+}
+
+std::uint32_t Core::reqid_for(const policy::Child& child) {
+    for (const auto& t : traps)
+        if (t.child == &child) return t.reqid;
+    return next_reqid++;
 }
 
 IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
@@ -74,11 +91,14 @@ IkeSaStatus status_of(const IkeSa& sa) {
     s.proposal = sa.proposal.transforms.empty() ? "" : policy::to_string(sa.proposal);
     s.local = sa.local;
     s.remote = sa.remote;
+    s.established = sa.established_at;
+    if (sa.state == IkeState::established) s.rekey_at = sa.rekey_at;
     for (const auto& c : sa.children) {
         if (c.state != ChildState::installed) continue;
         s.children.push_back({c.config->name, c.mode,
                               c.config->protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp,
-                              c.spi_in, c.spi_out, policy::to_string(c.proposal), c.local_ts, c.remote_ts});
+                              c.spi_in, c.spi_out, policy::to_string(c.proposal), c.local_ts, c.remote_ts,
+                              c.installed_at, c.installed_at + std::chrono::duration_cast<Duration>(c.config->lifetime)});
     }
     return s;
 }
@@ -101,10 +121,16 @@ std::vector<ConnectionStatus> Core::snapshot() const {
     std::map<const policy::Connection*, std::size_t> index;
     for (const auto& c : config.connections) {
         index[&c] = all.size();
-        all.push_back({c.name, connection_state(c), {}});
+        all.push_back({c.name, connection_state(c), {}, FailureKind::none, {}});
+        if (auto f = failures.find(c.name); f != failures.end()) {
+            all.back().failure = f->second.kind;
+            all.back().last_error = f->second.message;
+        }
     }
+    // IKE SAs of retired connections (being deleted after a reconfiguration) are not shown.
     for (const auto& [spi, sa] : sas)
-        if (sa->state != IkeState::closed) all[index.at(sa->conn)].ike_sas.push_back(status_of(*sa));
+        if (auto it = index.find(sa->conn); sa->state != IkeState::closed && it != index.end())
+            all[it->second].ike_sas.push_back(status_of(*sa));
     return all;
 }
 
@@ -152,6 +178,16 @@ std::uint64_t read_be64(base::ByteView b) {
     return v;
 }
 
+namespace {
+// An initiator's attempt that ends before the IKE SA was established is remembered as the
+// connection's failure (status, D-Bus Up's error).
+void record_failure(Core& core, const IkeSa& sa) {
+    if (!sa.initiator || sa.established_at != Time{} || sa.failure == FailureKind::none) return;
+    std::string message = core.last_problem.first == sa.local_spi() ? core.last_problem.second : "";
+    core.failures[sa.conn->name] = {sa.failure, std::move(message)};
+}
+}  // namespace
+
 void enter_state(Core& core, IkeSa& sa, IkeState next) {
     auto& census = core.census[sa.conn];
     if (sa.state != IkeState::closed) --census[static_cast<std::size_t>(sa.state)];
@@ -172,8 +208,11 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.offered = {};
             sa.child_offer = {};
             sa.rekey_at = core.now + std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime);
+            sa.established_at = core.now;
+            core.failures.erase(sa.conn->name);
             break;
         case IkeState::closed:
+            record_failure(core, sa);
             core.closed.push_back(sa.local_spi());
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.pending.clear();

@@ -2,8 +2,10 @@
 // the daemon sees only engine.hpp.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,10 +19,33 @@
 
 namespace ike::v2 {
 
+// A `start: trap` child's policies in the kernel (trap.cpp): they send matching traffic to
+// an SA of `reqid` that does not exist yet, so the kernel raises an acquire (RFC 4301 "on
+// demand"). The CHILD SAs negotiated for it reuse the reqid and these policies.
+struct Trap {
+    const policy::Connection* conn = nullptr;
+    const policy::Child* child = nullptr;
+    std::uint32_t reqid = 0;
+    std::vector<xfrm::Policy> policies;
+};
+
 struct Core {
     Core(policy::Config c, crypto::Rng& r, EngineOptions o);
 
     policy::Config config;
+    // Connections removed or changed by a reconfiguration whose IKE SAs are still being
+    // deleted; dropped once none refers to them (a list: their addresses must not move).
+    std::list<policy::Connection> retired;
+    std::vector<Trap> traps;
+    // The last failed attempt per connection name, until an IKE SA is established.
+    struct Failure {
+        FailureKind kind = FailureKind::none;
+        std::string message;
+    };
+    std::map<std::string, Failure> failures;
+    // The last warning or error logged about an IKE SA (our SPI, text), the likely reason
+    // when that SA closes.
+    std::pair<std::uint64_t, std::string> last_problem;
     crypto::Rng& rng;
     EngineOptions options;
 
@@ -41,6 +66,20 @@ struct Core {
     Time now{};
     Effects* out = nullptr;
 
+    // Runs one engine call: `now` and the effect sink are set while `f` runs, closed IKE SAs
+    // and retired connections nobody uses any more are dropped afterwards.
+    template <class F>
+    Effects step(Time t, F&& f) {
+        Effects fx;
+        now = std::max(now, t);
+        out = &fx;
+        f();
+        finish();
+        out = nullptr;
+        return fx;
+    }
+    void finish();
+
     // ---- helpers shared by the exchanges ----
     std::uint64_t new_ike_spi();
     std::uint32_t new_child_spi();
@@ -49,6 +88,9 @@ struct Core {
     void log(LogLevel level, const std::string& connection, std::string message);
     void emit(Effect e) { out->push_back(std::move(e)); }
     void send(const IkeSa& sa, const Datagrams& datagrams);
+    KernelOwner owner(const IkeSa& sa) const { return {sa.conn->name, sa.local_spi()}; }
+    // The reqid of a new CHILD SA for `child`: its trap's if it has one, else a fresh one.
+    std::uint32_t reqid_for(const policy::Child& child);
     IkeSa& add_sa(std::unique_ptr<IkeSa> sa);
     // Publishes the state of one IKE SA and its connection (StatePublished).
     void publish(const IkeSa& sa);
@@ -71,5 +113,24 @@ void enter_state(Core& core, IkeSa& sa, IkeState next);
 void prune_children(IkeSa& sa);
 // The one place a CHILD SA changes state.
 void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next);
+
+// ---- trap.cpp (start: trap) ----
+// Installs the trap policies of every `start: trap` child of `conn` not trapped yet.
+void install_traps(Core& core, const policy::Connection& conn);
+// Removes them; policies a live CHILD SA also uses stay with that CHILD SA.
+void remove_traps(Core& core, const policy::Connection& conn);
+// True if a trap policy with this id is in the kernel (a CHILD SA must not add or remove it).
+bool trapped(const Core& core, const xfrm::PolicyId& id);
+// The kernel's acquire: initiates the trapped connection unless it is already on its way.
+void on_acquire(Core& core, const xfrm::Acquire& acquire);
+
+// ---- reconfigure.cpp ----
+// Brings a connection up as its `start:` settings say (trap policies, initiation).
+void start_connection(Core& core, const policy::Connection& conn);
+// Takes down an IKE SA now: its CHILD SAs' kernel state is removed at once, the peer told
+// with an INFORMATIONAL Delete if the IKE SA is established.
+void take_down(Core& core, IkeSa& sa);
+// Removes the connection's trap policies and takes down each of its IKE SAs.
+void take_down(Core& core, const policy::Connection& conn);
 
 }  // namespace ike::v2

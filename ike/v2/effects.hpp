@@ -9,33 +9,47 @@
 #include <vector>
 
 #include "base/bytes.hpp"
+#include "ike/v2/clock.hpp"
 #include "net/address.hpp"
 #include "xfrm/kernel.hpp"
 
 namespace ike::v2 {
 
 // Send over UDP from `local` to `remote`. On port 4500 the daemon prepends the non-ESP
-// marker (RFC 3948 2.2).
+// marker (RFC 3948 2.2), except for a NAT keepalive (RFC 3948 2.3), sent as the one byte.
 struct SendDatagram {
     net::Endpoint local, remote;
     base::Bytes bytes;
+    bool keepalive = false;
+};
+
+// Whose kernel state a kernel effect changes, so that a failure to apply it can be fed
+// back as KernelFailed (events.hpp). ike_spi 0: the connection's trap policies.
+struct KernelOwner {
+    std::string connection;
+    std::uint64_t ike_spi = 0;
 };
 
 // Kernel changes, carrying xfrm's own types (keys are SecretBytes inside xfrm::Sa).
 struct AddSa {
     xfrm::Sa sa;
+    KernelOwner owner;
 };
 struct UpdateSa {
     xfrm::Sa sa;
+    KernelOwner owner;
 };
 struct DeleteSa {
     xfrm::SaId id;
+    KernelOwner owner;
 };
 struct AddPolicy {
     xfrm::Policy policy;
+    KernelOwner owner;
 };
 struct DeletePolicy {
     xfrm::PolicyId id;
+    KernelOwner owner;
 };
 
 // ---- state snapshot for `ipsecctl status` and the D-Bus objects (DESIGN Part 2) ----
@@ -49,6 +63,8 @@ struct ChildStatus {
     std::string proposal;  // "aes256gcm16"
     std::vector<net::Prefix> local_ts, remote_ts;
     // Byte/packet counters live in the kernel: the daemon reads them with get_sa(spi).
+    Time established{};  // engine time (steady clock) the SAs were installed
+    Time rekey_at{};     // when the kernel's soft lifetime asks for a rekey
 };
 
 struct IkeSaStatus {
@@ -58,12 +74,25 @@ struct IkeSaStatus {
     std::string proposal;  // "aes256gcm16-prfsha256-x25519"
     net::Endpoint local, remote;
     std::vector<ChildStatus> children;
+    Time established{};  // engine time (steady clock); zero while connecting
+    Time rekey_at{};     // when the configured IKE lifetime is reached; zero while connecting
+};
+
+// Why the last attempt to bring a connection up failed (none once an IKE SA is established).
+enum class FailureKind : std::uint8_t {
+    none,
+    authentication_failed,  // either side rejected the other's AUTH
+    no_proposal_chosen,     // no common IKE algorithms
+    timeout,                // the peer did not answer
+    other,
 };
 
 struct ConnectionStatus {
     std::string name;
     ConnectionState state = ConnectionState::down;
     std::vector<IkeSaStatus> ike_sas;
+    FailureKind failure = FailureKind::none;
+    std::string last_error;  // the log line that explained the failure
 };
 
 // One IKE SA changed state (or its CHILD SAs changed): its new status and the state of

@@ -40,6 +40,8 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
     sa.pending.clear();
     sa.request = Request::none;
     sa.last_heard = core.now;
+    // Should IKE_AUTH fail now, one side rejected the other's authentication.
+    if (request == Request::ike_auth) sa.failure = FailureKind::authentication_failed;
     switch (request) {
         case Request::ike_auth: process_ike_auth_response(core, sa, inner); return;
         case Request::create_child: process_create_child_response(core, sa, inner); return;
@@ -104,6 +106,8 @@ void on_datagram(Core& core, const DatagramIn& in) {
                    m.header.message_id == 0) {
             sa->pending.clear();
             sa->request = Request::none;
+            sa->failure = find_notify(m.payloads, wire::notify::no_proposal_chosen) ? FailureKind::no_proposal_chosen
+                                                                                   : FailureKind::other;
             process_ike_sa_init_response(core, *sa, in, m);
         }
         return;
@@ -132,6 +136,7 @@ void on_tick(Core& core) {
                 break;
             case PendingRequest::Due::give_up:
                 core.log(LogLevel::warning, &sa, "peer " + sa.remote.str() + " not responding, giving up");
+                sa.failure = FailureKind::timeout;
                 enter_state(core, sa, IkeState::closed);
                 continue;
             case PendingRequest::Due::nothing: break;
@@ -166,6 +171,8 @@ void on_admin_up(Core& core, const std::string& name) {
         core.log(LogLevel::info, name, "already up or connecting");
         return;
     }
+    install_traps(core, *conn);  // again after a `down`: fail closed while connecting
+    core.failures.erase(name);
     initiate(core, *conn, conn->children.empty() ? nullptr : &conn->children.front());
 }
 
@@ -175,6 +182,7 @@ void on_admin_down(Core& core, const std::string& name) {
         core.log(LogLevel::error, name, "no connection named " + name);
         return;
     }
+    remove_traps(core, *conn);
     for (auto& [spi, sa] : core.sas) {
         if (sa->conn != conn || !active(*sa)) continue;
         if (sa->state == IkeState::established)
@@ -203,6 +211,17 @@ void on_expire(Core& core, const xfrm::Expire& e) {
         }
 }
 
+// A kernel effect of this IKE SA failed: run it with half its kernel state no longer.
+void on_kernel_failed(Core& core, const KernelFailed& f) {
+    IkeSa* sa = f.ike_spi ? find_sa(core, f.ike_spi) : nullptr;
+    if (!sa || sa->conn->name != f.connection || sa->state == IkeState::closed) {
+        core.log(LogLevel::error, f.connection, "kernel: " + f.what);
+        return;
+    }
+    core.log(LogLevel::error, sa, "kernel: " + f.what + "; deleting the IKE SA");
+    take_down(core, *sa);
+}
+
 }  // namespace
 
 Engine::Engine(policy::Config config, crypto::Rng& rng, EngineOptions options)
@@ -211,25 +230,19 @@ Engine::Engine(policy::Config config, crypto::Rng& rng, EngineOptions options)
 Engine::~Engine() = default;
 
 Effects Engine::handle(Time now, const Event& event) {
-    Effects out;
     Core& core = *core_;
-    core.now = std::max(core.now, now);
-    core.out = &out;
-    std::visit(Overloaded{
-                   [&](const DatagramIn& d) { on_datagram(core, d); },
-                   [&](const Tick&) { on_tick(core); },
-                   [&](const KernelAcquire&) {
-                       core.log(LogLevel::debug, "", "kernel acquire ignored: trap is not implemented yet");
+    return core.step(now, [&] {
+        std::visit(Overloaded{
+                       [&](const DatagramIn& d) { on_datagram(core, d); },
+                       [&](const Tick&) { on_tick(core); },
+                       [&](const KernelAcquire& a) { on_acquire(core, a.acquire); },
+                       [&](const KernelExpire& e) { on_expire(core, e.expire); },
+                       [&](const AdminUp& a) { on_admin_up(core, a.connection); },
+                       [&](const AdminDown& a) { on_admin_down(core, a.connection); },
+                       [&](const KernelFailed& f) { on_kernel_failed(core, f); },
                    },
-                   [&](const KernelExpire& e) { on_expire(core, e.expire); },
-                   [&](const AdminUp& a) { on_admin_up(core, a.connection); },
-                   [&](const AdminDown& a) { on_admin_down(core, a.connection); },
-               },
-               event);
-    for (std::uint64_t spi : core.closed) core.sas.erase(spi);
-    core.closed.clear();
-    core.out = nullptr;
-    return out;
+                   event);
+    });
 }
 
 std::optional<Time> Engine::next_wakeup() const {

@@ -7,6 +7,8 @@
 //   Effects fx = engine.handle(now, Tick{});        // when the timer for next_wakeup() fires
 //   Effects fx = engine.handle(now, AdminUp{"site-b"});                   // D-Bus Up, start: up
 //   Effects fx = engine.handle(now, KernelAcquire{acq}) / KernelExpire{exp}
+//   Effects fx = engine.start(now);                  // once: start: up and start: trap
+//   Effects fx = engine.reconfigure(now, config);    // reload, AddConnection, RemoveConnection
 //
 // and applies every effect in order (effects.hpp): SendDatagram over UDP, AddSa/UpdateSa/
 // DeleteSa/AddPolicy/DeletePolicy through xfrm::Kernel, StatePublished to D-Bus, Log to the
@@ -17,8 +19,9 @@
 // datagram yields at most a Log effect (and, where RFC 7296 asks, a Notify answer).
 // `now` must not go backwards between calls.
 //
-// Kernel failures: the engine assumes kernel effects succeed. A daemon that fails to apply
-// one logs it and brings the connection down (AdminDown), which deletes the rest.
+// Kernel failures: every kernel effect names its KernelOwner (connection, IKE SA). A daemon
+// that fails to apply an AddSa/UpdateSa/AddPolicy feeds KernelFailed{owner, error} back once
+// the batch is applied; the engine then takes that IKE SA down cleanly.
 #pragma once
 
 #include <memory>
@@ -62,6 +65,16 @@ public:
     // When the engine next needs a Tick (retransmission, rekey, DPD, expiry); nullopt if
     // nothing is scheduled.
     std::optional<Time> next_wakeup() const;
+
+    // Starts the configuration given to the constructor: installs the trap policies of
+    // `start: trap` children and initiates connections with a `start: up` child.
+    Effects start(Time now);
+
+    // Replaces the configuration as a diff (policy::diff): removed connections are taken
+    // down (kernel state removed, INFORMATIONAL Delete to the peer), changed ones taken
+    // down and started again with the new settings, added ones started; an unchanged
+    // connection gets no effect at all. New secrets apply to the next authentication.
+    Effects reconfigure(Time now, policy::Config next);
 
     // Current state of every configured connection (also published as StatePublished
     // whenever it changes).

@@ -2,6 +2,7 @@
 // socket reads, timer expiry, kernel notifications and operator requests into these.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <variant>
 
@@ -39,6 +40,14 @@ struct AdminDown {
     std::string connection;
 };
 
-using Event = std::variant<DatagramIn, Tick, KernelAcquire, KernelExpire, AdminUp, AdminDown>;
+// A kernel effect could not be applied (its KernelOwner and the error): the engine deletes
+// that IKE SA cleanly rather than run it with half its kernel state.
+struct KernelFailed {
+    std::string connection;
+    std::uint64_t ike_spi = 0;  // 0: the connection's trap policies
+    std::string what;
+};
+
+using Event = std::variant<DatagramIn, Tick, KernelAcquire, KernelExpire, AdminUp, AdminDown, KernelFailed>;
 
 }  // namespace ike::v2

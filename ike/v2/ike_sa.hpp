@@ -16,6 +16,7 @@
 #include "ike/policy/connection.hpp"
 #include "ike/policy/negotiation.hpp"
 #include "ike/v2/clock.hpp"
+#include "ike/v2/effects.hpp"
 #include "ike/v2/fragmentation.hpp"
 #include "ike/v2/retransmit.hpp"
 #include "net/address.hpp"
@@ -39,6 +40,7 @@ struct ChildSa {
     policy::Proposal proposal;
     std::vector<net::Prefix> local_ts, remote_ts;
     bool rekey_wanted = false;  // soft expiry seen; rekey once the window is free
+    Time installed_at{};        // when its SAs went into the kernel (status)
     // The peer's rekey of this child that crossed ours (2.8.1): its nonces and the SPI of
     // the CHILD SA it created.
     struct PeerRekey {
@@ -127,6 +129,11 @@ struct IkeSa {
     Time expires{};      // half-open give-up time (responder)
 
     std::uint64_t local_spi() const { return initiator ? spis.initiator : spis.responder; }
+    Time established_at{};  // zero until authenticated both ways
+    Time keepalive_at{};    // next NAT keepalive (RFC 3948 2.3) when we are behind a NAT
+    // What a failure of the exchange in flight means for the connection (status); set by
+    // the engine before it hands a response to the exchange.
+    FailureKind failure = FailureKind::none;
     std::uint64_t remote_spi() const { return initiator ? spis.responder : spis.initiator; }
 };
 

@@ -21,16 +21,24 @@ Peer::Peer(std::string name, net::Endpoint endpoint, policy::Config config, std:
     : name_(std::move(name)), endpoint_(endpoint), rng_(seed),
       engine_(std::make_unique<Engine>(std::move(config), rng_, options)) {}
 
-void Peer::handle(Time now, const Event& event, Network& network) {
-    Effects effects = engine_->handle(now, event);
+void Peer::handle(Time now, const Event& event, Network& network) { apply(now, engine_->handle(now, event), network); }
+
+void Peer::start(Time now, Network& network) { apply(now, engine_->start(now), network); }
+
+void Peer::reconfigure(Time now, policy::Config config, Network& network) {
+    apply(now, engine_->reconfigure(now, std::move(config)), network);
+}
+
+void Peer::apply(Time now, Effects effects, Network& network) {
+    auto count = [&](const base::Status& st) { kernel_errors_ += st ? 0 : 1; };
     for (const Effect& e : effects) {
         std::visit(Overloaded{
                        [&](const SendDatagram& d) { network.send({d.local, d.remote, d.bytes}, now); },
-                       [&](const AddSa& a) { (void)kernel_.add_sa(a.sa); },
-                       [&](const UpdateSa& u) { (void)kernel_.update_sa(u.sa); },
-                       [&](const DeleteSa& d) { (void)kernel_.delete_sa(d.id); },
-                       [&](const AddPolicy& p) { (void)kernel_.add_policy(p.policy); },
-                       [&](const DeletePolicy& p) { (void)kernel_.delete_policy(p.id); },
+                       [&](const AddSa& a) { count(kernel_.add_sa(a.sa)); },
+                       [&](const UpdateSa& u) { count(kernel_.update_sa(u.sa)); },
+                       [&](const DeleteSa& d) { count(kernel_.delete_sa(d.id)); },
+                       [&](const AddPolicy& p) { count(kernel_.add_policy(p.policy)); },
+                       [&](const DeletePolicy& p) { count(kernel_.delete_policy(p.id)); },
                        [](const StatePublished&) {},
                        [](const Log&) {},
                    },

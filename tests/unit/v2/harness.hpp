@@ -25,10 +25,15 @@ public:
     xfrm::MemoryKernel& kernel() { return kernel_; }
     // Every effect this peer's engine produced, in order (logs included).
     const Effects& history() const { return history_; }
+    // Kernel effects the in-memory kernel refused (a policy added twice, an SA deleted twice).
+    unsigned kernel_errors() const { return kernel_errors_; }
 
     // Feeds an event and applies its effects: kernel changes to the kernel, datagrams to
     // the network.
     void handle(Time now, const Event& event, Network& network);
+    // Engine::start and Engine::reconfigure, their effects applied like handle()'s.
+    void start(Time now, Network& network);
+    void reconfigure(Time now, policy::Config config, Network& network);
 
     // The engine's current view of a connection.
     ConnectionStatus connection(const std::string& name) const;
@@ -36,12 +41,15 @@ public:
     bool logged(const std::string& text) const;
 
 private:
+    void apply(Time now, Effects effects, Network& network);
+
     std::string name_;
     net::Endpoint endpoint_;
     crypto::DeterministicRng rng_;
     std::unique_ptr<Engine> engine_;
     xfrm::MemoryKernel kernel_;
     Effects history_;
+    unsigned kernel_errors_ = 0;
 };
 
 class Pair {

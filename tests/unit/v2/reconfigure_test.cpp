@@ -1,0 +1,167 @@
+// Reload as a diff (Engine::reconfigure): only added, removed and changed connections are
+// touched; an unchanged one keeps its SAs, policies and traffic.
+#include <gtest/gtest.h>
+
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
+
+using namespace ike;
+using namespace ike::v2;
+using namespace ike::v2::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+Pair make_pair() { return Pair(site_config(kAlice, kBob), site_config(kBob, kAlice)); }
+
+// `config` with a copy of its "site" connection named `name` (other subnets, same peer).
+policy::Config with_connection(policy::Config config, const std::string& name, policy::Start start) {
+    policy::Connection c = config.connections.front();
+    c.name = name;
+    c.children.front().start = start;
+    c.children.front().local_subnets = {*net::Prefix::parse("10.11.0.0/24")};
+    c.children.front().remote_subnets = {*net::Prefix::parse("10.12.0.0/24")};
+    config.connections.push_back(c);
+    return config;
+}
+
+// True if some effect concerns `connection` (its log lines, state, kernel state).
+bool concerns(const Effects& effects, const std::string& connection) {
+    for (const auto& e : effects) {
+        const bool hit = std::visit(
+            [&](const auto& fx) {
+                using T = std::decay_t<decltype(fx)>;
+                if constexpr (std::is_same_v<T, Log> || std::is_same_v<T, StatePublished>)
+                    return fx.connection == connection;
+                else if constexpr (std::is_same_v<T, SendDatagram>)
+                    return false;  // checked through the network
+                else
+                    return fx.owner.connection == connection;
+            },
+            e);
+        if (hit) return true;
+    }
+    return false;
+}
+
+Effects effects_since(const Peer& peer, std::size_t from) {
+    return {peer.history().begin() + static_cast<std::ptrdiff_t>(from), peer.history().end()};
+}
+
+}  // namespace
+
+TEST(Reconfigure, UnchangedConnectionGetsNoEffectAtAll) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    const auto before = p.alice().connection("site");
+    const auto sas = p.alice().kernel().sas();
+    const auto policies = p.alice().kernel().policies();
+    const std::size_t mark = p.alice().history().size();
+    const auto sent = p.network().sent();
+    p.alice().reconfigure(p.now(), with_connection(site_config(kAlice, kBob), "other", policy::Start::none),
+                          p.network());
+    p.run();
+    EXPECT_FALSE(concerns(effects_since(p.alice(), mark), "site"));
+    EXPECT_EQ(p.network().sent(), sent);
+    EXPECT_EQ(p.alice().connection("site").ike_sas.at(0).local_spi, before.ike_sas.at(0).local_spi);
+    EXPECT_EQ(p.alice().kernel().sas(), sas);
+    EXPECT_EQ(p.alice().kernel().policies(), policies);
+}
+
+TEST(Reconfigure, UnchangedConnectionStillRekeysAfterwards) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    const auto spi = p.alice().connection("site").ike_sas.at(0).children.at(0).spi_in;
+    p.alice().reconfigure(p.now(), with_connection(site_config(kAlice, kBob), "other", policy::Start::none),
+                          p.network());
+    p.soft_expire(p.alice(), spi);
+    p.run();
+    const auto child = p.alice().connection("site").ike_sas.at(0).children.at(0);
+    EXPECT_NE(child.spi_in, spi);
+    EXPECT_EQ(child.name, "net");
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+TEST(Reconfigure, AddedConnectionWithStartNoneJustAppears) {
+    Pair p = make_pair();
+    p.alice().reconfigure(p.now(), with_connection(site_config(kAlice, kBob), "other", policy::Start::none),
+                          p.network());
+    EXPECT_EQ(p.network().sent(), 0u);
+    EXPECT_EQ(p.alice().connection("other").state, ConnectionState::down);
+    EXPECT_EQ(p.alice().engine().status().size(), 2u);
+    EXPECT_TRUE(p.alice().kernel().policies().empty());
+}
+
+TEST(Reconfigure, AddedConnectionWithStartUpIsInitiated) {
+    Pair p = make_pair();
+    p.bob().reconfigure(p.now(), with_connection(site_config(kBob, kAlice), "other", policy::Start::none),
+                        p.network());
+    p.alice().reconfigure(p.now(), with_connection(site_config(kAlice, kBob), "other", policy::Start::up),
+                          p.network());
+    p.run();
+    EXPECT_EQ(p.alice().connection("other").state, ConnectionState::up);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
+}
+
+TEST(Reconfigure, RemovedConnectionIsDeletedOnBothSides) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    p.alice().reconfigure(p.now(), policy::Config{}, p.network());
+    EXPECT_TRUE(p.alice().kernel().sas().empty());  // at once, not after the peer's answer
+    EXPECT_TRUE(p.alice().kernel().policies().empty());
+    p.run();
+    EXPECT_EQ(p.bob().connection("site").state, ConnectionState::down);
+    EXPECT_TRUE(p.bob().kernel().sas().empty());
+    EXPECT_TRUE(p.alice().engine().status().empty());
+    EXPECT_FALSE(p.alice().engine().next_wakeup());
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+TEST(Reconfigure, ChangedConnectionComesBackWithTheNewSettings) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    const auto old_spi = p.alice().connection("site").ike_sas.at(0).local_spi;
+    auto next = site_config(kAlice, kBob);
+    next.connections.front().children.front().lifetime = 600s;
+    next.connections.front().children.front().start = policy::Start::up;
+    p.alice().reconfigure(p.now(), next, p.network());
+    p.run();
+    const auto now = p.alice().connection("site");
+    ASSERT_EQ(now.ike_sas.size(), 1u);
+    EXPECT_NE(now.ike_sas.at(0).local_spi, old_spi);
+    EXPECT_EQ(now.state, ConnectionState::up);
+    EXPECT_EQ(p.bob().connection("site").ike_sas.size(), 1u);
+    for (const auto& [id, sa] : p.alice().kernel().sas()) EXPECT_EQ(sa.lifetime.soft_seconds, 600u);
+    EXPECT_EQ(p.alice().kernel().sas().size(), 2u);
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+TEST(Reconfigure, ChangedConnectionWithStartNoneStaysDown) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    auto next = site_config(kAlice, kBob);
+    next.connections.front().ike.dpd = 10s;
+    p.alice().reconfigure(p.now(), next, p.network());
+    p.run();
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
+    EXPECT_EQ(p.bob().connection("site").state, ConnectionState::down);
+}
+
+TEST(Reconfigure, NewSecretAppliesToTheNextAuthenticationOnly) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    p.alice().reconfigure(p.now(), site_config(kAlice, kBob, "another secret"), p.network());
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    p.down(p.alice(), "site");
+    p.run();
+    p.up(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
+    EXPECT_EQ(p.alice().connection("site").failure, FailureKind::authentication_failed);
+}
