@@ -17,6 +17,21 @@ std::string diagnostics_text(const std::vector<config::Diagnostic>& ds) {
 
 std::string address_text(const std::optional<net::Address>& a) { return a ? a->str() : ""; }
 
+// Up's error after the engine gave up on the attempt: the reason it published.
+bus::Status up_failure(const ike::v2::ConnectionStatus& status) {
+    using K = ike::v2::FailureKind;
+    auto reason = bus::Reason::failed;
+    switch (status.failure) {
+        case K::authentication_failed: reason = bus::Reason::authentication_failed; break;
+        case K::no_proposal_chosen: reason = bus::Reason::no_proposal_chosen; break;
+        case K::timeout: reason = bus::Reason::timeout; break;
+        case K::none:
+        case K::other: break;
+    }
+    return bus::fail(reason, status.last_error.empty() ? "the connection attempt failed (see the log)"
+                                                       : "'" + status.name + "': " + status.last_error);
+}
+
 }  // namespace
 
 Control::Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files)
@@ -51,13 +66,7 @@ bus::Status Control::apply() {
     return {};
 }
 
-void Control::start_connections() {
-    for (const auto& c : merged().connections) {
-        bool up = std::any_of(c.children.begin(), c.children.end(),
-                              [](const auto& ch) { return ch.start == ike::policy::Start::up; });
-        if (up) daemon_.feed(ike::v2::AdminUp{c.name});
-    }
-}
+void Control::start_connections() { daemon_.start_connections(); }
 
 std::vector<bus::ConnectionSnapshot> Control::connections() {
     std::vector<bus::ConnectionSnapshot> out;
@@ -75,13 +84,14 @@ std::vector<bus::ConnectionSnapshot> Control::connections() {
     return out;
 }
 
-bus::SaTimes Control::ike_sa_times(const std::string&, const ike::v2::IkeSaStatus&) {
-    return {};  // the engine does not report SA times yet: 0 = not known
+bus::SaTimes Control::ike_sa_times(const std::string&, const ike::v2::IkeSaStatus& ike) {
+    return {Daemon::wall_seconds(ike.established), Daemon::wall_seconds(ike.rekey_at)};
 }
 
 bus::ChildSaLive Control::child_sa_live(const std::string&, const ike::v2::IkeSaStatus& ike,
                                         const ike::v2::ChildStatus& child) {
     bus::ChildSaLive live;
+    live.times = {Daemon::wall_seconds(child.established), Daemon::wall_seconds(child.rekey_at)};
     auto proto = child.protocol;
     // Inbound SA: destination is our address; outbound: the peer's (RFC 4301 SA lookup).
     if (auto in = daemon_.kernel().get_sa({ike.local.address, child.spi_in, proto}))
@@ -101,7 +111,10 @@ void Control::up(const std::string& name, bus::Done done) {
 void Control::down(const std::string& name, bus::Done done) {
     if (!find(name)) return done(bus::fail(bus::Reason::no_such_connection, "no connection named '" + name + "'"));
     complete(waiting_up_, name, bus::fail(bus::Reason::cancelled, "'" + name + "' was brought down"));
-    if (last_state_[name] == ike::v2::ConnectionState::down) return done({});
+    if (last_state_[name] == ike::v2::ConnectionState::down) {
+        daemon_.feed(ike::v2::AdminDown{name});  // no SA, but trap policies go too
+        return done({});
+    }
     waiting_down_[name].push_back(std::move(done));
     daemon_.feed(ike::v2::AdminDown{name});
 }
@@ -121,8 +134,7 @@ void Control::on_state(const ike::v2::ConnectionStatus& status) {
     if (status.state == S::up) complete(waiting_up_, status.name, {});
     if (status.state == S::down) {
         complete(waiting_down_, status.name, {});
-        complete(waiting_up_, status.name,
-                 bus::fail(bus::Reason::failed, "the connection attempt failed (see the log)"));
+        complete(waiting_up_, status.name, up_failure(status));
     }
 }
 
@@ -182,13 +194,14 @@ bus::Status Control::remove_connection(const std::string& name) {
     if (!find(name)) return bus::fail(bus::Reason::no_such_connection, "no connection named '" + name + "'");
     if (!is_transient(name))
         return bus::fail(bus::Reason::not_transient, "'" + name + "' comes from a configuration file; edit the file and reload");
+    // Before the engine takes it down (which publishes "down" and would fail them otherwise).
+    complete(waiting_up_, name, bus::fail(bus::Reason::cancelled, "'" + name + "' was removed"));
     auto before = transient_;
     std::erase_if(transient_, [&](const Transient& t) { return t.connection.name == name; });
     if (auto st = apply(); !st) {
         transient_ = std::move(before);
         return st;
     }
-    complete(waiting_up_, name, bus::fail(bus::Reason::cancelled, "'" + name + "' was removed"));
     return {};
 }
 

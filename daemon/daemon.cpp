@@ -31,6 +31,15 @@ LogLevel to_level(ike::v2::LogLevel l) {
     return LogLevel::info;
 }
 
+// The connection a kernel effect belongs to, for the log line of its failure.
+template <class T>
+std::string fx_connection(const T& fx) {
+    if constexpr (requires { fx.owner; })
+        return fx.owner.connection;
+    else
+        return {};
+}
+
 }  // namespace
 
 Daemon::Daemon(const Options& options, Logger& log) : options_(options), log_(log) {}
@@ -108,15 +117,33 @@ int Daemon::run() {
     return r;
 }
 
-void Daemon::feed(const ike::v2::Event& event) {
-    for (const auto& effect : engine_->handle(now_monotonic(), event)) apply(effect);
-    rearm_timer();
+void Daemon::feed(const ike::v2::Event& event) { apply_all(engine_->handle(now_monotonic(), event)); }
+
+void Daemon::start_connections() { apply_all(engine_->start(now_monotonic())); }
+
+base::Status Daemon::reconfigure(ike::policy::Config config) {
+    apply_all(engine_->reconfigure(now_monotonic(), std::move(config)));
+    return {};
 }
 
-base::Status Daemon::reconfigure(ike::policy::Config) {
-    // The engine cannot take a new configuration while it runs yet (issue 5, reload as a
-    // diff): refuse loudly instead of dropping established SAs.
-    return base::fail("changing the configuration of a running ipsecd is not supported yet");
+std::uint64_t Daemon::wall_seconds(ike::v2::Time t) {
+    if (t == ike::v2::Time{}) return 0;
+    const auto age = ike::v2::Clock::now() - t;
+    const auto wall = std::chrono::system_clock::now() - std::chrono::duration_cast<std::chrono::system_clock::duration>(age);
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(wall.time_since_epoch()).count();
+    return s < 0 ? 0 : static_cast<std::uint64_t>(s);
+}
+
+void Daemon::apply_all(ike::v2::Effects effects) {
+    for (const auto& effect : effects) apply(effect);
+    // Not re-entrant: the engine hears of failures once the batch that met them is done.
+    while (!kernel_failed_.empty()) {
+        auto failed = std::move(kernel_failed_);
+        kernel_failed_.clear();
+        for (auto& f : failed)
+            for (const auto& effect : engine_->handle(now_monotonic(), std::move(f))) apply(effect);
+    }
+    rearm_timer();
 }
 
 ike::v2::ConnectionStatus Daemon::status_of(const std::string& name) const {
@@ -139,16 +166,22 @@ void Daemon::apply(const ike::v2::Effect& effect) {
         [this](const auto& fx) {
             using T = std::decay_t<decltype(fx)>;
             base::Status st;
+            // A failed addition leaves an IKE SA with half its kernel state: the engine takes
+            // it down. A failed removal is only logged (the state is gone either way).
+            auto added = [&](const base::Status& r, const ike::v2::KernelOwner& owner) {
+                if (!r) kernel_failed_.push_back({owner.connection, owner.ike_spi, r.error().message});
+                return r;
+            };
             if constexpr (std::is_same_v<T, ike::v2::SendDatagram>) {
                 send(fx.local, fx.remote, fx.bytes);
             } else if constexpr (std::is_same_v<T, ike::v2::AddSa>) {
-                st = kernel_->add_sa(fx.sa);
+                st = added(kernel_->add_sa(fx.sa), fx.owner);
             } else if constexpr (std::is_same_v<T, ike::v2::UpdateSa>) {
-                st = kernel_->update_sa(fx.sa);
+                st = added(kernel_->update_sa(fx.sa), fx.owner);
             } else if constexpr (std::is_same_v<T, ike::v2::DeleteSa>) {
                 st = kernel_->delete_sa(fx.id);
             } else if constexpr (std::is_same_v<T, ike::v2::AddPolicy>) {
-                st = kernel_->add_policy(fx.policy);
+                st = added(kernel_->add_policy(fx.policy), fx.owner);
             } else if constexpr (std::is_same_v<T, ike::v2::DeletePolicy>) {
                 st = kernel_->delete_policy(fx.id);
             } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
@@ -156,7 +189,7 @@ void Daemon::apply(const ike::v2::Effect& effect) {
             } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
                 log_.log(to_level(fx.level), fx.message, {fx.connection, {}});
             }
-            if (!st) log_.error(st.error().message);
+            if (!st) log_.error(st.error().message, {fx_connection(fx), {}});
         },
         effect);
 }

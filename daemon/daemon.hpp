@@ -45,8 +45,12 @@ public:
 
     // Feeds one event to the engine, applies its effects and re-arms the timer.
     void feed(const ike::v2::Event& event);
+    // Starts the configuration given to start(): trap policies, `start: up` initiations.
+    void start_connections();
     // Hands the engine a new configuration; it touches only what changed (reload as a diff).
     base::Status reconfigure(ike::policy::Config config);
+    // An engine time (steady clock) as seconds since the Unix epoch; 0 stays 0 (not known).
+    static std::uint64_t wall_seconds(ike::v2::Time t);
     // The engine's current state of one connection.
     ike::v2::ConnectionStatus status_of(const std::string& name) const;
 
@@ -57,6 +61,9 @@ private:
     static int on_signal(sd_event_source*, const signalfd_siginfo* si, void* self);
 
     base::Status open_sockets();
+    // Applies effects in order, then feeds back the kernel failures they met (KernelFailed)
+    // and applies what the engine answers, and re-arms the timer.
+    void apply_all(ike::v2::Effects effects);
     void apply(const ike::v2::Effect& effect);
     void send(const net::Endpoint& local, const net::Endpoint& remote, base::ByteView data);
     void rearm_timer();
@@ -75,6 +82,7 @@ private:
     StateListener state_listener_;
     std::function<void()> reload_handler_;
     bool stopping_ = false;
+    std::vector<ike::v2::KernelFailed> kernel_failed_;  // met while applying effects
 };
 
 }  // namespace ipsecd
