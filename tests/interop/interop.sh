@@ -7,10 +7,25 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../ipsecd.sh"
 PSK='interop-psk-0123456789abcdef0123456789'
 
-# charon_peer ENCAP: charon's configuration for netns b (ENCAP yes|no: yes fakes a NAT so
-# both sides move to port 4500 and the kernel does ESP-in-UDP)
+# charon_peer ENCAP AUTH REKEY: charon's configuration for netns b. ENCAP yes|no: yes fakes
+# a NAT so both sides move to port 4500 and the kernels do ESP-in-UDP. AUTH psk, or cert=TYPE
+# (b's certificate and key of that type from tests/lab/pki; a's chain checked against the lab
+# CA). REKEY charon: charon rekeys the CHILD SA every 20 s.
 charon_peer() {
+  local local_auth="auth = psk" remote_auth="auth = psk" rekey=""
   charon_conf b
+  if [ "${2%%=*}" = cert ]; then
+    # swanctl reads private keys only from its private/ directory: SWANCTL_DIR points it there
+    export SWANCTL_DIR=$W/b/swanctl
+    mkdir -p "$SWANCTL_DIR/private"
+    install -m 600 "$LAB_PKI/b-${2#cert=}.key" "$SWANCTL_DIR/private/"
+    local_auth="auth = pubkey
+            certs = $LAB_PKI/b-${2#cert=}.pem"
+    remote_auth="auth = pubkey
+             cacerts = $LAB_PKI/ca.pem"
+  fi
+  [ "$3" = charon ] && rekey="rekey_time = 20s
+        rand_time = 0"
   cat > "$W/b/swanctl/swanctl.conf" <<EOF
 connections {
   ipsecd {
@@ -19,9 +34,9 @@ connections {
     local_addrs = 192.0.2.2
     remote_addrs = 192.0.2.1
     proposals = aes256gcm16-prfsha256-x25519
-    local { auth = psk
+    local { $local_auth
             id = b.lab }
-    remote { auth = psk
+    remote { $remote_auth
              id = a.lab }
     children {
       net {
@@ -29,6 +44,7 @@ connections {
         remote_ts = 10.1.0.0/24
         mode = tunnel
         esp_proposals = aes256gcm16
+        $rekey
       }
     }
   }
@@ -41,18 +57,23 @@ secrets {
 EOF
 }
 
-# interop INITIATOR ENCAP: INITIATOR ipsecd|charon brings the tunnel up; ping both ways
-# through ESP with counters rising, both sides' status, ENCAP=yes checks ESP-in-UDP in both
-# kernels; then ipsecd's SIGTERM deletes the SAs in charon too (INFORMATIONAL delete).
+# interop INITIATOR ENCAP [AUTH [REKEY]]: INITIATOR ipsecd|charon brings the tunnel up; ping
+# both ways through ESP with counters rising, ipsecd's status, ENCAP=yes checks ESP-in-UDP in
+# both kernels; AUTH psk (default) or cert=TYPE; REKEY ipsecd|charon: then that side rekeys
+# the CHILD SA 20 s after it was made (long enough for the checks before it, even on a busy
+# machine) under a ping that lasts until 5 s after it, without a loss; then ipsecd's SIGTERM
+# deletes the SAs in charon too (INFORMATIONAL delete).
 interop() {
-  local initiator=$1 encap=$2 start=none
+  local initiator=$1 encap=$2 auth=${3:-psk} rekey=${4:-} start=none child_keys="" first t_up
   [ "$initiator" = ipsecd ] && start=up
+  [ "$rekey" = ipsecd ] && child_keys="lifetime: 20s"
   mk_topology
   inner_routes  # ipsecd installs no routes (charon does, in table 220)
   mark topology
-  charon_peer "$encap"
+  charon_peer "$encap" "$auth" "$rekey"
   start_charon b b
-  site_peer a 192.0.2.1 192.0.2.2 a.lab b.lab 10.1.0.0/24 10.2.0.0/24 "$start" "$PSK"
+  [ "$auth" = psk ] && auth=psk=$PSK
+  site_peer a 192.0.2.1 192.0.2.2 a.lab b.lab 10.1.0.0/24 10.2.0.0/24 "$start" "$auth" "$child_keys"
   start_ipsecd a a
   mark daemons_up
   if [ "$initiator" = charon ]; then
@@ -64,6 +85,7 @@ interop() {
   wait_for 10 eval "swanctl_ b --list-sas | grep -q INSTALLED" \
     || { swanctl_ b --list-sas; tail -30 "$OUT/charon-b.log"; die "no CHILD SA installed in charon"; }
   mark sa_up
+  t_up=$(t)
   ctl a status
   swanctl_ b --list-sas
 
@@ -80,6 +102,19 @@ interop() {
     log "ESP-in-UDP in both kernels: $(ip -n a xfrm state | grep -m1 encap)"
   fi
   show_xfrm a
+  if [ -n "$rekey" ]; then
+    first=$(child_spi a)
+    log "CHILD SA spi_in $first; pinging until 5 s after $rekey rekeys it (20 s after it was made)"
+    ping_across_rekeys "$(awk -v up="$t_up" -v now="$(t)" 'BEGIN{s=int(25-(now-up)); print (s<5?5:s)}')"
+    [ "$(child_spi a)" != "$first" ] || die "the CHILD SA's SPI did not change 25 s after it was made"
+    local by_charon by_ipsecd started
+    by_charon=$(grep -c 'generating CREATE_CHILD_SA request .*N(REKEY_SA)' "$OUT/charon-b.log")
+    by_ipsecd=$(grep -c 'parsed CREATE_CHILD_SA request .*N(REKEY_SA)' "$OUT/charon-b.log")
+    log "CHILD SA rekeyed: spi_in now $(child_spi a); rekeys started by charon $by_charon, by ipsecd $by_ipsecd"
+    started=$by_charon; [ "$rekey" = ipsecd ] && started=$by_ipsecd
+    [ "$started" -ge 1 ] || die "$rekey started no rekey"
+    swanctl_ b --list-sas
+  fi
 
   stop_ipsecd a
   no_xfrm a "after SIGTERM"

@@ -36,11 +36,21 @@ lab_build() {
   ninja -C "$dir" -j2 $LAB_TARGETS >> "$log" 2>&1
 }
 
-# lab_scenarios: every scenario's name, tests/lab/scenarios/* then tests/interop/*
+# lab_scenarios: every enabled scenario's name, tests/lab/scenarios/* then tests/interop/*.
+# A scenario written ahead of the engine has a `pending` file saying what it waits for: it
+# is left out (and listed by lab_pending) until that file is removed; naming it runs it.
 lab_scenarios() {
   local d
   for d in "$ROOT"/tests/lab/scenarios/*/run.sh "$ROOT"/tests/interop/*/run.sh; do
-    [ -f "$d" ] && basename "$(dirname "$d")"
+    [ -f "$d" ] && [ ! -f "$(dirname "$d")/pending" ] && basename "$(dirname "$d")"
+  done
+}
+
+# lab_pending: "NAME: what it waits for" for each scenario with a `pending` file
+lab_pending() {
+  local d
+  for d in "$ROOT"/tests/lab/scenarios/*/pending "$ROOT"/tests/interop/*/pending; do
+    [ -f "$d" ] && echo "$(basename "$(dirname "$d")"): $(head -1 "$d")"
   done
 }
 
@@ -52,14 +62,14 @@ lab_scenario_dir() {
   done
 }
 
-# lab_stage BUILD_DIR STAGE: copies the guest's scripts, the bus policy and the built
+# lab_stage BUILD_DIR STAGE: copies the guest's scripts, the test PKI, the bus policy and the built
 # programs into STAGE (STAGE/scenarios and STAGE/interop mirror tests/lab/scenarios and
 # tests/interop, so scenarios find lib.sh and ipsecd.sh by relative path).
 lab_stage() {
   local dir=$1 stage=$2 t
   rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/interop" || return 1
   cp -r "$ROOT/tests/lab/lib.sh" "$ROOT/tests/lab/ipsecd.sh" "$ROOT/tests/lab/guest.sh" \
-    "$ROOT/tests/lab/scenarios" "$ROOT/units/org.ipsecd1.conf" "$stage/" || return 1
+    "$ROOT/tests/lab/scenarios" "$ROOT/tests/lab/pki" "$ROOT/units/org.ipsecd1.conf" "$stage/" || return 1
   if [ -d "$ROOT/tests/interop" ]; then cp -r "$ROOT/tests/interop/." "$stage/interop/" || return 1; fi
   for t in $LAB_TARGETS; do cp "$dir/$t" "$stage/bin/" || return 1; done
 }

@@ -5,6 +5,7 @@
 IPSECD=$LAB_BIN/ipsecd
 IPSECCTL=$LAB_BIN/ipsecctl
 IPSECD_BUS_POLICY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/org.ipsecd1.conf
+LAB_PKI=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/pki  # tests/lab/pki (make-pki)
 
 # ipsecd_conf NAME: writes stdin to $W/NAME/conf/ipsecd.yaml, mode 600 (it holds a PSK)
 ipsecd_conf() {
@@ -16,7 +17,8 @@ ipsecd_conf() {
 # ctl NAME ARGS...: ipsecctl against peer NAME's bus
 ctl() { local name=$1; shift; "$IPSECCTL" --address "unix:path=$W/$name/bus.sock" "$@"; }
 
-# bus_start NAME: a private system bus for peer NAME (root may own org.ipsecd1 and call it)
+# bus_start NAME: a private system bus for peer NAME, with ipsecd's own bus policy (root may
+# own org.ipsecd1 and call it)
 bus_start() {
   local d=$W/$1
   mkdir -p "$d"
@@ -28,21 +30,20 @@ bus_start() {
   <listen>unix:path=$d/bus.sock</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
+    <!-- as on the system bus: nobody owns or calls a name unless a rule allows it -->
     <allow user="*"/>
     <deny own="*"/>
     <deny send_type="method_call"/>
+    <allow send_destination="org.freedesktop.DBus"/>
     <allow send_type="signal"/>
     <allow send_requested_reply="true" send_type="method_return"/>
     <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus"/>
+    <allow receive_type="*"/>
   </policy>
   <include>$IPSECD_BUS_POLICY</include>
 </busconfig>
 EOF
+  rm -f "$d/bus.sock"
   dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile > "$OUT/dbus-$1.log" 2>&1 &
   echo $! > "$d/bus.pid"
   wait_for 5 test -S "$d/bus.sock" || { cat "$OUT/dbus-$1.log"; die "dbus-daemon for $1 did not start"; }
@@ -127,37 +128,100 @@ print(f"status --json: {name} up, IKE SA {ike['local_spi']}/{ike['remote_spi']} 
 EOF
 }
 
-# site_pair PSK [CHILD_KEYS]: the lab's site-to-site configuration on both peers: connection "site", IKEv2
-# PSK aes256gcm16-prfsha256-x25519, CHILD SA "net" in tunnel mode 10.1.0.0/24 (a) <->
-# 10.2.0.0/24 (b) with ESP aes256gcm16; a initiates (start: up), b waits (start: none)
+# site_pair AUTH [CHILD_KEYS [IKE_KEYS]]: the lab's site-to-site configuration on both peers: connection
+# "site", IKEv2 aes256gcm16-prfsha256-x25519, CHILD SA "net" in tunnel mode 10.1.0.0/24 (a)
+# <-> 10.2.0.0/24 (b) with ESP aes256gcm16; a initiates (start: up), b waits (start: none).
 site_pair() {
   site_peer a 192.0.2.1 192.0.2.2 a.lab b.lab 10.1.0.0/24 10.2.0.0/24 up "$@"
   site_peer b 192.0.2.2 192.0.2.1 b.lab a.lab 10.2.0.0/24 10.1.0.0/24 none "$@"
 }
-# site_peer NAME LOCAL REMOTE LOCAL_ID REMOTE_ID LOCAL_NET REMOTE_NET START PSK [CHILD_KEYS]
-# (CHILD_KEYS: more keys of the CHILD SA, e.g. "lifetime: 10s")
+# site_peer NAME LOCAL REMOTE LOCAL_ID REMOTE_ID LOCAL_NET REMOTE_NET START AUTH [CHILD_KEYS [IKE_KEYS]]
+#   AUTH: psk=SECRET, or cert=TYPE (rsa|ecdsa|ed25519: NAME's certificate and key of that type
+#   from tests/lab/pki, the peer's chain checked against the lab CA); LOCAL_NET and REMOTE_NET
+#   "-": host-to-host in transport mode; CHILD_KEYS, IKE_KEYS: more keys of the CHILD SA and
+#   of the connection's ike: block (e.g. "lifetime: 10s")
 site_peer() {
+  local auth_l="auth: psk" auth_r="auth: psk" secrets="" mode=tunnel subnets_l="" subnets_r=""
+  case $9 in
+    psk=*) secrets=$(printf 'secrets:\n  - ids: ["@%s", "@%s"]\n    psk: "%s"' "$4" "$5" "${9#psk=}") ;;
+    cert=*)
+      pki_install "$1" "${9#cert=}"
+      auth_l="auth: pubkey, cert: $1-${9#cert=}.pem, key: $1-${9#cert=}.key"
+      auth_r="auth: pubkey, ca: ca.pem" ;;
+    *) die "site_peer: AUTH is psk=SECRET or cert=TYPE, not '$9'" ;;
+  esac
+  if [ "$6" = - ]; then mode=transport; else subnets_l=", subnets: [$6]" subnets_r=", subnets: [$7]"; fi
   ipsecd_conf "$1" <<EOC
 connections:
   site:
-    local: {address: $2, id: "@$4", auth: psk, subnets: [$6]}
-    remote: {address: $3, id: "@$5", auth: psk, subnets: [$7]}
-    ike: {proposals: [aes256gcm16-prfsha256-x25519]}
+    local: {address: $2, id: "@$4", $auth_l$subnets_l}
+    remote: {address: $3, id: "@$5", $auth_r$subnets_r}
+    ike: {proposals: [aes256gcm16-prfsha256-x25519]${11:+, ${11}}}
     children:
-      net: {mode: tunnel, proposals: [aes256gcm16], start: $8${10:+, ${10}}}
-secrets:
-  - ids: ["@$4", "@$5"]
-    psk: "$9"
+      net: {mode: $mode, proposals: [aes256gcm16], start: $8${10:+, ${10}}}
+$secrets
 EOC
 }
 
-# on a failing exit, what the kernels held (the daemons' logs are in $OUT)
+# pki_install NAME TYPE: NAME's TYPE certificate and key and the lab CA into its config dir
+# (the key mode 600: ipsecd refuses secrets others can read)
+pki_install() {
+  local d=$W/$1/conf
+  mkdir -p "$d"
+  cp "$LAB_PKI/ca.pem" "$LAB_PKI/$1-$2.pem" "$d/" && install -m 600 "$LAB_PKI/$1-$2.key" "$d/" \
+    || die "pki_install $1 $2"
+}
+
+# on a failing exit, what the running ipsecd and the kernels held (the logs are in $OUT)
 dump_on_failure() {
-  local rc=$? ns
+  local rc=$? ns name
   [ $rc = 0 ] && return
+  for name in a b; do
+    [ -f "$W/$name/pid" ] && kill -0 "$(cat "$W/$name/pid")" 2>/dev/null || continue
+    echo "---- ipsecctl status --json of $name (at failure)"
+    ctl "$name" status --json
+  done
   for ns in $(ip netns list | awk '{print $1}'); do
     echo "---- $ns: ip xfrm state / policy / route (at failure)"
     ip -n "$ns" -s xfrm state; ip -n "$ns" xfrm policy | grep -v '^\s*socket'; ip -n "$ns" route
   done
 }
 trap dump_on_failure EXIT
+
+# child_spi NAME: spi_in of the first CHILD SA of peer NAME's "site"
+child_spi() {
+  ctl "$1" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"][0]["ike_sas"][0]["children"][0]["spi_in"])'
+}
+# ping_across_rekeys SECONDS: ping 10.1.0.1 (a) -> 10.2.0.1 (b) for SECONDS, 5 a second; every
+# ping must be answered (not ping_through: rekeyed SAs take their packet counters with them)
+ping_across_rekeys() {
+  ip netns exec a ping -n -q -c $(($1 * 5)) -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-rekey.out" 2>&1
+  grep -A1 statistics "$OUT/ping-rekey.out"
+  grep -q ' 0% packet loss' "$OUT/ping-rekey.out" || die "pings were lost across the rekeys"
+}
+
+# pair_check MODE: with both peers configured (site_pair or site_peer), starts b then a,
+# waits for "site" up on both, pings both ways through ESP (MODE tunnel: between the inner
+# subnets; transport: between the hosts), checks both `status --json`, stops both with
+# SIGTERM and checks that both kernels are clean
+pair_check() {
+  local a_ip=10.1.0.1 b_ip=10.2.0.1
+  [ "$1" = transport ] && a_ip=192.0.2.1 b_ip=192.0.2.2
+  start_ipsecd b b
+  start_ipsecd a a
+  wait_up a site
+  wait_up b site
+  ping_through a $a_ip $b_ip 5
+  ping_through b $b_ip $a_ip 3
+  check_status a site "$1" 8
+  check_status b site "$1" 8
+  stop_pair
+}
+
+# stop_pair: SIGTERM to ipsecd a, then b; neither kernel may keep an SA or a policy
+stop_pair() {
+  stop_ipsecd a
+  stop_ipsecd b
+  no_xfrm a "after SIGTERM"
+  no_xfrm b "after SIGTERM"
+}

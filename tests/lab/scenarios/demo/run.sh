@@ -19,7 +19,7 @@ mk_topology
 inner_routes
 log "topology up"
 PSK=demo-psk-0123456789abcdef0123456789
-site_pair "$PSK"
+site_pair "psk=$PSK"
 echo "---- peer a's configuration ($W/a/conf/ipsecd.yaml)"
 sed 's/psk: .*/psk: (hidden)/' "$W/a/conf/ipsecd.yaml"
 echo "---- starting ipsecd b, then ipsecd a (which brings 'site' up)"

@@ -8,30 +8,23 @@ source "$(dirname "$0")/../../lib.sh"
 source "$(dirname "$0")/../../ipsecd.sh"
 mk_topology
 inner_routes  # ipsecd installs no routes
-site_pair 'lab-psk-rekey-0123456789abcdef0123' "lifetime: 10s"
+site_pair psk=lab-psk-rekey-0123456789abcdef0123 "lifetime: 10s"
 start_ipsecd b b
 start_ipsecd a a
 wait_up a site
 mark sa_up
-spi_of() { ctl a status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"][0]["ike_sas"][0]["children"][0]["spi_in"])'; }
-first=$(spi_of)
+first=$(child_spi a)
 log "CHILD SA spi_in $first; pinging for 25 s across the rekeys"
-# (not ping_through: the rekeyed SAs take their packet counters with them)
-ip netns exec a ping -n -q -c 125 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-rekey.out" 2>&1
-grep -A1 statistics "$OUT/ping-rekey.out"
-grep -q ' 0% packet loss' "$OUT/ping-rekey.out" || die "pings were lost across the rekeys"
+ping_across_rekeys 25
 mark ping_ok
 rekeys=$(grep -c 'rekeying CHILD SA' "$OUT/ipsecd-a.log" "$OUT/ipsecd-b.log" | awk -F: '{s+=$2} END{print s}')
 log "rekeys started (both peers): $rekeys; collisions: $(cat "$OUT"/ipsecd-?.log | grep -c 'rekey collision')"
-last=$(spi_of)
+last=$(child_spi a)
 [ "$first" != "$last" ] || die "the CHILD SA's SPI did not change in 25 s with a 10 s lifetime"
 [ "$rekeys" -ge 2 ] || die "fewer than 2 CHILD SA rekeys in 25 s"
 wait_for 5 eval '[ "$(xfrm_states a)" = 2 ] && [ "$(xfrm_states b)" = 2 ]' \
   || die "old SAs left after the rekeys: $(xfrm_states a) in a, $(xfrm_states b) in b"
 check_status a site tunnel 0  # (a fresh rekey may have no packets yet)
-stop_ipsecd a
-stop_ipsecd b
-no_xfrm a "after SIGTERM"
-no_xfrm b "after SIGTERM"
+stop_pair
 mark done
 cat "$OUT/timings"

@@ -13,7 +13,7 @@ mk_topology
 inner_routes
 mark topology
 
-site_pair "$PSK"
+site_pair "psk=$PSK"
 start_ipsecd b b
 start_ipsecd a a
 wait_up a site
@@ -39,9 +39,6 @@ mark down_ok
 ctl a up site || die "ipsecctl up site (again)"
 wait_up b site
 ping_through a 10.1.0.1 10.2.0.1 3
-stop_ipsecd a
-stop_ipsecd b
-no_xfrm a "after SIGTERM"
-no_xfrm b "after SIGTERM"
+stop_pair
 mark done
 cat "$OUT/timings"
