@@ -19,8 +19,9 @@ ping_across_rekeys 25
 mark ping_ok
 rekeys=$(grep -c 'rekeying CHILD SA' "$OUT/ipsecd-a.log" "$OUT/ipsecd-b.log" | awk -F: '{s+=$2} END{print s}')
 log "rekeys started (both peers): $rekeys; collisions: $(cat "$OUT"/ipsecd-?.log | grep -c 'rekey collision')"
-last=$(child_spi a)
-[ "$first" != "$last" ] || die "the CHILD SA's SPI did not change in 25 s with a 10 s lifetime"
+# (the kernel, not the status: the engine does not publish a CHILD SA the peer deleted, see
+# tests/interop/rekey-charon-rekeys/pending)
+! ip -n a xfrm state | grep -q "spi $first" || die "the first CHILD SA is still in a's kernel after 25 s with a 10 s lifetime"
 [ "$rekeys" -ge 2 ] || die "fewer than 2 CHILD SA rekeys in 25 s"
 wait_for 5 eval '[ "$(xfrm_states a)" = 2 ] && [ "$(xfrm_states b)" = 2 ]' \
   || die "old SAs left after the rekeys: $(xfrm_states a) in a, $(xfrm_states b) in b"
