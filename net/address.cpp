@@ -44,6 +44,13 @@ std::string Address::str() const {
 
 static bool bit(const Address& a, unsigned i) { return a.bytes[i / 8] & (0x80 >> (i % 8)); }
 
+std::optional<Prefix> Prefix::of(const Address& a, unsigned length) {
+    if (length > a.max_prefix()) return std::nullopt;
+    for (unsigned i = length; i < a.max_prefix(); ++i)
+        if (bit(a, i)) return std::nullopt;
+    return Prefix{a, static_cast<std::uint8_t>(length)};
+}
+
 std::optional<Prefix> Prefix::parse(std::string_view text) {
     auto slash = text.find('/');
     auto addr = Address::parse(text.substr(0, slash));
@@ -52,13 +59,10 @@ std::optional<Prefix> Prefix::parse(std::string_view text) {
     if (slash != std::string_view::npos) {
         auto digits = text.substr(slash + 1);
         auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), len);
-        if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() ||
-            len > addr->max_prefix())
+        if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty())
             return std::nullopt;
     }
-    for (unsigned i = len; i < addr->max_prefix(); ++i)
-        if (bit(*addr, i)) return std::nullopt;
-    return Prefix{*addr, static_cast<std::uint8_t>(len)};
+    return of(*addr, len);
 }
 
 std::string Prefix::str() const { return address.str() + "/" + std::to_string(length); }

@@ -37,6 +37,8 @@ struct Prefix {
     // "10.1.0.0/24", "2001:db8::/32"; a bare address is a host prefix. Host bits must be zero.
     static std::optional<Prefix> parse(std::string_view text);
     static Prefix host(const Address& a) { return {a, static_cast<std::uint8_t>(a.max_prefix())}; }
+    // The prefix of this length starting at `a`; nullopt if `a` has host bits set.
+    static std::optional<Prefix> of(const Address& a, unsigned length);
     std::string str() const;
     bool contains(const Address& a) const;
     // First and last address covered (traffic selectors are ranges, RFC 7296 3.13.1).

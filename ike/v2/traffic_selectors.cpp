@@ -33,9 +33,10 @@ std::optional<net::Prefix> exact_prefix(const wire::TrafficSelector& ts) {
     if (ts.ip_protocol != 0 || ts.start_port != 0 || ts.end_port != 65535) return std::nullopt;
     auto start = address_of(ts.start_address), end = address_of(ts.end_address);
     if (!start || !end || start->family != end->family) return std::nullopt;
+    // the one prefix whose range is exactly [start, end]: start has no host bits set
     for (unsigned len = 0; len <= start->max_prefix(); ++len) {
-        net::Prefix p{*start, static_cast<std::uint8_t>(len)};
-        if (p.contains(*start) && p.first() == *start && p.last() == *end) return p;
+        auto p = net::Prefix::of(*start, len);
+        if (p && p->last() == *end) return p;
     }
     return std::nullopt;
 }

@@ -28,3 +28,8 @@ TEST(Prefix, ContainsAndLastAddress) {
 TEST(Endpoint, BracketsIpv6) {
     EXPECT_EQ((net::Endpoint{*net::Address::parse("::1"), 500}).str(), "[::1]:500");
 }
+
+TEST(Prefix, OfRejectsAnAddressWithHostBits) {
+    EXPECT_FALSE(net::Prefix::of(*net::Address::parse("192.0.2.1"), 31));
+    EXPECT_EQ(net::Prefix::of(*net::Address::parse("192.0.2.0"), 31)->str(), "192.0.2.0/31");
+}
