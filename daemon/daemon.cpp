@@ -152,13 +152,13 @@ ike::v2::ConnectionStatus Daemon::status_of(const std::string& name) const {
     return {name, ike::v2::ConnectionState::down, {}};
 }
 
-void Daemon::send(const net::Endpoint& local, const net::Endpoint& remote, base::ByteView data) {
+void Daemon::send(const ike::v2::SendDatagram& d) {
     for (auto& s : sockets_) {
-        if (s.family() != remote.address.family || s.port() != local.port) continue;
-        if (auto st = s.send(local, remote, data); !st) log_.warning(st.error().message);
+        if (s.family() != d.remote.address.family || s.port() != d.local.port) continue;
+        if (auto st = s.send(d.local, d.remote, d.bytes, !d.keepalive); !st) log_.warning(st.error().message);
         return;
     }
-    log_.warning("no IKE socket for " + local.str() + " -> " + remote.str());
+    log_.warning("no IKE socket for " + d.local.str() + " -> " + d.remote.str());
 }
 
 void Daemon::apply(const ike::v2::Effect& effect) {
@@ -173,7 +173,7 @@ void Daemon::apply(const ike::v2::Effect& effect) {
                 return r;
             };
             if constexpr (std::is_same_v<T, ike::v2::SendDatagram>) {
-                send(fx.local, fx.remote, fx.bytes);
+                send(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::AddSa>) {
                 st = added(kernel_->add_sa(fx.sa), fx.owner);
             } else if constexpr (std::is_same_v<T, ike::v2::UpdateSa>) {

@@ -65,7 +65,7 @@ private:
     // and applies what the engine answers, and re-arms the timer.
     void apply_all(ike::v2::Effects effects);
     void apply(const ike::v2::Effect& effect);
-    void send(const net::Endpoint& local, const net::Endpoint& remote, base::ByteView data);
+    void send(const ike::v2::SendDatagram& d);
     void rearm_timer();
     void shutdown();
 

@@ -166,12 +166,12 @@ base::Result<std::optional<Datagram>> IkeSocket::receive() {
 }
 
 base::Status IkeSocket::send(const net::Endpoint& local, const net::Endpoint& remote,
-                             base::ByteView data) {
+                             base::ByteView data, bool marker) {
     socklen_t tolen = 0;
     sockaddr_storage to = to_sockaddr(remote, tolen);
     iovec iov[2];
     std::size_t niov = 0;
-    if (natt_) iov[niov++] = {const_cast<std::uint8_t*>(kNonEspMarker), sizeof kNonEspMarker};
+    if (natt_ && marker) iov[niov++] = {const_cast<std::uint8_t*>(kNonEspMarker), sizeof kNonEspMarker};
     iov[niov++] = {const_cast<std::uint8_t*>(data.data()), data.size()};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
     msghdr msg{};

@@ -37,7 +37,9 @@ public:
     // One datagram, or nullopt when nothing is queued (or it was a NAT-keepalive / runt).
     base::Result<std::optional<Datagram>> receive();
     // Sends from local.address (if not any) to remote.
-    base::Status send(const net::Endpoint& local, const net::Endpoint& remote, base::ByteView data);
+    // `marker` false: a NAT keepalive (RFC 3948 2.3), sent on port 4500 without the marker.
+    base::Status send(const net::Endpoint& local, const net::Endpoint& remote, base::ByteView data,
+                      bool marker = true);
 
 private:
     IkeSocket(int fd, net::Family f, std::uint16_t port, bool natt)

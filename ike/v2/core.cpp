@@ -210,6 +210,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.rekey_at = core.now + std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime);
             sa.established_at = core.now;
             core.failures.erase(sa.conn->name);
+            schedule_keepalive(core, sa);
             break;
         case IkeState::closed:
             record_failure(core, sa);

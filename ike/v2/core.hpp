@@ -124,6 +124,12 @@ bool trapped(const Core& core, const xfrm::PolicyId& id);
 // The kernel's acquire: initiates the trapped connection unless it is already on its way.
 void on_acquire(Core& core, const xfrm::Acquire& acquire);
 
+// ---- keepalive.cpp (NAT keepalives, RFC 3948 2.3) ----
+// When the next keepalive of an established IKE SA behind a NAT is due (else nullopt).
+std::optional<Time> keepalive_due(const IkeSa& sa);
+void schedule_keepalive(Core& core, IkeSa& sa);
+void send_keepalive(Core& core, IkeSa& sa);
+
 // ---- reconfigure.cpp ----
 // Brings a connection up as its `start:` settings say (trap policies, initiation).
 void start_connection(Core& core, const policy::Connection& conn);

@@ -156,6 +156,7 @@ void on_tick(Core& core) {
                     break;
                 }
         if (auto due = liveness_due(sa); due && core.now >= *due) send_liveness_check(core, sa);
+        if (auto due = keepalive_due(sa); due && core.now >= *due) send_keepalive(core, sa);
     }
 }
 
@@ -254,6 +255,7 @@ std::optional<Time> Engine::next_wakeup() const {
         consider(sa->pending.deadline());
         if (sa->state == IkeState::half_open) consider(sa->expires);
         consider(liveness_due(*sa));
+        consider(keepalive_due(*sa));
         if (sa->state == IkeState::established && !sa->pending.active()) consider(sa->rekey_at);
         if (sa->state == IkeState::established && !sa->pending.active() &&
             std::any_of(sa->children.begin(), sa->children.end(), [](const ChildSa& c) { return c.rekey_wanted; }))
