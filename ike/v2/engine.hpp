@@ -39,6 +39,7 @@
 namespace ike::v2 {
 
 struct Core;  // the engine's state and the exchanges' shared context (core.hpp)
+struct Credentials;  // certificates and keys for public-key authentication (credentials.hpp)
 
 struct EngineOptions {
     RetransmitPolicy retransmit;
@@ -50,6 +51,10 @@ struct EngineOptions {
     Duration half_open_timeout{30000};
     // Largest IKE datagram sent unfragmented once both sides support RFC 7383.
     std::size_t fragment_size = 1280;
+    // Certificates and keys of the connections that authenticate with public keys (auth:
+    // pubkey); without them such connections fail authentication with a log line. Not
+    // owned: like the Rng, it must outlive the engine.
+    const Credentials* credentials = nullptr;
 };
 
 class Engine {
@@ -79,6 +84,10 @@ public:
     // Current state of every configured connection (also published as StatePublished
     // whenever it changes).
     std::vector<ConnectionStatus> status() const;
+
+    // Replaces the credentials (EngineOptions::credentials; not owned); IKE SAs
+    // authenticate with the ones set when their IKE_AUTH runs.
+    void set_credentials(const Credentials* credentials);
 
 private:
     std::unique_ptr<Core> core_;

@@ -104,6 +104,8 @@ struct IkeSa {
     // (an idle SA keeps only keys: Botan's AES-GCM state is ~5 KiB per direction).
     std::optional<crypto::SkTransform> sk;
     bool peer_fragmentation = false;
+    // The peer's SIGNATURE_HASH_ALGORITHMS (RFC 7427 4); empty if it sent none.
+    std::vector<HashAlgorithm> peer_hashes;
     bool nat_local = false, nat_remote = false;  // which side is behind a NAT (2.23)
 
     // The first CHILD SA, negotiated inside IKE_AUTH.

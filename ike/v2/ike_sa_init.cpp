@@ -2,6 +2,7 @@
 // cookies (2.6), INVALID_KE_PAYLOAD retry (1.2), fragmentation support (RFC 7383 2.3).
 #include <algorithm>
 
+#include "ike/v2/cert_payloads.hpp"
 #include "ike/v2/cookie.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/ike_keys.hpp"
@@ -61,6 +62,7 @@ void send_init_request(Core& core, IkeSa& sa) {
     p.push_back(wire::Nonce{sa.ni});
     add_nat_detection(p, {sa.spis.initiator, 0}, sa);
     p.push_back(notify(wire::notify::ikev2_fragmentation_supported));
+    p.push_back(signature_hashes_notify());
     wire::Header h;
     h.spi_i = sa.spis.initiator;
     h.exchange = wire::ExchangeType::ike_sa_init;
@@ -173,6 +175,7 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
     sa->nr = core.random_bytes(kNonceSize);
     sa->init_request = in.bytes;  // 2.15: the message exactly as received
     sa->peer_fragmentation = fragmentation_offered(request.payloads);
+    sa->peer_hashes = peer_signature_hashes(request.payloads);
     detect_nat(*sa, request.payloads, {h.spi_i, 0});
     wire::KeyExchange our_ke{ke_payload->group, (*ke)->public_value()};
     sa->ke = std::move(*ke);
@@ -185,8 +188,10 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
     p.push_back(to_wire({chosen.reply}));
     p.push_back(std::move(our_ke));
     p.push_back(wire::Nonce{sa->nr});
+    if (auto req = certificate_request(core, *sa)) p.push_back(std::move(*req));  // 1.2: [CERTREQ]
     add_nat_detection(p, sa->spis, *sa);
     p.push_back(notify(wire::notify::ikev2_fragmentation_supported));
+    p.push_back(signature_hashes_notify());
     wire::Header rh = h;
     rh.spi_r = sa->spis.responder;
     rh.flags = wire::flag::response;
@@ -256,6 +261,7 @@ void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
     sa.nr = nonce->data;
     sa.init_response = in.bytes;
     sa.peer_fragmentation = fragmentation_offered(p);
+    sa.peer_hashes = peer_signature_hashes(p);
     detect_nat(sa, p, sa.spis);
     if (auto st = derive_keys(sa, ke_payload->data, nullptr); !st) {
         core.log(LogLevel::error, &sa, "IKE_SA_INIT response: " + st.error().message);

@@ -1,0 +1,214 @@
+#include "ike/v2/peer_auth.hpp"
+
+#include <botan/pk_keys.h>
+#include <botan/pkix_types.h>
+
+#include <exception>
+
+#include "ike/crypto/auth_psk.hpp"
+#include "ike/crypto/signature.hpp"
+#include "ike/crypto/signed_octets.hpp"
+#include "ike/v2/cert_payloads.hpp"
+#include "ike/v2/credentials.hpp"
+
+namespace ike::v2 {
+
+namespace {
+
+// The identity a PSK is looked up by (the configured id, else the address in use).
+policy::Identity psk_local_id(const IkeSa& sa) {
+    return sa.conn->local.id.value_or(policy::Identity::of_address(sa.local.address));
+}
+
+base::Result<IdData> to_payload(const policy::Identity& id) {
+    IdData p;
+    p.type = static_cast<wire::IdType>(id.kind);
+    if (id.kind == policy::IdKind::dn) {
+        auto der = crypto::dn_der_of_text(id.value);  // 3.5: ID_DER_ASN1_DN is the DER encoding
+        if (!der) return base::Unexpected{der.error()};
+        p.data = std::move(*der);
+    } else if (id.address) {
+        p.data.assign(id.address->bytes.begin(), id.address->bytes.begin() + id.address->size());
+    } else {
+        p.data.assign(id.value.begin(), id.value.end());
+    }
+    return p;
+}
+
+// The peer's ID as an Identity (a DN as readable text, for logs and PSK lookup).
+std::optional<policy::Identity> from_payload(const IdData& p) {
+    policy::Identity id;
+    switch (p.type) {
+        case wire::IdType::ipv4_addr:
+        case wire::IdType::ipv6_addr: {
+            net::Address a;
+            a.family = p.type == wire::IdType::ipv4_addr ? net::Family::v4 : net::Family::v6;
+            if (p.data.size() != a.size()) return std::nullopt;
+            std::copy(p.data.begin(), p.data.end(), a.bytes.begin());
+            return policy::Identity::of_address(a);
+        }
+        case wire::IdType::fqdn:
+        case wire::IdType::rfc822_addr:
+            id.kind = static_cast<policy::IdKind>(p.type);
+            id.value.assign(p.data.begin(), p.data.end());
+            return id;
+        case wire::IdType::der_asn1_dn:
+            id.kind = policy::IdKind::dn;
+            id.value = crypto::dn_text_of_der(p.data);
+            return id;
+        case wire::IdType::der_asn1_gn:
+        case wire::IdType::key_id:
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// Whether the presented ID satisfies the configured one; DNs compare as X.509 names.
+bool id_matches(const policy::Identity& expected, const IdData& presented, const policy::Identity& parsed) {
+    if (expected.kind != policy::IdKind::dn || presented.type != wire::IdType::der_asn1_dn)
+        return expected.matches(parsed);
+    const auto der = crypto::dn_der_of_text(expected.value);
+    return der && crypto::same_dn(*der, presented.data);
+}
+
+// The octets one side signs (2.15): its own IKE_SA_INIT message, the peer's nonce and
+// prf(SK_px, RestOfIDPayload) — ID Type, three reserved octets, identification data.
+base::Bytes octets(const IkeSa& sa, bool of_initiator, const IdData& id) {
+    base::Bytes rest{static_cast<std::uint8_t>(id.type), 0, 0, 0};
+    rest.insert(rest.end(), id.data.begin(), id.data.end());
+    return crypto::signed_octets(*sa.prf, of_initiator ? sa.init_request : sa.init_response,
+                                 of_initiator ? sa.nr : sa.ni, of_initiator ? sa.keys.sk_pi : sa.keys.sk_pr, rest);
+}
+
+const base::SecretBytes* psk_for(const Core& core, const IkeSa& sa, const policy::Identity& peer) {
+    const auto* s = policy::find_psk(core.config.secrets, psk_local_id(sa), peer);
+    return s ? &s->psk : nullptr;
+}
+
+std::optional<crypto::NameKind> name_kind(wire::IdType type) {
+    switch (type) {
+        case wire::IdType::fqdn: return crypto::NameKind::dns;
+        case wire::IdType::rfc822_addr: return crypto::NameKind::email;
+        case wire::IdType::ipv4_addr:
+        case wire::IdType::ipv6_addr: return crypto::NameKind::ip;
+        case wire::IdType::der_asn1_dn: return crypto::NameKind::dn;
+        case wire::IdType::der_asn1_gn:
+        case wire::IdType::key_id: return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// The peer's chain from its CERT payloads, end-entity first (3.6).
+base::Result<std::vector<crypto::Certificate>> peer_chain(const Payloads& message) {
+    std::vector<crypto::Certificate> chain;
+    for (const auto& p : message) {
+        const auto* c = std::get_if<wire::Certificate>(&p);
+        if (!c) continue;
+        if (c->encoding != wire::CertEncoding::x509_signature)
+            return base::fail("unsupported certificate encoding " + std::to_string(static_cast<unsigned>(c->encoding)));
+        auto cert = crypto::parse_der_certificate(c->data);
+        if (!cert) return base::Unexpected{cert.error()};
+        chain.push_back(std::move(*cert));
+    }
+    if (chain.empty()) return base::fail("no certificate from the peer");
+    return chain;
+}
+
+// RFC 7427 signature by a certificate the connection's CAs vouch for, naming the ID.
+base::Status check_signature(const Core& core, const IkeSa& sa, const IdData& id, const Payloads& message,
+                             const wire::Authentication& auth) {
+    const auto* creds = credentials_of(core, sa);
+    const auto& all = core.options.credentials;
+    if (!creds || creds->trust.anchors.empty() || !all->wall_clock)
+        return base::fail("no trust anchors loaded for connection " + sa.conn->name);
+    if (auth.method == AuthMethod::digital_signature) {
+        if (auto sig = crypto::parse_digital_signature(auth.data); !sig)
+            return base::fail("unsupported signature scheme (" + sig.error().message + ")");
+    } else if (auth.method != AuthMethod::rsa_sig) {
+        return base::fail("unsupported scheme: auth method " + std::to_string(static_cast<unsigned>(auth.method)));
+    }
+    auto chain = peer_chain(message);
+    if (!chain) return base::Unexpected{chain.error()};
+    if (auto err = crypto::verify_chain(*chain, creds->trust, all->wall_clock())) return base::fail(err->message);
+    const auto& cert = chain->front();
+    const auto kind = name_kind(id.type);
+    if (!kind || !crypto::certificate_has_name(cert, *kind, id.data))
+        return base::fail("ID mismatch: the certificate of " + cert.subject_dn().to_string() + " does not name it");
+    std::unique_ptr<Botan::Public_Key> key;
+    try {
+        key = cert.load_subject_public_key();
+    } catch (const std::exception& e) {
+        return base::fail(std::string("unsupported certificate key: ") + e.what());
+    }
+    if (auto ok = crypto::verify_auth(auth.method, *key, auth.data, octets(sa, !sa.initiator, id)); !ok)
+        return base::fail("bad signature (" + ok.error().message + ")");
+    return {};
+}
+
+base::Status check_auth(const Core& core, const IkeSa& sa, const IdData& id, const policy::Identity& peer,
+                        const Payloads& message) {
+    const auto* auth = find<wire::Authentication>(message);
+    if (!auth) return base::fail("no AUTH payload");
+    if (sa.conn->remote.auth == policy::Auth::pubkey) {
+        if (auth->method == AuthMethod::psk) return base::fail("peer used a PSK, the connection expects a certificate");
+        return check_signature(core, sa, id, message, *auth);
+    }
+    if (auth->method != AuthMethod::psk) return base::fail("peer signed, the connection expects a PSK");
+    const auto* psk = psk_for(core, sa, peer);
+    if (!psk) return base::fail("no PSK for " + psk_local_id(sa).str() + " and " + peer.str());
+    if (!crypto::psk_auth_matches(*sa.prf, *psk, octets(sa, !sa.initiator, id), auth->data))
+        return base::fail("PSK AUTH does not match");
+    return {};
+}
+
+base::Result<IdData> our_id(const Core& core, const IkeSa& sa) {
+    if (sa.conn->local.id) return to_payload(*sa.conn->local.id);
+    if (const auto* creds = credentials_of(core, sa); sa.conn->local.auth == policy::Auth::pubkey && creds &&
+                                                      !creds->chain.empty())
+        return IdData{wire::IdType::der_asn1_dn, creds->chain.front().raw_subject_dn()};
+    return to_payload(policy::Identity::of_address(sa.local.address));
+}
+
+}  // namespace
+
+base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& peer) {
+    auto id = our_id(core, sa);
+    if (!id) return base::Unexpected{id.error()};
+    const auto signed_octets = octets(sa, sa.initiator, *id);
+    if (sa.conn->local.auth == policy::Auth::psk) {
+        const auto* psk = psk_for(core, sa, peer);
+        if (!psk) return base::fail("no PSK for " + psk_local_id(sa).str() + " and " + peer.str());
+        const auto mac = crypto::psk_auth(*sa.prf, *psk, signed_octets);
+        return Proof{*id, {}, {AuthMethod::psk, base::Bytes(mac.begin(), mac.end())}};
+    }
+    const auto* creds = credentials_of(core, sa);
+    if (!creds || creds->chain.empty() || !creds->key)
+        return base::fail("no certificate and key loaded for connection " + sa.conn->name);
+    // RFC 7427 4: a hash the peer announced, when it announced any.
+    auto scheme = crypto::choose_scheme(*creds->key, sa.peer_hashes);
+    if (!scheme) return base::Unexpected{scheme.error()};
+    auto data = crypto::sign_auth(AuthMethod::digital_signature, *scheme, *creds->key, signed_octets, core.rng);
+    if (!data) return base::Unexpected{data.error()};
+    return Proof{*id, certificate_payloads(*creds), {AuthMethod::digital_signature, std::move(*data)}};
+}
+
+std::optional<policy::Identity> authenticate_peer(Core& core, const IkeSa& sa, const Payloads& message) {
+    // The initiator reads IDr, the responder IDi; both carry the same fields.
+    std::optional<IdData> id;
+    if (sa.initiator) {
+        if (const auto* r = find<wire::IdR>(message)) id = IdData{r->type, r->data};
+    } else if (const auto* i = find<wire::IdI>(message)) {
+        id = *i;
+    }
+    const auto peer = id ? from_payload(*id) : std::nullopt;
+    std::string reason;
+    if (!peer) reason = "no usable ID payload";
+    else if (!id_matches(sa.conn->remote.id, *id, *peer)) reason = "ID mismatch: expected " + sa.conn->remote.id.str();
+    else if (auto ok = check_auth(core, sa, *id, *peer, message); !ok) reason = ok.error().message;
+    else return peer;
+    core.log(LogLevel::warning, &sa,
+             "authentication of " + (peer ? peer->str() : std::string("the peer")) + " failed: " + reason);
+    return std::nullopt;
+}
+
+}  // namespace ike::v2

@@ -1,0 +1,34 @@
+// Who we are and how we prove it, and checking the same of the peer (RFC 7296 2.15), with a
+// pre-shared key or a certificate and an RFC 7427 signature, as each end of the connection
+// configures (mixed PSK / public key works in either direction).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "base/result.hpp"
+#include "ike/policy/identity.hpp"
+#include "ike/v2/core.hpp"
+#include "ike/v2/payloads.hpp"
+
+namespace ike::v2 {
+
+// An ID payload's content, for IDi and IDr alike.
+using IdData = wire::IdI;
+
+// What we send in IKE_AUTH to authenticate: our ID (3.5: the configured id, a DN in DER;
+// without one, the subject DN of our certificate when we authenticate with it, else the IKE
+// address in use), the CERT payloads (public key only) and AUTH over our signed octets.
+// `peer` selects the PSK. Error: why we cannot authenticate (for the log).
+struct Proof {
+    IdData id;
+    std::vector<wire::Certificate> certificates;
+    wire::Authentication auth;
+};
+base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& peer);
+
+// The peer's identity when its ID, certificate chain and AUTH in `message` satisfy the
+// connection; nullopt after logging the reason.
+std::optional<policy::Identity> authenticate_peer(Core& core, const IkeSa& sa, const Payloads& message);
+
+}  // namespace ike::v2
