@@ -9,6 +9,7 @@
 
 #include "daemon/config/loader.hpp"
 #include "daemon/control.hpp"
+#include "daemon/credentials.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/options.hpp"
 #include "dbus/bus.hpp"
@@ -55,6 +56,11 @@ int main(int argc, char** argv) {
         log.error("configuration in " + options.config_dir + " is invalid, not starting");
         return 1;
     }
+    auto credentials = ipsecd::load_credentials(loaded.config);
+    if (!credentials) {
+        log.error(credentials.error().message + ", not starting");
+        return 1;
+    }
     if (mkdir(options.runtime_dir.c_str(), 0700) < 0 && errno != EEXIST) {
         log.error("creating " + options.runtime_dir + ": " + std::strerror(errno));
         return 1;
@@ -74,6 +80,7 @@ int main(int argc, char** argv) {
         log.error(st.error().message);
         return 1;
     }
+    daemon.engine().set_credentials(&*credentials);  // outlives the engine: both end with main
     ipsecd::Control control(daemon, options, log, std::move(loaded.config));
 
     auto bus = connect_bus(daemon.event());

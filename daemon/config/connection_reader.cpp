@@ -59,7 +59,7 @@ void read_local(Reader& r, const Field& f, const std::filesystem::path& dir, ike
 }
 
 void read_remote(Reader& r, const Field& f, const std::filesystem::path& dir, ike::policy::RemoteEnd& end) {
-    auto fs = r.fields(f.value, "remote", {"address", "id", "auth", "ca", "subnets"});
+    auto fs = r.fields(f.value, "remote", {"address", "id", "auth", "ca", "crls", "subnets"});
     if (!fs) return;
     if (const Field* a = fs->get("address")) {
         if (auto t = r.text(*a)) {
@@ -81,6 +81,11 @@ void read_remote(Reader& r, const Field& f, const std::filesystem::path& dir, ik
         if (end.auth == Auth::psk) r.error(ca->key_node, "remote: 'ca' is only used with auth: pubkey");
     } else if (end.auth == Auth::pubkey) {
         r.error(f.key_node, "remote: auth pubkey needs 'ca' (trust anchors for the peer's certificate)");
+    }
+    if (const Field* crls = fs->get("crls")) {
+        for (const auto& item : r.texts(*crls).value_or(std::vector<Item>{}))
+            if (auto p = read_path(r, item, "crls", dir, false)) end.crls.push_back(*p);
+        if (end.auth == Auth::psk) r.error(crls->key_node, "remote: 'crls' is only used with auth: pubkey");
     }
     if (const Field* s = fs->get("subnets")) end.subnets = read_prefixes(r, *s).value_or(end.subnets);
     if (end.subnets.empty()) end.subnets = host_prefix(end.address);

@@ -42,6 +42,7 @@ struct RemoteEnd {
     Identity id;                          // default: the address, else %any
     Auth auth = Auth::psk;
     std::vector<std::string> ca;          // absolute paths of trust anchors (PEM), pubkey only
+    std::vector<std::string> crls;        // absolute paths of CRLs (PEM or DER), pubkey only
     std::vector<net::Prefix> subnets;     // default as for LocalEnd
 
     bool is_any() const { return host == "%any"; }

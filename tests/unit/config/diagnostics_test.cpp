@@ -34,7 +34,7 @@ std::string first(const std::vector<std::string>& v) { return v.empty() ? "(no d
 TEST(Diagnostics, UnknownKeyAtItsOwnPosition) {
     auto p = problems(with_remote("      adress: x\n"));
     ASSERT_EQ(p.size(), 1u);
-    EXPECT_EQ(p[0], "a.yaml:5:7: unknown key 'adress' in remote (expected address, id, auth, ca, subnets)");
+    EXPECT_EQ(p[0], "a.yaml:5:7: unknown key 'adress' in remote (expected address, id, auth, ca, crls, subnets)");
 }
 
 TEST(Diagnostics, UnknownTopLevelKey) {
