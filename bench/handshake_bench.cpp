@@ -3,7 +3,9 @@
 // applied to xfrm::MemoryKernel. Prints pairs/s, CPU seconds, heap bytes per established
 // IKE SA + CHILD SA (engine state; the in-memory kernel's share separately), and the bound
 // the key-exchange primitive sets, measured with raw Botan in the same run (each pair costs
-// two key generations and two agreements, i.e. 4 X25519 operations).
+// two key generations and two agreements, i.e. 4 X25519 operations). With --auth rsa|ecdsa|
+// ed25519 both ends authenticate with certificates of that key type from one P-256 CA made
+// at start (RFC 7427 signatures), and the raw Botan cost of the signatures is printed too.
 #include <malloc.h>
 #include <sys/resource.h>
 
@@ -11,7 +13,13 @@
 #include <botan/curve25519.h>
 #include <botan/dh.h>
 #include <botan/ecdh.h>
+#include <botan/ecdsa.h>
+#include <botan/ed25519.h>
+#include <botan/pkcs10.h>
 #include <botan/pubkey.h>
+#include <botan/rsa.h>
+#include <botan/x509_ca.h>
+#include <botan/x509self.h>
 
 #include <chrono>
 #include <ctime>
@@ -24,6 +32,7 @@
 
 #include "bench/bench.hpp"
 #include "ike/crypto/rng.hpp"
+#include "ike/v2/credentials.hpp"
 #include "ike/v2/engine.hpp"
 #include "xfrm/memory_kernel.hpp"
 
@@ -36,6 +45,7 @@ struct Options {
     unsigned pairs = 2000;
     unsigned threads = 1;
     std::string ke = "x25519";
+    std::string auth = "psk";
     bool json = false;
 };
 
@@ -48,6 +58,7 @@ policy::Connection connection(std::string name, const char* local, const char* r
     c.remote.host = remote;
     c.remote.address = net::Address::parse(remote);
     c.remote.id = policy::Identity{};  // %any
+    c.local.auth = c.remote.auth = o.auth == "psk" ? policy::Auth::psk : policy::Auth::pubkey;
     if (c.remote.address) c.remote.subnets = {net::Prefix::host(*c.remote.address)};
     c.ike.proposals = {*policy::parse_proposal("aes256gcm16-prfsha256-" + o.ke, ProtocolId::ike)};
     policy::Child child;
@@ -66,9 +77,42 @@ policy::Config with_psk(policy::Config c) {
     return c;
 }
 
+std::unique_ptr<Botan::Private_Key> make_key(const std::string& auth, Botan::RandomNumberGenerator& rng) {
+    if (auth == "rsa") return std::make_unique<Botan::RSA_PrivateKey>(rng, 2048);
+    if (auth == "ecdsa") return std::make_unique<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group("secp256r1"));
+    return std::make_unique<Botan::Ed25519_PrivateKey>(rng);
+}
+
+// A P-256 CA and, per address, an end-entity certificate (subjectAltName IP, the IKE ID the
+// benchmark's connections use) with a key of the --auth type.
+struct Pki {
+    explicit Pki(const std::string& auth) {
+        Botan::X509_Cert_Options ca_opts("bench CA/CH/ipsecd");
+        ca_opts.CA_key();
+        const Botan::ECDSA_PrivateKey ca_key(rng, Botan::EC_Group("secp256r1"));
+        ca = Botan::X509::create_self_signed_cert(ca_opts, ca_key, "SHA-256", rng);
+        const Botan::X509_CA signer(ca, ca_key, "SHA-256", rng);
+        for (const char* address : {"192.0.2.1", "192.0.2.2"}) {
+            Botan::X509_Cert_Options opts(std::string(address) + "/CH/ipsecd");
+            opts.ip = address;
+            std::shared_ptr<const Botan::Private_Key> key = make_key(auth, rng);
+            const auto req = Botan::X509::create_cert_req(opts, *key, auth == "ed25519" ? "Pure" : "SHA-256", rng);
+            const auto now = std::chrono::system_clock::now();
+            ends.push_back({{signer.sign_request(req, rng, Botan::X509_Time(now - std::chrono::hours(1)),
+                                                 Botan::X509_Time(now + std::chrono::hours(24)))},
+                            key,
+                            {{ca}, {}}});
+        }
+    }
+    Botan::AutoSeeded_RNG rng;
+    Botan::X509_Certificate ca;
+    std::vector<v2::ConnectionCredentials> ends;  // 192.0.2.1, 192.0.2.2
+};
+
 // One initiator engine with `pairs` connections to one responder engine (remote %any).
 struct Shard {
-    explicit Shard(const Options& o, unsigned pairs, std::uint64_t seed) : count(pairs), rng_a(seed), rng_b(seed + 1) {
+    Shard(const Options& o, unsigned pairs, std::uint64_t seed, const Pki* pki)
+        : count(pairs), rng_a(seed), rng_b(seed + 1) {
         policy::Config a, b;
         for (unsigned i = 0; i < pairs; ++i)
             a.connections.push_back(connection("c" + std::to_string(i), "192.0.2.1", "192.0.2.2", o));
@@ -76,8 +120,16 @@ struct Shard {
         any.remote.subnets = {*net::Prefix::parse("192.0.2.0/24")};
         any.children[0].remote_subnets = any.remote.subnets;
         b.connections.push_back(any);
-        alice = std::make_unique<v2::Engine>(with_psk(std::move(a)), rng_a);
-        bob = std::make_unique<v2::Engine>(with_psk(std::move(b)), rng_b);
+        v2::EngineOptions options_a, options_b;
+        if (pki) {
+            creds_a.wall_clock = creds_b.wall_clock = [] { return std::chrono::system_clock::now(); };
+            for (const auto& c : a.connections) creds_a.connections[c.name] = pki->ends[0];
+            creds_b.connections["peers"] = pki->ends[1];
+            options_a.credentials = &creds_a;
+            options_b.credentials = &creds_b;
+        }
+        alice = std::make_unique<v2::Engine>(with_psk(std::move(a)), rng_a, options_a);
+        bob = std::make_unique<v2::Engine>(with_psk(std::move(b)), rng_b, options_b);
     }
 
     void apply(xfrm::MemoryKernel& k, const v2::Effect& e) {
@@ -115,6 +167,7 @@ struct Shard {
     unsigned count;
     v2::Time now{};
     crypto::DeterministicRng rng_a, rng_b;
+    v2::Credentials creds_a, creds_b;  // before the engines: they point at them
     std::unique_ptr<v2::Engine> alice, bob;
     xfrm::MemoryKernel kernel_a, kernel_b;
 };
@@ -162,6 +215,29 @@ double primitive_seconds(const std::string& ke) {
     return sink > 0 ? s : 0;
 }
 
+// CPU seconds for the signatures of one pair with raw Botan: each end signs its AUTH once
+// and verifies the peer's AUTH and the CA's signature on the peer's certificate (P-256).
+double signature_seconds(const Pki& pki, const std::string& auth) {
+    Botan::AutoSeeded_RNG rng;
+    const unsigned n = auth == "rsa" ? 40 : 200;
+    const auto& key = *pki.ends[0].key;
+    const auto pub = pki.ends[0].chain[0].load_subject_public_key();
+    const auto ca_pub = pki.ca.load_subject_public_key();
+    const std::string padding = auth == "rsa" ? "EMSA3(SHA-256)" : auth == "ecdsa" ? "EMSA1(SHA-256)" : "Pure";
+    const std::vector<std::uint8_t> message(300, 0x5a);
+    std::size_t ok = 0;
+    const double start = thread_cpu_seconds();
+    for (unsigned i = 0; i < n; ++i) {
+        Botan::PK_Signer signer(key, rng, padding);
+        const auto sig = signer.sign_message(message, rng);
+        Botan::PK_Verifier verifier(*pub, padding);
+        ok += verifier.verify_message(message, sig) ? 1 : 0;
+        ok += pki.ends[0].chain[0].check_signature(*ca_pub) ? 1 : 0;
+    }
+    const double s = (thread_cpu_seconds() - start) / n;
+    return ok == 2 * n ? 2 * s : 0;
+}
+
 int parse(const bench::Args& args, Options& o) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -176,10 +252,8 @@ int parse(const bench::Args& args, Options& o) {
             o.ke = args[++i];
             if (o.ke != "x25519" && o.ke != "ecp256" && o.ke != "modp2048") return 2;
         } else if (a == "--auth" && has_value) {
-            if (args[++i] != "psk") {
-                std::fprintf(stderr, "ipsecd-bench handshakes: only --auth psk is implemented so far\n");
-                return 2;
-            }
+            o.auth = args[++i];
+            if (o.auth != "psk" && o.auth != "rsa" && o.auth != "ecdsa" && o.auth != "ed25519") return 2;
         } else {
             return 2;
         }
@@ -193,14 +267,15 @@ int bench::run_handshakes(const Args& args) {
     Options o;
     if (parse(args, o) != 0) {
         std::fprintf(stderr, "usage: ipsecd-bench handshakes [--pairs N] [--threads T] "
-                             "[--ke x25519|ecp256|modp2048] [--auth psk] [--json]\n");
+                             "[--ke x25519|ecp256|modp2048] [--auth psk|rsa|ecdsa|ed25519] [--json]\n");
         return 2;
     }
     try {
+        const auto pki = o.auth == "psk" ? nullptr : std::make_unique<Pki>(o.auth);
         std::vector<std::unique_ptr<Shard>> shards;
         for (unsigned t = 0; t < o.threads; ++t)
             shards.push_back(std::make_unique<Shard>(o, o.pairs / o.threads + (t < o.pairs % o.threads ? 1 : 0),
-                                                     1000 + 2 * t));
+                                                     1000 + 2 * t, pki.get()));
         const std::size_t heap_configured = heap_in_use();
         const double cpu_start = cpu_seconds();
         const auto start = Clock::now();
@@ -224,23 +299,31 @@ int bench::run_handshakes(const Args& args) {
         const double kernel_bytes = static_cast<double>(heap_established) - static_cast<double>(heap_engines);
         const double primitive = primitive_seconds(o.ke);
         const double bound = o.threads / (2.0 * primitive);
+        // With certificates: the key exchange and the signatures together (0 = PSK).
+        const double signatures = pki ? signature_seconds(*pki, o.auth) : 0;
+        const double crypto_bound = o.threads / (2.0 * primitive + signatures);
         const double rate = o.pairs / seconds;
         if (up != o.pairs) {
             std::fprintf(stderr, "ipsecd-bench handshakes: only %u of %u pairs established\n", up, o.pairs);
             return 1;
         }
         if (o.json) {
-            std::printf("{\"pairs\":%u,\"threads\":%u,\"ke\":\"%s\",\"seconds\":%.4f,\"cpu_seconds\":%.4f,"
+            std::printf("{\"pairs\":%u,\"threads\":%u,\"ke\":\"%s\",\"auth\":\"%s\",\"seconds\":%.4f,\"cpu_seconds\":%.4f,"
                         "\"pairs_per_sec\":%.1f,\"pairs_per_cpu_sec\":%.1f,\"heap_bytes_per_sa\":%.0f,\"kernel_model_bytes_per_sa\":%.0f,"
-                        "\"primitive_seconds_per_pair\":%.7f,\"primitive_bound_pairs_per_sec\":%.1f}\n",
-                        o.pairs, o.threads, o.ke.c_str(), seconds, cpu, rate, o.pairs / cpu, engine_bytes / sas,
-                        kernel_bytes / sas, 2 * primitive, bound);
+                        "\"primitive_seconds_per_pair\":%.7f,\"primitive_bound_pairs_per_sec\":%.1f,"
+                        "\"signature_seconds_per_pair\":%.7f,\"crypto_bound_pairs_per_sec\":%.1f}\n",
+                        o.pairs, o.threads, o.ke.c_str(), o.auth.c_str(), seconds, cpu, rate, o.pairs / cpu,
+                        engine_bytes / sas, kernel_bytes / sas, 2 * primitive, bound, signatures, crypto_bound);
         } else {
-            std::printf("%u handshakes (PSK, %s, aes256gcm16), %u thread(s): %.3f s, %.3f CPU s\n", o.pairs,
-                        o.ke.c_str(), o.threads, seconds, cpu);
+            std::printf("%u handshakes (%s, %s, aes256gcm16), %u thread(s): %.3f s, %.3f CPU s\n", o.pairs,
+                        o.auth.c_str(), o.ke.c_str(), o.threads, seconds, cpu);
             std::printf("  %.0f pairs/s, %.0f per CPU second; key exchange alone (raw Botan, 2 keygen + "
                         "2 agreements per pair) bounds at %.0f per CPU second (it is %.0f%% of a handshake's CPU time)\n",
                         rate, o.pairs / cpu, bound / o.threads, 100.0 * (o.pairs / cpu) / (bound / o.threads));
+            if (pki)
+                std::printf("  with the signatures (raw Botan, per pair 2 signs, 2 AUTH verifies, 2 certificate "
+                            "verifies) the crypto bounds at %.0f per CPU second (it is %.0f%% of a handshake's CPU time)\n",
+                            crypto_bound / o.threads, 100.0 * (o.pairs / cpu) / (crypto_bound / o.threads));
             std::printf("  heap per established IKE SA + CHILD SA: %.0f bytes in the engine, "
                         "%.0f bytes in the in-memory kernel model\n",
                         engine_bytes / sas, kernel_bytes / sas);
