@@ -154,24 +154,14 @@ TEST(Loader, ResolvesRelativePathsAgainstTheConfigDir) {
     TempDir dir;
     dir.write("certs/a.pem", "cert", 0644);
     dir.write("certs/ca.pem", "ca", 0644);
-    dir.write("private/a.pem", "key", 0600);
-    Connection c = load_one(dir, "connections:\n  c:\n"
-                                 "    local: {auth: pubkey, cert: certs/a.pem, key: private/a.pem}\n"
-                                 "    remote: {address: 192.0.2.2, auth: pubkey, ca: [certs/ca.pem]}\n");
-    EXPECT_EQ(c.local.cert, (dir.path() / "certs/a.pem").string());
-    EXPECT_EQ(c.local.key, (dir.path() / "private/a.pem").string());
-    EXPECT_EQ(c.remote.ca, std::vector{(dir.path() / "certs/ca.pem").string()});
-}
-
-TEST(Loader, ReadsCrlPathsOfAPubkeyPeer) {
-    TempDir dir;
-    dir.write("certs/a.pem", "cert", 0644);
-    dir.write("certs/ca.pem", "ca", 0644);
     dir.write("crls/ca.crl", "crl", 0644);
     dir.write("private/a.pem", "key", 0600);
     Connection c = load_one(dir, "connections:\n  c:\n"
                                  "    local: {auth: pubkey, cert: certs/a.pem, key: private/a.pem}\n"
-                                 "    remote: {address: 192.0.2.2, auth: pubkey, ca: certs/ca.pem, crls: [crls/ca.crl]}\n");
+                                 "    remote: {address: 192.0.2.2, auth: pubkey, ca: [certs/ca.pem], crls: [crls/ca.crl]}\n");
+    EXPECT_EQ(c.local.cert, (dir.path() / "certs/a.pem").string());
+    EXPECT_EQ(c.local.key, (dir.path() / "private/a.pem").string());
+    EXPECT_EQ(c.remote.ca, std::vector{(dir.path() / "certs/ca.pem").string()});
     EXPECT_EQ(c.remote.crls, std::vector{(dir.path() / "crls/ca.crl").string()});
 }
 

@@ -94,33 +94,18 @@ void expect_bob_refused(Pair& p, const std::string& reason) {
     EXPECT_TRUE(p.bob().kernel().sas().empty());
 }
 
-TEST(CertAuth, RsaCertificatesEstablishTheSa) {
-    const Scenario s = with_certificates(KeyType::rsa);
+// RSA (PKCS#1 v1.5 SHA-256), ECDSA P-256 and P-384 (SHA-256/384), Ed25519 (RFC 8420).
+class EachKeyType : public ::testing::TestWithParam<KeyType> {};
+
+TEST_P(EachKeyType, CertificatesEstablishTheSa) {
+    const Scenario s = with_certificates(GetParam());
     Pair p = s.pair();
     connect(p);
     expect_up(p);
 }
 
-TEST(CertAuth, EcdsaP256CertificatesEstablishTheSa) {
-    const Scenario s = with_certificates(KeyType::p256);
-    Pair p = s.pair();
-    connect(p);
-    expect_up(p);
-}
-
-TEST(CertAuth, EcdsaP384CertificatesEstablishTheSa) {
-    const Scenario s = with_certificates(KeyType::p384);
-    Pair p = s.pair();
-    connect(p);
-    expect_up(p);
-}
-
-TEST(CertAuth, Ed25519CertificatesEstablishTheSa) {
-    const Scenario s = with_certificates(KeyType::ed25519);
-    Pair p = s.pair();
-    connect(p);
-    expect_up(p);
-}
+INSTANTIATE_TEST_SUITE_P(CertAuth, EachKeyType,
+                         ::testing::Values(KeyType::rsa, KeyType::p256, KeyType::p384, KeyType::ed25519));
 
 TEST(CertAuth, DifferentKeyTypesOnEachSideWork) {
     Scenario s = with_certificates(KeyType::rsa);
