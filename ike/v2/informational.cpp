@@ -42,6 +42,8 @@ void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, cons
                 }
     }
     prune_children(sa);
+    // status and D-Bus must stop listing the pairs the peer deleted (e.g. after its rekey)
+    if (!deleted.empty()) core.publish(sa);
     if (!deleted.empty()) reply.push_back(wire::Delete{ProtocolId::esp, 4, std::move(deleted)});
     send_response(core, sa, wire::ExchangeType::informational, message_id, reply);
     if (delete_ike) {

@@ -113,3 +113,18 @@ TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenAliceWins) { simultaneous_rek
 TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenBobWins) { simultaneous_rekey(2, 1, false); }
 
 }  // namespace
+
+TEST(ChildRekey, PeerDeletingTheOldPairIsPublished) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    p.soft_expire(p.bob(), only_child(p.bob()).spi_in);
+    p.run();
+    // alice learnt of the old pair's end from bob's Delete: her last published state
+    // (what D-Bus and ipsecctl show) lists only the new CHILD SA
+    const StatePublished* last = nullptr;
+    for (const auto& e : p.alice().history())
+        if (const auto* s = std::get_if<StatePublished>(&e)) last = s;
+    ASSERT_NE(last, nullptr);
+    ASSERT_EQ(last->ike_sa.children.size(), 1u);
+    EXPECT_EQ(last->ike_sa.children[0].spi_in, only_child(p.alice()).spi_in);
+}
