@@ -1,3 +1,4 @@
+#include "ike/wire/notify_data.hpp"
 #include "ike/v2/child_negotiation.hpp"
 
 #include "ike/v2/child_sa.hpp"
@@ -44,8 +45,7 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
         const auto selection = policy::select(to_offered(*sa_payload), child.proposals, options);
         if (const auto* bad_ke = std::get_if<policy::InvalidKe>(&selection)) {
             return notify(wire::notify::invalid_ke_payload,
-                          {static_cast<std::uint8_t>(static_cast<std::uint16_t>(bad_ke->group) >> 8),
-                           static_cast<std::uint8_t>(bad_ke->group)});
+                          wire::ke_group_data(static_cast<std::uint16_t>(bad_ke->group)));
         }
         const auto* chosen = std::get_if<policy::Chosen>(&selection);
         if (!chosen || chosen->reply.spi.size() != 4) continue;

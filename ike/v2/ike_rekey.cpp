@@ -2,6 +2,7 @@
 // protocol IKE with the new SPI, fresh nonces and a new key exchange. The new SA's keys
 // derive from the old SK_d; the CHILD SAs move to it when the old SA is deleted; the
 // initiator of the rekey is the original initiator of the new SA. Collisions per 2.8.2.
+#include "ike/wire/notify_data.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/ike_keys.hpp"
 #include "ike/v2/protection.hpp"
@@ -29,8 +30,7 @@ std::unique_ptr<IkeSa> successor_of(Core& core, const IkeSa& old, bool initiator
 }
 
 wire::Notify ke_notify(KeGroup group) {
-    const auto g = static_cast<std::uint16_t>(group);
-    return notify(wire::notify::invalid_ke_payload, {static_cast<std::uint8_t>(g >> 8), static_cast<std::uint8_t>(g)});
+    return notify(wire::notify::invalid_ke_payload, wire::ke_group_data(static_cast<std::uint16_t>(group)));
 }
 
 IkeSa& go_live(Core& core, std::unique_ptr<IkeSa> fresh) {

@@ -2,6 +2,7 @@
 // cookies (2.6), INVALID_KE_PAYLOAD retry (1.2), fragmentation support (RFC 7383 2.3).
 #include <algorithm>
 
+#include "ike/wire/notify_data.hpp"
 #include "ike/v2/cert_payloads.hpp"
 #include "ike/v2/cookie.hpp"
 #include "ike/v2/exchanges.hpp"
@@ -154,8 +155,7 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
         // 1.2: name the group we want; the initiator retries with it.
         answer_stateless(core, in, h,
                          notify(wire::notify::invalid_ke_payload,
-                                {static_cast<std::uint8_t>(static_cast<std::uint16_t>(bad_ke->group) >> 8),
-                                 static_cast<std::uint8_t>(bad_ke->group)}));
+                                wire::ke_group_data(static_cast<std::uint16_t>(bad_ke->group))));
         return;
     }
     const auto& chosen = std::get<policy::Chosen>(selection);
@@ -217,7 +217,7 @@ void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
     }
     // 1.2: retry with the group the responder asked for, if we offered it.
     if (const auto* n = find_notify(p, wire::notify::invalid_ke_payload)) {
-        const auto group = static_cast<KeGroup>(n->data.size() == 2 ? (n->data[0] << 8 | n->data[1]) : 0);
+        const auto group = static_cast<KeGroup>(wire::ke_group_of(*n).value_or(0));
         if (group != sa.ke->group() && policy::offers_ke(sa.conn->ike.proposals, group)) {
             auto ke = crypto::KeyExchange::create(group, core.rng);
             if (ke) {
