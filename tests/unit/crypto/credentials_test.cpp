@@ -16,7 +16,8 @@ namespace {
 
 using namespace test;
 
-const auto kNow = std::chrono::system_clock::now();
+// Certificates are made at run time, valid from an hour ago: now is inside every validity.
+SystemTime now() { return std::chrono::system_clock::now(); }
 
 base::Bytes bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
 
@@ -69,14 +70,14 @@ TEST(Credentials, CaKeyHashIsSha1OfSubjectPublicKeyInfo) {
 TEST(Credentials, ChainFromTrustedCaVerifies) {
     const Ca ca = make_ca("Good CA");
     const auto ee = issue(ca, "ee", *pki_key(KeyType::p256), {});
-    const auto err = verify_chain(std::vector{ee}, {{ca.cert}, {}}, kNow);
+    const auto err = verify_chain(std::vector{ee}, {{ca.cert}, {}}, now());
     EXPECT_FALSE(err) << err->message;
 }
 
 TEST(Credentials, ChainFromOtherCaIsUntrusted) {
     const Ca ca = make_ca("Issuing CA"), other = make_ca("Other CA", 1);
     const auto ee = issue(ca, "ee", *pki_key(KeyType::p256), {});
-    const auto err = verify_chain(std::vector{ee}, {{other.cert}, {}}, kNow);
+    const auto err = verify_chain(std::vector{ee}, {{other.cert}, {}}, now());
     ASSERT_TRUE(err);
     EXPECT_EQ(err->reason, ChainFailure::untrusted);
     EXPECT_NE(err->message.find("untrusted chain"), std::string::npos);
@@ -85,8 +86,8 @@ TEST(Credentials, ChainFromOtherCaIsUntrusted) {
 TEST(Credentials, ExpiredCertificateIsRefused) {
     const Ca ca = make_ca("Expiry CA");
     const auto ee = issue(ca, "old", *pki_key(KeyType::p256), {},
-                          {kNow - std::chrono::hours(48), kNow - std::chrono::hours(24)});
-    const auto err = verify_chain(std::vector{ee}, {{ca.cert}, {}}, kNow);
+                          {now() - std::chrono::hours(48), now() - std::chrono::hours(24)});
+    const auto err = verify_chain(std::vector{ee}, {{ca.cert}, {}}, now());
     ASSERT_TRUE(err);
     EXPECT_EQ(err->reason, ChainFailure::expired);
 }
@@ -94,7 +95,7 @@ TEST(Credentials, ExpiredCertificateIsRefused) {
 TEST(Credentials, RevokedCertificateIsRefused) {
     const Ca ca = make_ca("CRL CA");
     const auto ee = issue(ca, "revoked", *pki_key(KeyType::p256), {});
-    const auto err = verify_chain(std::vector{ee}, {{ca.cert}, {make_crl(ca, {ee})}}, kNow);
+    const auto err = verify_chain(std::vector{ee}, {{ca.cert}, {make_crl(ca, {ee})}}, now());
     ASSERT_TRUE(err);
     EXPECT_EQ(err->reason, ChainFailure::revoked);
     EXPECT_NE(err->message.find("certificate revoked"), std::string::npos);
@@ -104,13 +105,13 @@ TEST(Credentials, CrlNotListingTheCertificateLetsItPass) {
     const Ca ca = make_ca("CRL CA 2");
     const auto ee = issue(ca, "fine", *pki_key(KeyType::p256), {});
     const auto other = issue(ca, "other", *pki_key(KeyType::p256, 1), {});
-    EXPECT_FALSE(verify_chain(std::vector{ee}, {{ca.cert}, {make_crl(ca, {other})}}, kNow));
+    EXPECT_FALSE(verify_chain(std::vector{ee}, {{ca.cert}, {make_crl(ca, {other})}}, now()));
 }
 
 TEST(Credentials, EachKeyTypeVerifies) {
     const Ca ca = make_ca("Types CA");
     for (auto type : {KeyType::rsa, KeyType::p256, KeyType::p384, KeyType::ed25519})
-        EXPECT_FALSE(verify_chain(std::vector{issue(ca, "ee", *pki_key(type), {})}, {{ca.cert}, {}}, kNow));
+        EXPECT_FALSE(verify_chain(std::vector{issue(ca, "ee", *pki_key(type), {})}, {{ca.cert}, {}}, now()));
 }
 
 TEST(Credentials, MatchesSubjectAltNames) {
@@ -149,7 +150,7 @@ TEST(Credentials, DnTextRoundTripsThroughDer) {
 TEST(Credentials, ExampleCertificatesVerifyAgainstTheExampleCa) {
     const auto ca = parse_certificates(read_example("certs/ca.pem")).value();
     const auto host_a = parse_certificates(read_example("certs/host-a.pem")).value();
-    EXPECT_FALSE(verify_chain(host_a, {ca, {}}, kNow));
+    EXPECT_FALSE(verify_chain(host_a, {ca, {}}, now()));
     EXPECT_TRUE(certificate_has_name(host_a.front(), NameKind::dns, text("host-a.example")));
     EXPECT_EQ(parse_private_key(read_example("private/host-a.pem")).value()->public_key_bits(),
               host_a.front().subject_public_key_bitstring());

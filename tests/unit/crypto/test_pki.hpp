@@ -1,6 +1,7 @@
 // A throw-away PKI made with Botan in the test process, so certificate tests need no files:
 // CAs, end-entity certificates of each key type with subjectAltNames, CRLs. Keys are made
-// once per process (RSA generation dominates otherwise).
+// once per process (RSA generation dominates otherwise) and, with the RNG, never freed:
+// Botan's secure memory pool is gone by the time function-local statics are destroyed.
 #pragma once
 
 #include <botan/auto_rng.h>
@@ -24,14 +25,14 @@ namespace ike::crypto::test {
 enum class KeyType { rsa, p256, p384, ed25519 };
 
 inline Botan::RandomNumberGenerator& pki_rng() {
-    static Botan::AutoSeeded_RNG rng;
-    return rng;
+    static auto* rng = new Botan::AutoSeeded_RNG;
+    return *rng;
 }
 
 // A fresh key of each type per `slot`: slots let a test hold two distinct keys of one type.
 inline std::shared_ptr<const Botan::Private_Key> pki_key(KeyType type, int slot = 0) {
-    static std::map<std::pair<KeyType, int>, std::shared_ptr<const Botan::Private_Key>> keys;
-    auto& k = keys[{type, slot}];
+    static auto* keys = new std::map<std::pair<KeyType, int>, std::shared_ptr<const Botan::Private_Key>>;
+    auto& k = (*keys)[{type, slot}];
     if (!k) {
         switch (type) {
             case KeyType::rsa: k = std::make_shared<Botan::RSA_PrivateKey>(pki_rng(), 2048); break;
@@ -57,6 +58,7 @@ struct Ca {
 inline Ca make_ca(const std::string& name, int slot = 0) {
     Botan::X509_Cert_Options opts(name + "/CH/ipsecd test");
     opts.CA_key();
+    opts.start = Botan::X509_Time(std::chrono::system_clock::now() - std::chrono::hours(1));
     auto key = pki_key(KeyType::p256, 100 + slot);
     return {Botan::X509::create_self_signed_cert(opts, *key, "SHA-256", pki_rng()), key};
 }
