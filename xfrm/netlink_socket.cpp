@@ -12,19 +12,20 @@ static base::Unexpected<base::Error> errno_fail(const std::string& what) {
     return base::fail(what + ": " + std::strerror(e), e);
 }
 
-base::Result<NetlinkSocket> NetlinkSocket::open(std::initializer_list<unsigned> groups) {
+base::Result<NetlinkSocket> NetlinkSocket::open(std::initializer_list<unsigned> groups, int protocol) {
+    const std::string name = protocol == NETLINK_XFRM ? "NETLINK_XFRM" : "netlink protocol " + std::to_string(protocol);
     int flags = SOCK_CLOEXEC | (groups.size() ? SOCK_NONBLOCK : 0);
-    auto* raw = mnl_socket_open2(NETLINK_XFRM, flags);
-    if (!raw) return errno_fail("opening NETLINK_XFRM socket");
+    auto* raw = mnl_socket_open2(protocol, flags);
+    if (!raw) return errno_fail("opening " + name + " socket");
     NetlinkSocket s(raw);
-    if (mnl_socket_bind(raw, 0, MNL_SOCKET_AUTOPID) < 0) return errno_fail("binding NETLINK_XFRM socket");
+    if (mnl_socket_bind(raw, 0, MNL_SOCKET_AUTOPID) < 0) return errno_fail("binding " + name + " socket");
     // Errors come back with the kernel's own explanation and without the echoed request.
     int on = 1;
     mnl_socket_setsockopt(raw, NETLINK_EXT_ACK, &on, sizeof on);
     mnl_socket_setsockopt(raw, NETLINK_CAP_ACK, &on, sizeof on);
     for (unsigned g : groups)
         if (mnl_socket_setsockopt(raw, NETLINK_ADD_MEMBERSHIP, &g, sizeof g) < 0)
-            return errno_fail("joining XFRM multicast group " + std::to_string(g));
+            return errno_fail("joining " + name + " multicast group " + std::to_string(g));
     return s;
 }
 

@@ -1,5 +1,6 @@
-// A NETLINK_XFRM socket (libmnl): request/ack transactions on one, multicast events on
-// another. The only file in xfrm/ that does socket I/O.
+// A netlink socket (libmnl), NETLINK_XFRM unless told otherwise (NETLINK_ROUTE for
+// routing): request/ack transactions on one, multicast events on another. The only file in
+// xfrm/ that does socket I/O.
 #pragma once
 
 #include <libmnl/libmnl.h>
@@ -16,8 +17,9 @@ namespace xfrm {
 
 class NetlinkSocket {
 public:
-    // groups: XFRMNLGRP_* to join (event sockets are opened non-blocking).
-    static base::Result<NetlinkSocket> open(std::initializer_list<unsigned> groups = {});
+    // groups: multicast groups (XFRMNLGRP_*) to join (event sockets are opened non-blocking).
+    static base::Result<NetlinkSocket> open(std::initializer_list<unsigned> groups = {},
+                                            int protocol = NETLINK_XFRM);
 
     int fd() const { return mnl_socket_get_fd(sock_.get()); }
 

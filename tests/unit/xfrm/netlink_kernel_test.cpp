@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "private_netns.hpp"
 #include "samples.hpp"
 #include "xfrm/wire.hpp"
 
@@ -29,37 +30,10 @@ using test::gcm_sa;
 using test::ip;
 using test::tunnel_policy;
 
-bool write_file(const char* path, const char* text) {
-    FILE* f = std::fopen(path, "w");
-    bool ok = f && std::fputs(text, f) >= 0;
-    return f && std::fclose(f) == 0 && ok;
-}
-
-// Enters a fresh network namespace once per process and brings its loopback up, with XFRM
-// enabled on it (Linux sets disable_xfrm/disable_policy on loopback, so local traffic would
-// bypass policies).
-std::string enter_private_netns() {
-    if (unshare(CLONE_NEWNET) != 0)
-        return std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno) +
-               " (these tests need root to run against the kernel in a private namespace)";
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ifreq ifr{};
-    std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-    ifr.ifr_flags = IFF_UP;
-    bool up = fd >= 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
-    std::string err = up ? "" : std::string("bringing lo up: ") + std::strerror(errno);
-    if (fd >= 0) close(fd);
-    if (!write_file("/proc/sys/net/ipv4/conf/lo/disable_xfrm", "0") ||
-        !write_file("/proc/sys/net/ipv4/conf/lo/disable_policy", "0"))
-        err += std::string("enabling XFRM on lo: ") + std::strerror(errno);
-    return err;
-}
-
 class NetlinkKernelTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        static const std::string netns_error = enter_private_netns();
-        ASSERT_EQ(netns_error, "");
+        ASSERT_EQ(test::private_netns_error(), "");
         auto k = NetlinkKernel::open();
         ASSERT_TRUE(k.ok()) << k.error().message;
         kernel = std::move(*k);

@@ -1,0 +1,135 @@
+#include "xfrm/route_message.hpp"
+
+#include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstring>
+
+namespace xfrm {
+
+namespace {
+
+std::uint8_t address_family(net::Family f) { return f == net::Family::v4 ? AF_INET : AF_INET6; }
+
+void put_address(Message& m, std::uint16_t type, const net::Address& a) { m.put(type, a.bytes.data(), a.size()); }
+
+// Attributes after a fixed header, indexed by type (types above N are ignored).
+template <std::size_t N>
+base::Result<std::array<const nlattr*, N + 1>> attributes(const nlmsghdr& nlh, std::size_t header_len) {
+    std::array<const nlattr*, N + 1> attrs{};
+    if (nlh.nlmsg_len < NLMSG_HDRLEN + header_len)
+        return base::fail("netlink message type " + std::to_string(nlh.nlmsg_type) + " truncated");
+    auto cb = [](const nlattr* attr, void* data) {
+        auto type = mnl_attr_get_type(attr);
+        if (type <= N) (*static_cast<std::array<const nlattr*, N + 1>*>(data))[type] = attr;
+        return MNL_CB_OK;
+    };
+    if (mnl_attr_parse(&nlh, static_cast<unsigned>(header_len), cb, &attrs) < 0)
+        return base::fail("malformed netlink attributes");
+    return attrs;
+}
+
+// An address attribute of a message of family `af`; nullopt when absent.
+base::Result<std::optional<net::Address>> address_attr(const nlattr* attr, unsigned af) {
+    if (!attr) return std::optional<net::Address>{};
+    net::Address a;
+    a.family = af == AF_INET ? net::Family::v4 : net::Family::v6;
+    if (attr_payload_len(attr) != a.size()) return base::fail("address attribute of the wrong size");
+    std::memcpy(a.bytes.data(), attr_payload(attr), a.size());
+    return std::optional<net::Address>{a};
+}
+
+base::Status check_family(unsigned af) {
+    if (af != AF_INET && af != AF_INET6) return base::fail("address family " + std::to_string(af) + " unknown");
+    return {};
+}
+
+}  // namespace
+
+base::Result<Message> encode_route(const Route& r, bool add) {
+    const auto& dst = r.destination.address;
+    if ((r.gateway && r.gateway->family != dst.family) || (r.source && r.source->family != dst.family))
+        return base::fail("route to " + r.destination.str() + " mixes address families");
+    Message m(add ? RTM_NEWROUTE : RTM_DELROUTE,
+              static_cast<std::uint16_t>(NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0)));
+    auto& h = m.header<rtmsg>();
+    h.rtm_family = address_family(dst.family);
+    h.rtm_dst_len = r.destination.length;
+    h.rtm_table = static_cast<std::uint8_t>(r.table < 256 ? r.table : RT_TABLE_UNSPEC);
+    h.rtm_protocol = RTPROT_STATIC;
+    h.rtm_type = RTN_UNICAST;
+    // Without a gateway the destination is on the link (as `ip route add ... dev`); a delete
+    // matches whatever scope the route has.
+    h.rtm_scope = !add ? RT_SCOPE_NOWHERE : r.gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+    m.put(RTA_TABLE, r.table);
+    put_address(m, RTA_DST, dst);
+    m.put(RTA_OIF, static_cast<std::uint32_t>(r.interface));
+    if (r.gateway) put_address(m, RTA_GATEWAY, *r.gateway);
+    if (r.source) put_address(m, RTA_PREFSRC, *r.source);
+    return m;
+}
+
+Message encode_rule(const Rule& r, bool add) {
+    Message m(add ? RTM_NEWRULE : RTM_DELRULE,
+              static_cast<std::uint16_t>(NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0)));
+    auto& h = m.header<fib_rule_hdr>();
+    h.family = address_family(r.family);
+    h.table = static_cast<std::uint8_t>(r.table < 256 ? r.table : RT_TABLE_UNSPEC);
+    h.action = FR_ACT_TO_TBL;
+    m.put(FRA_TABLE, r.table);
+    m.put(FRA_PRIORITY, r.priority);
+    return m;
+}
+
+Message encode_path_request(const net::Address& destination) {
+    Message m(RTM_GETROUTE, NLM_F_ACK);
+    auto& h = m.header<rtmsg>();
+    h.rtm_family = address_family(destination.family);
+    h.rtm_dst_len = static_cast<std::uint8_t>(destination.max_prefix());
+    put_address(m, RTA_DST, destination);
+    return m;
+}
+
+base::Result<Path> decode_path(const nlmsghdr& nlh) {
+    if (nlh.nlmsg_type != RTM_NEWROUTE) return base::fail("not a route message");
+    auto h = fixed_header<rtmsg>(nlh);
+    if (!h) return base::Unexpected{h.error()};
+    if (auto st = check_family(h->rtm_family); !st) return base::Unexpected{st.error()};
+    auto attrs = attributes<RTA_MAX>(nlh, NLMSG_ALIGN(sizeof(rtmsg)));
+    if (!attrs) return base::Unexpected{attrs.error()};
+    const auto* oif = (*attrs)[RTA_OIF];
+    if (!oif || attr_payload_len(oif) != sizeof(std::uint32_t)) return base::fail("route without an interface");
+    auto gateway = address_attr((*attrs)[RTA_GATEWAY], h->rtm_family);
+    auto source = address_attr((*attrs)[RTA_PREFSRC], h->rtm_family);
+    if (!gateway) return base::Unexpected{gateway.error()};
+    if (!source) return base::Unexpected{source.error()};
+    return Path{static_cast<int>(attr_value<std::uint32_t>(oif)), *gateway, *source};
+}
+
+Message encode_addresses_request() {
+    Message m(RTM_GETADDR, NLM_F_DUMP);
+    m.header<ifaddrmsg>().ifa_family = AF_UNSPEC;
+    return m;
+}
+
+base::Result<net::Address> decode_address(const nlmsghdr& nlh) {
+    if (nlh.nlmsg_type != RTM_NEWADDR) return base::fail("not an address message");
+    auto h = fixed_header<ifaddrmsg>(nlh);
+    if (!h) return base::Unexpected{h.error()};
+    if (auto st = check_family(h->ifa_family); !st) return base::Unexpected{st.error()};
+    auto attrs = attributes<IFA_MAX>(nlh, NLMSG_ALIGN(sizeof(ifaddrmsg)));
+    if (!attrs) return base::Unexpected{attrs.error()};
+    // IFA_LOCAL is the interface's own address (IFA_ADDRESS is the peer's on point-to-point
+    // links); IPv6 gives only IFA_ADDRESS.
+    const nlattr* attr = (*attrs)[IFA_LOCAL] ? (*attrs)[IFA_LOCAL] : (*attrs)[IFA_ADDRESS];
+    auto a = address_attr(attr, h->ifa_family);
+    if (!a) return base::Unexpected{a.error()};
+    if (!*a) return base::fail("address message without an address");
+    return **a;
+}
+
+}  // namespace xfrm

@@ -1,0 +1,57 @@
+// The host's routing as ipsecd needs it for tunnel-mode CHILD SAs: routes in a table of its
+// own, a rule that sends every packet through that table, and two lookups (the path to a
+// peer, the host's addresses). NetlinkRouting (netlink_routing.hpp) is the real one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "base/result.hpp"
+#include "net/address.hpp"
+
+namespace xfrm {
+
+// One unicast route in `table`.
+struct Route {
+    net::Prefix destination;
+    std::uint32_t table = 0;
+    int interface = 0;                    // ifindex
+    std::optional<net::Address> gateway;  // none: the destination is reached on the link
+    std::optional<net::Address> source;   // the preferred source address (`src`)
+
+    bool operator==(const Route&) const = default;
+};
+
+// How the kernel reaches an address now (`ip route get`).
+struct Path {
+    int interface = 0;
+    std::optional<net::Address> gateway;
+    std::optional<net::Address> source;
+
+    bool operator==(const Path&) const = default;
+};
+
+// `ip rule add priority P table T` for one family.
+struct Rule {
+    net::Family family = net::Family::v4;
+    std::uint32_t table = 0;
+    std::uint32_t priority = 0;
+
+    bool operator==(const Rule&) const = default;
+};
+
+class Routing {
+public:
+    virtual ~Routing() = default;
+    virtual base::Result<Path> path_to(const net::Address& destination) = 0;
+    // Every address configured on an interface of this host.
+    virtual base::Result<std::vector<net::Address>> local_addresses() = 0;
+    // The error's code is EEXIST when the same route or rule is already there.
+    virtual base::Status add_route(const Route& r) = 0;
+    virtual base::Status delete_route(const Route& r) = 0;
+    virtual base::Status add_rule(const Rule& r) = 0;
+    virtual base::Status delete_rule(const Rule& r) = 0;
+};
+
+}  // namespace xfrm
