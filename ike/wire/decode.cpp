@@ -1,8 +1,11 @@
 #include "ike/wire/decode.hpp"
 
 #include <string>
+#include <variant>
 
+#include "ike/wire/fixed_header.hpp"
 #include "ike/wire/limits.hpp"
+#include "ike/wire/payload_chain.hpp"
 #include "ike/wire/payload_decode.hpp"
 #include "ike/wire/payload_header.hpp"
 
@@ -14,43 +17,44 @@ constexpr std::uint16_t kSyntax = notify::invalid_syntax;
 
 bool is_encrypted(PayloadType t) { return t == PayloadType::sk || t == PayloadType::skf; }
 
-// Walks a payload chain from `first` to Next Payload 0. The outer chain may end with SK or
-// SKF, whose Next Payload starts the inner chain instead (RFC 7296 3.14).
-ParseResult<std::vector<Payload>> decode_chain(Reader& r, PayloadType first, bool outer) {
-    std::vector<Payload> out;
-    auto type = first;
-    while (type != PayloadType::none) {
-        std::string_view name = payload_name(type);
-        if (out.size() == limits::kMaxPayloads) return reject("too many payloads", r.offset(), kSyntax);
-        std::size_t start = r.offset();
-        PayloadHeader h;
-        Reader body = read_payload_header(r, h);
-        if (r.failed()) return reject(r, name, kSyntax);
-        auto next = static_cast<PayloadType>(h.next);
-        if (!is_known_payload(type)) {
-            // RFC 7296 3.2: an unrecognised payload with the critical bit set rejects the
-            // message with UNSUPPORTED_CRITICAL_PAYLOAD carrying the one-octet type.
-            if (h.flags & kCriticalBit)
-                return reject("unsupported critical payload " + std::to_string(unsigned(type)), start,
-                              notify::unsupported_critical_payload, {static_cast<std::uint8_t>(type)});
-            auto raw = body.get_rest();
-            out.push_back(UnknownPayload{static_cast<std::uint8_t>(type), false, Bytes(raw.begin(), raw.end())});
-            type = next;
-            continue;
-        }
-        if (is_encrypted(type) && !outer) return reject(std::string(name) + " inside encrypted payload", start, kSyntax);
-        auto p = decode_body(type, next, body);
-        if (!p) return base::Unexpected{p.error()};
-        out.push_back(std::move(*p));
-        if (is_encrypted(type)) {
-            // RFC 7296 3.14 / RFC 7383 2.5: the encrypted payload MUST be the last one.
-            if (!r.empty()) return reject(std::string(name) + " is not the last payload", r.offset(), kSyntax);
-            return out;
-        }
-        type = next;
+bool is_encrypted(const Payload& p) {
+    return std::holds_alternative<Encrypted>(p) || std::holds_alternative<EncryptedFragment>(p);
+}
+
+// One payload of a chain. An unknown one is kept as it came unless critical; SK and SKF
+// only belong to the outer chain (`outer`).
+ParseResult<Payload> decode_one(PayloadType type, const PayloadHeader& h, Reader& body, std::size_t start,
+                                bool outer) {
+    if (!is_known_payload(type)) {
+        // RFC 7296 3.2: an unrecognised payload with the critical bit set rejects the
+        // message with UNSUPPORTED_CRITICAL_PAYLOAD carrying the one-octet type.
+        if (h.flags & kCriticalBit)
+            return reject("unsupported critical payload " + std::to_string(unsigned(type)), start,
+                          notify::unsupported_critical_payload, {static_cast<std::uint8_t>(type)});
+        auto raw = body.get_rest();
+        return Payload{UnknownPayload{static_cast<std::uint8_t>(type), false, Bytes(raw.begin(), raw.end())}};
     }
-    if (!r.empty()) return reject("bytes after the last payload", r.offset(), kSyntax);
-    return out;
+    if (is_encrypted(type) && !outer)
+        return reject(std::string(payload_name(type)) + " inside encrypted payload", start, kSyntax);
+    return decode_body(type, static_cast<PayloadType>(h.next), body);
+}
+
+// The outer chain may end with SK or SKF, whose Next Payload starts the inner chain
+// instead (RFC 7296 3.14); either chain fills its buffer exactly.
+ParseResult<std::vector<Payload>> decode_chain(Reader& r, PayloadType first, bool outer) {
+    auto out = read_chain<Payload>(
+        r, first, kSyntax, [](PayloadType t) { return payload_name(t); },
+        [outer](PayloadType type, const PayloadHeader& h, Reader& body, std::size_t start) {
+            return decode_one(type, h, body, start, outer);
+        },
+        [](PayloadType t) { return is_encrypted(t); });
+    if (!out || r.empty()) return out;
+    // RFC 7296 3.14 / RFC 7383 2.5: the encrypted payload MUST be the last one.
+    if (!out->empty() && is_encrypted(out->back()))
+        return reject(std::string(payload_name(static_cast<PayloadType>(payload_type(out->back())))) +
+                          " is not the last payload",
+                      r.offset(), kSyntax);
+    return reject("bytes after the last payload", r.offset(), kSyntax);
 }
 
 }  // namespace
@@ -58,16 +62,9 @@ ParseResult<std::vector<Payload>> decode_chain(Reader& r, PayloadType first, boo
 ParseResult<WireHeader> decode_header(base::ByteView datagram) {
     Reader r(datagram);
     WireHeader w;
-    w.header.spi_i = r.get_u64();
-    w.header.spi_r = r.get_u64();
-    w.first_payload = static_cast<PayloadType>(r.get_u8());
-    std::uint8_t version = r.get_u8();
-    w.header.major_version = static_cast<std::uint8_t>(version >> 4);
-    w.header.minor_version = static_cast<std::uint8_t>(version & 0x0f);
-    w.header.exchange = static_cast<ExchangeType>(r.get_u8());
-    w.header.flags = r.get_u8();
-    w.header.message_id = r.get_u32();
-    w.length = r.get_u32();
+    const HeaderTail tail = read_fixed_header(r, w.header);
+    w.first_payload = static_cast<PayloadType>(tail.first_payload);
+    w.length = tail.length;
     if (r.failed()) return reject(r, "header", kSyntax);
     return w;
 }

@@ -1,13 +1,14 @@
 #include "ike/wire/encode.hpp"
 
-#include "ike/wire/payload_header.hpp"
-#include "ike/wire/substructures.hpp"
+#include "ike/wire/body_layouts.hpp"
+#include "ike/wire/fixed_header.hpp"
+#include "ike/wire/payload_chain.hpp"
+#include "ike/wire/proposals.hpp"
 #include "ike/wire/writer.hpp"
 
 namespace ike::wire {
 
 namespace {
-
 
 std::uint8_t u8(auto e) { return static_cast<std::uint8_t>(e); }
 std::uint16_t u16(auto e) { return static_cast<std::uint16_t>(e); }
@@ -17,19 +18,13 @@ void put_reserved(Writer& w, std::size_t n) {
 }
 
 void write_body(Writer& w, const SecurityAssociation& sa) {
-    write_substructures(w, sa.proposals, kMoreProposals, [&w](const Proposal& p) {
-        w.put_u8(p.number);
-        w.put_u8(u8(p.protocol));
-        w.put_u8(u8(p.spi.size()));
-        w.put_u8(u8(p.transforms.size()));
-        w.put_bytes(p.spi);
-        write_substructures(w, p.transforms, kMoreTransforms, [&w](const Transform& t) {
-            w.put_u8(u8(t.type));
-            put_reserved(w, 1);
-            w.put_u16(t.id);
-            write_attributes(w, t.attributes);
-        });
-    });
+    write_proposals(w, sa.proposals, {.more_proposals = kMoreProposals, .more_transforms = kMoreTransforms},
+                    [&w](const Transform& t) {
+                        w.put_u8(u8(t.type));
+                        put_reserved(w, 1);
+                        w.put_u16(t.id);
+                        write_attributes(w, t.attributes);
+                    });
 }
 
 void write_body(Writer& w, const KeyExchange& ke) {
@@ -47,8 +42,7 @@ void write_body(Writer& w, const IdentificationPayload<K>& id) {
 
 template <PayloadType K>
 void write_body(Writer& w, const CertificatePayload<K>& c) {
-    w.put_u8(u8(c.encoding));
-    w.put_bytes(c.data);
+    write_cert_fields(w, c);
 }
 
 void write_body(Writer& w, const Authentication& a) {
@@ -62,20 +56,9 @@ void write_body(Writer& w, const OpaquePayload<K>& p) {
     w.put_bytes(p.data);
 }
 
-void write_body(Writer& w, const Notify& n) {
-    w.put_u8(n.protocol);
-    w.put_u8(u8(n.spi.size()));
-    w.put_u16(n.type);
-    w.put_bytes(n.spi);
-    w.put_bytes(n.data);
-}
+void write_body(Writer& w, const Notify& n) { write_notify_fields(w, n); }
 
-void write_body(Writer& w, const Delete& d) {
-    w.put_u8(u8(d.protocol));
-    w.put_u8(d.spi_size);
-    w.put_u16(u16(d.spis.size()));
-    for (const auto& spi : d.spis) w.put_bytes(spi);
-}
+void write_body(Writer& w, const Delete& d) { write_delete_fields(w, d); }
 
 template <PayloadType K>
 void write_body(Writer& w, const TrafficSelectorPayload<K>& p) {
@@ -122,27 +105,16 @@ PayloadType next_field(const Payload& p, PayloadType successor) {
 }
 
 void write_chain(Writer& w, std::span<const Payload> payloads) {
-    for (std::size_t i = 0; i < payloads.size(); ++i) {
-        const Payload& p = payloads[i];
-        auto successor = i + 1 < payloads.size() ? static_cast<PayloadType>(payload_type(payloads[i + 1]))
-                                                 : PayloadType::none;
-        const auto* unknown = std::get_if<UnknownPayload>(&p);
-        // RFC 7296 3.2: the critical bit MUST be zero for the payload types it defines.
-        std::uint8_t flags = unknown && unknown->critical ? kCriticalBit : 0;
-        auto start = begin_payload(w, u8(next_field(p, successor)), flags);
-        std::visit([&w](const auto& body) { write_body(w, body); }, p);
-        end_payload(w, start);
-    }
-}
-
-void write_header(Writer& w, const Header& h, PayloadType first) {
-    w.put_u64(h.spi_i);
-    w.put_u64(h.spi_r);
-    w.put_u8(u8(first));
-    w.put_u8(u8(h.major_version << 4 | (h.minor_version & 0x0f)));
-    w.put_u8(u8(h.exchange));
-    w.put_u8(h.flags);
-    w.put_u32(h.message_id);
+    write_payload_chain(
+        w, payloads,
+        [](const Payload& p, const Payload* after) {
+            const auto successor = after ? static_cast<PayloadType>(payload_type(*after)) : PayloadType::none;
+            const auto* unknown = std::get_if<UnknownPayload>(&p);
+            // RFC 7296 3.2: the critical bit MUST be zero for the payload types it defines.
+            return PayloadHeader{.next = u8(next_field(p, successor)),
+                                 .flags = unknown && unknown->critical ? kCriticalBit : std::uint8_t{0}};
+        },
+        [&w](const Payload& p) { std::visit([&w](const auto& body) { write_body(w, body); }, p); });
 }
 
 }  // namespace
@@ -160,12 +132,7 @@ PayloadType first_payload_type(std::span<const Payload> payloads) {
 }
 
 Bytes encode(const Message& m) {
-    Writer w;
-    write_header(w, m.header, first_payload_type(m.payloads));
-    auto length_at = w.reserve_u32();
-    write_chain(w, m.payloads);
-    w.patch_length_u32(length_at, 0);
-    return w.take();
+    return write_datagram(m.header, u8(first_payload_type(m.payloads)), [&m](Writer& w) { write_chain(w, m.payloads); });
 }
 
 Bytes encode_payloads(std::span<const Payload> payloads) {

@@ -1,7 +1,8 @@
 #include "ike/wire/payload_decode.hpp"
 
+#include "ike/wire/body_layouts.hpp"
 #include "ike/wire/limits.hpp"
-#include "ike/wire/substructures.hpp"
+#include "ike/wire/proposals.hpp"
 
 namespace ike::wire {
 
@@ -15,14 +16,20 @@ Bytes to_bytes(base::ByteView v) { return Bytes(v.begin(), v.end()); }
 
 // The SPI size a proposal for `protocol` may carry (RFC 7296 3.3.1): 0 or 8 for IKE (0 in
 // the initial exchange), 4 for AH and ESP. Other protocol IDs are reserved.
-bool valid_proposal_spi_size(ProtocolId protocol, std::size_t size) {
-    switch (protocol) {
+bool valid_proposal_spi_size(std::uint8_t protocol, std::size_t size) {
+    switch (static_cast<ProtocolId>(protocol)) {
         case ProtocolId::ike: return size == 0 || size == 8;
         case ProtocolId::ah:
         case ProtocolId::esp: return size == 4;
     }
     return false;
 }
+
+// RFC 7296 3.3.1: each proposal after the first is numbered one more than the previous.
+bool consecutive(std::uint8_t previous, std::uint8_t next) { return next == previous + 1; }
+
+constexpr ProposalRules kProposalRules{kMoreProposals, kMoreTransforms, kSyntax, valid_proposal_spi_size, consecutive,
+                                       "proposal numbers not consecutive"};
 
 ParseResult<Transform> read_transform(Reader& r) {
     Transform t;
@@ -36,34 +43,8 @@ ParseResult<Transform> read_transform(Reader& r) {
     return finish(r, "SA transform", kSyntax, std::move(t));
 }
 
-ParseResult<Proposal> read_proposal(Reader& r) {
-    Proposal p;
-    p.number = r.get_u8();
-    p.protocol = static_cast<ProtocolId>(r.get_u8());
-    std::uint8_t spi_size = r.get_u8();
-    std::uint8_t count = r.get_u8();
-    if (!r.failed() && !valid_proposal_spi_size(p.protocol, spi_size)) r.fail("SPI size invalid for protocol");
-    p.spi = to_bytes(r.get_bytes(spi_size));
-    if (!r.failed() && (count == 0 || count > limits::kMaxTransforms)) r.fail("transform count out of range");
-    if (r.failed()) return reject(r, "SA proposal", kSyntax);
-    auto transforms = read_substructures<Transform>(r, count, count, kMoreTransforms, "SA proposal", kSyntax,
-                                                    [](Reader& body, const auto&) { return read_transform(body); });
-    if (!transforms) return base::Unexpected{transforms.error()};
-    p.transforms = std::move(*transforms);
-    return finish(r, "SA proposal", kSyntax, std::move(p));
-}
-
 ParseResult<Payload> read_sa(Reader& r) {
-    auto proposals = read_substructures<Proposal>(
-        r, std::nullopt, limits::kMaxProposals, kMoreProposals, "SA", kSyntax,
-        [](Reader& body, const std::vector<Proposal>& before) -> ParseResult<Proposal> {
-            std::size_t at = body.offset();
-            auto p = read_proposal(body);
-            // RFC 7296 3.3.1: each proposal after the first is numbered one more than the previous.
-            if (p && !before.empty() && p->number != before.back().number + 1)
-                return reject("SA: proposal numbers not consecutive", at, kSyntax);
-            return p;
-        });
+    auto proposals = read_proposals<Proposal>(r, kProposalRules, read_transform);
     if (!proposals) return base::Unexpected{proposals.error()};
     return finish<Payload>(r, "SA", kSyntax, SecurityAssociation{std::move(*proposals)});
 }
@@ -92,8 +73,7 @@ ParseResult<Payload> read_id(Reader& r) {
 template <class Cert>
 ParseResult<Payload> read_cert(Reader& r) {
     Cert c;
-    c.encoding = static_cast<CertEncoding>(r.get_u8());
-    c.data = to_bytes(r.get_rest());
+    read_cert_fields(r, c);
     return finish<Payload>(r, payload_name(Cert::kType), kSyntax, std::move(c));
 }
 
@@ -113,25 +93,18 @@ ParseResult<Payload> read_nonce(Reader& r) {
 
 ParseResult<Payload> read_notify(Reader& r) {
     Notify n;
-    n.protocol = r.get_u8();
-    std::uint8_t spi_size = r.get_u8();
-    n.type = r.get_u16();
-    n.spi = to_bytes(r.get_range(spi_size, 0, kMaxSpiSize));
-    n.data = to_bytes(r.get_rest());
+    read_notify_fields(r, n, kMaxSpiSize);
     return finish<Payload>(r, "Notify", kSyntax, std::move(n));
 }
 
 ParseResult<Payload> read_delete(Reader& r) {
     Delete d;
-    d.protocol = static_cast<ProtocolId>(r.get_u8());
-    d.spi_size = r.get_u8();
-    std::uint16_t count = r.get_u16();
+    const std::uint16_t count = read_delete_head(r, d);
     // RFC 7296 3.11: SPI Size MUST be zero for IKE, four for AH and ESP.
     bool ike = d.protocol == ProtocolId::ike;
     if (!r.failed() && ike && (d.spi_size != 0 || count != 0)) r.fail("IKE SA delete carries SPIs");
     if (!r.failed() && !ike && d.spi_size != 4) r.fail("SPI size invalid for protocol");
-    if (!r.failed() && std::size_t{count} * d.spi_size != r.remaining()) r.fail("SPI count mismatch");
-    for (std::size_t i = 0; i < count && !r.failed(); ++i) d.spis.push_back(to_bytes(r.get_bytes(d.spi_size)));
+    read_delete_spis(r, d, count);
     return finish<Payload>(r, "Delete", kSyntax, std::move(d));
 }
 

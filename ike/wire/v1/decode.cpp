@@ -1,7 +1,10 @@
 #include <string>
 
+#include "ike/wire/body_layouts.hpp"
+#include "ike/wire/fixed_header.hpp"
 #include "ike/wire/limits.hpp"
-#include "ike/wire/substructures.hpp"
+#include "ike/wire/payload_chain.hpp"
+#include "ike/wire/proposals.hpp"
 #include "ike/wire/v1/codec.hpp"
 
 namespace ike::wire::v1 {
@@ -17,6 +20,16 @@ constexpr std::size_t kAnySize = 0xffff;
 
 Bytes to_bytes(base::ByteView v) { return Bytes(v.begin(), v.end()); }
 
+// RFC 2408 3.5: an ISAKMP SA's SPI is its cookie pair; other SPIs are shorter.
+bool valid_spi_size(std::uint8_t, std::size_t size) { return size <= kMaxSpiSize; }
+
+// RFC 2408 4.2: proposal numbers MUST be monotonically increasing (equal = AND).
+bool non_decreasing(std::uint8_t previous, std::uint8_t next) { return next >= previous; }
+
+// RFC 2408 3.5-3.6: Next Payload is 2 before another proposal, 3 before another transform.
+constexpr ProposalRules kProposalRules{kNextProposal, kNextTransform, kBadProposal, valid_spi_size, non_decreasing,
+                                       "proposal numbers decrease"};
+
 ParseResult<Transform> read_transform(Reader& r) {
     Transform t;
     t.number = r.get_u8();
@@ -24,23 +37,6 @@ ParseResult<Transform> read_transform(Reader& r) {
     r.skip(2);
     t.attributes = read_attributes(r, limits::kMaxAttributes * 2);  // phase 1 lists ~8
     return finish(r, "transform", kBadProposal, std::move(t));
-}
-
-ParseResult<Proposal> read_proposal(Reader& r) {
-    Proposal p;
-    p.number = r.get_u8();
-    p.protocol = static_cast<ProtocolId>(r.get_u8());
-    std::uint8_t spi_size = r.get_u8();
-    std::uint8_t count = r.get_u8();
-    p.spi = to_bytes(r.get_range(spi_size, 0, kMaxSpiSize));
-    if (!r.failed() && (count == 0 || count > limits::kMaxTransforms)) r.fail("transform count out of range");
-    if (r.failed()) return reject(r, "proposal", kBadProposal);
-    // RFC 2408 3.6: Next Payload is 3 before another transform, 0 after the last.
-    auto transforms = read_substructures<Transform>(r, count, count, kNextTransform, "proposal", kBadProposal,
-                                                    [](Reader& body, const auto&) { return read_transform(body); });
-    if (!transforms) return base::Unexpected{transforms.error()};
-    p.transforms = std::move(*transforms);
-    return finish(r, "proposal", kBadProposal, std::move(p));
 }
 
 ParseResult<Payload> read_sa(Reader& r) {
@@ -52,16 +48,7 @@ ParseResult<Payload> read_sa(Reader& r) {
     // RFC 2407 4.2: secrecy and integrity situations add labelled-domain fields we refuse.
     if (sa.situation & (kSitSecrecy | kSitIntegrity))
         return reject("SA: situation not supported", r.offset() - 4, notify::situation_not_supported);
-    auto proposals = read_substructures<Proposal>(
-        r, std::nullopt, limits::kMaxProposals, kNextProposal, "SA", kBadProposal,
-        [](Reader& body, const std::vector<Proposal>& before) -> ParseResult<Proposal> {
-            std::size_t at = body.offset();
-            auto p = read_proposal(body);
-            // RFC 2408 4.2: proposal numbers MUST be monotonically increasing (equal = AND).
-            if (p && !before.empty() && p->number < before.back().number)
-                return reject("SA: proposal numbers decrease", at, kBadProposal);
-            return p;
-        });
+    auto proposals = read_proposals<Proposal>(r, kProposalRules, read_transform);
     if (!proposals) return base::Unexpected{proposals.error()};
     sa.proposals = std::move(*proposals);
     return finish<Payload>(r, "SA", kBadProposal, std::move(sa));
@@ -98,8 +85,7 @@ ParseResult<Payload> read_id(Reader& r) {
 template <class Cert>
 ParseResult<Payload> read_cert(Reader& r) {
     Cert c;
-    c.encoding = r.get_u8();
-    c.data = to_bytes(r.get_rest());
+    read_cert_fields(r, c);
     return finish<Payload>(r, Cert::kType == PayloadType::cert ? "CERT" : "CR", kMalformed, std::move(c));
 }
 
@@ -112,23 +98,16 @@ ParseResult<Payload> read_opaque(Reader& r, const char* name, std::size_t min, s
 ParseResult<Payload> read_notification(Reader& r) {
     Notification n;
     n.doi = r.get_u32();
-    n.protocol = r.get_u8();
-    std::uint8_t spi_size = r.get_u8();
-    n.type = r.get_u16();
-    n.spi = to_bytes(r.get_range(spi_size, 0, kMaxSpiSize));
-    n.data = to_bytes(r.get_rest());
+    read_notify_fields(r, n, kMaxSpiSize);
     return finish<Payload>(r, "N", kMalformed, std::move(n));
 }
 
 ParseResult<Payload> read_delete(Reader& r) {
     Delete d;
     d.doi = r.get_u32();
-    d.protocol = r.get_u8();
-    d.spi_size = r.get_u8();
-    std::uint16_t count = r.get_u16();
+    const std::uint16_t count = read_delete_head(r, d);
     if (!r.failed() && (d.spi_size == 0 || d.spi_size > kMaxSpiSize)) r.fail("SPI size out of range");
-    if (!r.failed() && std::size_t{count} * d.spi_size != r.remaining()) r.fail("SPI count mismatch");
-    for (std::size_t i = 0; i < count && !r.failed(); ++i) d.spis.push_back(to_bytes(r.get_bytes(d.spi_size)));
+    read_delete_spis(r, d, count);
     return finish<Payload>(r, "D", kMalformed, std::move(d));
 }
 
@@ -168,22 +147,14 @@ ParseResult<Payload> decode_body(PayloadType type, Reader& r) {
 }
 
 ParseResult<std::vector<Payload>> decode_chain(Reader& r, PayloadType first) {
-    std::vector<Payload> out;
-    for (auto type = first; type != PayloadType::none;) {
-        if (out.size() == limits::kMaxPayloads) return reject("too many payloads", r.offset(), kMalformed);
-        PayloadHeader h;
-        std::size_t start = r.offset();
-        Reader body = read_payload_header(r, h);
-        if (r.failed()) return reject(r, "payload " + std::to_string(unsigned(type)), kMalformed);
-        auto p = decode_body(type, body);
-        if (!p) {
-            if (p.error().notify == notify::invalid_payload_type) p.error().offset = start;
-            return base::Unexpected{p.error()};
-        }
-        out.push_back(std::move(*p));
-        type = static_cast<PayloadType>(h.next);
-    }
-    return out;
+    return read_chain<Payload>(
+        r, first, kMalformed, [](PayloadType t) { return "payload " + std::to_string(unsigned(t)); },
+        [](PayloadType type, const PayloadHeader&, Reader& body, std::size_t start) {
+            auto p = decode_body(type, body);
+            if (!p && p.error().notify == notify::invalid_payload_type) p.error().offset = start;
+            return p;
+        },
+        [](PayloadType) { return false; });
 }
 
 }  // namespace
@@ -191,23 +162,15 @@ ParseResult<std::vector<Payload>> decode_chain(Reader& r, PayloadType first) {
 ParseResult<Message> decode_message(base::ByteView datagram) {
     Reader r(datagram);
     Message m;
-    m.header.cookie_i = r.get_u64();
-    m.header.cookie_r = r.get_u64();
-    auto first = static_cast<PayloadType>(r.get_u8());
-    std::uint8_t version = r.get_u8();
-    m.header.major_version = static_cast<std::uint8_t>(version >> 4);
-    m.header.minor_version = static_cast<std::uint8_t>(version & 0x0f);
-    m.header.exchange = static_cast<ExchangeType>(r.get_u8());
-    m.header.flags = r.get_u8();
-    m.header.message_id = r.get_u32();
-    std::uint32_t length = r.get_u32();
+    const HeaderTail tail = read_fixed_header(r, m.header);
+    const auto first = static_cast<PayloadType>(tail.first_payload);
     if (r.failed()) return reject(r, "header", kMalformed);
     // RFC 2408 3.1: Major Version 1; a larger one is answered with INVALID-MAJOR-VERSION.
     if (m.header.major_version != kMajorVersion)
         return reject("header: major version not 1", 17, notify::invalid_major_version);
     // RFC 2408 3.1 / 2.5.3: the initiator cookie identifies the SA and is never zero.
     if (m.header.cookie_i == 0) return reject("header: initiator cookie is zero", 0, notify::invalid_cookie);
-    if (length != datagram.size() || length > limits::kMaxMessageSize)
+    if (tail.length != datagram.size() || tail.length > limits::kMaxMessageSize)
         return reject("header: Length differs from datagram size", 24, notify::unequal_payload_lengths);
     if (m.header.flags & flag::encryption) {
         m.encrypted = EncryptedBody{first, to_bytes(r.get_rest())};
