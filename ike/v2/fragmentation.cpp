@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "ike/wire/limits.hpp"
 
@@ -75,6 +76,11 @@ base::Result<std::optional<Reassembled>> Reassembly::add(std::uint32_t message_i
         clear();
         return base::fail("fragmented message exceeds " + std::to_string(kMaxMessageBytes) + " bytes");
     }
+    if (budget_ && !budget_->take(plain.size())) {
+        clear();
+        return base::fail("reassembly memory of all IKE SAs (" + std::to_string(budget_->limit()) +
+                          " bytes) in use, fragment refused");
+    }
     if (fragment.number == 1) first_inner_ = fragment.first_inner;
     bytes_ += plain.size();
     slot = std::move(plain);
@@ -86,6 +92,28 @@ base::Result<std::optional<Reassembled>> Reassembly::add(std::uint32_t message_i
     return Outcome(std::move(whole));
 }
 
+bool Budget::take(std::size_t bytes) {
+    if (bytes > limit_ - used_) return false;
+    used_ += bytes;
+    return true;
+}
+
+void Budget::give_back(std::size_t bytes) { used_ -= bytes; }
+
+Reassembly::Reassembly(Reassembly&& other) noexcept { *this = std::move(other); }
+
+Reassembly& Reassembly::operator=(Reassembly&& other) noexcept {
+    if (this == &other) return *this;
+    clear();
+    budget_ = other.budget_;
+    message_id_ = other.message_id_;
+    total_ = std::exchange(other.total_, 0);
+    first_inner_ = std::exchange(other.first_inner_, wire::PayloadType::none);
+    bytes_ = std::exchange(other.bytes_, 0);  // now ours to give back
+    parts_ = std::exchange(other.parts_, {});
+    return *this;
+}
+
 void Reassembly::restart(std::uint32_t message_id, std::uint16_t total) {
     clear();
     message_id_ = message_id;
@@ -94,6 +122,7 @@ void Reassembly::restart(std::uint32_t message_id, std::uint16_t total) {
 }
 
 void Reassembly::clear() {
+    if (budget_) budget_->give_back(bytes_);
     total_ = 0;
     bytes_ = 0;
     first_inner_ = wire::PayloadType::none;

@@ -27,6 +27,13 @@ namespace ike::v2::fragmentation {
 inline constexpr std::size_t kMaxFragments = 32;
 inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;
 
+// Bound on the reassembly memory of all IKE SAs of an engine together. Every IKE SA, a
+// half-open one as soon as it has keys, may hold kMaxMessageBytes for as long as its
+// fragments stay incomplete (until it times out), so a peer opening many IKE SAs could
+// otherwise pin memory without limit. 1 MiB holds 16 largest messages at once; real ones
+// (certificate chains in IKE_AUTH) are a few KiB.
+inline constexpr std::size_t kReassemblyBudget = 1024 * 1024;
+
 // The largest IKE message (UDP payload) whose IP packet stays within `path_limit`: IP and UDP
 // headers, and the non-ESP marker on port 4500 (RFC 3948 2.2), come off.
 std::size_t max_message_size(std::size_t path_limit, const net::Endpoint& local, const net::Endpoint& remote);
@@ -51,14 +58,45 @@ struct Reassembled {
     base::SecretBytes plain;
 };
 
+// The fragment bytes an engine's reassemblies may hold together; each Reassembly attached
+// to it takes what it stores and gives it back when the message completes or is dropped,
+// or when the Reassembly goes (its IKE SA closed or timed out).
+class Budget {
+public:
+    explicit Budget(std::size_t limit = kReassemblyBudget) : limit_(limit) {}
+    Budget(const Budget&) = delete;
+    Budget& operator=(const Budget&) = delete;
+
+    // Takes `bytes` if they fit under the limit; false, taking nothing, if not.
+    bool take(std::size_t bytes);
+    void give_back(std::size_t bytes);
+    std::size_t used() const { return used_; }
+    std::size_t limit() const { return limit_; }
+
+private:
+    std::size_t limit_;
+    std::size_t used_ = 0;
+};
+
 // The fragments of one message in one direction of an IKE SA. Only authenticated
 // fragments are added (RFC 7383 2.6.1: an unverified fragment must not be stored).
 class Reassembly {
 public:
+    Reassembly() = default;
+    Reassembly(Reassembly&& other) noexcept;  // takes over other's fragments and budget
+    Reassembly& operator=(Reassembly&& other) noexcept;
+    ~Reassembly() { clear(); }
+
+    // From now on what this stores counts against `budget` (which must outlive it): a
+    // fragment that does not fit is refused like one beyond kMaxMessageBytes. Without a
+    // budget only the per-message bounds apply. Attach while empty.
+    void attach(Budget& budget) { budget_ = &budget; }
+
     // Adds the decrypted plaintext of fragment `fragment.number` of message `message_id`.
     // The whole message once its last fragment is in; nullopt while incomplete or for a
-    // duplicate or stale fragment; an error when a bound is exceeded (what was collected of
-    // that message is then discarded).
+    // duplicate or stale fragment; an error when a bound (or the budget) is exceeded: what
+    // was collected of that message is then discarded, and the peer's retransmission of the
+    // whole message starts it again.
     base::Result<std::optional<Reassembled>> add(std::uint32_t message_id, const wire::EncryptedFragment& fragment,
                                                  base::SecretBytes plain);
     void clear();
@@ -68,6 +106,7 @@ public:
 private:
     void restart(std::uint32_t message_id, std::uint16_t total);
 
+    Budget* budget_ = nullptr;
     std::uint32_t message_id_ = 0;
     std::uint16_t total_ = 0;  // 0: nothing collected
     wire::PayloadType first_inner_ = wire::PayloadType::none;

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "ike/v2/core.hpp"
 #include "ike/v2/fragmentation.hpp"
@@ -83,6 +84,98 @@ TEST(Reassembly, RejectsAMessageBeyondTheByteLimitAndForgetsIt) {
     EXPECT_NE(added.error().message.find("exceeds 65536 bytes"), std::string::npos);
     EXPECT_EQ(r.bytes(), 0u);
     EXPECT_EQ(r.fragments(), 0u);
+}
+
+// ---- The reassembly budget of all IKE SAs of an engine ----
+
+using fragmentation::Budget;
+
+Reassembly attached_to(Budget& budget) {
+    Reassembly r;
+    r.attach(budget);
+    return r;
+}
+
+// One request-direction Reassembly per half-open IKE SA, all charged to `budget`.
+std::vector<std::unique_ptr<Reassembly>> half_open_sas(Budget& budget, std::size_t count) {
+    std::vector<std::unique_ptr<Reassembly>> sas;
+    for (std::size_t i = 0; i < count; ++i) sas.push_back(std::make_unique<Reassembly>(attached_to(budget)));
+    return sas;
+}
+
+TEST(ReassemblyBudget, IsOneMebibyteByDefault) {
+    EXPECT_EQ(Budget().limit(), 1024u * 1024u);
+}
+
+TEST(ReassemblyBudget, ManyIncompleteMessagesNeverHoldMoreThanIt) {
+    Budget budget(64 * 1024);
+    auto sas = half_open_sas(budget, 100);
+    std::size_t refused = 0;
+    // Every SA sends all but the last of 32 fragments of 2000 bytes: never completes.
+    for (std::uint16_t n = 1; n < fragmentation::kMaxFragments; ++n)
+        for (auto& sa : sas) {
+            if (!sa->add(1, fragment(n, fragmentation::kMaxFragments), filled(2000, 1))) ++refused;
+            ASSERT_LE(budget.used(), budget.limit());
+        }
+    EXPECT_GT(refused, 0u);
+    std::size_t held = 0;
+    for (const auto& sa : sas) held += sa->bytes();
+    EXPECT_EQ(held, budget.used());
+}
+
+TEST(ReassemblyBudget, RefusedFragmentDropsWhatItsMessageHeld) {
+    Budget budget(10);
+    Reassembly r = attached_to(budget);
+    EXPECT_TRUE(r.add(7, fragment(1, 3), filled(6, 1)));
+    auto refused = r.add(7, fragment(2, 3), filled(6, 2));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("fragment refused"), std::string::npos);
+    EXPECT_EQ(r.fragments(), 0u);
+    EXPECT_EQ(budget.used(), 0u);
+}
+
+TEST(ReassemblyBudget, CompletedMessageGivesItsBytesBack) {
+    Budget budget(100);
+    Reassembly r = attached_to(budget);
+    (void)r.add(7, fragment(1, 2), filled(30, 1));
+    EXPECT_EQ(budget.used(), 30u);
+    EXPECT_TRUE(r.add(7, fragment(2, 2), filled(30, 2)).value());
+    EXPECT_EQ(budget.used(), 0u);
+}
+
+TEST(ReassemblyBudget, ClosedIkeSaGivesItsBytesBack) {
+    Budget budget(100);
+    auto sas = half_open_sas(budget, 2);
+    (void)sas[0]->add(7, fragment(1, 2), filled(30, 1));
+    (void)sas[1]->add(7, fragment(1, 2), filled(40, 1));
+    sas[0].reset();  // timed out
+    EXPECT_EQ(budget.used(), 40u);
+}
+
+TEST(ReassemblyBudget, MovedReassemblyKeepsItsShare) {
+    Budget budget(100);
+    Reassembly r = attached_to(budget);
+    (void)r.add(7, fragment(1, 2), filled(30, 1));
+    Reassembly moved(std::move(r));
+    EXPECT_EQ(budget.used(), 30u);
+    EXPECT_TRUE(moved.add(7, fragment(2, 2), filled(5, 2)).value());
+    EXPECT_EQ(budget.used(), 0u);
+}
+
+TEST(ReassemblyBudget, LegitimateMessageCompletesOnceHalfOpenSasTimeOut) {
+    Budget budget(64 * 1024);
+    auto hostile = half_open_sas(budget, 40);
+    for (auto& sa : hostile) (void)sa->add(1, fragment(1, 4), filled(8192, 1));
+    ASSERT_EQ(budget.used(), budget.limit());
+    Reassembly legitimate = attached_to(budget);
+    EXPECT_FALSE(legitimate.add(1, fragment(1, 2), filled(1000, 1)));
+    hostile.clear();  // the half-open SAs time out
+    EXPECT_EQ(budget.used(), 0u);
+    // The peer retransmits the whole message.
+    EXPECT_FALSE(legitimate.add(1, fragment(1, 2), filled(1000, 1)).value());
+    auto whole = legitimate.add(1, fragment(2, 2), filled(1000, 2)).value();
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->plain.size(), 2000u);
 }
 
 // ---- Sizing ----
