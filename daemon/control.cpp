@@ -106,6 +106,10 @@ void Control::up(const std::string& name, bus::Done done) {
     if (last_state_[name] == ike::v2::ConnectionState::up) return done({});
     waiting_up_[name].push_back(std::move(done));
     daemon_.feed(ike::v2::AdminUp{name});
+    // An attempt that failed before it could wait for the peer (no IKE SA made: the remote
+    // address is no address; or the first request not sent) publishes no state to wait for.
+    if (const auto& error = daemon_.last_feed_error(); !error.empty())
+        complete(waiting_up_, name, bus::fail(bus::Reason::failed, "'" + name + "': " + error));
 }
 
 void Control::down(const std::string& name, bus::Done done) {

@@ -117,7 +117,10 @@ int Daemon::run() {
     return r;
 }
 
-void Daemon::feed(const ike::v2::Event& event) { apply_all(engine_->handle(now_monotonic(), event)); }
+void Daemon::feed(const ike::v2::Event& event) {
+    feed_error_.clear();
+    apply_all(engine_->handle(now_monotonic(), event));
+}
 
 void Daemon::start_connections() { apply_all(engine_->start(now_monotonic())); }
 
@@ -155,10 +158,14 @@ ike::v2::ConnectionStatus Daemon::status_of(const std::string& name) const {
 void Daemon::send(const ike::v2::SendDatagram& d) {
     for (auto& s : sockets_) {
         if (s.family() != d.remote.address.family || s.port() != d.local.port) continue;
-        if (auto st = s.send(d.local, d.remote, d.bytes, !d.keepalive); !st) log_.warning(st.error().message);
+        if (auto st = s.send(d.local, d.remote, d.bytes, !d.keepalive); !st) {
+            log_.warning(st.error().message);
+            note_error(st.error().message);
+        }
         return;
     }
     log_.warning("no IKE socket for " + d.local.str() + " -> " + d.remote.str());
+    note_error("no IKE socket for " + d.local.str() + " -> " + d.remote.str());
 }
 
 void Daemon::apply(const ike::v2::Effect& effect) {
@@ -185,9 +192,11 @@ void Daemon::apply(const ike::v2::Effect& effect) {
             } else if constexpr (std::is_same_v<T, ike::v2::DeletePolicy>) {
                 st = kernel_->delete_policy(fx.id);
             } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
+                if (routes_) routes_->update(fx.connection, fx.ike_sa);
                 if (state_listener_) state_listener_(status_of(fx.connection));
             } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
                 log_.log(to_level(fx.level), fx.message, {fx.connection, {}});
+                if (fx.level == ike::v2::LogLevel::error) note_error(fx.message);
             }
             if (!st) log_.error(st.error().message, {fx_connection(fx), {}});
         },
@@ -257,6 +266,7 @@ void Daemon::shutdown() {
     sd_notify(0, "STOPPING=1\nSTATUS=deleting SAs");
     for (const auto& c : engine_->status()) feed(ike::v2::AdminDown{c.name});
     if (auto st = kernel_->flush_owned(); !st) log_.error(st.error().message);
+    if (routes_) routes_->stop();
     log_.info("stopped");
     sd_event_exit(event_, 0);
 }

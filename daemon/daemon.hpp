@@ -13,6 +13,7 @@
 #include "daemon/ike_socket.hpp"
 #include "daemon/log.hpp"
 #include "daemon/options.hpp"
+#include "daemon/routes.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/v2/engine.hpp"
 #include "xfrm/kernel.hpp"
@@ -40,11 +41,16 @@ public:
     ike::v2::Engine& engine() { return *engine_; }
     xfrm::Kernel& kernel() { return *kernel_; }
     void set_state_listener(StateListener l) { state_listener_ = std::move(l); }
+    // Tunnel routes follow every published IKE SA state; all removed at SIGTERM.
+    void set_routes(Routes* routes) { routes_ = routes; }
     // SIGHUP and D-Bus Reload both land here.
     void set_reload_handler(std::function<void()> h) { reload_handler_ = std::move(h); }
 
     // Feeds one event to the engine, applies its effects and re-arms the timer.
     void feed(const ike::v2::Event& event);
+    // The first problem the last feed() met: an error the engine logged or a datagram that
+    // could not be sent. Empty when there was none. (An operator's Up fails with it.)
+    const std::string& last_feed_error() const { return feed_error_; }
     // Starts the configuration given to start(): trap policies, `start: up` initiations.
     void start_connections();
     // Hands the engine a new configuration; it touches only what changed (reload as a diff).
@@ -80,9 +86,14 @@ private:
     ike::crypto::SystemRng rng_;
     std::unique_ptr<ike::v2::Engine> engine_;
     StateListener state_listener_;
+    Routes* routes_ = nullptr;
     std::function<void()> reload_handler_;
     bool stopping_ = false;
     std::vector<ike::v2::KernelFailed> kernel_failed_;  // met while applying effects
+    std::string feed_error_;
+    void note_error(const std::string& message) {
+        if (feed_error_.empty()) feed_error_ = message;
+    }
 };
 
 }  // namespace ipsecd

@@ -14,6 +14,7 @@
 #include "daemon/options.hpp"
 #include "dbus/bus.hpp"
 #include "xfrm/netlink_kernel.hpp"
+#include "xfrm/netlink_routing.hpp"
 
 namespace {
 
@@ -71,6 +72,12 @@ int main(int argc, char** argv) {
         log.error("opening the kernel's XFRM interface: " + kernel.error().message);
         return 1;
     }
+    auto routing = xfrm::NetlinkRouting::open();
+    if (!routing) {
+        log.error("opening the kernel's routing interface: " + routing.error().message);
+        return 1;
+    }
+    ipsecd::Routes routes(**routing, log);
     xfrm::NetlinkKernel* netlink = kernel->get();
     ipsecd::Daemon daemon(options, log);
     int event_fd = netlink->event_fd();
@@ -80,6 +87,7 @@ int main(int argc, char** argv) {
         log.error(st.error().message);
         return 1;
     }
+    daemon.set_routes(&routes);
     daemon.engine().set_credentials(&*credentials);  // outlives the engine: both end with main
     ipsecd::Control control(daemon, options, log, std::move(loaded.config));
 
@@ -106,6 +114,7 @@ int main(int argc, char** argv) {
     }
     log.info("ipsecd " IPSECD_VERSION " running: " + summary(control).substr(7));
     sd_notify(0, ("READY=1\n" + summary(control)).c_str());
+    routes.start();  // last: every exit from here on goes through SIGTERM's clean-up
     control.start_connections();
     int rc = daemon.run();
     objects->reset();

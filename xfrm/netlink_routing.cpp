@@ -15,13 +15,6 @@ std::string describe(const Rule& r) {
 
 }  // namespace
 
-std::string describe(const Route& r) {
-    std::string s = r.destination.str() + " table " + std::to_string(r.table) + " dev #" + std::to_string(r.interface);
-    if (r.gateway) s += " via " + r.gateway->str();
-    if (r.source) s += " src " + r.source->str();
-    return s;
-}
-
 base::Result<std::unique_ptr<NetlinkRouting>> NetlinkRouting::open() {
     auto s = NetlinkSocket::open({}, NETLINK_ROUTE);
     if (!s) return base::Unexpected{s.error()};

@@ -26,7 +26,4 @@ private:
     NetlinkSocket socket_;
 };
 
-// "10.2.0.0/24 table 220 dev #2 via 192.0.2.1 src 10.1.0.1", for log lines and errors.
-std::string describe(const Route& r);
-
 }  // namespace xfrm

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "base/result.hpp"
@@ -22,6 +23,9 @@ struct Route {
 
     bool operator==(const Route&) const = default;
 };
+
+// "10.2.0.0/24 table 220 dev #2 via 192.0.2.1 src 10.1.0.1", for log lines and errors.
+std::string describe(const Route& r);
 
 // How the kernel reaches an address now (`ip route get`).
 struct Path {

@@ -68,7 +68,7 @@ interop() {
   [ "$initiator" = ipsecd ] && start=up
   [ "$rekey" = ipsecd ] && child_keys="lifetime: 20s"
   mk_topology
-  inner_routes  # ipsecd installs no routes (charon does, in table 220)
+  # no inner_routes: ipsecd and charon both route the peer's subnet in table 220
   mark topology
   charon_peer "$encap" "$auth" "$rekey"
   start_charon b b

@@ -1,0 +1,12 @@
+#include "xfrm/routing.hpp"
+
+namespace xfrm {
+
+std::string describe(const Route& r) {
+    std::string s = r.destination.str() + " table " + std::to_string(r.table) + " dev #" + std::to_string(r.interface);
+    if (r.gateway) s += " via " + r.gateway->str();
+    if (r.source) s += " src " + r.source->str();
+    return s;
+}
+
+}  // namespace xfrm
