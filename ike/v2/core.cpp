@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "ike/v2/child_sa.hpp"
+#include "ike/v2/message_summary.hpp"
 
 namespace ike::v2 {
 
@@ -44,6 +45,34 @@ void Core::send(const IkeSa& sa, const Datagrams& datagrams) {
     for (const auto& d : datagrams) emit(SendDatagram{sa.local, sa.remote, d});
 }
 
+void Core::send_message(const IkeSa& sa, const wire::Header& header, std::span<const wire::Payload> payloads,
+                        const Datagrams& datagrams) {
+    std::size_t bytes = 0;
+    for (const auto& d : datagrams) bytes += d.size();
+    log_message(&sa, true, header, payloads, {sa.local, sa.remote, bytes, datagrams.size()});
+    send(sa, datagrams);
+}
+
+void Core::log_message(const IkeSa* sa, bool sent, const wire::Header& header,
+                       std::span<const wire::Payload> payloads, const Traffic& traffic) {
+    std::string line = (sent ? "sending " : "received ") + message_summary(header, payloads) + " " +
+                       traffic.from.str() + " -> " + traffic.to.str() + " (";
+    if (traffic.datagrams > 1) line += std::to_string(traffic.datagrams) + " fragments" + (traffic.bytes ? ", " : "");
+    if (traffic.bytes) line += std::to_string(traffic.bytes) + " bytes";
+    line += ")";
+    if (!sa) line = "IKE SA " + hex_spi(header.spi_i) + "_i " + hex_spi(header.spi_r) + "_r: " + line;
+    log(LogLevel::debug, sa, std::move(line));
+}
+
+void Core::log_received(const IkeSa* sa, const DatagramIn& in, const wire::Message& message,
+                        std::span<const wire::Payload> payloads) {
+    const auto* fragment = message.payloads.empty() ? nullptr : std::get_if<wire::EncryptedFragment>(&message.payloads.back());
+    if (fragment && fragment->total > 1)
+        log_message(sa, false, message.header, payloads, {in.remote, in.local, 0, fragment->total});
+    else
+        log_message(sa, false, message.header, payloads, {in.remote, in.local, in.bytes.size(), 1});
+}
+
 void Core::finish() {
     for (std::uint64_t spi : closed) sas.erase(spi);
     closed.clear();
@@ -65,6 +94,13 @@ IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
     ++census[ref.conn][static_cast<std::size_t>(ref.state)];
     sas.emplace(ref.local_spi(), std::move(sa));
     return ref;
+}
+
+void Core::change_connection(IkeSa& sa, const policy::Connection& conn) {
+    const auto state = static_cast<std::size_t>(sa.state);
+    --census[sa.conn][state];
+    ++census[&conn][state];
+    sa.conn = &conn;
 }
 
 namespace {
@@ -180,9 +216,12 @@ std::uint64_t read_be64(base::ByteView b) {
 
 namespace {
 // An initiator's attempt that ends before the IKE SA was established is remembered as the
-// connection's failure (status, D-Bus Up's error).
+// connection's failure (status, D-Bus Up's error), and so is a responder's IKE SA the
+// initiator refused after the IKE_AUTH exchange (2.21.2).
 void record_failure(Core& core, const IkeSa& sa) {
-    if (!sa.initiator || sa.established_at != Time{} || sa.failure == FailureKind::none) return;
+    const bool attempt_failed = sa.initiator && sa.established_at == Time{};
+    if (sa.failure == FailureKind::none || !(attempt_failed || sa.failure == FailureKind::authentication_failed))
+        return;
     std::string message = core.last_problem.first == sa.local_spi() ? core.last_problem.second : "";
     core.failures[sa.conn->name] = {sa.failure, std::move(message)};
 }
@@ -207,8 +246,14 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.init_response = {};
             sa.offered = {};
             sa.child_offer = {};
+            sa.candidates = {};
+            if (!sa.peer_identity.empty()) {  // authenticated here, not a rekey's successor
+                core.contacted.insert(sa.peer_identity);
+                core.contacted.insert(policy::Identity::of_address(sa.remote.address).str());
+            }
             sa.rekey_at = core.now + std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime);
             sa.established_at = core.now;
+            sa.failure = FailureKind::none;
             core.failures.erase(sa.conn->name);
             schedule_keepalive(core, sa);
             break;
@@ -217,9 +262,12 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             core.closed.push_back(sa.local_spi());
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.pending.clear();
-            // After a rekey the CHILD SAs live on in the new IKE SA (2.18).
+            // After a rekey the CHILD SAs live on in the new IKE SA (2.18), between the same
+            // identities.
             if (auto it = core.sas.find(sa.successor); sa.successor && it != core.sas.end() &&
                                                        it->second->state == IkeState::established) {
+                it->second->local_identity = sa.local_identity;
+                it->second->peer_identity = sa.peer_identity;
                 auto& moved = it->second->children;
                 moved.insert(moved.end(), std::make_move_iterator(sa.children.begin()),
                              std::make_move_iterator(sa.children.end()));

@@ -8,6 +8,8 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "ike/v2/effects.hpp"
 #include "ike/v2/engine.hpp"
 #include "ike/v2/ike_sa.hpp"
+#include "ike/wire/message.hpp"
 
 namespace ike::v2 {
 
@@ -37,6 +40,9 @@ struct Core {
     // deleted; dropped once none refers to them (a list: their addresses must not move).
     std::list<policy::Connection> retired;
     std::vector<Trap> traps;
+    // Peers (identity, and address for `remote.id: %any`) an IKE SA was established with
+    // since start: only the first IKE_AUTH to a peer carries INITIAL_CONTACT (2.4).
+    std::set<std::string> contacted;
     // The last failed attempt per connection name, until an IKE SA is established.
     struct Failure {
         FailureKind kind = FailureKind::none;
@@ -88,10 +94,30 @@ struct Core {
     void log(LogLevel level, const std::string& connection, std::string message);
     void emit(Effect e) { out->push_back(std::move(e)); }
     void send(const IkeSa& sa, const Datagrams& datagrams);
+    // Sends the datagrams of a new message (not a retransmission) of `sa`, after its debug
+    // line (log_message).
+    void send_message(const IkeSa& sa, const wire::Header& header, std::span<const wire::Payload> payloads,
+                      const Datagrams& datagrams);
+    // One debug line per IKE message sent or received (issue 4: "debug level shows each
+    // exchange"): "sending IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ] 192.0.2.1:500 ->
+    // 192.0.2.2:500 (348 bytes)". `payloads`: the inner ones of an encrypted message.
+    // Without an IKE SA (stateless answers, refused requests) the line names the SPIs.
+    struct Traffic {
+        net::Endpoint from, to;
+        std::size_t bytes = 0;  // 0: unknown (a reassembled message)
+        std::size_t datagrams = 1;
+    };
+    void log_message(const IkeSa* sa, bool sent, const wire::Header& header, std::span<const wire::Payload> payloads,
+                     const Traffic& traffic);
+    // The debug line of a message received in `in` (its last fragment, if it came in several).
+    void log_received(const IkeSa* sa, const DatagramIn& in, const wire::Message& message,
+                      std::span<const wire::Payload> payloads);
     KernelOwner owner(const IkeSa& sa) const { return {sa.conn->name, sa.local_spi()}; }
     // The reqid of a new CHILD SA for `child`: its trap's if it has one, else a fresh one.
     std::uint32_t reqid_for(const policy::Child& child);
     IkeSa& add_sa(std::unique_ptr<IkeSa> sa);
+    // Moves an IKE SA to another connection (the responder's choice in IKE_AUTH).
+    void change_connection(IkeSa& sa, const policy::Connection& conn);
     // Publishes the state of one IKE SA and its connection (StatePublished).
     void publish(const IkeSa& sa);
     ConnectionState connection_state(const policy::Connection& conn) const;

@@ -36,6 +36,7 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
     }
     if (!*opened) return;  // a fragment, kept until the message is complete (RFC 7383)
     const Payloads& inner = **opened;
+    core.log_received(&sa, in, m, inner);
     const Request request = sa.request;
     sa.pending.clear();
     sa.request = Request::none;
@@ -73,6 +74,7 @@ void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::M
     }
     if (!*opened) return;  // a fragment, kept until the message is complete (RFC 7383)
     const Payloads& inner = **opened;
+    core.log_received(&sa, in, m, inner);
     ++sa.ids.expected_request;
     sa.last_heard = core.now;
     // 2.23: behind a NAT, the peer's address is the one its latest request came from.

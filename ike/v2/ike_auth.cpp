@@ -1,6 +1,6 @@
-// IKE_AUTH (RFC 7296 1.2, 2.15) with a pre-shared key or certificates (peer_auth.hpp), and
-// the first CHILD SA it carries (1.2, 2.9 traffic-selector narrowing, 1.3.1
-// USE_TRANSPORT_MODE).
+// IKE_AUTH (RFC 7296 1.2, 2.15) with a pre-shared key or certificates (peer_auth.hpp), the
+// responder's choice of connection by the peer's IDs (3.5), INITIAL_CONTACT (2.4), and the
+// first CHILD SA it carries (1.2, 2.9 traffic-selector narrowing, 1.3.1 USE_TRANSPORT_MODE).
 #include "ike/v2/cert_payloads.hpp"
 #include "ike/v2/child_negotiation.hpp"
 #include "ike/v2/exchanges.hpp"
@@ -17,7 +17,36 @@ namespace {
 // INFORMATIONAL; it is sent once, as nothing waits for its answer.
 void tell_authentication_failed(Core& core, IkeSa& sa) {
     const auto header = header_for(sa, wire::ExchangeType::informational, false, sa.ids.next_request);
-    if (auto sealed = seal(core, sa, header, {notify(wire::notify::authentication_failed)})) core.send(sa, {*sealed});
+    const Payloads inner{notify(wire::notify::authentication_failed)};
+    if (auto sealed = seal(core, sa, header, inner)) core.send_message(sa, header, inner, *sealed);
+}
+
+// 2.4: whether this IKE_AUTH request is our first to the peer since start (by its
+// configured identity, or its address when any identity will do).
+bool first_contact(const Core& core, const IkeSa& sa) {
+    const auto& id = sa.conn->remote.id;
+    const auto peer = id.kind == policy::IdKind::any ? policy::Identity::of_address(sa.remote.address) : id;
+    return !core.contacted.contains(peer.str());
+}
+
+// Records who is at both ends of an authenticated IKE SA.
+void note_identities(const Core& core, IkeSa& sa, const policy::Identity& peer) {
+    sa.local_identity = local_identity(core, sa);
+    sa.peer_identity = peer.str();
+}
+
+// 2.4: INITIAL_CONTACT says the peer restarted and forgot every other IKE SA between our two
+// identities: they go, with their CHILD SAs' kernel state, without a word to the peer.
+// Before the new CHILD SA is installed, as its policies are often the old ones.
+void forget_previous_sas(Core& core, const IkeSa& fresh) {
+    for (auto& [spi, other] : core.sas) {
+        IkeSa& o = *other;
+        if (&o == &fresh || o.state == IkeState::closed || o.peer_identity != fresh.peer_identity ||
+            o.local_identity != fresh.local_identity)
+            continue;
+        core.log(LogLevel::info, &o, "deleted: the peer " + o.peer_identity + " restarted (INITIAL_CONTACT)");
+        enter_state(core, o, IkeState::closed);
+    }
 }
 
 }  // namespace
@@ -29,10 +58,11 @@ void send_ike_auth(Core& core, IkeSa& sa) {
         enter_state(core, sa, IkeState::closed);
         return;
     }
-    // 1.2: IDi, [CERT,] [CERTREQ,] AUTH, then the CHILD SA.
+    // 1.2: IDi, [CERT,] [CERTREQ,] [IDr,] AUTH, then the CHILD SA.
     Payloads p{proof->id};
     p.insert(p.end(), proof->certificates.begin(), proof->certificates.end());
     if (auto req = certificate_request(core, sa)) p.push_back(std::move(*req));
+    if (auto idr = requested_peer_id(sa)) p.push_back(std::move(*idr));
     p.push_back(std::move(proof->auth));
     if (const policy::Child* child = sa.first_child) {
         sa.first_child_spi = core.new_child_spi();
@@ -42,12 +72,13 @@ void send_ike_auth(Core& core, IkeSa& sa) {
         p.push_back(wire::TsI{to_selectors(child->local_subnets)});
         p.push_back(wire::TsR{to_selectors(child->remote_subnets)});
     }
+    if (first_contact(core, sa)) p.push_back(notify(wire::notify::initial_contact));
     send_request(core, sa, Request::ike_auth, wire::ExchangeType::ike_auth, p);
     enter_state(core, sa, IkeState::auth_sent);
 }
 
 void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
-    const auto peer = authenticate_peer(core, sa, request);
+    const auto peer = select_connection(core, sa, request) ? authenticate_peer(core, sa, request) : std::nullopt;
     auto proof = peer ? prove(core, sa, *peer) : base::Result<Proof>{base::fail("peer not authenticated")};
     if (peer && !proof) core.log(LogLevel::error, &sa, "cannot authenticate: " + proof.error().message);
     if (!proof) {
@@ -56,6 +87,8 @@ void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Pay
         enter_state(core, sa, IkeState::closed);
         return;
     }
+    note_identities(core, sa, *peer);
+    if (find_notify(request, wire::notify::initial_contact)) forget_previous_sas(core, sa);
     // 1.2: IDr, [CERT,] AUTH, then the CHILD SA.
     Payloads reply{wire::IdR{proof->id.type, proof->id.data}};
     reply.insert(reply.end(), proof->certificates.begin(), proof->certificates.end());
@@ -80,6 +113,7 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
         return;
     }
     core.log(LogLevel::info, &sa, "IKE SA established with " + peer->str());
+    note_identities(core, sa, *peer);
     if (const policy::Child* child = sa.first_child) {
         auto installed = complete_child(core, sa, *child, sa.first_child_spi, sa.child_offer, response,
                                         {sa.ni, sa.nr}, nullptr);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -126,6 +127,13 @@ struct IkeSa {
     std::optional<PeerIkeRekey> peer_rekey;
     Time rekey_at{};  // configured IKE lifetime reached: rekey
     std::uint32_t deleting_child = 0;  // inbound SPI of the CHILD SA our Delete is about
+
+    // Responder: the connections the addresses and the proposal chosen at IKE_SA_INIT
+    // admit, by name; IKE_AUTH picks one by the peer's IDs (2.15, 3.5).
+    std::vector<std::string> candidates;
+    // Both ends' identities (as logs show them) once authenticated: INITIAL_CONTACT (2.4)
+    // names the IKE SAs between the same pair.
+    std::string local_identity, peer_identity;
 
     Time last_heard{};   // last authenticated message from the peer (DPD)
     Time expires{};      // half-open give-up time (responder)

@@ -51,7 +51,10 @@ void answer_stateless(Core& core, const DatagramIn& in, const wire::Header& requ
     wire::Header h = request;
     h.spi_r = 0;
     h.flags = wire::flag::response;
-    core.emit(SendDatagram{in.local, in.remote, wire::encode({h, {std::move(n)}})});
+    const wire::Message answer{h, {std::move(n)}};
+    base::Bytes bytes = wire::encode(answer);
+    core.log_message(nullptr, true, h, answer.payloads, {in.local, in.remote, bytes.size(), 1});
+    core.emit(SendDatagram{in.local, in.remote, std::move(bytes)});
 }
 
 void send_init_request(Core& core, IkeSa& sa) {
@@ -68,21 +71,23 @@ void send_init_request(Core& core, IkeSa& sa) {
     h.spi_i = sa.spis.initiator;
     h.exchange = wire::ExchangeType::ike_sa_init;
     h.flags = wire::flag::initiator;
-    sa.init_request = wire::encode({h, std::move(p)});
+    sa.init_request = wire::encode({h, p});
     sa.ids.next_request = 1;
     sa.request = Request::ike_sa_init;
     sa.pending.start(0, {sa.init_request}, core.now, core.options.retransmit);
-    core.send(sa, sa.pending.datagrams());
+    core.send_message(sa, h, p, sa.pending.datagrams());
 }
 
-const policy::Connection* responder_connection(const Core& core, const DatagramIn& in) {
+// The connections whose addresses admit the request, in configuration order.
+std::vector<const policy::Connection*> responder_connections(const Core& core, const DatagramIn& in) {
+    std::vector<const policy::Connection*> all;
     for (const auto& c : core.config.connections) {
         if (c.version != 2 || c.manual) continue;
         if (c.local.address && *c.local.address != in.local.address) continue;
         if (!c.remote.is_any() && c.remote.address != in.remote.address) continue;
-        return &c;
+        all.push_back(&c);
     }
-    return nullptr;
+    return all;
 }
 
 }  // namespace
@@ -116,14 +121,15 @@ void initiate(Core& core, const policy::Connection& conn, const policy::Child* c
 
 void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& request) {
     const wire::Header& h = request.header;
+    core.log_received(nullptr, in, request, request.payloads);
     // 2.1: a retransmitted IKE_SA_INIT request gets the same response again.
     if (auto it = core.half_open.find({h.spi_i, in.remote}); it != core.half_open.end()) {
         const IkeSa& sa = *core.sas.at(it->second);
         if (const auto* cached = sa.responses.lookup(0)) core.send(sa, *cached);
         return;
     }
-    const policy::Connection* conn = responder_connection(core, in);
-    if (!conn) {
+    const auto admitted = responder_connections(core, in);
+    if (admitted.empty()) {
         core.log(LogLevel::info, "", "IKE_SA_INIT from " + in.remote.str() + " matches no connection");
         return;
     }
@@ -144,8 +150,18 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
             return;
         }
     }
+    // The first connection whose proposals accept the offer answers; IKE_AUTH may move the
+    // IKE SA to another that would have chosen the same (2.15, 3.5: the IDs decide).
     const auto offered = to_offered(*sa_payload);
-    const auto selection = policy::select(offered, conn->ike.proposals, {.ke_sent = ke_payload->group});
+    std::vector<policy::Selection> selections;
+    for (const auto* c : admitted)
+        selections.push_back(policy::select(offered, c->ike.proposals, {.ke_sent = ke_payload->group}));
+    auto accepted = [](const policy::Selection& s) { return std::holds_alternative<policy::Chosen>(s); };
+    // Without any, the first connection's answer (NO_PROPOSAL_CHOSEN or INVALID_KE_PAYLOAD).
+    const auto found = std::find_if(selections.begin(), selections.end(), accepted);
+    const auto at = found == selections.end() ? 0 : static_cast<std::size_t>(found - selections.begin());
+    const policy::Connection* conn = admitted[at];
+    const policy::Selection& selection = selections[at];
     if (std::holds_alternative<policy::NoProposalChosen>(selection)) {
         core.log(LogLevel::warning, conn->name, "no acceptable IKE proposal from " + in.remote.str());
         answer_stateless(core, in, h, notify(wire::notify::no_proposal_chosen));
@@ -166,6 +182,9 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
     }
     auto sa = std::make_unique<IkeSa>();
     sa->conn = conn;
+    for (std::size_t i = 0; i < admitted.size(); ++i)
+        if (accepted(selections[i]) && std::get<policy::Chosen>(selections[i]).proposal == chosen.proposal)
+            sa->candidates.push_back(admitted[i]->name);
     sa->initiator = false;
     sa->spis = {h.spi_i, core.new_ike_spi()};
     sa->local = in.local;
@@ -195,19 +214,20 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
     wire::Header rh = h;
     rh.spi_r = sa->spis.responder;
     rh.flags = wire::flag::response;
-    sa->init_response = wire::encode({rh, std::move(p)});
+    sa->init_response = wire::encode({rh, p});
     sa->ids.expected_request = 1;
     sa->responses.store(0, {sa->init_response});
     sa->expires = core.now + core.options.half_open_timeout;
     IkeSa& s = core.add_sa(std::move(sa));
     core.half_open[{h.spi_i, in.remote}] = s.spis.responder;
-    core.send(s, *s.responses.lookup(0));
+    core.send_message(s, rh, p, *s.responses.lookup(0));
     enter_state(core, s, IkeState::half_open);
 }
 
 void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
                                   const wire::Message& response) {
     const Payloads& p = response.payloads;
+    core.log_received(&sa, in, response, p);
     // 2.6: echo the responder's cookie in a new IKE_SA_INIT request.
     if (const auto* c = find_notify(p, wire::notify::cookie); c && sa.cookie != c->data) {
         core.log(LogLevel::debug, &sa, "responder asked for a cookie");

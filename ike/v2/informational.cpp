@@ -1,5 +1,6 @@
-// INFORMATIONAL (RFC 7296 1.4): deleting the IKE SA or CHILD SAs, and the empty request
-// that checks liveness (dpd.cpp sends it; any peer answers it here).
+// INFORMATIONAL (RFC 7296 1.4): deleting the IKE SA or CHILD SAs, the empty request that
+// checks liveness (dpd.cpp sends it; any peer answers it here), and the initiator's
+// AUTHENTICATION_FAILED after our IKE_AUTH response (2.21.2).
 #include "ike/v2/child_sa.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/protection.hpp"
@@ -22,6 +23,16 @@ void send_delete_child(Core& core, IkeSa& sa, ChildSa& child) {
 }
 
 void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
+    // 2.21.2: the initiator refused our AUTH. We took the IKE SA (and the first CHILD SA) for
+    // established; it never was, so it goes with its kernel state, and the peer, which has
+    // forgotten it, is not asked for more than this answer.
+    if (find_notify(request, wire::notify::authentication_failed)) {
+        send_response(core, sa, wire::ExchangeType::informational, message_id, {});
+        core.log(LogLevel::error, &sa, "peer refused our authentication (AUTHENTICATION_FAILED); deleting the IKE SA");
+        sa.failure = FailureKind::authentication_failed;
+        enter_state(core, sa, IkeState::closed);
+        return;
+    }
     Payloads reply;
     bool delete_ike = false;
     std::vector<base::Bytes> deleted;

@@ -161,12 +161,52 @@ base::Status check_auth(const Core& core, const IkeSa& sa, const IdData& id, con
     return {};
 }
 
-base::Result<IdData> our_id(const Core& core, const IkeSa& sa) {
-    if (sa.conn->local.id) return to_payload(*sa.conn->local.id);
-    if (const auto* creds = credentials_of(core, sa); sa.conn->local.auth == policy::Auth::pubkey && creds &&
-                                                      !creds->chain.empty())
+// Our ID as `conn` presents it from the local address `local`.
+base::Result<IdData> our_id(const Core& core, const policy::Connection& conn, const net::Address& local) {
+    if (conn.local.id) return to_payload(*conn.local.id);
+    const auto* creds = core.options.credentials ? core.options.credentials->find(conn.name) : nullptr;
+    if (conn.local.auth == policy::Auth::pubkey && creds && !creds->chain.empty())
         return IdData{wire::IdType::der_asn1_dn, creds->chain.front().raw_subject_dn()};
-    return to_payload(policy::Identity::of_address(sa.local.address));
+    return to_payload(policy::Identity::of_address(local));
+}
+
+base::Result<IdData> our_id(const Core& core, const IkeSa& sa) { return our_id(core, *sa.conn, sa.local.address); }
+
+// Whether two ID payloads name the same identity; DNs compare as X.509 names.
+bool same_id(const IdData& a, const IdData& b) {
+    if (a.type == wire::IdType::der_asn1_dn && b.type == wire::IdType::der_asn1_dn) return crypto::same_dn(a.data, b.data);
+    return a == b;
+}
+
+// The ID payload the peer sent: IDi to a responder, IDr to an initiator.
+std::optional<IdData> peer_id_payload(const IkeSa& sa, const Payloads& message) {
+    if (!sa.initiator) {
+        if (const auto* i = find<wire::IdI>(message)) return *i;
+    } else if (const auto* r = find<wire::IdR>(message)) {
+        return IdData{r->type, r->data};
+    }
+    return std::nullopt;
+}
+
+// How well a candidate connection fits the peer's IKE_AUTH request: nullopt if its remote
+// ID does not accept IDi; else higher when it presents the IDr the initiator asked for
+// (3.5), then for a remote ID naming the peer exactly (rather than %any), then for
+// expecting the AUTH method the peer used.
+std::optional<int> fit(const Core& core, const IkeSa& sa, const policy::Connection& conn, const IdData& idi,
+                       const policy::Identity& peer, const Payloads& request) {
+    if (!id_matches(conn.remote.id, idi, peer)) return std::nullopt;
+    const auto* idr = find<wire::IdR>(request);
+    const auto ours = our_id(core, conn, sa.local.address);
+    const bool presents_idr = idr && ours && same_id(*ours, IdData{idr->type, idr->data});
+    const auto* auth = find<wire::Authentication>(request);
+    const bool signs = auth && auth->method != AuthMethod::psk;
+    const bool method_fits = signs == (conn.remote.auth == policy::Auth::pubkey);
+    return (presents_idr ? 4 : 0) + (conn.remote.id.kind != policy::IdKind::any ? 2 : 0) + (method_fits ? 1 : 0);
+}
+
+std::string described(const IdData& id) {
+    const auto parsed = from_payload(id);
+    return parsed ? parsed->str() : "an unusable ID";
 }
 
 }  // namespace
@@ -193,13 +233,7 @@ base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& p
 }
 
 std::optional<policy::Identity> authenticate_peer(Core& core, const IkeSa& sa, const Payloads& message) {
-    // The initiator reads IDr, the responder IDi; both carry the same fields.
-    std::optional<IdData> id;
-    if (sa.initiator) {
-        if (const auto* r = find<wire::IdR>(message)) id = IdData{r->type, r->data};
-    } else if (const auto* i = find<wire::IdI>(message)) {
-        id = *i;
-    }
+    const auto id = peer_id_payload(sa, message);
     const auto peer = id ? from_payload(*id) : std::nullopt;
     std::string reason;
     if (!peer) reason = "no usable ID payload";
@@ -209,6 +243,50 @@ std::optional<policy::Identity> authenticate_peer(Core& core, const IkeSa& sa, c
     core.log(LogLevel::warning, &sa,
              "authentication of " + (peer ? peer->str() : std::string("the peer")) + " failed: " + reason);
     return std::nullopt;
+}
+
+std::optional<wire::IdR> requested_peer_id(const IkeSa& sa) {
+    if (sa.conn->remote.id.kind == policy::IdKind::any) return std::nullopt;
+    auto id = to_payload(sa.conn->remote.id);
+    if (!id) return std::nullopt;
+    return wire::IdR{id->type, std::move(id->data)};
+}
+
+std::string local_identity(const Core& core, const IkeSa& sa) {
+    const auto id = our_id(core, sa);
+    return id ? described(*id) : std::string();
+}
+
+bool select_connection(Core& core, IkeSa& sa, const Payloads& request) {
+    const auto idi = peer_id_payload(sa, request);
+    const auto peer = idi ? from_payload(*idi) : std::nullopt;
+    const policy::Connection* best = nullptr;
+    int best_fit = -1;
+    std::string expected;
+    for (const auto& name : sa.candidates) {
+        const policy::Connection* conn = core.config.find(name);
+        if (!conn) continue;  // removed by a reconfiguration since IKE_SA_INIT
+        expected += (expected.empty() ? "" : " or ") + conn->remote.id.str();
+        const auto f = peer ? fit(core, sa, *conn, *idi, *peer, request) : std::nullopt;
+        if (f && *f > best_fit) {
+            best = conn;
+            best_fit = *f;
+        }
+    }
+    if (!best) {
+        core.log(LogLevel::warning, &sa,
+                 "authentication of " + (peer ? peer->str() + " failed: ID mismatch: expected " + expected
+                                              : std::string("the peer failed: no usable ID payload")));
+        return false;
+    }
+    // IDr is a wish (3.5): answered with another of our identities, the initiator decides.
+    if (const auto* idr = find<wire::IdR>(request); idr && best_fit < 4)
+        core.log(LogLevel::info, &sa, "IDr " + described(IdData{idr->type, idr->data}) + " is none of our identities");
+    if (best != sa.conn) {
+        core.log(LogLevel::info, &sa, "peer " + peer->str() + " selects connection " + best->name);
+        core.change_connection(sa, *best);
+    }
+    return true;
 }
 
 }  // namespace ike::v2

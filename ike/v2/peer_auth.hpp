@@ -27,6 +27,19 @@ struct Proof {
 };
 base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& peer);
 
+// Responder, IKE_AUTH (2.15, 3.5): moves the IKE SA to the connection among its
+// candidates (IKE_SA_INIT) whose remote ID accepts IDi, preferring one that presents the
+// IDr the initiator sent, then an exact remote ID over %any, then one expecting the peer's
+// AUTH method, then configuration order. False, after a log line naming IDi, when no
+// candidate accepts it.
+bool select_connection(Core& core, IkeSa& sa, const Payloads& request);
+
+// Initiator: the IDr naming the responder identity we want (3.5), unless any will do.
+std::optional<wire::IdR> requested_peer_id(const IkeSa& sa);
+
+// Our identity as `sa`'s connection presents it (text as logs show it; empty if none).
+std::string local_identity(const Core& core, const IkeSa& sa);
+
 // The peer's identity when its ID, certificate chain and AUTH in `message` satisfy the
 // connection; nullopt after logging the reason.
 std::optional<policy::Identity> authenticate_peer(Core& core, const IkeSa& sa, const Payloads& message);

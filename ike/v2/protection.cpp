@@ -127,7 +127,7 @@ void send_request(Core& core, IkeSa& sa, Request request, wire::ExchangeType exc
     // Fragments of an earlier response still incomplete are of no use any more.
     sa.response_fragments.clear();
     sa.pending.start(id, std::move(*datagrams), core.now, core.options.retransmit);
-    core.send(sa, sa.pending.datagrams());
+    core.send_message(sa, header_for(sa, exchange, false, id), inner, sa.pending.datagrams());
 }
 
 void send_response(Core& core, IkeSa& sa, wire::ExchangeType exchange, std::uint32_t message_id,
@@ -138,7 +138,7 @@ void send_response(Core& core, IkeSa& sa, wire::ExchangeType exchange, std::uint
         return;
     }
     sa.responses.store(message_id, std::move(*datagrams));
-    core.send(sa, *sa.responses.lookup(message_id));
+    core.send_message(sa, header_for(sa, exchange, true, message_id), inner, *sa.responses.lookup(message_id));
 }
 
 }  // namespace ike::v2

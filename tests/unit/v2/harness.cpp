@@ -18,8 +18,13 @@ Overloaded(F...) -> Overloaded<F...>;
 
 Peer::Peer(std::string name, net::Endpoint endpoint, policy::Config config, std::uint64_t seed,
            EngineOptions options)
-    : name_(std::move(name)), endpoint_(endpoint), rng_(seed),
+    : name_(std::move(name)), endpoint_(endpoint), rng_(seed), options_(options),
       engine_(std::make_unique<Engine>(std::move(config), rng_, options)) {}
+
+void Peer::restart(policy::Config config) {
+    engine_ = std::make_unique<Engine>(std::move(config), rng_, options_);
+    kernel_ = xfrm::MemoryKernel{};
+}
 
 void Peer::handle(Time now, const Event& event, Network& network) { apply(now, engine_->handle(now, event), network); }
 

@@ -34,6 +34,8 @@ public:
     // Engine::start and Engine::reconfigure, their effects applied like handle()'s.
     void start(Time now, Network& network);
     void reconfigure(Time now, policy::Config config, Network& network);
+    // The daemon restarts: a new engine with `config` and an empty kernel; the history stays.
+    void restart(policy::Config config);
 
     // The engine's current view of a connection.
     ConnectionStatus connection(const std::string& name) const;
@@ -46,6 +48,7 @@ private:
     std::string name_;
     net::Endpoint endpoint_;
     crypto::DeterministicRng rng_;
+    EngineOptions options_;
     std::unique_ptr<Engine> engine_;
     xfrm::MemoryKernel kernel_;
     Effects history_;

@@ -1,0 +1,108 @@
+// The debug log shows each IKE message sent and received, one line each (issue 4), with
+// the payload types and never their content.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <regex>
+
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
+
+using namespace ike;
+using namespace ike::v2;
+using namespace ike::v2::test;
+
+namespace {
+
+constexpr const char* kInitPayloads =
+    "[ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) N(IKEV2_FRAGMENTATION_SUPPORTED) "
+    "N(SIGNATURE_HASH_ALGORITHMS) ]";
+
+// The debug lines about messages sent and received, in order.
+std::vector<std::string> message_lines(const Peer& peer) {
+    std::vector<std::string> lines;
+    for (const auto& e : peer.history())
+        if (const auto* l = std::get_if<Log>(&e); l && l->level == LogLevel::debug &&
+                                                  (l->message.find(": sending ") != std::string::npos ||
+                                                   l->message.find(": received ") != std::string::npos))
+            lines.push_back(l->message);
+    return lines;
+}
+
+// Each line from "sending"/"received" to the payload list (endpoints and size cut off).
+std::vector<std::string> summaries(const Peer& peer) {
+    std::vector<std::string> out;
+    for (const auto& line : message_lines(peer)) {
+        const auto from = line.find(": ") + 2;
+        out.push_back(line.substr(from, line.find(" ]", from) + 2 - from));
+    }
+    return out;
+}
+
+struct Handshake : Pair {
+    Handshake() : Pair(site_config(kAlice, kBob), site_config(kBob, kAlice)) {
+        up(alice(), "site");
+        run();
+    }
+};
+
+TEST(ExchangeLog, InitiatorLogsEachMessageOfTheHandshakeInOrder) {
+    Handshake p;
+    EXPECT_EQ(summaries(p.alice()), (std::vector<std::string>{
+                                        std::string("sending IKE_SA_INIT request 0 ") + kInitPayloads,
+                                        std::string("received IKE_SA_INIT response 0 ") + kInitPayloads,
+                                        "sending IKE_AUTH request 1 [ IDi IDr AUTH SA TSi TSr N(INITIAL_CONTACT) ]",
+                                        "received IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]",
+                                    }));
+}
+
+TEST(ExchangeLog, ResponderLogsEachMessageOfTheHandshakeInOrder) {
+    Handshake p;
+    EXPECT_EQ(summaries(p.bob()), (std::vector<std::string>{
+                                      std::string("received IKE_SA_INIT request 0 ") + kInitPayloads,
+                                      std::string("sending IKE_SA_INIT response 0 ") + kInitPayloads,
+                                      "received IKE_AUTH request 1 [ IDi IDr AUTH SA TSi TSr N(INITIAL_CONTACT) ]",
+                                      "sending IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]",
+                                  }));
+}
+
+TEST(ExchangeLog, LineNamesTheIkeSaEndpointsAndSize) {
+    Handshake p;
+    const auto* first = std::get_if<SendDatagram>(&*std::find_if(
+        p.alice().history().begin(), p.alice().history().end(),
+        [](const Effect& e) { return std::holds_alternative<SendDatagram>(e); }));
+    const auto status = p.alice().connection("site").ike_sas.at(0);
+    char spi[24];
+    std::snprintf(spi, sizeof spi, "0x%016llx", static_cast<unsigned long long>(status.local_spi));
+    EXPECT_EQ(message_lines(p.alice()).at(0), std::string("IKE SA ") + spi + ": sending IKE_SA_INIT request 0 " +
+                                                  kInitPayloads + " 192.0.2.1:500 -> 192.0.2.2:500 (" +
+                                                  std::to_string(first->bytes.size()) + " bytes)");
+}
+
+TEST(ExchangeLog, DeleteExchangeIsLoggedToo) {
+    Handshake p;
+    p.down(p.alice(), "site");
+    p.run();
+    const auto lines = summaries(p.alice());
+    ASSERT_EQ(lines.size(), 6u);
+    EXPECT_EQ(lines[4], "sending INFORMATIONAL request 2 [ D ]");
+    EXPECT_EQ(lines[5], "received INFORMATIONAL response 2 [ ]");
+}
+
+TEST(ExchangeLog, StatelessAnswerNamesTheSpisInstead) {
+    auto bob = site_config(kBob, kAlice);
+    set_ike_proposal(bob, "aes128gcm16-prfsha256-ecp256");
+    auto alice = site_config(kAlice, kBob);
+    set_ike_proposal(alice, "aes256gcm16-prfsha256-x25519");
+    Pair p(alice, bob);
+    p.up(p.alice(), "site");
+    p.run();
+    const auto lines = message_lines(p.bob());
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_TRUE(std::regex_match(lines[1], std::regex("IKE SA 0x[0-9a-f]{16}_i 0x0{16}_r: sending IKE_SA_INIT response 0 "
+                                                      "\\[ N\\(NO_PROPOSAL_CHOSEN\\) \\] .* \\(\\d+ bytes\\)")))
+        << lines[1];
+}
+
+}  // namespace

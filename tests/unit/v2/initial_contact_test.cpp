@@ -1,0 +1,63 @@
+// INITIAL_CONTACT (RFC 7296 2.4): the first IKE_AUTH to a peer since start carries it, and a
+// responder receiving it forgets every other IKE SA between the same identities (the peer
+// restarted and lost them), with their CHILD SAs' kernel state.
+#include <gtest/gtest.h>
+
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
+
+using namespace ike;
+using namespace ike::v2;
+using namespace ike::v2::test;
+
+namespace {
+
+// alice and bob up; then bob restarts with the same configuration and initiates again.
+struct RestartedBob : Pair {
+    RestartedBob() : Pair(site_config(kAlice, kBob), site_config(kBob, kAlice)) {
+        up(alice(), "site");
+        run();
+        bob().restart(site_config(kBob, kAlice));
+        up(bob(), "site");
+        run();
+    }
+};
+
+TEST(InitialContact, SurvivorKeepsOnlyTheIkeSaOfTheRestartedPeer) {
+    RestartedBob p;
+    const auto alice = p.alice().connection("site");
+    EXPECT_EQ(alice.state, ConnectionState::up);
+    ASSERT_EQ(alice.ike_sas.size(), 1u);
+    EXPECT_EQ(alice.ike_sas[0].remote_spi, p.bob().connection("site").ike_sas.at(0).local_spi);
+}
+
+TEST(InitialContact, SurvivorKernelHoldsExactlyOneChildSaPair) {
+    RestartedBob p;
+    EXPECT_EQ(p.alice().kernel().sas().size(), 2u);
+    EXPECT_EQ(p.alice().kernel().policies().size(), 3u);
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);  // the old policies went before the new ones came
+    for (const auto& [id, sa] : p.alice().kernel().sas()) EXPECT_TRUE(p.bob().kernel().sas().contains(id));
+}
+
+TEST(InitialContact, SurvivorTellsTheRestartedPeerNothingAboutTheOldSas) {
+    RestartedBob p;
+    EXPECT_TRUE(p.alice().logged("restarted (INITIAL_CONTACT)"));
+    EXPECT_FALSE(p.bob().logged("unknown IKE SA"));  // no Delete for the SA bob forgot
+}
+
+TEST(InitialContact, OnlyTheFirstIkeAuthToAPeerCarriesIt) {
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    for (int i = 0; i < 2; ++i) {
+        p.up(p.alice(), "site");
+        p.run();
+        p.down(p.alice(), "site");
+        p.run();
+    }
+    std::vector<bool> carried;
+    for (const auto& e : p.alice().history())
+        if (const auto* l = std::get_if<Log>(&e); l && l->message.find("sending IKE_AUTH request") != std::string::npos)
+            carried.push_back(l->message.find("N(INITIAL_CONTACT)") != std::string::npos);
+    EXPECT_EQ(carried, (std::vector<bool>{true, false}));
+}
+
+}  // namespace
