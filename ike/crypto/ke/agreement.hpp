@@ -3,6 +3,7 @@
 // stays reproducible) and Botan's raw key agreement with its exceptions caught.
 #pragma once
 
+#include <botan/bigint.h>
 #include <botan/chacha_rng.h>
 #include <botan/pk_keys.h>
 
@@ -25,6 +26,10 @@ protected:
     base::Result<base::SecretBytes> agree(const Botan::PK_Key_Agreement_Key& key, base::ByteView peer) const;
     // Length check shared by every family (RFC 7296 3.4: data length fixed per group).
     bool has_public_size(base::ByteView peer) const { return peer.size() == ke_public_size(group_); }
+    // A given private value as Botan's DH and ECDH keys take it; none (0) has Botan generate one.
+    static Botan::BigInt private_scalar(base::ByteView value) {
+        return value.empty() ? Botan::BigInt(0) : Botan::BigInt(value.data(), value.size());
+    }
 
     base::Bytes public_;
 

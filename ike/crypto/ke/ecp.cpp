@@ -17,8 +17,7 @@ public:
     Ecp(KeGroup group, const char* botan_group, Botan::RandomNumberGenerator& rng,
          base::ByteView private_value)
         : Agreement(group, rng),
-          key_(rng, Botan::EC_Group(botan_group),
-               private_value.empty() ? Botan::BigInt(0) : Botan::BigInt(private_value.data(), private_value.size())) {
+          key_(rng, Botan::EC_Group(botan_group), private_scalar(private_value)) {
         const auto sec1 = key_.public_value(Botan::PointGFp::UNCOMPRESSED);
         public_.assign(sec1.begin() + 1, sec1.end());
     }

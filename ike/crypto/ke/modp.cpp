@@ -27,8 +27,7 @@ public:
     Modp(KeGroup group, const char* botan_group, Botan::RandomNumberGenerator& rng,
          base::ByteView private_value)
         : Agreement(group, rng),
-          key_(rng, named_group(botan_group),
-               private_value.empty() ? Botan::BigInt(0) : Botan::BigInt(private_value.data(), private_value.size())) {
+          key_(rng, named_group(botan_group), private_scalar(private_value)) {
         // Botan pads y to |p| (RFC 7296 3.4: "padded with zeros ... to the length of the modulus").
         public_ = key_.public_value();
     }
