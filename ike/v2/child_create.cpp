@@ -1,12 +1,15 @@
 // CREATE_CHILD_SA for CHILD SAs (RFC 7296 1.3.1 new, 1.3.3 rekey), with or without PFS,
-// and the simultaneous-rekey rule of 2.8.1. A rekey is make-before-break: the new SAs go
-// into the kernel under the old reqid (policies untouched), then the old SAs are deleted.
+// the simultaneous-rekey rule of 2.8.1, and the error answers: collisions (2.25), a lost
+// CHILD SA (2.25) and another PFS group (1.3, 2.7). A rekey is make-before-break: the new
+// SAs go into the kernel under the old reqid (policies untouched), then the old SAs are deleted.
 #include <algorithm>
 
+#include "ike/wire/notify_data.hpp"
 #include "ike/v2/child_negotiation.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/protection.hpp"
 #include "ike/v2/sa_payload.hpp"
+#include "ike/v2/temporary_failure.hpp"
 #include "ike/v2/traffic_selectors.hpp"
 
 namespace ike::v2 {
@@ -21,9 +24,10 @@ ChildSa* find_child(IkeSa& sa, std::uint32_t spi_in) {
     return nullptr;
 }
 
+// The CHILD SA a REKEY_SA names by the SPI the peer receives on, in whatever state.
 ChildSa* find_by_peer_spi(IkeSa& sa, std::uint32_t spi_out) {
     for (auto& c : sa.children)
-        if (c.spi_out == spi_out && c.state == ChildState::installed) return &c;
+        if (c.spi_out == spi_out && c.state != ChildState::deleted) return &c;
     return nullptr;
 }
 
@@ -31,17 +35,20 @@ const base::Bytes& lowest(std::initializer_list<const base::Bytes*> nonces) {
     return **std::min_element(nonces.begin(), nonces.end(), [](auto* a, auto* b) { return *a < *b; });
 }
 
-}  // namespace
-
-void send_create_child(Core& core, IkeSa& sa, const policy::Child& config, const ChildSa* old) {
+// A CREATE_CHILD_SA request for a new CHILD SA (old null), a rekey of `old` (1.3.3), or, with
+// `replaces`, a new CHILD SA in place of `old`, which the peer lost (2.25). `group`: the PFS
+// group the peer asked for with INVALID_KE_PAYLOAD, else our preferred one.
+void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, const ChildSa* old, bool replaces,
+                        std::optional<KeGroup> group) {
     ChildRequest r;
     r.config = &config;
     r.rekeyed_spi_in = old ? old->spi_in : 0;
+    r.replaces = replaces;
     r.reqid = old ? old->reqid : 0;
     r.spi_in = core.new_child_spi();
     r.ni = core.random_bytes(kNonceSize);
     r.offer = child_offer(config, r.spi_in, true);
-    const auto group = policy::preferred_ke(config.proposals);
+    if (!group) group = policy::preferred_ke(config.proposals);
     if (group && *group != KeGroup::none) {
         auto ke = crypto::KeyExchange::create(*group, core.rng);
         if (!ke) {
@@ -52,23 +59,105 @@ void send_create_child(Core& core, IkeSa& sa, const policy::Child& config, const
     }
     Payloads p;
     // 1.3.3: REKEY_SA names the SA being replaced by the SPI we receive on.
-    if (old) p.push_back(wire::Notify{static_cast<std::uint8_t>(ProtocolId::esp), be32(old->spi_in),
-                                      wire::notify::rekey_sa, {}});
+    if (old && !replaces)
+        p.push_back(wire::Notify{static_cast<std::uint8_t>(ProtocolId::esp), be32(old->spi_in),
+                                 wire::notify::rekey_sa, {}});
     if (config.mode == policy::Mode::transport) p.push_back(notify(wire::notify::use_transport_mode));
     p.push_back(to_wire(r.offer));
     p.push_back(wire::Nonce{r.ni});
     if (r.ke) p.push_back(wire::KeyExchange{r.ke->group(), r.ke->public_value()});
     p.push_back(wire::TsI{to_selectors(old ? old->local_ts : config.local_subnets)});
     p.push_back(wire::TsR{to_selectors(old ? old->remote_ts : config.remote_subnets)});
-    core.log(LogLevel::info, &sa, (old ? "rekeying CHILD SA " : "creating CHILD SA ") + config.name);
+    core.log(LogLevel::info, &sa,
+             (replaces ? "renewing CHILD SA " : old ? "rekeying CHILD SA " : "creating CHILD SA ") + config.name);
     sa.child_request = std::move(r);
     send_request(core, sa, Request::create_child, wire::ExchangeType::create_child_sa, p);
+}
+
+std::string group_name(const wire::Notify& invalid_ke) {
+    return std::to_string(wire::ke_group_of(invalid_ke).value_or(0));
+}
+
+// What an error answer to CREATE_CHILD_SA means (3.10.1), for the log.
+std::string refusal(const wire::Notify& error) {
+    namespace n = wire::notify;
+    switch (error.type) {
+        case n::no_proposal_chosen: return "NO_PROPOSAL_CHOSEN (the peer accepts none of our proposals)";
+        case n::ts_unacceptable: return "TS_UNACCEPTABLE (the peer accepts none of our traffic selectors)";
+        case n::single_pair_required:
+            return "SINGLE_PAIR_REQUIRED (the peer accepts only traffic selectors of one address each)";
+        case n::no_additional_sas: return "NO_ADDITIONAL_SAS (the peer takes no more CHILD SAs on this IKE SA)";
+        case n::invalid_ke_payload:
+            return "INVALID_KE_PAYLOAD (the peer wants KE group " + group_name(error) + ", which we cannot use)";
+        case n::temporary_failure: return "TEMPORARY_FAILURE (the peer is busy with this SA)";
+        default: return notify_name(error.type);
+    }
+}
+
+// 1.3, 2.7: the peer wants the PFS exchange in another group. The same request again with
+// it, if one of our proposals has it; only once (the first request used our preferred group).
+bool retry_with_group(Core& core, IkeSa& sa, const ChildRequest& r, const ChildSa* old, const wire::Notify& error) {
+    const auto group = static_cast<KeGroup>(wire::ke_group_of(error).value_or(0));
+    if (!r.ke || r.ke->group() != policy::preferred_ke(r.config->proposals) || group == r.ke->group() ||
+        !policy::offers_ke(r.config->proposals, group) || (r.rekeyed_spi_in && !old))
+        return false;
+    core.log(LogLevel::info, &sa, "CHILD SA " + r.config->name + ": the peer asks for KE group " + group_name(error));
+    send_child_request(core, sa, *r.config, old, r.replaces, group);
+    return true;
+}
+
+// The peer answered our request with an error notify: retry what 2.25 and 1.3 say to retry,
+// log the rest. A refused rekey leaves the old CHILD SA to its hard expiry.
+void refused(Core& core, IkeSa& sa, const ChildRequest& r, const wire::Notify& error) {
+    ChildSa* old = r.rekeyed_spi_in ? find_child(sa, r.rekeyed_spi_in) : nullptr;
+    if (old && old->state != ChildState::installed) old = nullptr;  // deleted meanwhile
+    const std::string what = "CHILD SA " + r.config->name + (r.rekeyed_spi_in ? " rekey" : " creation");
+    switch (error.type) {
+        case wire::notify::invalid_ke_payload:
+            if (retry_with_group(core, sa, r, old, error)) return;
+            break;
+        case wire::notify::temporary_failure:
+            // 2.25: not at once; the peer first finishes what it is doing.
+            if (old) {
+                old->rekey_wanted = true;
+                old->rekey_not_before = retry_after_temporary_failure(core);
+                core.log(LogLevel::info, &sa, what + " refused for now: " + refusal(error) + "; retrying shortly");
+                return;
+            }
+            break;
+        case wire::notify::child_sa_not_found:
+            // 2.25: the peer lost it; ours goes silently once a new one replaces it.
+            if (old && !r.replaces) {
+                core.log(LogLevel::info, &sa, what + ": the peer no longer has it (CHILD_SA_NOT_FOUND)");
+                send_child_request(core, sa, *r.config, old, true, std::nullopt);
+                return;
+            }
+            break;
+        default: break;
+    }
+    core.log(LogLevel::warning, &sa, what + " refused: " + refusal(error));
+}
+
+}  // namespace
+
+void send_create_child(Core& core, IkeSa& sa, const policy::Child& config, const ChildSa* old) {
+    send_child_request(core, sa, config, old, false, std::nullopt);
 }
 
 void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
     auto answer = [&](Payloads reply) {
         send_response(core, sa, wire::ExchangeType::create_child_sa, message_id, reply);
     };
+    auto busy = [&](const std::string& why) {
+        core.log(LogLevel::info, &sa, "CREATE_CHILD_SA refused for now (TEMPORARY_FAILURE): " + why);
+        answer({notify(wire::notify::temporary_failure)});
+    };
+    // 2.25: an IKE SA already replaced by a rekey or being deleted takes no new SAs; the peer
+    // tries again on the new IKE SA.
+    if (sa.state == IkeState::rekeyed || sa.state == IkeState::deleting) {
+        busy(sa.state == IkeState::rekeyed ? "the IKE SA has been rekeyed" : "the IKE SA is being deleted");
+        return;
+    }
     const auto* nonce = find<wire::Nonce>(request);
     if (sa.state != IkeState::established || !nonce || nonce->data.size() < 16) {
         answer({notify(wire::notify::invalid_syntax)});
@@ -80,33 +169,42 @@ void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const
         respond_ike_rekey(core, sa, message_id, request);
         return;
     }
+    // 2.25.2: while our rekey of the IKE SA is in flight, its CHILD SAs wait for the new one.
+    if (sa.rekey) {
+        busy("our rekey of the IKE SA is in progress");
+        return;
+    }
     ChildExchange exchange;
     base::Bytes nr = core.random_bytes(kNonceSize);
     exchange.ni = nonce->data;
     exchange.nr = nr;
     exchange.allow_ke = true;
-    ChildSa* old = nullptr;
-    if (const auto* rekey = find_notify(request, wire::notify::rekey_sa)) {
-        old = find_by_peer_spi(sa, read_be32(rekey->spi));
+    const wire::Notify* rekey = find_notify(request, wire::notify::rekey_sa);
+    if (rekey) {
+        const ChildSa* old = find_by_peer_spi(sa, read_be32(rekey->spi));
         if (!old) {
             answer({notify(wire::notify::child_sa_not_found)});
+            return;
+        }
+        // 2.25.1: one we rekeyed already or are deleting is about to go.
+        if (old->state != ChildState::installed) {
+            busy("CHILD SA " + old->config->name + " is being replaced or deleted");
             return;
         }
         exchange.only = old->config;
         exchange.reqid = old->reqid;
     }
     Payloads reply;
-    if (auto refused = accept_child(core, sa, request, exchange, &nr, reply)) {
-        answer({std::move(*refused)});
+    if (auto refused_with = accept_child(core, sa, request, exchange, &nr, reply)) {
+        answer({std::move(*refused_with)});
         return;
     }
-    if (old) {
-        old = find_by_peer_spi(sa, read_be32(find_notify(request, wire::notify::rekey_sa)->spi));
-        // 2.8.1: our own rekey of the same child is in flight; remember theirs to decide
-        // which of the two new SAs survives when ours completes.
-        if (sa.child_request && sa.child_request->rekeyed_spi_in == old->spi_in)
-            old->peer_rekey = ChildSa::PeerRekey{nonce->data, nr, sa.children.back().spi_in};
-    }
+    // 2.8.1: our own rekey of the same child is in flight; remember theirs to decide which
+    // of the two new SAs survives when ours completes. (accept_child added a child: look
+    // the old one up again.)
+    if (ChildSa* old = rekey ? find_by_peer_spi(sa, read_be32(rekey->spi)) : nullptr;
+        old && sa.child_request && sa.child_request->rekeyed_spi_in == old->spi_in)
+        old->peer_rekey = ChildSa::PeerRekey{nonce->data, nr, sa.children.back().spi_in};
     answer(std::move(reply));
     core.publish(sa);
 }
@@ -115,6 +213,10 @@ void process_create_child_response(Core& core, IkeSa& sa, const Payloads& respon
     if (!sa.child_request) return;
     ChildRequest r = std::move(*sa.child_request);
     sa.child_request.reset();
+    if (const auto* error = find_error(response)) {
+        refused(core, sa, r, *error);
+        return;
+    }
     const auto* nonce = find<wire::Nonce>(response);
     const base::Bytes nr = nonce ? nonce->data : base::Bytes{};
     ChildExchange exchange{r.ni, nr, r.config, r.reqid, true};
@@ -126,8 +228,13 @@ void process_create_child_response(Core& core, IkeSa& sa, const Payloads& respon
         if (old) old->rekey_wanted = false;  // the kernel's hard expiry ends it
         return;
     }
+    // 2.25: the SA the peer lost goes without a Delete; the new one keeps its policies.
+    if (r.replaces && old && old->state == ChildState::installed) {
+        enter_state(core, sa, *old, ChildState::deleted);
+        prune_children(sa);
+    }
     core.publish(sa);
-    if (!old || old->state != ChildState::installed) return;
+    if (r.replaces || !old || old->state != ChildState::installed) return;
     // 2.8.1: of two rekeys that crossed, the one with the lowest of the four nonces is
     // redundant and deleted by its initiator; the survivor's initiator deletes the old SA.
     if (old->peer_rekey &&

@@ -152,7 +152,7 @@ void on_tick(Core& core) {
             send_ike_rekey(core, sa);
         if (sa.state == IkeState::established && !sa.pending.active())
             for (auto& c : sa.children)
-                if (c.rekey_wanted && c.state == ChildState::installed) {
+                if (c.rekey_wanted && c.state == ChildState::installed && core.now >= c.rekey_not_before) {
                     c.rekey_wanted = false;
                     send_create_child(core, sa, *c.config, &c);
                     break;
@@ -259,9 +259,10 @@ std::optional<Time> Engine::next_wakeup() const {
         consider(liveness_due(*sa));
         consider(keepalive_due(*sa));
         if (sa->state == IkeState::established && !sa->pending.active()) consider(sa->rekey_at);
-        if (sa->state == IkeState::established && !sa->pending.active() &&
-            std::any_of(sa->children.begin(), sa->children.end(), [](const ChildSa& c) { return c.rekey_wanted; }))
-            consider(core_->now);
+        if (sa->state == IkeState::established && !sa->pending.active())
+            for (const auto& c : sa->children)
+                if (c.rekey_wanted && c.state == ChildState::installed)
+                    consider(std::max(core_->now, c.rekey_not_before));
     }
     return next;
 }

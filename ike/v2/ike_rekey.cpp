@@ -1,12 +1,14 @@
 // Rekeying the IKE SA (RFC 7296 1.3.2, 2.18): a CREATE_CHILD_SA whose SA payload proposes
 // protocol IKE with the new SPI, fresh nonces and a new key exchange. The new SA's keys
 // derive from the old SK_d; the CHILD SAs move to it when the old SA is deleted; the
-// initiator of the rekey is the original initiator of the new SA. Collisions per 2.8.2.
+// initiator of the rekey is the original initiator of the new SA. Collisions per 2.8.2;
+// refusals per 1.3 (another KE group) and 2.25 (TEMPORARY_FAILURE).
 #include "ike/wire/notify_data.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/ike_keys.hpp"
 #include "ike/v2/protection.hpp"
 #include "ike/v2/sa_payload.hpp"
+#include "ike/v2/temporary_failure.hpp"
 
 namespace ike::v2 {
 
@@ -40,12 +42,11 @@ IkeSa& go_live(Core& core, std::unique_ptr<IkeSa> fresh) {
     return s;
 }
 
-}  // namespace
-
-void send_ike_rekey(Core& core, IkeSa& sa) {
+// Our rekey request, its KE payload of `group` (our preferred one unless the peer asked for
+// another with INVALID_KE_PAYLOAD).
+void send_rekey_request(Core& core, IkeSa& sa, KeGroup group) {
     auto fresh = successor_of(core, sa, true);
-    auto ke = crypto::KeyExchange::create(policy::preferred_ke(sa.conn->ike.proposals).value_or(KeGroup::none),
-                                          core.rng);
+    auto ke = crypto::KeyExchange::create(group, core.rng);
     if (!ke) {
         core.log(LogLevel::error, &sa, "IKE rekey: " + ke.error().message);
         return;
@@ -59,6 +60,33 @@ void send_ike_rekey(Core& core, IkeSa& sa) {
     core.log(LogLevel::info, &sa, "rekeying IKE SA");
     sa.rekey = std::move(fresh);
     send_request(core, sa, Request::rekey_ike, wire::ExchangeType::create_child_sa, p);
+}
+
+// The peer refused our rekey. 1.3, 2.7: INVALID_KE_PAYLOAD names the group it wants; the
+// same request once more with it, if we offer it (only once: the first used our preferred
+// group). 2.25: TEMPORARY_FAILURE, again after a short wait. Anything else: much later.
+void rekey_refused(Core& core, IkeSa& sa, const IkeSa& attempt, const wire::Notify& error) {
+    const auto preferred = policy::preferred_ke(sa.conn->ike.proposals).value_or(KeGroup::none);
+    const auto wanted = static_cast<KeGroup>(wire::ke_group_of(error).value_or(0));
+    if (error.type == wire::notify::invalid_ke_payload && attempt.ke && attempt.ke->group() == preferred &&
+        wanted != preferred && policy::offers_ke(sa.conn->ike.proposals, wanted)) {
+        core.log(LogLevel::info, &sa, "IKE rekey: the peer asks for KE group " +
+                                          std::to_string(static_cast<unsigned>(wanted)));
+        send_rekey_request(core, sa, wanted);
+        return;
+    }
+    if (error.type == wire::notify::temporary_failure) {
+        core.log(LogLevel::info, &sa, "IKE rekey refused for now (TEMPORARY_FAILURE); retrying shortly");
+        sa.rekey_at = retry_after_temporary_failure(core);
+        return;
+    }
+    core.log(LogLevel::warning, &sa, "IKE rekey refused: " + notify_name(error.type));
+}
+
+}  // namespace
+
+void send_ike_rekey(Core& core, IkeSa& sa) {
+    send_rekey_request(core, sa, policy::preferred_ke(sa.conn->ike.proposals).value_or(KeGroup::none));
 }
 
 void respond_ike_rekey(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
@@ -116,10 +144,13 @@ void process_ike_rekey_response(Core& core, IkeSa& sa, const Payloads& response)
     const auto* sa_payload = find<wire::SecurityAssociation>(response);
     const auto* nonce = find<wire::Nonce>(response);
     const auto* ke_payload = find<wire::KeyExchange>(response);
-    if (const auto* err = find_error(response); err || !sa_payload || sa_payload->proposals.size() != 1 || !nonce ||
-                                                !ke_payload) {
-        core.log(LogLevel::warning, &sa, "IKE rekey refused: " + (err ? notify_name(err->type) : "malformed response"));
-        return;  // retried at the next tick
+    if (const auto* error = find_error(response)) {
+        rekey_refused(core, sa, *fresh, *error);
+        return;
+    }
+    if (!sa_payload || sa_payload->proposals.size() != 1 || !nonce || !ke_payload) {
+        core.log(LogLevel::warning, &sa, "IKE rekey: malformed response");
+        return;  // retried at rekey_at
     }
     const auto answer = to_offered(*sa_payload).front();
     auto chosen = policy::check_choice(answer, fresh->offered);

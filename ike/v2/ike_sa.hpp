@@ -41,6 +41,7 @@ struct ChildSa {
     policy::Proposal proposal;
     std::vector<net::Prefix> local_ts, remote_ts;
     bool rekey_wanted = false;  // soft expiry seen; rekey once the window is free
+    Time rekey_not_before{};    // after the peer's TEMPORARY_FAILURE (2.25): not at once
     Time installed_at{};        // when its SAs went into the kernel (status)
     // The peer's rekey of this child that crossed ours (2.8.1): its nonces and the SPI of
     // the CHILD SA it created.
@@ -55,6 +56,9 @@ struct ChildSa {
 struct ChildRequest {
     const policy::Child* config = nullptr;
     std::uint32_t rekeyed_spi_in = 0;  // 0: a new CHILD SA
+    // A fresh CHILD SA (no REKEY_SA) taking the place of rekeyed_spi_in, which the peer
+    // no longer has (CHILD_SA_NOT_FOUND, 2.25): the old one goes without a Delete.
+    bool replaces = false;
     std::uint32_t spi_in = 0;
     std::uint32_t reqid = 0;
     base::Bytes ni;

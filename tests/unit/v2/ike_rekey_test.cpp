@@ -86,4 +86,50 @@ void simultaneous_rekey(std::uint64_t seed_a, std::uint64_t seed_b, bool alice_w
 TEST(IkeRekey, SimultaneousRekeyAliceWins) { simultaneous_rekey(1, 2, true); }
 TEST(IkeRekey, SimultaneousRekeyBobWins) { simultaneous_rekey(2, 1, false); }
 
+// The lab's ipsecd-rekey-ike in one process: the shortest lifetime ipsecd accepts on both
+// sides, DPD on; every 10 s one side or both rekey, and one IKE SA is left with the CHILD SA.
+TEST(IkeRekey, EqualShortLifetimesOnBothSidesRekeyRepeatedly) {
+    auto a = site_config(kAlice, kBob), b = site_config(kBob, kAlice);
+    a.connections[0].ike.lifetime = b.connections[0].ike.lifetime = 10s;
+    Pair p(a, b);
+    p.up(p.alice(), "site");
+    p.run();
+    const auto before = only_ike_sa(p.alice());
+    p.advance(25s);
+    expect_rekeyed(p, before);
+}
+
+// 1.3, 2.7: bob wants another group than alice's preferred one, in IKE_SA_INIT and again in
+// the rekey, where alice retries once with the group he names.
+TEST(IkeRekey, InvalidKePayloadIsRetriedOnceWithThePeersGroup) {
+    auto a = config(kAlice, kBob, 1h), b = config(kBob, kAlice, 2h);
+    set_ike_proposal(a, "aes256gcm16-prfsha256-x25519-ecp256");
+    set_ike_proposal(b, "aes256gcm16-prfsha256-ecp256");
+    Pair p(a, b);
+    p.up(p.alice(), "site");
+    p.run();
+    const auto before = only_ike_sa(p.alice());
+    p.advance(1h + 1s);
+    EXPECT_TRUE(p.alice().logged("IKE rekey: the peer asks for KE group 19"));
+    expect_rekeyed(p, before);
+    EXPECT_EQ(only_ike_sa(p.alice()).proposal, "aes256gcm16-prfsha256-ecp256");
+}
+
+// 2.25.2: bob is deleting the IKE SA when alice's rekey of it reaches him: TEMPORARY_FAILURE,
+// not a new IKE SA; his Delete ends the old one on both sides.
+TEST(IkeRekey, RekeyOfAnIkeSaBeingDeletedGetsTemporaryFailure) {
+    auto pair = up_pair(1h, 2h);
+    Pair& p = *pair;
+    p.network().set_rule([](const Datagram&, std::uint64_t) { return Fate{.delay = Duration{10}}; });
+    p.advance(59min);
+    while (!p.alice().logged("rekeying IKE SA")) p.advance(Duration{1});
+    p.down(p.bob(), "site");
+    p.run();
+    EXPECT_TRUE(p.bob().logged("CREATE_CHILD_SA refused for now (TEMPORARY_FAILURE): the IKE SA is being deleted"));
+    EXPECT_FALSE(p.bob().logged("IKE SA rekeyed"));
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
+    EXPECT_TRUE(p.alice().kernel().sas().empty());
+    EXPECT_TRUE(p.bob().kernel().sas().empty());
+}
+
 }  // namespace

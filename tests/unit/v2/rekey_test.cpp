@@ -128,3 +128,103 @@ TEST(ChildRekey, PeerDeletingTheOldPairIsPublished) {
     ASSERT_EQ(last->ike_sa.children.size(), 1u);
     EXPECT_EQ(last->ike_sa.children[0].spi_in, only_child(p.alice()).spi_in);
 }
+
+// ---- Error answers to CREATE_CHILD_SA (RFC 7296 1.3, 2.7, 2.25, 3.10.1) ----
+
+namespace {
+
+policy::Config with_child_proposal(policy::Config c, const std::string& proposal) {
+    set_child_proposal(c, proposal);
+    return c;
+}
+
+// The kernel removed the CHILD SA at its hard lifetime: the engine forgets it, the peer
+// is not told.
+void hard_expire(Pair& p, Peer& peer, std::uint32_t spi_in) {
+    xfrm::Expire e;
+    e.sa = {peer.endpoint().address, spi_in, xfrm::Proto::esp, std::nullopt};
+    e.hard = true;
+    peer.handle(p.now(), KernelExpire{e}, p.network());
+}
+
+TEST(ChildRekeyRefused, NoProposalChosenIsLoggedWithItsReasonAndTheOldSaStays) {
+    // alice rekeys with PFS, which bob's proposals lack
+    auto pair = up_pair(with_child_proposal(site_config(kAlice, kBob), "aes256gcm16-x25519"),
+                        site_config(kBob, kAlice));
+    Pair& p = *pair;
+    const auto before = only_child(p.alice());
+    p.soft_expire(p.alice(), before.spi_in);
+    p.run();
+    EXPECT_TRUE(p.alice().logged("CHILD SA net rekey refused: NO_PROPOSAL_CHOSEN (the peer accepts none of our proposals)"));
+    EXPECT_FALSE(p.alice().logged("lacks a nonce"));
+    EXPECT_EQ(only_child(p.alice()).spi_in, before.spi_in);
+    expect_consistent(p);
+}
+
+TEST(ChildRekeyRefused, InvalidKePayloadIsRetriedOnceWithThePeersGroup) {
+    auto pair = up_pair(with_child_proposal(site_config(kAlice, kBob), "aes256gcm16-x25519-ecp256"),
+                        with_child_proposal(site_config(kBob, kAlice), "aes256gcm16-ecp256"));
+    Pair& p = *pair;
+    const auto before = only_child(p.alice());
+    p.soft_expire(p.alice(), before.spi_in);
+    p.run();
+    EXPECT_TRUE(p.alice().logged("CHILD SA net: the peer asks for KE group 19"));
+    EXPECT_NE(only_child(p.alice()).spi_in, before.spi_in);
+    EXPECT_EQ(only_child(p.alice()).proposal, "aes256gcm16-ecp256");
+    expect_consistent(p);
+}
+
+TEST(ChildRekeyRefused, ChildSaNotFoundRenegotiatesAFreshChildSa) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    const auto before = only_child(p.alice());
+    hard_expire(p, p.bob(), only_child(p.bob()).spi_in);
+    p.soft_expire(p.alice(), before.spi_in);
+    p.run();
+    EXPECT_TRUE(p.alice().logged("the peer no longer has it (CHILD_SA_NOT_FOUND)"));
+    EXPECT_TRUE(p.alice().logged("renewing CHILD SA net"));
+    EXPECT_NE(only_child(p.alice()).spi_in, before.spi_in);
+    expect_consistent(p);
+}
+
+// 2.25.1: bob's rekey of the CHILD SA is done and his Delete of the old one is on its way
+// when alice's rekey of that old one reaches him.
+TEST(ChildRekeyRefused, RekeyOfAChildSaTheResponderIsDeletingGetsTemporaryFailure) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    p.network().set_rule([](const Datagram&, std::uint64_t) { return Fate{.delay = Duration{10}}; });
+    const auto old = only_child(p.alice());
+    p.soft_expire(p.bob(), only_child(p.bob()).spi_in);
+    p.advance(Duration{15});
+    p.soft_expire(p.alice(), old.spi_in);
+    p.run();
+    EXPECT_TRUE(p.bob().logged("CREATE_CHILD_SA refused for now (TEMPORARY_FAILURE): CHILD SA net is being replaced or deleted"));
+    EXPECT_TRUE(p.alice().logged("TEMPORARY_FAILURE"));
+    p.advance(std::chrono::seconds(5));
+    expect_consistent(p);
+}
+
+// 2.25, 2.25.2: bob's IKE SA rekey is in flight when alice's CHILD SA rekey reaches him; he
+// answers TEMPORARY_FAILURE, and alice rekeys the CHILD SA a little later, on the new IKE SA.
+TEST(ChildRekeyRefused, TemporaryFailureIsRetriedAfterAShortWait) {
+    auto alice = site_config(kAlice, kBob), bob = site_config(kBob, kAlice);
+    alice.connections[0].ike.lifetime = std::chrono::hours(2);
+    bob.connections[0].ike.lifetime = std::chrono::hours(1);
+    alice.connections[0].ike.dpd = bob.connections[0].ike.dpd = std::chrono::seconds(0);
+    auto pair = up_pair(alice, bob);
+    Pair& p = *pair;
+    const auto before = only_child(p.alice());
+    p.network().set_rule([](const Datagram&, std::uint64_t) { return Fate{.delay = Duration{10}}; });
+    p.advance(std::chrono::minutes(59));
+    while (!p.bob().logged("rekeying IKE SA")) p.advance(Duration{1});
+    p.soft_expire(p.alice(), before.spi_in);
+    p.run();
+    EXPECT_TRUE(p.bob().logged("CREATE_CHILD_SA refused for now (TEMPORARY_FAILURE): our rekey of the IKE SA is in progress"));
+    EXPECT_TRUE(p.alice().logged("CHILD SA net rekey refused for now: TEMPORARY_FAILURE"));
+    EXPECT_EQ(only_child(p.alice()).spi_in, before.spi_in);  // not retried at once
+    p.advance(std::chrono::seconds(5));
+    EXPECT_NE(only_child(p.alice()).spi_in, before.spi_in);
+    expect_consistent(p);
+}
+
+}  // namespace
