@@ -6,39 +6,35 @@ namespace ike::v2 {
 
 namespace {
 
-template <class... F>
-struct Overloaded : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
 // The abbreviations of RFC 7296 1.2 and 3.x ("No" for Nonce, "D" for Delete, "V" for
-// Vendor ID), N(name) for a notify.
+// Vendor ID), N(name) for a notify, SKF(number/total) for a fragment.
 std::string payload_name(const wire::Payload& p) {
-    return std::visit(Overloaded{
-                          [](const wire::SecurityAssociation&) -> std::string { return "SA"; },
-                          [](const wire::KeyExchange&) -> std::string { return "KE"; },
-                          [](const wire::IdI&) -> std::string { return "IDi"; },
-                          [](const wire::IdR&) -> std::string { return "IDr"; },
-                          [](const wire::Certificate&) -> std::string { return "CERT"; },
-                          [](const wire::CertificateRequest&) -> std::string { return "CERTREQ"; },
-                          [](const wire::Authentication&) -> std::string { return "AUTH"; },
-                          [](const wire::Nonce&) -> std::string { return "No"; },
-                          [](const wire::Notify& n) { return "N(" + notify_name(n.type) + ")"; },
-                          [](const wire::Delete&) -> std::string { return "D"; },
-                          [](const wire::VendorId&) -> std::string { return "V"; },
-                          [](const wire::TsI&) -> std::string { return "TSi"; },
-                          [](const wire::TsR&) -> std::string { return "TSr"; },
-                          [](const wire::Encrypted&) -> std::string { return "SK"; },
-                          [](const wire::EncryptedFragment& f) {
-                              return "SKF(" + std::to_string(f.number) + "/" + std::to_string(f.total) + ")";
-                          },
-                          [](const wire::Configuration&) -> std::string { return "CP"; },
-                          [](const wire::Eap&) -> std::string { return "EAP"; },
-                          [](const wire::UnknownPayload& u) { return "PL(" + std::to_string(u.type) + ")"; },
-                      },
-                      p);
+    if (const auto* n = std::get_if<wire::Notify>(&p)) return "N(" + notify_name(n->type) + ")";
+    if (const auto* f = std::get_if<wire::EncryptedFragment>(&p))
+        return "SKF(" + std::to_string(f->number) + "/" + std::to_string(f->total) + ")";
+    using T = wire::PayloadType;
+    const std::uint8_t type = wire::payload_type(p);
+    switch (static_cast<T>(type)) {
+        case T::sa: return "SA";
+        case T::ke: return "KE";
+        case T::id_i: return "IDi";
+        case T::id_r: return "IDr";
+        case T::cert: return "CERT";
+        case T::certreq: return "CERTREQ";
+        case T::auth: return "AUTH";
+        case T::nonce: return "No";
+        case T::del: return "D";
+        case T::vendor_id: return "V";
+        case T::ts_i: return "TSi";
+        case T::ts_r: return "TSr";
+        case T::sk: return "SK";
+        case T::cp: return "CP";
+        case T::eap: return "EAP";
+        case T::notify:
+        case T::skf:
+        case T::none: break;
+    }
+    return "PL(" + std::to_string(type) + ")";
 }
 
 std::string exchange_name(wire::ExchangeType e) {

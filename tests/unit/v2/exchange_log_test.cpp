@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <regex>
 
+#include "ike/v2/message_summary.hpp"
+#include "ike/v2/payloads.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
 
@@ -38,6 +40,14 @@ std::vector<std::string> summaries(const Peer& peer) {
         out.push_back(line.substr(from, line.find(" ]", from) + 2 - from));
     }
     return out;
+}
+
+TEST(PayloadList, NamesEachPayloadTypeAndNotify) {
+    const std::vector<wire::Payload> payloads{wire::Delete{}, notify(wire::notify::rekey_sa),
+                                              wire::EncryptedFragment{.number = 2, .total = 3},
+                                              wire::UnknownPayload{.type = 200}};
+    EXPECT_EQ(payload_list(payloads), "[ D N(REKEY_SA) SKF(2/3) PL(200) ]");
+    EXPECT_EQ(payload_list({}), "[ ]");
 }
 
 struct Handshake : Pair {
