@@ -3,7 +3,7 @@
 # only host directory the guest sees: the clone may live under /root or /tmp, which are
 # private inside the guest) and boot. Callers set ROOT (the source tree) first.
 LAB=${LAB:-/tmp/lab}
-LAB_TARGETS="tests/lab/xfrm_proof bench/ipsecd-bench daemon/ipsecd cli/ipsecctl"
+LAB_TARGETS="tests/lab/xfrm_proof bench/ipsecd-bench daemon/ipsecd cli/ipsecctl dbus/nm/nm-ipsecd-service"
 
 # lab_preflight: prints why UML cannot run here, or nothing.
 lab_preflight() {
@@ -64,7 +64,8 @@ lab_scenario_dir() {
 
 # lab_stage BUILD_DIR STAGE: copies the guest's scripts, the test PKI, the bus policy and the built
 # programs into STAGE (STAGE/scenarios and STAGE/interop mirror tests/lab/scenarios and
-# tests/interop, so scenarios find lib.sh and ipsecd.sh by relative path).
+# tests/interop, so scenarios find lib.sh and ipsecd.sh by relative path); STAGE/nm holds the
+# NetworkManager plugin's .name file and bus policy.
 lab_stage() {
   local dir=$1 stage=$2 t
   rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/interop" || return 1
@@ -72,6 +73,7 @@ lab_stage() {
     "$ROOT/tests/lab/scenarios" "$ROOT/tests/lab/pki" "$ROOT/units/org.ipsecd1.conf" "$stage/" || return 1
   if [ -d "$ROOT/tests/interop" ]; then cp -r "$ROOT/tests/interop/." "$stage/interop/" || return 1; fi
   for t in $LAB_TARGETS; do cp "$dir/$t" "$stage/bin/" || return 1; done
+  mkdir -p "$stage/nm" && cp "$dir/dbus/nm/nm-ipsecd-service.name" "$ROOT/dbus/nm/nm-ipsecd-service.conf" "$stage/nm/"
 }
 
 # lab_boot STAGE RUNDIR SCENARIO_TIMEOUT SCENARIO...: one UML boot running the scenarios in

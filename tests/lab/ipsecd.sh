@@ -17,10 +17,12 @@ ipsecd_conf() {
 # ctl NAME ARGS...: ipsecctl against peer NAME's bus
 ctl() { local name=$1; shift; "$IPSECCTL" --address "unix:path=$W/$name/bus.sock" "$@"; }
 
-# bus_start NAME: a private system bus for peer NAME, with ipsecd's own bus policy (root may
-# own org.ipsecd1 and call it)
+# bus_start NAME [POLICY_DIR...]: a private system bus for peer NAME, with ipsecd's own bus
+# policy (root may own org.ipsecd1 and call it) and the policies in each POLICY_DIR
 bus_start() {
-  local d=$W/$1
+  local d=$W/$1 name=$1 dir includes=""
+  shift
+  for dir in "$@"; do includes+="  <includedir>$dir</includedir>"$'\n'; done
   mkdir -p "$d"
   cat > "$d/bus.conf" <<EOF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -41,19 +43,20 @@ bus_start() {
     <allow receive_type="*"/>
   </policy>
   <include>$IPSECD_BUS_POLICY</include>
-</busconfig>
+$includes</busconfig>
 EOF
   rm -f "$d/bus.sock"
-  dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile > "$OUT/dbus-$1.log" 2>&1 &
+  dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile > "$OUT/dbus-$name.log" 2>&1 &
   echo $! > "$d/bus.pid"
-  wait_for 5 test -S "$d/bus.sock" || { cat "$OUT/dbus-$1.log"; die "dbus-daemon for $1 did not start"; }
+  wait_for 5 test -S "$d/bus.sock" || { cat "$OUT/dbus-$name.log"; die "dbus-daemon for $name did not start"; }
 }
 
-# start_ipsecd NAME NS [ipsecd options...]: its bus, then ipsecd in netns NS (debug log);
-# returns once ipsecd answers on the bus (it owns org.ipsecd1 only after loading the config)
+# start_ipsecd NAME NS [ipsecd options...]: its bus (unless bus_start made it already), then
+# ipsecd in netns NS (debug log); returns once ipsecd answers on the bus (it owns org.ipsecd1
+# only after loading the config)
 start_ipsecd() {
   local name=$1 ns=$2 d=$W/$1; shift 2
-  bus_start "$name"
+  [ -S "$d/bus.sock" ] || bus_start "$name"
   DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus.sock" ip netns exec "$ns" "$IPSECD" \
     --config-dir "$d/conf" --runtime-dir "$d/run" --log-level debug --log-target stderr "$@" \
     > "$OUT/ipsecd-$name.log" 2>&1 &
@@ -224,4 +227,15 @@ stop_pair() {
   stop_ipsecd b
   no_xfrm a "after SIGTERM"
   no_xfrm b "after SIGTERM"
+}
+
+# sa_ids NAME CONN: "IKE local_spi/remote_spi CHILD spi_in/spi_out proposal" of CONN's first IKE
+# SA and its first CHILD SA in peer NAME's status (empty if CONN has none)
+sa_ids() {
+  ctl "$1" status --json | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["connections"]:
+    if c["name"] == sys.argv[1] and c["ike_sas"] and c["ike_sas"][0]["children"]:
+        i = c["ike_sas"][0]; ch = i["children"][0]
+        print("IKE", i["local_spi"] + "/" + i["remote_spi"], "CHILD", ch["spi_in"] + "/" + ch["spi_out"], ch["proposal"])' "$2"
 }

@@ -1,0 +1,128 @@
+#!/bin/bash
+# ipsecd-reload-under-ping: two ipsecd peers, a with connections "site" (10.1.0.0/24 <->
+# 10.2.0.0/24, the tunnel a ping runs through), "old" and "chg", each over its own address pair
+# (b picks the connection of an IKE_SA_INIT by the addresses). While the ping runs (5 a second),
+# a reloads twice, by `ipsecctl reload` and by SIGHUP; each time one connection is added, one
+# removed and one changed (chg's ESP proposal). After each: no ping lost, site's IKE and CHILD
+# SPIs unchanged, the added connection listed and up, the removed one unlisted with no SA or
+# policy left in a's kernel (nor an SA in b's), the changed one re-established with the new
+# proposal. Then a broken file: `ipsecctl reload` fails naming FILE:LINE:COLUMN, SIGHUP logs the
+# refusal, and nothing changes.
+source "$(dirname "$0")/../../lib.sh"
+source "$(dirname "$0")/../../ipsecd.sh"
+PSK='lab-psk-reload-0123456789abcdef0123'
+# connection index: its addresses 192.0.2.<10i+1> (a) / <10i+2> (b), subnets 10.1.i.0/24 (a),
+# 10.2.i.0/24 (b)
+declare -A IDX=([site]=0 [old]=1 [chg]=2 [new]=3)
+addr() { echo "192.0.2.$((IDX[$2] * 10 + $([ "$1" = a ] && echo 1 || echo 2)))"; }
+
+mk_topology
+inner_routes  # ipsecd installs no routes
+for c in old chg new; do
+  ip -n a addr add "$(addr a $c)/24" dev va
+  ip -n b addr add "$(addr b $c)/24" dev vb
+done
+
+# conn SIDE NAME START ESP_PROPOSALS: NAME's YAML entry for peer SIDE (a or b)
+conn() {
+  local peer=b me_id=a.lab peer_id=b.lab net=1 peer_net=2
+  [ "$1" = b ] && peer=a me_id=b.lab peer_id=a.lab net=2 peer_net=1
+  cat <<EOC
+  $2:
+    local: {address: $(addr "$1" "$2"), id: "@$me_id", auth: psk, subnets: [10.$net.${IDX[$2]}.0/24]}
+    remote: {address: $(addr $peer "$2"), id: "@$peer_id", auth: psk, subnets: [10.$peer_net.${IDX[$2]}.0/24]}
+    ike: {proposals: [aes256gcm16-prfsha256-x25519]}
+    children:
+      net: {mode: tunnel, proposals: [$4], start: $3}
+EOC
+}
+# a_conf NAME:ESP...: a's configuration file with these connections (start: up)
+a_conf() {
+  local c
+  { echo connections:
+    for c in "$@"; do conn a "${c%%:*}" up "${c#*:}"; done
+    printf 'secrets:\n  - ids: ["@a.lab", "@b.lab"]\n    psk: "%s"\n' "$PSK"
+  } | ipsecd_conf a
+}
+{ echo connections:
+  for c in site old chg new; do conn b $c none "aes256gcm16, aes128gcm16"; done
+  printf 'secrets:\n  - ids: ["@b.lab", "@a.lab"]\n    psk: "%s"\n' "$PSK"
+} | ipsecd_conf b
+a_conf site:aes256gcm16 old:aes256gcm16 chg:aes256gcm16
+
+start_ipsecd b b
+start_ipsecd a a
+for c in site old chg; do wait_up a $c; done
+mark sa_up
+ctl a status
+
+ip netns exec a ping -n -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-reload.out" 2>&1 &
+PING=$!
+sleep 1
+SITE=$(sa_ids a site)
+[ -n "$SITE" ] || die "site has no SAs"
+log "site: $SITE"
+
+# in_kernel NS ADDRESS: an SA or policy of NS names ADDRESS
+in_kernel() { { ip -n "$1" xfrm state; ip -n "$1" xfrm policy; } | grep -Fwq "$2"; }
+# listed NAME: a lists connection NAME
+listed() { ctl a list | grep -qx "$1"; }
+
+# after_reload HOW ADDED REMOVED CHANGED ESP CHANGED_BEFORE N: checks the effects of a's Nth reload
+after_reload() {
+  local how=$1 added=$2 removed=$3 changed=$4 esp=$5 before=$6 n=$7 now
+  wait_up a "$added"
+  wait_for 10 eval "! listed $removed" || die "$how: $removed still listed"
+  wait_for 10 eval "! in_kernel a $(addr b "$removed") && ! ip -n b xfrm state | grep -Fwq $(addr a "$removed")" \
+    || { show_xfrm a; die "$how: SAs or policies of the removed $removed left"; }
+  ip -n a xfrm policy | grep -Fq "10.1.${IDX[$removed]}.0/24" && die "$how: a policy of the removed $removed left"
+  wait_for 20 eval "sa_ids a $changed | grep -q ' $esp\$'" \
+    || { ctl a status; die "$how: $changed not re-established with $esp"; }
+  now=$(sa_ids a "$changed")
+  [ "$now" != "$before" ] || die "$how: $changed kept its SAs ($now)"
+  [ "$(sa_ids a site)" = "$SITE" ] || die "$how: site's SAs changed: $(sa_ids a site), was $SITE"
+  [ "$(grep -c 'reload: 1 added, 1 removed, 1 changed, 1 unchanged' "$OUT/ipsecd-a.log")" = "$n" ] \
+    || die "$how: ipsecd did not log the diff (1 added, 1 removed, 1 changed, 1 unchanged)"
+  log "$how: $added up, $removed gone (list and kernel), $changed now $now; site unchanged: $SITE"
+}
+
+# 1. ipsecctl reload: adds new, removes old, chg to aes128gcm16
+before=$(sa_ids a chg)
+a_conf site:aes256gcm16 chg:aes128gcm16 new:aes256gcm16
+ctl a reload || die "ipsecctl reload"
+after_reload "ipsecctl reload" new old chg aes128gcm16 "$before" 1
+mark reload_ctl
+
+# 2. SIGHUP: adds old back, removes new, chg back to aes256gcm16
+before=$(sa_ids a chg)
+a_conf site:aes256gcm16 chg:aes256gcm16 old:aes256gcm16
+kill -HUP "$(cat "$W/a/pid")"
+after_reload SIGHUP old new chg aes256gcm16 "$before" 2
+mark reload_sighup
+
+# 3. a broken file: both ways refused, nothing changes
+LIST=$(ctl a list | sort | tr '\n' ' ')
+IDS=$(for c in site chg old; do sa_ids a $c; done)
+printf 'connections:\n  bad:\n    local: {address: 192.0.2.1, idd: "@x"}\n' > "$W/a/conf/broken.yaml"
+chmod 600 "$W/a/conf/broken.yaml"
+ctl a reload 2> "$OUT/reload-broken.err" && die "ipsecctl reload accepted a broken file"
+cat "$OUT/reload-broken.err"
+grep -qE 'broken\.yaml:[0-9]+:[0-9]+: ' "$OUT/reload-broken.err" || die "the reload error names no FILE:LINE:COLUMN"
+refused=$(grep -c 'reload refused' "$OUT/ipsecd-a.log")
+kill -HUP "$(cat "$W/a/pid")"
+wait_for 5 eval "[ \$(grep -c 'reload refused' '$OUT/ipsecd-a.log') -gt $refused ]" || die "SIGHUP with a broken file: no refusal logged"
+grep -A1 'reload refused' "$OUT/ipsecd-a.log" | tail -2
+sleep 1
+[ "$(ctl a list | sort | tr '\n' ' ')" = "$LIST" ] || die "the connections changed after a refused reload: $(ctl a list | tr '\n' ' ')"
+[ "$(for c in site chg old; do sa_ids a $c; done)" = "$IDS" ] || die "SAs changed after a refused reload"
+log "broken file refused by ipsecctl reload and SIGHUP; connections and SAs unchanged: $LIST"
+mark reload_broken
+
+kill -INT $PING; wait $PING
+grep -A1 statistics "$OUT/ping-reload.out"
+grep -q ' 0% packet loss' "$OUT/ping-reload.out" || die "pings were lost across the reloads"
+[ "$(awk '/packets transmitted/{print $1}' "$OUT/ping-reload.out")" -ge 20 ] || die "too few pings sent"
+check_status a site tunnel 20
+stop_pair
+mark done
+cat "$OUT/timings"
