@@ -191,7 +191,8 @@ std::optional<IdData> peer_id_payload(const IkeSa& sa, const Payloads& message) 
 // How well a candidate connection fits the peer's IKE_AUTH request: nullopt if its remote
 // ID does not accept IDi; else higher when it presents the IDr the initiator asked for
 // (3.5), then for a remote ID naming the peer exactly (rather than %any), then for
-// expecting the AUTH method the peer used.
+// expecting the AUTH method the peer used; each weight outweighs all below it together.
+constexpr int kPresentsIdr = 4, kExactId = 2, kMethodFits = 1;
 std::optional<int> fit(const Core& core, const IkeSa& sa, const policy::Connection& conn, const IdData& idi,
                        const policy::Identity& peer, const Payloads& request) {
     if (!id_matches(conn.remote.id, idi, peer)) return std::nullopt;
@@ -201,7 +202,8 @@ std::optional<int> fit(const Core& core, const IkeSa& sa, const policy::Connecti
     const auto* auth = find<wire::Authentication>(request);
     const bool signs = auth && auth->method != AuthMethod::psk;
     const bool method_fits = signs == (conn.remote.auth == policy::Auth::pubkey);
-    return (presents_idr ? 4 : 0) + (conn.remote.id.kind != policy::IdKind::any ? 2 : 0) + (method_fits ? 1 : 0);
+    return (presents_idr ? kPresentsIdr : 0) + (conn.remote.id.kind != policy::IdKind::any ? kExactId : 0) +
+           (method_fits ? kMethodFits : 0);
 }
 
 std::string described(const IdData& id) {
@@ -280,7 +282,7 @@ bool select_connection(Core& core, IkeSa& sa, const Payloads& request) {
         return false;
     }
     // IDr is a wish (3.5): answered with another of our identities, the initiator decides.
-    if (const auto* idr = find<wire::IdR>(request); idr && best_fit < 4)
+    if (const auto* idr = find<wire::IdR>(request); idr && best_fit < kPresentsIdr)
         core.log(LogLevel::info, &sa, "IDr " + described(IdData{idr->type, idr->data}) + " is none of our identities");
     if (best != sa.conn) {
         core.log(LogLevel::info, &sa, "peer " + peer->str() + " selects connection " + best->name);
