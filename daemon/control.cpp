@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "daemon/config/loader.hpp"
+#include "daemon/credentials.hpp"
 
 namespace ipsecd {
 
@@ -34,14 +35,24 @@ bus::Status up_failure(const ike::v2::ConnectionStatus& status) {
 
 }  // namespace
 
-Control::Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files)
-    : daemon_(daemon), options_(options), log_(log), files_(std::move(files)), running_(files_) {}
+Control::Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files,
+                 ike::v2::Credentials credentials)
+    : daemon_(daemon), options_(options), log_(log), files_(std::move(files)), running_(files_) {
+    use(std::move(credentials));
+}
+
+void Control::use(ike::v2::Credentials credentials) {
+    auto fresh = std::make_unique<ike::v2::Credentials>(std::move(credentials));
+    daemon_.engine().set_credentials(fresh.get());
+    credentials_ = std::move(fresh);  // the old ones only now: the engine held them until here
+}
 
 ike::policy::Config Control::merged() const {
     ike::policy::Config c = files_;
     for (const auto& t : transient_) {
         c.connections.push_back(t.connection);
         c.secrets.insert(c.secrets.end(), t.secrets.begin(), t.secrets.end());
+        c.key_passwords.insert(c.key_passwords.end(), t.key_passwords.begin(), t.key_passwords.end());
     }
     return c;
 }
@@ -60,6 +71,10 @@ bool Control::is_transient(const std::string& name) const {
 
 bus::Status Control::apply() {
     auto next = merged();
+    // Read again every time: a renewed certificate is picked up by a reload.
+    auto credentials = load_credentials(next);
+    if (!credentials) return bus::fail(bus::Reason::invalid_config, credentials.error().message);
+    use(std::move(*credentials));
     if (next == running_) return {};
     if (auto st = daemon_.reconfigure(next); !st) return bus::fail(bus::Reason::failed, st.error().message);
     running_ = std::move(next);
@@ -144,6 +159,9 @@ void Control::on_state(const ike::v2::ConnectionStatus& status) {
 
 bus::Status Control::reload() {
     auto loaded = config::load_directory(options_.config_dir);
+    // The files it names are checked here for their FILE:LINE:COLUMN (apply() reads them again).
+    if (auto credentials = load_credentials(loaded); !credentials)
+        loaded.diagnostics.insert(loaded.diagnostics.end(), credentials.error().begin(), credentials.error().end());
     if (!loaded.ok()) {
         auto text = diagnostics_text(loaded.diagnostics);
         log_.error("reload refused, the running configuration stays:\n" + text);
@@ -182,10 +200,13 @@ bus::Result<bus::AddedConnections> Control::add_connection(const std::string& ya
     auto before = transient_;
     for (auto& c : loaded.config.connections) {
         added.names.push_back(c.name);
-        transient_.push_back({std::move(c), {}, loaded.transient_owner ? sender : ""});
+        transient_.push_back({std::move(c), {}, {}, loaded.transient_owner ? sender : ""});
     }
     // the text's secrets travel with its last connection, so removing them all removes them
-    if (!added.names.empty()) transient_.back().secrets = std::move(loaded.config.secrets);
+    if (!added.names.empty()) {
+        transient_.back().secrets = std::move(loaded.config.secrets);
+        transient_.back().key_passwords = std::move(loaded.config.key_passwords);
+    }
     if (auto st = apply(); !st) {
         transient_ = std::move(before);
         return bus::fail(st.error().reason, st.error().message);

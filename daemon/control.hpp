@@ -4,20 +4,24 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "daemon/daemon.hpp"
 #include "dbus/backend.hpp"
+#include "ike/v2/credentials.hpp"
 #include "ike/policy/config.hpp"
 
 namespace ipsecd {
 
 class Control final : public bus::Backend {
 public:
-    // `files` is the configuration loaded from the config dir at start.
-    Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files);
+    // `files` is the configuration loaded from the config dir at start, `credentials` the
+    // files it names (the engine uses them until a reload or AddConnection reads them again).
+    Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files,
+            ike::v2::Credentials credentials = {});
 
     // Initiates every connection with a `start: up` child (at start-up).
     void start_connections();
@@ -25,6 +29,8 @@ public:
     void on_state(const ike::v2::ConnectionStatus& status);
     // The whole configuration the engine runs: files + transient connections.
     ike::policy::Config merged() const;
+    // The certificates and keys the engine authenticates with now.
+    const ike::v2::Credentials& credentials() const { return *credentials_; }
 
     // ---- bus::Backend ----
     std::vector<bus::ConnectionSnapshot> connections() override;
@@ -43,11 +49,15 @@ private:
     struct Transient {
         ike::policy::Connection connection;
         std::vector<ike::policy::Secret> secrets;
+        std::vector<ike::policy::KeyPassword> key_passwords;
         std::string owner;  // unique bus name when `transient_owner: true`, else empty
     };
     const ike::policy::Connection* find(const std::string& name) const;
     bool is_transient(const std::string& name) const;
-    bus::Status apply();  // hands merged() to the engine as a diff
+    // Reads the credentials of merged() and hands both to the engine (the configuration as a
+    // diff); on a credential problem nothing changes.
+    bus::Status apply();
+    void use(ike::v2::Credentials credentials);
     void complete(std::map<std::string, std::vector<bus::Done>>& waiting, const std::string& name,
                   const bus::Status& result);
 
@@ -56,6 +66,7 @@ private:
     Logger& log_;
     ike::policy::Config files_;
     ike::policy::Config running_;  // what the engine runs now
+    std::unique_ptr<ike::v2::Credentials> credentials_;  // what the engine authenticates with
     std::vector<Transient> transient_;
     std::map<std::string, std::vector<bus::Done>> waiting_up_, waiting_down_;
     std::map<std::string, ike::v2::ConnectionState> last_state_;

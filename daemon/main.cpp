@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
     ipsecd::Logger log(options.log_level, options.log_target);
 
     auto loaded = ipsecd::config::load_directory(options.config_dir);
+    // The files the configuration names are part of it: --check reads them too.
+    auto credentials = ipsecd::load_credentials(loaded);
+    if (!credentials)
+        loaded.diagnostics.insert(loaded.diagnostics.end(), credentials.error().begin(), credentials.error().end());
     if (options.check) {
         ipsecd::config::print(std::cerr, loaded.diagnostics);
         return loaded.ok() ? 0 : 1;
@@ -55,11 +59,6 @@ int main(int argc, char** argv) {
     if (!loaded.ok()) {
         for (const auto& d : loaded.diagnostics) log.error(ipsecd::config::format(d));
         log.error("configuration in " + options.config_dir + " is invalid, not starting");
-        return 1;
-    }
-    auto credentials = ipsecd::load_credentials(loaded.config);
-    if (!credentials) {
-        log.error(credentials.error().message + ", not starting");
         return 1;
     }
     if (mkdir(options.runtime_dir.c_str(), 0700) < 0 && errno != EEXIST) {
@@ -88,8 +87,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     daemon.set_routes(&routes);
-    daemon.engine().set_credentials(&*credentials);  // outlives the engine: both end with main
-    ipsecd::Control control(daemon, options, log, std::move(loaded.config));
+    ipsecd::Control control(daemon, options, log, std::move(loaded.config), std::move(*credentials));
 
     auto bus = connect_bus(daemon.event());
     if (!bus) {

@@ -46,7 +46,7 @@ void read_document(Reader& r, const YAML::Node& root, const Source& src, Names& 
     };
     if (const Field* s = fs->get("secrets")) {
         require_private(s->key_node);
-        for (auto& secret : read_secrets(r, *s)) out.config.secrets.push_back(std::move(secret));
+        read_secrets(r, *s, src.base_dir, out.config);
     }
     const Field* conns = fs->get("connections");
     if (!conns || conns->value.IsNull()) return;
@@ -68,7 +68,7 @@ void read_document(Reader& r, const YAML::Node& root, const Source& src, Names& 
 
 void load(std::string_view yaml, const Source& src, Names& names, Loaded& out) {
     const std::size_t first = out.diagnostics.size();
-    Reader r(src.name, out.diagnostics);
+    Reader r(src.name, out.diagnostics, &out.named_files);
     try {
         read_document(r, YAML::Load(std::string(yaml)), src, names, out);
     } catch (const YAML::ParserException& e) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,9 @@ struct Loaded {
     ike::policy::Config config;
     std::vector<Diagnostic> diagnostics;  // in file order, files in name order
     bool transient_owner = false;         // parse_text only: `transient_owner: true`
+    // Each file the configuration names (cert, key, ca, crls): where it was first named,
+    // for diagnostics about its content (message empty).
+    std::map<std::string, Diagnostic> named_files;
 
     bool ok() const { return diagnostics.empty(); }
 };

@@ -12,11 +12,19 @@ const Field* Fields::get(std::string_view key) const {
     return it == all.end() ? nullptr : &*it;
 }
 
-void Reader::error(const YAML::Mark& at, std::string message) {
-    ++errors_;
+Diagnostic Reader::at(const YAML::Mark& mark, std::string message) const {
     // yaml-cpp marks are 0-based; a mark of -1 means "no position" (an empty document).
-    const bool placed = at.line >= 0 && at.column >= 0;
-    out_.push_back({source_, placed ? at.line + 1 : 0, placed ? at.column + 1 : 0, std::move(message)});
+    const bool placed = mark.line >= 0 && mark.column >= 0;
+    return {source_, placed ? mark.line + 1 : 0, placed ? mark.column + 1 : 0, std::move(message)};
+}
+
+void Reader::error(const YAML::Mark& mark, std::string message) {
+    ++errors_;
+    out_.push_back(at(mark, std::move(message)));
+}
+
+void Reader::named_file(const std::string& path, const YAML::Node& node) {
+    if (named_files_) named_files_->emplace(path, at(node.Mark(), ""));
 }
 
 std::optional<Fields> Reader::fields(const YAML::Node& node, std::string_view what,

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,9 +40,13 @@ struct Item {
 
 class Reader {
 public:
-    Reader(std::string source, std::vector<Diagnostic>& out) : source_(std::move(source)), out_(out) {}
+    // named_files: where each file path the configuration names was first written.
+    Reader(std::string source, std::vector<Diagnostic>& out, std::map<std::string, Diagnostic>* named_files = nullptr)
+        : source_(std::move(source)), out_(out), named_files_(named_files) {}
 
     const std::string& source() const { return source_; }
+    // Records that `at` names the file `path` (the first place wins).
+    void named_file(const std::string& path, const YAML::Node& at);
     std::size_t error_count() const { return errors_; }
     void error(const YAML::Mark& at, std::string message);
     void error(const YAML::Node& at, std::string message) { error(at.Mark(), std::move(message)); }
@@ -76,8 +81,11 @@ public:
     }
 
 private:
+    Diagnostic at(const YAML::Mark& mark, std::string message) const;
+
     std::string source_;
     std::vector<Diagnostic>& out_;
+    std::map<std::string, Diagnostic>* named_files_;
     std::size_t errors_ = 0;
 };
 

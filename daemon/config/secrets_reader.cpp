@@ -4,34 +4,63 @@
 
 namespace ipsecd::config {
 
-std::vector<ike::policy::Secret> read_secrets(Reader& r, const Field& f) {
-    std::vector<ike::policy::Secret> out;
+namespace {
+
+// `- ids: [...]` + `psk: ...`
+void read_psk(Reader& r, const YAML::Node& entry, const Fields& fs, ike::policy::Config& out) {
+    const std::size_t errors_before = r.error_count();
+    ike::policy::Secret secret;
+    if (const Field* ids = fs.get("ids")) {
+        for (const auto& item : r.texts(*ids).value_or(std::vector<Item>{})) {
+            auto id = ike::policy::Identity::parse(item.text);
+            if (id) secret.ids.push_back(*id);
+            else r.error(item.node, "ids: " + id.error().message);
+        }
+    } else {
+        r.error(entry, "secret: 'ids' is missing");
+    }
+    if (const Field* psk = fs.get("psk")) {
+        if (auto bytes = read_secret(r, *psk, false)) secret.psk = std::move(*bytes);
+    } else {
+        r.error(entry, "secret: 'psk' is missing");
+    }
+    if (fs.get("password")) r.error(fs.get("password")->key_node, "secret: 'password' goes with 'key', not 'ids'");
+    if (r.error_count() == errors_before) out.secrets.push_back(std::move(secret));
+}
+
+// `- key: private/a.pem` + `password: ...`: the passphrase of an encrypted private key,
+// the path resolved as local.key's. The text is the passphrase as written (no 0x form).
+void read_key_password(Reader& r, const YAML::Node& entry, const Fields& fs, const Field& key,
+                       const std::filesystem::path& base_dir, ike::policy::Config& out) {
+    const std::size_t errors_before = r.error_count();
+    ike::policy::KeyPassword kp;
+    if (auto t = r.text(key)) kp.key = checked_path(r, {*t, key.value}, "key", base_dir, true).value_or("");
+    for (const char* other : {"ids", "psk"})
+        if (const Field* f = fs.get(other)) r.error(f->key_node, std::string("secret: '") + other + "' does not go with 'key'");
+    if (const Field* password = fs.get("password")) {
+        if (auto t = r.text(*password)) {
+            kp.password.assign(t->begin(), t->end());
+            Botan::secure_scrub_memory(t->data(), t->size());
+        }
+    } else {
+        r.error(entry, "secret: 'password' is missing (the passphrase of the key)");
+    }
+    if (r.error_count() == errors_before) out.key_passwords.push_back(std::move(kp));
+}
+
+}  // namespace
+
+void read_secrets(Reader& r, const Field& f, const std::filesystem::path& base_dir, ike::policy::Config& out) {
     if (!f.value.IsSequence()) {
-        r.error(f.value.IsNull() ? f.key_node : f.value, "secrets: must be a list of {ids, psk}");
-        return out;
+        r.error(f.value.IsNull() ? f.key_node : f.value, "secrets: must be a list of {ids, psk} or {key, password}");
+        return;
     }
     for (const auto& entry : f.value) {
-        const std::size_t errors_before = r.error_count();
-        auto fs = r.fields(entry, "a secret", {"ids", "psk"});
+        auto fs = r.fields(entry, "a secret", {"ids", "psk", "key", "password"});
         if (!fs) continue;
-        ike::policy::Secret secret;
-        if (const Field* ids = fs->get("ids")) {
-            for (const auto& item : r.texts(*ids).value_or(std::vector<Item>{})) {
-                auto id = ike::policy::Identity::parse(item.text);
-                if (id) secret.ids.push_back(*id);
-                else r.error(item.node, "ids: " + id.error().message);
-            }
-        } else {
-            r.error(entry, "secret: 'ids' is missing");
-        }
-        if (const Field* psk = fs->get("psk")) {
-            if (auto bytes = read_secret(r, *psk, false)) secret.psk = std::move(*bytes);
-        } else {
-            r.error(entry, "secret: 'psk' is missing");
-        }
-        if (r.error_count() == errors_before) out.push_back(std::move(secret));
+        if (const Field* key = fs->get("key")) read_key_password(r, entry, *fs, *key, base_dir, out);
+        else read_psk(r, entry, *fs, out);
     }
-    return out;
 }
 
 }  // namespace ipsecd::config

@@ -73,8 +73,8 @@ std::optional<std::vector<ike::policy::Proposal>> read_proposals(Reader& r, cons
     return out;
 }
 
-std::optional<std::string> read_path(Reader& r, const Item& item, const std::string& key,
-                                     const std::filesystem::path& base_dir, bool is_private) {
+std::optional<std::string> checked_path(Reader& r, const Item& item, const std::string& key,
+                                        const std::filesystem::path& base_dir, bool is_private) {
     std::filesystem::path p(item.text);
     if (p.is_relative()) p = base_dir / p;
     p = p.lexically_normal();
@@ -84,6 +84,13 @@ std::optional<std::string> read_path(Reader& r, const Item& item, const std::str
         return std::nullopt;
     }
     return p.string();
+}
+
+std::optional<std::string> read_path(Reader& r, const Item& item, const std::string& key,
+                                     const std::filesystem::path& base_dir, bool is_private) {
+    auto p = checked_path(r, item, key, base_dir, is_private);
+    if (p) r.named_file(*p, item.node);
+    return p;
 }
 
 std::optional<base::SecretBytes> read_secret(Reader& r, const Field& f, bool hex_only) {

@@ -31,6 +31,9 @@ std::optional<std::vector<ike::policy::Proposal>> read_proposals(Reader& r, cons
                                                                  ike::ProtocolId protocol);
 // A file path, made absolute against base_dir, that must exist; is_private adds the
 // permission check for files holding secrets.
+std::optional<std::string> checked_path(Reader& r, const Item& item, const std::string& key,
+                                        const std::filesystem::path& base_dir, bool is_private);
+// checked_path, for a file the configuration loads (Reader::named_file records where).
 std::optional<std::string> read_path(Reader& r, const Item& item, const std::string& key,
                                      const std::filesystem::path& base_dir, bool is_private);
 // "0x…" is hex; anything else is the text's bytes unless hex_only.

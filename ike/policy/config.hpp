@@ -11,6 +11,7 @@ namespace ike::policy {
 struct Config {
     std::vector<Connection> connections;  // names unique
     std::vector<Secret> secrets;
+    std::vector<KeyPassword> key_passwords;  // read by the daemon only (it loads the keys)
 
     const Connection* find(const std::string& name) const;
     bool operator==(const Config&) const = default;

@@ -126,4 +126,12 @@ struct Secret {
     bool operator==(const Secret&) const = default;
 };
 
+// The passphrase of an encrypted private key (PKCS#8 PEM): `secrets: - key: …, password: …`.
+struct KeyPassword {
+    std::string key;  // absolute path, as LocalEnd::key
+    base::SecretBytes password;
+
+    bool operator==(const KeyPassword&) const = default;
+};
+
 }  // namespace ike::policy

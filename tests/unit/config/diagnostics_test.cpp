@@ -191,6 +191,20 @@ TEST(Diagnostics, SecretNeedsIdsAndPsk) {
     EXPECT_EQ(p[1], "a.yaml:3:5: secret: 'psk' is missing");
 }
 
+TEST(Diagnostics, KeyPasswordNeedsAnExistingPrivateKeyAndAPassword) {
+    auto p = problems("secrets:\n  - key: private/none.pem\n    password: x\n  - key: a.yaml\n");
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0].rfind("a.yaml:2:10: key: ", 0), 0u) << p[0];
+    EXPECT_EQ(p[1], "a.yaml:4:5: secret: 'password' is missing (the passphrase of the key)");
+}
+
+TEST(Diagnostics, KeyPasswordDoesNotMixWithIdsOrPsk) {
+    auto p = problems("secrets:\n  - key: a.yaml\n    password: x\n    psk: y\n  - ids: \"@a\"\n    psk: y\n    password: x\n");
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0], "a.yaml:4:5: secret: 'psk' does not go with 'key'");
+    EXPECT_EQ(p[1], "a.yaml:7:5: secret: 'password' goes with 'key', not 'ids'");
+}
+
 TEST(Diagnostics, ManualKeyOfWrongLength) {
     auto p = problems("connections:\n  m:\n    local: {address: 192.0.2.1}\n    remote: {address: 192.0.2.2}\n"
                       "    manual:\n      out: {spi: 0x1001, encryption: aes256gcm16, encryption_key: 0x0011}\n"

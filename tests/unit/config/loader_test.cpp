@@ -150,6 +150,35 @@ TEST(Loader, ReadsHexPsk) {
     EXPECT_EQ(l.config.secrets[0].psk, (base::SecretBytes{0x00, 0xff, 0x10}));
 }
 
+TEST(Loader, ReadsAKeyPasswordWithTheKeyPathResolvedAsLocalKeys) {
+    TempDir dir;
+    dir.write("private/a.pem", "key", 0600);
+    Loaded l = load_file(dir.write("a.yaml", "secrets:\n  - key: private/a.pem\n    password: \"0x not hex\"\n"));
+    ASSERT_TRUE(l.ok()) << all(l);
+    ASSERT_EQ(l.config.key_passwords.size(), 1u);
+    EXPECT_TRUE(l.config.secrets.empty());
+    EXPECT_EQ(l.config.key_passwords[0].key, (dir.path() / "private/a.pem").string());
+    const auto& pw = l.config.key_passwords[0].password;
+    EXPECT_EQ(std::string(pw.begin(), pw.end()), "0x not hex");  // the passphrase as written
+}
+
+TEST(Loader, RecordsWhereEachNamedFileIsWritten) {
+    TempDir dir;
+    dir.write("certs/a.pem", "cert", 0644);
+    dir.write("certs/ca.pem", "ca", 0644);
+    dir.write("private/a.pem", "key", 0600);
+    Loaded l = load_file(dir.write("a.yaml", "connections:\n  c:\n"
+                                             "    local: {auth: pubkey, cert: certs/a.pem, key: private/a.pem}\n"
+                                             "    remote: {address: 192.0.2.2, auth: pubkey, ca: [certs/ca.pem]}\n"
+                                             "secrets:\n  - key: private/a.pem\n    password: pw\n"));
+    ASSERT_TRUE(l.ok()) << all(l);
+    const auto file = (dir.path() / "a.yaml").string();
+    EXPECT_EQ(l.named_files.at((dir.path() / "certs/a.pem").string()), (Diagnostic{file, 3, 33, ""}));
+    // local.key, not the secret that gives its password
+    EXPECT_EQ(l.named_files.at((dir.path() / "private/a.pem").string()), (Diagnostic{file, 3, 51, ""}));
+    EXPECT_EQ(l.named_files.at((dir.path() / "certs/ca.pem").string()), (Diagnostic{file, 4, 53, ""}));
+}
+
 TEST(Loader, ResolvesRelativePathsAgainstTheConfigDir) {
     TempDir dir;
     dir.write("certs/a.pem", "cert", 0644);

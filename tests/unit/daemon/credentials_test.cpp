@@ -2,6 +2,7 @@
 // Credentials. PEM files are written per test (the examples' and ones made with Botan).
 #include "daemon/credentials.hpp"
 
+#include <botan/data_src.h>
 #include <botan/pem.h>
 #include <botan/pkcs8.h>
 #include <gtest/gtest.h>
@@ -84,6 +85,106 @@ TEST(DaemonCredentials, LoadsCrls) {
     f.conn().remote.crls = {f.dir.write("crls/ca.crl", Botan::PEM_Code::encode(crl.BER_encode(), "X509 CRL"), 0644)};
     const auto creds = load_credentials(f.config).value();
     EXPECT_EQ(creds.find("c")->trust.crls.size(), 1u);
+}
+
+// The example key, encrypted (PKCS#8 PBES2, few PBKDF2 iterations: a fast test) with `password`.
+std::string encrypted_example_key(const std::string& password) {
+    const auto pem = example("private/host-a.pem");
+    Botan::DataSource_Memory src(pem);
+    const auto key = Botan::PKCS8::load_key(src);
+    return Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(*key, pki::pki_rng(), password, 1000, "AES-256/CBC", "SHA-256");
+}
+
+ike::policy::KeyPassword key_password(const std::string& key, const std::string& password) {
+    return {key, base::SecretBytes(password.begin(), password.end())};
+}
+
+TEST(DaemonCredentials, OpensAnEncryptedKeyWithItsPassword) {
+    Files f;
+    f.conn().local.key = f.dir.write("private/enc.pem", encrypted_example_key("s3cret pass"));
+    f.config.key_passwords.push_back(key_password(f.conn().local.key, "s3cret pass"));
+    const auto creds = load_credentials(f.config);
+    ASSERT_TRUE(creds.ok()) << creds.error().message;
+    EXPECT_EQ(creds->find("c")->key->algo_name(), "ECDSA");
+}
+
+TEST(DaemonCredentials, AWrongPasswordNamesTheKeyFileAndNotThePassword) {
+    Files f;
+    f.conn().local.key = f.dir.write("private/enc.pem", encrypted_example_key("s3cret pass"));
+    f.config.key_passwords.push_back(key_password(f.conn().local.key, "wrong guess"));
+    const auto creds = load_credentials(f.config);
+    ASSERT_FALSE(creds.ok());
+    EXPECT_EQ(creds.error().path, f.conn().local.key);
+    EXPECT_EQ(creds.error().message.rfind("connection c: " + f.conn().local.key + ": private key: ", 0), 0u)
+        << creds.error().message;
+    EXPECT_EQ(creds.error().message.find("wrong guess"), std::string::npos);
+}
+
+TEST(DaemonCredentials, AnEncryptedKeyWithoutPasswordFails) {
+    Files f;
+    f.conn().local.key = f.dir.write("private/enc.pem", encrypted_example_key("s3cret pass"));
+    const auto creds = load_credentials(f.config);
+    ASSERT_FALSE(creds.ok());
+    EXPECT_EQ(creds.error().path, f.conn().local.key);
+}
+
+TEST(DaemonCredentials, APasswordForAnotherKeyIsNotUsed) {
+    Files f;
+    f.conn().local.key = f.dir.write("private/enc.pem", encrypted_example_key("s3cret pass"));
+    f.config.key_passwords.push_back(key_password(f.dir.path() / "private/other.pem", "s3cret pass"));
+    EXPECT_FALSE(load_credentials(f.config).ok());
+}
+
+// A configuration file naming the example certificate, key and CA; `key` replaces the key.
+struct ConfigFiles {
+    TempDir dir;
+
+    explicit ConfigFiles(const std::string& key = example("private/host-a.pem")) {
+        dir.write("certs/host-a.pem", example("certs/host-a.pem"), 0644);
+        dir.write("private/host-a.pem", key);
+        dir.write("certs/ca.pem", example("certs/ca.pem"), 0644);
+    }
+    config::Loaded load(const std::string& extra = "") const {
+        dir.write("c.yaml",
+                  "connections:\n"
+                  "  c:\n"
+                  "    local: {auth: pubkey, cert: certs/host-a.pem, key: private/host-a.pem}\n"
+                  "    remote: {address: 192.0.2.2, auth: pubkey, ca: certs/ca.pem}\n" + extra);
+        return config::load_file(dir.path() / "c.yaml");
+    }
+};
+
+TEST(DaemonCredentials, ProblemsOfALoadedConfigurationPointAtTheKeyNamingTheFile) {
+    ConfigFiles files;
+    files.dir.write("certs/ca.pem", "not a certificate", 0644);
+    const auto loaded = files.load();
+    ASSERT_TRUE(loaded.ok());
+    const auto creds = load_credentials(loaded);
+    ASSERT_FALSE(creds.ok());
+    ASSERT_EQ(creds.error().size(), 1u);
+    const auto& d = creds.error()[0];
+    EXPECT_EQ(d.file, (files.dir.path() / "c.yaml").string());
+    EXPECT_EQ(d.line, 4);
+    EXPECT_EQ(d.column, 52);  // the value of `ca:`
+    EXPECT_EQ(d.message.rfind("connection 'c': " + (files.dir.path() / "certs/ca.pem").string() + ": ", 0), 0u) << d.message;
+}
+
+TEST(DaemonCredentials, AWrongKeyPasswordPointsAtLocalKey) {
+    ConfigFiles files(encrypted_example_key("right"));
+    const auto loaded = files.load("secrets:\n  - key: private/host-a.pem\n    password: wrong\n");
+    ASSERT_TRUE(loaded.ok()) << config::format(loaded.diagnostics.front());
+    const auto creds = load_credentials(loaded);
+    ASSERT_FALSE(creds.ok());
+    EXPECT_EQ(creds.error()[0].line, 3);
+    EXPECT_EQ(creds.error()[0].column, 56);  // the value of local's `key:`
+    EXPECT_EQ(creds.error()[0].message.find("wrong"), std::string::npos) << creds.error()[0].message;
+}
+
+TEST(DaemonCredentials, AnEncryptedKeyLoadsWithItsPasswordFromSecrets) {
+    ConfigFiles files(encrypted_example_key("right"));
+    const auto loaded = files.load("secrets:\n  - key: private/host-a.pem\n    password: right\n");
+    ASSERT_TRUE(loaded.ok()) << config::format(loaded.diagnostics.front());
+    EXPECT_TRUE(load_credentials(loaded).ok());
 }
 
 TEST(DaemonCredentials, PskConnectionsNeedNoFiles) {

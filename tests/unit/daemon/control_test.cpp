@@ -1,0 +1,138 @@
+// The daemon's Control (daemon/control.hpp, the D-Bus backend) driving a real Daemon in a
+// private network namespace with only loopback (root needed): the daemon binds port 500
+// there and every peer is unreachable.
+#include "daemon/control.hpp"
+
+#include <botan/pkcs8.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <optional>
+
+#include "../xfrm/private_netns.hpp"
+#include "daemon/config/loader.hpp"
+#include "daemon/credentials.hpp"
+#include "tests/unit/config/temp_dir.hpp"
+#include "tests/unit/crypto/test_pki.hpp"
+#include "xfrm/memory_kernel.hpp"
+
+namespace ipsecd {
+namespace {
+
+namespace pki = ike::crypto::test;
+
+std::string example(const std::string& relative) {
+    std::ifstream in(std::string(EXAMPLES_DIR) + "/" + relative, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class ControlTest : public ::testing::Test {
+protected:
+    // Starts the daemon with `yaml` as the config dir's c.yaml (and the files it names).
+    void start(const std::string& yaml) {
+        ASSERT_EQ(xfrm::test::private_netns_error(), "");
+        options.config_dir = dir.path().string();
+        dir.write("c.yaml", yaml);
+        auto loaded = config::load_directory(dir.path());
+        ASSERT_TRUE(loaded.ok()) << config::format(loaded.diagnostics.front());
+        auto credentials = load_credentials(loaded);
+        ASSERT_TRUE(credentials.ok()) << config::format(credentials.error().front());
+        daemon = std::make_unique<Daemon>(options, log);
+        auto st = daemon->start(loaded.config, std::make_unique<xfrm::MemoryKernel>(), -1, {});
+        ASSERT_TRUE(st.ok()) << st.error().message;
+        control = std::make_unique<Control>(*daemon, options, log, loaded.config, std::move(*credentials));
+    }
+    // Up's reply, when it came before up() returned.
+    std::optional<bus::Status> up(const std::string& name) {
+        std::optional<bus::Status> reply;
+        control->up(name, [&](bus::Status s) { reply = std::move(s); });
+        return reply;
+    }
+    std::string certificate_cn() {
+        return control->credentials().find("c")->chain.at(0).subject_dn().get_first_attribute("CN");
+    }
+
+    config::test_support::TempDir dir;
+    Options options;
+    Logger log{LogLevel::error, LogTarget::stderr};
+    std::unique_ptr<Daemon> daemon;
+    std::unique_ptr<Control> control;
+};
+
+constexpr const char* kUnreachable = R"(
+connections:
+  by-name:
+    remote: { address: peer.example.invalid }
+    children: { net: { local_subnets: [10.1.0.0/24], remote_subnets: [10.2.0.0/24] } }
+  unreachable:
+    remote: { address: 192.0.2.2 }
+    children: { net: { local_subnets: [10.1.0.0/24], remote_subnets: [10.2.0.0/24] } }
+)";
+
+TEST_F(ControlTest, UpFailsAtOnceWhenTheRemoteAddressIsNotAnAddress) {
+    start(kUnreachable);
+    auto reply = up("by-name");
+    ASSERT_TRUE(reply.has_value()) << "Up did not reply";
+    ASSERT_FALSE(reply->ok());
+    EXPECT_EQ(reply->error().reason, bus::Reason::failed);
+    EXPECT_NE(reply->error().message.find("'by-name': cannot initiate"), std::string::npos) << reply->error().message;
+}
+
+TEST_F(ControlTest, UpFailsAtOnceWhenTheFirstRequestCannotBeSent) {
+    start(kUnreachable);
+    auto reply = up("unreachable");
+    ASSERT_TRUE(reply.has_value()) << "Up did not reply";
+    ASSERT_FALSE(reply->ok());
+    EXPECT_EQ(reply->error().reason, bus::Reason::failed);
+    EXPECT_NE(reply->error().message.find("'unreachable': "), std::string::npos) << reply->error().message;
+    EXPECT_NE(reply->error().message.find("Network is unreachable"), std::string::npos) << reply->error().message;
+}
+
+TEST_F(ControlTest, UpOfAnUnknownConnectionIsNoSuchConnection) {
+    start(kUnreachable);
+    auto reply = up("nope");
+    ASSERT_TRUE(reply.has_value());
+    ASSERT_FALSE(reply->ok());
+    EXPECT_EQ(reply->error().reason, bus::Reason::no_such_connection);
+}
+
+constexpr const char* kPubkey = R"(connections:
+  c:
+    local: {auth: pubkey, cert: certs/host.pem, key: private/host.pem}
+    remote: {address: 192.0.2.2, auth: pubkey, ca: certs/ca.pem}
+)";
+
+class ControlReload : public ControlTest {
+protected:
+    void SetUp() override {
+        dir.write("certs/host.pem", example("certs/host-a.pem"), 0644);
+        dir.write("private/host.pem", example("private/host-a.pem"));
+        dir.write("certs/ca.pem", example("certs/ca.pem"), 0644);
+        start(kPubkey);
+    }
+};
+
+TEST_F(ControlReload, PicksUpARenewedCertificate) {
+    ASSERT_EQ(certificate_cn(), "host-a.example");
+    const auto ca = pki::make_ca("Renewal CA");
+    const auto key = pki::pki_key(pki::KeyType::p256, 7);
+    dir.write("certs/host.pem", pki::issue(ca, "host-a.renewed", *key, {}).PEM_encode(), 0644);
+    dir.write("private/host.pem", Botan::PKCS8::PEM_encode(*key));
+    auto st = control->reload();
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    EXPECT_EQ(certificate_cn(), "host-a.renewed");
+}
+
+TEST_F(ControlReload, ABrokenCertificateFailsTheReloadAtItsKeyAndChangesNothing) {
+    dir.write("certs/host.pem", "not a certificate", 0644);
+    auto st = control->reload();
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().reason, bus::Reason::invalid_config);
+    EXPECT_EQ(st.error().message.rfind((dir.path() / "c.yaml").string() + ":3:33: connection 'c': ", 0), 0u)
+        << st.error().message;
+    EXPECT_EQ(certificate_cn(), "host-a.example");
+}
+
+}  // namespace
+}  // namespace ipsecd
