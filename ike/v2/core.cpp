@@ -32,13 +32,14 @@ std::uint32_t Core::new_child_spi() {
 }
 
 void Core::log(LogLevel level, const IkeSa* sa, std::string message) {
-    if (sa && level <= LogLevel::warning) last_problem = {sa->local_spi(), message};
-    log(level, sa ? sa->conn->name : std::string(),
-        sa ? "IKE SA " + hex_spi(sa->local_spi()) + ": " + message : std::move(message));
+    if (!sa) return log(level, std::string(), std::move(message));
+    if (level <= LogLevel::warning) last_problem = {sa->local_spi(), message};
+    const std::string spi = hex_spi(sa->local_spi());
+    emit(Log{level, sa->conn->name, "IKE SA " + spi + ": " + message, spi});
 }
 
 void Core::log(LogLevel level, const std::string& connection, std::string message) {
-    emit(Log{level, connection, std::move(message)});
+    emit(Log{level, connection, std::move(message), {}});
 }
 
 void Core::send(const IkeSa& sa, const Datagrams& datagrams) {

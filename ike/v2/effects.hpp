@@ -111,6 +111,7 @@ struct Log {
     LogLevel level = LogLevel::info;
     std::string connection;  // empty when no connection is known yet
     std::string message;
+    std::string ike_spi;  // "0x…", our SPI of the IKE SA it is about; empty if none
 };
 
 using Effect = std::variant<SendDatagram, AddSa, UpdateSa, DeleteSa, AddPolicy, DeletePolicy,

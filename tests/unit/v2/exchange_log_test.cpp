@@ -50,6 +50,13 @@ TEST(PayloadList, NamesEachPayloadTypeAndNotify) {
     EXPECT_EQ(payload_list({}), "[ ]");
 }
 
+// "0x0123456789abcdef", as the logs show an IKE SPI.
+std::string spi_text(std::uint64_t spi) {
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%016llx", static_cast<unsigned long long>(spi));
+    return text;
+}
+
 struct Handshake : Pair {
     Handshake() : Pair(site_config(kAlice, kBob), site_config(kBob, kAlice)) {
         up(alice(), "site");
@@ -83,11 +90,20 @@ TEST(ExchangeLog, LineNamesTheIkeSaEndpointsAndSize) {
         p.alice().history().begin(), p.alice().history().end(),
         [](const Effect& e) { return std::holds_alternative<SendDatagram>(e); }));
     const auto status = p.alice().connection("site").ike_sas.at(0);
-    char spi[24];
-    std::snprintf(spi, sizeof spi, "0x%016llx", static_cast<unsigned long long>(status.local_spi));
-    EXPECT_EQ(message_lines(p.alice()).at(0), std::string("IKE SA ") + spi + ": sending IKE_SA_INIT request 0 " +
+    const std::string spi = spi_text(status.local_spi);
+    EXPECT_EQ(message_lines(p.alice()).at(0), "IKE SA " + spi + ": sending IKE_SA_INIT request 0 " +
                                                   kInitPayloads + " 192.0.2.1:500 -> 192.0.2.2:500 (" +
                                                   std::to_string(first->bytes.size()) + " bytes)");
+}
+
+TEST(ExchangeLog, LogEffectCarriesTheIkeSpiForTheJournal) {
+    Handshake p;
+    const auto status = p.alice().connection("site").ike_sas.at(0);
+    const std::string spi = spi_text(status.local_spi);
+    for (const auto& e : p.alice().history())
+        if (const auto* l = std::get_if<Log>(&e)) {
+            EXPECT_EQ(l->ike_spi, spi) << l->message;
+        }
 }
 
 TEST(ExchangeLog, DeleteExchangeIsLoggedToo) {
