@@ -97,13 +97,6 @@ IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
     return ref;
 }
 
-void Core::change_connection(IkeSa& sa, const policy::Connection& conn) {
-    const auto state = static_cast<std::size_t>(sa.state);
-    --census[sa.conn][state];
-    ++census[&conn][state];
-    sa.conn = &conn;
-}
-
 namespace {
 std::string ike_state_name(IkeState s) {
     switch (s) {
@@ -173,6 +166,19 @@ std::vector<ConnectionStatus> Core::snapshot() const {
 
 void Core::publish(const IkeSa& sa) {
     emit(StatePublished{sa.conn->name, connection_state(*sa.conn), status_of(sa)});
+}
+
+void Core::change_connection(IkeSa& sa, const policy::Connection& conn) {
+    const policy::Connection& before = *sa.conn;
+    const auto state = static_cast<std::size_t>(sa.state);
+    --census[&before][state];
+    ++census[&conn][state];
+    sa.conn = &conn;
+    // For the connection it leaves, the IKE SA is gone.
+    auto gone = status_of(sa);
+    gone.state = ike_state_name(IkeState::closed);
+    emit(StatePublished{before.name, connection_state(before), std::move(gone)});
+    publish(sa);
 }
 
 void prune_children(IkeSa& sa) {

@@ -50,6 +50,17 @@ TEST(ConnectionSelection, IdiPicksTheConnection) {
     EXPECT_TRUE(p.bob().logged("peer @alice.example selects connection rw-alice"));
 }
 
+TEST(ConnectionSelection, TheConnectionLeftIsPublishedWithoutTheIkeSa) {
+    Connected p(site_config(kAlice, kBob),
+                merged({roadwarrior("rw-carol", kBob.id, "@carol.example"), roadwarrior("rw-alice", kBob.id, kAlice.id)}));
+    const StatePublished* last = nullptr;
+    for (const auto& e : p.bob().history())
+        if (const auto* s = std::get_if<StatePublished>(&e); s && s->connection == "rw-carol") last = s;
+    ASSERT_NE(last, nullptr);
+    EXPECT_EQ(last->state, ConnectionState::down);
+    EXPECT_EQ(last->ike_sa.state, "closed");
+}
+
 TEST(ConnectionSelection, ExactIdBeatsAnyEarlierInTheConfiguration) {
     Connected p(site_config(kAlice, kBob), merged({roadwarrior("rw-any", kBob.id, "%any"),
                                                           roadwarrior("rw-alice", kBob.id, kAlice.id)}));
