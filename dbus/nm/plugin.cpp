@@ -233,14 +233,13 @@ int Plugin::call_manager(const char* member, const std::string& arg, sd_bus_mess
 
 void Plugin::add_to_ipsecd() {
     auto yaml = connection_yaml(vpn_, name_, conn_.secrets);
-    if (!yaml) return fail(Failure::connect_failed, yaml.error().message);
     int r = sd_bus_match_signal(bus_, interfaces_watch_.out(), ipsecd_bus, ipsecd_root,
                                 "org.freedesktop.DBus.ObjectManager", "InterfacesAdded",
                                 on_interfaces_added, this);
     if (r >= 0)
-        r = call_manager("AddConnection", *yaml, on_added, teardown_timeout);
+        r = call_manager("AddConnection", yaml, on_added, teardown_timeout);
     // ipsecd holds the secrets from here on; keep no copy (DESIGN: secrets zeroised when freed).
-    explicit_bzero(yaml->data(), yaml->size());
+    explicit_bzero(yaml.data(), yaml.size());
     for (auto& [name, value] : conn_.secrets) explicit_bzero(value.data(), value.size());
     conn_.secrets.clear();
     if (r < 0) fail(Failure::connect_failed, "cannot call ipsecd: " + std::string(strerror(-r)));

@@ -82,10 +82,9 @@ std::string secret_of(const StringMap& secrets, const std::string& key) {
 
 }  // namespace
 
-base::Result<std::string> connection_yaml(const VpnData& vpn, std::string_view name,
-                                          const StringMap& secrets) {
-    if (!secret_of(secrets, "key-password").empty())
-        return base::fail("vpn.secrets key-password: ipsecd reads unencrypted private keys only");
+std::string connection_yaml(const VpnData& vpn, std::string_view name, const StringMap& secrets) {
+    // (parse_vpn_data makes auth pubkey come with a key)
+    const std::string key_password = vpn.auth == Auth::pubkey ? secret_of(secrets, "key-password") : "";
     const std::string local_address = vpn.local ? vpn.local->str() : std::string();
     std::string y = "transient_owner: true\nconnections:\n";
     y.append("  ").append(yaml_quote(name)).append(":\n");
@@ -111,15 +110,21 @@ base::Result<std::string> connection_yaml(const VpnData& vpn, std::string_view n
     flow_list(y, 8, "proposals", vpn.esp_proposals, same);
 
     auto psk = secret_of(secrets, "psk");
-    if (vpn.auth == Auth::psk && !psk.empty()) {
+    const bool with_psk = vpn.auth == Auth::psk && !psk.empty();
+    if (with_psk || !key_password.empty()) y += "secrets:\n";
+    if (with_psk) {
         // The secret binds the two identities ipsecd will use: an explicit id, else the address.
         std::vector<std::string> ids;
         if (!vpn.local_id.empty()) ids.push_back(vpn.local_id);
         else if (vpn.local) ids.push_back(local_address);
         ids.push_back(vpn.remote_id.empty() ? vpn.remote : vpn.remote_id);
-        y += "secrets:\n";
         flow_list(y, 2, "- ids", ids, same);
         scalar(y, 4, "psk", psk);
+    }
+    if (!key_password.empty()) {
+        // ipsecd matches the passphrase to the connection's key by the key's path.
+        scalar(y, 2, "- key", vpn.key);
+        scalar(y, 4, "password", key_password);
     }
     return y;
 }

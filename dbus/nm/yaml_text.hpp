@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "base/result.hpp"
 #include "dbus/nm/vpn_data.hpp"
 
 namespace nm {
@@ -20,9 +19,8 @@ std::string yaml_quote(std::string_view text);
 // any other character replaced by '_'.
 std::string connection_name(std::string_view nm_uuid);
 
-// The AddConnection document for one connection named `name` with one CHILD SA "nm".
-// Fails when a secret cannot be expressed in ipsecd's schema (a key password).
-base::Result<std::string> connection_yaml(const VpnData& vpn, std::string_view name,
-                                          const StringMap& secrets);
+// The AddConnection document for one connection named `name` with one CHILD SA "nm"; a
+// key-password (auth pubkey) becomes a `secrets:` {key, password} entry for vpn.data's key.
+std::string connection_yaml(const VpnData& vpn, std::string_view name, const StringMap& secrets);
 
 }  // namespace nm

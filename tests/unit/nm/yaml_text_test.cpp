@@ -10,9 +10,7 @@ namespace {
 YAML::Node load(const StringMap& data, const StringMap& secrets = {}) {
     auto vpn = parse_vpn_data(data);
     EXPECT_TRUE(vpn.ok());
-    auto text = connection_yaml(*vpn, "nm-conn", secrets);
-    EXPECT_TRUE(text.ok());
-    return YAML::Load(*text);
+    return YAML::Load(connection_yaml(*vpn, "nm-conn", secrets));
 }
 
 YAML::Node connection(const YAML::Node& doc) { return doc["connections"]["nm-conn"]; }
@@ -89,11 +87,26 @@ TEST(ConnectionYaml, NoSecretsSectionWithoutPsk) {
     EXPECT_FALSE(load({{"remote", "r"}, {"psk-flags", "4"}})["secrets"]);
 }
 
-TEST(ConnectionYaml, RefusesKeyPassword) {
-    auto vpn = parse_vpn_data({{"remote", "r"}, {"auth", "pubkey"}, {"cert", "c"}, {"key", "k"}});
-    auto text = connection_yaml(*vpn, "n", {{"key-password", "pw"}});
-    ASSERT_FALSE(text.ok());
-    EXPECT_EQ(text.error().message, "vpn.secrets key-password: ipsecd reads unencrypted private keys only");
+TEST(ConnectionYaml, KeyPasswordUnlocksTheConnectionsKey) {
+    auto doc = load({{"remote", "r"}, {"auth", "pubkey"}, {"cert", "/etc/a.pem"}, {"key", "/etc/a.key"}},
+                    {{"key-password", "pass \"phrase\""}});
+    ASSERT_EQ(doc["secrets"].size(), 1u);
+    EXPECT_EQ(doc["secrets"][0]["key"].as<std::string>(), "/etc/a.key");
+    EXPECT_EQ(doc["secrets"][0]["password"].as<std::string>(), "pass \"phrase\"");
+    EXPECT_FALSE(doc["secrets"][0]["ids"]);
+}
+
+TEST(ConnectionYaml, IgnoresKeyPasswordUnderPskAuth) {
+    auto doc = load({{"remote", "r"}, {"key", "/etc/a.key"}}, {{"psk", "s"}, {"key-password", "pw"}});
+    ASSERT_EQ(doc["secrets"].size(), 1u);
+    EXPECT_TRUE(doc["secrets"][0]["psk"]);
+}
+
+TEST(ConnectionYaml, HostileKeyPasswordStaysOneString) {
+    const std::string hostile = "x\"\n  - ids: [\"%any\"]\n    psk: weak\n";
+    auto doc = load({{"remote", "r"}, {"auth", "pubkey"}, {"cert", "c"}, {"key", "k"}}, {{"key-password", hostile}});
+    ASSERT_EQ(doc["secrets"].size(), 1u);
+    EXPECT_EQ(doc["secrets"][0]["password"].as<std::string>(), hostile);
 }
 
 TEST(ConnectionYaml, HostileRemoteStaysOneString) {
