@@ -43,9 +43,26 @@ base::Result<std::optional<net::Address>> address_attr(const nlattr* attr, unsig
     return std::optional<net::Address>{a};
 }
 
-base::Status check_family(unsigned af) {
+// A reply of one type: its fixed header, whose address family (the member `family`) must be
+// IPv4 or IPv6, and its attributes.
+template <class Header, std::size_t N>
+struct Reply {
+    Header header;
+    unsigned family;
+    std::array<const nlattr*, N + 1> attrs;
+};
+
+template <std::size_t N, class Header>
+base::Result<Reply<Header, N>> parse_reply(const nlmsghdr& nlh, std::uint16_t type, unsigned char Header::*family,
+                                           const std::string& what) {
+    if (nlh.nlmsg_type != type) return base::fail("not " + what + " message");
+    auto h = fixed_header<Header>(nlh);
+    if (!h) return base::Unexpected{h.error()};
+    const unsigned af = (*h).*family;
     if (af != AF_INET && af != AF_INET6) return base::fail("address family " + std::to_string(af) + " unknown");
-    return {};
+    auto attrs = attributes<N>(nlh, NLMSG_ALIGN(sizeof(Header)));
+    if (!attrs) return base::Unexpected{attrs.error()};
+    return Reply<Header, N>{*h, af, *attrs};
 }
 
 }  // namespace
@@ -95,16 +112,12 @@ Message encode_path_request(const net::Address& destination) {
 }
 
 base::Result<Path> decode_path(const nlmsghdr& nlh) {
-    if (nlh.nlmsg_type != RTM_NEWROUTE) return base::fail("not a route message");
-    auto h = fixed_header<rtmsg>(nlh);
-    if (!h) return base::Unexpected{h.error()};
-    if (auto st = check_family(h->rtm_family); !st) return base::Unexpected{st.error()};
-    auto attrs = attributes<RTA_MAX>(nlh, NLMSG_ALIGN(sizeof(rtmsg)));
-    if (!attrs) return base::Unexpected{attrs.error()};
-    const auto* oif = (*attrs)[RTA_OIF];
+    auto r = parse_reply<RTA_MAX>(nlh, RTM_NEWROUTE, &rtmsg::rtm_family, "a route");
+    if (!r) return base::Unexpected{r.error()};
+    const auto* oif = r->attrs[RTA_OIF];
     if (!oif || attr_payload_len(oif) != sizeof(std::uint32_t)) return base::fail("route without an interface");
-    auto gateway = address_attr((*attrs)[RTA_GATEWAY], h->rtm_family);
-    auto source = address_attr((*attrs)[RTA_PREFSRC], h->rtm_family);
+    auto gateway = address_attr(r->attrs[RTA_GATEWAY], r->family);
+    auto source = address_attr(r->attrs[RTA_PREFSRC], r->family);
     if (!gateway) return base::Unexpected{gateway.error()};
     if (!source) return base::Unexpected{source.error()};
     return Path{static_cast<int>(attr_value<std::uint32_t>(oif)), *gateway, *source};
@@ -117,16 +130,12 @@ Message encode_addresses_request() {
 }
 
 base::Result<net::Address> decode_address(const nlmsghdr& nlh) {
-    if (nlh.nlmsg_type != RTM_NEWADDR) return base::fail("not an address message");
-    auto h = fixed_header<ifaddrmsg>(nlh);
-    if (!h) return base::Unexpected{h.error()};
-    if (auto st = check_family(h->ifa_family); !st) return base::Unexpected{st.error()};
-    auto attrs = attributes<IFA_MAX>(nlh, NLMSG_ALIGN(sizeof(ifaddrmsg)));
-    if (!attrs) return base::Unexpected{attrs.error()};
+    auto r = parse_reply<IFA_MAX>(nlh, RTM_NEWADDR, &ifaddrmsg::ifa_family, "an address");
+    if (!r) return base::Unexpected{r.error()};
     // IFA_LOCAL is the interface's own address (IFA_ADDRESS is the peer's on point-to-point
     // links); IPv6 gives only IFA_ADDRESS.
-    const nlattr* attr = (*attrs)[IFA_LOCAL] ? (*attrs)[IFA_LOCAL] : (*attrs)[IFA_ADDRESS];
-    auto a = address_attr(attr, h->ifa_family);
+    const nlattr* attr = r->attrs[IFA_LOCAL] ? r->attrs[IFA_LOCAL] : r->attrs[IFA_ADDRESS];
+    auto a = address_attr(attr, r->family);
     if (!a) return base::Unexpected{a.error()};
     if (!*a) return base::fail("address message without an address");
     return **a;
