@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../../lib.sh"
 source "$(dirname "$0")/../../ipsecd.sh"
 mk_topology
-inner_routes  # ipsecd installs no routes
+# no inner_routes: ipsecd routes the peer's subnet in table 220
 site_pair psk=lab-psk-rekey-ike-0123456789abcdef "" "lifetime: 10s"
 start_ipsecd b b
 start_ipsecd a a
