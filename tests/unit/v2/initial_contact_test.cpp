@@ -45,6 +45,30 @@ TEST(InitialContact, SurvivorTellsTheRestartedPeerNothingAboutTheOldSas) {
     EXPECT_FALSE(p.bob().logged("unknown IKE SA"));  // no Delete for the SA bob forgot
 }
 
+// `config` plus a connection "site2" between `local` (as @alice2.example, 10.3.0.0/24) and
+// `remote`, or the other way round when `local` is bob.
+policy::Config with_site2(policy::Config config, bool alice_side) {
+    constexpr Side kAlice2{kAlice.address, "@alice2.example", "10.3.0.0/24"};
+    auto extra = alice_side ? site_config(kAlice2, kBob) : site_config(kBob, kAlice2);
+    extra.connections[0].name = "site2";
+    config.connections.push_back(extra.connections[0]);
+    config.secrets.push_back(extra.secrets[0]);
+    return config;
+}
+
+TEST(InitialContact, SasBetweenOtherIdentitiesStay) {
+    Pair p(with_site2(site_config(kAlice, kBob), true), with_site2(site_config(kBob, kAlice), false));
+    p.up(p.alice(), "site");
+    p.run();
+    p.up(p.alice(), "site2");
+    p.run();
+    p.bob().restart(with_site2(site_config(kBob, kAlice), false));
+    p.up(p.bob(), "site");
+    p.run();
+    EXPECT_EQ(p.alice().connection("site").ike_sas.size(), 1u);
+    EXPECT_EQ(p.alice().connection("site2").state, ConnectionState::up);  // @alice2.example's SA is not named
+}
+
 TEST(InitialContact, OnlyTheFirstIkeAuthToAPeerCarriesIt) {
     Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice));
     for (int i = 0; i < 2; ++i) {
