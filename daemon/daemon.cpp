@@ -155,6 +155,10 @@ ike::v2::ConnectionStatus Daemon::status_of(const std::string& name) const {
     return {name, ike::v2::ConnectionState::down, {}};
 }
 
+void Daemon::note_error(const std::string& message) {
+    if (feed_error_.empty()) feed_error_ = message;
+}
+
 void Daemon::send(const ike::v2::SendDatagram& d) {
     for (auto& s : sockets_) {
         if (s.family() != d.remote.address.family || s.port() != d.local.port) continue;

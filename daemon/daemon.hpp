@@ -72,6 +72,7 @@ private:
     void apply_all(ike::v2::Effects effects);
     void apply(const ike::v2::Effect& effect);
     void send(const ike::v2::SendDatagram& d);
+    void note_error(const std::string& message);  // kept when it is the feed's first
     void rearm_timer();
     void shutdown();
 
@@ -90,10 +91,7 @@ private:
     std::function<void()> reload_handler_;
     bool stopping_ = false;
     std::vector<ike::v2::KernelFailed> kernel_failed_;  // met while applying effects
-    std::string feed_error_;
-    void note_error(const std::string& message) {
-        if (feed_error_.empty()) feed_error_ = message;
-    }
+    std::string feed_error_;  // last_feed_error()
 };
 
 }  // namespace ipsecd
