@@ -1,7 +1,9 @@
 #!/bin/bash
 # ipsecd-reload-under-ping: two ipsecd peers, a with connections "site" (10.1.0.0/24 <->
 # 10.2.0.0/24, the tunnel a ping runs through), "old" and "chg", each over its own address pair
-# (b picks the connection of an IKE_SA_INIT by the addresses). While the ping runs (5 a second),
+# and its own identities (b picks the connection by the addresses; one identity pair per
+# connection, as INITIAL_CONTACT (RFC 7296 2.4) speaks for all IKE SAs between two identities).
+# While the ping runs (5 a second),
 # a reloads twice, by `ipsecctl reload` and by SIGHUP; each time one connection is added, one
 # removed and one changed (chg's ESP proposal). After each: no ping lost, site's IKE and CHILD
 # SPIs unchanged, the added connection listed and up, the removed one unlisted with no SA or
@@ -23,30 +25,36 @@ for c in old chg new; do
   ip -n b addr add "$(addr b $c)/24" dev vb
 done
 
+# ident SIDE NAME: SIDE's identity in connection NAME
+ident() { echo "@$2.$1.lab"; }
 # conn SIDE NAME START ESP_PROPOSALS: NAME's YAML entry for peer SIDE (a or b)
 conn() {
-  local peer=b me_id=a.lab peer_id=b.lab net=1 peer_net=2
-  [ "$1" = b ] && peer=a me_id=b.lab peer_id=a.lab net=2 peer_net=1
+  local peer=b net=1 peer_net=2
+  [ "$1" = b ] && peer=a net=2 peer_net=1
   cat <<EOC
   $2:
-    local: {address: $(addr "$1" "$2"), id: "@$me_id", auth: psk, subnets: [10.$net.${IDX[$2]}.0/24]}
-    remote: {address: $(addr $peer "$2"), id: "@$peer_id", auth: psk, subnets: [10.$peer_net.${IDX[$2]}.0/24]}
+    local: {address: $(addr "$1" "$2"), id: "$(ident "$1" "$2")", auth: psk, subnets: [10.$net.${IDX[$2]}.0/24]}
+    remote: {address: $(addr $peer "$2"), id: "$(ident $peer "$2")", auth: psk, subnets: [10.$peer_net.${IDX[$2]}.0/24]}
     ike: {proposals: [aes256gcm16-prfsha256-x25519]}
     children:
       net: {mode: tunnel, proposals: [$4], start: $3}
 EOC
 }
+# secret NAME: the PSK entry of connection NAME
+secret() { printf '  - ids: ["%s", "%s"]\n    psk: "%s"\n' "$(ident a "$1")" "$(ident b "$1")" "$PSK"; }
 # a_conf NAME:ESP...: a's configuration file with these connections (start: up)
 a_conf() {
   local c
   { echo connections:
     for c in "$@"; do conn a "${c%%:*}" up "${c#*:}"; done
-    printf 'secrets:\n  - ids: ["@a.lab", "@b.lab"]\n    psk: "%s"\n' "$PSK"
+    echo secrets:
+    for c in "$@"; do secret "${c%%:*}"; done
   } | ipsecd_conf a
 }
 { echo connections:
   for c in site old chg new; do conn b $c none "aes256gcm16, aes128gcm16"; done
-  printf 'secrets:\n  - ids: ["@b.lab", "@a.lab"]\n    psk: "%s"\n' "$PSK"
+  echo secrets:
+  for c in site old chg new; do secret $c; done
 } | ipsecd_conf b
 a_conf site:aes256gcm16 old:aes256gcm16 chg:aes256gcm16
 
@@ -60,7 +68,8 @@ ip netns exec a ping -n -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-reload.out
 PING=$!
 sleep 1
 SITE=$(sa_ids a site)
-[ -n "$SITE" ] || die "site has no SAs"
+SITE_B=$(sa_ids b site)
+[ -n "$SITE" ] && [ -n "$SITE_B" ] || die "site has no SAs"
 log "site: $SITE"
 
 # in_kernel NS ADDRESS: an SA or policy of NS names ADDRESS
@@ -81,6 +90,7 @@ after_reload() {
   now=$(sa_ids a "$changed")
   [ "$now" != "$before" ] || die "$how: $changed kept its SAs ($now)"
   [ "$(sa_ids a site)" = "$SITE" ] || die "$how: site's SAs changed: $(sa_ids a site), was $SITE"
+  [ "$(sa_ids b site)" = "$SITE_B" ] || die "$how: site's SAs changed in b: $(sa_ids b site), was $SITE_B"
   [ "$(grep -c 'reload: 1 added, 1 removed, 1 changed, 1 unchanged' "$OUT/ipsecd-a.log")" = "$n" ] \
     || die "$how: ipsecd did not log the diff (1 added, 1 removed, 1 changed, 1 unchanged)"
   log "$how: $added up, $removed gone (list and kernel), $changed now $now; site unchanged: $SITE"
