@@ -19,7 +19,6 @@ declare -A IDX=([site]=0 [old]=1 [chg]=2 [new]=3)
 addr() { echo "192.0.2.$((IDX[$2] * 10 + $([ "$1" = a ] && echo 1 || echo 2)))"; }
 
 mk_topology
-inner_routes  # ipsecd installs no routes
 for c in old chg new; do
   ip -n a addr add "$(addr a $c)/24" dev va
   ip -n b addr add "$(addr b $c)/24" dev vb
