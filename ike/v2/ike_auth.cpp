@@ -1,6 +1,8 @@
 // IKE_AUTH (RFC 7296 1.2, 2.15) with a pre-shared key or certificates (peer_auth.hpp), the
 // responder's choice of connection by the peer's IDs (3.5), INITIAL_CONTACT (2.4), and the
 // first CHILD SA it carries (1.2, 2.9 traffic-selector narrowing, 1.3.1 USE_TRANSPORT_MODE).
+#include <algorithm>
+
 #include "ike/v2/cert_payloads.hpp"
 #include "ike/v2/child_negotiation.hpp"
 #include "ike/v2/exchanges.hpp"
@@ -21,12 +23,23 @@ void tell_authentication_failed(Core& core, IkeSa& sa) {
     if (auto sealed = seal(core, sa, header, inner)) core.send_message(sa, header, inner, *sealed);
 }
 
-// 2.4: whether this IKE_AUTH request is our first to the peer since start (by its
-// configured identity, or its address when any identity will do).
-bool first_contact(const Core& core, const IkeSa& sa) {
+// Who an initiator's IKE SA goes to: its configured peer identity, or its address when
+// any identity will do.
+std::string peer_key(const IkeSa& sa) {
     const auto& id = sa.conn->remote.id;
-    const auto peer = id.kind == policy::IdKind::any ? policy::Identity::of_address(sa.remote.address) : id;
-    return !core.contacted.contains(peer.str());
+    return (id.kind == policy::IdKind::any ? policy::Identity::of_address(sa.remote.address) : id).str();
+}
+
+// 2.4: whether this IKE_AUTH request is our first to the peer since start. Not while
+// another of our IKE_AUTH requests to it is out (two connections started together): that
+// one carries it, and a second would make the peer delete the first IKE SA.
+bool first_contact(const Core& core, const IkeSa& sa) {
+    const std::string peer = peer_key(sa);
+    if (core.contacted.contains(peer)) return false;
+    return std::none_of(core.sas.begin(), core.sas.end(), [&](const auto& other) {
+        const IkeSa& o = *other.second;
+        return &o != &sa && o.initiator && o.state == IkeState::auth_sent && peer_key(o) == peer;
+    });
 }
 
 // Records who is at both ends of an authenticated IKE SA.

@@ -69,6 +69,27 @@ TEST(InitialContact, SasBetweenOtherIdentitiesStay) {
     EXPECT_EQ(p.alice().connection("site2").state, ConnectionState::up);  // @alice2.example's SA is not named
 }
 
+// The IKE_AUTH requests alice sent, whether each carried INITIAL_CONTACT.
+std::vector<bool> initial_contacts(const Peer& alice) {
+    std::vector<bool> carried;
+    for (const auto& e : alice.history())
+        if (const auto* l = std::get_if<Log>(&e); l && l->message.find("sending IKE_AUTH request") != std::string::npos)
+            carried.push_back(l->message.find("N(INITIAL_CONTACT)") != std::string::npos);
+    return carried;
+}
+
+TEST(InitialContact, TwoConnectionsStartedTogetherSendItOnce) {
+    auto alice = site_config(kAlice, kBob);
+    alice.connections.push_back(alice.connections[0]);
+    alice.connections[1].name = "site-again";
+    Pair p(alice, site_config(kBob, kAlice));
+    p.up(p.alice(), "site");
+    p.up(p.alice(), "site-again");
+    p.run();
+    EXPECT_EQ(initial_contacts(p.alice()), (std::vector<bool>{true, false}));
+    EXPECT_EQ(p.bob().connection("site").ike_sas.size(), 2u);  // the second did not delete the first
+}
+
 TEST(InitialContact, OnlyTheFirstIkeAuthToAPeerCarriesIt) {
     Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice));
     for (int i = 0; i < 2; ++i) {
@@ -77,11 +98,7 @@ TEST(InitialContact, OnlyTheFirstIkeAuthToAPeerCarriesIt) {
         p.down(p.alice(), "site");
         p.run();
     }
-    std::vector<bool> carried;
-    for (const auto& e : p.alice().history())
-        if (const auto* l = std::get_if<Log>(&e); l && l->message.find("sending IKE_AUTH request") != std::string::npos)
-            carried.push_back(l->message.find("N(INITIAL_CONTACT)") != std::string::npos);
-    EXPECT_EQ(carried, (std::vector<bool>{true, false}));
+    EXPECT_EQ(initial_contacts(p.alice()), (std::vector<bool>{true, false}));
 }
 
 }  // namespace
