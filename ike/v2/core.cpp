@@ -93,6 +93,8 @@ std::uint32_t Core::reqid_for(const policy::Child& child) {
 IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
     IkeSa& ref = *sa;
     ++census[ref.conn][static_cast<std::size_t>(ref.state)];
+    ref.request_fragments.attach(reassembly_budget);
+    ref.response_fragments.attach(reassembly_budget);
     sas.emplace(ref.local_spi(), std::move(sa));
     return ref;
 }

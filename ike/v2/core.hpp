@@ -55,6 +55,9 @@ struct Core {
     crypto::Rng& rng;
     EngineOptions options;
 
+    // The fragment bytes all IKE SAs' reassemblies may hold together (RFC 7383 2.6.1 leaves
+    // the bound to us): declared before `sas` so that it outlives every IKE SA.
+    fragmentation::Budget reassembly_budget;
     // IKE SAs by our own SPI.
     std::map<std::uint64_t, std::unique_ptr<IkeSa>> sas;
     // Responder half-open SAs by the initiator's SPI and address, for IKE_SA_INIT

@@ -197,16 +197,19 @@ struct Link {
     IkeSa initiator, responder;
 
     Link() {
-        for (IkeSa* sa : {&initiator, &responder}) {
-            sa->sk = crypto::SkTransform{EncrId::aes_gcm_16, 256, IntegId::none};
-            sa->keys.sk_ei = filled(36, 1);
-            sa->keys.sk_er = filled(36, 2);
-            sa->peer_fragmentation = true;
-            sa->spis = {1, 2};
-            sa->local = {*net::Address::parse("192.0.2.1"), 500};
-            sa->remote = {*net::Address::parse("192.0.2.2"), 500};
-        }
+        share_keys(initiator);
+        share_keys(responder);
         initiator.initiator = true;
+    }
+
+    static void share_keys(IkeSa& sa) {
+        sa.sk = crypto::SkTransform{EncrId::aes_gcm_16, 256, IntegId::none};
+        sa.keys.sk_ei = filled(36, 1);
+        sa.keys.sk_er = filled(36, 2);
+        sa.peer_fragmentation = true;
+        sa.spis = {1, 2};
+        sa.local = {*net::Address::parse("192.0.2.1"), 500};
+        sa.remote = {*net::Address::parse("192.0.2.2"), 500};
     }
 
     Datagrams seal_request(const Payloads& inner) {
@@ -225,6 +228,15 @@ struct Link {
         const base::Bytes body = cipher->seal(datagram, plain, rng).value();
         datagram.insert(datagram.end(), body.begin(), body.end());
         return datagram;
+    }
+
+    // Another responder IKE SA of the engine with the same keys, as a hostile sender that
+    // completed IKE_SA_INIT many times would get (half-open until IKE_AUTH completes).
+    IkeSa& add_half_open(std::uint64_t responder_spi) {
+        auto sa = std::make_unique<IkeSa>();
+        share_keys(*sa);
+        sa->spis.responder = responder_spi;
+        return core.add_sa(std::move(sa));
     }
 };
 
@@ -287,6 +299,25 @@ TEST(FragmentProtection, AuthenticFragmentBeyondTheLimitIsRejected) {
     EXPECT_EQ(link.responder.request_fragments.bytes(), 0u);
 }
 
+TEST(FragmentProtection, HostileHalfOpenSasNeverPushTheEngineBeyondItsReassemblyBudget) {
+    Link link;
+    std::vector<IkeSa*> half_open;
+    for (std::uint64_t spi = 100; spi < 140; ++spi) half_open.push_back(&link.add_half_open(spi));
+    const Budget& budget = link.core.reassembly_budget;
+    const base::Bytes part(2000, 1);  // 31 of 32 such fragments: a large IKE_AUTH, never completed
+    std::size_t refused = 0;
+    for (std::uint16_t n = 1; n < fragmentation::kMaxFragments; ++n)
+        for (IkeSa* sa : half_open) {
+            const base::Bytes datagram = link.forge_authentic(n, fragmentation::kMaxFragments, part);
+            if (!open(*sa, datagram, wire::decode_message(datagram).value())) ++refused;
+            ASSERT_LE(budget.used(), budget.limit());
+        }
+    EXPECT_GT(refused, 0u);
+    EXPECT_GT(budget.used(), budget.limit() / 2);
+    link.core.sas.clear();  // they time out
+    EXPECT_EQ(budget.used(), 0u);
+}
+
 TEST(FragmentProtection, SenderRefusesMoreFragmentsThanAPeerAccepts) {
     Link link;
     link.core.options.fragment_size = 100;
@@ -309,7 +340,7 @@ std::optional<wire::EncryptedFragment> fragment_in(const Datagram& d) {
 bool is_response(const Datagram& d) { return (d.bytes[19] & wire::flag::response) != 0; }
 
 // Small enough that a PSK IKE_AUTH request and response each need several fragments.
-constexpr EngineOptions kSmallFragments{.fragment_size = 160};
+const EngineOptions kSmallFragments{.fragment_size = 160};
 
 Pair make_pair(EngineOptions options = kSmallFragments) {
     return Pair(site_config(kAlice, kBob), site_config(kBob, kAlice), options);
