@@ -60,8 +60,7 @@ void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, cons
     Payloads p;
     // 1.3.3: REKEY_SA names the SA being replaced by the SPI we receive on.
     if (old && !replaces)
-        p.push_back(wire::Notify{static_cast<std::uint8_t>(ProtocolId::esp), be32(old->spi_in),
-                                 wire::notify::rekey_sa, {}});
+        p.push_back(wire::rekey_sa(ProtocolId::esp, old->spi_in));
     if (config.mode == policy::Mode::transport) p.push_back(notify(wire::notify::use_transport_mode));
     p.push_back(to_wire(r.offer));
     p.push_back(wire::Nonce{r.ni});
@@ -180,8 +179,13 @@ void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const
     exchange.nr = nr;
     exchange.allow_ke = true;
     const wire::Notify* rekey = find_notify(request, wire::notify::rekey_sa);
+    // The CHILD SA a REKEY_SA names; none for one without a 4-octet AH or ESP SPI.
+    const auto rekeyed = [&]() -> ChildSa* {
+        const auto spi = wire::rekey_sa_spi(*rekey);
+        return spi ? find_by_peer_spi(sa, *spi) : nullptr;
+    };
     if (rekey) {
-        const ChildSa* old = find_by_peer_spi(sa, read_be32(rekey->spi));
+        const ChildSa* old = rekeyed();
         if (!old) {
             answer({notify(wire::notify::child_sa_not_found)});
             return;
@@ -202,7 +206,7 @@ void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const
     // 2.8.1: our own rekey of the same child is in flight; remember theirs to decide which
     // of the two new SAs survives when ours completes. (accept_child added a child: look
     // the old one up again.)
-    if (ChildSa* old = rekey ? find_by_peer_spi(sa, read_be32(rekey->spi)) : nullptr;
+    if (ChildSa* old = rekey ? rekeyed() : nullptr;
         old && sa.child_request && sa.child_request->rekeyed_spi_in == old->spi_in)
         old->peer_rekey = ChildSa::PeerRekey{nonce->data, nr, sa.children.back().spi_in};
     answer(std::move(reply));

@@ -1,4 +1,5 @@
 #include "ike/wire/notify_data.hpp"
+#include "ike/wire/spi.hpp"
 #include "ike/v2/child_negotiation.hpp"
 
 #include "ike/v2/child_sa.hpp"
@@ -48,7 +49,8 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
                           wire::ke_group_data(static_cast<std::uint16_t>(bad_ke->group)));
         }
         const auto* chosen = std::get_if<policy::Chosen>(&selection);
-        if (!chosen || chosen->reply.spi.size() != 4) continue;
+        const auto peer_spi = chosen ? wire::child_spi(chosen->reply.spi) : std::nullopt;
+        if (!peer_spi) continue;
         any_proposal = true;
         // 2.9: TSi is the initiator's side, i.e. our remote side.
         auto remote_ts = narrow(tsi->selectors, child.remote_subnets);
@@ -67,14 +69,14 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
         ChildSa c;
         c.config = &child;
         c.spi_in = core.new_child_spi();
-        c.spi_out = read_be32(chosen->reply.spi);
+        c.spi_out = *peer_spi;
         c.reqid = exchange.reqid ? exchange.reqid : core.reqid_for(child);
         c.mode = mode_of(child);
         c.proposal = chosen->proposal;
         c.local_ts = local_ts;
         c.remote_ts = remote_ts;
         auto answer = chosen->reply;
-        answer.spi = be32(c.spi_in);
+        answer.spi = wire::child_spi_bytes(c.spi_in);
         if (auto st = install_child(core, sa, std::move(c), false, exchange.ni, exchange.nr, *secret,
                                     exchange.reqid == 0);
             !st) {
@@ -94,7 +96,7 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
 }
 
 std::vector<policy::OfferedProposal> child_offer(const policy::Child& child, std::uint32_t spi, bool with_ke) {
-    return policy::make_offer(child.proposals, be32(spi), !with_ke);
+    return policy::make_offer(child.proposals, wire::child_spi_bytes(spi), !with_ke);
 }
 
 base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::Child& child,
@@ -111,7 +113,8 @@ base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::
     auto chosen = policy::check_choice(answer, offered);
     auto local_ts = to_prefixes(tsi->selectors);
     auto remote_ts = to_prefixes(tsr->selectors);
-    if (!chosen || answer.spi.size() != 4 || !local_ts || !remote_ts || local_ts->empty() || remote_ts->empty())
+    const auto spi_out = wire::child_spi(answer.spi);
+    if (!chosen || !spi_out || !local_ts || !remote_ts || local_ts->empty() || remote_ts->empty())
         return base::fail("unacceptable response");
     const auto* group = chosen->first(TransformType::ke);
     const bool pfs = group && group->id != 0;
@@ -120,7 +123,7 @@ base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::
     ChildSa c;
     c.config = &child;
     c.spi_in = spi_in;
-    c.spi_out = read_be32(answer.spi);
+    c.spi_out = *spi_out;
     c.reqid = exchange.reqid ? exchange.reqid : core.reqid_for(child);
     c.mode = find_notify(response, wire::notify::use_transport_mode) ? xfrm::Mode::transport : xfrm::Mode::tunnel;
     c.proposal = std::move(*chosen);

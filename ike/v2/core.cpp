@@ -199,30 +199,6 @@ std::string hex_spi(std::uint64_t spi) {
     return buf;
 }
 
-base::Bytes be32(std::uint32_t v) {
-    return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
-            static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
-}
-
-std::uint32_t read_be32(base::ByteView b) {
-    if (b.size() != 4) return 0;
-    return static_cast<std::uint32_t>(b[0]) << 24 | static_cast<std::uint32_t>(b[1]) << 16 |
-           static_cast<std::uint32_t>(b[2]) << 8 | b[3];
-}
-
-base::Bytes be64(std::uint64_t v) {
-    base::Bytes b(8);
-    for (int i = 7; i >= 0; --i, v >>= 8) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v);
-    return b;
-}
-
-std::uint64_t read_be64(base::ByteView b) {
-    if (b.size() != 8) return 0;
-    std::uint64_t v = 0;
-    for (std::uint8_t x : b) v = v << 8 | x;
-    return v;
-}
-
 namespace {
 // An initiator's attempt that ends before the IKE SA was established is remembered as the
 // connection's failure (status, D-Bus Up's error), and so is a responder's IKE SA the

@@ -131,10 +131,6 @@ struct Core {
 // "0x0000c1a5", "0x0123456789abcdef": SPIs as logs and status show them.
 std::string hex_spi(std::uint32_t spi);
 std::string hex_spi(std::uint64_t spi);
-base::Bytes be32(std::uint32_t v);
-std::uint32_t read_be32(base::ByteView b);  // 0 unless exactly 4 bytes
-base::Bytes be64(std::uint64_t v);
-std::uint64_t read_be64(base::ByteView b);  // 0 unless exactly 8 bytes
 
 // The one place an IKE SA changes state (see ike_sa.hpp).
 void enter_state(Core& core, IkeSa& sa, IkeState next);

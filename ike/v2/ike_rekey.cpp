@@ -4,6 +4,7 @@
 // initiator of the rekey is the original initiator of the new SA. Collisions per 2.8.2;
 // refusals per 1.3 (another KE group) and 2.25 (TEMPORARY_FAILURE).
 #include "ike/wire/notify_data.hpp"
+#include "ike/wire/spi.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/ike_keys.hpp"
 #include "ike/v2/protection.hpp"
@@ -54,7 +55,7 @@ void send_rekey_request(Core& core, IkeSa& sa, KeGroup group) {
     fresh->ke = std::move(*ke);
     fresh->ni = core.random_bytes(kNonceSize);
     // 1.3.2: the SA payload carries the new initiator SPI.
-    fresh->offered = policy::make_offer(sa.conn->ike.proposals, be64(fresh->spis.initiator));
+    fresh->offered = policy::make_offer(sa.conn->ike.proposals, wire::ike_spi_bytes(fresh->spis.initiator));
     Payloads p{to_wire(fresh->offered), wire::Nonce{fresh->ni},
                wire::KeyExchange{fresh->ke->group(), fresh->ke->public_value()}};
     core.log(LogLevel::info, &sa, "rekeying IKE SA");
@@ -107,12 +108,13 @@ void respond_ike_rekey(Core& core, IkeSa& sa, std::uint32_t message_id, const Pa
     }
     const auto* chosen = std::get_if<policy::Chosen>(&selection);
     auto ke = crypto::KeyExchange::create(ke_payload->group, core.rng);
-    if (!chosen || chosen->reply.spi.size() != 8 || !ke) {
+    const auto peer_spi = chosen ? wire::ike_spi(chosen->reply.spi) : std::nullopt;
+    if (!peer_spi || !ke) {
         answer({notify(wire::notify::no_proposal_chosen)});
         return;
     }
     auto fresh = successor_of(core, sa, false);
-    fresh->spis.initiator = read_be64(chosen->reply.spi);
+    fresh->spis.initiator = *peer_spi;
     fresh->proposal = chosen->proposal;
     fresh->ni = nonce->data;
     fresh->nr = core.random_bytes(kNonceSize);
@@ -124,7 +126,7 @@ void respond_ike_rekey(Core& core, IkeSa& sa, std::uint32_t message_id, const Pa
         return;
     }
     auto reply = chosen->reply;
-    reply.spi = be64(fresh->spis.responder);
+    reply.spi = wire::ike_spi_bytes(fresh->spis.responder);
     answer({to_wire({reply}), wire::Nonce{fresh->nr}, std::move(our_ke)});
     const base::Bytes ni = fresh->ni, nr = fresh->nr;
     IkeSa& live = go_live(core, std::move(fresh));
@@ -154,12 +156,13 @@ void process_ike_rekey_response(Core& core, IkeSa& sa, const Payloads& response)
     }
     const auto answer = to_offered(*sa_payload).front();
     auto chosen = policy::check_choice(answer, fresh->offered);
-    if (!chosen || answer.spi.size() != 8) {
+    const auto peer_spi = wire::ike_spi(answer.spi);
+    if (!chosen || !peer_spi) {
         core.log(LogLevel::warning, &sa, "IKE rekey: unacceptable response");
         return;
     }
     fresh->proposal = std::move(*chosen);
-    fresh->spis.responder = read_be64(answer.spi);
+    fresh->spis.responder = *peer_spi;
     fresh->nr = nonce->data;
     if (auto st = derive_keys(*fresh, ke_payload->data, &sa); !st) {
         core.log(LogLevel::warning, &sa, "IKE rekey: " + st.error().message);

@@ -1,6 +1,7 @@
 // INFORMATIONAL (RFC 7296 1.4): deleting the IKE SA or CHILD SAs, the empty request that
 // checks liveness (dpd.cpp sends it; any peer answers it here), and the initiator's
 // AUTHENTICATION_FAILED after our IKE_AUTH response (2.21.2).
+#include "ike/wire/spi.hpp"
 #include "ike/v2/child_sa.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/protection.hpp"
@@ -18,7 +19,7 @@ void send_delete_child(Core& core, IkeSa& sa, ChildSa& child) {
     // 1.4.1: name the SA by the SPI we receive on; its pair goes with it.
     sa.deleting_child = child.spi_in;
     send_request(core, sa, Request::delete_child, wire::ExchangeType::informational,
-                 {wire::Delete{ProtocolId::esp, 4, {be32(child.spi_in)}}});
+                 {wire::Delete{ProtocolId::esp, 4, {wire::child_spi_bytes(child.spi_in)}}});
     enter_state(core, sa, child, ChildState::deleting);
 }
 
@@ -46,9 +47,9 @@ void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, cons
         // 1.4.1: delete the inbound SA named and answer with our SPI of the pair.
         for (const auto& spi : d->spis)
             for (auto& c : sa.children)
-                if (c.state != ChildState::deleted && c.spi_out == read_be32(spi)) {
+                if (c.state != ChildState::deleted && wire::child_spi(spi) == c.spi_out) {
                     // A pair we are deleting ourselves crosses the peer's Delete (1.4.1).
-                    deleted.push_back(be32(c.spi_in));
+                    deleted.push_back(wire::child_spi_bytes(c.spi_in));
                     enter_state(core, sa, c, ChildState::deleted);
                 }
     }
