@@ -75,7 +75,8 @@ base::Status Daemon::open_sockets() {
 }
 
 base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Kernel> kernel,
-                           int kernel_event_fd, std::function<void()> dispatch_kernel_events) {
+                           xfrm::Routing& routing, int kernel_event_fd,
+                           std::function<void()> dispatch_kernel_events) {
     int r = sd_event_default(&event_);
     if (r < 0) return base::fail(std::string("creating the event loop: ") + std::strerror(-r), -r);
     sigset_t mask;
@@ -104,7 +105,15 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
             return base::fail(std::string("watching kernel events: ") + std::strerror(-r), -r);
         sources_.push_back(src);
     }
-    engine_ = std::make_unique<ike::v2::Engine>(std::move(config), rng_);
+    ike::v2::EngineOptions engine_options;
+    // The kernel's answer to `ip route get PEER`: the address its packets would leave from.
+    engine_options.source_address = [&routing](const net::Address& remote) -> base::Result<net::Address> {
+        auto path = routing.path_to(remote);
+        if (!path) return base::Unexpected{path.error()};
+        if (!path->source) return base::fail("the route to " + remote.str() + " names no source address");
+        return *path->source;
+    };
+    engine_ = std::make_unique<ike::v2::Engine>(std::move(config), rng_, engine_options);
     return {};
 }
 

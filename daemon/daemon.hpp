@@ -17,6 +17,7 @@
 #include "ike/crypto/rng.hpp"
 #include "ike/v2/engine.hpp"
 #include "xfrm/kernel.hpp"
+#include "xfrm/routing.hpp"
 
 namespace ipsecd {
 
@@ -31,8 +32,11 @@ public:
     Daemon& operator=(const Daemon&) = delete;
 
     // Opens the sockets and the kernel and installs the configuration; nothing is sent yet.
+    // `routing` (not owned, must outlive the daemon) tells the engine the source address of
+    // the route to a peer, for connections that name no local address.
     base::Status start(ike::policy::Config config, std::unique_ptr<xfrm::Kernel> kernel,
-                       int kernel_event_fd, std::function<void()> dispatch_kernel_events);
+                       xfrm::Routing& routing, int kernel_event_fd,
+                       std::function<void()> dispatch_kernel_events);
     // Brings up the `start: up` connections, then runs until SIGTERM/SIGINT. Returns the
     // exit code.
     int run();

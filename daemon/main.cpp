@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     xfrm::NetlinkKernel* netlink = kernel->get();
     ipsecd::Daemon daemon(options, log);
     int event_fd = netlink->event_fd();
-    if (auto st = daemon.start(loaded.config, std::move(*kernel), event_fd,
+    if (auto st = daemon.start(loaded.config, std::move(*kernel), **routing, event_fd,
                                [netlink] { netlink->dispatch_events(); });
         !st) {
         log.error(st.error().message);

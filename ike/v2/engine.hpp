@@ -24,11 +24,13 @@
 // the batch is applied; the engine then takes that IKE SA down cleanly.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/result.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/policy/config.hpp"
 #include "ike/v2/clock.hpp"
@@ -55,6 +57,12 @@ struct EngineOptions {
     // pubkey); without them such connections fail authentication with a log line. Not
     // owned: like the Rng, it must outlive the engine.
     const Credentials* credentials = nullptr;
+    // The host's source address towards a peer (the preferred source of the route to it, as
+    // `ip route get` shows), for an initiator whose connection names no local address: RFC
+    // 7296 2.23's NAT detection hashes the address packets really leave from. Like the
+    // clock, a part of the environment the engine asks rather than reads; without it such
+    // connections cannot initiate.
+    std::function<base::Result<net::Address>(const net::Address& remote)> source_address;
 };
 
 class Engine {

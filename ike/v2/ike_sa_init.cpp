@@ -90,11 +90,28 @@ std::vector<const policy::Connection*> responder_connections(const Core& core, c
     return all;
 }
 
+// The address this host sends from: the configured one, else the one the kernel's route
+// to the peer prefers. 2.23: the NAT detection hashes must cover the real source address,
+// and the kernel SAs are built from it; "any" would make both sides see a NAT.
+base::Result<net::Address> local_address(const Core& core, const policy::Connection& conn) {
+    if (conn.local.address) return *conn.local.address;
+    const net::Address& remote = *conn.remote.address;
+    if (!core.options.source_address) return base::fail("no local address given and no route lookup");
+    auto found = core.options.source_address(remote);
+    if (!found) return base::fail("no source address towards " + remote.str() + ": " + found.error().message);
+    return found;
+}
+
 }  // namespace
 
 void initiate(Core& core, const policy::Connection& conn, const policy::Child* child) {
     if (!conn.remote.address) {
         core.log(LogLevel::error, conn.name, "cannot initiate: remote address is not an address");
+        return;
+    }
+    auto local = local_address(core, conn);
+    if (!local) {
+        core.log(LogLevel::error, conn.name, "cannot initiate: " + local.error().message);
         return;
     }
     const auto group = policy::preferred_ke(conn.ike.proposals);
@@ -107,7 +124,7 @@ void initiate(Core& core, const policy::Connection& conn, const policy::Child* c
     sa->conn = &conn;
     sa->initiator = true;
     sa->spis.initiator = core.new_ike_spi();
-    sa->local = {conn.local.address.value_or(net::Address::any(conn.remote.address->family)), 500};
+    sa->local = {*local, 500};
     sa->remote = {*conn.remote.address, 500};
     sa->first_child = child;
     sa->offered = policy::make_offer(conn.ike.proposals, {});

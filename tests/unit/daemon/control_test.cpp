@@ -16,6 +16,7 @@
 #include "tests/unit/config/temp_dir.hpp"
 #include "tests/unit/crypto/test_pki.hpp"
 #include "xfrm/memory_kernel.hpp"
+#include "xfrm/netlink_routing.hpp"
 
 namespace ipsecd {
 namespace {
@@ -38,8 +39,11 @@ protected:
         ASSERT_TRUE(loaded.ok()) << config::format(loaded.diagnostics.front());
         auto credentials = load_credentials(loaded);
         ASSERT_TRUE(credentials.ok()) << config::format(credentials.error().front());
+        auto opened = xfrm::NetlinkRouting::open();
+        ASSERT_TRUE(opened.ok()) << opened.error().message;
+        routing = std::move(*opened);
         daemon = std::make_unique<Daemon>(options, log);
-        auto st = daemon->start(loaded.config, std::make_unique<xfrm::MemoryKernel>(), -1, {});
+        auto st = daemon->start(loaded.config, std::make_unique<xfrm::MemoryKernel>(), *routing, -1, {});
         ASSERT_TRUE(st.ok()) << st.error().message;
         control = std::make_unique<Control>(*daemon, options, log, loaded.config, std::move(*credentials));
     }
@@ -56,6 +60,7 @@ protected:
     config::test_support::TempDir dir;
     Options options;
     Logger log{LogLevel::error, LogTarget::stderr};
+    std::unique_ptr<xfrm::NetlinkRouting> routing;
     std::unique_ptr<Daemon> daemon;
     std::unique_ptr<Control> control;
 };
@@ -66,6 +71,10 @@ connections:
     remote: { address: peer.example.invalid }
     children: { net: { local_subnets: [10.1.0.0/24], remote_subnets: [10.2.0.0/24] } }
   unreachable:
+    local: { address: 127.0.0.1 }
+    remote: { address: 192.0.2.2 }
+    children: { net: { local_subnets: [10.1.0.0/24], remote_subnets: [10.2.0.0/24] } }
+  unrouted:
     remote: { address: 192.0.2.2 }
     children: { net: { local_subnets: [10.1.0.0/24], remote_subnets: [10.2.0.0/24] } }
 )";
@@ -87,6 +96,19 @@ TEST_F(ControlTest, UpFailsAtOnceWhenTheFirstRequestCannotBeSent) {
     EXPECT_EQ(reply->error().reason, bus::Reason::failed);
     EXPECT_NE(reply->error().message.find("'unreachable': "), std::string::npos) << reply->error().message;
     EXPECT_NE(reply->error().message.find("Network is unreachable"), std::string::npos) << reply->error().message;
+}
+
+// Without a local address the source comes from the route to the peer; with none, nothing
+// is sent and Up says why.
+TEST_F(ControlTest, UpFailsAtOnceWhenNoRouteGivesTheSourceAddress) {
+    start(kUnreachable);
+    auto reply = up("unrouted");
+    ASSERT_TRUE(reply.has_value()) << "Up did not reply";
+    ASSERT_FALSE(reply->ok());
+    EXPECT_EQ(reply->error().reason, bus::Reason::failed);
+    EXPECT_NE(reply->error().message.find("'unrouted': cannot initiate: no source address towards 192.0.2.2: "),
+              std::string::npos)
+        << reply->error().message;
 }
 
 TEST_F(ControlTest, UpOfAnUnknownConnectionIsNoSuchConnection) {
