@@ -16,6 +16,13 @@ base::Bytes Core::random_bytes(std::size_t n) {
     return b;
 }
 
+Duration Core::rekey_after(Duration lifetime) {
+    const auto spread = static_cast<std::uint64_t>(lifetime.count() / 10);
+    std::uint64_t r = 0;
+    rng.fill({reinterpret_cast<std::uint8_t*>(&r), sizeof r});
+    return lifetime - Duration{static_cast<Duration::rep>(r % (spread + 1))};
+}
+
 std::uint64_t Core::new_ike_spi() {
     for (;;) {
         std::uint64_t spi = 0;
@@ -236,7 +243,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
                 core.contacted.insert(sa.peer_identity);
                 core.contacted.insert(policy::Identity::of_address(sa.remote.address).str());
             }
-            sa.rekey_at = core.now + std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime);
+            sa.rekey_at = core.now + core.rekey_after(std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime));
             sa.established_at = core.now;
             sa.failure = FailureKind::none;
             core.failures.erase(sa.conn->name);

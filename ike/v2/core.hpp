@@ -93,6 +93,10 @@ struct Core {
     std::uint64_t new_ike_spi();
     std::uint32_t new_child_spi();
     base::Bytes random_bytes(std::size_t n);
+    // How long after its start an SA of `lifetime` is rekeyed: up to 10% sooner, at random,
+    // so that two peers with equal lifetimes do not start crossing rekeys every time
+    // (RFC 7296 2.8.1: rekeys SHOULD be delayed by a random amount).
+    Duration rekey_after(Duration lifetime);
     void log(LogLevel level, const IkeSa* sa, std::string message);
     void log(LogLevel level, const std::string& connection, std::string message);
     void emit(Effect e) { out->push_back(std::move(e)); }

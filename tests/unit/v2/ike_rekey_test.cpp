@@ -1,6 +1,8 @@
 // IKE SA rekeying with CREATE_CHILD_SA (RFC 7296 1.3.2, 2.18, 2.8.2).
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
 
@@ -67,17 +69,22 @@ TEST(IkeRekey, RekeyedSaCarriesLaterExchanges) {
     EXPECT_TRUE(p.bob().kernel().policies().empty());
 }
 
-// 2.8.2: both rekey at once. Delaying both requests makes them cross, so each side
-// answers the other's before its own response arrives; the seeds decide the winner.
+// 2.8.2: both rekey at once. Short lifetimes keep the random advance of each side's rekey
+// (2.8.1, at most 1 s here) below the retransmission timeout; delaying both requests to
+// arrive together makes them cross, so each side answers the other's before its own
+// response arrives; the seeds decide the winner.
 void simultaneous_rekey(std::uint64_t seed_a, std::uint64_t seed_b, bool alice_wins) {
-    auto pair = up_pair(1h, 1h, seed_a, seed_b);
+    auto pair = up_pair(10s, 10s, seed_a, seed_b);
     Pair& p = *pair;
     const auto before = only_ike_sa(p.alice());
     const std::uint64_t first_rekey = p.network().sent();
-    p.network().set_rule([first_rekey](const Datagram&, std::uint64_t s) {
-        return Fate{.delay = s == first_rekey || s == first_rekey + 1 ? Duration{10} : Duration{1}};
+    auto arrival = std::make_shared<Time>();
+    p.network().set_rule([&p, first_rekey, arrival](const Datagram&, std::uint64_t s) {
+        if (s == first_rekey) *arrival = p.now() + 1500ms;
+        if (s != first_rekey && s != first_rekey + 1) return Fate{.delay = Duration{1}};
+        return Fate{.delay = std::chrono::duration_cast<Duration>(*arrival - p.now())};
     });
-    p.advance(1h + 1s);
+    p.advance(12s);
     EXPECT_TRUE((alice_wins ? p.alice() : p.bob()).logged("IKE rekey collision: ours survives"));
     EXPECT_TRUE((alice_wins ? p.bob() : p.alice()).logged("IKE rekey collision: ours is redundant"));
     expect_rekeyed(p, before);
