@@ -239,7 +239,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.offered = {};
             sa.child_offer = {};
             sa.candidates = {};
-            if (!sa.peer_identity.empty()) {  // authenticated here, not a rekey's successor
+            if (!sa.peer_identity.empty()) {  // a rekey's successor adds nothing new here
                 core.contacted.insert(sa.peer_identity);
                 core.contacted.insert(policy::Identity::of_address(sa.remote.address).str());
             }
@@ -254,12 +254,9 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             core.closed.push_back(sa.local_spi());
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.pending.clear();
-            // After a rekey the CHILD SAs live on in the new IKE SA (2.18), between the same
-            // identities.
+            // After a rekey the CHILD SAs live on in the new IKE SA (2.18).
             if (auto it = core.sas.find(sa.successor); sa.successor && it != core.sas.end() &&
                                                        it->second->state == IkeState::established) {
-                it->second->local_identity = sa.local_identity;
-                it->second->peer_identity = sa.peer_identity;
                 auto& moved = it->second->children;
                 moved.insert(moved.end(), std::make_move_iterator(sa.children.begin()),
                              std::make_move_iterator(sa.children.end()));

@@ -28,6 +28,10 @@ std::unique_ptr<IkeSa> successor_of(Core& core, const IkeSa& old, bool initiator
     fresh->nat_local = old.nat_local;
     fresh->nat_remote = old.nat_remote;
     fresh->peer_fragmentation = old.peer_fragmentation;
+    // Between the same identities from the start (2.18), not only once the old SA is gone:
+    // an INITIAL_CONTACT arriving meanwhile must find the new SA too (2.4).
+    fresh->local_identity = old.local_identity;
+    fresh->peer_identity = old.peer_identity;
     (initiator ? fresh->spis.initiator : fresh->spis.responder) = core.new_ike_spi();
     return fresh;
 }

@@ -3,6 +3,9 @@
 // restarted and lost them), with their CHILD SAs' kernel state.
 #include <gtest/gtest.h>
 
+#include <memory>
+
+#include "ike/wire/message.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
 
@@ -43,6 +46,32 @@ TEST(InitialContact, SurvivorTellsTheRestartedPeerNothingAboutTheOldSas) {
     RestartedBob p;
     EXPECT_TRUE(p.alice().logged("restarted (INITIAL_CONTACT)"));
     EXPECT_FALSE(p.bob().logged("unknown IKE SA"));  // no Delete for the SA bob forgot
+}
+
+// 2.4 and 2.18: bob restarts while alice's Delete of the IKE SA she just rekeyed is still
+// unanswered; his INITIAL_CONTACT covers the rekeyed SA's successor as well.
+TEST(InitialContact, RestartRightAfterAnIkeRekeyLeavesOneIkeSa) {
+    auto b = site_config(kBob, kAlice);
+    b.connections[0].ike.lifetime = std::chrono::hours(8);  // alice rekeys
+    Pair p(site_config(kAlice, kBob), b);
+    p.up(p.alice(), "site");
+    p.run();
+    // Every INFORMATIONAL after the rekey is lost (DPD before it gets through).
+    auto rekeyed = std::make_shared<bool>(false);
+    p.network().set_rule([rekeyed](const Datagram& d, std::uint64_t) {
+        const auto exchange = static_cast<wire::ExchangeType>(d.bytes[18]);
+        *rekeyed = *rekeyed || exchange == wire::ExchangeType::create_child_sa;
+        return Fate{.copies = *rekeyed && exchange == wire::ExchangeType::informational ? 0u : 1u};
+    });
+    const Time rekey_at = p.alice().connection("site").ike_sas.at(0).rekey_at;
+    p.advance(std::chrono::duration_cast<Duration>(rekey_at - p.now()) + std::chrono::seconds(1));
+    ASSERT_TRUE(p.alice().logged("IKE SA rekeyed"));
+    p.bob().restart(b);
+    p.up(p.bob(), "site");
+    p.advance(std::chrono::seconds(2));
+    const auto alice = p.alice().connection("site");
+    ASSERT_EQ(alice.ike_sas.size(), 1u);
+    EXPECT_EQ(alice.ike_sas[0].remote_spi, p.bob().connection("site").ike_sas.at(0).local_spi);
 }
 
 // `config` plus a connection "site2" between `local` (as @alice2.example, 10.3.0.0/24) and
