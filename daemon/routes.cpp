@@ -19,9 +19,16 @@ std::optional<net::Address> source_in(const std::vector<net::Prefix>& local_ts, 
     return std::nullopt;
 }
 
-bool wants_routes(const ike::v2::ChildStatus& c, const net::Address& peer) {
-    return c.mode == xfrm::Mode::tunnel && !std::all_of(c.remote_ts.begin(), c.remote_ts.end(),
-                                                        [&](const net::Prefix& p) { return p.contains(peer); });
+// The destinations plan_routes gives routes to, known without asking the kernel anything.
+std::vector<net::Prefix> destinations(const ike::v2::IkeSaStatus& sa) {
+    std::vector<net::Prefix> out;
+    if (sa.state == "closed") return out;
+    for (const auto& child : sa.children)
+        if (child.mode == xfrm::Mode::tunnel)
+            for (const auto& ts : child.remote_ts)
+                if (!ts.contains(sa.remote.address) && std::find(out.begin(), out.end(), ts) == out.end())
+                    out.push_back(ts);
+    return out;
 }
 
 }  // namespace
@@ -58,10 +65,7 @@ void Routes::start() {
 }
 
 std::vector<xfrm::Route> Routes::wanted(const ike::v2::IkeSaStatus& sa, const LogContext& ctx) {
-    if (sa.state == "closed" ||
-        std::none_of(sa.children.begin(), sa.children.end(),
-                     [&](const ike::v2::ChildStatus& c) { return wants_routes(c, sa.remote.address); }))
-        return {};
+    if (destinations(sa).empty()) return {};
     auto path = routing_.path_to(sa.remote.address);
     auto addresses = routing_.local_addresses();
     if (!path || !addresses) {
@@ -74,8 +78,15 @@ std::vector<xfrm::Route> Routes::wanted(const ike::v2::IkeSaStatus& sa, const Lo
 void Routes::update(const std::string& connection, const ike::v2::IkeSaStatus& sa) {
     const Owner owner{connection, sa.local_spi};
     const LogContext ctx{connection, {}};
-    auto routes = wanted(sa, ctx);
+    // Most publications (rekeys, peers' deletes of other SAs) leave the routes as they are:
+    // no route lookup and address dump for those.
+    auto want = destinations(sa);
     auto& held = held_[owner];
+    if (std::is_permutation(want.begin(), want.end(), held.begin(), held.end())) {
+        if (held.empty()) held_.erase(owner);
+        return;
+    }
+    auto routes = wanted(sa, ctx);
     for (const auto& dst : std::vector<net::Prefix>(held))
         if (std::none_of(routes.begin(), routes.end(), [&](const xfrm::Route& r) { return r.destination == dst; }))
             release(owner, dst);
