@@ -14,7 +14,27 @@ lab_preflight() {
   if ! cp /bin/true "$probe" 2>/dev/null; then echo "/dev/shm is not writable"; return; fi
   "$probe" 2>/dev/null || echo "/dev/shm does not allow executing files (mounted noexec?)"
   rm -f "$probe"
-  mkdir -p "$LAB" 2>/dev/null && [ -w "$LAB" ] || echo "cannot write $LAB"
+  mkdir -p "$LAB" 2>/dev/null && [ -w "$LAB" ] || { echo "cannot write $LAB"; return; }
+  "$ROOT/tests/lab/uml-xstate-preload" "$LAB" 2>&1 >/dev/null | tail -1
+}
+
+# lab_cpu: one line on the host CPU situation UML meets (AMX or not; tests/lab/xstate_fix.c)
+lab_cpu() {
+  if grep -qw amx_tile /proc/cpuinfo 2>/dev/null; then
+    echo "host CPU has AMX (amx_tile): UML runs with the xstate wrapper padding its short XSTATE writes to the host's area"
+  else
+    echo "host CPU has no AMX: UML runs with the xstate wrapper, which passes every ptrace call through"
+  fi
+}
+
+# lab_console_fatal CONSOLE: the line saying why UML or its guest died, if the console has one
+lab_console_fatal() {
+  local line
+  line=$(grep -m1 -E 'ptrace .*failed|Kernel panic|not syncing' "$1" 2>/dev/null)
+  case $line in
+    *"set fp regs failed"*) echo "$line (the host refused UML's XSTATE write: see tests/lab/xstate_fix.c)" ;;
+    *) echo "$line" ;;
+  esac
 }
 
 # lab_build_dir: reuse tests/run's release build when it exists (its BUILD_ROOT, default
