@@ -2,7 +2,7 @@
 # tests/deps.sh [build|lab|all]: installs the Debian 12 packages ipsecd needs to build and test.
 # Idempotent and quiet when everything is there already. Needs root (apt-get).
 set -u
-BUILD="meson ninja-build pkg-config g++ libmnl-dev libbotan-2-dev libyaml-cpp-dev libsystemd-dev
+BUILD="meson ninja-build pkg-config gcc g++ libmnl-dev libbotan-2-dev libyaml-cpp-dev libsystemd-dev
   libboost-program-options-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev libnm-dev"
 LAB="user-mode-linux strongswan-charon strongswan-swanctl libstrongswan-standard-plugins iproute2 iputils-ping kmod procps
   psmisc dbus systemd tshark network-manager"
