@@ -10,7 +10,7 @@ namespace po = boost::program_options;
 
 static constexpr const char* kUsage =
     "Usage: ipsecd [OPTIONS]\n"
-    "IKEv2/IKEv1 daemon programming the kernel's IPsec (XFRM). Runs in the foreground;\n"
+    "IKEv2 daemon programming the kernel's IPsec (XFRM). Runs in the foreground;\n"
     "SIGHUP reloads the configuration, SIGTERM deletes every SA it made and exits.\n";
 
 base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) {

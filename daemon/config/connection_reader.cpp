@@ -148,7 +148,11 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
     auto fs = r.fields(entry.value, "connection '" + c.name + "'",
                        {"version", "local", "remote", "ike", "children", "manual"});
     if (!fs) return std::nullopt;
-    if (const Field* v = fs->get("version")) c.version = static_cast<int>(r.integer(*v, 1, 2).value_or(2));
+    if (const Field* v = fs->get("version")) {
+        c.version = static_cast<int>(r.integer(*v, 1, 2).value_or(2));
+        // Refused, not accepted and ignored, until the IKEv1 engine exists.
+        if (c.version == 1) r.error(v->value, "IKEv1 (version: 1) is not implemented yet");
+    }
     if (const Field* l = fs->get("local")) read_local(r, *l, base_dir, c.local);
     if (const Field* rem = fs->get("remote")) read_remote(r, *rem, base_dir, c.remote);
     else r.error(entry.key_node, "connection '" + c.name + "': 'remote' is missing");

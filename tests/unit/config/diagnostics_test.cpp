@@ -63,6 +63,11 @@ TEST(Diagnostics, VersionOutOfRange) {
               "a.yaml:5:14: version: '3' is not a number from 1 to 2");
 }
 
+TEST(Diagnostics, IkeV1IsRefusedUntilImplemented) {
+    EXPECT_EQ(first(problems(with_remote("    version: 1\n"))),
+              "a.yaml:5:14: IKEv1 (version: 1) is not implemented yet");
+}
+
 TEST(Diagnostics, BadDuration) {
     EXPECT_EQ(first(problems(with_remote("    ike:\n      lifetime: 4hours\n"))),
               "a.yaml:6:17: lifetime: '4hours' is not a duration (like 30s, 10m, 4h, 1h30m)");
