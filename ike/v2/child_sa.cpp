@@ -69,6 +69,9 @@ base::Result<xfrm::Sa> make_sa(const IkeSa& sa, const ChildSa& c, const Directio
     k.aead = std::move(alg->aead);
     k.cipher = std::move(alg->cipher);
     k.integ = std::move(alg->integ);
+    // RFC 4303 2.2.1: both ends count 64-bit sequence numbers once ESN was negotiated (3.3.2).
+    const auto* esn = c.proposal.first(TransformType::esn);
+    k.esn = esn && esn->id == static_cast<std::uint16_t>(EsnId::esn);
     // UDP encapsulation of ESP when a NAT is between us (RFC 7296 2.23, RFC 3948).
     if (sa.nat_local || sa.nat_remote) k.encap = xfrm::UdpEncap{d.src.port, d.dst.port};
     // Soft expiry tells us to rekey; the hard limit leaves 10% for that to finish.

@@ -2,7 +2,8 @@
 # tests/interop/<name>/run.sh, which tests/lab/run boots in the same UML run as the lab's own.
 # ipsecd runs in netns a with the lab's site-to-site configuration (ipsecd.sh site_peer:
 # 192.0.2.1, 10.1.0.0/24, id a.lab), charon in netns b in its place (192.0.2.2, 10.2.0.0/24,
-# id b.lab); PSK, IKEv2 aes256gcm16-prfsha256-x25519, ESP tunnel aes256gcm16.
+# id b.lab); PSK, IKEv2 aes256gcm16-prfsha256-x25519, ESP tunnel $ESP_PROPOSALS (default
+# aes256gcm16; with "-esn" in it both kernels' SAs must count 64-bit sequence numbers).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../ipsecd.sh"
 PSK='interop-psk-0123456789abcdef0123456789'
@@ -43,7 +44,7 @@ connections {
         local_ts = 10.2.0.0/24
         remote_ts = 10.1.0.0/24
         mode = tunnel
-        esp_proposals = aes256gcm16
+        esp_proposals = ${ESP_PROPOSALS:-aes256gcm16}
         $rekey
       }
     }
@@ -55,6 +56,16 @@ secrets {
            secret = "$PSK" }
 }
 EOF
+}
+
+# esn_in_both_kernels: each netns holds its two ESP SAs with the ESN flag (RFC 4303 2.2.1)
+esn_in_both_kernels() {
+  local ns n
+  for ns in a b; do
+    n=$(ip -n $ns xfrm state | grep -c '^\s*replay-window .*flag .*\besn\b')
+    [ "$n" = 2 ] || { ip -n $ns xfrm state; die "$ns: $n SAs with flag esn, want 2"; }
+  done
+  log "ESN: both SAs in both kernels have flag esn"
 }
 
 # interop INITIATOR ENCAP [AUTH [REKEY]]: INITIATOR ipsecd|charon brings the tunnel up; ping
@@ -102,6 +113,7 @@ interop() {
     log "ESP-in-UDP in both kernels: $(ip -n a xfrm state | grep -m1 encap)"
   fi
   show_xfrm a
+  case ${ESP_PROPOSALS:-} in *-esn*) esn_in_both_kernels ;; esac
   if [ -n "$rekey" ]; then
     first=$(child_spi a)
     log "CHILD SA spi_in $first; pinging until 5 s after $rekey rekeys it (20 s after it was made)"

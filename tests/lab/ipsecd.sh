@@ -142,7 +142,8 @@ site_pair() {
 #   AUTH: psk=SECRET, or cert=TYPE (rsa|ecdsa|ed25519: NAME's certificate and key of that type
 #   from tests/lab/pki, the peer's chain checked against the lab CA); LOCAL_NET and REMOTE_NET
 #   "-": host-to-host in transport mode; CHILD_KEYS, IKE_KEYS: more keys of the CHILD SA and
-#   of the connection's ike: block (e.g. "lifetime: 10s")
+#   of the connection's ike: block (e.g. "lifetime: 10s"). The CHILD SA's proposal is
+#   $ESP_PROPOSALS (default aes256gcm16).
 site_peer() {
   local auth_l="auth: psk" auth_r="auth: psk" secrets="" mode=tunnel subnets_l="" subnets_r=""
   case $9 in
@@ -161,7 +162,7 @@ connections:
     remote: {address: $3, id: "@$5", $auth_r$subnets_r}
     ike: {proposals: [aes256gcm16-prfsha256-x25519]${11:+, ${11}}}
     children:
-      net: {mode: $mode, proposals: [aes256gcm16], start: $8${10:+, ${10}}}
+      net: {mode: $mode, proposals: [${ESP_PROPOSALS:-aes256gcm16}], start: $8${10:+, ${10}}}
 $secrets
 EOC
 }

@@ -50,6 +50,35 @@ TEST(Negotiation, InvalidKePayloadForAGroupNotOfferedFails) {
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
 }
 
+TEST(Negotiation, NegotiatedEsnGivesEveryKernelSaExtendedSequenceNumbers) {
+    auto alice = site_config(kAlice, kBob);
+    set_child_proposal(alice, "aes256gcm16-esn");
+    auto bob = site_config(kBob, kAlice);
+    set_child_proposal(bob, "aes256gcm16-esn-noesn");
+    Pair p(alice, bob);
+    p.up(p.alice(), "site");
+    p.run();
+    for (auto* peer : {&p.alice(), &p.bob()}) {
+        ASSERT_EQ(peer->kernel().sas().size(), 2u);
+        for (const auto& [id, sa] : peer->kernel().sas()) {
+            EXPECT_TRUE(sa.esn);
+            EXPECT_GT(sa.replay_window, 0u);   // the kernel refuses ESN without a window
+        }
+    }
+}
+
+TEST(Negotiation, NoEsnLeavesKernelSasWith32BitSequenceNumbers) {
+    auto alice = site_config(kAlice, kBob);
+    set_child_proposal(alice, "aes256gcm16-noesn-esn");
+    auto bob = site_config(kBob, kAlice);
+    set_child_proposal(bob, "aes256gcm16");
+    Pair p(alice, bob);
+    p.up(p.alice(), "site");
+    p.run();
+    ASSERT_EQ(p.alice().kernel().sas().size(), 2u);
+    for (const auto& [id, sa] : p.alice().kernel().sas()) EXPECT_FALSE(sa.esn);
+}
+
 TEST(Negotiation, ChildProposalMismatchKeepsTheIkeSaWithoutChild) {
     auto bob = site_config(kBob, kAlice);
     set_child_proposal(bob, "aes128-sha256");
