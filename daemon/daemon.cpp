@@ -106,6 +106,8 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
         sources_.push_back(src);
     }
     ike::v2::EngineOptions engine_options;
+    engine_options.ike_port = options_.ike_port;
+    engine_options.natt_port = options_.natt_port;
     // The kernel's answer to `ip route get PEER`: the address its packets would leave from.
     engine_options.source_address = [&routing](const net::Address& remote) -> base::Result<net::Address> {
         auto path = routing.path_to(remote);

@@ -59,7 +59,7 @@ void read_local(Reader& r, const Field& f, const std::filesystem::path& dir, ike
 }
 
 void read_remote(Reader& r, const Field& f, const std::filesystem::path& dir, ike::policy::RemoteEnd& end) {
-    auto fs = r.fields(f.value, "remote", {"address", "id", "auth", "ca", "crls", "subnets"});
+    auto fs = r.fields(f.value, "remote", {"address", "id", "auth", "ca", "crls", "subnets", "port"});
     if (!fs) return;
     if (const Field* a = fs->get("address")) {
         if (auto t = r.text(*a)) {
@@ -71,6 +71,8 @@ void read_remote(Reader& r, const Field& f, const std::filesystem::path& dir, ik
     } else {
         r.error(f.key_node, "remote: 'address' is missing (an address, a host name, or %any)");
     }
+    if (const Field* p = fs->get("port"))
+        if (auto port = r.integer(*p, 1, 65535)) end.port = static_cast<std::uint16_t>(*port);
     if (const Field* id = fs->get("id")) end.id = read_identity(r, *id).value_or(end.id);
     else if (end.address) end.id = ike::policy::Identity::of_address(*end.address);
     end.auth = read_auth(r, *fs).value_or(Auth::psk);

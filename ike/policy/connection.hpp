@@ -39,6 +39,7 @@ struct LocalEnd {
 struct RemoteEnd {
     std::string host;                     // as written: address, hostname, or "%any"
     std::optional<net::Address> address;  // set when host is an address literal
+    std::optional<std::uint16_t> port;    // the peer's IKE port; nullopt: ours (--ike-port)
     Identity id;                          // default: the address, else %any
     Auth auth = Auth::psk;
     std::vector<std::string> ca;          // absolute paths of trust anchors (PEM), pubkey only

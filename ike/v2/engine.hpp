@@ -51,6 +51,10 @@ struct EngineOptions {
     unsigned max_half_open = 4096;
     // A half-open responder SA not completed within this time is forgotten.
     Duration half_open_timeout{30000};
+    // Our UDP ports (the daemon's --ike-port and --natt-port): IKE starts on ike_port and moves
+    // to natt_port when a NAT is detected (RFC 7296 2.23); natt_port carries the non-ESP marker.
+    std::uint16_t ike_port = 500;
+    std::uint16_t natt_port = 4500;
     // Largest IKE datagram sent unfragmented once both sides support RFC 7383.
     std::size_t fragment_size = 1280;
     // Certificates and keys of the connections that authenticate with public keys (auth:

@@ -11,14 +11,14 @@ namespace ike::v2::fragmentation {
 namespace {
 constexpr std::size_t kUdpHeader = 8;
 constexpr std::size_t kNonEspMarker = 4;
-constexpr std::uint16_t kNattPort = 4500;
 // Generic payload header plus Fragment Number and Total Fragments (RFC 7383 2.5).
 constexpr std::size_t kSkfHeader = 8;
 }  // namespace
 
-std::size_t max_message_size(std::size_t path_limit, const net::Endpoint& local, const net::Endpoint& remote) {
+std::size_t max_message_size(std::size_t path_limit, const net::Endpoint& local, const net::Endpoint& remote,
+                             std::uint16_t natt_port) {
     const std::size_t ip_header = remote.address.family == net::Family::v4 ? 20 : 40;
-    const bool marker = local.port == kNattPort || remote.port == kNattPort;
+    const bool marker = local.port == natt_port || remote.port == natt_port;
     const std::size_t overhead = ip_header + kUdpHeader + (marker ? kNonEspMarker : 0);
     return path_limit > overhead ? path_limit - overhead : 0;
 }

@@ -36,7 +36,8 @@ inline constexpr std::size_t kReassemblyBudget = 1024 * 1024;
 
 // The largest IKE message (UDP payload) whose IP packet stays within `path_limit`: IP and UDP
 // headers, and the non-ESP marker on port 4500 (RFC 3948 2.2), come off.
-std::size_t max_message_size(std::size_t path_limit, const net::Endpoint& local, const net::Endpoint& remote);
+std::size_t max_message_size(std::size_t path_limit, const net::Endpoint& local, const net::Endpoint& remote,
+                             std::uint16_t natt_port);
 
 // Inner plaintext bytes per fragment so that each fragment's datagram (IKE header, SKF
 // header, IV, padded ciphertext, ICV) fits `max_message`; 0 if not even one byte fits.

@@ -16,7 +16,6 @@ namespace ike::v2 {
 namespace {
 
 constexpr std::size_t kNonceSize = 32;  // 2.10: at least half the PRF key size, >= 16
-constexpr std::uint16_t kNattPort = 4500;
 
 // NAT_DETECTION_SOURCE_IP / _DESTINATION_IP for the SPIs as the message carries them.
 void add_nat_detection(Payloads& out, const crypto::IkeSpis& spis, const IkeSa& sa) {
@@ -124,8 +123,8 @@ void initiate(Core& core, const policy::Connection& conn, const policy::Child* c
     sa->conn = &conn;
     sa->initiator = true;
     sa->spis.initiator = core.new_ike_spi();
-    sa->local = {*local, 500};
-    sa->remote = {*conn.remote.address, 500};
+    sa->local = {*local, core.options.ike_port};
+    sa->remote = {*conn.remote.address, conn.remote.port.value_or(core.options.ike_port)};
     sa->first_child = child;
     sa->offered = policy::make_offer(conn.ike.proposals, {});
     sa->ke = std::move(*ke);
@@ -305,10 +304,11 @@ void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
         enter_state(core, sa, IkeState::closed);
         return;
     }
-    // 2.23: with a NAT in the path, IKE moves to port 4500 from IKE_AUTH on.
+    // 2.23: with a NAT in the path, IKE moves to port 4500 from IKE_AUTH on. A peer reached on
+    // a port of its own (remote.port) keeps it: its NAT-T port is not ours to guess.
     if (sa.nat_local || sa.nat_remote) {
-        sa.local.port = kNattPort;
-        sa.remote.port = kNattPort;
+        if (sa.remote.port == core.options.ike_port) sa.remote.port = core.options.natt_port;
+        sa.local.port = core.options.natt_port;
     }
     send_ike_auth(core, sa);
 }

@@ -69,7 +69,8 @@ base::Result<Datagrams> seal(Core& core, IkeSa& sa, const wire::Header& header, 
     if (!c) return base::fail(c.error().message);
     const base::Bytes plain = wire::encode_payloads(inner);
     const wire::PayloadType first = wire::first_payload_type(inner);
-    const std::size_t limit = fragmentation::max_message_size(core.options.fragment_size, sa.local, sa.remote);
+    const std::size_t limit = fragmentation::max_message_size(core.options.fragment_size, sa.local, sa.remote,
+                                                                  core.options.natt_port);
     // RFC 7383 2.5: fragments only once both sides announced support (recorded from
     // IKE_SA_INIT, which is never fragmented) and only when one datagram would not fit.
     if (!sa.peer_fragmentation || wire::limits::kHeaderSize + kSkHeader + (*c)->sealed_size(plain.size()) <= limit) {

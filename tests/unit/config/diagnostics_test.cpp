@@ -34,7 +34,7 @@ std::string first(const std::vector<std::string>& v) { return v.empty() ? "(no d
 TEST(Diagnostics, UnknownKeyAtItsOwnPosition) {
     auto p = problems(with_remote("      adress: x\n"));
     ASSERT_EQ(p.size(), 1u);
-    EXPECT_EQ(p[0], "a.yaml:5:7: unknown key 'adress' in remote (expected address, id, auth, ca, crls, subnets)");
+    EXPECT_EQ(p[0], "a.yaml:5:7: unknown key 'adress' in remote (expected address, id, auth, ca, crls, subnets, port)");
 }
 
 TEST(Diagnostics, UnknownTopLevelKey) {
@@ -66,6 +66,12 @@ TEST(Diagnostics, VersionOutOfRange) {
 TEST(Diagnostics, IkeV1IsRefusedUntilImplemented) {
     EXPECT_EQ(first(problems(with_remote("    version: 1\n"))),
               "a.yaml:5:14: IKEv1 (version: 1) is not implemented yet");
+}
+
+TEST(Diagnostics, RemotePortOutOfRange) {
+    auto p = problems("connections:\n  a:\n    remote: {address: 192.0.2.2, port: 70000}\n");
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0], "a.yaml:3:40: port: '70000' is not a number from 1 to 65535");
 }
 
 TEST(Diagnostics, BadDuration) {

@@ -84,6 +84,12 @@ TEST(Loader, ReadsTheDesignExample) {
     EXPECT_EQ(psk, "a long random secret");
 }
 
+TEST(Loader, ReadsTheRemotePort) {
+    TempDir dir;
+    Connection c = load_one(dir, "connections:\n  c:\n    remote: {address: 192.0.2.2, port: 4242}\n");
+    EXPECT_EQ(c.remote.port, 4242);
+}
+
 TEST(Loader, FillsInDefaults) {
     TempDir dir;
     Connection c = load_one(dir, "connections:\n  c:\n    remote:\n      address: 192.0.2.2\n"
@@ -93,6 +99,7 @@ TEST(Loader, FillsInDefaults) {
     EXPECT_FALSE(c.local.id);
     EXPECT_TRUE(c.local.subnets.empty());
     EXPECT_EQ(c.remote.id.str(), "192.0.2.2");
+    EXPECT_FALSE(c.remote.port);   // the daemon's --ike-port
     EXPECT_EQ(c.remote.subnets, std::vector{prefix("192.0.2.2/32")});
     EXPECT_EQ(c.ike.proposals, ike::policy::default_proposals(ike::ProtocolId::ike));
     EXPECT_EQ(c.ike.lifetime, 4h);

@@ -32,7 +32,7 @@ TEST(ParseText, DiagnosticsNameTheBus) {
     Loaded l = parse_text("connections:\n  nm-1:\n    remote: {address: 192.0.2.2, colour: red}\n");
     ASSERT_EQ(l.diagnostics.size(), 1u);
     EXPECT_EQ(format(l.diagnostics[0]),
-              "<bus>:3:34: unknown key 'colour' in remote (expected address, id, auth, ca, crls, subnets)");
+              "<bus>:3:34: unknown key 'colour' in remote (expected address, id, auth, ca, crls, subnets, port)");
 }
 
 TEST(ParseText, BrokenYamlIsOneDiagnostic) {

@@ -183,10 +183,10 @@ TEST(ReassemblyBudget, LegitimateMessageCompletesOnceHalfOpenSasTimeOut) {
 TEST(FragmentSize, PathLimitLosesIpUdpAndNonEspMarker) {
     const net::Endpoint v4{*net::Address::parse("192.0.2.1"), 500}, v4natt{*net::Address::parse("192.0.2.2"), 4500};
     const net::Endpoint v6{*net::Address::parse("2001:db8::1"), 500};
-    EXPECT_EQ(fragmentation::max_message_size(1280, v4, v4), 1280u - 20 - 8);
-    EXPECT_EQ(fragmentation::max_message_size(1280, v4, v4natt), 1280u - 20 - 8 - 4);
-    EXPECT_EQ(fragmentation::max_message_size(1280, v6, v6), 1280u - 40 - 8);
-    EXPECT_EQ(fragmentation::max_message_size(20, v4, v4), 0u);
+    EXPECT_EQ(fragmentation::max_message_size(1280, v4, v4, 4500), 1280u - 20 - 8);
+    EXPECT_EQ(fragmentation::max_message_size(1280, v4, v4natt, 4500), 1280u - 20 - 8 - 4);
+    EXPECT_EQ(fragmentation::max_message_size(1280, v6, v6, 4500), 1280u - 40 - 8);
+    EXPECT_EQ(fragmentation::max_message_size(20, v4, v4, 4500), 0u);
 }
 
 // ---- seal/open between two hand-made IKE SAs sharing keys ----

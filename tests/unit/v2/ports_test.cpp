@@ -1,0 +1,72 @@
+// The daemon's --ike-port / --natt-port and a connection's remote.port reach the wire
+// (RFC 7296 2.23: IKE starts on the IKE port and moves to the NAT-T port behind a NAT).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
+
+using namespace ike;
+using namespace ike::v2;
+using namespace ike::v2::test;
+
+namespace {
+
+using PortPair = std::pair<std::uint16_t, std::uint16_t>;   // from, to
+
+EngineOptions ports(std::uint16_t ike, std::uint16_t natt) {
+    EngineOptions o;
+    o.ike_port = ike;
+    o.natt_port = natt;
+    return o;
+}
+
+// Records the ports of every datagram on the network, in order.
+std::vector<PortPair>& record(Pair& p) {
+    static std::vector<PortPair> seen;
+    seen.clear();
+    p.network().set_rule([](const Datagram& d, std::uint64_t) {
+        seen.push_back({d.from.port, d.to.port});
+        return Fate{};
+    });
+    return seen;
+}
+
+TEST(Ports, ConfiguredIkePortIsUsedBothWays) {
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice), ports(41500, 44500));
+    auto& seen = record(p);
+    p.up(p.alice(), "site");
+    p.run();
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(std::set<PortPair>(seen.begin(), seen.end()), (std::set<PortPair>{{41500, 41500}}));
+}
+
+TEST(Ports, BehindANatIkeMovesToTheConfiguredNattPort) {
+    auto bob = site_config(kBob, kAlice);
+    bob.connections[0].remote.host = "%any";   // alice appears from the NAT's address
+    bob.connections[0].remote.address.reset();
+    Pair p(site_config(kAlice, kBob), bob, ports(41500, 44500));
+    p.network().set_nat(*net::Address::parse(kAlice.address), *net::Address::parse("198.51.100.7"));
+    auto& seen = record(p);
+    p.up(p.alice(), "site");
+    p.run(Duration{10000});
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    ASSERT_GE(seen.size(), 4u);
+    EXPECT_EQ(seen[0], (PortPair{41500, 41500}));   // IKE_SA_INIT
+    EXPECT_EQ(seen[2], (PortPair{44500, 44500}));   // IKE_AUTH
+}
+
+TEST(Ports, RemotePortIsWhereTheInitiatorSends) {
+    auto alice = site_config(kAlice, kBob);
+    alice.connections[0].remote.port = 4242;
+    Pair p(alice, site_config(kBob, kAlice));
+    auto& seen = record(p);
+    p.up(p.alice(), "site");
+    p.run(Duration{1000});
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen[0], (PortPair{500, 4242}));
+}
+
+}  // namespace
