@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 #include "base/bytes.hpp"
 
@@ -115,6 +116,8 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
         if (!path->source) return base::fail("the route to " + remote.str() + " names no source address");
         return *path->source;
     };
+    manual_ = std::make_unique<ManualSas>(*kernel_, log_);
+    started_ = config;
     engine_ = std::make_unique<ike::v2::Engine>(std::move(config), rng_, engine_options);
     return {};
 }
@@ -133,9 +136,13 @@ void Daemon::feed(const ike::v2::Event& event) {
     apply_all(engine_->handle(now_monotonic(), event));
 }
 
-void Daemon::start_connections() { apply_all(engine_->start(now_monotonic())); }
+void Daemon::start_connections() {
+    manual_->apply(std::exchange(started_, {}));
+    apply_all(engine_->start(now_monotonic()));
+}
 
 base::Status Daemon::reconfigure(ike::policy::Config config) {
+    manual_->apply(config);
     apply_all(engine_->reconfigure(now_monotonic(), std::move(config)));
     return {};
 }
@@ -280,6 +287,7 @@ void Daemon::shutdown() {
     stopping_ = true;
     sd_notify(0, "STOPPING=1\nSTATUS=deleting SAs");
     for (const auto& c : engine_->status()) feed(ike::v2::AdminDown{c.name});
+    manual_->remove_all();
     if (auto st = kernel_->flush_owned(); !st) log_.error(st.error().message);
     if (routes_) routes_->stop();
     log_.info("stopped");

@@ -12,6 +12,7 @@
 #include "base/result.hpp"
 #include "daemon/ike_socket.hpp"
 #include "daemon/log.hpp"
+#include "daemon/manual_sas.hpp"
 #include "daemon/options.hpp"
 #include "daemon/routes.hpp"
 #include "ike/crypto/rng.hpp"
@@ -44,6 +45,8 @@ public:
     sd_event* event() const { return event_; }
     ike::v2::Engine& engine() { return *engine_; }
     xfrm::Kernel& kernel() { return *kernel_; }
+    // The manually keyed connections' kernel state (the engine never sees them).
+    const ManualSas& manual() const { return *manual_; }
     void set_state_listener(StateListener l) { state_listener_ = std::move(l); }
     // Tunnel routes follow every published IKE SA state; all removed at SIGTERM.
     void set_routes(Routes* routes) { routes_ = routes; }
@@ -55,9 +58,11 @@ public:
     // The first problem the last feed() met: an error the engine logged or a datagram that
     // could not be sent. Empty when there was none. (An operator's Up fails with it.)
     const std::string& last_feed_error() const { return feed_error_; }
-    // Starts the configuration given to start(): trap policies, `start: up` initiations.
+    // Starts the configuration given to start(): manual SAs, trap policies, `start: up`
+    // initiations.
     void start_connections();
-    // Hands the engine a new configuration; it touches only what changed (reload as a diff).
+    // Hands the engine (and the manual SAs) a new configuration; each touches only what
+    // changed (reload as a diff).
     base::Status reconfigure(ike::policy::Config config);
     // An engine time (steady clock) as seconds since the Unix epoch; 0 stays 0 (not known).
     static std::uint64_t wall_seconds(ike::v2::Time t);
@@ -90,6 +95,8 @@ private:
     std::function<void()> dispatch_kernel_events_;
     ike::crypto::SystemRng rng_;
     std::unique_ptr<ike::v2::Engine> engine_;
+    std::unique_ptr<ManualSas> manual_;
+    ike::policy::Config started_;  // given to start(), installed by start_connections()
     StateListener state_listener_;
     Routes* routes_ = nullptr;
     std::function<void()> reload_handler_;

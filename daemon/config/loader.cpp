@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <iterator>
 #include <utility>
 
@@ -26,12 +27,36 @@ struct Source {
 
 // Connection name -> where it was first defined ("" for names already loaded elsewhere).
 using Names = std::map<std::string, std::string>;
+// A manual SA's (destination, SPI, protocol), which identifies it in the kernel (RFC 4301
+// 4.1) -> where its SPI was first written.
+using Spis = std::map<std::tuple<net::Address, std::uint32_t, ike::ProtocolId>, std::string>;
+
+// What must be unique across all files of a load.
+struct Seen {
+    Names names;
+    Spis spis;
+};
 
 std::string where(const Reader& r, const YAML::Mark& m) {
     return r.source() + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
 
-void read_document(Reader& r, const YAML::Node& root, const Source& src, Names& names, Loaded& out) {
+// Two manual SAs with one (destination, SPI, protocol) cannot both be in the kernel.
+void check_spis(Reader& r, const Field& entry, const ike::policy::Connection& c, Spis& spis) {
+    for (const char* direction : {"in", "out"}) {
+        const bool in = direction[0] == 'i';
+        const auto spi = (in ? c.manual->in : c.manual->out).spi;
+        const net::Address& dst = in ? *c.local.address : *c.remote.address;
+        const YAML::Node at = entry.value["manual"][direction]["spi"];
+        auto [it, fresh] = spis.emplace(std::tuple{dst, spi, c.manual->protocol}, where(r, at.Mark()));
+        if (!fresh)
+            r.error(at, "spi: " + at.Scalar() + " to " + dst.str() + " (" +
+                            (c.manual->protocol == ike::ProtocolId::ah ? "ah" : "esp") +
+                            ") is already used at " + it->second);
+    }
+}
+
+void read_document(Reader& r, const YAML::Node& root, const Source& src, Seen& seen, Loaded& out) {
     if (root.IsNull()) return;  // an empty file is a valid, empty configuration
     std::optional<Fields> fs = src.text ? r.fields(root, "the top level", {"connections", "secrets", "transient_owner"})
                                         : r.fields(root, "the top level", {"connections", "secrets"});
@@ -53,7 +78,7 @@ void read_document(Reader& r, const YAML::Node& root, const Source& src, Names& 
     auto entries = r.fields(conns->value, "connections", {});
     if (!entries) return;
     for (const Field& entry : entries->all) {
-        auto [it, fresh] = names.emplace(entry.key, where(r, entry.key_node.Mark()));
+        auto [it, fresh] = seen.names.emplace(entry.key, where(r, entry.key_node.Mark()));
         if (!fresh) {
             r.error(entry.key_node, "connection '" + entry.key + "' is already " +
                                         (it->second.empty() ? "in use" : "defined at " + it->second));
@@ -61,16 +86,19 @@ void read_document(Reader& r, const YAML::Node& root, const Source& src, Names& 
         }
         auto c = read_connection(r, entry, src.base_dir);
         if (!c) continue;
-        if (c->manual) require_private(entry.key_node);
+        if (c->manual) {
+            require_private(entry.key_node);
+            check_spis(r, entry, *c, seen.spis);
+        }
         out.config.connections.push_back(std::move(*c));
     }
 }
 
-void load(std::string_view yaml, const Source& src, Names& names, Loaded& out) {
+void load(std::string_view yaml, const Source& src, Seen& seen, Loaded& out) {
     const std::size_t first = out.diagnostics.size();
     Reader r(src.name, out.diagnostics, &out.named_files);
     try {
-        read_document(r, YAML::Load(std::string(yaml)), src, names, out);
+        read_document(r, YAML::Load(std::string(yaml)), src, seen, out);
     } catch (const YAML::ParserException& e) {
         r.error(e.mark, e.msg);
     } catch (const YAML::Exception& e) {  // fail closed on anything the checks above missed
@@ -83,22 +111,22 @@ void load(std::string_view yaml, const Source& src, Names& names, Loaded& out) {
                      });
 }
 
-void load_path(const std::filesystem::path& file, Names& names, Loaded& out) {
+void load_path(const std::filesystem::path& file, Seen& seen, Loaded& out) {
     std::ifstream in(file, std::ios::binary);
     std::string text(std::istreambuf_iterator<char>(in), {});
     if (!in.is_open() || in.bad()) {
         out.diagnostics.push_back({file.string(), 0, 0, "cannot read the file"});
         return;
     }
-    load(text, {file.string(), file, file.parent_path(), false}, names, out);
+    load(text, {file.string(), file, file.parent_path(), false}, seen, out);
 }
 
 }  // namespace
 
 Loaded load_file(const std::filesystem::path& file) {
     Loaded out;
-    Names names;
-    load_path(file, names, out);
+    Seen seen;
+    load_path(file, seen, out);
     return out;
 }
 
@@ -116,16 +144,16 @@ Loaded load_directory(const std::filesystem::path& dir) {
         return out;
     }
     std::sort(files.begin(), files.end());
-    Names names;
-    for (const auto& f : files) load_path(f, names, out);
+    Seen seen;
+    for (const auto& f : files) load_path(f, seen, out);
     return out;
 }
 
 Loaded parse_text(std::string_view yaml, const TextOptions& options) {
     Loaded out;
-    Names names;
-    for (const auto& n : options.names_in_use) names.emplace(n, "");
-    load(yaml, {options.source, std::nullopt, options.config_dir, true}, names, out);
+    Seen seen;
+    for (const auto& n : options.names_in_use) seen.names.emplace(n, "");
+    load(yaml, {options.source, std::nullopt, options.config_dir, true}, seen, out);
     return out;
 }
 

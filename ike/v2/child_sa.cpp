@@ -6,18 +6,9 @@
 
 namespace ike::v2 {
 
-namespace {
-
-struct Algorithms {
-    std::optional<xfrm::Aead> aead;
-    std::optional<xfrm::Cipher> cipher;
-    std::optional<xfrm::Integrity> integ;
-};
-
-// Kernel (crypto API) names of the negotiated transforms.
-base::Result<Algorithms> algorithms(const policy::Proposal& p, const base::SecretBytes& encr_key,
-                                    const base::SecretBytes& integ_key) {
-    Algorithms a;
+base::Result<KernelAlgorithms> kernel_algorithms(const policy::Proposal& p, const base::SecretBytes& encr_key,
+                                                 const base::SecretBytes& integ_key) {
+    KernelAlgorithms a;
     if (const auto* e = p.first(TransformType::encr)) {
         switch (static_cast<EncrId>(e->id)) {
             case EncrId::aes_gcm_16: a.aead = xfrm::Aead{"rfc4106(gcm(aes))", encr_key, 128}; break;
@@ -45,6 +36,8 @@ base::Result<Algorithms> algorithms(const policy::Proposal& p, const base::Secre
     return a;
 }
 
+namespace {
+
 xfrm::Proto proto_of(const ChildSa& c) {
     return c.config->protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp;
 }
@@ -57,7 +50,7 @@ struct Direction {
 };
 
 base::Result<xfrm::Sa> make_sa(const IkeSa& sa, const ChildSa& c, const Direction& d) {
-    auto alg = algorithms(c.proposal, d.encr, d.integ);
+    auto alg = kernel_algorithms(c.proposal, d.encr, d.integ);
     if (!alg) return base::fail(alg.error().message);
     xfrm::Sa k;
     k.src = d.src.address;

@@ -15,6 +15,16 @@ namespace ike::v2 {
 base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
                            base::ByteView nr, base::ByteView pfs_secret, bool with_policies);
 
+// The kernel (crypto API) algorithms of an ESP or AH proposal's transforms, with their keys.
+// Shared with manually keyed SAs (daemon/manual_sas.hpp).
+struct KernelAlgorithms {
+    std::optional<xfrm::Aead> aead;
+    std::optional<xfrm::Cipher> cipher;
+    std::optional<xfrm::Integrity> integ;
+};
+base::Result<KernelAlgorithms> kernel_algorithms(const policy::Proposal& p, const base::SecretBytes& encr_key,
+                                                 const base::SecretBytes& integ_key);
+
 // The SPD entries sending traffic between the selectors through SAs of `reqid`: out, in,
 // and fwd in tunnel mode, per pair of selectors of one family. Shared by CHILD SAs and traps.
 struct PolicySpec {

@@ -255,6 +255,51 @@ TEST(Diagnostics, DuplicateNameAcrossFiles) {
     EXPECT_EQ(l.config.connections.size(), 2u);  // the first 'dup' and 'ok'
 }
 
+// A manual AH connection `name` to `remote` with these SPIs (out, in).
+std::string manual_ah(const std::string& name, const std::string& remote, const std::string& out,
+                      const std::string& in) {
+    const std::string key = "0x" + std::string(64, 'a');
+    return "  " + name + ":\n    local: {address: 192.0.2.1}\n    remote: {address: " + remote + "}\n"
+           "    manual:\n      protocol: ah\n      out: {spi: " + out + ", integrity: sha256, integrity_key: " + key +
+           "}\n      in: {spi: " + in + ", integrity: sha256, integrity_key: " + key + "}\n";
+}
+
+TEST(Diagnostics, ManualIntegrityKeyOfWrongLength) {
+    auto p = problems("connections:\n  m:\n    local: {address: 192.0.2.1}\n    remote: {address: 192.0.2.2}\n"
+                      "    manual:\n      protocol: ah\n"
+                      "      out: {spi: 0x1001, integrity: sha384, integrity_key: 0x0011}\n"
+                      "      in: {spi: 0x1002, integrity: sha256, integrity_key: 0x0011}\n");
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0], "a.yaml:7:60: integrity_key: 2 bytes, sha384 needs 48");
+    EXPECT_EQ(p[1], "a.yaml:8:59: integrity_key: 2 bytes, sha256 needs 32");
+}
+
+TEST(Diagnostics, DuplicateManualSpiAcrossFiles) {
+    TempDir dir;
+    dir.write("a.yaml", "connections:\n" + manual_ah("one", "192.0.2.2", "0x1001", "0x1002"));
+    dir.write("b.yaml", "connections:\n" + manual_ah("two", "192.0.2.2", "0x1001", "0x2002"));
+    Loaded l = load_directory(dir.path());
+    ASSERT_EQ(l.diagnostics.size(), 1u);
+    const std::string a = (dir.path() / "a.yaml").string(), b = (dir.path() / "b.yaml").string();
+    EXPECT_EQ(format(l.diagnostics[0]),
+              b + ":7:18: spi: 0x1001 to 192.0.2.2 (ah) is already used at " + a + ":7:18");
+}
+
+TEST(Diagnostics, DuplicateManualSpiInOneFile) {
+    // 0x1002 is received by both connections at our address 192.0.2.1.
+    auto p = problems("connections:\n" + manual_ah("one", "192.0.2.2", "0x1001", "0x1002") +
+                      manual_ah("two", "192.0.2.3", "0x2001", "0x1002"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0].rfind("a.yaml:15:17: spi: 0x1002 to 192.0.2.1 (ah) is already used at ", 0), 0u) << p[0];
+    EXPECT_EQ(p[0].substr(p[0].size() - 11), "a.yaml:8:17") << p[0];
+}
+
+TEST(Diagnostics, OneManualSpiToTwoDestinationsIsFine) {
+    EXPECT_TRUE(problems("connections:\n" + manual_ah("one", "192.0.2.2", "0x1001", "0x1002") +
+                         manual_ah("two", "192.0.2.3", "0x1001", "0x2002"))
+                    .empty());
+}
+
 TEST(Diagnostics, FormatWithoutPosition) {
     EXPECT_EQ(format({"x.yaml", 0, 0, "cannot read the file"}), "x.yaml: cannot read the file");
 }
