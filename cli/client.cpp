@@ -232,10 +232,13 @@ base::Result<std::vector<ConnectionView>> Client::status() {
         View v(objects, path, "org.ipsecd1.Connection");
         if (!v.exists()) continue;  // removed between the two calls
         ConnectionView c{v.str("Name"), v.str("State"), v.str("LocalAddress"),
-                         v.str("RemoteAddress"), {}};
+                         v.str("RemoteAddress"), {}, {}};
         for (auto& ike_path : v.list("IkeSas"))
             if (View ike(objects, ike_path, "org.ipsecd1.IkeSa"); ike.exists())
                 c.ike_sas.push_back(ike_sa_view(objects, ike));
+        for (auto& child_path : v.list("ChildSas"))
+            if (View child(objects, child_path, "org.ipsecd1.ChildSa"); child.exists())
+                c.children.push_back(child_view(child));
         out.push_back(std::move(c));
     }
     return out;

@@ -85,6 +85,8 @@ void write_connection(std::string& out, const ConnectionView& c) {
     o.string("name", c.name);
     o.string("state", c.state);
     o.objects("ike_sas", c.ike_sas, write_ike_sa);
+    // Only a manually keyed connection has SAs of no IKE SA; the others' output stays as it was.
+    if (!c.children.empty()) o.objects("children", c.children, write_child);
 }
 
 }  // namespace

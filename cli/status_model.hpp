@@ -29,6 +29,7 @@ struct IkeSaView {
 struct ConnectionView {
     std::string name, state, local_address, remote_address;
     std::vector<IkeSaView> ike_sas;
+    std::vector<ChildView> children;  // SAs of no IKE SA: a manually keyed connection's pair
 };
 
 }  // namespace ipsecd::cli

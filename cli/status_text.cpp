@@ -88,6 +88,8 @@ std::string render_text(const std::vector<ConnectionView>& connections, std::uin
                (c.local_address.empty() ? "any" : c.local_address) + ", peer " +
                (c.remote_address.empty() ? "any" : c.remote_address) + "\n";
         for (auto& sa : c.ike_sas) write_ike_sa(out, sa, now);
+        if (!c.children.empty()) out += "  manually keyed, no IKE SA\n";
+        for (auto& child : c.children) write_child(out, child, now);
     }
     return out;
 }

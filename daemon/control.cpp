@@ -94,6 +94,11 @@ std::vector<bus::ConnectionSnapshot> Control::connections() {
         s.local_address = address_text(c.local.address);
         s.remote_address = c.remote.host;
         s.transient = is_transient(c.name);
+        if (auto manual = daemon_.manual().status(c.name)) {  // its SA pair, no IKE SA
+            s.status.state = manual->state;
+            s.status.last_error = manual->error;
+            s.child_sas = {manual->sa};
+        }
         out.push_back(std::move(s));
     }
     return out;
@@ -103,21 +108,26 @@ bus::SaTimes Control::ike_sa_times(const std::string&, const ike::v2::IkeSaStatu
     return {Daemon::wall_seconds(ike.established), Daemon::wall_seconds(ike.rekey_at)};
 }
 
-bus::ChildSaLive Control::child_sa_live(const std::string&, const ike::v2::IkeSaStatus& ike,
+bus::ChildSaLive Control::child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
                                         const ike::v2::ChildStatus& child) {
     bus::ChildSaLive live;
     live.times = {Daemon::wall_seconds(child.established), Daemon::wall_seconds(child.rekey_at)};
     auto proto = child.protocol;
+    auto local = ike.local.address, remote = ike.remote.address;
+    if (auto manual = daemon_.manual().status(connection); manual && ike.local_spi == 0)
+        local = manual->local, remote = manual->remote;
     // Inbound SA: destination is our address; outbound: the peer's (RFC 4301 SA lookup).
-    if (auto in = daemon_.kernel().get_sa({ike.local.address, child.spi_in, proto}))
+    if (auto in = daemon_.kernel().get_sa({local, child.spi_in, proto}))
         live.bytes_in = in->counters.bytes, live.packets_in = in->counters.packets;
-    if (auto out = daemon_.kernel().get_sa({ike.remote.address, child.spi_out, proto}))
+    if (auto out = daemon_.kernel().get_sa({remote, child.spi_out, proto}))
         live.bytes_out = out->counters.bytes, live.packets_out = out->counters.packets;
     return live;
 }
 
 void Control::up(const std::string& name, bus::Done done) {
     if (!find(name)) return done(bus::fail(bus::Reason::no_such_connection, "no connection named '" + name + "'"));
+    if (auto manual = daemon_.manual().status(name))  // up from its configuration on, or refused by the kernel
+        return done(manual->error.empty() ? bus::Status{} : bus::fail(bus::Reason::failed, "'" + name + "': " + manual->error));
     if (last_state_[name] == ike::v2::ConnectionState::up) return done({});
     waiting_up_[name].push_back(std::move(done));
     daemon_.feed(ike::v2::AdminUp{name});
@@ -129,6 +139,9 @@ void Control::up(const std::string& name, bus::Done done) {
 
 void Control::down(const std::string& name, bus::Done done) {
     if (!find(name)) return done(bus::fail(bus::Reason::no_such_connection, "no connection named '" + name + "'"));
+    if (daemon_.manual().status(name))
+        return done(bus::fail(bus::Reason::failed, "'" + name + "' is manually keyed: it is up while configured "
+                                                   "(remove it from the configuration and reload)"));
     complete(waiting_up_, name, bus::fail(bus::Reason::cancelled, "'" + name + "' was brought down"));
     if (last_state_[name] == ike::v2::ConnectionState::down) {
         daemon_.feed(ike::v2::AdminDown{name});  // no SA, but trap policies go too

@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
     sd_notify(0, ("READY=1\n" + summary(control)).c_str());
     routes.start();  // last: every exit from here on goes through SIGTERM's clean-up
     control.start_connections();
+    (*objects)->sync();  // the manual connections start_connections() installed
     int rc = daemon.run();
     objects->reset();
     sd_bus_flush_close_unref(*bus);

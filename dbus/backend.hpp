@@ -47,6 +47,8 @@ struct ConnectionSnapshot {
     std::string local_address;   // as configured: "192.0.2.1", "" when omitted (any)
     std::string remote_address;  // as configured: "192.0.2.2", "vpn.example.com", "%any"
     bool transient = false;      // added over D-Bus (AddConnection), not from a file
+    // SA pairs of no IKE SA: a manually keyed connection's (daemon/manual_sas.hpp).
+    std::vector<ike::v2::ChildStatus> child_sas;
 };
 
 // Times of an SA in seconds since the Unix epoch (CLOCK_REALTIME); 0 = not known / none.
@@ -79,7 +81,8 @@ public:
     virtual std::vector<ConnectionSnapshot> connections() = 0;
 
     // Read when a client asks for the property (not cached, not signalled). `connection` and
-    // `ike` identify the SA as published; an SA the backend no longer knows gives zeros.
+    // `ike` identify the SA as published (`ike` is empty, local_spi 0, for the child_sas of
+    // a connection); an SA the backend no longer knows gives zeros.
     virtual SaTimes ike_sa_times(const std::string& connection,
                                  const ike::v2::IkeSaStatus& ike) = 0;
     virtual ChildSaLive child_sa_live(const std::string& connection,

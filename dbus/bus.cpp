@@ -25,7 +25,7 @@ int find_object(sd_bus*, const char* path, const char*, void* userdata, void** f
     auto at = self->locate(path);
     bool exists = false;
     switch (depth) {
-        case Depth::connection: exists = at.connection && !at.ike; break;
+        case Depth::connection: exists = at.connection && !at.ike && !at.child; break;
         case Depth::ike_sa: exists = at.ike && !at.child; break;
         case Depth::child_sa: exists = at.child != nullptr; break;
     }
@@ -41,10 +41,14 @@ const IkeSaStatus* find_ike(const ConnectionSnapshot& c, std::uint64_t local_spi
     return it == sas.end() ? nullptr : &*it;
 }
 
-const ChildStatus* find_child(const IkeSaStatus& ike, std::uint32_t spi_in) {
-    auto it = std::find_if(ike.children.begin(), ike.children.end(),
+const ChildStatus* find_child(const std::vector<ChildStatus>& children, std::uint32_t spi_in) {
+    auto it = std::find_if(children.begin(), children.end(),
                            [&](auto& child) { return child.spi_in == spi_in; });
-    return it == ike.children.end() ? nullptr : &*it;
+    return it == children.end() ? nullptr : &*it;
+}
+
+const ChildStatus* find_child(const IkeSaStatus& ike, std::uint32_t spi_in) {
+    return find_child(ike.children, spi_in);
 }
 
 base::Status check(int r, const char* what) {
@@ -121,6 +125,10 @@ Bus::Located Bus::locate(const char* path) const {
     if (!ref) return at;
     auto it = by_name_.find(ref->connection);
     if (it == by_name_.end()) return at;
+    if (!ref->ike_spi && ref->child_spi) {
+        const ChildStatus* child = find_child(it->second.child_sas, *ref->child_spi);
+        return child ? Located{&it->second, nullptr, child} : at;
+    }
     if (!ref->ike_spi) return {&it->second, nullptr, nullptr};
     const IkeSaStatus* ike = find_ike(it->second, *ref->ike_spi);
     if (!ike) return at;
@@ -193,6 +201,21 @@ void emit_ike_removed(sd_bus* bus, const std::string& connection, const IkeSaSta
     emit_removed(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
 }
 
+// The connection's SAs of no IKE SA: announced when new, changes signalled, gone ones removed.
+void emit_child_sas(sd_bus* bus, const std::string& connection, const std::vector<ChildStatus>& before,
+                    const std::vector<ChildStatus>& after) {
+    for (auto& child : after) {
+        auto path = child_sa_path(connection, child.spi_in);
+        if (const ChildStatus* old = find_child(before, child.spi_in))
+            emit_changed(bus, path, kChildSaInterface, child_sa_changes(*old, child));
+        else
+            emit_added(bus, path, kChildSaInterface);
+    }
+    for (auto& child : before)
+        if (!find_child(after, child.spi_in))
+            emit_removed(bus, child_sa_path(connection, child.spi_in), kChildSaInterface);
+}
+
 }  // namespace
 
 // The cache is updated first: signals that carry values (InterfacesAdded,
@@ -205,6 +228,7 @@ void Bus::apply(ConnectionSnapshot next) {
         auto& added = by_name_.emplace(name, std::move(next)).first->second;
         emit_added(bus_, connection_path(name), kConnectionInterface);
         for (auto& ike : added.status.ike_sas) emit_ike_added(bus_, name, ike);
+        emit_child_sas(bus_, name, {}, added.child_sas);
         return;
     }
     ConnectionSnapshot before = std::move(it->second);
@@ -227,6 +251,7 @@ void Bus::apply(ConnectionSnapshot next) {
         emit_changed(bus_, ike_sa_path(name, ike.local_spi), kIkeSaInterface,
                      ike_sa_changes(*old_ike, ike));
     }
+    emit_child_sas(bus_, name, before.child_sas, after.child_sas);
     emit_changed(bus_, connection_path(name), kConnectionInterface,
                  connection_changes(before, after));
     for (auto& ike : before.status.ike_sas) {
@@ -249,6 +274,7 @@ void Bus::drop(const std::string& name) {
     by_name_.erase(it);
     std::erase(order_, name);
     for (auto& ike : gone.status.ike_sas) emit_ike_removed(bus_, name, ike);
+    emit_child_sas(bus_, name, gone.child_sas, {});
     emit_removed(bus_, connection_path(name), kConnectionInterface);
 }
 
@@ -278,6 +304,7 @@ int Bus::enumerate(sd_bus*, const char*, void* userdata, char*** nodes, sd_bus_e
             paths.push_back(ike_sa_path(name, ike.local_spi));
             for (auto& child : child_sa_paths(name, ike)) paths.push_back(child);
         }
+        for (auto& child : c.child_sas) paths.push_back(child_sa_path(name, child.spi_in));
     }
     // sd-bus takes ownership of a NULL-terminated malloc'd array of malloc'd strings.
     auto** strv = static_cast<char**>(std::calloc(paths.size() + 1, sizeof(char*)));

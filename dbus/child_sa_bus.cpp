@@ -1,4 +1,5 @@
-// org.ipsecd1.ChildSa on .../ike_<local SPI>/child_<inbound SPI>: the CHILD SA fields of
+// org.ipsecd1.ChildSa on .../ike_<local SPI>/child_<inbound SPI> (or .../child_<inbound SPI>
+// below the connection for an SA of no IKE SA, manual keying): the CHILD SA fields of
 // `ipsecctl status --json`; counters and times come from the kernel when a client asks.
 #include <string_view>
 
@@ -34,9 +35,9 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "Proposal") return sd_bus_message_append(reply, "s", child.proposal.c_str());
     if (p == "LocalTs") return append_array(reply, 's', prefixes(child.local_ts));
     if (p == "RemoteTs") return append_array(reply, 's', prefixes(child.remote_ts));
-    if (p == "IkeSa")
-        return sd_bus_message_append(reply, "o", ike_sa_path(connection, at.ike->local_spi).c_str());
-    auto live = self.backend().child_sa_live(connection, *at.ike, child);
+    if (p == "IkeSa")  // "/" for an SA of no IKE SA (manual keying)
+        return sd_bus_message_append(reply, "o", at.ike ? ike_sa_path(connection, at.ike->local_spi).c_str() : "/");
+    auto live = self.backend().child_sa_live(connection, at.ike ? *at.ike : ike::v2::IkeSaStatus{}, child);
     if (p == "BytesIn") return sd_bus_message_append(reply, "t", live.bytes_in);
     if (p == "BytesOut") return sd_bus_message_append(reply, "t", live.bytes_out);
     if (p == "PacketsIn") return sd_bus_message_append(reply, "t", live.packets_in);

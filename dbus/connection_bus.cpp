@@ -23,6 +23,7 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "LocalAddress") return sd_bus_message_append(reply, "s", c.local_address.c_str());
     if (p == "RemoteAddress") return sd_bus_message_append(reply, "s", c.remote_address.c_str());
     if (p == "Transient") return sd_bus_message_append(reply, "b", c.transient ? 1 : 0);
+    if (p == "ChildSas") return append_array(reply, 'o', child_sa_paths(c));
     return append_array(reply, 'o', ike_sa_paths(c));  // IkeSas
 }
 
@@ -48,6 +49,8 @@ const sd_bus_vtable connection_vtable[] = {
     SD_BUS_PROPERTY("RemoteAddress", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Transient", "b", get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("IkeSas", "ao", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    // SAs of no IKE SA (a manually keyed connection's pair), below the connection's path.
+    SD_BUS_PROPERTY("ChildSas", "ao", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_METHOD("Up", "", "", method_operation<&Backend::up>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("Down", "", "", method_operation<&Backend::down>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END,
@@ -60,6 +63,7 @@ PropertyNames connection_changes(const ConnectionSnapshot& before,
     if (before.local_address != after.local_address) names.push_back("LocalAddress");
     if (before.remote_address != after.remote_address) names.push_back("RemoteAddress");
     if (ike_sa_paths(before) != ike_sa_paths(after)) names.push_back("IkeSas");
+    if (child_sa_paths(before) != child_sa_paths(after)) names.push_back("ChildSas");
     return names;
 }
 
@@ -67,6 +71,12 @@ std::vector<std::string> ike_sa_paths(const ConnectionSnapshot& connection) {
     std::vector<std::string> paths;
     for (auto& ike : connection.status.ike_sas)
         paths.push_back(ike_sa_path(connection.status.name, ike.local_spi));
+    return paths;
+}
+
+std::vector<std::string> child_sa_paths(const ConnectionSnapshot& connection) {
+    std::vector<std::string> paths;
+    for (auto& child : connection.child_sas) paths.push_back(child_sa_path(connection.status.name, child.spi_in));
     return paths;
 }
 

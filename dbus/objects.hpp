@@ -25,6 +25,7 @@ PropertyNames child_sa_changes(const ike::v2::ChildStatus& before,
 std::vector<std::string> ike_sa_paths(const ConnectionSnapshot& connection);
 std::vector<std::string> child_sa_paths(const std::string& connection,
                                         const ike::v2::IkeSaStatus& ike);
+std::vector<std::string> child_sa_paths(const ConnectionSnapshot& connection);  // no IKE SA
 
 // Appends an array of basic type `type` ('o' or 's') to `m`.
 int append_array(sd_bus_message* m, char type, const std::vector<std::string>& items);

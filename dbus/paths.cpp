@@ -58,6 +58,10 @@ std::string child_sa_path(std::string_view connection, std::uint64_t ike_local_s
            hex(spi_in, 8);
 }
 
+std::string child_sa_path(std::string_view connection, std::uint32_t spi_in) {
+    return connection_path(connection) + "/" + std::string(kChildPrefix) + hex(spi_in, 8);
+}
+
 std::optional<ObjectRef> parse_path(std::string_view path) {
     std::string_view prefix = kConnectionPrefix;
     if (!path.starts_with(prefix) || path.size() <= prefix.size() + 1 ||
@@ -78,7 +82,13 @@ std::optional<ObjectRef> parse_path(std::string_view path) {
     // Reject non-canonical spellings so every object has exactly one path.
     if (connection_path(ref.connection) != whole) return std::nullopt;
     if (rest.empty()) return ref;
-    ref.ike_spi = parse_hex_segment<std::uint64_t>(next_segment(), kIkePrefix);
+    auto segment = next_segment();
+    if (segment.starts_with(kChildPrefix)) {  // an SA of no IKE SA
+        ref.child_spi = parse_hex_segment<std::uint32_t>(segment, kChildPrefix);
+        if (!ref.child_spi || !rest.empty()) return std::nullopt;
+        return ref;
+    }
+    ref.ike_spi = parse_hex_segment<std::uint64_t>(segment, kIkePrefix);
     if (!ref.ike_spi) return std::nullopt;
     if (rest.empty()) return ref;
     ref.child_spi = parse_hex_segment<std::uint32_t>(next_segment(), kChildPrefix);

@@ -3,6 +3,7 @@
 //   /org/ipsecd1/connection/<escaped name>
 //   /org/ipsecd1/connection/<escaped name>/ike_<local IKE SPI, 16 hex digits>
 //   /org/ipsecd1/connection/<escaped name>/ike_<...>/child_<inbound SPI, 8 hex digits>
+//   /org/ipsecd1/connection/<escaped name>/child_<inbound SPI>  (an SA of no IKE SA: manual)
 #pragma once
 
 #include <cstdint>
@@ -25,11 +26,12 @@ std::string connection_path(std::string_view name);
 std::string ike_sa_path(std::string_view connection, std::uint64_t local_spi);
 std::string child_sa_path(std::string_view connection, std::uint64_t ike_local_spi,
                           std::uint32_t spi_in);
+std::string child_sa_path(std::string_view connection, std::uint32_t spi_in);  // no IKE SA
 
 // What a path below kConnectionPrefix names; nullopt for anything else.
 struct ObjectRef {
     std::string connection;
-    std::optional<std::uint64_t> ike_spi;    // set for IKE SA and CHILD SA objects
+    std::optional<std::uint64_t> ike_spi;    // set for IKE SA objects and their CHILD SAs
     std::optional<std::uint32_t> child_spi;  // set for CHILD SA objects
 
     bool operator==(const ObjectRef&) const = default;

@@ -156,5 +156,70 @@ TEST_F(ControlReload, ABrokenCertificateFailsTheReloadAtItsKeyAndChangesNothing)
     EXPECT_EQ(certificate_cn(), "host-a.example");
 }
 
+constexpr const char* kManualAh = R"(connections:
+  hosts-ah:
+    local: {address: 192.0.2.1}
+    remote: {address: 192.0.2.2}
+    manual:
+      mode: transport
+      protocol: ah
+      out: {spi: 0x4001, integrity: sha256, integrity_key: 0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f}
+      in: {spi: 0x4002, integrity: sha256, integrity_key: 0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f}
+)";
+
+class ControlManual : public ControlTest {
+protected:
+    void SetUp() override {
+        start(kManualAh);
+        control->start_connections();
+    }
+    xfrm::MemoryKernel& kernel() { return static_cast<xfrm::MemoryKernel&>(daemon->kernel()); }
+};
+
+TEST_F(ControlManual, AManualConnectionIsUpWithItsSaPairAndNoIkeSa) {
+    auto connections = control->connections();
+    ASSERT_EQ(connections.size(), 1u);
+    const auto& c = connections[0];
+    EXPECT_EQ(c.status.state, ike::v2::ConnectionState::up);
+    EXPECT_TRUE(c.status.ike_sas.empty());
+    ASSERT_EQ(c.child_sas.size(), 1u);
+    EXPECT_EQ(c.child_sas[0].spi_in, 0x4002u);
+    EXPECT_EQ(c.child_sas[0].spi_out, 0x4001u);
+    EXPECT_EQ(c.child_sas[0].protocol, xfrm::Proto::ah);
+}
+
+TEST_F(ControlManual, ItsCountersComeFromTheKernel) {
+    const xfrm::SaId in{*net::Address::parse("192.0.2.1"), 0x4002, xfrm::Proto::ah, std::nullopt};
+    const xfrm::SaId out{*net::Address::parse("192.0.2.2"), 0x4001, xfrm::Proto::ah, std::nullopt};
+    ASSERT_TRUE(kernel().set_counters(in, {.bytes = 840, .packets = 10}));
+    ASSERT_TRUE(kernel().set_counters(out, {.bytes = 420, .packets = 5}));
+    auto c = control->connections().at(0);
+    auto live = control->child_sa_live(c.status.name, {}, c.child_sas.at(0));
+    EXPECT_EQ(live.packets_in, 10u);
+    EXPECT_EQ(live.bytes_in, 840u);
+    EXPECT_EQ(live.packets_out, 5u);
+    EXPECT_EQ(live.bytes_out, 420u);
+}
+
+TEST_F(ControlManual, UpSucceedsAndDownIsRefusedWithTheReason) {
+    auto reply = up("hosts-ah");
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_TRUE(reply->ok());
+    std::optional<bus::Status> down;
+    control->down("hosts-ah", [&](bus::Status s) { down = std::move(s); });
+    ASSERT_TRUE(down.has_value());
+    ASSERT_FALSE(down->ok());
+    EXPECT_NE(down->error().message.find("manually keyed"), std::string::npos);
+    EXPECT_EQ(kernel().sas().size(), 2u);
+}
+
+TEST_F(ControlManual, AReloadWithoutItRemovesItsSasAndPolicies) {
+    dir.write("c.yaml", "connections: {}\n");
+    auto st = control->reload();
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    EXPECT_TRUE(kernel().sas().empty());
+    EXPECT_TRUE(kernel().policies().empty());
+}
+
 }  // namespace
 }  // namespace ipsecd

@@ -36,3 +36,10 @@ TEST(ObjectPath, RejectsNonCanonicalSpellings) {
     EXPECT_FALSE(parse_path("/org/ipsecd1/connection/a/ike_0000000000000001/child_1"));
     EXPECT_FALSE(parse_path("/org/ipsecd1/connection/a/ike_0000000000000001/child_00000001/x"));
 }
+
+TEST(ObjectPath, NamesAnSaOfNoIkeSaBelowItsConnection) {
+    EXPECT_EQ(child_sa_path("a", 0x1001u), "/org/ipsecd1/connection/a/child_00001001");
+    EXPECT_EQ(parse_path(child_sa_path("a", 0x1001u)), (ObjectRef{"a", {}, 0x1001u}));
+    EXPECT_FALSE(parse_path("/org/ipsecd1/connection/a/child_1001"));
+    EXPECT_FALSE(parse_path("/org/ipsecd1/connection/a/child_00001001/x"));
+}

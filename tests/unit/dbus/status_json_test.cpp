@@ -42,3 +42,14 @@ TEST(StatusJson, ConnectionWithoutSasHasEmptyIkeSas) {
 TEST(StatusJson, EscapesStringsPerRfc8259) {
     EXPECT_EQ(json_string("a\"b\\c\n\x01"), R"("a\"b\\c\n\u0001")");
 }
+
+TEST(StatusJson, AManuallyKeyedConnectionHasItsSasAndNoIkeSa) {
+    ChildView child{"manual", "transport", "ah", 0x4002, 0x4001, "sha256",
+                    {"192.0.2.1/32"}, {"192.0.2.2/32"}, 840, 420, 10, 5, 0, 0};
+    EXPECT_EQ(render_json({{"hosts-ah", "up", "192.0.2.1", "192.0.2.2", {}, {child}}}),
+              R"({"connections":[{"name":"hosts-ah","state":"up","ike_sas":[],"children":[{"name":"manual",)"
+              R"("mode":"transport","protocol":"ah","spi_in":"0x00004002","spi_out":"0x00004001",)"
+              R"("proposal":"sha256","local_ts":["192.0.2.1/32"],"remote_ts":["192.0.2.2/32"],)"
+              R"("bytes_in":840,"bytes_out":420,"packets_in":10,"packets_out":5,"established":0,"rekey":0}]}]})"
+              "\n");
+}

@@ -38,3 +38,16 @@ TEST(StatusText, ShowsConnectionPeerAgeAndTraffic) {
               "      out 0 B (0 packets), SPI 0x0badf00d\n"
               "      aes256gcm16\n");
 }
+
+TEST(StatusText, AManuallyKeyedConnectionShowsItsSasWithoutAnIkeSa) {
+    ChildView child{"manual", "transport", "ah", 0x4002, 0x4001, "sha256",
+                    {"192.0.2.1/32"}, {"192.0.2.2/32"}, 840, 420, 10, 5, 0, 0};
+    EXPECT_EQ(render_text({{"hosts-ah", "up", "192.0.2.1", "192.0.2.2", {}, {child}}}, 0),
+              "hosts-ah: up, local 192.0.2.1, peer 192.0.2.2\n"
+              "  manually keyed, no IKE SA\n"
+              "    manual: transport ah\n"
+              "      192.0.2.1/32 === 192.0.2.2/32\n"
+              "      in  840 B (10 packets), SPI 0x00004002\n"
+              "      out 420 B (5 packets), SPI 0x00004001\n"
+              "      sha256\n");
+}
