@@ -90,7 +90,8 @@ lab_stage() {
   local dir=$1 stage=$2 t
   rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/interop" || return 1
   cp -r "$ROOT/tests/lab/lib.sh" "$ROOT/tests/lab/ipsecd.sh" "$ROOT/tests/lab/guest.sh" \
-    "$ROOT/tests/lab/scenarios" "$ROOT/tests/lab/pki" "$ROOT/units/org.ipsecd1.conf" "$stage/" || return 1
+    "$ROOT/tests/lab/scenarios" "$ROOT/tests/lab/pki" "$ROOT/units/org.ipsecd1.conf" \
+    "$ROOT/examples" "$stage/" || return 1
   if [ -d "$ROOT/tests/interop" ]; then cp -r "$ROOT/tests/interop/." "$stage/interop/" || return 1; fi
   for t in $LAB_TARGETS; do cp "$dir/$t" "$stage/bin/" || return 1; done
   mkdir -p "$stage/nm" && cp "$dir/dbus/nm/nm-ipsecd-service.name" "$ROOT/dbus/nm/nm-ipsecd-service.conf" "$stage/nm/"
