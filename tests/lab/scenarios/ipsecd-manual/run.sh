@@ -5,13 +5,15 @@
 # out, addresses and subnets swapped by sed); both also run an AH transport connection
 # between the hosts. Pings pass through ESP and through AH with the kernel's counters rising
 # on both `proto esp` and `proto ah` states; `ipsecctl status --json` shows both connections
-# up with their SPIs and counters and no IKE SA; SIGTERM leaves no SA and no policy.
+# up with their SPIs and counters and no IKE SA; SIGTERM leaves no SA and no policy. The
+# inner subnets are routed over the underlay (inner_routes), as an operator would for them.
 source "$(dirname "$0")/../../lib.sh"
 source "$(dirname "$0")/../../ipsecd.sh"
 EXAMPLE=$(cd "$(dirname "$0")/../.." && pwd)/examples/manual-keying.yaml
 KEY_AB=0x$(printf 'ab%.0s' {1..32})  # sha256 keys: 32 bytes
 KEY_BA=0x$(printf 'ba%.0s' {1..32})
 mk_topology
+inner_routes  # manual tunnels get no routes from ipsecd (docs/DESIGN.md Part 2)
 mark topology
 
 # ah_yaml LOCAL REMOTE OUT_SPI OUT_KEY IN_SPI IN_KEY: the AH transport connection "hosts-ah"
