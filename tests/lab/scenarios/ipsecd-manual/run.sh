@@ -51,7 +51,7 @@ show_xfrm a
 # proto_pkts NS PROTO: packets counted on NS's PROTO (esp|ah) states
 proto_pkts() {
   ip -n "$1" -s xfrm state | awk -v p="$2" '
-    /^\s*proto /{cur=$2} /lifetime current:/{getline; gsub(/[()a-z,]/," "); if (cur == p) s+=$2} END{print s+0}'
+    /^[ \t]*proto /{cur=$2} /lifetime current:/{getline; gsub(/[()a-z,]/," "); if (cur == p) s+=$2} END{print s+0}'
 }
 # rises NS PROTO BEFORE: NS's PROTO counters rose by at least 10 since BEFORE
 rises() {
