@@ -7,6 +7,13 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../ipsecd.sh"
 PSK='interop-psk-0123456789abcdef0123456789'
+# The addresses: IPv4 by default; INTEROP_FAMILY=6 runs IKE over IPv6 with IPv6 selectors
+# (2001:db8::1/2 outside, fd00:1::/64 and fd00:2::/64 inside; mk_topology has both).
+if [ "${INTEROP_FAMILY:-4}" = 6 ]; then
+  IP_A=2001:db8::1 IP_B=2001:db8::2 NET_A=fd00:1::/64 NET_B=fd00:2::/64 IN_A=fd00:1::1 IN_B=fd00:2::1
+else
+  IP_A=192.0.2.1 IP_B=192.0.2.2 NET_A=10.1.0.0/24 NET_B=10.2.0.0/24 IN_A=10.1.0.1 IN_B=10.2.0.1
+fi
 
 # charon_peer ENCAP AUTH REKEY: charon's configuration for netns b. ENCAP yes|no: yes fakes
 # a NAT so both sides move to port 4500 and the kernels do ESP-in-UDP. AUTH psk, or cert=TYPE
@@ -32,8 +39,8 @@ connections {
   ipsecd {
     version = 2
     encap = $1
-    local_addrs = 192.0.2.2
-    remote_addrs = 192.0.2.1
+    local_addrs = $IP_B
+    remote_addrs = $IP_A
     proposals = aes256gcm16-prfsha256-x25519
     local { $local_auth
             id = b.lab }
@@ -41,8 +48,8 @@ connections {
              id = a.lab }
     children {
       net {
-        local_ts = 10.2.0.0/24
-        remote_ts = 10.1.0.0/24
+        local_ts = $NET_B
+        remote_ts = $NET_A
         mode = tunnel
         esp_proposals = ${ESP_PROPOSALS:-aes256gcm16}
         $rekey
@@ -84,7 +91,7 @@ interop() {
   charon_peer "$encap" "$auth" "$rekey"
   start_charon b b
   [ "$auth" = psk ] && auth=psk=$PSK
-  site_peer a 192.0.2.1 192.0.2.2 a.lab b.lab 10.1.0.0/24 10.2.0.0/24 "$start" "$auth" "$child_keys"
+  site_peer a $IP_A $IP_B a.lab b.lab $NET_A $NET_B "$start" "$auth" "$child_keys"
   start_ipsecd a a
   mark daemons_up
   if [ "$initiator" = charon ]; then
@@ -100,8 +107,8 @@ interop() {
   ctl a status
   swanctl_ b --list-sas
 
-  ping_through a 10.1.0.1 10.2.0.1 5
-  ping_through b 10.2.0.1 10.1.0.1 3
+  ping_through a $IN_A $IN_B 5
+  ping_through b $IN_B $IN_A 3
   mark ping_ok
   check_status a site tunnel 8
   if [ "$encap" = yes ]; then
@@ -117,6 +124,7 @@ interop() {
   if [ -n "$rekey" ]; then
     first=$(child_spi a)
     log "CHILD SA spi_in $first; pinging until 5 s after $rekey rekeys it (20 s after it was made)"
+    [ "${INTEROP_FAMILY:-4}" = 4 ] || die "rekeys are checked over IPv4 only"
     ping_across_rekeys "$(awk -v up="$t_up" -v now="$(t)" 'BEGIN{s=int(25-(now-up)); print (s<5?5:s)}')"
     [ "$(child_spi a)" != "$first" ] || die "the CHILD SA's SPI did not change 25 s after it was made"
     local by_charon by_ipsecd started

@@ -67,9 +67,9 @@ bool Peer::logged(const std::string& text) const {
 }
 
 Pair::Pair(policy::Config alice, policy::Config bob, EngineOptions options, std::uint64_t alice_seed,
-           std::uint64_t bob_seed)
-    : alice_("alice", at("192.0.2.1"), std::move(alice), alice_seed, options),
-      bob_("bob", at("192.0.2.2"), std::move(bob), bob_seed, options) {}
+           std::uint64_t bob_seed, const char* alice_address, const char* bob_address)
+    : alice_("alice", at(alice_address), std::move(alice), alice_seed, options),
+      bob_("bob", at(bob_address), std::move(bob), bob_seed, options) {}
 
 void Pair::soft_expire(Peer& peer, std::uint32_t spi_in) {
     xfrm::Expire e;

@@ -57,10 +57,11 @@ private:
 
 class Pair {
 public:
-    // alice at 192.0.2.1, bob at 192.0.2.2, both on port 500.
+    // alice at 192.0.2.1, bob at 192.0.2.2 (or the given addresses), both on port 500.
     // Rng seeds decide nonces and SPIs (and so which side wins a rekey collision).
     Pair(policy::Config alice, policy::Config bob, EngineOptions options = {},
-         std::uint64_t alice_seed = 1, std::uint64_t bob_seed = 2);
+         std::uint64_t alice_seed = 1, std::uint64_t bob_seed = 2,
+         const char* alice_address = "192.0.2.1", const char* bob_address = "192.0.2.2");
 
     Time now() const { return now_; }
     Network& network() { return network_; }
