@@ -6,6 +6,9 @@
 #include <botan/pkcs8.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -217,6 +220,15 @@ TEST_F(ControlManual, AReloadWithoutItRemovesItsSasAndPolicies) {
     dir.write("c.yaml", "connections: {}\n");
     auto st = control->reload();
     ASSERT_TRUE(st.ok()) << st.error().message;
+    EXPECT_TRUE(kernel().sas().empty());
+    EXPECT_TRUE(kernel().policies().empty());
+}
+
+TEST_F(ControlManual, SigtermLeavesNoSaAndNoPolicy) {
+    ASSERT_EQ(kernel().sas().size(), 2u);
+    ASSERT_EQ(kill(getpid(), SIGTERM), 0);  // blocked by start(): sd-event's signalfd takes it
+    while (sd_event_get_state(daemon->event()) != SD_EVENT_FINISHED)
+        ASSERT_GE(sd_event_run(daemon->event(), 1000 * 1000), 0);
     EXPECT_TRUE(kernel().sas().empty());
     EXPECT_TRUE(kernel().policies().empty());
 }
