@@ -1,5 +1,6 @@
 #include "dbus/nm/nm_settings.hpp"
 
+#include <cstdlib>
 #include <string_view>
 
 namespace nm {
@@ -14,6 +15,17 @@ int read_string_map(sd_bus_message* m, StringMap& out) {
     while ((r = sd_bus_message_read(m, "{ss}", &key, &value)) > 0) out[key] = value;
     if (r < 0) return r;
     if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+    return sd_bus_message_exit_container(m);
+}
+
+int read_strings(sd_bus_message* m, std::vector<std::string>& out) {
+    int r = sd_bus_message_enter_container(m, 'v', "as");
+    if (r <= 0) return r < 0 ? r : -EINVAL;
+    char** list = nullptr;
+    if ((r = sd_bus_message_read_strv(m, &list)) < 0) return r;
+    for (char** s = list; s && *s; ++s) out.emplace_back(*s);
+    for (char** s = list; s && *s; ++s) free(*s);
+    free(list);
     return sd_bus_message_exit_container(m);
 }
 
@@ -36,6 +48,7 @@ int read_setting(sd_bus_message* m, std::string_view setting, NmConnection& out)
         else if (setting == "vpn" && k == "secrets") r = read_string_map(m, out.secrets);
         else if (setting == "connection" && k == "id") r = read_string(m, out.id);
         else if (setting == "connection" && k == "uuid") r = read_string(m, out.uuid);
+        else if (setting == "connection" && k == "permissions") r = read_strings(m, out.permissions);
         else r = sd_bus_message_skip(m, "v");
         if (r < 0) return r;
         if ((r = sd_bus_message_exit_container(m)) < 0) return r;

@@ -5,6 +5,7 @@
 #include <systemd/sd-bus.h>
 
 #include <string>
+#include <vector>
 
 #include "dbus/nm/vpn_data.hpp"
 
@@ -12,6 +13,7 @@ namespace nm {
 
 struct NmConnection {
     std::string id, uuid;   // connection.id, connection.uuid
+    std::vector<std::string> permissions;   // connection.permissions ("user:NAME:")
     StringMap data;         // vpn.data
     StringMap secrets;      // vpn.secrets
 };

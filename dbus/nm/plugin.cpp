@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "dbus/nm/file_access.hpp"
 #include "dbus/nm/ipsecd_errors.hpp"
 #include "dbus/nm/nm_config.hpp"
 #include "dbus/nm/secrets.hpp"
@@ -145,6 +146,10 @@ int Plugin::connect(sd_bus_message* m, bool interactive, sd_bus_error* error) {
     }
     int r = read_connection(m, conn_, vpn_, error);
     if (r < 0) return r;
+    if (auto files = check_vpn_files(conn_.permissions, vpn_); !files) {
+        log_.error("connection '" + conn_.id + "': " + files.error().message);
+        return vpn_error(error, "InvalidConnection", files.error().message);
+    }
     name_ = connection_name(conn_.uuid);
     log_.info("connecting '" + conn_.id + "' to " + vpn_.remote + " as ipsecd connection " + name_);
 
