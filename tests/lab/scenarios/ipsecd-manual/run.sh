@@ -7,6 +7,8 @@
 # on both `proto esp` and `proto ah` states; `ipsecctl status --json` shows both connections
 # up with their SPIs and counters and no IKE SA; SIGTERM leaves no SA and no policy. The
 # inner subnets are routed over the underlay (inner_routes), as an operator would for them.
+# Reload is a diff: changed SPIs replace hosts-ah's SAs while manual-b's stay as they were
+# (counters included), and a removed file removes its connection's SAs and policies.
 source "$(dirname "$0")/../../lib.sh"
 source "$(dirname "$0")/../../ipsecd.sh"
 EXAMPLE=$(cd "$(dirname "$0")/../.." && pwd)/examples/manual-keying.yaml
@@ -93,6 +95,28 @@ EOF
 check_manual_status a
 check_manual_status b
 mark status_ok
+
+# reload as a diff: new AH SPIs on both sides replace hosts-ah's SAs; manual-b is untouched
+# (its counters go on from where they were), then removing hosts-ah's file removes its state
+esp_a=$(proto_pkts a esp)
+( umask 077; ah_yaml 192.0.2.1 192.0.2.2 0x5001 "$KEY_AB" 0x5002 "$KEY_BA" > "$W/a/conf/ah.yaml" )
+( umask 077; ah_yaml 192.0.2.2 192.0.2.1 0x5002 "$KEY_BA" 0x5001 "$KEY_AB" > "$W/b/conf/ah.yaml" )
+ctl a reload || die "ipsecctl reload (a)"
+ctl b reload || die "ipsecctl reload (b)"
+ip -n a xfrm state | grep -q 'proto ah spi 0x00005001' || die "reload did not install the new AH SA"
+! ip -n a xfrm state | grep -q 'proto ah spi 0x00004001' || die "reload left the old AH SA"
+[ "$(proto_pkts a esp)" = "$esp_a" ] || die "reload touched the unchanged manual-b (ESP counters reset)"
+ah_a=$(proto_pkts a ah)
+ping_through a 192.0.2.1 192.0.2.2 5
+rises a ah "$ah_a"
+rm "$W/a/conf/ah.yaml"
+ctl a reload || die "ipsecctl reload (a, hosts-ah removed)"
+[ "$(ip -n a xfrm state | grep -c 'proto ah')$(ip -n a xfrm policy | grep -c 'proto ah')" = 00 ] \
+  || { show_xfrm a; die "hosts-ah's SAs or policies stay after its removal"; }
+ctl a list | grep -qx hosts-ah && die "hosts-ah still listed after its removal"
+ping_through a 10.1.0.1 10.2.0.1 3
+log "reload: hosts-ah replaced then removed, manual-b untouched"
+mark reload_ok
 
 stop_pair
 mark done
