@@ -94,10 +94,10 @@ std::vector<bus::ConnectionSnapshot> Control::connections() {
         s.local_address = address_text(c.local.address);
         s.remote_address = c.remote.host;
         s.transient = is_transient(c.name);
-        if (auto manual = daemon_.manual().status(c.name)) {  // its SA pair, no IKE SA
+        if (auto manual = daemon_.manual().status(c.name)) {  // its SA pair (when in the kernel), no IKE SA
             s.status.state = manual->state;
             s.status.last_error = manual->error;
-            s.child_sas = {manual->sa};
+            if (manual->state == ike::v2::ConnectionState::up) s.child_sas = {manual->sa};
         }
         out.push_back(std::move(s));
     }

@@ -233,5 +233,26 @@ TEST_F(ControlManual, SigtermLeavesNoSaAndNoPolicy) {
     EXPECT_TRUE(kernel().policies().empty());
 }
 
+TEST_F(ControlTest, AManualConnectionTheKernelRefusesIsDownWithTheReasonAndShowsNoSas) {
+    start(kManualAh);
+    auto& kernel = static_cast<xfrm::MemoryKernel&>(daemon->kernel());
+    xfrm::Sa theirs;  // another program's SA holds our inbound SPI
+    theirs.src = *net::Address::parse("192.0.2.2");
+    theirs.dst = *net::Address::parse("192.0.2.1");
+    theirs.spi = 0x4002;
+    theirs.proto = xfrm::Proto::ah;
+    theirs.integ = xfrm::Integrity{"hmac(sha256)", base::SecretBytes(32), 128};
+    ASSERT_TRUE(kernel.add_sa(theirs));
+    control->start_connections();
+    auto c = control->connections().at(0);
+    EXPECT_EQ(c.status.state, ike::v2::ConnectionState::down);
+    EXPECT_NE(c.status.last_error.find("spi 0x00004002"), std::string::npos) << c.status.last_error;
+    EXPECT_TRUE(c.child_sas.empty());
+    auto reply = up("hosts-ah");
+    ASSERT_TRUE(reply.has_value());
+    ASSERT_FALSE(reply->ok());
+    EXPECT_NE(reply->error().message.find("File exists"), std::string::npos) << reply->error().message;
+}
+
 }  // namespace
 }  // namespace ipsecd
