@@ -11,6 +11,7 @@
 #include "daemon/control.hpp"
 #include "daemon/credentials.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/instance_lock.hpp"
 #include "daemon/options.hpp"
 #include "dbus/bus.hpp"
 #include "xfrm/netlink_kernel.hpp"
@@ -61,8 +62,9 @@ int main(int argc, char** argv) {
         log.error("configuration in " + options.config_dir + " is invalid, not starting");
         return 1;
     }
-    if (mkdir(options.runtime_dir.c_str(), 0700) < 0 && errno != EEXIST) {
-        log.error("creating " + options.runtime_dir + ": " + std::strerror(errno));
+    auto lock = ipsecd::InstanceLock::acquire(options.runtime_dir);
+    if (!lock) {
+        log.error("not starting: " + lock.error().message);
         return 1;
     }
 
