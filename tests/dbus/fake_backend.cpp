@@ -62,6 +62,26 @@ ChildSaLive FakeBackend::child_sa_live(const std::string&, const ike::v2::IkeSaS
     return counters_;
 }
 
+void FakeBackend::set_manual(bool on) {
+    std::erase_if(entries_, [](const Entry& e) { return e.snapshot.status.name == "hosts-ah"; });
+    if (on) {
+        add("hosts-ah", "192.0.2.1", "192.0.2.2", false, "");
+        auto& s = entries_.back().snapshot;
+        s.status.state = ConnectionState::up;
+        ike::v2::ChildStatus sa;
+        sa.name = "manual";
+        sa.mode = xfrm::Mode::transport;
+        sa.protocol = xfrm::Proto::ah;
+        sa.spi_in = kManualSpiIn;
+        sa.spi_out = kManualSpiOut;
+        sa.proposal = "sha256";
+        sa.local_ts = {*net::Prefix::parse("192.0.2.1/32")};
+        sa.remote_ts = {*net::Prefix::parse("192.0.2.2/32")};
+        s.child_sas = {sa};
+    }
+    if (bus_) bus_->sync();
+}
+
 // Runs `action` 20 ms from now on the event loop, as a real exchange completes later.
 void FakeBackend::later(std::function<void()> action) {
     sd_event_source* source = nullptr;

@@ -41,6 +41,9 @@ public:
     void set_reload_error(std::string text) { reload_error_ = std::move(text); }
     void stage_file_connection(std::string name) { staged_.push_back(std::move(name)); }
     void set_counters(ChildSaLive counters) { counters_ = counters; }
+    // Adds (on) or removes the manually keyed connection "hosts-ah": up, its AH SA pair
+    // below the connection and no IKE SA, as daemon/control.cpp shows one.
+    void set_manual(bool on);
 
 private:
     struct Entry {
@@ -69,5 +72,6 @@ inline constexpr std::uint64_t kIkeSpi = 0x0123456789abcdefULL;
 inline constexpr std::uint64_t kPeerSpi = 0xfedcba9876543210ULL;
 inline constexpr std::uint32_t kSpiIn = 0xc0ffee01, kSpiOut = 0x0badf00d;
 inline constexpr std::uint64_t kEstablished = 1700000000;
+inline constexpr std::uint32_t kManualSpiIn = 0x4002, kManualSpiOut = 0x4001;
 
 }  // namespace ipsecd::bus::test

@@ -40,6 +40,19 @@ TEST_F(Ipsecctl, StatusJsonIsTheContractObject) {
     EXPECT_TRUE(r.out.ends_with("]}\n")) << r.out;
 }
 
+TEST_F(Ipsecctl, StatusJsonShowsAManualConnectionsSasWithoutAnIkeSa) {
+    ASSERT_TRUE(client->call("/test", "org.ipsecd1.Test", "SetManual", "b", 1).ok());
+    auto r = ipsecctl({"status", "--json"});
+    client->call("/test", "org.ipsecd1.Test", "SetManual", "b", 0);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(R"({"name":"hosts-ah","state":"up","ike_sas":[],"children":[{"name":"manual",)"
+                         R"("mode":"transport","protocol":"ah","spi_in":"0x00004002","spi_out":"0x00004001",)"
+                         R"("proposal":"sha256","local_ts":["192.0.2.1/32"],"remote_ts":["192.0.2.2/32"],)"
+                         R"("bytes_in":1000,"bytes_out":2000,"packets_in":10,"packets_out":20,)"),
+              std::string::npos)
+        << r.out;
+}
+
 TEST_F(Ipsecctl, StatusForPeopleShowsConnectionPeerAndSas) {
     ASSERT_EQ(ipsecctl({"up", "site-b"}).exit_code, 0);
     auto r = ipsecctl({"status"});

@@ -131,6 +131,43 @@ TEST_F(ChildSa, CountersAreReadFromTheBackendWhenAsked) {
                  std::uint64_t{2000}, std::uint64_t{10}, std::uint64_t{20});
 }
 
+// The manually keyed connection "hosts-ah" exists for one test.
+class ManualUp : public BusTest {
+protected:
+    void SetUp() override {
+        BusTest::SetUp();
+        if (HasFatalFailure()) return;
+        ASSERT_TRUE(client->call("/test", "org.ipsecd1.Test", "SetManual", "b", 1).ok());
+    }
+    void TearDown() override {
+        if (client && client->connected()) client->call("/test", "org.ipsecd1.Test", "SetManual", "b", 0);
+    }
+    const std::string path = connection_path("hosts-ah");
+    const std::string child = path + "/child_00004002";
+};
+
+TEST_F(ManualUp, ItsSaPairIsBelowTheConnectionWithNoIkeSa) {
+    EXPECT_EQ(client->get_string(path, kConnection, "State"), "up");
+    EXPECT_EQ(client->get_array(path, kConnection, "IkeSas"), std::vector<std::string>{});
+    EXPECT_EQ(client->get_array(path, kConnection, "ChildSas"), std::vector<std::string>{child});
+    EXPECT_EQ(client->get_string(child, kChildSa, "Mode"), "transport");
+    EXPECT_EQ(client->get_string(child, kChildSa, "Protocol"), "ah");
+    EXPECT_EQ(client->get_number(child, kChildSa, "SpiIn"), kManualSpiIn);
+    EXPECT_EQ(client->get_number(child, kChildSa, "SpiOut"), kManualSpiOut);
+    EXPECT_EQ(client->get_string(child, kChildSa, "IkeSa"), "/");
+    EXPECT_EQ(client->get_number(child, kChildSa, "PacketsIn"), 10u);  // read from the backend
+}
+
+TEST_F(ManualUp, ItsSaPairIsAnnouncedAndRemovedWithIt) {
+    EXPECT_TRUE(client->wait_for([&] {
+        return client->has_signal("InterfacesAdded", "/org/ipsecd1", child, kChildSa);
+    }));
+    ASSERT_TRUE(client->call("/test", "org.ipsecd1.Test", "SetManual", "b", 0).ok());
+    EXPECT_TRUE(client->wait_for([&] {
+        return client->has_signal("InterfacesRemoved", "/org/ipsecd1", child, kChildSa);
+    }));
+}
+
 using ObjectManager = SiteBUp;
 
 TEST_F(ObjectManager, GetManagedObjectsListsEveryObjectWithItsInterface) {

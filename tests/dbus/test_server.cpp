@@ -59,6 +59,13 @@ int set_counters(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return sd_bus_reply_method_return(m, nullptr);
 }
 
+int set_manual(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    int on = 0;
+    if (int r = sd_bus_message_read(m, "b", &on); r < 0) return r;
+    of(userdata).backend->set_manual(on != 0);
+    return sd_bus_reply_method_return(m, nullptr);
+}
+
 const sd_bus_vtable control_vtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD("CompleteStalled", "", "", complete, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -66,6 +73,7 @@ const sd_bus_vtable control_vtable[] = {
     SD_BUS_METHOD("SetReloadError", "s", "", set_reload_error, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("StageConnection", "s", "", stage, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("SetCounters", "tttt", "", set_counters, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("SetManual", "b", "", set_manual, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END,
 };
 
