@@ -25,9 +25,9 @@ ChildSa* find_child(IkeSa& sa, std::uint32_t spi_in) {
 }
 
 // The CHILD SA a REKEY_SA names by the SPI the peer receives on, in whatever state.
-ChildSa* find_by_peer_spi(IkeSa& sa, std::uint32_t spi_out) {
+ChildSa* find_by_peer_spi(IkeSa& sa, ProtocolId protocol, std::uint32_t spi_out) {
     for (auto& c : sa.children)
-        if (c.spi_out == spi_out && c.state != ChildState::deleted) return &c;
+        if (c.spi_out == spi_out && c.config->protocol == protocol && c.state != ChildState::deleted) return &c;
     return nullptr;
 }
 
@@ -58,9 +58,9 @@ void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, cons
         r.ke = std::move(*ke);
     }
     Payloads p;
-    // 1.3.3: REKEY_SA names the SA being replaced by the SPI we receive on.
+    // 1.3.3, 3.10: REKEY_SA names the SA being replaced by its protocol and the SPI we receive on.
     if (old && !replaces)
-        p.push_back(wire::rekey_sa(ProtocolId::esp, old->spi_in));
+        p.push_back(wire::rekey_sa(old->config->protocol, old->spi_in));
     if (config.mode == policy::Mode::transport) p.push_back(notify(wire::notify::use_transport_mode));
     p.push_back(to_wire(r.offer));
     p.push_back(wire::Nonce{r.ni});
@@ -182,7 +182,7 @@ void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const
     // The CHILD SA a REKEY_SA names; none for one without a 4-octet AH or ESP SPI.
     const auto rekeyed = [&]() -> ChildSa* {
         const auto spi = wire::rekey_sa_spi(*rekey);
-        return spi ? find_by_peer_spi(sa, *spi) : nullptr;
+        return spi ? find_by_peer_spi(sa, static_cast<ProtocolId>(rekey->protocol), *spi) : nullptr;
     };
     if (rekey) {
         const ChildSa* old = rekeyed();

@@ -74,6 +74,18 @@ base::Result<xfrm::Sa> make_sa(const IkeSa& sa, const ChildSa& c, const Directio
     return k;
 }
 
+// The key sizes the proposal's keymat holds per direction. An AH proposal has no ENCR: its
+// keymat is the integrity keys alone (RFC 7296 2.17).
+base::Result<crypto::KeyLengths> key_lengths_of(const policy::Proposal& p) {
+    const auto* encr = p.first(TransformType::encr);
+    const auto* integ = p.first(TransformType::integ);
+    const auto integ_id = integ ? static_cast<IntegId>(integ->id) : IntegId::none;
+    if (encr) return crypto::key_lengths(static_cast<EncrId>(encr->id), encr->key_length, integ_id);
+    auto size = crypto::integ_key_size(integ_id);
+    if (!size) return base::Unexpected{size.error()};
+    return crypto::KeyLengths{0, *size};
+}
+
 }  // namespace
 
 std::vector<xfrm::Policy> policies_for(const PolicySpec& spec) {
@@ -102,11 +114,7 @@ std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& c) {
 
 base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
                            base::ByteView nr, base::ByteView pfs_secret, bool with_policies) {
-    const auto* encr = child.proposal.first(TransformType::encr);
-    const auto* integ = child.proposal.first(TransformType::integ);
-    auto lengths = crypto::key_lengths(encr ? static_cast<EncrId>(encr->id) : EncrId::aes_gcm_16,
-                                       encr ? encr->key_length : 0,
-                                       integ ? static_cast<IntegId>(integ->id) : IntegId::none);
+    auto lengths = key_lengths_of(child.proposal);
     if (!lengths) return base::fail(lengths.error().message);
     auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, *lengths, ni, nr, pfs_secret);
     if (!keys) return base::fail(keys.error().message);

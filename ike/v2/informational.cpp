@@ -16,10 +16,10 @@ void send_delete_ike(Core& core, IkeSa& sa) {
 }
 
 void send_delete_child(Core& core, IkeSa& sa, ChildSa& child) {
-    // 1.4.1: name the SA by the SPI we receive on; its pair goes with it.
+    // 1.4.1, 3.11: name the SA by its protocol and the SPI we receive on; its pair goes with it.
     sa.deleting_child = child.spi_in;
     send_request(core, sa, Request::delete_child, wire::ExchangeType::informational,
-                 {wire::Delete{ProtocolId::esp, 4, {wire::child_spi_bytes(child.spi_in)}}});
+                 {wire::Delete{child.config->protocol, 4, {wire::child_spi_bytes(child.spi_in)}}});
     enter_state(core, sa, child, ChildState::deleting);
 }
 
@@ -36,7 +36,8 @@ void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, cons
     }
     Payloads reply;
     bool delete_ike = false;
-    std::vector<base::Bytes> deleted;
+    // 3.11: one Delete payload per protocol, ESP and AH SPIs being separate spaces.
+    wire::Delete esp{ProtocolId::esp, 4, {}}, ah{ProtocolId::ah, 4, {}};
     for (const auto& p : request) {
         const auto* d = std::get_if<wire::Delete>(&p);
         if (!d) continue;
@@ -47,16 +48,18 @@ void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, cons
         // 1.4.1: delete the inbound SA named and answer with our SPI of the pair.
         for (const auto& spi : d->spis)
             for (auto& c : sa.children)
-                if (c.state != ChildState::deleted && wire::child_spi(spi) == c.spi_out) {
+                if (c.state != ChildState::deleted && c.config->protocol == d->protocol &&
+                    wire::child_spi(spi) == c.spi_out) {
                     // A pair we are deleting ourselves crosses the peer's Delete (1.4.1).
-                    deleted.push_back(wire::child_spi_bytes(c.spi_in));
+                    (d->protocol == ProtocolId::ah ? ah : esp).spis.push_back(wire::child_spi_bytes(c.spi_in));
                     enter_state(core, sa, c, ChildState::deleted);
                 }
     }
     prune_children(sa);
     // status and D-Bus must stop listing the pairs the peer deleted (e.g. after its rekey)
-    if (!deleted.empty()) core.publish(sa);
-    if (!deleted.empty()) reply.push_back(wire::Delete{ProtocolId::esp, 4, std::move(deleted)});
+    if (!esp.spis.empty() || !ah.spis.empty()) core.publish(sa);
+    for (auto* d : {&esp, &ah})
+        if (!d->spis.empty()) reply.push_back(std::move(*d));
     send_response(core, sa, wire::ExchangeType::informational, message_id, reply);
     if (delete_ike) {
         core.log(LogLevel::info, &sa, "peer deleted the IKE SA");
