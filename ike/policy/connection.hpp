@@ -30,7 +30,8 @@ struct LocalEnd {
     Auth auth = Auth::psk;
     std::string cert;  // absolute path of our certificate (PEM), pubkey only; else empty
     std::string key;   // absolute path of our private key (PEM), pubkey only; else empty
-    // Default: address/32 or /128; empty when no address is configured (the address in use).
+    // Default: address/32 or /128; empty when no address is configured: dynamic, the
+    // engine uses the IKE SA's address (ike/v2/traffic_selectors.hpp or_dynamic).
     std::vector<net::Prefix> subnets;
 
     bool operator==(const LocalEnd&) const = default;
@@ -65,7 +66,8 @@ struct Child {
     std::vector<Proposal> proposals;  // default_proposals(protocol) when not configured
     Seconds lifetime{std::chrono::hours(1)};
     Start start = Start::none;
-    // Effective selectors: the child's own override, else the connection's subnets.
+    // Effective selectors: the child's own override, else the connection's subnets; empty:
+    // dynamic, as LocalEnd::subnets.
     std::vector<net::Prefix> local_subnets;
     std::vector<net::Prefix> remote_subnets;
 

@@ -170,4 +170,20 @@ bool offers_ke(std::span<const Proposal> ours, KeGroup group) {
     });
 }
 
+std::string describe(std::span<const OfferedProposal> offered) {
+    std::vector<Proposal> as_ours;
+    for (const auto& o : offered) {
+        Proposal p{o.protocol, {}};
+        for (const auto& t : o.transforms) p.transforms.push_back({static_cast<TransformType>(t.type), t.id, t.key_length});
+        as_ours.push_back(std::move(p));
+    }
+    return describe(as_ours);
+}
+
+std::string describe(std::span<const Proposal> ours) {
+    std::string out;
+    for (const auto& p : ours) out += (out.empty() ? "" : ", ") + to_string(p);
+    return out.empty() ? "(none)" : out;
+}
+
 }  // namespace ike::policy

@@ -87,4 +87,9 @@ std::optional<KeGroup> preferred_ke(std::span<const Proposal> ours);
 // Initiator: whether a group asked for by INVALID_KE_PAYLOAD is one we offered (RFC 7296 1.2).
 bool offers_ke(std::span<const Proposal> ours, KeGroup group);
 
+// Proposals for the log, in strongSwan's syntax, separated by ", " ("aes256gcm16-x25519,
+// aes128-sha256"): what a peer offered, or what we are configured with.
+std::string describe(std::span<const OfferedProposal> offered);
+std::string describe(std::span<const Proposal> ours);
+
 }  // namespace ike::policy

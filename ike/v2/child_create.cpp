@@ -65,8 +65,9 @@ void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, cons
     p.push_back(to_wire(r.offer));
     p.push_back(wire::Nonce{r.ni});
     if (r.ke) p.push_back(wire::KeyExchange{r.ke->group(), r.ke->public_value()});
-    p.push_back(wire::TsI{to_selectors(old ? old->local_ts : config.local_subnets)});
-    p.push_back(wire::TsR{to_selectors(old ? old->remote_ts : config.remote_subnets)});
+    r.ts = old ? Selectors{old->local_ts, old->remote_ts} : proposed_selectors(config, sa.local.address, sa.remote.address);
+    p.push_back(wire::TsI{to_selectors(r.ts.local)});
+    p.push_back(wire::TsR{to_selectors(r.ts.remote)});
     core.log(LogLevel::info, &sa,
              (replaces ? "renewing CHILD SA " : old ? "rekeying CHILD SA " : "creating CHILD SA ") + config.name);
     sa.child_request = std::move(r);
@@ -223,7 +224,7 @@ void process_create_child_response(Core& core, IkeSa& sa, const Payloads& respon
     }
     const auto* nonce = find<wire::Nonce>(response);
     const base::Bytes nr = nonce ? nonce->data : base::Bytes{};
-    ChildExchange exchange{r.ni, nr, r.config, r.reqid, true};
+    ChildExchange exchange{r.ni, nr, r.config, r.reqid, true, std::move(r.ts)};
     auto installed = nonce ? complete_child(core, sa, *r.config, r.spi_in, r.offer, response, exchange, r.ke.get())
                            : base::Result<std::uint32_t>(base::fail("response lacks a nonce"));
     ChildSa* old = r.rekeyed_spi_in ? find_child(sa, r.rekeyed_spi_in) : nullptr;

@@ -3,6 +3,7 @@
 #include "ike/v2/child_negotiation.hpp"
 
 #include "ike/v2/child_sa.hpp"
+#include "ike/v2/exchanges.hpp"
 #include "ike/v2/sa_payload.hpp"
 #include "ike/v2/traffic_selectors.hpp"
 
@@ -19,6 +20,41 @@ base::Result<base::SecretBytes> pfs_secret(const crypto::KeyExchange* ke, const 
     if (!ke) return base::SecretBytes{};
     if (!peer || peer->group != ke->group()) return base::fail("KE payload missing or of another group");
     return ke->compute(peer->data);
+}
+
+const char* mode_name(bool transport) { return transport ? " in transport mode" : ""; }
+
+// The configured children a request may be for: all, or for a rekey the rekeyed one.
+std::vector<const policy::Child*> candidates(const IkeSa& sa, const ChildExchange& exchange) {
+    std::vector<const policy::Child*> out;
+    for (const auto& child : sa.conn->children)
+        if (!exchange.only || exchange.only == &child) out.push_back(&child);
+    return out;
+}
+
+// 3.10.1 refusals for the log, with what the peer proposed and what we are configured with
+// (the selectors as they resolve on this IKE SA).
+std::string ts_refusal(const IkeSa& sa, const ChildExchange& exchange, const wire::TsI& tsi, const wire::TsR& tsr,
+                       bool transport) {
+    std::string out = "TS_UNACCEPTABLE: peer proposed TSi " + describe(tsi.selectors) + " TSr " +
+                      describe(tsr.selectors) + mode_name(transport) + ", configured";
+    const auto children = candidates(sa, exchange);
+    for (const auto* child : children) {
+        const auto ts = proposed_selectors(*child, sa.local.address, sa.remote.address);
+        out += (children.size() > 1 ? " child " + child->name : "") + " local " + describe(ts.local) + " remote " +
+               describe(ts.remote) + mode_name(child->mode == policy::Mode::transport) + ";";
+    }
+    out.pop_back();
+    return out;
+}
+
+std::string proposal_refusal(const IkeSa& sa, const ChildExchange& exchange, const wire::SecurityAssociation& offer) {
+    std::string out = "NO_PROPOSAL_CHOSEN: peer proposed " + policy::describe(to_offered(offer)) + ", configured";
+    const auto children = candidates(sa, exchange);
+    for (const auto* child : children)
+        out += (children.size() > 1 ? " child " + child->name + ":" : "") + " " + policy::describe(child->proposals) + ";";
+    out.pop_back();
+    return out;
 }
 
 }  // namespace
@@ -53,8 +89,8 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
         if (!peer_spi) continue;
         any_proposal = true;
         // 2.9: TSi is the initiator's side, i.e. our remote side.
-        auto remote_ts = narrow(tsi->selectors, child.remote_subnets);
-        auto local_ts = narrow(tsr->selectors, child.local_subnets);
+        auto remote_ts = narrow(tsi->selectors, or_dynamic(child.remote_subnets, sa.remote.address));
+        auto local_ts = narrow(tsr->selectors, or_dynamic(child.local_subnets, sa.local.address));
         // 1.3.1: transport mode only when both ask for it.
         if (remote_ts.empty() || local_ts.empty() || transport != (child.mode == policy::Mode::transport))
             continue;
@@ -91,7 +127,8 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
         reply.push_back(wire::TsR{to_selectors(local_ts)});
         return std::nullopt;
     }
-    core.log(LogLevel::warning, &sa, any_proposal ? "traffic selectors unacceptable" : "no acceptable CHILD SA proposal");
+    core.log(LogLevel::warning, &sa,
+             any_proposal ? ts_refusal(sa, exchange, *tsi, *tsr, transport) : proposal_refusal(sa, exchange, *sa_payload));
     return notify(any_proposal ? wire::notify::ts_unacceptable : wire::notify::no_proposal_chosen);
 }
 
@@ -114,8 +151,22 @@ base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::
     auto local_ts = to_prefixes(tsi->selectors);
     auto remote_ts = to_prefixes(tsr->selectors);
     const auto spi_out = wire::child_spi(answer.spi);
+    const auto mode = find_notify(response, wire::notify::use_transport_mode) ? xfrm::Mode::transport : xfrm::Mode::tunnel;
+    // The peer has installed what it answered: what we refuse, it must delete again.
+    auto refuse = [&](const std::string& why) {
+        send_delete_child_spi(core, sa, child.protocol, spi_in);
+        return base::fail(why + "; deleting it");
+    };
     if (!chosen || !spi_out || !local_ts || !remote_ts || local_ts->empty() || remote_ts->empty())
-        return base::fail("unacceptable response");
+        return refuse("unacceptable response");
+    // 2.9: the responder narrows, never widens; 1.3.1: transport mode only when asked for.
+    if (!narrows(*local_ts, exchange.proposed.local) || !narrows(*remote_ts, exchange.proposed.remote))
+        return refuse("refused: the peer widened the traffic selectors: answered TSi " + describe(tsi->selectors) +
+                      " TSr " + describe(tsr->selectors) + ", we proposed TSi " + describe(exchange.proposed.local) +
+                      " TSr " + describe(exchange.proposed.remote));
+    if (mode != mode_of(child))
+        return refuse(std::string("refused: the peer chose ") + (mode == xfrm::Mode::transport ? "transport" : "tunnel") +
+                      " mode, we asked for " + (child.mode == policy::Mode::transport ? "transport" : "tunnel"));
     const auto* group = chosen->first(TransformType::ke);
     const bool pfs = group && group->id != 0;
     auto secret = pfs_secret(pfs ? ke : nullptr, find<wire::KeyExchange>(response));
@@ -125,7 +176,7 @@ base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::
     c.spi_in = spi_in;
     c.spi_out = *spi_out;
     c.reqid = exchange.reqid ? exchange.reqid : core.reqid_for(child);
-    c.mode = find_notify(response, wire::notify::use_transport_mode) ? xfrm::Mode::transport : xfrm::Mode::tunnel;
+    c.mode = mode;
     c.proposal = std::move(*chosen);
     c.local_ts = std::move(*local_ts);
     c.remote_ts = std::move(*remote_ts);

@@ -8,6 +8,7 @@
 
 #include "ike/v2/core.hpp"
 #include "ike/v2/payloads.hpp"
+#include "ike/v2/traffic_selectors.hpp"
 
 namespace ike::v2 {
 
@@ -17,6 +18,7 @@ struct ChildExchange {
     const policy::Child* only = nullptr;  // a rekey: the configuration of the rekeyed child
     std::uint32_t reqid = 0;          // a rekey keeps the reqid (and so the policies)
     bool allow_ke = false;            // CREATE_CHILD_SA may carry KE for PFS (1.3.1)
+    Selectors proposed;               // initiator: the TSi and TSr we sent
 };
 
 // Responder: picks the configured child the request fits, installs it and appends the
@@ -31,7 +33,9 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
 std::vector<policy::OfferedProposal> child_offer(const policy::Child& child, std::uint32_t spi, bool with_ke);
 
 // Initiator: installs the CHILD SA the response describes. `ke` is our PFS key exchange,
-// if any. Returns the new child's inbound SPI, or an error for the log.
+// if any. Returns the new child's inbound SPI, or an error for the log. An answer that widens
+// the selectors we proposed or picks a mode we did not ask for is not installed: the peer's
+// SAs are deleted again (INFORMATIONAL Delete).
 base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::Child& child,
                                            std::uint32_t spi_in, const std::vector<policy::OfferedProposal>& offered,
                                            const Payloads& response, const ChildExchange& exchange,

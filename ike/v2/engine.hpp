@@ -37,6 +37,7 @@
 #include "ike/v2/effects.hpp"
 #include "ike/v2/events.hpp"
 #include "ike/v2/retransmit.hpp"
+#include "ike/wire/message.hpp"
 
 namespace ike::v2 {
 
@@ -67,6 +68,9 @@ struct EngineOptions {
     // clock, a part of the environment the engine asks rather than reads; without it such
     // connections cannot initiate.
     std::function<base::Result<net::Address>(const net::Address& remote)> source_address;
+    // Tests only: rewrites each response's payloads before they are protected, to play a
+    // peer that breaks the rules (a responder widening traffic selectors, RFC 7296 2.9).
+    std::function<void(wire::ExchangeType, std::vector<wire::Payload>&)> rewrite_response;
 };
 
 class Engine {

@@ -13,6 +13,9 @@ namespace ike::v2 {
 // ---- ike_sa_init.cpp ----
 // Initiator: a new IKE SA for `conn`, whose first CHILD SA will be `child` (may be null).
 void initiate(Core& core, const policy::Connection& conn, const policy::Child* child);
+// The address we send to `conn`'s peer from: local.address, else the source address the
+// route to the peer prefers (EngineOptions::source_address). Needs remote.address.
+base::Result<net::Address> local_address(const Core& core, const policy::Connection& conn);
 // Responder: answers an IKE_SA_INIT request (COOKIE and proposal checks precede any DH).
 void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& request);
 // Initiator: the answer to our IKE_SA_INIT request; continues with IKE_AUTH.
@@ -38,6 +41,8 @@ void process_ike_rekey_response(Core& core, IkeSa& sa, const Payloads& response)
 
 // ---- informational.cpp ----
 void send_delete_child(Core& core, IkeSa& sa, ChildSa& child);
+// The Delete of a pair the peer installed and we refused (no ChildSa of ours exists).
+void send_delete_child_spi(Core& core, IkeSa& sa, ProtocolId protocol, std::uint32_t spi_in);
 void send_delete_ike(Core& core, IkeSa& sa);
 void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id,
                            const Payloads& request);

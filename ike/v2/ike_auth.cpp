@@ -82,8 +82,9 @@ void send_ike_auth(Core& core, IkeSa& sa) {
         sa.child_offer = child_offer(*child, sa.first_child_spi, false);
         if (child->mode == policy::Mode::transport) p.push_back(notify(wire::notify::use_transport_mode));
         p.push_back(to_wire(sa.child_offer));
-        p.push_back(wire::TsI{to_selectors(child->local_subnets)});
-        p.push_back(wire::TsR{to_selectors(child->remote_subnets)});
+        const auto ts = proposed_selectors(*child, sa.local.address, sa.remote.address);
+        p.push_back(wire::TsI{to_selectors(ts.local)});
+        p.push_back(wire::TsR{to_selectors(ts.remote)});
     }
     if (first_contact(core, sa)) p.push_back(notify(wire::notify::initial_contact));
     send_request(core, sa, Request::ike_auth, wire::ExchangeType::ike_auth, p);
@@ -128,8 +129,10 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
     core.log(LogLevel::info, &sa, "IKE SA established with " + peer->str());
     note_identities(core, sa, *peer);
     if (const policy::Child* child = sa.first_child) {
-        auto installed = complete_child(core, sa, *child, sa.first_child_spi, sa.child_offer, response,
-                                        {sa.ni, sa.nr}, nullptr);
+        ChildExchange exchange{sa.ni, sa.nr};
+        exchange.proposed = proposed_selectors(*child, sa.local.address, sa.remote.address);
+        auto installed =
+            complete_child(core, sa, *child, sa.first_child_spi, sa.child_offer, response, exchange, nullptr);
         if (!installed) core.log(LogLevel::warning, &sa, "CHILD SA " + child->name + " " + installed.error().message);
     }
     enter_state(core, sa, IkeState::established);

@@ -20,6 +20,7 @@
 #include "ike/v2/effects.hpp"
 #include "ike/v2/fragmentation.hpp"
 #include "ike/v2/retransmit.hpp"
+#include "ike/v2/traffic_selectors.hpp"
 #include "net/address.hpp"
 #include "xfrm/kernel.hpp"
 
@@ -64,6 +65,7 @@ struct ChildRequest {
     base::Bytes ni;
     std::unique_ptr<crypto::KeyExchange> ke;
     std::vector<policy::OfferedProposal> offer;
+    Selectors ts;  // the TSi and TSr we sent
 };
 
 enum class IkeState : std::uint8_t {

@@ -89,9 +89,10 @@ std::vector<const policy::Connection*> responder_connections(const Core& core, c
     return all;
 }
 
-// The address this host sends from: the configured one, else the one the kernel's route
-// to the peer prefers. 2.23: the NAT detection hashes must cover the real source address,
-// and the kernel SAs are built from it; "any" would make both sides see a NAT.
+}  // namespace
+
+// 2.23: the NAT detection hashes must cover the real source address, and the kernel SAs are
+// built from it; "any" would make both sides see a NAT.
 base::Result<net::Address> local_address(const Core& core, const policy::Connection& conn) {
     if (conn.local.address) return *conn.local.address;
     const net::Address& remote = *conn.remote.address;
@@ -100,8 +101,6 @@ base::Result<net::Address> local_address(const Core& core, const policy::Connect
     if (!found) return base::fail("no source address towards " + remote.str() + ": " + found.error().message);
     return found;
 }
-
-}  // namespace
 
 void initiate(Core& core, const policy::Connection& conn, const policy::Child* child) {
     if (!conn.remote.address) {
@@ -179,7 +178,9 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
     const policy::Connection* conn = admitted[at];
     const policy::Selection& selection = selections[at];
     if (std::holds_alternative<policy::NoProposalChosen>(selection)) {
-        core.log(LogLevel::warning, conn->name, "no acceptable IKE proposal from " + in.remote.str());
+        core.log(LogLevel::warning, conn->name,
+                 "NO_PROPOSAL_CHOSEN: " + in.remote.str() + " proposed IKE " + policy::describe(offered) +
+                     ", configured " + policy::describe(conn->ike.proposals));
         answer_stateless(core, in, h, notify(wire::notify::no_proposal_chosen));
         return;
     }

@@ -16,11 +16,15 @@ void send_delete_ike(Core& core, IkeSa& sa) {
 }
 
 void send_delete_child(Core& core, IkeSa& sa, ChildSa& child) {
-    // 1.4.1, 3.11: name the SA by its protocol and the SPI we receive on; its pair goes with it.
-    sa.deleting_child = child.spi_in;
-    send_request(core, sa, Request::delete_child, wire::ExchangeType::informational,
-                 {wire::Delete{child.config->protocol, 4, {wire::child_spi_bytes(child.spi_in)}}});
+    send_delete_child_spi(core, sa, child.config->protocol, child.spi_in);
     enter_state(core, sa, child, ChildState::deleting);
+}
+
+void send_delete_child_spi(Core& core, IkeSa& sa, ProtocolId protocol, std::uint32_t spi_in) {
+    // 1.4.1, 3.11: name the SA by its protocol and the SPI we receive on; its pair goes with it.
+    sa.deleting_child = spi_in;
+    send_request(core, sa, Request::delete_child, wire::ExchangeType::informational,
+                 {wire::Delete{protocol, 4, {wire::child_spi_bytes(spi_in)}}});
 }
 
 void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {

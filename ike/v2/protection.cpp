@@ -131,8 +131,8 @@ void send_request(Core& core, IkeSa& sa, Request request, wire::ExchangeType exc
     core.send_message(sa, header_for(sa, exchange, false, id), inner, sa.pending.datagrams());
 }
 
-void send_response(Core& core, IkeSa& sa, wire::ExchangeType exchange, std::uint32_t message_id,
-                   const Payloads& inner) {
+namespace {
+void respond(Core& core, IkeSa& sa, wire::ExchangeType exchange, std::uint32_t message_id, const Payloads& inner) {
     auto datagrams = seal(core, sa, header_for(sa, exchange, true, message_id), inner);
     if (!datagrams) {
         core.log(LogLevel::error, &sa, "cannot protect response: " + datagrams.error().message);
@@ -140,6 +140,15 @@ void send_response(Core& core, IkeSa& sa, wire::ExchangeType exchange, std::uint
     }
     sa.responses.store(message_id, std::move(*datagrams));
     core.send_message(sa, header_for(sa, exchange, true, message_id), inner, *sa.responses.lookup(message_id));
+}
+}  // namespace
+
+void send_response(Core& core, IkeSa& sa, wire::ExchangeType exchange, std::uint32_t message_id,
+                   const Payloads& inner) {
+    if (!core.options.rewrite_response) return respond(core, sa, exchange, message_id, inner);
+    Payloads rewritten = inner;
+    core.options.rewrite_response(exchange, rewritten);
+    respond(core, sa, exchange, message_id, rewritten);
 }
 
 }  // namespace ike::v2

@@ -60,6 +60,44 @@ std::vector<wire::TrafficSelector> to_selectors(const std::vector<net::Prefix>& 
     return out;
 }
 
+std::vector<net::Prefix> or_dynamic(const std::vector<net::Prefix>& subnets, const net::Address& ike_address) {
+    if (!subnets.empty()) return subnets;
+    return {net::Prefix::host(ike_address)};
+}
+
+Selectors proposed_selectors(const policy::Child& child, const net::Address& local, const net::Address& remote) {
+    return {or_dynamic(child.local_subnets, local), or_dynamic(child.remote_subnets, remote)};
+}
+
+bool narrows(const std::vector<net::Prefix>& answer, const std::vector<net::Prefix>& proposed) {
+    return std::all_of(answer.begin(), answer.end(), [&](const net::Prefix& a) {
+        return std::any_of(proposed.begin(), proposed.end(), [&](const net::Prefix& p) { return inside(a, p); });
+    });
+}
+
+std::string describe(const std::vector<net::Prefix>& prefixes) {
+    std::string out;
+    for (const auto& p : prefixes) out += (out.empty() ? "" : " ") + p.str();
+    return out.empty() ? "(none)" : out;
+}
+
+std::string describe(const std::vector<wire::TrafficSelector>& selectors) {
+    std::string out;
+    for (const auto& ts : selectors) {
+        if (!out.empty()) out += ' ';
+        if (auto p = exact_prefix(ts)) {
+            out += p->str();
+            continue;
+        }
+        auto start = address_of(ts.start_address), end = address_of(ts.end_address);
+        out += start && end ? start->str() + "-" + end->str() : "(malformed)";
+        if (ts.ip_protocol != 0) out += " proto " + std::to_string(ts.ip_protocol);
+        if (ts.start_port != 0 || ts.end_port != 65535)
+            out += " port " + std::to_string(ts.start_port) + "-" + std::to_string(ts.end_port);
+    }
+    return out.empty() ? "(none)" : out;
+}
+
 std::vector<net::Prefix> narrow(const std::vector<wire::TrafficSelector>& proposed,
                                 const std::vector<net::Prefix>& ours) {
     std::vector<net::Prefix> out;

@@ -7,6 +7,7 @@
 
 #include "ike/v2/child_sa.hpp"
 #include "ike/v2/exchanges.hpp"
+#include "ike/v2/traffic_selectors.hpp"
 
 namespace ike::v2 {
 
@@ -42,9 +43,20 @@ void install_traps(Core& core, const policy::Connection& conn) {
             core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": remote address is not an address");
             continue;
         }
+        // Without subnets the local selector is the address the IKE SA will use (dynamic); the
+        // template's source stays "any" without local.address.
+        auto local_ts = child.local_subnets;
+        if (local_ts.empty()) {
+            const auto source = local_address(core, conn);
+            if (!source) {
+                core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": " + source.error().message);
+                continue;
+            }
+            local_ts = or_dynamic({}, *source);
+        }
         const net::Address local = conn.local.address.value_or(net::Address::any(conn.remote.address->family));
         Trap trap{&conn, &child, core.next_reqid++, {}};
-        trap.policies = policies_for({child.local_subnets, child.remote_subnets, local, *conn.remote.address,
+        trap.policies = policies_for({local_ts, or_dynamic(child.remote_subnets, *conn.remote.address), local, *conn.remote.address,
                                       child.protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp,
                                       child.mode == policy::Mode::transport ? xfrm::Mode::transport : xfrm::Mode::tunnel,
                                       trap.reqid});
