@@ -98,6 +98,9 @@ base::Result<Message> encode_sa(const Sa& sa, bool update) {
     info.mode = static_cast<std::uint8_t>(sa.mode);
     info.replay_window = needs_esn_state(sa) ? 0 : static_cast<std::uint8_t>(sa.replay_window);
     if (sa.esn) info.flags |= XFRM_STATE_ESN;
+    // RFC 4302 3.3.3.2.1: over IPv4 the AH header is padded to 32 bits. Linux pads (and
+    // expects) 64 bits unless told, and drops the peer's 32-bit-aligned AH.
+    if (sa.proto == Proto::ah && sa.dst.family == net::Family::v4) info.flags |= XFRM_STATE_ALIGN4;
     if (!put_algorithms(m, sa) || !put_options(m, sa)) return too_big(describe(sa));
     return m;
 }

@@ -70,6 +70,24 @@ TEST(SaMessage, AhCarriesOnlyIntegrity) {
     EXPECT_EQ(back.proto, Proto::ah);
 }
 
+TEST(SaMessage, AhOverIpv4IsAlignedTo32BitsAndOverIpv6To64) {
+    auto flags = [](const Sa& sa) {
+        auto m = encode_sa(sa, false);
+        EXPECT_TRUE(m.ok());
+        return static_cast<const xfrm_usersa_info*>(mnl_nlmsg_get_payload(&m->nlh()))->flags;
+    };
+    auto ah = cbc_sa("hmac(sha256)", 128, 32);
+    ah.cipher.reset();
+    ah.proto = Proto::ah;
+    EXPECT_TRUE(flags(ah) & XFRM_STATE_ALIGN4);
+    auto ah6 = gcm_sa("2001:db8::1", "2001:db8::2");
+    ah6.aead.reset();
+    ah6.integ = ah.integ;
+    ah6.proto = Proto::ah;
+    EXPECT_FALSE(flags(ah6) & XFRM_STATE_ALIGN4);
+    EXPECT_FALSE(flags(cbc_sa("hmac(sha256)", 128, 32)) & XFRM_STATE_ALIGN4);
+}
+
 TEST(SaMessage, TransportModeWithSelectorRoundTrips) {
     auto sa = gcm_sa();
     sa.mode = Mode::transport;
