@@ -4,23 +4,39 @@
 # 192.0.2.1, 10.1.0.0/24, id a.lab), charon in netns b in its place (192.0.2.2, 10.2.0.0/24,
 # id b.lab); PSK, IKEv2 aes256gcm16-prfsha256-x25519, ESP tunnel $ESP_PROPOSALS (default
 # aes256gcm16; with "-esn" in it both kernels' SAs must count 64-bit sequence numbers).
+# AH_PROPOSALS (e.g. sha256): the child is AH (RFC 4302) with those proposals instead of ESP,
+# and both kernels must count the pings on their two `proto ah` SAs. INTEROP_MODE=transport:
+# a host-to-host transport mode child (pings between the outer addresses) instead of a tunnel.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../ipsecd.sh"
 PSK='interop-psk-0123456789abcdef0123456789'
 # The addresses: IPv4 by default; INTEROP_FAMILY=6 runs IKE over IPv6 with IPv6 selectors
 # (2001:db8::1/2 outside, fd00:1::/64 and fd00:2::/64 inside; mk_topology has both).
-if [ "${INTEROP_FAMILY:-4}" = 6 ]; then
-  IP_A=2001:db8::1 IP_B=2001:db8::2 NET_A=fd00:1::/64 NET_B=fd00:2::/64 IN_A=fd00:1::1 IN_B=fd00:2::1
-else
-  IP_A=192.0.2.1 IP_B=192.0.2.2 NET_A=10.1.0.0/24 NET_B=10.2.0.0/24 IN_A=10.1.0.1 IN_B=10.2.0.1
-fi
+# Set when sourced and again by interop(), whose scenarios set INTEROP_FAMILY/INTEROP_MODE for
+# that call (`INTEROP_FAMILY=6 interop ...`).
+interop_addresses() {
+  if [ "${INTEROP_FAMILY:-4}" = 6 ]; then
+    IP_A=2001:db8::1 IP_B=2001:db8::2 NET_A=fd00:1::/64 NET_B=fd00:2::/64 IN_A=fd00:1::1 IN_B=fd00:2::1
+  else
+    IP_A=192.0.2.1 IP_B=192.0.2.2 NET_A=10.1.0.0/24 NET_B=10.2.0.0/24 IN_A=10.1.0.1 IN_B=10.2.0.1
+  fi
+  MODE=${INTEROP_MODE:-tunnel}
+  # transport: charon's selectors are its addresses (dynamic), ipsecd's site_peer takes "-"
+  [ "$MODE" = transport ] && IN_A=$IP_A IN_B=$IP_B NET_A=- NET_B=-
+  return 0
+}
+interop_addresses
 
 # charon_peer ENCAP AUTH REKEY: charon's configuration for netns b. ENCAP yes|no: yes fakes
 # a NAT so both sides move to port 4500 and the kernels do ESP-in-UDP. AUTH psk, or cert=TYPE
 # (b's certificate and key of that type from tests/lab/pki; a's chain checked against the lab
 # CA). REKEY charon: charon rekeys the CHILD SA every 20 s.
 charon_peer() {
-  local local_auth="auth = psk" remote_auth="auth = psk" rekey=""
+  local local_auth="auth = psk" remote_auth="auth = psk" rekey="" ts="" proposals
+  [ "$MODE" = tunnel ] && ts="local_ts = $NET_B
+        remote_ts = $NET_A"
+  proposals="esp_proposals = ${ESP_PROPOSALS:-aes256gcm16}"
+  [ -n "${AH_PROPOSALS:-}" ] && proposals="ah_proposals = $AH_PROPOSALS"
   charon_conf b
   if [ "${2%%=*}" = cert ]; then
     # swanctl reads private keys only from its private/ directory: SWANCTL_DIR points it there
@@ -48,10 +64,9 @@ connections {
              id = a.lab }
     children {
       net {
-        local_ts = $NET_B
-        remote_ts = $NET_A
-        mode = tunnel
-        esp_proposals = ${ESP_PROPOSALS:-aes256gcm16}
+        $ts
+        mode = $MODE
+        $proposals
         $rekey
       }
     }
@@ -75,6 +90,16 @@ esn_in_both_kernels() {
   log "ESN: both SAs in both kernels have flag esn"
 }
 
+# ah_counted NS MIN: NS holds exactly two AH SAs (in, out), each with >= MIN packets counted
+ah_counted() {
+  local counts
+  counts=$(ip -n "$1" -s xfrm state | awk '/^src/{ah=0} /^[ \t]*proto ah /{ah=1}
+    /lifetime current:/ && ah {getline; gsub(/[()a-z,]/," "); print $2}')
+  [ "$(echo "$counts" | grep -c .)" = 2 ] && [ "$(echo "$counts" | awk -v m="$2" '$1 >= m' | wc -l)" = 2 ] \
+    || { ip -n "$1" -s xfrm state; die "$1: want two proto ah SAs with >= $2 packets each, have: $(echo $counts)"; }
+  log "AH in $1: packets on its two proto ah SAs: $(echo $counts)"
+}
+
 # interop INITIATOR ENCAP [AUTH [REKEY]]: INITIATOR ipsecd|charon brings the tunnel up; ping
 # both ways through ESP with counters rising, ipsecd's status, ENCAP=yes checks ESP-in-UDP in
 # both kernels; AUTH psk (default) or cert=TYPE; REKEY ipsecd|charon: then that side rekeys
@@ -85,6 +110,7 @@ interop() {
   local initiator=$1 encap=$2 auth=${3:-psk} rekey=${4:-} start=none child_keys="" first t_up
   [ "$initiator" = ipsecd ] && start=up
   [ "$rekey" = ipsecd ] && child_keys="lifetime: 20s"
+  interop_addresses
   mk_topology
   # no inner_routes: ipsecd and charon both route the peer's subnet in table 220
   mark topology
@@ -110,7 +136,8 @@ interop() {
   ping_through a $IN_A $IN_B 5
   ping_through b $IN_B $IN_A 3
   mark ping_ok
-  check_status a site tunnel 8
+  check_status a site "$MODE" 8 "${AH_PROPOSALS:+ah}"
+  if [ -n "${AH_PROPOSALS:-}" ]; then ah_counted a 8; ah_counted b 8; fi
   if [ "$encap" = yes ]; then
     local ns
     for ns in a b; do
@@ -125,7 +152,7 @@ interop() {
     first=$(child_spi a)
     log "CHILD SA spi_in $first; pinging until 5 s after $rekey rekeys it (20 s after it was made)"
     [ "${INTEROP_FAMILY:-4}" = 4 ] || die "rekeys are checked over IPv4 only"
-    ping_across_rekeys "$(awk -v up="$t_up" -v now="$(t)" 'BEGIN{s=int(25-(now-up)); print (s<5?5:s)}')"
+    ping_across_rekeys "$(awk -v up="$t_up" -v now="$(t)" 'BEGIN{s=int(25-(now-up)); print (s<5?5:s)}')" $IN_A $IN_B
     [ "$(child_spi a)" != "$first" ] || die "the CHILD SA's SPI did not change 25 s after it was made"
     local by_charon by_ipsecd started
     by_charon=$(grep -c 'generating CREATE_CHILD_SA request .*N(REKEY_SA)' "$OUT/charon-b.log")
@@ -133,6 +160,12 @@ interop() {
     log "CHILD SA rekeyed: spi_in now $(child_spi a); rekeys started by charon $by_charon, by ipsecd $by_ipsecd"
     started=$by_charon; [ "$rekey" = ipsecd ] && started=$by_ipsecd
     [ "$started" -ge 1 ] || die "$rekey started no rekey"
+    # the rekeyed pair went with its Delete (protocol AH, RFC 7296 3.11); the new pair counts
+    if [ -n "${AH_PROPOSALS:-}" ]; then
+      wait_for 10 eval '[ "$(ip -n a xfrm state | grep -c "proto ah") $(ip -n b xfrm state | grep -c "proto ah")" = "2 2" ]' \
+        || { ip -n a xfrm state; ip -n b xfrm state; die "the rekeyed AH pair was not deleted on both sides"; }
+      ah_counted a 1; ah_counted b 1
+    fi
     swanctl_ b --list-sas
   fi
 

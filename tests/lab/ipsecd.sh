@@ -94,14 +94,14 @@ wait_up() {
     || { ctl "$1" status; tail -30 "$OUT/ipsecd-$1.log"; die "$2 did not come up in $1"; }
 }
 
-# check_status NAME CONN MODE MIN_PACKETS: `ipsecctl status --json` of peer NAME holds the
+# check_status NAME CONN MODE MIN_PACKETS [PROTOCOL]: `ipsecctl status --json` of peer NAME holds the
 # contract's fields (docs/DESIGN.md Part 2) for CONN: up, one established IKEv2 SA with SPIs,
-# a CHILD SA in MODE with SPIs and packet counters >= MIN_PACKETS each way
+# a CHILD SA in MODE of PROTOCOL (default esp) with SPIs and packet counters >= MIN_PACKETS each way
 check_status() {
   ctl "$1" status --json > "$OUT/status-$1.json" || die "ipsecctl status --json ($1)"
-  python3 - "$OUT/status-$1.json" "$2" "$3" "$4" <<'EOF' || die "status --json of $1 lacks what the contract promises"
+  python3 - "$OUT/status-$1.json" "$2" "$3" "$4" "${5:-esp}" <<'EOF' || die "status --json of $1 lacks what the contract promises"
 import json, sys
-path, name, mode, minp = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+path, name, mode, minp, proto = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 doc = json.load(open(path))
 def need(cond, what):
     if not cond:
@@ -119,7 +119,7 @@ for k in ("proposal", "local", "remote"):
     need(ike.get(k), f"ike_sas[0].{k}")
 need(len(ike["children"]) >= 1, "a CHILD SA")
 ch = ike["children"][0]
-need(ch["mode"] == mode and ch["protocol"] == "esp", f"child mode {mode}, protocol esp")
+need(ch["mode"] == mode and ch["protocol"] == proto, f"child mode {mode}, protocol {proto}")
 for k in ("spi_in", "spi_out"):
     need(ch[k].startswith("0x") and int(ch[k], 16) != 0, f"children[0].{k}")
 need(ch["local_ts"] and ch["remote_ts"] and ch["proposal"], "children[0] traffic selectors, proposal")
@@ -162,7 +162,7 @@ connections:
     remote: {address: $3, id: "@$5", $auth_r$subnets_r}
     ike: {proposals: [aes256gcm16-prfsha256-x25519]${11:+, ${11}}}
     children:
-      net: {mode: $mode, proposals: [${ESP_PROPOSALS:-aes256gcm16}], start: $8${10:+, ${10}}}
+      net: {mode: $mode, ${AH_PROPOSALS:+protocol: ah, }proposals: [${AH_PROPOSALS:-${ESP_PROPOSALS:-aes256gcm16}}], start: $8${10:+, ${10}}}
 $secrets
 EOC
 }
@@ -196,10 +196,11 @@ trap dump_on_failure EXIT
 child_spi() {
   ctl "$1" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"][0]["ike_sas"][0]["children"][0]["spi_in"])'
 }
-# ping_across_rekeys SECONDS: ping 10.1.0.1 (a) -> 10.2.0.1 (b) for SECONDS, 5 a second; every
-# ping must be answered (not ping_through: rekeyed SAs take their packet counters with them)
+# ping_across_rekeys SECONDS [SRC DST]: ping SRC (a, default 10.1.0.1) -> DST (b, default 10.2.0.1)
+# for SECONDS, 5 a second; every ping must be answered (not ping_through: rekeyed SAs take their
+# packet counters with them)
 ping_across_rekeys() {
-  ip netns exec a ping -n -q -c $(($1 * 5)) -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-rekey.out" 2>&1
+  ip netns exec a ping -n -q -c $(($1 * 5)) -i 0.2 -W 2 -I "${2:-10.1.0.1}" "${3:-10.2.0.1}" > "$OUT/ping-rekey.out" 2>&1
   grep -A1 statistics "$OUT/ping-rekey.out"
   grep -q ' 0% packet loss' "$OUT/ping-rekey.out" || die "pings were lost across the rekeys"
 }
