@@ -114,6 +114,16 @@ TEST(DynamicSelectors, RoadWarriorGetsItsOwnAddressFromAnyResponder) {
     EXPECT_EQ(gateway.local_ts, Prefixes{prefix("10.2.0.0/24")});
 }
 
+TEST(DynamicSelectors, Ipv6RoadWarriorGetsItsOwnAddressFromAnyResponder) {
+    auto alice = host_to_host(kAlice6, kBob6);
+    alice.connections.front().children.front().remote_subnets = {prefix(kBob6.subnet)};
+    Pair p(alice, road_warrior_gateway(kBob6, kAlice6), {}, 1, 2, kAlice6.address, kBob6.address);
+    p.up(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(only_child(p.bob()).remote_ts, Prefixes{prefix("2001:db8::1/128")});
+    EXPECT_EQ(only_child(p.alice()).local_ts, Prefixes{prefix("2001:db8::1/128")});
+}
+
 TEST(DynamicSelectors, RoadWarriorAskingForEverythingIsNarrowedToItsOwnAddress) {
     auto alice = host_to_host(kAlice, kBob);
     alice.connections.front().children.front().local_subnets = {prefix("0.0.0.0/0")};
