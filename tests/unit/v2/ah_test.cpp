@@ -12,18 +12,18 @@ using namespace ike::v2::test;
 
 namespace {
 
-policy::Config ah_config(const Side& local, const Side& remote, policy::Mode mode) {
+policy::Config ah_config(const Side& local, const Side& remote, policy::Mode mode, const char* proposal) {
     auto c = site_config(local, remote);
     for (auto& child : c.connections.at(0).children) {
         child.protocol = ProtocolId::ah;
-        child.proposals = {*policy::parse_proposal("sha256", ProtocolId::ah)};
+        child.proposals = {*policy::parse_proposal(proposal, ProtocolId::ah)};
         child.mode = mode;
     }
     return c;
 }
 
-std::unique_ptr<Pair> ah_pair(policy::Mode mode = policy::Mode::tunnel) {
-    auto p = std::make_unique<Pair>(ah_config(kAlice, kBob, mode), ah_config(kBob, kAlice, mode));
+std::unique_ptr<Pair> ah_pair(policy::Mode mode = policy::Mode::tunnel, const char* proposal = "sha256") {
+    auto p = std::make_unique<Pair>(ah_config(kAlice, kBob, mode, proposal), ah_config(kBob, kAlice, mode, proposal));
     p->up(p->alice(), "site");
     p->run();
     return p;
@@ -109,6 +109,17 @@ TEST(AhChild, ResponderRekeyAlsoDeletesTheOldAhSas) {
     p->soft_expire(p->bob(), before.spi_in);
     p->run();
     EXPECT_NE(only_child(p->bob()).spi_in, before.spi_in);
+    expect_ah_pair(*p);
+}
+
+// 1.3.3: a CREATE_CHILD_SA KE adds g^ir to the keymat; the AH pair still takes integrity keys only.
+TEST(AhChild, RekeyWithPfsKeepsAnIntegrityOnlyPair) {
+    auto p = ah_pair(policy::Mode::tunnel, "sha256-x25519");
+    const auto before = only_child(p->alice());
+    p->soft_expire(p->alice(), before.spi_in);
+    p->run();
+    EXPECT_NE(only_child(p->alice()).spi_in, before.spi_in);
+    EXPECT_EQ(only_child(p->alice()).proposal, "sha256-x25519");
     expect_ah_pair(*p);
 }
 
