@@ -18,19 +18,21 @@ std::string diagnostics_text(const std::vector<config::Diagnostic>& ds) {
 
 std::string address_text(const std::optional<net::Address>& a) { return a ? a->str() : ""; }
 
-// Up's error after the engine gave up on the attempt: the reason it published.
+// Up's error after the engine gave up on the attempt: the typed failure it published.
 bus::Status up_failure(const ike::v2::ConnectionStatus& status) {
     using K = ike::v2::FailureKind;
     auto reason = bus::Reason::failed;
-    switch (status.failure) {
+    switch (status.failure.kind) {
         case K::authentication_failed: reason = bus::Reason::authentication_failed; break;
         case K::no_proposal_chosen: reason = bus::Reason::no_proposal_chosen; break;
         case K::timeout: reason = bus::Reason::timeout; break;
+        case K::child_refused: reason = bus::Reason::child_refused; break;
+        case K::child_failed: reason = bus::Reason::child_failed; break;
         case K::none:
         case K::other: break;
     }
-    return bus::fail(reason, status.last_error.empty() ? "the connection attempt failed (see the log)"
-                                                       : "'" + status.name + "': " + status.last_error);
+    const auto why = ike::v2::describe(status.failure);
+    return bus::fail(reason, "'" + status.name + "': " + (why.empty() ? "the connection attempt failed (see the log)" : why));
 }
 
 }  // namespace

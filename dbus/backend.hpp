@@ -24,6 +24,8 @@ enum class Reason : std::uint8_t {
     authentication_failed,  // AuthenticationFailed: the peer or we rejected the AUTH
     no_proposal_chosen,     // NoProposalChosen: no common algorithms
     timeout,                // Timeout: the peer did not answer
+    child_refused,          // ChildRefused: the peer refused a CHILD SA (message: child, notify)
+    child_failed,           // ChildFailed: a CHILD SA could not be installed
     cancelled,              // Cancelled: Down (or a removal) interrupted a pending Up
     failed,                 // Failed: anything else
 };

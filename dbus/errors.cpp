@@ -13,6 +13,8 @@ const char* reason_suffix(Reason reason) {
         case Reason::authentication_failed: return "AuthenticationFailed";
         case Reason::no_proposal_chosen: return "NoProposalChosen";
         case Reason::timeout: return "Timeout";
+        case Reason::child_refused: return "ChildRefused";
+        case Reason::child_failed: return "ChildFailed";
         case Reason::cancelled: return "Cancelled";
         case Reason::failed: return "Failed";
     }

@@ -70,8 +70,7 @@ void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, cons
     p.push_back(wire::TsR{to_selectors(r.ts.remote)});
     core.log(LogLevel::info, &sa,
              (replaces ? "renewing CHILD SA " : old ? "rekeying CHILD SA " : "creating CHILD SA ") + config.name);
-    sa.child_request = std::move(r);
-    send_request(core, sa, Request::create_child, wire::ExchangeType::create_child_sa, p);
+    send_request(core, sa, sent::CreateChild{std::move(r)}, wire::ExchangeType::create_child_sa, p);
 }
 
 std::string group_name(const wire::Notify& invalid_ke) {
@@ -141,6 +140,10 @@ void refused(Core& core, IkeSa& sa, const ChildRequest& r, const wire::Notify& e
 }  // namespace
 
 void send_create_child(Core& core, IkeSa& sa, const policy::Child& config, const ChildSa* old) {
+    if (sa.pending.active()) {
+        sa.waiting.emplace_back(wanted::CreateChild{&config, old ? old->spi_in : 0});
+        return;
+    }
     send_child_request(core, sa, config, old, false, std::nullopt);
 }
 
@@ -170,7 +173,7 @@ void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const
         return;
     }
     // 2.25.2: while our rekey of the IKE SA is in flight, its CHILD SAs wait for the new one.
-    if (sa.rekey) {
+    if (sa.rekeying()) {
         busy("our rekey of the IKE SA is in progress");
         return;
     }
@@ -208,16 +211,15 @@ void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const
     // of the two new SAs survives when ours completes. (accept_child added a child: look
     // the old one up again.)
     if (ChildSa* old = rekey ? rekeyed() : nullptr;
-        old && sa.child_request && sa.child_request->rekeyed_spi_in == old->spi_in)
+        old && sa.child_request() && sa.child_request()->rekeyed_spi_in == old->spi_in)
         old->peer_rekey = ChildSa::PeerRekey{nonce->data, nr, sa.children.back().spi_in};
     answer(std::move(reply));
     core.publish(sa);
 }
 
-void process_create_child_response(Core& core, IkeSa& sa, const Payloads& response) {
-    if (!sa.child_request) return;
-    ChildRequest r = std::move(*sa.child_request);
-    sa.child_request.reset();
+void process_create_child_response(Core& core, IkeSa& sa, ChildRequest r, const Payloads& response) {
+    // Taken down while the request was in flight: the peer's new SA goes with the IKE SA.
+    if (sa.state == IkeState::deleting) return;
     if (const auto* error = find_error(response)) {
         refused(core, sa, r, *error);
         return;

@@ -40,7 +40,6 @@ std::uint32_t Core::new_child_spi() {
 
 void Core::log(LogLevel level, const IkeSa* sa, std::string message) {
     if (!sa) return log(level, std::string(), std::move(message));
-    if (level <= LogLevel::warning) last_problem = {sa->local_spi(), message};
     const std::string spi = hex_spi(sa->local_spi());
     emit(Log{level, sa->conn->name, "IKE SA " + spi + ": " + message, spi});
 }
@@ -160,11 +159,8 @@ std::vector<ConnectionStatus> Core::snapshot() const {
     std::map<const policy::Connection*, std::size_t> index;
     for (const auto& c : config.connections) {
         index[&c] = all.size();
-        all.push_back({c.name, connection_state(c), {}, FailureKind::none, {}});
-        if (auto f = failures.find(c.name); f != failures.end()) {
-            all.back().failure = f->second.kind;
-            all.back().last_error = f->second.message;
-        }
+        all.push_back({c.name, connection_state(c), {}, {}});
+        if (auto f = failures.find(c.name); f != failures.end()) all.back().failure = f->second;
     }
     // IKE SAs of retired connections (being deleted after a reconfiguration) are not shown.
     for (const auto& [spi, sa] : sas)
@@ -212,10 +208,9 @@ namespace {
 // initiator refused after the IKE_AUTH exchange (2.21.2).
 void record_failure(Core& core, const IkeSa& sa) {
     const bool attempt_failed = sa.initiator && sa.established_at == Time{};
-    if (sa.failure == FailureKind::none || !(attempt_failed || sa.failure == FailureKind::authentication_failed))
-        return;
-    std::string message = core.last_problem.first == sa.local_spi() ? core.last_problem.second : "";
-    core.failures[sa.conn->name] = {sa.failure, std::move(message)};
+    const FailureKind kind = sa.failure.kind;
+    if (kind == FailureKind::none || !(attempt_failed || kind == FailureKind::authentication_failed)) return;
+    core.failures[sa.conn->name] = sa.failure;
 }
 }  // namespace
 
@@ -245,7 +240,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             }
             sa.rekey_at = core.now + core.rekey_after(std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime));
             sa.established_at = core.now;
-            sa.failure = FailureKind::none;
+            sa.failure = {};
             core.failures.erase(sa.conn->name);
             schedule_keepalive(core, sa);
             break;

@@ -44,14 +44,7 @@ struct Core {
     // since start: only the first IKE_AUTH to a peer carries INITIAL_CONTACT (2.4).
     std::set<std::string> contacted;
     // The last failed attempt per connection name, until an IKE SA is established.
-    struct Failure {
-        FailureKind kind = FailureKind::none;
-        std::string message;
-    };
     std::map<std::string, Failure> failures;
-    // The last warning or error logged about an IKE SA (our SPI, text), the likely reason
-    // when that SA closes.
-    std::pair<std::uint64_t, std::string> last_problem;
     crypto::Rng& rng;
     EngineOptions options;
 
@@ -162,6 +155,16 @@ void send_keepalive(Core& core, IkeSa& sa);
 // ---- reconfigure.cpp ----
 // Brings a connection up as its `start:` settings say (trap policies, initiation).
 void start_connection(Core& core, const policy::Connection& conn);
+// The children an operator's Up brings up: every `start: up` and `start: trap` child, or the
+// first child if none is marked.
+std::vector<const policy::Child*> children_for_up(const policy::Connection& conn);
+// A new IKE SA for `conn` carrying `children`: the first in IKE_AUTH, the others with
+// CREATE_CHILD_SA once it is established.
+void initiate_children(Core& core, const policy::Connection& conn, const std::vector<const policy::Child*>& children);
+// Creates over the established `sa` each of `children` it neither has nor is negotiating.
+void add_children(Core& core, IkeSa& sa, const std::vector<const policy::Child*>& children);
+// The connection's established IKE SA that we may add CHILD SAs to, if any.
+IkeSa* established_sa(Core& core, const policy::Connection& conn);
 // Takes down an IKE SA now: its CHILD SAs' kernel state is removed at once, the peer told
 // with an INFORMATIONAL Delete if the IKE SA is established.
 void take_down(Core& core, IkeSa& sa);

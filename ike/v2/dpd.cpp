@@ -14,7 +14,7 @@ std::optional<Time> liveness_due(const IkeSa& sa) {
 
 void send_liveness_check(Core& core, IkeSa& sa) {
     core.log(LogLevel::debug, &sa, "liveness check");
-    send_request(core, sa, Request::liveness, wire::ExchangeType::informational, {});
+    send_request(core, sa, sent::Liveness{}, wire::ExchangeType::informational, {});
 }
 
 }  // namespace ike::v2

@@ -1,6 +1,23 @@
 #include "ike/v2/effects.hpp"
 
+#include "ike/v2/payloads.hpp"
+
 namespace ike::v2 {
+
+std::string describe(const Failure& f) {
+    const std::string peer_said = f.notify ? ": " + notify_name(f.notify) : "";
+    const std::string child = "child '" + f.child + "'";
+    switch (f.kind) {
+        case FailureKind::none: return "";
+        case FailureKind::authentication_failed: return "authentication failed" + peer_said;
+        case FailureKind::no_proposal_chosen: return "no IKE proposal chosen" + peer_said;
+        case FailureKind::timeout: return "peer not responding";
+        case FailureKind::child_refused: return child + " refused by the peer" + peer_said;
+        case FailureKind::child_failed: return child + " could not be installed";
+        case FailureKind::other: break;
+    }
+    return "the attempt failed" + peer_said;
+}
 
 std::string to_string(ConnectionState s) {
     switch (s) {

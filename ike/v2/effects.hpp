@@ -84,15 +84,27 @@ enum class FailureKind : std::uint8_t {
     authentication_failed,  // either side rejected the other's AUTH
     no_proposal_chosen,     // no common IKE algorithms
     timeout,                // the peer did not answer
+    child_refused,          // the peer refused a CHILD SA (its error notify says why)
+    child_failed,           // a CHILD SA the peer agreed to could not be installed
     other,
 };
+
+// A failure as a typed value, from the engine to the daemon and the bus (never log text).
+struct Failure {
+    FailureKind kind = FailureKind::none;
+    std::string child;         // the CHILD SA it concerns; empty: the IKE SA
+    std::uint16_t notify = 0;  // the peer's error notify type (RFC 7296 3.10.1); 0: none
+    bool operator==(const Failure&) const = default;
+};
+
+// One line for people: "child 'net' refused by the peer: TS_UNACCEPTABLE".
+std::string describe(const Failure& f);
 
 struct ConnectionStatus {
     std::string name;
     ConnectionState state = ConnectionState::down;
     std::vector<IkeSaStatus> ike_sas;
-    FailureKind failure = FailureKind::none;
-    std::string last_error;  // the log line that explained the failure
+    Failure failure;
 };
 
 // One IKE SA changed state (or its CHILD SAs changed): its new status and the state of

@@ -22,6 +22,12 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
+ChildSa* find_child(IkeSa& sa, std::uint32_t spi_in) {
+    for (auto& c : sa.children)
+        if (c.spi_in == spi_in && c.state != ChildState::deleted) return &c;
+    return nullptr;
+}
+
 IkeSa* find_sa(Core& core, std::uint64_t spi) {
     auto it = core.sas.find(spi);
     return it == core.sas.end() ? nullptr : it->second.get();
@@ -37,22 +43,24 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
     if (!*opened) return;  // a fragment, kept until the message is complete (RFC 7383)
     const Payloads& inner = **opened;
     core.log_received(&sa, in, m, inner);
-    const Request request = sa.request;
+    InFlight request = std::exchange(sa.request, {});
     sa.pending.clear();
-    sa.request = Request::none;
     sa.last_heard = core.now;
-    // Should IKE_AUTH fail now, one side rejected the other's authentication.
-    if (request == Request::ike_auth) sa.failure = FailureKind::authentication_failed;
-    switch (request) {
-        case Request::ike_auth: process_ike_auth_response(core, sa, inner); return;
-        case Request::create_child: process_create_child_response(core, sa, inner); return;
-        case Request::rekey_ike: process_ike_rekey_response(core, sa, inner); return;
-        case Request::delete_child:
-        case Request::delete_ike:
-        case Request::liveness: process_informational_response(core, sa, request, inner); return;
-        case Request::ike_sa_init:
-        case Request::none: return;
-    }
+    std::visit(Overloaded{
+                   [&](sent::IkeAuth&) {
+                       // Should IKE_AUTH fail now, one side rejected the other's authentication.
+                       sa.failure = {FailureKind::authentication_failed};
+                       process_ike_auth_response(core, sa, inner);
+                   },
+                   [&](sent::CreateChild& c) { process_create_child_response(core, sa, std::move(c.child), inner); },
+                   [&](sent::RekeyIke& r) { process_ike_rekey_response(core, sa, std::move(r.fresh), inner); },
+                   [&](sent::DeleteChild&) { process_informational_response(core, sa, request, inner); },
+                   [&](sent::DeleteIke&) { process_informational_response(core, sa, request, inner); },
+                   [&](sent::Liveness&) { process_informational_response(core, sa, request, inner); },
+                   [&](auto&) {},  // IKE_SA_INIT is answered in on_datagram
+               },
+               request);
+    send_waiting(core, sa);
 }
 
 void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::Message& m) {
@@ -107,9 +115,11 @@ void on_datagram(Core& core, const DatagramIn& in) {
                    sa && sa->initiator && sa->state == IkeState::init_sent && sa->pending.active() &&
                    m.header.message_id == 0) {
             sa->pending.clear();
-            sa->request = Request::none;
-            sa->failure = find_notify(m.payloads, wire::notify::no_proposal_chosen) ? FailureKind::no_proposal_chosen
-                                                                                   : FailureKind::other;
+            sa->request = {};
+            const wire::Notify* error = find_error(m.payloads);
+            sa->failure = {error && error->type == wire::notify::no_proposal_chosen ? FailureKind::no_proposal_chosen
+                                                                                   : FailureKind::other,
+                           {}, static_cast<std::uint16_t>(error ? error->type : 0)};
             process_ike_sa_init_response(core, *sa, in, m);
         }
         return;
@@ -138,7 +148,7 @@ void on_tick(Core& core) {
                 break;
             case PendingRequest::Due::give_up:
                 core.log(LogLevel::warning, &sa, "peer " + sa.remote.str() + " not responding, giving up");
-                sa.failure = FailureKind::timeout;
+                sa.failure = {FailureKind::timeout};
                 enter_state(core, sa, IkeState::closed);
                 continue;
             case PendingRequest::Due::nothing: break;
@@ -170,13 +180,18 @@ void on_admin_up(Core& core, const std::string& name) {
         core.log(LogLevel::error, name, "no IKEv2 connection named " + name);
         return;
     }
+    if (core.connection_state(*conn) == ConnectionState::up) {
+        // The children a `start: up` left out (trapped ones) come over the IKE SA there is.
+        if (IkeSa* sa = established_sa(core, *conn)) add_children(core, *sa, children_for_up(*conn));
+        return;
+    }
     if (core.connection_state(*conn) != ConnectionState::down) {
         core.log(LogLevel::info, name, "already up or connecting");
         return;
     }
     install_traps(core, *conn);  // again after a `down`: fail closed while connecting
     core.failures.erase(name);
-    initiate(core, *conn, conn->children.empty() ? nullptr : &conn->children.front());
+    initiate_children(core, *conn, children_for_up(*conn));
 }
 
 void on_admin_down(Core& core, const std::string& name) {
@@ -226,6 +241,26 @@ void on_kernel_failed(Core& core, const KernelFailed& f) {
 }
 
 }  // namespace
+
+void send_waiting(Core& core, IkeSa& sa) {
+    while (!sa.pending.active() && !sa.waiting.empty() && sa.state != IkeState::closed) {
+        const Waiting next = sa.waiting.front();
+        sa.waiting.pop_front();
+        std::visit(Overloaded{
+                       [&](const wanted::CreateChild& c) {
+                           ChildSa* old = c.rekeyed_spi_in ? find_child(sa, c.rekeyed_spi_in) : nullptr;
+                           // A rekey of a CHILD SA replaced or deleted meanwhile is moot.
+                           if (sa.state != IkeState::established ||
+                               (c.rekeyed_spi_in && (!old || old->state != ChildState::installed)))
+                               return;
+                           send_create_child(core, sa, *c.config, old);
+                       },
+                       [&](const wanted::DeleteChild& d) { send_delete_child_spi(core, sa, d.protocol, d.spi_in); },
+                       [&](const sent::DeleteIke&) { send_delete_ike(core, sa); },
+                   },
+                   next);
+    }
+}
 
 Engine::Engine(policy::Config config, crypto::Rng& rng, EngineOptions options)
     : core_(std::make_unique<Core>(std::move(config), rng, options)) {}

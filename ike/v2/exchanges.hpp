@@ -11,8 +11,9 @@
 namespace ike::v2 {
 
 // ---- ike_sa_init.cpp ----
-// Initiator: a new IKE SA for `conn`, whose first CHILD SA will be `child` (may be null).
-void initiate(Core& core, const policy::Connection& conn, const policy::Child* child);
+// Initiator: a new IKE SA for `conn`, whose first CHILD SA will be `child` (may be null);
+// null if none could be started (logged).
+IkeSa* initiate(Core& core, const policy::Connection& conn, const policy::Child* child);
 // The address we send to `conn`'s peer from: local.address, else the source address the
 // route to the peer prefers (EngineOptions::source_address). Needs remote.address.
 base::Result<net::Address> local_address(const Core& core, const policy::Connection& conn);
@@ -31,13 +32,15 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response);
 // Initiator: rekeys `old` (1.3.3), or creates a new CHILD SA for `config` when old is null.
 void send_create_child(Core& core, IkeSa& sa, const policy::Child& config, const ChildSa* old);
 void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
-void process_create_child_response(Core& core, IkeSa& sa, const Payloads& response);
+void process_create_child_response(Core& core, IkeSa& sa, ChildRequest request, const Payloads& response);
+// Sends what waited for the window (IkeSa::waiting), the first request still meaningful.
+void send_waiting(Core& core, IkeSa& sa);
 
 // ---- ike_rekey.cpp ----
 // Rekeys the IKE SA with CREATE_CHILD_SA (1.3.2, 2.18), including 2.8.2 collisions.
 void send_ike_rekey(Core& core, IkeSa& sa);
 void respond_ike_rekey(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
-void process_ike_rekey_response(Core& core, IkeSa& sa, const Payloads& response);
+void process_ike_rekey_response(Core& core, IkeSa& sa, std::unique_ptr<IkeSa> fresh, const Payloads& response);
 
 // ---- informational.cpp ----
 void send_delete_child(Core& core, IkeSa& sa, ChildSa& child);
@@ -46,8 +49,7 @@ void send_delete_child_spi(Core& core, IkeSa& sa, ProtocolId protocol, std::uint
 void send_delete_ike(Core& core, IkeSa& sa);
 void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id,
                            const Payloads& request);
-void process_informational_response(Core& core, IkeSa& sa, Request request,
-                                    const Payloads& response);
+void process_informational_response(Core& core, IkeSa& sa, const InFlight& request, const Payloads& response);
 
 // ---- dpd.cpp ----
 // When the next liveness check of an established SA is due (nullopt: DPD off or busy).

@@ -87,7 +87,7 @@ void send_ike_auth(Core& core, IkeSa& sa) {
         p.push_back(wire::TsR{to_selectors(ts.remote)});
     }
     if (first_contact(core, sa)) p.push_back(notify(wire::notify::initial_contact));
-    send_request(core, sa, Request::ike_auth, wire::ExchangeType::ike_auth, p);
+    send_request(core, sa, sent::IkeAuth{}, wire::ExchangeType::ike_auth, p);
     enter_state(core, sa, IkeState::auth_sent);
 }
 
@@ -117,6 +117,7 @@ void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Pay
 void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) {
     if (find_notify(response, wire::notify::authentication_failed)) {
         core.log(LogLevel::error, &sa, "peer refused our authentication (AUTHENTICATION_FAILED)");
+        sa.failure.notify = wire::notify::authentication_failed;
         enter_state(core, sa, IkeState::closed);
         return;
     }
@@ -136,6 +137,7 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
         if (!installed) core.log(LogLevel::warning, &sa, "CHILD SA " + child->name + " " + installed.error().message);
     }
     enter_state(core, sa, IkeState::established);
+    add_children(core, sa, std::exchange(sa.more_children, {}));
 }
 
 }  // namespace ike::v2

@@ -63,8 +63,7 @@ void send_rekey_request(Core& core, IkeSa& sa, KeGroup group) {
     Payloads p{to_wire(fresh->offered), wire::Nonce{fresh->ni},
                wire::KeyExchange{fresh->ke->group(), fresh->ke->public_value()}};
     core.log(LogLevel::info, &sa, "rekeying IKE SA");
-    sa.rekey = std::move(fresh);
-    send_request(core, sa, Request::rekey_ike, wire::ExchangeType::create_child_sa, p);
+    send_request(core, sa, sent::RekeyIke{std::move(fresh)}, wire::ExchangeType::create_child_sa, p);
 }
 
 // The peer refused our rekey. 1.3, 2.7: INVALID_KE_PAYLOAD names the group it wants; the
@@ -137,15 +136,13 @@ void respond_ike_rekey(Core& core, IkeSa& sa, std::uint32_t message_id, const Pa
     // The peer's SA is where the CHILD SAs go, unless our crossing rekey survives 2.8.2
     // (decided when its response arrives).
     sa.successor = live.local_spi();
-    if (sa.rekey)
+    if (sa.rekeying())
         sa.peer_rekey = IkeSa::PeerIkeRekey{ni, nr, live.local_spi()};
     else
         enter_state(core, sa, IkeState::rekeyed);
 }
 
-void process_ike_rekey_response(Core& core, IkeSa& sa, const Payloads& response) {
-    if (!sa.rekey) return;
-    std::unique_ptr<IkeSa> fresh = std::move(sa.rekey);
+void process_ike_rekey_response(Core& core, IkeSa& sa, std::unique_ptr<IkeSa> fresh, const Payloads& response) {
     sa.rekey_at = core.now + kRetry;  // should this attempt fail
     const auto* sa_payload = find<wire::SecurityAssociation>(response);
     const auto* nonce = find<wire::Nonce>(response);
@@ -174,6 +171,12 @@ void process_ike_rekey_response(Core& core, IkeSa& sa, const Payloads& response)
     }
     const base::Bytes ni = fresh->ni, nr = fresh->nr;
     IkeSa& live = go_live(core, std::move(fresh));
+    // Taken down while the rekey was in flight (our Delete of this SA waits for the window):
+    // the new SA the peer now has goes too.
+    if (sa.state == IkeState::deleting) {
+        send_delete_ike(core, live);
+        return;
+    }
     // 2.8.2: of two crossing rekeys, the new SA with the lowest of the four nonces is
     // redundant and deleted by its initiator; the survivor's initiator deletes the old SA.
     if (sa.peer_rekey && std::min(ni, nr) < std::min(sa.peer_rekey->ni, sa.peer_rekey->nr)) {

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -78,10 +80,41 @@ enum class IkeState : std::uint8_t {
     closed,       // gone: the engine drops the record
 };
 
-// The exchange our outstanding request belongs to (window size 1).
-enum class Request : std::uint8_t {
-    none, ike_sa_init, ike_auth, create_child, rekey_ike, delete_child, delete_ike, liveness
+struct IkeSa;
+
+// Our outstanding request (window size 1, RFC 7296 2.3) and what its answer completes:
+// one value, so that a new request can never overwrite the state of the one in flight.
+namespace sent {
+struct IkeSaInit {};
+struct IkeAuth {};
+struct CreateChild {
+    ChildRequest child;
 };
+struct RekeyIke {
+    std::unique_ptr<IkeSa> fresh;  // the new SA, not registered until it is live (2.18)
+};
+struct DeleteChild {
+    std::uint32_t spi_in = 0;  // inbound SPI of the CHILD SA the Delete is about
+};
+struct DeleteIke {};
+struct Liveness {};
+}  // namespace sent
+using InFlight = std::variant<std::monostate, sent::IkeSaInit, sent::IkeAuth, sent::CreateChild, sent::RekeyIke,
+                              sent::DeleteChild, sent::DeleteIke, sent::Liveness>;
+
+// A request asked for while another is in flight: sent, if still meaningful, once the
+// window is free (in order).
+namespace wanted {
+struct CreateChild {
+    const policy::Child* config = nullptr;
+    std::uint32_t rekeyed_spi_in = 0;  // 0: a new CHILD SA
+};
+struct DeleteChild {
+    ProtocolId protocol = ProtocolId::esp;
+    std::uint32_t spi_in = 0;
+};
+}  // namespace wanted
+using Waiting = std::variant<wanted::CreateChild, wanted::DeleteChild, sent::DeleteIke>;
 
 struct IkeSa {
     const policy::Connection* conn = nullptr;
@@ -92,7 +125,8 @@ struct IkeSa {
 
     MessageIds ids;
     PendingRequest pending;
-    Request request = Request::none;
+    InFlight request;
+    std::deque<Waiting> waiting;
     ResponseCache responses;
     // The peer's fragmented request and response being reassembled (RFC 7383 2.6).
     fragmentation::Reassembly request_fragments, response_fragments;
@@ -120,9 +154,9 @@ struct IkeSa {
     const policy::Child* first_child = nullptr;
     std::vector<policy::OfferedProposal> child_offer;
     std::vector<ChildSa> children;
-    std::optional<ChildRequest> child_request;
-    // Our outstanding IKE SA rekey (2.18): the new SA, not registered until it is live.
-    std::unique_ptr<IkeSa> rekey;
+    // Initiator: the CHILD SAs created with CREATE_CHILD_SA once established (1.3.1), after
+    // the first, which IKE_AUTH carries.
+    std::vector<const policy::Child*> more_children;
     // Where our CHILD SAs go when this SA is deleted after a rekey (our SPI of the new SA).
     std::uint64_t successor = 0;
     // The peer's IKE rekey that crossed ours (2.8.2): its nonces and the SA it created.
@@ -132,7 +166,6 @@ struct IkeSa {
     };
     std::optional<PeerIkeRekey> peer_rekey;
     Time rekey_at{};  // configured IKE lifetime reached: rekey
-    std::uint32_t deleting_child = 0;  // inbound SPI of the CHILD SA our Delete is about
 
     // Responder: the connections the addresses and the proposal chosen at IKE_SA_INIT
     // admit, by name; IKE_AUTH picks one by the peer's IDs (2.15, 3.5).
@@ -149,8 +182,17 @@ struct IkeSa {
     Time keepalive_at{};    // next NAT keepalive (RFC 3948 2.3) when we are behind a NAT
     // What a failure of the exchange in flight means for the connection (status); set by
     // the engine before it hands a response to the exchange.
-    FailureKind failure = FailureKind::none;
+    Failure failure;
     std::uint64_t remote_spi() const { return initiator ? spis.responder : spis.initiator; }
+    // Our rekey of this IKE SA in flight, if any.
+    IkeSa* rekeying() const {
+        const auto* r = std::get_if<sent::RekeyIke>(&request);
+        return r ? r->fresh.get() : nullptr;
+    }
+    const ChildRequest* child_request() const {
+        const auto* c = std::get_if<sent::CreateChild>(&request);
+        return c ? &c->child : nullptr;
+    }
 };
 
 }  // namespace ike::v2

@@ -72,7 +72,7 @@ void send_init_request(Core& core, IkeSa& sa) {
     h.flags = wire::flag::initiator;
     sa.init_request = wire::encode({h, p});
     sa.ids.next_request = 1;
-    sa.request = Request::ike_sa_init;
+    sa.request = sent::IkeSaInit{};
     sa.pending.start(0, {sa.init_request}, core.now, core.options.retransmit);
     core.send_message(sa, h, p, sa.pending.datagrams());
 }
@@ -102,21 +102,21 @@ base::Result<net::Address> local_address(const Core& core, const policy::Connect
     return found;
 }
 
-void initiate(Core& core, const policy::Connection& conn, const policy::Child* child) {
+IkeSa* initiate(Core& core, const policy::Connection& conn, const policy::Child* child) {
     if (!conn.remote.address) {
         core.log(LogLevel::error, conn.name, "cannot initiate: remote address is not an address");
-        return;
+        return nullptr;
     }
     auto local = local_address(core, conn);
     if (!local) {
         core.log(LogLevel::error, conn.name, "cannot initiate: " + local.error().message);
-        return;
+        return nullptr;
     }
     const auto group = policy::preferred_ke(conn.ike.proposals);
     auto ke = crypto::KeyExchange::create(group.value_or(KeGroup::none), core.rng);
     if (!ke) {
         core.log(LogLevel::error, conn.name, "cannot initiate: " + ke.error().message);
-        return;
+        return nullptr;
     }
     auto sa = std::make_unique<IkeSa>();
     sa->conn = &conn;
@@ -132,6 +132,7 @@ void initiate(Core& core, const policy::Connection& conn, const policy::Child* c
     core.log(LogLevel::info, &s, "initiating IKE SA to " + s.remote.str());
     send_init_request(core, s);
     enter_state(core, s, IkeState::init_sent);
+    return &s;
 }
 
 void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& request) {

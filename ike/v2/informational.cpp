@@ -9,10 +9,14 @@
 namespace ike::v2 {
 
 void send_delete_ike(Core& core, IkeSa& sa) {
-    // 3.11: an IKE SA is deleted with protocol IKE, no SPI.
-    send_request(core, sa, Request::delete_ike, wire::ExchangeType::informational,
-                 {wire::Delete{ProtocolId::ike, 0, {}}});
-    enter_state(core, sa, IkeState::deleting);
+    // Whatever else waited is moot: the IKE SA's CHILD SAs go with it (1.4.1).
+    sa.waiting.clear();
+    if (sa.pending.active())
+        sa.waiting.emplace_back(sent::DeleteIke{});
+    else  // 3.11: an IKE SA is deleted with protocol IKE, no SPI.
+        send_request(core, sa, sent::DeleteIke{}, wire::ExchangeType::informational,
+                     {wire::Delete{ProtocolId::ike, 0, {}}});
+    if (sa.state != IkeState::deleting) enter_state(core, sa, IkeState::deleting);
 }
 
 void send_delete_child(Core& core, IkeSa& sa, ChildSa& child) {
@@ -21,9 +25,12 @@ void send_delete_child(Core& core, IkeSa& sa, ChildSa& child) {
 }
 
 void send_delete_child_spi(Core& core, IkeSa& sa, ProtocolId protocol, std::uint32_t spi_in) {
+    if (sa.pending.active()) {
+        sa.waiting.emplace_back(wanted::DeleteChild{protocol, spi_in});
+        return;
+    }
     // 1.4.1, 3.11: name the SA by its protocol and the SPI we receive on; its pair goes with it.
-    sa.deleting_child = spi_in;
-    send_request(core, sa, Request::delete_child, wire::ExchangeType::informational,
+    send_request(core, sa, sent::DeleteChild{spi_in}, wire::ExchangeType::informational,
                  {wire::Delete{protocol, 4, {wire::child_spi_bytes(spi_in)}}});
 }
 
@@ -34,7 +41,7 @@ void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, cons
     if (find_notify(request, wire::notify::authentication_failed)) {
         send_response(core, sa, wire::ExchangeType::informational, message_id, {});
         core.log(LogLevel::error, &sa, "peer refused our authentication (AUTHENTICATION_FAILED); deleting the IKE SA");
-        sa.failure = FailureKind::authentication_failed;
+        sa.failure = {FailureKind::authentication_failed, {}, wire::notify::authentication_failed};
         enter_state(core, sa, IkeState::closed);
         return;
     }
@@ -71,22 +78,16 @@ void respond_informational(Core& core, IkeSa& sa, std::uint32_t message_id, cons
     }
 }
 
-void process_informational_response(Core& core, IkeSa& sa, Request request, const Payloads&) {
-    switch (request) {
-        case Request::delete_ike: enter_state(core, sa, IkeState::closed); return;
-        case Request::delete_child:
-            for (auto& c : sa.children)
-                if (c.spi_in == sa.deleting_child) enter_state(core, sa, c, ChildState::deleted);
-            prune_children(sa);
-            core.publish(sa);
-            return;
-        case Request::liveness:
-        case Request::create_child:
-        case Request::rekey_ike:
-        case Request::none:
-        case Request::ike_sa_init:
-        case Request::ike_auth: return;  // last_heard was updated by the engine
+void process_informational_response(Core& core, IkeSa& sa, const InFlight& request, const Payloads&) {
+    if (std::holds_alternative<sent::DeleteIke>(request)) {
+        enter_state(core, sa, IkeState::closed);
+    } else if (const auto* d = std::get_if<sent::DeleteChild>(&request)) {
+        for (auto& c : sa.children)
+            if (c.spi_in == d->spi_in) enter_state(core, sa, c, ChildState::deleted);
+        prune_children(sa);
+        core.publish(sa);
     }
+    // A liveness check's answer: last_heard was updated by the engine.
 }
 
 }  // namespace ike::v2

@@ -115,7 +115,7 @@ base::Result<std::optional<Payloads>> open(IkeSa& sa, base::ByteView datagram, c
     return decode_inner((*whole)->first_inner, (*whole)->plain);
 }
 
-void send_request(Core& core, IkeSa& sa, Request request, wire::ExchangeType exchange,
+void send_request(Core& core, IkeSa& sa, InFlight request, wire::ExchangeType exchange,
                   const Payloads& inner) {
     const std::uint32_t id = sa.ids.next_request;
     auto datagrams = seal(core, sa, header_for(sa, exchange, false, id), inner);
@@ -124,7 +124,7 @@ void send_request(Core& core, IkeSa& sa, Request request, wire::ExchangeType exc
         return;
     }
     ++sa.ids.next_request;
-    sa.request = request;
+    sa.request = std::move(request);
     // Fragments of an earlier response still incomplete are of no use any more.
     sa.response_fragments.clear();
     sa.pending.start(id, std::move(*datagrams), core.now, core.options.retransmit);

@@ -25,8 +25,9 @@ base::Result<Datagrams> seal(Core& core, IkeSa& sa, const wire::Header& header, 
 // failure means the datagram is dropped without an answer (RFC 7296 2.21.2).
 base::Result<std::optional<Payloads>> open(IkeSa& sa, base::ByteView datagram, const wire::Message& message);
 
-// Sends a new request with the next message ID, to be retransmitted until answered.
-void send_request(Core& core, IkeSa& sa, Request request, wire::ExchangeType exchange,
+// Sends a new request with the next message ID, to be retransmitted until answered; the
+// window must be free (callers queue in sa.waiting otherwise).
+void send_request(Core& core, IkeSa& sa, InFlight request, wire::ExchangeType exchange,
                   const Payloads& inner);
 // Sends the response to request `message_id` and caches it for retransmitted requests.
 void send_response(Core& core, IkeSa& sa, wire::ExchangeType exchange, std::uint32_t message_id,

@@ -21,9 +21,12 @@ void repoint(Core& core, const policy::Connection& from, const policy::Connectio
         if (sa.conn != &from) return;
         sa.conn = &to;
         sa.first_child = child(sa.first_child);
+        for (auto& c : sa.more_children) c = child(c);
         for (auto& c : sa.children) c.config = child(c.config);
-        if (sa.child_request) sa.child_request->config = child(sa.child_request->config);
-        if (sa.rekey) self(self, *sa.rekey);
+        if (auto* c = std::get_if<sent::CreateChild>(&sa.request)) c->child.config = child(c->child.config);
+        for (auto& w : sa.waiting)
+            if (auto* c = std::get_if<wanted::CreateChild>(&w)) c->config = child(c->config);
+        if (IkeSa* fresh = sa.rekeying()) self(self, *fresh);
     };
     for (auto& [spi, sa] : core.sas) repoint_sa(repoint_sa, *sa);
     if (auto node = core.census.extract(&from)) {
@@ -62,12 +65,49 @@ void take_down(Core& core, const policy::Connection& conn) {
 void start_connection(Core& core, const policy::Connection& conn) {
     if (conn.version != 2 || conn.manual) return;
     install_traps(core, conn);
-    const auto up = std::find_if(conn.children.begin(), conn.children.end(),
-                                 [](const policy::Child& c) { return c.start == policy::Start::up; });
-    if (up != conn.children.end() && core.connection_state(conn) == ConnectionState::down) {
+    std::vector<const policy::Child*> up;
+    for (const auto& c : conn.children)
+        if (c.start == policy::Start::up) up.push_back(&c);
+    if (!up.empty() && core.connection_state(conn) == ConnectionState::down) {
         core.failures.erase(conn.name);
-        initiate(core, conn, &*up);
+        initiate_children(core, conn, up);
     }
+}
+
+std::vector<const policy::Child*> children_for_up(const policy::Connection& conn) {
+    std::vector<const policy::Child*> out;
+    for (const auto& c : conn.children)
+        if (c.start == policy::Start::up || c.start == policy::Start::trap) out.push_back(&c);
+    if (out.empty() && !conn.children.empty()) out.push_back(&conn.children.front());
+    return out;
+}
+
+void initiate_children(Core& core, const policy::Connection& conn, const std::vector<const policy::Child*>& children) {
+    IkeSa* sa = initiate(core, conn, children.empty() ? nullptr : children.front());
+    if (sa && !children.empty()) sa->more_children.assign(children.begin() + 1, children.end());
+}
+
+namespace {
+// True if `sa` has a CHILD SA for `child` or is creating one.
+bool has_child(const IkeSa& sa, const policy::Child& child) {
+    const auto creating = [&](const wanted::CreateChild& w) { return w.config == &child && !w.rekeyed_spi_in; };
+    if (const ChildRequest* r = sa.child_request(); r && r->config == &child && !r->rekeyed_spi_in) return true;
+    for (const auto& w : sa.waiting)
+        if (const auto* c = std::get_if<wanted::CreateChild>(&w); c && creating(*c)) return true;
+    return std::any_of(sa.children.begin(), sa.children.end(),
+                       [&](const ChildSa& c) { return c.config == &child && c.state == ChildState::installed; });
+}
+}  // namespace
+
+void add_children(Core& core, IkeSa& sa, const std::vector<const policy::Child*>& children) {
+    for (const policy::Child* c : children)
+        if (!has_child(sa, *c)) send_create_child(core, sa, *c, nullptr);
+}
+
+IkeSa* established_sa(Core& core, const policy::Connection& conn) {
+    for (auto& [spi, sa] : core.sas)
+        if (sa->conn == &conn && sa->state == IkeState::established) return sa.get();
+    return nullptr;
 }
 
 Effects Engine::start(Time now) {

@@ -92,6 +92,12 @@ void on_acquire(Core& core, const xfrm::Acquire& acquire) {
         return;
     }
     const policy::Connection& conn = *it->conn;
+    // 1.3.1: a trapped child of an up connection comes over its IKE SA.
+    if (IkeSa* sa = established_sa(core, conn)) {
+        core.log(LogLevel::info, conn.name, "kernel acquire for " + flow(acquire) + ": creating CHILD SA " + it->child->name);
+        add_children(core, *sa, {it->child});
+        return;
+    }
     // One negotiation per trap: acquires for packets queued meanwhile change nothing.
     if (core.connection_state(conn) != ConnectionState::down) {
         core.log(LogLevel::debug, conn.name, "kernel acquire while the connection is on its way: ignored");

@@ -97,7 +97,7 @@ TEST(ConnectionSelection, NoConnectionForTheIdiFailsAuthentication) {
     Connected p(site_config(kAlice, kBob), roadwarrior("rw-carol", kBob.id, "@carol.example"));
     EXPECT_TRUE(p.bob().logged("authentication of @alice.example failed: ID mismatch: expected @carol.example"));
     EXPECT_TRUE(p.alice().logged("AUTHENTICATION_FAILED"));
-    EXPECT_EQ(p.alice().connection("site").failure, FailureKind::authentication_failed);
+    EXPECT_EQ(p.alice().connection("site").failure.kind, FailureKind::authentication_failed);
     EXPECT_EQ(p.bob().connection("rw-carol").state, ConnectionState::down);
     EXPECT_TRUE(p.bob().kernel().sas().empty());
 }

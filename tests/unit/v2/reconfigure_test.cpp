@@ -163,5 +163,5 @@ TEST(Reconfigure, NewSecretAppliesToTheNextAuthenticationOnly) {
     p.up(p.alice(), "site");
     p.run();
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
-    EXPECT_EQ(p.alice().connection("site").failure, FailureKind::authentication_failed);
+    EXPECT_EQ(p.alice().connection("site").failure.kind, FailureKind::authentication_failed);
 }

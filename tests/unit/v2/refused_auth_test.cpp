@@ -3,6 +3,7 @@
 // nothing in the kernel and the failure recorded.
 #include <gtest/gtest.h>
 
+#include "ike/wire/constants.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
 
@@ -30,7 +31,7 @@ TEST(RefusedAuth, InitiatorRecordsAuthenticationFailedAndInstallsNothing) {
     RefusedResponder p;
     EXPECT_TRUE(p.alice().logged("authentication of @bob.example failed: peer used a PSK"));
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
-    EXPECT_EQ(p.alice().connection("site").failure, FailureKind::authentication_failed);
+    EXPECT_EQ(p.alice().connection("site").failure.kind, FailureKind::authentication_failed);
     EXPECT_TRUE(p.alice().kernel().sas().empty());
     EXPECT_TRUE(p.alice().kernel().policies().empty());
 }
@@ -48,8 +49,7 @@ TEST(RefusedAuth, ResponderRecordsAuthenticationFailedWithALogLine) {
     RefusedResponder p;
     EXPECT_TRUE(p.bob().logged("peer refused our authentication (AUTHENTICATION_FAILED)"));
     const auto bob = p.bob().connection("site");
-    EXPECT_EQ(bob.failure, FailureKind::authentication_failed);
-    EXPECT_NE(bob.last_error.find("AUTHENTICATION_FAILED"), std::string::npos);
+    EXPECT_EQ(bob.failure, (Failure{FailureKind::authentication_failed, {}, wire::notify::authentication_failed}));
 }
 
 TEST(RefusedAuth, ResponderAnswersTheInformational) {

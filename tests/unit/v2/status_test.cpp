@@ -1,6 +1,7 @@
 // What the engine publishes for the D-Bus API: SA times and why an attempt failed.
 #include <gtest/gtest.h>
 
+#include "ike/wire/constants.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
 
@@ -50,8 +51,8 @@ TEST(Status, PeerRejectingOurAuthIsAnAuthenticationFailure) {
     p.run();
     const auto c = p.alice().connection("site");
     EXPECT_EQ(c.state, ConnectionState::down);
-    EXPECT_EQ(c.failure, FailureKind::authentication_failed);
-    EXPECT_NE(c.last_error.find("AUTHENTICATION_FAILED"), std::string::npos);
+    EXPECT_EQ(c.failure, (Failure{FailureKind::authentication_failed, {}, wire::notify::authentication_failed}));
+    EXPECT_EQ(describe(c.failure), "authentication failed: AUTHENTICATION_FAILED");
 }
 
 TEST(Status, NoCommonIkeProposalIsNoProposalChosen) {
@@ -63,8 +64,8 @@ TEST(Status, NoCommonIkeProposalIsNoProposalChosen) {
     p.up(p.alice(), "site");
     p.run();
     const auto c = p.alice().connection("site");
-    EXPECT_EQ(c.failure, FailureKind::no_proposal_chosen);
-    EXPECT_NE(c.last_error.find("NO_PROPOSAL_CHOSEN"), std::string::npos);
+    EXPECT_EQ(c.failure, (Failure{FailureKind::no_proposal_chosen, {}, wire::notify::no_proposal_chosen}));
+    EXPECT_EQ(describe(c.failure), "no IKE proposal chosen: NO_PROPOSAL_CHOSEN");
 }
 
 TEST(Status, SilentPeerIsATimeout) {
@@ -73,8 +74,8 @@ TEST(Status, SilentPeerIsATimeout) {
     p.up(p.alice(), "site");
     p.advance(200s);
     const auto c = p.alice().connection("site");
-    EXPECT_EQ(c.failure, FailureKind::timeout);
-    EXPECT_NE(c.last_error.find("not responding"), std::string::npos);
+    EXPECT_EQ(c.failure, Failure{FailureKind::timeout});
+    EXPECT_EQ(describe(c.failure), "peer not responding");
 }
 
 TEST(Status, EstablishingClearsTheLastFailure) {
@@ -86,13 +87,12 @@ TEST(Status, EstablishingClearsTheLastFailure) {
     p.up(p.alice(), "site");
     p.run();
     const auto c = p.alice().connection("site");
-    EXPECT_EQ(c.failure, FailureKind::none);
-    EXPECT_TRUE(c.last_error.empty());
+    EXPECT_EQ(c.failure, Failure{});
 }
 
 TEST(Status, AdminDownWhileConnectingIsNoFailure) {
     Pair p = make_pair();
     p.up(p.alice(), "site");
     p.down(p.alice(), "site");
-    EXPECT_EQ(p.alice().connection("site").failure, FailureKind::none);
+    EXPECT_EQ(p.alice().connection("site").failure, Failure{});
 }

@@ -122,7 +122,7 @@ TEST(Trap, PoliciesStayWhileTheFirstAttemptFails) {
     t.p.network().set_rule([](const Datagram&, std::uint64_t) { return Fate{.copies = 0}; });
     t.packet();
     t.p.advance(200s);
-    EXPECT_EQ(t.p.alice().connection("site").failure, FailureKind::timeout);
+    EXPECT_EQ(t.p.alice().connection("site").failure.kind, FailureKind::timeout);
     EXPECT_EQ(t.p.alice().kernel().policies().size(), 3u);
 }
 

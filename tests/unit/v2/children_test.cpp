@@ -1,0 +1,103 @@
+// Every child of a connection (RFC 7296 1.3.1): the first CHILD SA comes with IKE_AUTH, the
+// others with CREATE_CHILD_SA over the same IKE SA, one request at a time; a trapped child
+// of an up connection is created over its IKE SA when the kernel acquires.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
+
+using namespace ike;
+using namespace ike::v2;
+using namespace ike::v2::test;
+
+namespace {
+
+net::Prefix prefix(const char* text) { return *net::Prefix::parse(text); }
+
+// "site" with the children "net" (10.1/10.2) and "lab" (10.11/10.12), started as given,
+// from alice's side or, mirrored, from bob's.
+policy::Config two_children(bool alice, policy::Start net, policy::Start lab) {
+    auto c = alice ? site_config(kAlice, kBob) : site_config(kBob, kAlice);
+    auto& conn = c.connections.front();
+    conn.children.front().start = net;
+    policy::Child second = conn.children.front();
+    second.name = "lab";
+    second.start = lab;
+    second.local_subnets = {prefix(alice ? "10.11.0.0/24" : "10.12.0.0/24")};
+    second.remote_subnets = {prefix(alice ? "10.12.0.0/24" : "10.11.0.0/24")};
+    conn.children.push_back(second);
+    return c;
+}
+
+std::set<std::string> child_names(const Peer& peer) {
+    std::set<std::string> names;
+    for (const auto& ike : peer.connection("site").ike_sas)
+        for (const auto& child : ike.children) names.insert(child.name);
+    return names;
+}
+
+void expect_both_children_installed(Pair& p) {
+    for (Peer* peer : {&p.alice(), &p.bob()}) {
+        EXPECT_EQ(peer->connection("site").ike_sas.size(), 1u) << peer->name();
+        EXPECT_EQ(child_names(*peer), (std::set<std::string>{"net", "lab"})) << peer->name();
+        EXPECT_EQ(peer->kernel().sas().size(), 4u) << peer->name();
+        EXPECT_EQ(peer->kernel_errors(), 0u) << peer->name();
+    }
+}
+
+TEST(Children, EveryStartUpChildIsNegotiatedAtStart) {
+    Pair p(two_children(true, policy::Start::up, policy::Start::up),
+           two_children(false, policy::Start::none, policy::Start::none));
+    p.alice().start(p.now(), p.network());
+    p.run();
+    expect_both_children_installed(p);
+    EXPECT_TRUE(p.alice().logged("sending CREATE_CHILD_SA request"));
+}
+
+TEST(Children, UpBringsUpTheStartUpAndTheTrapChildren) {
+    Pair p(two_children(true, policy::Start::up, policy::Start::trap),
+           two_children(false, policy::Start::none, policy::Start::none));
+    p.up(p.alice(), "site");
+    p.run();
+    expect_both_children_installed(p);
+}
+
+TEST(Children, UpWithoutMarkedChildrenBringsUpTheFirstOnly) {
+    Pair p(two_children(true, policy::Start::none, policy::Start::none),
+           two_children(false, policy::Start::none, policy::Start::none));
+    p.up(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(child_names(p.alice()), (std::set<std::string>{"net"}));
+    EXPECT_FALSE(p.alice().logged("sending CREATE_CHILD_SA request"));
+}
+
+TEST(Children, TrappedChildOfAnUpConnectionIsCreatedOverItsIkeSaOnAcquire) {
+    Pair p(two_children(true, policy::Start::up, policy::Start::trap),
+           two_children(false, policy::Start::none, policy::Start::none));
+    p.alice().kernel().set_event_handler([&](const xfrm::Event& ev) {
+        if (const auto* a = std::get_if<xfrm::Acquire>(&ev)) p.alice().handle(p.now(), KernelAcquire{*a}, p.network());
+    });
+    p.alice().start(p.now(), p.network());
+    p.run();
+    ASSERT_EQ(child_names(p.alice()), (std::set<std::string>{"net"}));
+    // A packet from 10.11.0.5 to 10.12.0.9 hits lab's trap policy.
+    xfrm::Acquire a;
+    a.selector = {prefix("10.11.0.5/32"), prefix("10.12.0.9/32")};
+    a.src = *net::Address::parse(kAlice.address);
+    a.dst = *net::Address::parse(kBob.address);
+    for (const auto& [id, pol] : p.alice().kernel().policies())
+        if (id.selector.src == prefix("10.11.0.0/24") && !pol.templates.empty()) a.reqid = pol.templates[0].reqid;
+    ASSERT_NE(a.reqid, 0u);
+    p.alice().kernel().emit(a);
+    p.run();
+    expect_both_children_installed(p);
+    unsigned initiated = 0;
+    for (const auto& e : p.alice().history())
+        if (const auto* l = std::get_if<Log>(&e); l && l->message.find("initiating IKE SA") != std::string::npos)
+            ++initiated;
+    EXPECT_EQ(initiated, 1u);
+}
+
+}  // namespace
