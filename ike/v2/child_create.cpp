@@ -135,6 +135,7 @@ void refused(Core& core, IkeSa& sa, const ChildRequest& r, const wire::Notify& e
         default: break;
     }
     core.log(LogLevel::warning, &sa, what + " refused: " + refusal(error));
+    if (!r.rekeyed_spi_in) record_child_failure(core, sa, *r.config, error.type);
 }
 
 }  // namespace
@@ -232,6 +233,7 @@ void process_create_child_response(Core& core, IkeSa& sa, ChildRequest r, const 
     ChildSa* old = r.rekeyed_spi_in ? find_child(sa, r.rekeyed_spi_in) : nullptr;
     if (!installed) {
         core.log(LogLevel::warning, &sa, "CHILD SA " + r.config->name + " " + installed.error().message);
+        if (!old) record_child_failure(core, sa, *r.config, 0);
         if (old) old->rekey_wanted = false;  // the kernel's hard expiry ends it
         return;
     }

@@ -214,6 +214,10 @@ void record_failure(Core& core, const IkeSa& sa) {
 }
 }  // namespace
 
+void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, std::uint16_t notify) {
+    core.failures[sa.conn->name] = {notify ? FailureKind::child_refused : FailureKind::child_failed, child.name, notify};
+}
+
 void enter_state(Core& core, IkeSa& sa, IkeState next) {
     auto& census = core.census[sa.conn];
     if (sa.state != IkeState::closed) --census[static_cast<std::size_t>(sa.state)];

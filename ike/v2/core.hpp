@@ -129,6 +129,10 @@ struct Core {
 std::string hex_spi(std::uint32_t spi);
 std::string hex_spi(std::uint64_t spi);
 
+// A new CHILD SA of `sa` did not come up: refused by the peer with `notify` (0: it could not be
+// installed). Recorded as the connection's failure (status, Up's error).
+void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, std::uint16_t notify);
+
 // The one place an IKE SA changes state (see ike_sa.hpp).
 void enter_state(Core& core, IkeSa& sa, IkeState next);
 // Drops the records of deleted CHILD SAs (not while iterating over sa.children).

@@ -129,14 +129,20 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
     }
     core.log(LogLevel::info, &sa, "IKE SA established with " + peer->str());
     note_identities(core, sa, *peer);
-    if (const policy::Child* child = sa.first_child) {
+    const policy::Child* child = sa.first_child;
+    base::Result<std::uint32_t> installed(0u);
+    if (child) {
         ChildExchange exchange{sa.ni, sa.nr};
         exchange.proposed = proposed_selectors(*child, sa.local.address, sa.remote.address);
-        auto installed =
-            complete_child(core, sa, *child, sa.first_child_spi, sa.child_offer, response, exchange, nullptr);
+        installed = complete_child(core, sa, *child, sa.first_child_spi, sa.child_offer, response, exchange, nullptr);
         if (!installed) core.log(LogLevel::warning, &sa, "CHILD SA " + child->name + " " + installed.error().message);
     }
     enter_state(core, sa, IkeState::established);
+    // 1.2: the IKE SA stands even when its first CHILD SA does not (an error notify says why).
+    if (!installed) {
+        const wire::Notify* error = find_error(response);
+        record_child_failure(core, sa, *child, error ? error->type : 0);
+    }
     add_children(core, sa, std::exchange(sa.more_children, {}));
 }
 

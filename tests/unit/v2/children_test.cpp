@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "ike/wire/constants.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
 
@@ -98,6 +99,28 @@ TEST(Children, TrappedChildOfAnUpConnectionIsCreatedOverItsIkeSaOnAcquire) {
         if (const auto* l = std::get_if<Log>(&e); l && l->message.find("initiating IKE SA") != std::string::npos)
             ++initiated;
     EXPECT_EQ(initiated, 1u);
+}
+
+TEST(Children, FirstChildRefusedInIkeAuthIsRecordedWithThePeersNotify) {
+    auto bob = site_config(kBob, kAlice);
+    bob.connections.front().children.front().remote_subnets = {prefix("10.9.0.0/24")};
+    Pair p(site_config(kAlice, kBob), bob);
+    p.up(p.alice(), "site");
+    p.run();
+    const auto c = p.alice().connection("site");
+    EXPECT_EQ(c.failure, (Failure{FailureKind::child_refused, "net", wire::notify::ts_unacceptable}));
+    EXPECT_EQ(describe(c.failure), "child 'net' refused by the peer: TS_UNACCEPTABLE");
+}
+
+TEST(Children, ChildRefusedInCreateChildSaIsRecordedWithThePeersNotify) {
+    auto bob = two_children(false, policy::Start::none, policy::Start::none);
+    bob.connections.front().children.pop_back();  // bob knows no "lab"
+    Pair p(two_children(true, policy::Start::up, policy::Start::up), bob);
+    p.alice().start(p.now(), p.network());
+    p.run();
+    EXPECT_EQ(child_names(p.alice()), (std::set<std::string>{"net"}));
+    EXPECT_EQ(p.alice().connection("site").failure,
+              (Failure{FailureKind::child_refused, "lab", wire::notify::ts_unacceptable}));
 }
 
 }  // namespace
