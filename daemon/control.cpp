@@ -28,6 +28,7 @@ bus::Status up_failure(const ike::v2::ConnectionStatus& status) {
         case K::timeout: reason = bus::Reason::timeout; break;
         case K::child_refused: reason = bus::Reason::child_refused; break;
         case K::child_failed: reason = bus::Reason::child_failed; break;
+        case K::cannot_initiate:
         case K::none:
         case K::other: break;
     }
@@ -130,13 +131,15 @@ void Control::up(const std::string& name, bus::Done done) {
     if (!find(name)) return done(bus::fail(bus::Reason::no_such_connection, "no connection named '" + name + "'"));
     if (auto manual = daemon_.manual().status(name))  // up from its configuration on, or refused by the kernel
         return done(manual->error.empty() ? bus::Status{} : bus::fail(bus::Reason::failed, "'" + name + "': " + manual->error));
-    if (last_state_[name] == ike::v2::ConnectionState::up) return done({});
     waiting_up_[name].push_back(std::move(done));
+    // Also when up: the engine adds the children Up asks for that are not there yet.
     daemon_.feed(ike::v2::AdminUp{name});
-    // An attempt that failed before it could wait for the peer (no IKE SA made: the remote
-    // address is no address; or the first request not sent) publishes no state to wait for.
+    // The first request not sent: nothing to wait for.
     if (const auto& error = daemon_.last_feed_error(); !error.empty())
-        complete(waiting_up_, name, bus::fail(bus::Reason::failed, "'" + name + "': " + error));
+        return complete(waiting_up_, name, bus::fail(bus::Reason::failed, "'" + name + "': " + error));
+    // Already up, or an attempt that failed before it could wait for the peer (no IKE SA
+    // made: the engine's typed failure says why), publishes no state to wait for.
+    on_state(daemon_.status_of(name));
 }
 
 void Control::down(const std::string& name, bus::Done done) {
@@ -166,6 +169,8 @@ void Control::on_state(const ike::v2::ConnectionStatus& status) {
     using S = ike::v2::ConnectionState;
     last_state_[status.name] = status.state;
     if (status.state == S::up) complete(waiting_up_, status.name, {});
+    // The IKE SA stands but a child Up asked for was refused: Up fails naming it.
+    if (status.state == S::partial) complete(waiting_up_, status.name, up_failure(status));
     if (status.state == S::down) {
         complete(waiting_down_, status.name, {});
         complete(waiting_up_, status.name, up_failure(status));

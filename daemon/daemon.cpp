@@ -218,7 +218,6 @@ void Daemon::apply(const ike::v2::Effect& effect) {
                 if (state_listener_) state_listener_(status_of(fx.connection));
             } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
                 log_.log(to_level(fx.level), fx.message, {fx.connection, fx.ike_spi});
-                if (fx.level == ike::v2::LogLevel::error) note_error(fx.message);
             }
             if (!st) log_.error(st.error().message, {fx_connection(fx), {}});
         },

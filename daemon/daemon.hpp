@@ -55,8 +55,8 @@ public:
 
     // Feeds one event to the engine, applies its effects and re-arms the timer.
     void feed(const ike::v2::Event& event);
-    // The first problem the last feed() met: an error the engine logged or a datagram that
-    // could not be sent. Empty when there was none. (An operator's Up fails with it.)
+    // The first datagram the last feed() could not send, as text; empty when there was none.
+    // (An operator's Up fails with it; the engine's own failures are typed, in its status.)
     const std::string& last_feed_error() const { return feed_error_; }
     // Starts the configuration given to start(): manual SAs, trap policies, `start: up`
     // initiations.

@@ -8,6 +8,7 @@ std::string_view state_name(ike::v2::ConnectionState state) {
         case ConnectionState::down: return "down";
         case ConnectionState::connecting: return "connecting";
         case ConnectionState::up: return "up";
+        case ConnectionState::partial: return "partial";
         case ConnectionState::closing: return "closing";
     }
     return "down";

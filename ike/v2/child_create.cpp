@@ -237,6 +237,8 @@ void process_create_child_response(Core& core, IkeSa& sa, ChildRequest r, const 
         if (old) old->rekey_wanted = false;  // the kernel's hard expiry ends it
         return;
     }
+    if (auto f = core.failures.find(sa.conn->name); f != core.failures.end() && f->second.child == r.config->name)
+        core.failures.erase(f);
     // 2.25: the SA the peer lost goes without a Delete; the new one keeps its policies.
     if (r.replaces && old && old->state == ChildState::installed) {
         enter_state(core, sa, *old, ChildState::deleted);

@@ -147,7 +147,11 @@ ConnectionState Core::connection_state(const policy::Connection& conn) const {
     if (it == census.end()) return ConnectionState::down;
     const auto& n = it->second;
     auto count = [&](IkeState s) { return n[static_cast<std::size_t>(s)]; };
-    if (count(IkeState::established) > 0) return ConnectionState::up;
+    if (count(IkeState::established) > 0) {
+        const auto f = failures.find(conn.name);
+        if (f != failures.end() && !f->second.child.empty()) return ConnectionState::partial;
+        return creating_children(conn) ? ConnectionState::connecting : ConnectionState::up;
+    }
     if (count(IkeState::init_sent) + count(IkeState::auth_sent) + count(IkeState::half_open) > 0)
         return ConnectionState::connecting;
     if (count(IkeState::deleting) > 0) return ConnectionState::closing;
@@ -216,6 +220,24 @@ void record_failure(Core& core, const IkeSa& sa) {
 
 void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, std::uint16_t notify) {
     core.failures[sa.conn->name] = {notify ? FailureKind::child_refused : FailureKind::child_failed, child.name, notify};
+    core.publish(sa);
+}
+
+bool Core::creating_children(const policy::Connection& conn) const {
+    // Only connections that start children are walked: a responder's many IKE SAs are not.
+    if (std::none_of(conn.children.begin(), conn.children.end(),
+                     [](const policy::Child& c) { return c.start != policy::Start::none; }))
+        return false;
+    return std::any_of(sas.begin(), sas.end(), [&](const auto& s) {
+        const IkeSa& sa = *s.second;
+        if (sa.conn != &conn || sa.state != IkeState::established) return false;
+        const ChildRequest* r = sa.child_request();
+        return !sa.more_children.empty() || (r && !r->rekeyed_spi_in) ||
+               std::any_of(sa.waiting.begin(), sa.waiting.end(), [](const Waiting& w) {
+                   const auto* c = std::get_if<wanted::CreateChild>(&w);
+                   return c && !c->rekeyed_spi_in;
+               });
+    });
 }
 
 void enter_state(Core& core, IkeSa& sa, IkeState next) {
@@ -245,7 +267,9 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.rekey_at = core.now + core.rekey_after(std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime));
             sa.established_at = core.now;
             sa.failure = {};
-            core.failures.erase(sa.conn->name);
+            // A refused child stays the connection's failure across an IKE rekey.
+            if (auto f = core.failures.find(sa.conn->name); f != core.failures.end() && f->second.child.empty())
+                core.failures.erase(f);
             schedule_keepalive(core, sa);
             break;
         case IkeState::closed:

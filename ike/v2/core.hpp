@@ -121,6 +121,9 @@ struct Core {
     // Publishes the state of one IKE SA and its connection (StatePublished).
     void publish(const IkeSa& sa);
     ConnectionState connection_state(const policy::Connection& conn) const;
+    // True while an established IKE SA of `conn` is still creating the children it was
+    // started with (the connection is not up until they are in).
+    bool creating_children(const policy::Connection& conn) const;
     // Every connection with its IKE SAs, in configuration order.
     std::vector<ConnectionStatus> snapshot() const;
 };

@@ -14,6 +14,7 @@ std::string describe(const Failure& f) {
         case FailureKind::timeout: return "peer not responding";
         case FailureKind::child_refused: return child + " refused by the peer" + peer_said;
         case FailureKind::child_failed: return child + " could not be installed";
+        case FailureKind::cannot_initiate: return "cannot initiate (no usable address or route to the peer, see the log)";
         case FailureKind::other: break;
     }
     return "the attempt failed" + peer_said;
@@ -24,6 +25,7 @@ std::string to_string(ConnectionState s) {
         case ConnectionState::down: return "down";
         case ConnectionState::connecting: return "connecting";
         case ConnectionState::up: return "up";
+        case ConnectionState::partial: return "partial";
         case ConnectionState::closing: return "closing";
     }
     return "?";

@@ -53,7 +53,9 @@ struct DeletePolicy {
 };
 
 // ---- state snapshot for `ipsecctl status` and the D-Bus objects (DESIGN Part 2) ----
-enum class ConnectionState : std::uint8_t { down, connecting, up, closing };
+// up: an IKE SA is established and every child Up asked for is installed; partial: an IKE
+// SA is established but such a child was refused or failed (the connection's failure names it).
+enum class ConnectionState : std::uint8_t { down, connecting, up, partial, closing };
 
 struct ChildStatus {
     std::string name;
@@ -86,6 +88,7 @@ enum class FailureKind : std::uint8_t {
     timeout,                // the peer did not answer
     child_refused,          // the peer refused a CHILD SA (its error notify says why)
     child_failed,           // a CHILD SA the peer agreed to could not be installed
+    cannot_initiate,        // no IKE SA could be started (no address, no route to the peer)
     other,
 };
 
@@ -130,7 +133,7 @@ using Effect = std::variant<SendDatagram, AddSa, UpdateSa, DeleteSa, AddPolicy, 
                             StatePublished, Log>;
 using Effects = std::vector<Effect>;
 
-std::string to_string(ConnectionState s);  // "down", "connecting", "up", "closing"
+std::string to_string(ConnectionState s);  // "down", "connecting", "up", "partial", "closing"
 std::string to_string(LogLevel l);         // "error", "warning", "info", "debug"
 
 }  // namespace ike::v2

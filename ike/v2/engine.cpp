@@ -180,9 +180,12 @@ void on_admin_up(Core& core, const std::string& name) {
         core.log(LogLevel::error, name, "no IKEv2 connection named " + name);
         return;
     }
-    if (core.connection_state(*conn) == ConnectionState::up) {
-        // The children a `start: up` left out (trapped ones) come over the IKE SA there is.
-        if (IkeSa* sa = established_sa(core, *conn)) add_children(core, *sa, children_for_up(*conn));
+    if (IkeSa* sa = established_sa(core, *conn)) {
+        // The children a `start: up` left out (trapped ones), or the peer refused, come
+        // over the IKE SA there is.
+        core.failures.erase(name);
+        add_children(core, *sa, children_for_up(*conn));
+        core.publish(*sa);
         return;
     }
     if (core.connection_state(*conn) != ConnectionState::down) {

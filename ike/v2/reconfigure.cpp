@@ -84,6 +84,7 @@ std::vector<const policy::Child*> children_for_up(const policy::Connection& conn
 
 void initiate_children(Core& core, const policy::Connection& conn, const std::vector<const policy::Child*>& children) {
     IkeSa* sa = initiate(core, conn, children.empty() ? nullptr : children.front());
+    if (!sa) core.failures[conn.name] = {FailureKind::cannot_initiate};
     if (sa && !children.empty()) sa->more_children.assign(children.begin() + 1, children.end());
 }
 

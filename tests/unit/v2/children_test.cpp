@@ -110,6 +110,7 @@ TEST(Children, FirstChildRefusedInIkeAuthIsRecordedWithThePeersNotify) {
     const auto c = p.alice().connection("site");
     EXPECT_EQ(c.failure, (Failure{FailureKind::child_refused, "net", wire::notify::ts_unacceptable}));
     EXPECT_EQ(describe(c.failure), "child 'net' refused by the peer: TS_UNACCEPTABLE");
+    EXPECT_EQ(c.state, ConnectionState::partial);
 }
 
 TEST(Children, ChildRefusedInCreateChildSaIsRecordedWithThePeersNotify) {
@@ -121,6 +122,48 @@ TEST(Children, ChildRefusedInCreateChildSaIsRecordedWithThePeersNotify) {
     EXPECT_EQ(child_names(p.alice()), (std::set<std::string>{"net"}));
     EXPECT_EQ(p.alice().connection("site").failure,
               (Failure{FailureKind::child_refused, "lab", wire::notify::ts_unacceptable}));
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::partial);
+}
+
+TEST(Children, ConnectionIsUpOnlyOnceEveryChildIsInstalled) {
+    Pair p(two_children(true, policy::Start::up, policy::Start::up),
+           two_children(false, policy::Start::none, policy::Start::none));
+    p.alice().start(p.now(), p.network());
+    p.run();
+    bool connecting_while_established = false;
+    for (const auto& e : p.alice().history()) {
+        const auto* s = std::get_if<StatePublished>(&e);
+        if (!s || s->connection != "site") continue;
+        if (s->state == ConnectionState::up) {
+            EXPECT_EQ(s->ike_sa.children.size(), 2u);
+        }
+        if (s->state == ConnectionState::connecting && s->ike_sa.state == "established")
+            connecting_while_established = true;
+    }
+    EXPECT_TRUE(connecting_while_established);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+}
+
+TEST(Children, UpOnAPartialConnectionRetriesTheRefusedChildOverItsIkeSa) {
+    auto bob = two_children(false, policy::Start::none, policy::Start::none);
+    bob.connections.front().children.pop_back();
+    Pair p(two_children(true, policy::Start::up, policy::Start::up), bob);
+    p.alice().start(p.now(), p.network());
+    p.run();
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::partial);
+    const auto before = p.alice().history().size();
+    p.up(p.alice(), "site");
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::connecting);
+    p.run();
+    unsigned creating = 0, initiating = 0;
+    for (auto i = before; i < p.alice().history().size(); ++i)
+        if (const auto* l = std::get_if<Log>(&p.alice().history()[i])) {
+            creating += l->message.find("creating CHILD SA lab") != std::string::npos;
+            initiating += l->message.find("initiating IKE SA") != std::string::npos;
+        }
+    EXPECT_EQ(creating, 1u);
+    EXPECT_EQ(initiating, 0u);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::partial);
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ TEST(Negotiation, NoEsnLeavesKernelSasWith32BitSequenceNumbers) {
     for (const auto& [id, sa] : p.alice().kernel().sas()) EXPECT_FALSE(sa.esn);
 }
 
-TEST(Negotiation, ChildProposalMismatchKeepsTheIkeSaWithoutChild) {
+TEST(Negotiation, ChildProposalMismatchKeepsTheIkeSaWithoutChildAndIsPartial) {
     auto bob = site_config(kBob, kAlice);
     set_child_proposal(bob, "aes128-sha256");
     auto alice = site_config(kAlice, kBob);
@@ -87,7 +87,8 @@ TEST(Negotiation, ChildProposalMismatchKeepsTheIkeSaWithoutChild) {
     Pair p(alice, bob);
     p.up(p.alice(), "site");
     p.run();
-    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::partial);
+    EXPECT_EQ(p.alice().connection("site").ike_sas.at(0).state, "established");
     EXPECT_TRUE(p.alice().logged("refused: NO_PROPOSAL_CHOSEN"));
     EXPECT_TRUE(p.alice().kernel().sas().empty());
     EXPECT_TRUE(p.bob().kernel().sas().empty());

@@ -101,7 +101,9 @@ TEST(Reconfigure, AddedConnectionWithStartUpIsInitiated) {
     p.alice().reconfigure(p.now(), with_connection(site_config(kAlice, kBob), "other", policy::Start::up),
                           p.network());
     p.run();
-    EXPECT_EQ(p.alice().connection("other").state, ConnectionState::up);
+    // Initiated and established (bob, answering as "site", refuses other's selectors: partial).
+    ASSERT_EQ(p.alice().connection("other").ike_sas.size(), 1u);
+    EXPECT_EQ(p.alice().connection("other").ike_sas.at(0).state, "established");
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
 }
 
