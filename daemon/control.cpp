@@ -99,7 +99,7 @@ std::vector<bus::ConnectionSnapshot> Control::connections() {
         s.transient = is_transient(c.name);
         if (auto manual = daemon_.manual().status(c.name)) {  // its SA pair (when in the kernel), no IKE SA
             s.status.state = manual->state;
-            s.status.last_error = manual->error;
+            s.manual_error = manual->error;
             if (manual->state == ike::v2::ConnectionState::up) s.child_sas = {manual->sa};
         }
         out.push_back(std::move(s));

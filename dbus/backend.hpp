@@ -51,6 +51,7 @@ struct ConnectionSnapshot {
     bool transient = false;      // added over D-Bus (AddConnection), not from a file
     // SA pairs of no IKE SA: a manually keyed connection's (daemon/manual_sas.hpp).
     std::vector<ike::v2::ChildStatus> child_sas;
+    std::string manual_error;  // why the kernel refused a manually keyed connection's SAs
 };
 
 // Times of an SA in seconds since the Unix epoch (CLOCK_REALTIME); 0 = not known / none.

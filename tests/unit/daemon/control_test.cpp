@@ -246,7 +246,7 @@ TEST_F(ControlTest, AManualConnectionTheKernelRefusesIsDownWithTheReasonAndShows
     control->start_connections();
     auto c = control->connections().at(0);
     EXPECT_EQ(c.status.state, ike::v2::ConnectionState::down);
-    EXPECT_NE(c.status.last_error.find("spi 0x00004002"), std::string::npos) << c.status.last_error;
+    EXPECT_NE(c.manual_error.find("spi 0x00004002"), std::string::npos) << c.manual_error;
     EXPECT_TRUE(c.child_sas.empty());
     auto reply = up("hosts-ah");
     ASSERT_TRUE(reply.has_value());
