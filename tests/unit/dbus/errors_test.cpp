@@ -9,6 +9,8 @@ TEST(BusError, NamesFollowTheContract) {
     EXPECT_EQ(error_name(Reason::invalid_config), "org.ipsecd1.Error.InvalidConfig");
     EXPECT_EQ(error_name(Reason::not_transient), "org.ipsecd1.Error.NotTransient");
     EXPECT_EQ(error_name(Reason::already_exists), "org.ipsecd1.Error.AlreadyExists");
+    EXPECT_EQ(error_name(Reason::child_refused), "org.ipsecd1.Error.ChildRefused");
+    EXPECT_EQ(error_name(Reason::child_failed), "org.ipsecd1.Error.ChildFailed");
     EXPECT_EQ(error_name(Reason::failed), "org.ipsecd1.Error.Failed");
 }
 
