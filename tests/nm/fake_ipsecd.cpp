@@ -5,6 +5,8 @@
 // The outcome of Up is chosen by the connection's remote address (tests/nm/run):
 //   192.0.2.66  Up fails with org.ipsecd1.Error.AuthenticationFailed
 //   192.0.2.77  Up fails with org.ipsecd1.Error.Timeout
+//   192.0.2.55  the IKE SA comes up but the peer refuses the CHILD SA: State partial, Up fails
+//               with org.ipsecd1.Error.ChildRefused (as ipsecd does, issue 11)
 //   192.0.2.88  Up never answers
 //   192.0.2.99  comes up, then goes down 1.5 s later (the peer deleted the IKE SA)
 //   otherwise   comes up after 0.2 s
@@ -214,6 +216,10 @@ int method_up(sd_bus_message* m, void*, sd_bus_error* error) {
                 set_state(conn, "down");
                 answer_up(conn, "org.ipsecd1.Error.AuthenticationFailed",
                           "peer " + remote + " answered AUTHENTICATION_FAILED (RFC 7296 2.21.2)");
+            } else if (remote == "192.0.2.55") {
+                set_state(conn, "partial");
+                answer_up(conn, "org.ipsecd1.Error.ChildRefused",
+                          "'" + conn.name + "': child 'net' refused by the peer: TS_UNACCEPTABLE");
             } else if (remote == "192.0.2.77") {
                 set_state(conn, "down");
                 answer_up(conn, "org.ipsecd1.Error.Timeout", "no response from " + remote + " after 5 retransmits");
