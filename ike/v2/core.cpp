@@ -249,8 +249,11 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
         case IkeState::init_sent:
         case IkeState::auth_sent:
         case IkeState::half_open:
-        case IkeState::rekeyed:
         case IkeState::deleting: break;
+        case IkeState::rekeyed:
+            // 2.18: its initiator deletes it; should that Delete never come, it ends anyway.
+            sa.expires = core.now + kRekeyedTimeout;
+            break;
         case IkeState::established:
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.last_heard = core.now;

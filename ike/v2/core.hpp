@@ -136,6 +136,9 @@ std::string hex_spi(std::uint64_t spi);
 // installed). Recorded as the connection's failure (status, Up's error).
 void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, std::uint16_t notify);
 
+// How long an IKE SA replaced by a rekey waits for the Delete of its initiator (2.18).
+inline constexpr Duration kRekeyedTimeout{60000};
+
 // The one place an IKE SA changes state (see ike_sa.hpp).
 void enter_state(Core& core, IkeSa& sa, IkeState next);
 // Drops the records of deleted CHILD SAs (not while iterating over sa.children).

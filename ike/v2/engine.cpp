@@ -158,6 +158,11 @@ void on_tick(Core& core) {
             enter_state(core, sa, IkeState::closed);
             continue;
         }
+        if (sa.state == IkeState::rekeyed && core.now >= sa.expires) {
+            core.log(LogLevel::info, &sa, "rekeyed IKE SA not deleted by the peer; closing it");
+            enter_state(core, sa, IkeState::closed);
+            continue;
+        }
         if (sa.state == IkeState::established && !sa.pending.active() && core.now >= sa.rekey_at)
             send_ike_rekey(core, sa);
         if (sa.state == IkeState::established && !sa.pending.active())
@@ -293,7 +298,7 @@ std::optional<Time> Engine::next_wakeup() const {
     };
     for (const auto& [spi, sa] : core_->sas) {
         consider(sa->pending.deadline());
-        if (sa->state == IkeState::half_open) consider(sa->expires);
+        if (sa->state == IkeState::half_open || sa->state == IkeState::rekeyed) consider(sa->expires);
         consider(liveness_due(*sa));
         consider(keepalive_due(*sa));
         if (sa->state == IkeState::established && !sa->pending.active()) consider(sa->rekey_at);

@@ -175,7 +175,7 @@ struct IkeSa {
     std::string local_identity, peer_identity;
 
     Time last_heard{};   // last authenticated message from the peer (DPD)
-    Time expires{};      // half-open give-up time (responder)
+    Time expires{};      // half-open give-up time (responder); rekeyed: end without a Delete
 
     std::uint64_t local_spi() const { return initiator ? spis.initiator : spis.responder; }
     Time established_at{};  // zero until authenticated both ways

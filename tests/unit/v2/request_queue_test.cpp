@@ -60,3 +60,30 @@ TEST(RequestQueue, DownDuringAnIkeRekeyDeletesTheOldAndTheNewIkeSa) {
 }
 
 }  // namespace
+
+namespace {
+
+// RFC 7296 2.18: the rekey's initiator deletes the old IKE SA. Should that Delete be lost
+// for good, the old SA must not linger in the rekeyed state forever.
+TEST(RekeyedIkeSa, EndsWhenThePeersDeleteNeverComes) {
+    auto bob = site_config(kBob, kAlice);
+    bob.connections.front().ike.lifetime = std::chrono::hours(1);  // bob rekeys first
+    Pair p(site_config(kAlice, kBob), bob);
+    p.up(p.alice(), "site");
+    p.run();
+    p.network().set_rule([](const Datagram&, std::uint64_t) { return Fate{1, Duration{500}}; });
+    p.advance(std::chrono::ceil<Duration>(p.bob().connection("site").ike_sas.at(0).rekey_at - p.now()));
+    ASSERT_TRUE(p.bob().logged("rekeying IKE SA"));
+    // The request is on the network; alice's answer comes next, bob's Delete after it: lost.
+    const std::uint64_t answer = p.network().sent();
+    p.network().set_rule([answer](const Datagram&, std::uint64_t seq) { return Fate{seq > answer ? 0u : 1u}; });
+    p.advance(Duration{5000});
+    ASSERT_EQ(p.alice().connection("site").ike_sas.size(), 2u);
+    p.advance(Duration{61000});  // a minute (ike/v2/core.hpp kRekeyedTimeout)
+    EXPECT_TRUE(p.alice().logged("rekeyed IKE SA not deleted by the peer; closing it"));
+    const auto c = p.alice().connection("site");
+    ASSERT_EQ(c.ike_sas.size(), 1u);
+    EXPECT_EQ(c.ike_sas.at(0).children.size(), 1u);  // the CHILD SA lives on in the new IKE SA
+}
+
+}  // namespace
