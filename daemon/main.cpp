@@ -14,6 +14,8 @@
 #include "daemon/instance_lock.hpp"
 #include "daemon/options.hpp"
 #include "dbus/bus.hpp"
+#include "xfrm/memory_kernel.hpp"
+#include "xfrm/memory_routing.hpp"
 #include "xfrm/netlink_kernel.hpp"
 #include "xfrm/netlink_routing.hpp"
 
@@ -29,6 +31,43 @@ base::Result<sd_bus*> connect_bus(sd_event* event) {
         return base::fail(std::string("attaching the bus to the event loop: ") + std::strerror(-r), -r);
     }
     return bus;
+}
+
+// Where --kernel puts XFRM state and tunnel routes. Lookups (the source address towards a
+// peer) are always the host's: IKE itself really goes over its network.
+struct KernelSide {
+    std::unique_ptr<xfrm::Kernel> kernel;
+    std::unique_ptr<xfrm::NetlinkRouting> host_routing;
+    std::unique_ptr<xfrm::MemoryRouting> memory_routing;  // --kernel memory only
+    int event_fd = -1;                                    // the kernel's events (netlink only)
+    std::function<void()> dispatch_events;
+
+    xfrm::Routing& routing() {
+        if (memory_routing) return *memory_routing;
+        return *host_routing;
+    }
+};
+
+// Fails as the kernel does: --kernel memory is chosen, never a fallback.
+base::Result<KernelSide> open_kernel(ipsecd::KernelBackend backend, const ipsecd::Logger& log) {
+    KernelSide side;
+    if (backend == ipsecd::KernelBackend::memory) {
+        log.warning("kernel: in-memory model, no packet is protected");
+        side.kernel = std::make_unique<xfrm::MemoryKernel>();
+    } else {
+        auto netlink = xfrm::NetlinkKernel::open();
+        if (!netlink) return base::fail("opening the kernel's XFRM interface: " + netlink.error().message);
+        xfrm::NetlinkKernel* events = netlink->get();
+        side.event_fd = events->event_fd();
+        side.dispatch_events = [events] { events->dispatch_events(); };
+        side.kernel = std::move(*netlink);
+    }
+    auto routing = xfrm::NetlinkRouting::open();
+    if (!routing) return base::fail("opening the kernel's routing interface: " + routing.error().message);
+    side.host_routing = std::move(*routing);
+    if (backend == ipsecd::KernelBackend::memory)
+        side.memory_routing = std::make_unique<xfrm::MemoryRouting>(*side.host_routing);
+    return side;
 }
 
 std::string summary(const ipsecd::Control& control) {
@@ -68,22 +107,15 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    auto kernel = xfrm::NetlinkKernel::open();
+    auto kernel = open_kernel(options.kernel, log);
     if (!kernel) {
-        log.error("opening the kernel's XFRM interface: " + kernel.error().message);
+        log.error(kernel.error().message);
         return 1;
     }
-    auto routing = xfrm::NetlinkRouting::open();
-    if (!routing) {
-        log.error("opening the kernel's routing interface: " + routing.error().message);
-        return 1;
-    }
-    ipsecd::Routes routes(**routing, log);
-    xfrm::NetlinkKernel* netlink = kernel->get();
+    ipsecd::Routes routes(kernel->routing(), log);
     ipsecd::Daemon daemon(options, log);
-    int event_fd = netlink->event_fd();
-    if (auto st = daemon.start(loaded.config, std::move(*kernel), **routing, event_fd,
-                               [netlink] { netlink->dispatch_events(); });
+    if (auto st = daemon.start(loaded.config, std::move(kernel->kernel), kernel->routing(), kernel->event_fd,
+                               std::move(kernel->dispatch_events));
         !st) {
         log.error(st.error().message);
         return 1;

@@ -16,7 +16,7 @@ static constexpr const char* kUsage =
 base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) {
     ParsedOptions out;
     Options& o = out.options;
-    std::string level = "info", target;
+    std::string level = "info", target, kernel = "netlink";
     unsigned ike_port = o.ike_port, natt_port = o.natt_port;
     po::options_description desc("Options");
     desc.add_options()
@@ -28,7 +28,9 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
         ("log-level", po::value(&level), "error|warning|info|debug (default info)")
         ("log-target", po::value(&target), "stderr|journal (default: journal under systemd)")
         ("ike-port", po::value(&ike_port), "IKE UDP port (default 500)")
-        ("natt-port", po::value(&natt_port), "NAT-T UDP port (default 4500)");
+        ("natt-port", po::value(&natt_port), "NAT-T UDP port (default 4500)")
+        ("kernel", po::value(&kernel), "netlink|memory (default netlink); memory: SAs, policies and routes in an in-memory "
+                                       "model, NO PACKET IS PROTECTED (benchmarks, tests)");
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -54,6 +56,8 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
         if (!t) return base::fail("--log-target must be stderr or journal, not '" + target + "'");
         o.log_target = *t;
     }
+    if (kernel == "memory") o.kernel = KernelBackend::memory;
+    else if (kernel != "netlink") return base::fail("--kernel must be netlink or memory, not '" + kernel + "'");
     if (ike_port == 0 || ike_port > 65535 || natt_port == 0 || natt_port > 65535 || ike_port == natt_port)
         return base::fail("--ike-port and --natt-port must be two different ports in 1..65535");
     o.ike_port = static_cast<std::uint16_t>(ike_port);

@@ -10,6 +10,10 @@
 
 namespace ipsecd {
 
+// Where XFRM state goes: the kernel (netlink), or an in-memory model that protects no packet
+// (benchmarks and tests on hosts without ESP).
+enum class KernelBackend { netlink, memory };
+
 struct Options {
     std::string config_dir = "/etc/ipsecd.d";
     std::string runtime_dir = "/run/ipsecd";
@@ -18,6 +22,7 @@ struct Options {
     LogTarget log_target = Logger::default_target();
     std::uint16_t ike_port = 500;
     std::uint16_t natt_port = 4500;
+    KernelBackend kernel = KernelBackend::netlink;
 };
 
 enum class OptionsOutcome { run, exit_ok };  // exit_ok: --help / --version printed

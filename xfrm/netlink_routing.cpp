@@ -6,15 +6,6 @@
 
 namespace xfrm {
 
-namespace {
-
-std::string describe(const Rule& r) {
-    return std::string(r.family == net::Family::v4 ? "IPv4" : "IPv6") + " rule priority " +
-           std::to_string(r.priority) + " table " + std::to_string(r.table);
-}
-
-}  // namespace
-
 base::Result<std::unique_ptr<NetlinkRouting>> NetlinkRouting::open() {
     auto s = NetlinkSocket::open({}, NETLINK_ROUTE);
     if (!s) return base::Unexpected{s.error()};

@@ -9,4 +9,9 @@ std::string describe(const Route& r) {
     return s;
 }
 
+std::string describe(const Rule& r) {
+    return std::string(r.family == net::Family::v4 ? "IPv4" : "IPv6") + " rule priority " +
+           std::to_string(r.priority) + " table " + std::to_string(r.table);
+}
+
 }  // namespace xfrm

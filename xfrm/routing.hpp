@@ -45,6 +45,9 @@ struct Rule {
     bool operator==(const Rule&) const = default;
 };
 
+// "IPv4 rule priority 220 table 220".
+std::string describe(const Rule& r);
+
 class Routing {
 public:
     virtual ~Routing() = default;

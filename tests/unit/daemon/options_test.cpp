@@ -14,12 +14,13 @@ TEST(Options, DefaultsFollowTheContract) {
     EXPECT_EQ(o.log_level, ipsecd::LogLevel::info);
     EXPECT_EQ(o.ike_port, 500);
     EXPECT_EQ(o.natt_port, 4500);
+    EXPECT_EQ(o.kernel, ipsecd::KernelBackend::netlink);
 }
 
 TEST(Options, ParsesEveryFlag) {
     auto r = parse_options({"--config-dir", "/tmp/c", "--check", "--runtime-dir", "/tmp/r",
                             "--log-level", "debug", "--log-target", "stderr", "--ike-port",
-                            "1500", "--natt-port", "14500"});
+                            "1500", "--natt-port", "14500", "--kernel", "memory"});
     ASSERT_TRUE(r) << r.error().message;
     const auto& o = r->options;
     EXPECT_EQ(o.config_dir, "/tmp/c");
@@ -29,6 +30,13 @@ TEST(Options, ParsesEveryFlag) {
     EXPECT_EQ(o.log_target, ipsecd::LogTarget::stderr);
     EXPECT_EQ(o.ike_port, 1500);
     EXPECT_EQ(o.natt_port, 14500);
+    EXPECT_EQ(o.kernel, ipsecd::KernelBackend::memory);
+}
+
+TEST(Options, RejectsUnknownKernelWithOneLine) {
+    auto r = parse_options({"--kernel", "pfkey"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "--kernel must be netlink or memory, not 'pfkey'");
 }
 
 TEST(Options, RejectsUnknownLevelWithOneLine) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "xfrm/memory_routing.hpp"
+
 namespace ipsecd {
 namespace {
 
@@ -180,6 +182,23 @@ TEST_F(RoutesTest, NoRoutesWhenThePeerIsUnreachable) {
     kernel.path = base::fail("no route", ENETUNREACH);
     routes.update("site", ike_sa({child("10.1.0.0/24", "10.2.0.0/24")}));
     EXPECT_TRUE(kernel.routes.empty());
+}
+
+// ipsecd --kernel memory: the host answers the lookups, the routes and rules stay in memory.
+TEST(MemoryRouting, KeepsRoutesAndRulesOffTheHostAndAsksItTheWay) {
+    FakeRouting host;
+    xfrm::MemoryRouting memory(host);
+    Logger log{LogLevel::error, LogTarget::stderr};
+    Routes routes{memory, log};
+    routes.start();
+    routes.update("site", ike_sa({child("10.1.0.0/24", "10.2.0.0/24")}));
+    EXPECT_EQ(memory.routes(), std::vector{expected("10.2.0.0/24", ip("10.1.0.1"))});
+    EXPECT_EQ(memory.rules().size(), 2u);
+    EXPECT_TRUE(host.routes.empty());
+    EXPECT_TRUE(host.rules.empty());
+    routes.stop();
+    EXPECT_TRUE(memory.routes().empty());
+    EXPECT_TRUE(memory.rules().empty());
 }
 
 }  // namespace

@@ -1,0 +1,32 @@
+#include "xfrm/memory_routing.hpp"
+
+#include <algorithm>
+#include <cerrno>
+
+namespace xfrm {
+
+namespace {
+
+template <class T>
+base::Status add(std::vector<T>& held, const T& item, const std::string& what) {
+    if (std::find(held.begin(), held.end(), item) != held.end()) return base::fail("adding " + what + ": File exists", EEXIST);
+    held.push_back(item);
+    return {};
+}
+
+template <class T>
+base::Status remove(std::vector<T>& held, const T& item, const std::string& what) {
+    auto it = std::find(held.begin(), held.end(), item);
+    if (it == held.end()) return base::fail("deleting " + what + ": No such process", ESRCH);
+    held.erase(it);
+    return {};
+}
+
+}  // namespace
+
+base::Status MemoryRouting::add_route(const Route& r) { return add(routes_, r, "route " + describe(r)); }
+base::Status MemoryRouting::delete_route(const Route& r) { return remove(routes_, r, "route " + describe(r)); }
+base::Status MemoryRouting::add_rule(const Rule& r) { return add(rules_, r, describe(r)); }
+base::Status MemoryRouting::delete_rule(const Rule& r) { return remove(rules_, r, describe(r)); }
+
+}  // namespace xfrm
