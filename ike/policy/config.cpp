@@ -30,7 +30,10 @@ const Secret* find_psk(const std::vector<Secret>& secrets, const Identity& local
         auto lists = [&](const Identity& id) {
             return std::find(s.ids.begin(), s.ids.end(), id) != s.ids.end();
         };
-        int score = (lists(remote) ? 2 : 0) + (lists(local) ? 1 : 0);
+        auto names = [&](const Identity& id) { return id.kind != IdKind::any && lists(id); };
+        // strongSwan's best match: an identity named exactly outweighs "%any", which stands
+        // for every identity (one PSK for many peers).
+        int score = (names(remote) ? 4 : 0) + (names(local) ? 2 : 0) + (lists(Identity{}) ? 1 : 0);
         if (score > best_score) best = &s, best_score = score;
     }
     return best;

@@ -28,7 +28,8 @@ struct Diff {
 Diff diff(const Config& before, const Config& after);
 
 // The PSK for an IKE SA between two identities: the secret listing both wins, then one
-// listing the remote identity, then one listing the local one; nullptr if none.
+// listing the remote identity, then one listing the local one, then one listing "%any"
+// (which matches any identity; among equals, with it beats without); nullptr if none.
 const Secret* find_psk(const std::vector<Secret>& secrets, const Identity& local,
                        const Identity& remote);
 

@@ -39,5 +39,23 @@ TEST(FindPsk, PrefersTheSecretListingBothIdentities) {
     EXPECT_EQ(find_psk(secrets, Identity::parse("@x").value(), Identity::parse("@y").value()), nullptr);
 }
 
+TEST(FindPsk, AnyMatchesEveryIdentity) {
+    Identity a = Identity::parse("@a").value();
+    std::vector<Secret> secrets{{{Identity{}}, base::SecretBytes{1}}};
+    EXPECT_EQ(find_psk(secrets, a, Identity::parse("@x").value()), &secrets[0]);
+    EXPECT_EQ(find_psk(secrets, a, Identity::parse("@y").value()), &secrets[0]);
+}
+
+TEST(FindPsk, NamedIdentitiesBeatAny) {
+    Identity a = Identity::parse("@a").value(), b = Identity::parse("@b").value();
+    std::vector<Secret> secrets{{{Identity{}}, base::SecretBytes{1}},
+                                {{a, Identity{}}, base::SecretBytes{2}},
+                                {{a, b}, base::SecretBytes{3}}};
+    EXPECT_EQ(find_psk(secrets, a, b), &secrets[2]);
+    EXPECT_EQ(find_psk(secrets, a, Identity::parse("@c").value()), &secrets[1]);
+    EXPECT_EQ(find_psk(secrets, Identity::parse("@x").value(), b), &secrets[2]);
+    EXPECT_EQ(find_psk(secrets, Identity::parse("@x").value(), Identity::parse("@y").value()), &secrets[0]);
+}
+
 }  // namespace
 }  // namespace ike::policy
