@@ -104,10 +104,12 @@ void read_ike(Reader& r, const Field& f, ike::policy::IkeSettings& ike) {
 }
 
 void read_child(Reader& r, const Field& f, ike::policy::Child& child) {
+    using ike::policy::CloseAction;
     using ike::policy::Start;
     if (!valid_name(f.key)) r.error(f.key_node, "child name '" + f.key + "' must match [A-Za-z0-9_.-]+");
     auto fs = r.fields(f.value, "child '" + f.key + "'",
-                       {"mode", "protocol", "proposals", "lifetime", "start", "local_subnets", "remote_subnets"});
+                       {"mode", "protocol", "proposals", "lifetime", "start", "close_action", "local_subnets",
+                        "remote_subnets"});
     if (!fs) return;
     if (const Field* m = fs->get("mode"))
         child.mode = read_mode(r, *m).value_or(child.mode);
@@ -121,6 +123,13 @@ void read_child(Reader& r, const Field& f, ike::policy::Child& child) {
     if (const Field* s = fs->get("start"))
         child.start =
             r.choice<Start>(*s, {{"up", Start::up}, {"trap", Start::trap}, {"none", Start::none}}).value_or(child.start);
+    if (const Field* a = fs->get("close_action")) {
+        child.close_action = r.choice<CloseAction>(
+            *a, {{"restart", CloseAction::restart}, {"trap", CloseAction::trap}, {"clear", CloseAction::clear}});
+        // Only a child whose policies are in the kernel from the start can keep them.
+        if (child.start == Start::none && child.on_close() != CloseAction::clear)
+            r.error(a->value, "close_action: keeping the policies (restart, trap) needs start: up or trap");
+    }
     if (const Field* s = fs->get("local_subnets")) child.local_subnets = read_prefixes(r, *s).value_or(child.local_subnets);
     if (const Field* s = fs->get("remote_subnets")) child.remote_subnets = read_prefixes(r, *s).value_or(child.remote_subnets);
 }

@@ -23,6 +23,11 @@ enum class Mode : std::uint8_t { tunnel, transport };
 // up: initiate when loaded; trap: install policies, initiate on the kernel's acquire;
 // none: wait for the peer.
 enum class Start : std::uint8_t { none, up, trap };
+// What happens to a CHILD SA's traffic when the peer closes it (its Delete, the IKE SA's,
+// DPD, a failed rekey; strongSwan's close_action/dpd_action): restart = policies kept,
+// re-initiated with back-off; trap = policies kept, the next packet initiates; clear =
+// policies removed. An operator's down always removes them.
+enum class CloseAction : std::uint8_t { clear, restart, trap };
 
 struct LocalEnd {
     std::optional<net::Address> address;  // nullopt: any local address
@@ -70,7 +75,13 @@ struct Child {
     // dynamic, as LocalEnd::subnets.
     std::vector<net::Prefix> local_subnets;
     std::vector<net::Prefix> remote_subnets;
+    std::optional<CloseAction> close_action;  // nullopt: the default of `start`
 
+    // close_action, defaulting to restart for start: up, trap for start: trap, clear for none.
+    CloseAction on_close() const {
+        if (close_action) return *close_action;
+        return start == Start::up ? CloseAction::restart : start == Start::trap ? CloseAction::trap : CloseAction::clear;
+    }
     bool operator==(const Child&) const = default;
 };
 

@@ -306,6 +306,7 @@ void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next) {
             if (before != ChildState::deleted) {
                 remove_child(core, sa, child);
                 core.log(LogLevel::info, &sa, "CHILD SA " + child.config->name + " deleted");
+                child_lost(core, sa, child);
             }
             break;
     }

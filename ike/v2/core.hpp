@@ -32,6 +32,17 @@ struct Trap {
     std::vector<xfrm::Policy> policies;
 };
 
+// A child that should be up and is not: a `start: up` child until it is first installed,
+// and one with close_action: restart after the peer closed it. restart.cpp re-initiates it
+// with back-off (1 s doubling to 60 s, with jitter) until it is installed; its trap policies
+// keep its traffic blocked meanwhile. By names: the configuration may be replaced meanwhile.
+struct Restart {
+    std::string connection, child;
+    Time at{};        // next attempt
+    Duration delay{};  // the back-off after that attempt
+    unsigned attempts = 0;
+};
+
 struct Core {
     Core(policy::Config c, crypto::Rng& r, EngineOptions o);
 
@@ -40,6 +51,7 @@ struct Core {
     // deleted; dropped once none refers to them (a list: their addresses must not move).
     std::list<policy::Connection> retired;
     std::vector<Trap> traps;
+    std::vector<Restart> restarts;
     // Peers (identity, and address for `remote.id: %any`) an IKE SA was established with
     // since start: only the first IKE_AUTH to a peer carries INITIAL_CONTACT (2.4).
     std::set<std::string> contacted;
@@ -146,15 +158,34 @@ void prune_children(IkeSa& sa);
 // The one place a CHILD SA changes state.
 void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next);
 
-// ---- trap.cpp (start: trap) ----
-// Installs the trap policies of every `start: trap` child of `conn` not trapped yet.
+// ---- trap.cpp (start: trap, and the fail-closed policies of start: up) ----
+// Installs the trap policies of every `start: trap` or `start: up` child of `conn` not
+// trapped yet.
 void install_traps(Core& core, const policy::Connection& conn);
+bool has_trap(const Core& core, const policy::Child& child);
 // Removes them; policies a live CHILD SA also uses stay with that CHILD SA.
 void remove_traps(Core& core, const policy::Connection& conn);
+// The same for one child (close_action: clear).
+void remove_trap(Core& core, const policy::Child& child);
 // True if a trap policy with this id is in the kernel (a CHILD SA must not add or remove it).
 bool trapped(const Core& core, const xfrm::PolicyId& id);
 // The kernel's acquire: initiates the trapped connection unless it is already on its way.
 void on_acquire(Core& core, const xfrm::Acquire& acquire);
+
+// ---- restart.cpp (close_action: restart, and start: up until up) ----
+// Schedules `child` to be brought up with back-off unless it already is.
+void want_up(Core& core, const policy::Connection& conn, const policy::Child& child);
+// An operator's down or a removal: no more attempts for `conn`.
+void forget_restarts(Core& core, const policy::Connection& conn);
+bool restart_pending(const Core& core, const policy::Connection& conn);
+// A CHILD SA went into the kernel: its restart is done.
+void child_installed(Core& core, const IkeSa& sa, const ChildSa& child);
+// A CHILD SA is gone: what its close_action says, unless the operator took it down (its
+// trap is gone then) or a rekey's successor carries its traffic.
+void child_lost(Core& core, const IkeSa& sa, const ChildSa& child);
+// Starts the attempts that are due; the earliest one not yet due.
+void run_restarts(Core& core);
+std::optional<Time> next_restart(const Core& core);
 
 // ---- keepalive.cpp (NAT keepalives, RFC 3948 2.3) ----
 // When the next keepalive of an established IKE SA behind a NAT is due (else nullopt).

@@ -175,6 +175,7 @@ void on_tick(Core& core) {
         if (auto due = liveness_due(sa); due && core.now >= *due) send_liveness_check(core, sa);
         if (auto due = keepalive_due(sa); due && core.now >= *due) send_keepalive(core, sa);
     }
+    run_restarts(core);
 }
 
 bool active(const IkeSa& sa) { return sa.state != IkeState::closed; }
@@ -200,6 +201,8 @@ void on_admin_up(Core& core, const std::string& name) {
     install_traps(core, *conn);  // again after a `down`: fail closed while connecting
     core.failures.erase(name);
     initiate_children(core, *conn, children_for_up(*conn));
+    for (const auto& child : conn->children)
+        if (child.start == policy::Start::up) want_up(core, *conn, child);
 }
 
 void on_admin_down(Core& core, const std::string& name) {
@@ -209,6 +212,7 @@ void on_admin_down(Core& core, const std::string& name) {
         return;
     }
     remove_traps(core, *conn);
+    forget_restarts(core, *conn);
     for (auto& [spi, sa] : core.sas) {
         if (sa->conn != conn || !active(*sa)) continue;
         if (sa->state == IkeState::established)
@@ -296,6 +300,7 @@ std::optional<Time> Engine::next_wakeup() const {
     auto consider = [&](std::optional<Time> t) {
         if (t && (!next || *t < *next)) next = t;
     };
+    consider(next_restart(*core_));
     for (const auto& [spi, sa] : core_->sas) {
         consider(sa->pending.deadline());
         if (sa->state == IkeState::half_open || sa->state == IkeState::rekeyed) consider(sa->expires);

@@ -58,6 +58,7 @@ void take_down(Core& core, IkeSa& sa) {
 
 void take_down(Core& core, const policy::Connection& conn) {
     remove_traps(core, conn);
+    forget_restarts(core, conn);
     for (auto& [spi, sa] : core.sas)
         if (sa->conn == &conn && sa->state != IkeState::closed) take_down(core, *sa);
 }
@@ -72,6 +73,8 @@ void start_connection(Core& core, const policy::Connection& conn) {
         core.failures.erase(conn.name);
         initiate_children(core, conn, up);
     }
+    for (const auto& child : conn.children)
+        if (child.start == policy::Start::up) want_up(core, conn, child);
 }
 
 std::vector<const policy::Child*> children_for_up(const policy::Connection& conn) {

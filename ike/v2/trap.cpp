@@ -2,7 +2,9 @@
 // into the kernel with a template but no SA, so the first matching packet makes the kernel
 // raise an acquire, and that initiates the connection. The policies stay while the SA is
 // negotiated, rekeyed or gone after a peer's Delete or DPD: traffic they cover is dropped,
-// never sent in clear (DESIGN "Fail closed"). Only `down` or removal takes them out.
+// never sent in clear (DESIGN "Fail closed"). Only `down`, removal or close_action: clear
+// takes them out. A `start: up` child gets the same policies, so that it too fails closed
+// from the start; its acquires leave re-initiation to the restart back-off (restart.cpp).
 #include <algorithm>
 
 #include "ike/v2/child_sa.hpp"
@@ -11,11 +13,11 @@
 
 namespace ike::v2 {
 
-namespace {
-
 bool has_trap(const Core& core, const policy::Child& child) {
     return std::any_of(core.traps.begin(), core.traps.end(), [&](const Trap& t) { return t.child == &child; });
 }
+
+namespace {
 
 // True if a live CHILD SA of `conn` has a policy with this id.
 bool used_by_child(const Core& core, const policy::Connection& conn, const xfrm::PolicyId& id) {
@@ -38,7 +40,7 @@ std::string flow(const xfrm::Acquire& a) { return a.selector.src.str() + " -> " 
 
 void install_traps(Core& core, const policy::Connection& conn) {
     for (const auto& child : conn.children) {
-        if (child.start != policy::Start::trap || has_trap(core, child)) continue;
+        if (child.start == policy::Start::none || has_trap(core, child)) continue;
         if (!conn.remote.address) {
             core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": remote address is not an address");
             continue;
@@ -67,15 +69,25 @@ void install_traps(Core& core, const policy::Connection& conn) {
     }
 }
 
+namespace {
+void untrap(Core& core, const Trap& t) {
+    // A policy a live CHILD SA shares is left to that CHILD SA, which removes it with its SAs.
+    for (const auto& p : t.policies)
+        if (!used_by_child(core, *t.conn, p.id())) core.emit(DeletePolicy{p.id(), {t.conn->name, 0}});
+    core.log(LogLevel::info, t.conn->name, "CHILD SA " + t.child->name + " untrapped");
+}
+}  // namespace
+
 void remove_traps(Core& core, const policy::Connection& conn) {
-    for (const auto& t : core.traps) {
-        if (t.conn != &conn) continue;
-        // A policy a live CHILD SA shares is left to that CHILD SA, which removes it with its SAs.
-        for (const auto& p : t.policies)
-            if (!used_by_child(core, conn, p.id())) core.emit(DeletePolicy{p.id(), {conn.name, 0}});
-        core.log(LogLevel::info, conn.name, "CHILD SA " + t.child->name + " untrapped");
-    }
+    for (const auto& t : core.traps)
+        if (t.conn == &conn) untrap(core, t);
     std::erase_if(core.traps, [&](const Trap& t) { return t.conn == &conn; });
+}
+
+void remove_trap(Core& core, const policy::Child& child) {
+    for (const auto& t : core.traps)
+        if (t.child == &child) untrap(core, t);
+    std::erase_if(core.traps, [&](const Trap& t) { return t.child == &child; });
 }
 
 bool trapped(const Core& core, const xfrm::PolicyId& id) {
@@ -101,6 +113,10 @@ void on_acquire(Core& core, const xfrm::Acquire& acquire) {
     // One negotiation per trap: acquires for packets queued meanwhile change nothing.
     if (core.connection_state(conn) != ConnectionState::down) {
         core.log(LogLevel::debug, conn.name, "kernel acquire while the connection is on its way: ignored");
+        return;
+    }
+    if (restart_pending(core, conn)) {
+        core.log(LogLevel::debug, conn.name, "kernel acquire while a restart is scheduled: ignored");
         return;
     }
     core.log(LogLevel::info, conn.name, "kernel acquire for " + flow(acquire) + ": initiating");

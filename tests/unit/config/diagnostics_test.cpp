@@ -105,6 +105,16 @@ TEST(Diagnostics, BadIdentity) {
     EXPECT_EQ(first(problems(with_remote("      id: \"@\"\n"))), "a.yaml:5:11: id: identity '@' names no host");
 }
 
+TEST(Diagnostics, BadCloseAction) {
+    EXPECT_EQ(first(problems(with_remote("    children:\n      net:\n        start: up\n        close_action: start\n"))),
+              "a.yaml:8:23: close_action: 'start' is not one of restart, trap, clear");
+}
+
+TEST(Diagnostics, CloseActionKeepingPoliciesNeedsAStart) {
+    EXPECT_EQ(first(problems(with_remote("    children:\n      net:\n        close_action: restart\n"))),
+              "a.yaml:7:23: close_action: keeping the policies (restart, trap) needs start: up or trap");
+}
+
 TEST(Diagnostics, BadConnectionName) {
     EXPECT_EQ(first(problems("connections:\n  bad/name:\n    remote: {address: 192.0.2.2}\n")),
               "a.yaml:2:3: connection name 'bad/name' must match [A-Za-z0-9_.-]+");

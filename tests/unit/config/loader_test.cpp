@@ -112,6 +112,25 @@ TEST(Loader, FillsInDefaults) {
     EXPECT_EQ(child.remote_subnets, c.remote.subnets);
 }
 
+TEST(Loader, CloseActionDefaultsFollowStart) {
+    TempDir dir;
+    Connection c = load_one(dir, "connections:\n  c:\n    remote: {address: 192.0.2.2}\n    children:\n"
+                                 "      u: {start: up}\n      t: {start: trap}\n      n: {}\n");
+    EXPECT_EQ(c.children[0].on_close(), ike::policy::CloseAction::restart);
+    EXPECT_EQ(c.children[1].on_close(), ike::policy::CloseAction::trap);
+    EXPECT_EQ(c.children[2].on_close(), ike::policy::CloseAction::clear);
+}
+
+TEST(Loader, ReadsCloseAction) {
+    TempDir dir;
+    Connection c = load_one(dir, "connections:\n  c:\n    remote: {address: 192.0.2.2}\n    children:\n"
+                                 "      u: {start: up, close_action: trap}\n      t: {start: trap, close_action: clear}\n"
+                                 "      n: {close_action: clear}\n");
+    EXPECT_EQ(c.children[0].on_close(), ike::policy::CloseAction::trap);
+    EXPECT_EQ(c.children[1].on_close(), ike::policy::CloseAction::clear);
+    EXPECT_EQ(c.children[2].on_close(), ike::policy::CloseAction::clear);
+}
+
 TEST(Loader, LocalAddressIsDefaultIdAndHostSubnet) {
     TempDir dir;
     Connection c = load_one(dir, "connections:\n  c:\n    local: {address: 2001:db8::1}\n"

@@ -1,0 +1,104 @@
+#!/bin/bash
+# close-charon-deletes: fail closed from start to down (DESIGN "close_action"). ipsecd (start:
+# up, so close_action: restart) -> charon; both netns route the other's inner subnet over the
+# underlay, so traffic that lost its policies WOULD leave in clear. While a ping 10.1.0.1 ->
+# 10.2.0.1 runs (5 a second), charon deletes the CHILD SA, then the IKE SA (swanctl
+# --terminate); ipsecd keeps its policies (traffic blocked) and re-initiates after about a
+# second each time. A capture on the wire (what either side sends) holds not one ICMP packet
+# between the protected subnets, ESP resumes after each delete, and ipsecd logs each attempt.
+source "$(dirname "$0")/../interop.sh"
+
+# clear_icmp FILE: ICMP packets between 10.1.0.0/24 and 10.2.0.0/24 a netns SENT in clear in
+# the capture FILE (`-i any`: the kernel's own direction, sll.pkttype 4 = outgoing). Only what
+# a side sends counts: a received ESP packet shows up again decrypted as it is re-injected. All
+# that is on the veth wire is sent by one of the two ends.
+clear_icmp() {
+  tshark -r "$1" -Y 'sll.pkttype==4 && icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))' \
+    2>/dev/null | wc -l
+}
+# capture: dumpcap in both netns on every interface, until stop_capture
+capture() {
+  local ns
+  for ns in a b; do
+    ip netns exec $ns dumpcap -q -i any -w "$OUT/wire-$ns.pcapng" > "$OUT/dumpcap-$ns.out" 2>&1 &
+    CAPS+=" $!"
+  done
+}
+stop_capture() {
+  local pid
+  sleep 0.5
+  for pid in $CAPS; do kill -INT "$pid"; wait "$pid" 2>/dev/null; done
+}
+esp_sent() { tshark -r "$1" -Y 'sll.pkttype==4 && esp' 2>/dev/null | wc -l; }
+# charon_child_up: charon holds an installed CHILD SA
+charon_child_up() { swanctl_ b --list-sas | grep -q INSTALLED; }
+# esp_after WHAT: the ping is answered through ESP again (a's XFRM counters rise) after WHAT
+esp_after() {
+  local before
+  before=$(xfrm_pkts a)
+  sleep 2
+  [ "$(xfrm_pkts a)" -ge $((before + 10)) ] || { show_xfrm a; die "no ESP traffic after $1"; }
+  log "ESP resumed after $1: a's XFRM packet counters $before -> $(xfrm_pkts a)"
+}
+
+mk_topology
+inner_routes   # the routes a fail-open would use
+mark topology
+charon_peer no psk
+start_charon b b
+site_peer a 192.0.2.1 192.0.2.2 a.lab b.lab 10.1.0.0/24 10.2.0.0/24 up "psk=$PSK"
+capture
+start_ipsecd a a
+wait_up a site
+wait_for 10 charon_child_up || { swanctl_ b --list-sas; die "no CHILD SA installed in charon"; }
+mark sa_up
+
+ip netns exec a ping -n -i 0.2 -W 1 -I 10.1.0.1 10.2.0.1 > "$OUT/ping.out" 2>&1 &
+PING=$!
+sleep 2
+esp_after "the start"
+
+swanctl_ b --terminate --child net --timeout 10 > "$OUT/terminate-child.out" 2>&1 \
+  || { cat "$OUT/terminate-child.out"; die "swanctl --terminate --child"; }
+log "charon deleted the CHILD SA"
+[ "$(ip -n a xfrm policy | grep -c 'src 10.1.0.0/24 dst 10.2.0.0/24')" = 1 ] \
+  || { ip -n a xfrm policy; die "a's outbound policy went with the CHILD SA"; }
+wait_for 15 charon_child_up || { tail -30 "$OUT/ipsecd-a.log"; die "ipsecd did not bring the CHILD SA back"; }
+mark child_back
+esp_after "charon's CHILD SA delete"
+
+swanctl_ b --terminate --ike ipsecd --timeout 10 > "$OUT/terminate-ike.out" 2>&1 \
+  || { cat "$OUT/terminate-ike.out"; die "swanctl --terminate --ike"; }
+log "charon deleted the IKE SA"
+[ "$(ip -n a xfrm policy | grep -c 'src 10.1.0.0/24 dst 10.2.0.0/24')" = 1 ] \
+  || { ip -n a xfrm policy; die "a's outbound policy went with the IKE SA"; }
+wait_for 15 charon_child_up || { tail -30 "$OUT/ipsecd-a.log"; die "ipsecd did not re-establish the IKE SA"; }
+wait_up a site
+mark ike_back
+esp_after "charon's IKE SA delete"
+
+kill -INT "$PING"; wait "$PING" 2>/dev/null
+sed -n '/statistics/,$p' "$OUT/ping.out"
+grep -E 'restarting|attempt|up again' "$OUT/ipsecd-a.log" | sed 's/^/  ipsecd: /'
+grep -q 'CHILD SA net up again after' "$OUT/ipsecd-a.log" || die "ipsecd logged no re-established CHILD SA"
+stop_capture
+clear=$(( $(clear_icmp "$OUT/wire-a.pcapng") + $(clear_icmp "$OUT/wire-b.pcapng") ))
+esp=$(esp_sent "$OUT/wire-a.pcapng")
+log "capture on the wire: a sent $esp ESP packets; $clear ICMP packets between the protected subnets sent in clear"
+[ "$esp" -gt 20 ] || die "a sent only $esp ESP packets"
+[ "$clear" = 0 ] || { tshark -r "$OUT/wire-a.pcapng" -Y 'sll.pkttype==4 && icmp' | head; die "$clear protected packets left in clear"; }
+
+stop_ipsecd a
+no_xfrm a "after SIGTERM"
+# control: the capture does see clear text. After the operator's down (SIGTERM) the policies
+# are gone by design and the routes carry the same ping in clear.
+CAPS=""
+capture
+sleep 1
+ip netns exec a ping -n -c 3 -i 0.2 -W 1 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-clear.out" 2>&1
+stop_capture
+control=$(clear_icmp "$OUT/wire-a.pcapng")
+log "control after the operator's down: $control ICMP packets sent in clear by a"
+[ "$control" -ge 3 ] || die "the capture does not see clear ICMP (control: $control packets)"
+mark done
+cat "$OUT/timings"
