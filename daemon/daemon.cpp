@@ -95,6 +95,7 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     if (auto st = open_sockets(); !st) return st;
 
     kernel_ = std::move(kernel);
+    leftovers_.read(*kernel_);
     dispatch_kernel_events_ = std::move(dispatch_kernel_events);
     kernel_->set_event_handler([this](const xfrm::Event& ev) {
         if (auto* acq = std::get_if<xfrm::Acquire>(&ev)) feed(ike::v2::KernelAcquire{*acq});
@@ -139,6 +140,7 @@ void Daemon::feed(const ike::v2::Event& event) {
 void Daemon::start_connections() {
     manual_->apply(std::exchange(started_, {}));
     apply_all(engine_->start(now_monotonic()));
+    leftovers_.drop_unused(*kernel_);
 }
 
 base::Status Daemon::reconfigure(ike::policy::Config config) {
@@ -205,12 +207,13 @@ void Daemon::apply(const ike::v2::Effect& effect) {
                 send(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::AddSa>) {
                 st = added(kernel_->add_sa(fx.sa), fx.owner);
+                if (st) leftovers_.added_sa(*kernel_, fx.sa);
             } else if constexpr (std::is_same_v<T, ike::v2::UpdateSa>) {
                 st = added(kernel_->update_sa(fx.sa), fx.owner);
             } else if constexpr (std::is_same_v<T, ike::v2::DeleteSa>) {
                 st = kernel_->delete_sa(fx.id);
             } else if constexpr (std::is_same_v<T, ike::v2::AddPolicy>) {
-                st = added(kernel_->add_policy(fx.policy), fx.owner);
+                st = added(leftovers_.add_policy(*kernel_, fx.policy), fx.owner);
             } else if constexpr (std::is_same_v<T, ike::v2::DeletePolicy>) {
                 st = kernel_->delete_policy(fx.id);
             } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
@@ -288,6 +291,7 @@ void Daemon::shutdown() {
     for (const auto& c : engine_->status()) feed(ike::v2::AdminDown{c.name});
     manual_->remove_all();
     if (auto st = kernel_->flush_owned(); !st) log_.error(st.error().message);
+    leftovers_.drop_all(*kernel_);
     if (routes_) routes_->stop();
     log_.info("stopped");
     sd_event_exit(event_, 0);

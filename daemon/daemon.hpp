@@ -11,6 +11,7 @@
 
 #include "base/result.hpp"
 #include "daemon/ike_socket.hpp"
+#include "daemon/leftovers.hpp"
 #include "daemon/log.hpp"
 #include "daemon/manual_sas.hpp"
 #include "daemon/options.hpp"
@@ -100,6 +101,7 @@ private:
     StateListener state_listener_;
     Routes* routes_ = nullptr;
     std::function<void()> reload_handler_;
+    Leftovers leftovers_{log_};  // what a killed predecessor left in the kernel
     bool stopping_ = false;
     std::vector<ike::v2::KernelFailed> kernel_failed_;  // met while applying effects
     std::string feed_error_;  // last_feed_error()

@@ -200,6 +200,8 @@ public:
     virtual Status update_sa(const Sa& sa) = 0;
     virtual Status delete_sa(const SaId& id) = 0;
     virtual Result<SaInfo> get_sa(const SaId& id) = 0;
+    // Every SA, ours and others' (XFRM_MSG_GETSA dump); records it cannot read are left out.
+    virtual Result<std::vector<SaInfo>> list_sas() = 0;
 
     virtual Status add_policy(const Policy& p) = 0;
     virtual Status update_policy(const Policy& p) = 0;

@@ -95,6 +95,12 @@ Status MemoryKernel::delete_policy(const PolicyId& id) {
     return {};
 }
 
+Result<std::vector<SaInfo>> MemoryKernel::list_sas() {
+    std::vector<SaInfo> out;
+    for (const auto& [id, sa] : sas_) out.push_back(make_info(sa, counters_.at(id)));
+    return out;
+}
+
 Result<std::vector<Policy>> MemoryKernel::list_policies() {
     std::vector<Policy> out;
     for (const auto& [id, p] : policies_) out.push_back(p);

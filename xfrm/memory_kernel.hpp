@@ -23,6 +23,7 @@ public:
     Status update_sa(const Sa& sa) override;
     Status delete_sa(const SaId& id) override;
     Result<SaInfo> get_sa(const SaId& id) override;
+    Result<std::vector<SaInfo>> list_sas() override;
 
     Status add_policy(const Policy& p) override;
     Status update_policy(const Policy& p) override;

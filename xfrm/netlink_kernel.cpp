@@ -79,6 +79,17 @@ Result<SaInfo> NetlinkKernel::get_sa(const SaId& id) {
     return *info;
 }
 
+Result<std::vector<SaInfo>> NetlinkKernel::list_sas() {
+    std::vector<SaInfo> sas;
+    auto ok = request("listing SAs", encode_sa_dump(), [&](const nlmsghdr& nlh) -> Status {
+        // Larval and acquire states, or algorithms we do not know: not ours to read.
+        if (auto r = decode_sa(nlh)) sas.push_back(make_info(r->sa, r->counters));
+        return {};
+    });
+    if (!ok) return base::Unexpected{ok.error()};
+    return sas;
+}
+
 Status NetlinkKernel::add_policy(const Policy& p) {
     auto ok = request("adding " + describe(p.id()), encode_policy(p, false));
     if (ok) owned_policies_.insert(p.id());

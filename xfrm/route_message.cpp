@@ -71,8 +71,10 @@ base::Result<Message> encode_route(const Route& r, bool add) {
     const auto& dst = r.destination.address;
     if ((r.gateway && r.gateway->family != dst.family) || (r.source && r.source->family != dst.family))
         return base::fail("route to " + r.destination.str() + " mixes address families");
+    // A route to the same destination in the table is replaced, not an error: the one an
+    // ipsecd killed without its clean-up left there is taken over by its successor.
     Message m(add ? RTM_NEWROUTE : RTM_DELROUTE,
-              static_cast<std::uint16_t>(NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0)));
+              static_cast<std::uint16_t>(NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_REPLACE : 0)));
     auto& h = m.header<rtmsg>();
     h.rtm_family = address_family(dst.family);
     h.rtm_dst_len = r.destination.length;

@@ -12,7 +12,8 @@
 
 namespace xfrm {
 
-// RTM_NEWROUTE (create, never replace) or RTM_DELROUTE, acknowledged.
+// RTM_NEWROUTE (create, or replace the route to the same destination in the table) or
+// RTM_DELROUTE, acknowledged.
 base::Result<Message> encode_route(const Route& r, bool add);
 // RTM_NEWRULE (refused with EEXIST when identical) or RTM_DELRULE, acknowledged.
 Message encode_rule(const Rule& r, bool add);

@@ -54,7 +54,8 @@ public:
     virtual base::Result<Path> path_to(const net::Address& destination) = 0;
     // Every address configured on an interface of this host.
     virtual base::Result<std::vector<net::Address>> local_addresses() = 0;
-    // The error's code is EEXIST when the same route or rule is already there.
+    // A route replaces the one to the same destination in its table; a rule that is already
+    // there fails with EEXIST.
     virtual base::Status add_route(const Route& r) = 0;
     virtual base::Status delete_route(const Route& r) = 0;
     virtual base::Status add_rule(const Rule& r) = 0;

@@ -122,6 +122,12 @@ base::Result<Message> encode_alloc_spi(const net::Address& src, const net::Addre
     return m;
 }
 
+Message encode_sa_dump() {
+    Message m(XFRM_MSG_GETSA, NLM_F_DUMP);
+    m.header<xfrm_usersa_id>();
+    return m;
+}
+
 Message encode_sa_id(const SaId& id, std::uint16_t type) {
     Message m(type, NLM_F_ACK);
     auto& sid = m.header<xfrm_usersa_id>();

@@ -13,6 +13,8 @@ base::Result<Message> encode_alloc_spi(const net::Address& src, const net::Addre
 base::Result<Message> encode_sa(const Sa& sa, bool update);
 // XFRM_MSG_DELSA or XFRM_MSG_GETSA.
 Message encode_sa_id(const SaId& id, std::uint16_t type);
+// XFRM_MSG_GETSA with NLM_F_DUMP: every SA.
+Message encode_sa_dump();
 
 // An SA record as the kernel sends it (XFRM_MSG_NEWSA): the SA with its keys, and counters.
 struct SaRecord {

@@ -69,7 +69,7 @@ struct Core {
     // retransmissions (which carry no responder SPI).
     std::map<std::pair<std::uint64_t, net::Endpoint>, std::uint64_t> half_open;
     base::Bytes cookie_secret;
-    std::uint32_t next_reqid = 1;
+    std::uint32_t next_reqid = kReqidBase + 1;
     // IKE SAs per connection and state (closed ones are not counted), for the connection
     // state without walking every SA.
     std::map<const policy::Connection*, std::array<unsigned, 7>> census;

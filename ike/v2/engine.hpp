@@ -44,6 +44,13 @@ namespace ike::v2 {
 struct Core;  // the engine's state and the exchanges' shared context (core.hpp)
 struct Credentials;  // certificates and keys for public-key authentication (credentials.hpp)
 
+// The reqids of the engine's CHILD SAs and trap policies have this top byte: they mark
+// ipsecd's own kernel state, so that an ipsecd started after a crash finds what its
+// predecessor left there (daemon/leftovers.hpp). A configuration gets the same trap reqids
+// every time it starts (allocated in configuration order).
+inline constexpr std::uint32_t kReqidBase = 0x1d000000;
+inline constexpr bool is_engine_reqid(std::uint32_t reqid) { return (reqid & 0xff000000u) == kReqidBase; }
+
 struct EngineOptions {
     RetransmitPolicy retransmit;
     // Above this many half-open IKE SAs the responder demands a COOKIE (RFC 7296 2.6).

@@ -179,6 +179,17 @@ TEST_F(NetlinkKernelTest, AllocatedSpiIsALarvalSaInRange) {
     EXPECT_EQ(info->counters.bytes, 0u);
 }
 
+TEST_F(NetlinkKernelTest, SasAreListedWithTheirReqids) {
+    auto spi = kernel->alloc_spi(ip("192.0.2.1"), ip("192.0.2.2"), Proto::esp, 42);
+    ASSERT_TRUE(spi.ok()) << spi.error().message;
+    auto sas = kernel->list_sas();
+    ASSERT_TRUE(sas.ok()) << sas.error().message;
+    ASSERT_EQ(sas->size(), 1u);
+    EXPECT_EQ(sas->front().spi, *spi);
+    EXPECT_EQ(sas->front().dst, ip("192.0.2.2"));
+    EXPECT_EQ(sas->front().reqid, 42u);
+}
+
 TEST_F(NetlinkKernelTest, AllocatedIpv6AhSpisDiffer) {
     auto a = kernel->alloc_spi(ip("2001:db8::1"), ip("2001:db8::2"), Proto::ah, 1);
     auto b = kernel->alloc_spi(ip("2001:db8::1"), ip("2001:db8::2"), Proto::ah, 2);

@@ -40,11 +40,11 @@ std::vector<std::uint8_t> bytes(const net::Address& a) { return {a.bytes.begin()
 
 Route tunnel_route() { return {prefix("10.2.0.0/24"), 220, 3, ip("192.0.2.254"), ip("10.1.0.1")}; }
 
-TEST(RouteMessage, AddCreatesAStaticUnicastRouteInItsTableAndNeverReplaces) {
+TEST(RouteMessage, AddCreatesAStaticUnicastRouteInItsTableOrReplacesTheOneThere) {
     auto m = encode_route(tunnel_route(), true);
     ASSERT_TRUE(m.ok()) << m.error().message;
     EXPECT_EQ(m->nlh().nlmsg_type, RTM_NEWROUTE);
-    EXPECT_EQ(m->nlh().nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+    EXPECT_EQ(m->nlh().nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE);
     auto h = *fixed_header<rtmsg>(m->nlh());
     EXPECT_EQ(h.rtm_family, AF_INET);
     EXPECT_EQ(h.rtm_dst_len, 24);
