@@ -64,6 +64,7 @@ bool attempt(Core& core, const policy::Connection& conn, const policy::Child& ch
             initiate(core, conn, &child);
             return true;
         case ConnectionState::up:
+        case ConnectionState::partial:
             if (IkeSa* sa = established(core, conn); sa && !sa->pending.active()) {
                 send_create_child(core, *sa, child, nullptr);
                 return true;
@@ -82,8 +83,8 @@ bool run(Core& core, Restart& r) {
     if (!child || carried(core, *conn, *child)) return false;
     // Why the last attempt failed, before the next one forgets it.
     const auto failure = core.failures.find(conn->name);
-    const std::string why = failure != core.failures.end() && !failure->second.message.empty()
-                                ? " (" + failure->second.message + ")" : "";
+    const std::string why = failure != core.failures.end() && failure->second.kind != FailureKind::none
+                                ? " (" + describe(failure->second) + ")" : "";
     if (!attempt(core, *conn, *child)) {
         r.at = after(core, std::min(r.delay, kFirstDelay));  // see again once the exchange is through
         return true;
