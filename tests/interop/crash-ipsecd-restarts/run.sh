@@ -8,27 +8,6 @@
 # not one ICMP packet between the protected subnets in clear.
 source "$(dirname "$0")/../interop.sh"
 
-# clear_icmp FILE: ICMP packets between 10.1.0.0/24 and 10.2.0.0/24 a netns SENT in clear in
-# the capture FILE (`-i any`: the kernel's own direction, sll.pkttype 4 = outgoing). Only what
-# a side sends counts: a received ESP packet shows up again decrypted as it is re-injected. All
-# that is on the veth wire is sent by one of the two ends.
-clear_icmp() {
-  tshark -r "$1" -Y 'sll.pkttype==4 && icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))' \
-    2>/dev/null | wc -l
-}
-# capture: dumpcap in both netns on every interface, until stop_capture
-capture() {
-  local ns
-  for ns in a b; do
-    ip netns exec $ns dumpcap -q -i any -w "$OUT/wire-$ns.pcapng" > "$OUT/dumpcap-$ns.out" 2>&1 &
-    CAPS+=" $!"
-  done
-}
-stop_capture() {
-  local pid
-  sleep 0.5
-  for pid in $CAPS; do kill -INT "$pid"; wait "$pid" 2>/dev/null; done
-}
 # charon_child_spi: the inbound SPI of charon's installed CHILD SA (empty if none)
 charon_sas() { swanctl_ b --list-sas 2>/dev/null | grep -E 'INSTALLED|in  c|out c' | tr -s ' ' | tr '\n' ' '; }
 # one_pair: a holds one SA each way and one policy per direction for the tunnel
