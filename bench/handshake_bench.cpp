@@ -6,6 +6,9 @@
 // two key generations and two agreements, i.e. 4 X25519 operations). With --auth rsa|ecdsa|
 // ed25519 both ends authenticate with certificates of that key type from one P-256 CA made
 // at start (RFC 7427 signatures), and the raw Botan cost of the signatures is printed too.
+//
+// ipsecd-bench idle-sas: the same two engines holding N established pairs, and the CPU one
+// event costs at each N (issue 13: no per-event cost may grow with N).
 #include <malloc.h>
 #include <sys/resource.h>
 
@@ -26,6 +29,7 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -109,6 +113,29 @@ struct Pki {
     std::vector<v2::ConnectionCredentials> ends;  // 192.0.2.1, 192.0.2.2
 };
 
+// CPU time of a thread (not wall time: the machine is shared).
+double thread_cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+// Engine events timed as the daemon runs them: handle(), then next_wakeup() to re-arm its
+// timer.
+struct Timed {
+    v2::Effects call(v2::Engine& engine, v2::Time now, const v2::Event& event) {
+        const double start = thread_cpu_seconds();
+        auto effects = engine.handle(now, event);
+        (void)engine.next_wakeup();
+        seconds += thread_cpu_seconds() - start;
+        ++calls;
+        return effects;
+    }
+    double per_call_us() const { return calls ? 1e6 * seconds / calls : 0; }
+    double seconds = 0;
+    unsigned calls = 0;
+};
+
 // One initiator engine with `pairs` connections to one responder engine (remote %any).
 struct Shard {
     Shard(const Options& o, unsigned pairs, std::uint64_t seed, const Pki* pki)
@@ -137,8 +164,10 @@ struct Shard {
         if (const auto* p = std::get_if<v2::AddPolicy>(&e)) (void)k.add_policy(p->policy);
     }
 
-    // Feeds effects to the kernels and datagrams to the other engine until quiet.
-    void pump(v2::Effects first, bool from_alice) {
+    // Feeds effects to the kernels and datagrams to the other engine until quiet. With
+    // `timed`, each engine call after `first` is timed with the next_wakeup() the daemon
+    // asks for after every event.
+    void pump(v2::Effects first, bool from_alice, Timed* timed = nullptr) {
         std::deque<std::pair<bool, v2::Effects>> queue;
         queue.emplace_back(from_alice, std::move(first));
         while (!queue.empty()) {
@@ -148,7 +177,8 @@ struct Shard {
                 apply(alice_sent ? kernel_a : kernel_b, e);
                 if (const auto* d = std::get_if<v2::SendDatagram>(&e)) {
                     v2::Engine& to = alice_sent ? *bob : *alice;
-                    queue.emplace_back(!alice_sent, to.handle(now, v2::DatagramIn{d->remote, d->local, d->bytes}));
+                    const v2::DatagramIn in{d->remote, d->local, d->bytes};
+                    queue.emplace_back(!alice_sent, timed ? timed->call(to, now, in) : to.handle(now, in));
                 }
             }
         }
@@ -179,12 +209,6 @@ double cpu_seconds() {
     getrusage(RUSAGE_SELF, &u);
     return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double thread_cpu_seconds() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
 // CPU seconds for one key generation + one agreement of the group with raw Botan (no
@@ -331,6 +355,106 @@ int bench::run_handshakes(const Args& args) {
         return 0;
     } catch (const std::exception& e) {  // Botan in the baseline throws
         std::fprintf(stderr, "ipsecd-bench handshakes: %s\n", e.what());
+        return 1;
+    }
+}
+
+namespace {
+
+struct IdleOptions {
+    std::vector<unsigned> sas;
+    unsigned events = 200;
+    bool json = false;
+};
+
+// Per-event costs with `n` established pairs: an idle Tick to each engine, a CHILD SA rekey
+// of one connection (the initiator's soft expiry, then every datagram both engines
+// exchange) and the status of one connection as the daemon answers `ipsecctl status NAME`.
+struct IdleFigures {
+    unsigned sas = 0;
+    double tick_us = 0, rekey_us = 0, status_us = 0;
+};
+
+IdleFigures idle_figures(unsigned n, unsigned events) {
+    Options o;
+    Shard shard(o, n, 4242, nullptr);
+    shard.run();
+    if (shard.established() != n) throw std::runtime_error("only some pairs established");
+    std::vector<xfrm::Expire> expiries;
+    for (const auto& c : shard.alice->status())
+        expiries.push_back({{*net::Address::parse("192.0.2.1"), c.ike_sas.at(0).children.at(0).spi_in, xfrm::Proto::esp},
+                            *net::Address::parse("192.0.2.2"), 0, false});
+    IdleFigures f{n};
+    Timed tick, rekey;
+    for (unsigned k = 0; k < events; ++k) {
+        (void)tick.call(*shard.alice, shard.now, v2::Tick{});
+        (void)tick.call(*shard.bob, shard.now, v2::Tick{});
+    }
+    for (unsigned k = 0; k < events; ++k) {
+        const auto& expiry = expiries[static_cast<std::size_t>(k) * n / events];
+        shard.pump(rekey.call(*shard.alice, shard.now, v2::KernelExpire{expiry}), true, &rekey);
+    }
+    const double start = thread_cpu_seconds();
+    std::size_t found = 0;
+    for (unsigned k = 0; k < events; ++k) {
+        const std::string name = "c" + std::to_string(static_cast<std::size_t>(k) * n / events);
+        for (const auto& c : shard.alice->status()) found += c.name == name ? 1 : 0;
+    }
+    f.status_us = 1e6 * (thread_cpu_seconds() - start) / events;
+    if (found != events) throw std::runtime_error("a connection's status is missing");
+    f.tick_us = tick.per_call_us();
+    f.rekey_us = rekey.per_call_us();
+    return f;
+}
+
+int parse_idle(const bench::Args& args, IdleOptions& o) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--json") {
+            o.json = true;
+        } else if ((a == "--sas" || a == "-n") && i + 1 < args.size()) {
+            o.sas.push_back(static_cast<unsigned>(std::stoul(args[++i])));
+        } else if (a == "--events" && i + 1 < args.size()) {
+            o.events = static_cast<unsigned>(std::stoul(args[++i]));
+        } else {
+            return 2;
+        }
+    }
+    if (o.sas.empty()) o.sas = {1000, 10000};
+    for (unsigned n : o.sas)
+        if (n < o.events) return 2;
+    return o.events > 0 ? 0 : 2;
+}
+
+}  // namespace
+
+int bench::run_idle_sas(const Args& args) {
+    IdleOptions o;
+    if (parse_idle(args, o) != 0) {
+        std::fprintf(stderr, "usage: ipsecd-bench idle-sas [--sas N]... [--events K (<= every N)] [--json]\n");
+        return 2;
+    }
+    try {
+        std::vector<IdleFigures> all;
+        for (unsigned n : o.sas) all.push_back(idle_figures(n, o.events));
+        const IdleFigures& first = all.front();
+        if (o.json) {
+            std::printf("{\"events\":%u,\"runs\":[", o.events);
+            for (std::size_t i = 0; i < all.size(); ++i)
+                std::printf("%s{\"sas\":%u,\"tick_us\":%.2f,\"rekey_us_per_call\":%.2f,\"status_us\":%.2f}",
+                            i ? "," : "", all[i].sas, all[i].tick_us, all[i].rekey_us, all[i].status_us);
+            std::printf("]}\n");
+            return 0;
+        }
+        std::printf("CPU per event with N established IKE SA + CHILD SA pairs (each engine call timed with "
+                    "the next_wakeup() after it; ratio: against N=%u)\n", first.sas);
+        std::printf("  %8s %14s %22s %18s\n", "N", "idle tick us", "CHILD rekey us/call", "status NAME us");
+        for (const auto& f : all)
+            std::printf("  %8u %8.2f (x%.1f) %15.2f (x%.1f) %11.2f (x%.1f)\n", f.sas, f.tick_us, f.tick_us / first.tick_us,
+                        f.rekey_us, f.rekey_us / first.rekey_us, f.status_us, f.status_us / first.status_us);
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ipsecd-bench idle-sas: %s\n", e.what());
         return 1;
     }
 }
