@@ -1,0 +1,201 @@
+#include "ike/v1/engine.hpp"
+
+#include <cstdio>
+
+#include "ike/v1/core.hpp"
+#include "ike/wire/v1/codec.hpp"
+
+namespace ike::v1 {
+
+using v2::LogLevel;
+
+// ---- Core helpers ----
+
+void Core::log(LogLevel level, const std::string& connection, std::string message, std::uint64_t cookie) {
+    std::string spi;
+    if (cookie) {
+        char buf[19];
+        std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(cookie));
+        spi = buf;
+    }
+    out.push_back(v2::Log{level, connection, std::move(message), std::move(spi)});
+}
+
+void Core::send(IsakmpSa& sa, base::Bytes bytes) {
+    sa.last_out = bytes;
+    out.push_back(v2::SendDatagram{sa.local, sa.remote, std::move(bytes)});
+}
+
+v2::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
+    const bool up = sa.state == MmState::established;
+    v2::IkeSaStatus s{.version = 1,
+                      .state = up ? "established" : "connecting",
+                      .local_spi = sa.own_cookie(),
+                      .remote_spi = sa.role == Role::initiator ? sa.cky_r : sa.cky_i,
+                      .local = sa.local,
+                      .remote = sa.remote};
+    if (sa.state != MmState::sent_mm1) s.proposal = to_string(sa.suite);
+    if (up) s.established = sa.established_at, s.rekey_at = sa.expires;
+    return s;
+}
+
+v2::ConnectionState Core::connection_state(const std::string& connection) const {
+    auto state = v2::ConnectionState::down;
+    for (const auto& [cookie, sa] : sas) {
+        if (sa.connection != connection) continue;
+        if (sa.state == MmState::established) return v2::ConnectionState::up;
+        state = v2::ConnectionState::connecting;
+    }
+    return state;
+}
+
+void Core::publish(const IsakmpSa& sa, bool closed) {
+    auto status = sa_status(sa);
+    if (closed) status.state = "closed";
+    out.push_back(v2::StatePublished{sa.connection, connection_state(sa.connection), std::move(status)});
+}
+
+void Core::remove(IsakmpSa& sa) {
+    IsakmpSa gone = std::move(sa);
+    sas.erase(gone.own_cookie());
+    publish(gone, true);
+}
+
+base::Bytes Core::random_bytes(std::size_t n) {
+    base::Bytes b(n);
+    rng.fill(b);
+    return b;
+}
+
+std::uint64_t Core::new_cookie() {
+    for (;;) {
+        std::uint64_t c = 0;
+        for (auto byte : random_bytes(8)) c = c << 8 | byte;
+        if (c != 0 && !sas.contains(c)) return c;
+    }
+}
+
+// ---- dispatch ----
+
+namespace {
+
+using wire::v1::ExchangeType;
+
+// The SA a datagram's cookies name: ours as initiator (CKY-I) or as responder (CKY-R); for
+// a retransmitted MM1 (CKY-R zero), the responder SA it created.
+IsakmpSa* find_sa(Core& core, const wire::v1::Header& h, const net::Endpoint& remote) {
+    if (auto it = core.sas.find(h.cookie_i); it != core.sas.end() && it->second.role == Role::initiator) {
+        auto& sa = it->second;
+        return sa.cky_r == 0 || sa.cky_r == h.cookie_r ? &sa : nullptr;
+    }
+    if (h.cookie_r != 0) {
+        auto it = core.sas.find(h.cookie_r);
+        return it != core.sas.end() && it->second.role == Role::responder && it->second.cky_i == h.cookie_i
+                   ? &it->second
+                   : nullptr;
+    }
+    for (auto& [cookie, sa] : core.sas)
+        if (sa.role == Role::responder && sa.cky_i == h.cookie_i && sa.remote == remote) return &sa;
+    return nullptr;
+}
+
+void on_datagram(Core& core, Time now, const v2::DatagramIn& in) {
+    auto m = wire::v1::decode_message(in.bytes);
+    if (!m) return core.log(LogLevel::debug, "", "IKEv1 datagram from " + in.remote.str() + " dropped: " + m.error().what);
+    const auto exchange = m->header.exchange;
+    if (exchange == ExchangeType::identity_protection)
+        return on_main_mode(core, now, find_sa(core, m->header, in.remote), in, *m);
+    if (exchange == ExchangeType::aggressive)
+        // RFC 2409 5 allows it; its PSK handshake sends a hash of the key in the clear
+        // to anyone who asks, open to offline guessing: ipsecd speaks Main Mode only.
+        return core.log(LogLevel::warning, "",
+                        "IKEv1 Aggressive Mode from " + in.remote.str() +
+                            " refused: its pre-shared key hash can be cracked offline; configure Main Mode");
+    core.log(LogLevel::info, "",
+             "IKEv1 exchange type " + std::to_string(unsigned(exchange)) + " from " + in.remote.str() +
+                 " not supported, dropped");
+}
+
+void on_tick(Core& core, Time now) {
+    std::vector<std::uint64_t> cookies;
+    for (const auto& [cookie, sa] : core.sas) cookies.push_back(cookie);
+    for (auto cookie : cookies) {
+        auto& sa = core.sas.at(cookie);
+        if (sa.state == MmState::established) {
+            if (now < sa.expires) continue;
+            core.log(LogLevel::info, sa, "ISAKMP SA lifetime reached: forgotten");
+            core.remove(sa);
+        } else if (sa.role == Role::initiator) {
+            switch (sa.pending.poll(now)) {
+                case v2::PendingRequest::Due::nothing: break;
+                case v2::PendingRequest::Due::resend: core.send(sa, sa.pending.datagrams().front()); break;
+                case v2::PendingRequest::Due::give_up:
+                    core.log(LogLevel::error, sa, "Main Mode failed: the peer did not answer");
+                    core.failures[sa.connection] = v2::Failure{.kind = v2::FailureKind::timeout};
+                    core.remove(sa);
+                    break;
+            }
+        } else if (now >= sa.deadline) {
+            core.log(LogLevel::info, sa, "Main Mode from " + sa.remote.str() + " not completed in time: forgotten");
+            core.remove(sa);
+        }
+    }
+}
+
+void on_admin_up(Core& core, Time now, const std::string& name) {
+    const auto* c = core.config.find(name);
+    if (!c || c->version != 1) return core.log(LogLevel::error, name, "no IKEv1 connection of that name");
+    for (const auto& [cookie, sa] : core.sas)
+        if (sa.connection == name) return core.log(LogLevel::info, name, "already up or connecting");
+    initiate_main_mode(core, now, *c);
+}
+
+}  // namespace
+
+Engine::Engine(policy::Config config, crypto::Rng& rng, EngineOptions options)
+    : core_(std::make_unique<Core>(std::move(config), rng, options)) {}
+Engine::~Engine() = default;
+
+Effects Engine::handle(Time now, const Event& event) {
+    core_->out.clear();
+    std::visit(
+        [&](const auto& e) {
+            using E = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<E, v2::DatagramIn>) on_datagram(*core_, now, e);
+            if constexpr (std::is_same_v<E, v2::Tick>) on_tick(*core_, now);
+            if constexpr (std::is_same_v<E, v2::AdminUp>) on_admin_up(*core_, now, e.connection);
+        },
+        event);
+    return std::move(core_->out);
+}
+
+std::optional<Time> Engine::next_wakeup() const {
+    std::optional<Time> next;
+    auto consider = [&next](std::optional<Time> t) {
+        if (t && (!next || *t < *next)) next = t;
+    };
+    for (const auto& [cookie, sa] : core_->sas) {
+        if (sa.state == MmState::established)
+            consider(sa.expires);
+        else if (sa.role == Role::initiator)
+            consider(sa.pending.deadline());
+        else
+            consider(sa.deadline);
+    }
+    return next;
+}
+
+std::vector<v2::ConnectionStatus> Engine::status() const {
+    std::vector<v2::ConnectionStatus> out;
+    for (const auto& c : core_->config.connections) {
+        if (c.version != 1) continue;
+        v2::ConnectionStatus s{.name = c.name, .state = core_->connection_state(c.name)};
+        for (const auto& [cookie, sa] : core_->sas)
+            if (sa.connection == c.name) s.ike_sas.push_back(core_->sa_status(sa));
+        if (auto it = core_->failures.find(c.name); it != core_->failures.end()) s.failure = it->second;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace ike::v1

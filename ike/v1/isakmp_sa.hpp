@@ -1,0 +1,64 @@
+// One ISAKMP SA (phase 1, RFC 2409 5) and its Main Mode: IKEv1's own state type, apart from
+// IKEv2's IkeSa.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "ike/crypto/ikev1_cipher.hpp"
+#include "ike/crypto/ikev1_keymat.hpp"
+#include "ike/crypto/key_exchange.hpp"
+#include "ike/crypto/prf.hpp"
+#include "ike/policy/identity.hpp"
+#include "ike/v1/phase1_proposal.hpp"
+#include "ike/v2/clock.hpp"
+#include "ike/v2/retransmit.hpp"
+#include "net/address.hpp"
+
+namespace ike::v1 {
+
+using v2::Duration;
+using v2::Time;
+
+enum class Role : std::uint8_t { initiator, responder };
+
+// The last Main Mode message this side sent (RFC 2409 5: MM1..MM6), then established.
+enum class MmState : std::uint8_t { sent_mm1, sent_mm2, sent_mm3, sent_mm4, sent_mm5, established };
+
+struct IsakmpSa {
+    std::string connection;
+    Role role = Role::initiator;
+    MmState state = MmState::sent_mm1;
+    std::uint64_t cky_i = 0, cky_r = 0;
+    net::Endpoint local, remote;
+
+    std::vector<Phase1Suite> offered;  // initiator: the suites MM1 offered
+    Phase1Suite suite;                 // negotiated (from MM2 on); lifetime as agreed
+    base::Bytes sai_b;                 // the initiator's SA payload body as sent
+
+    std::unique_ptr<crypto::KeyExchange> dh;
+    base::Bytes gx_i, gx_r, n_i, n_r;
+    std::optional<crypto::Prf> prf;
+    crypto::Ikev1Keys keys;
+    std::optional<crypto::Ikev1Cipher> cipher;
+    // Appendix B: the IV of the next phase-1 message; once established, the last
+    // ciphertext block of phase 1, from which every phase-2 IV is derived.
+    base::Bytes iv;
+    policy::Identity peer_id;
+
+    // Reliability (RFC 2408 5, strongSwan/Libreswan behaviour): a datagram equal to the
+    // last one received is a retransmission; the responder answers it with its last message.
+    base::Bytes last_in, last_out;
+    v2::PendingRequest pending;  // initiator: its last message, until answered
+    Time deadline{};             // responder before established: give up on the initiator
+    Time established_at{}, expires{};
+
+    std::uint64_t own_cookie() const { return role == Role::initiator ? cky_i : cky_r; }
+    crypto::Ikev1Cookies cookies() const { return {cky_i, cky_r}; }
+};
+
+}  // namespace ike::v1

@@ -1,0 +1,344 @@
+// Main Mode with pre-shared keys (RFC 2409 5, 5.4):
+//   MM1 I->R  HDR, SA            MM2 R->I  HDR, SA
+//   MM3 I->R  HDR, KE, Ni        MM4 R->I  HDR, KE, Nr
+//   MM5 I->R  HDR*, IDii, HASH_I MM6 R->I  HDR*, IDir, HASH_R
+#include <botan/mem_ops.h>
+
+#include "ike/v1/core.hpp"
+#include "ike/v1/identification.hpp"
+#include "ike/v1/payload_bytes.hpp"
+#include "ike/wire/v1/codec.hpp"
+
+namespace ike::v1 {
+
+namespace {
+
+using namespace wire::v1;
+using v2::LogLevel;
+
+constexpr std::size_t kNonceSize = 32;  // both strongSwan and Libreswan send 32 bytes
+
+template <class T>
+const T* find(const std::vector<Payload>& payloads) {
+    for (const auto& p : payloads)
+        if (auto* t = std::get_if<T>(&p)) return t;
+    return nullptr;
+}
+
+Header header_of(const IsakmpSa& sa, bool encrypted) {
+    return {.cookie_i = sa.cky_i,
+            .cookie_r = sa.cky_r,
+            .exchange = ExchangeType::identity_protection,
+            .flags = encrypted ? flag::encryption : std::uint8_t{0}};
+}
+
+Bytes plain_message(const IsakmpSa& sa, std::vector<Payload> payloads) {
+    return encode(Message{.header = header_of(sa, false), .payloads = std::move(payloads)});
+}
+
+base::Bytes last_block(base::ByteView ciphertext) {
+    return {ciphertext.end() - crypto::Ikev1Cipher::kBlockSize, ciphertext.end()};
+}
+
+// Appendix B: encrypted under the current IV; its last ciphertext block is the next IV.
+Bytes encrypted_message(IsakmpSa& sa, const std::vector<Payload>& payloads) {
+    auto ciphertext = sa.cipher->encrypt(sa.iv, encode_payloads(payloads));
+    sa.iv = last_block(ciphertext);
+    return encode(Message{.header = header_of(sa, true),
+                          .encrypted = EncryptedBody{first_payload_type(payloads), std::move(ciphertext)}});
+}
+
+struct Opened {
+    base::SecretBytes plaintext;
+    std::vector<Payload> payloads;
+    base::Bytes next_iv;  // committed only once the message's HASH verified
+};
+
+base::Result<Opened> open(const IsakmpSa& sa, const Message& m) {
+    if (!m.encrypted) return base::fail("not encrypted");
+    auto plaintext = sa.cipher->decrypt(sa.iv, m.encrypted->ciphertext);
+    if (!plaintext) return base::fail(plaintext.error().message);
+    auto payloads = decode_payloads(m.encrypted->first_payload, *plaintext);
+    if (!payloads) return base::fail("does not decrypt to payloads (" + payloads.error().what + ")");
+    return Opened{std::move(*plaintext), std::move(*payloads), last_block(m.encrypted->ciphertext)};
+}
+
+policy::Identity local_identity(const policy::Connection& c, const IsakmpSa& sa) {
+    return c.local.id ? *c.local.id : policy::Identity::of_address(sa.local.address);
+}
+
+// The peer's KE, g^xy, SKEYID for the pre-shared key (5.4), SKEYID_d/a/e, the cipher key
+// and the first IV, hash(g^xi | g^xr) (Appendix B).
+base::Result<void> derive_keys(Core& core, IsakmpSa& sa, const policy::Connection& c) {
+    const auto& peer_ke = sa.role == Role::initiator ? sa.gx_r : sa.gx_i;
+    auto g_xy = sa.dh->compute(peer_ke);
+    if (!g_xy) return base::fail("KE: " + g_xy.error().message);
+    auto prf_id = crypto::ikev1_prf_for_hash(sa.suite.hash);
+    if (!prf_id) return base::fail(prf_id.error().message);
+    auto prf = crypto::Prf::create(*prf_id);
+    if (!prf) return base::fail(prf.error().message);
+    const auto* secret = policy::find_psk(core.config.secrets, local_identity(c, sa), c.remote.id);
+    if (!secret) return base::fail("no pre-shared key for " + c.remote.id.str());
+    auto skeyid = crypto::ikev1_skeyid_psk(*prf, secret->psk, sa.n_i, sa.n_r);
+    sa.keys = crypto::ikev1_derive_keys(*prf, std::move(skeyid), *g_xy, sa.cookies());
+    auto cipher = crypto::Ikev1Cipher::create_aes_cbc(
+        crypto::ikev1_encryption_key(*prf, sa.keys.skeyid_e, sa.suite.key_bits / 8u));
+    if (!cipher) return base::fail(cipher.error().message);
+    auto iv = crypto::ikev1_hash(sa.suite.hash, {sa.gx_i, sa.gx_r});
+    if (!iv) return base::fail(iv.error().message);
+    iv->resize(crypto::Ikev1Cipher::kBlockSize);
+    sa.prf = std::move(*prf);
+    sa.cipher = std::move(*cipher);
+    sa.iv = std::move(*iv);
+    return {};
+}
+
+// HASH_I or HASH_R (5) over the ID payload body `id_b` of the side it authenticates.
+base::SecretBytes main_mode_hash(const IsakmpSa& sa, Role of, base::ByteView id_b) {
+    return of == Role::initiator
+               ? crypto::ikev1_hash_i(*sa.prf, sa.keys.skeyid, sa.gx_i, sa.gx_r, sa.cookies(), sa.sai_b, id_b)
+               : crypto::ikev1_hash_r(*sa.prf, sa.keys.skeyid, sa.gx_i, sa.gx_r, sa.cookies(), sa.sai_b, id_b);
+}
+
+// The ID + HASH payloads authenticating our side (MM5 or MM6).
+base::Result<std::vector<Payload>> prove(const IsakmpSa& sa, const policy::Connection& c) {
+    auto id = id_payload(local_identity(c, sa));
+    if (!id) return base::fail(id.error().message);
+    const auto hash = main_mode_hash(sa, sa.role, id_body(*id));
+    return std::vector<Payload>{*id, Hash{Bytes(hash.begin(), hash.end())}};
+}
+
+// Checks the peer's ID + HASH: its identity, or an error naming what failed.
+base::Result<policy::Identity> verify(const IsakmpSa& sa, const policy::Connection& c, const Opened& msg) {
+    const auto* id = find<Identification>(msg.payloads);
+    const auto* hash = find<Hash>(msg.payloads);
+    if (!id || !hash) return base::fail("ID or HASH payload missing");
+    const Role peer = sa.role == Role::initiator ? Role::responder : Role::initiator;
+    const auto expected = main_mode_hash(sa, peer, id_body(*id));
+    if (hash->data.size() != expected.size() ||
+        !Botan::constant_time_compare(hash->data.data(), expected.data(), expected.size()))
+        return base::fail("HASH mismatch: the peer's pre-shared key differs");
+    auto identity = identity_of(*id);
+    if (!identity) return base::fail(identity.error().message);
+    if (!c.remote.id.matches(*identity))
+        return base::fail("peer identity " + identity->str() + " is not " + c.remote.id.str());
+    return *identity;
+}
+
+void fail_sa(Core& core, IsakmpSa& sa, v2::FailureKind kind, const std::string& why) {
+    core.log(LogLevel::error, sa, "Main Mode failed: " + why);
+    core.failures[sa.connection] = v2::Failure{.kind = kind};
+    core.remove(sa);
+}
+
+void establish(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, policy::Identity peer) {
+    sa.state = MmState::established;
+    sa.peer_id = std::move(peer);
+    sa.pending.clear();
+    sa.established_at = now;
+    const auto lifetime = sa.suite.lifetime.count() > 0 ? std::min(sa.suite.lifetime, c.ike.lifetime) : c.ike.lifetime;
+    sa.expires = now + std::chrono::duration_cast<Duration>(lifetime);
+    core.failures.erase(sa.connection);
+    core.log(LogLevel::info, sa,
+             "ISAKMP SA established with " + sa.peer_id.str() + " (" + to_string(sa.suite) + ", Main Mode)");
+    core.publish(sa);
+}
+
+// Sends an initiator message and retransmits it until answered.
+void send_request(Core& core, Time now, IsakmpSa& sa, Bytes bytes) {
+    sa.pending.start(0, {bytes}, now, core.options.retransmit);
+    core.send(sa, std::move(bytes));
+}
+
+// ---- responder ----
+
+const policy::Connection* responder_connection(const Core& core, const v2::DatagramIn& in) {
+    for (const auto& c : core.config.connections) {
+        if (c.version != 1 || c.manual) continue;
+        if (c.local.address && *c.local.address != in.local.address) continue;
+        if (c.remote.is_any() || (c.remote.address && *c.remote.address == in.remote.address)) return &c;
+    }
+    return nullptr;
+}
+
+void respond_mm1(Core& core, Time now, const v2::DatagramIn& in, const Message& m) {
+    const auto* c = responder_connection(core, in);
+    if (!c) {
+        core.log(LogLevel::info, "", "IKEv1 Main Mode from " + in.remote.str() + ": no version 1 connection for it");
+        return;
+    }
+    const auto* offer = find<SecurityAssociation>(m.payloads);
+    const auto sai_b = raw_body(base::ByteView(in.bytes).subspan(kHeaderSize), first_payload_type(m.payloads),
+                                PayloadType::sa);
+    if (!offer || !sai_b) {
+        core.log(LogLevel::warning, c->name, "Main Mode MM1 from " + in.remote.str() + " without an SA payload");
+        return;
+    }
+    auto choice = choose_phase1(*offer, phase1_suites(c->ike.proposals, c->ike.lifetime));
+    if (!choice) {
+        core.log(LogLevel::warning, c->name, "Main Mode from " + in.remote.str() + ": NO-PROPOSAL-CHOSEN (" +
+                                                 choice.error().message + ")");
+        return;
+    }
+    IsakmpSa fresh{.connection = c->name, .role = Role::responder, .state = MmState::sent_mm2,
+                   .cky_i = m.header.cookie_i, .cky_r = core.new_cookie(), .local = in.local, .remote = in.remote};
+    auto& sa = core.sas.emplace(fresh.cky_r, std::move(fresh)).first->second;
+    sa.suite = choice->suite;
+    sa.sai_b.assign(sai_b->begin(), sai_b->end());
+    sa.last_in = in.bytes;
+    sa.deadline = now + core.options.half_open_timeout;
+    core.log(LogLevel::info, sa, "Main Mode from " + in.remote.str() + ": chose " + to_string(sa.suite));
+    core.send(sa, plain_message(sa, {phase1_answer(choice->transform)}));
+    core.publish(sa);
+}
+
+// KE and nonce of MM3/MM4, the KE length checked against the group (RFC 2409 5).
+base::Result<void> take_ke_nonce(IsakmpSa& sa, const Message& m, Bytes& gx, Bytes& nonce) {
+    const auto* ke = find<KeyExchange>(m.payloads);
+    const auto* n = find<Nonce>(m.payloads);
+    if (!ke || !n) return base::fail("KE or nonce payload missing");
+    if (ke->data.size() != crypto::ke_public_size(sa.suite.group)) return base::fail("KE of the wrong size");
+    gx = ke->data;
+    nonce = n->data;
+    return {};
+}
+
+base::Result<void> make_ke_nonce(Core& core, IsakmpSa& sa, Bytes& gx, Bytes& nonce) {
+    auto dh = crypto::KeyExchange::create(sa.suite.group, core.rng);
+    if (!dh) return base::fail(dh.error().message);
+    sa.dh = std::move(*dh);
+    gx = sa.dh->public_value();
+    nonce = core.random_bytes(kNonceSize);
+    return {};
+}
+
+void respond_mm3(Core& core, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in, const Message& m) {
+    if (auto r = take_ke_nonce(sa, m, sa.gx_i, sa.n_i); !r) {
+        core.log(LogLevel::warning, sa, "MM3 ignored: " + r.error().message);
+        return;
+    }
+    auto keys = make_ke_nonce(core, sa, sa.gx_r, sa.n_r);
+    if (keys) keys = derive_keys(core, sa, c);
+    if (!keys) return fail_sa(core, sa, v2::FailureKind::other, keys.error().message);
+    sa.state = MmState::sent_mm4;
+    sa.last_in = in.bytes;
+    core.send(sa, plain_message(sa, {KeyExchange{sa.gx_r}, Nonce{sa.n_r}}));
+}
+
+void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
+                 const Message& m) {
+    auto msg = open(sa, m);
+    if (!msg) {
+        // Garbage is what a wrong pre-shared key gives, and what anyone can send: the
+        // SA waits for a good MM5 until it times out.
+        core.log(LogLevel::warning, sa, "MM5 from " + in.remote.str() + " ignored: " + msg.error().message +
+                                            ", a different pre-shared key?");
+        return;
+    }
+    auto peer = verify(sa, c, *msg);
+    if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
+    sa.iv = std::move(msg->next_iv);
+    auto proof = prove(sa, c);
+    if (!proof) return fail_sa(core, sa, v2::FailureKind::other, proof.error().message);
+    sa.last_in = in.bytes;
+    core.send(sa, encrypted_message(sa, *proof));
+    establish(core, now, sa, c, std::move(*peer));
+}
+
+// ---- initiator ----
+
+void on_mm2(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+    const auto* answer = find<SecurityAssociation>(m.payloads);
+    if (!answer) return core.log(LogLevel::warning, sa, "MM2 ignored: no SA payload");
+    auto suite = accept_phase1(*answer, sa.offered);
+    if (!suite) return fail_sa(core, sa, v2::FailureKind::no_proposal_chosen, suite.error().message);
+    sa.suite = *suite;
+    sa.cky_r = m.header.cookie_r;
+    sa.last_in = in.bytes;
+    if (auto r = make_ke_nonce(core, sa, sa.gx_i, sa.n_i); !r)
+        return fail_sa(core, sa, v2::FailureKind::other, r.error().message);
+    sa.state = MmState::sent_mm3;
+    send_request(core, now, sa, plain_message(sa, {KeyExchange{sa.gx_i}, Nonce{sa.n_i}}));
+}
+
+void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
+            const Message& m) {
+    if (auto r = take_ke_nonce(sa, m, sa.gx_r, sa.n_r); !r)
+        return core.log(LogLevel::warning, sa, "MM4 ignored: " + r.error().message);
+    sa.last_in = in.bytes;
+    auto keys = derive_keys(core, sa, c);
+    if (!keys) return fail_sa(core, sa, v2::FailureKind::other, keys.error().message);
+    auto proof = prove(sa, c);
+    if (!proof) return fail_sa(core, sa, v2::FailureKind::other, proof.error().message);
+    sa.state = MmState::sent_mm5;
+    send_request(core, now, sa, encrypted_message(sa, *proof));
+}
+
+void on_mm6(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
+            const Message& m) {
+    auto msg = open(sa, m);
+    if (!msg) return core.log(LogLevel::warning, sa, "MM6 ignored: " + msg.error().message);
+    auto peer = verify(sa, c, *msg);
+    if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
+    sa.iv = std::move(msg->next_iv);
+    sa.last_in = in.bytes;
+    establish(core, now, sa, c, std::move(*peer));
+}
+
+// Which message the SA expects next, by role and state, and whether `m` is it.
+bool expects_encrypted(const IsakmpSa& sa) {
+    return sa.state == (sa.role == Role::initiator ? MmState::sent_mm5 : MmState::sent_mm4);
+}
+
+}  // namespace
+
+void initiate_main_mode(Core& core, Time now, const policy::Connection& c) {
+    if (!c.local.address || !c.remote.address) {
+        core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::cannot_initiate};
+        return core.log(LogLevel::error, c.name, "cannot initiate: IKEv1 needs the local and remote addresses");
+    }
+    auto suites = phase1_suites(c.ike.proposals, c.ike.lifetime);
+    if (suites.empty()) {
+        core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::no_proposal_chosen};
+        return core.log(LogLevel::error, c.name, "cannot initiate: no IKE proposal has an IKEv1 form (AES-CBC)");
+    }
+    IsakmpSa fresh{.connection = c.name, .role = Role::initiator, .state = MmState::sent_mm1, .cky_i = core.new_cookie(),
+                   .local = {*c.local.address, core.options.ike_port},
+                   .remote = {*c.remote.address, c.remote.port.value_or(core.options.ike_port)}};
+    auto& sa = core.sas.emplace(fresh.cky_i, std::move(fresh)).first->second;
+    sa.offered = std::move(suites);
+    const auto offer = phase1_offer(sa.offered);
+    const auto chain = encode_payloads(std::vector<Payload>{offer});
+    sa.sai_b.assign(chain.begin() + 4, chain.end());  // without the generic payload header
+    core.log(LogLevel::info, sa, "initiating Main Mode to " + sa.remote.str());
+    send_request(core, now, sa, plain_message(sa, {offer}));
+    core.publish(sa);
+}
+
+void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, const Message& m) {
+    if (!sa) {
+        if (m.header.cookie_r == 0) return respond_mm1(core, now, in, m);
+        return core.log(LogLevel::debug, "", "Main Mode message for unknown cookies from " + in.remote.str());
+    }
+    if (in.bytes == sa->last_in) {
+        // A retransmission (RFC 2408 5.x does not number messages): answer it again.
+        if (sa->role == Role::responder && !sa->last_out.empty()) core.send(*sa, sa->last_out);
+        return;
+    }
+    const auto* c = core.config.find(sa->connection);
+    if (!c) return;
+    if (expects_encrypted(*sa) != bool(m.header.flags & flag::encryption)) {
+        return core.log(LogLevel::debug, *sa, "Main Mode message out of order ignored");
+    }
+    switch (sa->state) {
+        case MmState::sent_mm1: return on_mm2(core, now, *sa, in, m);
+        case MmState::sent_mm2: return respond_mm3(core, *sa, *c, in, m);
+        case MmState::sent_mm3: return on_mm4(core, now, *sa, *c, in, m);
+        case MmState::sent_mm4: return respond_mm5(core, now, *sa, *c, in, m);
+        case MmState::sent_mm5: return on_mm6(core, now, *sa, *c, in, m);
+        case MmState::established: break;
+    }
+    core.log(LogLevel::debug, *sa, "Main Mode message after establishment ignored");
+}
+
+}  // namespace ike::v1

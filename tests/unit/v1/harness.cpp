@@ -1,0 +1,77 @@
+#include "tests/unit/v1/harness.hpp"
+
+#include <algorithm>
+
+#include "tests/unit/v2/configs.hpp"
+
+namespace ike::v1::test {
+
+Peer::Peer(net::Endpoint endpoint, policy::Config config, std::uint64_t seed, EngineOptions options)
+    : endpoint_(endpoint), rng_(seed), engine_(std::make_unique<Engine>(std::move(config), rng_, options)) {}
+
+void Peer::handle(Time now, const Event& event, Network& network) {
+    auto effects = engine_->handle(now, event);
+    for (const auto& e : effects)
+        if (const auto* d = std::get_if<v2::SendDatagram>(&e)) network.send({d->local, d->remote, d->bytes}, now);
+    history_.insert(history_.end(), effects.begin(), effects.end());
+}
+
+v2::ConnectionStatus Peer::connection(const std::string& name) const {
+    for (auto& c : engine_->status())
+        if (c.name == name) return c;
+    return {};
+}
+
+bool Peer::logged(const std::string& text) const {
+    return std::any_of(history_.begin(), history_.end(), [&](const v2::Effect& e) {
+        const auto* l = std::get_if<v2::Log>(&e);
+        return l && l->message.find(text) != std::string::npos;
+    });
+}
+
+unsigned Peer::sent() const {
+    return static_cast<unsigned>(std::count_if(history_.begin(), history_.end(), [](const v2::Effect& e) {
+        return std::holds_alternative<v2::SendDatagram>(e);
+    }));
+}
+
+Pair::Pair(policy::Config alice, policy::Config bob, EngineOptions options)
+    : alice_({*net::Address::parse("192.0.2.1"), 500}, std::move(alice), 1, options),
+      bob_({*net::Address::parse("192.0.2.2"), 500}, std::move(bob), 2, options) {}
+
+void Pair::up(Peer& peer, const std::string& connection) { peer.handle(now_, v2::AdminUp{connection}, network_); }
+
+void Pair::run() { advance(std::chrono::minutes(10)); }
+
+void Pair::advance(v2::Duration d) {
+    step_until(now_ + d);
+    now_ += d;
+}
+
+Peer& Pair::peer_at(const net::Endpoint& e) { return e.address == alice_.endpoint().address ? alice_ : bob_; }
+
+void Pair::step_until(Time until) {
+    for (;;) {
+        std::optional<Time> next = network_.next_delivery();
+        for (Peer* p : {&alice_, &bob_})
+            if (auto w = p->engine().next_wakeup(); w && (!next || *w < *next)) next = w;
+        if (!next || *next > until) break;
+        now_ = std::max(now_, *next);
+        if (auto d = network_.pop_due(now_)) {
+            peer_at(d->to).handle(now_, v2::DatagramIn{d->to, d->from, std::move(d->bytes)}, network_);
+            continue;
+        }
+        for (Peer* p : {&alice_, &bob_})
+            if (auto w = p->engine().next_wakeup(); w && *w <= now_) p->handle(now_, v2::Tick{}, network_);
+    }
+}
+
+policy::Config v1_site(bool alice_side, const std::string& ike_proposal, const std::string& psk) {
+    auto config = alice_side ? v2::test::site_config(v2::test::kAlice, v2::test::kBob, psk)
+                             : v2::test::site_config(v2::test::kBob, v2::test::kAlice, psk);
+    v2::test::set_ike_proposal(config, ike_proposal);
+    for (auto& c : config.connections) c.version = 1;
+    return config;
+}
+
+}  // namespace ike::v1::test

@@ -1,0 +1,66 @@
+// Two IKEv1 engines in one process, joined by the in-memory network of the IKEv2 tests and
+// driven by one fake clock (like tests/unit/v2/harness.hpp).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ike/crypto/rng.hpp"
+#include "ike/v1/engine.hpp"
+#include "tests/unit/v2/network.hpp"
+
+namespace ike::v1::test {
+
+using v2::test::Network;
+
+class Peer {
+public:
+    Peer(net::Endpoint endpoint, policy::Config config, std::uint64_t seed, EngineOptions options);
+
+    const net::Endpoint& endpoint() const { return endpoint_; }
+    Engine& engine() { return *engine_; }
+    const Effects& history() const { return history_; }
+    void handle(Time now, const Event& event, Network& network);
+    v2::ConnectionStatus connection(const std::string& name) const;
+    bool logged(const std::string& text) const;
+    // Datagrams this peer's engine sent so far.
+    unsigned sent() const;
+
+private:
+    net::Endpoint endpoint_;
+    crypto::DeterministicRng rng_;
+    std::unique_ptr<Engine> engine_;
+    Effects history_;
+};
+
+class Pair {
+public:
+    // alice at 192.0.2.1:500, bob at 192.0.2.2:500.
+    Pair(policy::Config alice, policy::Config bob, EngineOptions options = {});
+
+    Time now() const { return now_; }
+    Network& network() { return network_; }
+    Peer& alice() { return alice_; }
+    Peer& bob() { return bob_; }
+
+    void up(Peer& peer, const std::string& connection);
+    // Ten minutes of simulated time: every Main Mode completes or gives up in it.
+    void run();
+    // Moves the clock to now + d, delivering and ticking on the way.
+    void advance(v2::Duration d);
+
+private:
+    void step_until(Time until);
+    Peer& peer_at(const net::Endpoint& e);
+
+    Time now_{std::chrono::hours(1)};
+    Network network_;
+    Peer alice_, bob_;
+};
+
+// The "site" connection of tests/unit/v2/configs.hpp as an IKEv1 connection with one
+// phase-1 proposal (strongSwan syntax).
+policy::Config v1_site(bool alice_side, const std::string& ike_proposal = "aes256-sha256-modp2048",
+                       const std::string& psk = "shared secret");
+
+}  // namespace ike::v1::test
