@@ -1,0 +1,217 @@
+// Two real ipsecd processes on 127.0.0.1 (`--kernel memory`: no ESP kernel needed), each
+// with its own private D-Bus bus, config and runtime directory and its own UDP ports: alice
+// initiates a PSK tunnel at start, bob answers as a %any responder, and the real ipsecctl
+// reads both sides' state. Needs dbus-daemon (Debian's 'dbus'); a missing one fails.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/unit/config/temp_dir.hpp"
+
+namespace ipsecd {
+namespace {
+
+using config::test_support::TempDir;
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+// A UDP port free on 127.0.0.1 now (the kernel's choice of an ephemeral one).
+int free_udp_port() {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) < 0)
+        return -1;
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+// Starts argv with `extra_env` added and stdout+stderr into `log`; dies with the test.
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+            const std::string& log) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        for (const auto& e : extra_env) putenv(const_cast<char*>(e.c_str()));
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void stop(pid_t& pid) {
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    waitpid(pid, nullptr, 0);
+    pid = -1;
+}
+
+// One ipsecd with its private bus, in `dir`/`name`.
+struct Node {
+    std::string name, dir, bus_address, log;
+    int ike_port = -1, natt_port = -1;
+    pid_t bus_pid = -1, daemon_pid = -1;
+
+    std::string start(const TempDir& tmp, const std::string& yaml) {
+        dir = (tmp.path() / name).string();
+        tmp.write(name + "/conf/c.yaml", yaml);
+        std::filesystem::create_directories(dir + "/run");
+        bus_address = "unix:path=" + dir + "/bus";
+        log = dir + "/ipsecd.log";
+        bus_pid = spawn({"dbus-daemon", "--session", "--nofork", "--address=" + bus_address}, {}, dir + "/bus.log");
+        if (!wait_for_file(dir + "/bus")) return "dbus-daemon did not start (install Debian's 'dbus'): " + read_file(dir + "/bus.log");
+        daemon_pid = spawn({env("IPSECD"), "--kernel", "memory", "--config-dir", dir + "/conf", "--runtime-dir",
+                            dir + "/run", "--ike-port", std::to_string(ike_port), "--natt-port",
+                            std::to_string(natt_port), "--log-level", "info", "--log-target", "stderr"},
+                           {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_address}, log);
+        return "";
+    }
+    void stop_all() {
+        stop(daemon_pid);
+        stop(bus_pid);
+    }
+    // ipsecctl against this node's bus: exit code and stdout.
+    std::pair<int, std::string> ipsecctl(const std::vector<std::string>& args) const {
+        std::vector<std::string> argv{env("IPSECCTL"), "--address", bus_address};
+        argv.insert(argv.end(), args.begin(), args.end());
+        const std::string out = dir + "/ipsecctl.out";
+        pid_t pid = spawn(argv, {}, out);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out)};
+    }
+    static bool wait_for_file(const std::string& path) {
+        for (int i = 0; i < 100; ++i) {
+            if (std::filesystem::exists(path)) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
+};
+
+// The JSON status (each node has one connection) once connection `name` is in `state`, or
+// "" after ~10 s.
+std::string status_when(const Node& n, const std::string& name, const std::string& state) {
+    for (int i = 0; i < 100; ++i) {
+        auto [rc, out] = n.ipsecctl({"status", "--json"});
+        if (rc == 0 && out.find("{\"name\":\"" + name + "\",\"state\":\"" + state + "\"") != std::string::npos)
+            return out;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return "";
+}
+
+std::string field(const std::string& json, const std::string& key) {
+    std::smatch m;
+    return std::regex_search(json, m, std::regex("\"" + key + "\":\"([^\"]*)\"")) ? m[1].str() : "";
+}
+
+class TwoDaemons : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_FALSE(env("IPSECD").empty() || env("IPSECCTL").empty()) << "IPSECD and IPSECCTL must be set (meson test does)";
+        for (Node* n : {&alice, &bob}) {
+            n->ike_port = free_udp_port();
+            n->natt_port = free_udp_port();
+            ASSERT_GT(n->ike_port, 0);
+            ASSERT_GT(n->natt_port, 0);
+        }
+    }
+    void TearDown() override {
+        alice.stop_all();
+        bob.stop_all();
+        if (HasFailure()) std::cerr << "alice's log:\n" << read_file(alice.log) << "bob's log:\n" << read_file(bob.log);
+    }
+    std::string alice_yaml() const {
+        return "connections:\n"
+               "  site:\n"
+               "    local: {address: 127.0.0.1, id: \"alice@two.test\", auth: psk, subnets: [10.1.0.0/24]}\n"
+               "    remote: {address: 127.0.0.1, port: " + std::to_string(bob.ike_port) +
+               ", id: \"gw@two.test\", auth: psk, subnets: [10.2.0.0/24]}\n"
+               "    children:\n"
+               "      net: {mode: tunnel, start: up}\n"
+               "secrets:\n"
+               "  - ids: [\"alice@two.test\", \"gw@two.test\"]\n"
+               "    psk: \"two daemons, one secret\"\n";
+    }
+    static std::string bob_yaml() {
+        return "connections:\n"
+               "  roadwarriors:\n"
+               "    local: {address: 127.0.0.1, id: \"gw@two.test\", auth: psk, subnets: [10.2.0.0/24]}\n"
+               "    remote: {address: \"%any\", id: \"%any\", auth: psk, subnets: [10.1.0.0/24]}\n"
+               "    children:\n"
+               "      net: {mode: tunnel, start: none}\n"
+               "secrets:\n"
+               "  - ids: [\"gw@two.test\", \"%any\"]\n"
+               "    psk: \"two daemons, one secret\"\n";
+    }
+    TempDir tmp;
+    Node alice{"alice"}, bob{"bob"};
+};
+
+TEST_F(TwoDaemons, PskTunnelComesUpAndBothStatusesShowTheSamePair) {
+    ASSERT_EQ(bob.start(tmp, bob_yaml()), "");
+    ASSERT_EQ(alice.start(tmp, alice_yaml()), "");
+
+    const std::string a = status_when(alice, "site", "up");
+    const std::string b = status_when(bob, "roadwarriors", "up");
+    ASSERT_NE(a, "") << "alice's connection never came up";
+    ASSERT_NE(b, "") << "bob's connection never came up";
+    EXPECT_EQ(field(a, "state"), "up");
+    EXPECT_NE(a.find("\"local_ts\":[\"10.1.0.0/24\"],\"remote_ts\":[\"10.2.0.0/24\"]"), std::string::npos) << a;
+    EXPECT_NE(b.find("\"local_ts\":[\"10.2.0.0/24\"],\"remote_ts\":[\"10.1.0.0/24\"]"), std::string::npos) << b;
+    // One IKE SA and one CHILD SA pair, seen from both ends.
+    EXPECT_EQ(field(a, "local_spi"), field(b, "remote_spi"));
+    EXPECT_EQ(field(a, "remote_spi"), field(b, "local_spi"));
+    EXPECT_EQ(field(a, "spi_in"), field(b, "spi_out"));
+    EXPECT_EQ(field(a, "spi_out"), field(b, "spi_in"));
+    EXPECT_NE(field(a, "spi_in"), "");
+}
+
+TEST_F(TwoDaemons, DownOnTheInitiatorTakesTheResponderDownToo) {
+    ASSERT_EQ(bob.start(tmp, bob_yaml()), "");
+    ASSERT_EQ(alice.start(tmp, alice_yaml()), "");
+    ASSERT_NE(status_when(bob, "roadwarriors", "up"), "");
+
+    auto [rc, out] = alice.ipsecctl({"down", "site"});
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(status_when(alice, "site", "down"), "");
+    EXPECT_NE(status_when(bob, "roadwarriors", "down"), "") << "the responder kept the IKE SA after the Delete";
+}
+
+}  // namespace
+}  // namespace ipsecd
