@@ -49,6 +49,7 @@ void Core::log(LogLevel level, const std::string& connection, std::string messag
 }
 
 void Core::send(const IkeSa& sa, const Datagrams& datagrams) {
+    touch(sa);
     for (const auto& d : datagrams) emit(SendDatagram{sa.local, sa.remote, d});
 }
 
@@ -81,7 +82,15 @@ void Core::log_received(const IkeSa* sa, const DatagramIn& in, const wire::Messa
 }
 
 void Core::finish() {
-    for (std::uint64_t spi : closed) sas.erase(spi);
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (std::uint64_t spi : touched)
+        if (auto it = sas.find(spi); it != sas.end()) timers.schedule(spi, next_deadline(*this, *it->second));
+    touched.clear();
+    for (std::uint64_t spi : closed) {
+        sas.erase(spi);
+        timers.cancel(spi);
+    }
     closed.clear();
     std::erase_if(retired, [&](const policy::Connection& r) {
         const bool used = std::any_of(sas.begin(), sas.end(), [&](const auto& s) { return s.second->conn == &r; });
@@ -101,6 +110,7 @@ IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
     ++census[ref.conn][static_cast<std::size_t>(ref.state)];
     ref.request_fragments.attach(reassembly_budget);
     ref.response_fragments.attach(reassembly_budget);
+    touch(ref);
     sas.emplace(ref.local_spi(), std::move(sa));
     return ref;
 }
@@ -174,6 +184,7 @@ std::vector<ConnectionStatus> Core::snapshot() const {
 }
 
 void Core::publish(const IkeSa& sa) {
+    touch(sa);
     emit(StatePublished{sa.conn->name, connection_state(*sa.conn), status_of(sa)});
 }
 
@@ -241,6 +252,7 @@ bool Core::creating_children(const policy::Connection& conn) const {
 }
 
 void enter_state(Core& core, IkeSa& sa, IkeState next) {
+    core.touch(sa);
     auto& census = core.census[sa.conn];
     if (sa.state != IkeState::closed) --census[static_cast<std::size_t>(sa.state)];
     if (next != IkeState::closed) ++census[static_cast<std::size_t>(next)];
@@ -296,6 +308,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
 }
 
 void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next) {
+    core.touch(sa);
     const ChildState before = child.state;
     child.state = next;
     switch (next) {

@@ -18,6 +18,7 @@
 #include "ike/v2/effects.hpp"
 #include "ike/v2/engine.hpp"
 #include "ike/v2/ike_sa.hpp"
+#include "ike/v2/scheduler.hpp"
 #include "ike/wire/message.hpp"
 
 namespace ike::v2 {
@@ -75,6 +76,11 @@ struct Core {
     std::map<const policy::Connection*, std::array<unsigned, 7>> census;
     // Our SPIs of IKE SAs closed during this event, dropped once it is handled.
     std::vector<std::uint64_t> closed;
+    // Each IKE SA's next deadline; rescheduled after every event for the SAs it touched.
+    Scheduler timers;
+    // Our SPIs of the IKE SAs this event sent for, published, changed state of or looked
+    // up for a datagram, a tick or a kernel event (duplicates allowed).
+    std::vector<std::uint64_t> touched;
 
     // Set for the duration of one handle() call.
     Time now{};
@@ -105,6 +111,8 @@ struct Core {
     void log(LogLevel level, const IkeSa* sa, std::string message);
     void log(LogLevel level, const std::string& connection, std::string message);
     void emit(Effect e) { out->push_back(std::move(e)); }
+    // `sa`'s timers may have changed: its deadline is recomputed once the event is handled.
+    void touch(const IkeSa& sa) { touched.push_back(sa.local_spi()); }
     void send(const IkeSa& sa, const Datagrams& datagrams);
     // Sends the datagrams of a new message (not a retransmission) of `sa`, after its debug
     // line (log_message).
@@ -147,6 +155,9 @@ std::string hex_spi(std::uint64_t spi);
 // A new CHILD SA of `sa` did not come up: refused by the peer with `notify` (0: it could not be
 // installed). Recorded as the connection's failure (status, Up's error).
 void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, std::uint16_t notify);
+
+// The earliest moment `sa` needs the engine (engine.cpp's on_tick serves it); nullopt: never.
+std::optional<Time> next_deadline(const Core& core, const IkeSa& sa);
 
 // How long an IKE SA replaced by a rekey waits for the Delete of its initiator (2.18).
 inline constexpr Duration kRekeyedTimeout{60000};

@@ -28,9 +28,13 @@ ChildSa* find_child(IkeSa& sa, std::uint32_t spi_in) {
     return nullptr;
 }
 
+// Events for an IKE SA (datagrams, timers, kernel failures) may change its timers: it is
+// touched.
 IkeSa* find_sa(Core& core, std::uint64_t spi) {
     auto it = core.sas.find(spi);
-    return it == core.sas.end() ? nullptr : it->second.get();
+    if (it == core.sas.end()) return nullptr;
+    core.touch(*it->second);
+    return it->second.get();
 }
 
 void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::Message& m) {
@@ -137,10 +141,13 @@ void on_datagram(Core& core, const DatagramIn& in) {
         dispatch_request(core, *sa, in, m);
 }
 
+// Serves the IKE SAs whose deadline has come (the others have nothing due).
 void on_tick(Core& core) {
-    for (auto& [spi, p] : core.sas) {
-        IkeSa& sa = *p;
-        if (sa.state == IkeState::closed) continue;
+    for (std::uint64_t spi : core.timers.due(core.now)) {
+        IkeSa* found = find_sa(core, spi);
+        if (!found || found->state == IkeState::closed) continue;
+        IkeSa& sa = *found;
+        core.touch(sa);
         switch (sa.pending.poll(core.now)) {
             case PendingRequest::Due::resend:
                 core.log(LogLevel::debug, &sa, "retransmit " + std::to_string(sa.pending.retransmits()));
@@ -226,6 +233,7 @@ void on_expire(Core& core, const xfrm::Expire& e) {
     for (auto& [spi, sa] : core.sas)
         for (auto& c : sa->children) {
             if (c.spi_in != e.sa.spi && c.spi_out != e.sa.spi) continue;
+            core.touch(*sa);
             if (e.hard) {
                 enter_state(core, *sa, c, ChildState::deleted);
                 prune_children(*sa);
@@ -295,23 +303,31 @@ Effects Engine::handle(Time now, const Event& event) {
     });
 }
 
-std::optional<Time> Engine::next_wakeup() const {
+namespace {
+void consider(std::optional<Time>& next, std::optional<Time> t) {
+    if (t && (!next || *t < *next)) next = t;
+}
+}  // namespace
+
+// What on_tick does for `sa`, and when.
+std::optional<Time> next_deadline(const Core& core, const IkeSa& sa) {
+    if (sa.state == IkeState::closed) return std::nullopt;
     std::optional<Time> next;
-    auto consider = [&](std::optional<Time> t) {
-        if (t && (!next || *t < *next)) next = t;
-    };
-    consider(next_restart(*core_));
-    for (const auto& [spi, sa] : core_->sas) {
-        consider(sa->pending.deadline());
-        if (sa->state == IkeState::half_open || sa->state == IkeState::rekeyed) consider(sa->expires);
-        consider(liveness_due(*sa));
-        consider(keepalive_due(*sa));
-        if (sa->state == IkeState::established && !sa->pending.active()) consider(sa->rekey_at);
-        if (sa->state == IkeState::established && !sa->pending.active())
-            for (const auto& c : sa->children)
-                if (c.rekey_wanted && c.state == ChildState::installed)
-                    consider(std::max(core_->now, c.rekey_not_before));
+    consider(next, sa.pending.deadline());
+    if (sa.state == IkeState::half_open || sa.state == IkeState::rekeyed) consider(next, sa.expires);
+    consider(next, liveness_due(sa));
+    consider(next, keepalive_due(sa));
+    if (sa.state == IkeState::established && !sa.pending.active()) {
+        consider(next, sa.rekey_at);
+        for (const auto& c : sa.children)
+            if (c.rekey_wanted && c.state == ChildState::installed) consider(next, std::max(core.now, c.rekey_not_before));
     }
+    return next;
+}
+
+std::optional<Time> Engine::next_wakeup() const {
+    std::optional<Time> next = core_->timers.next();
+    consider(next, next_restart(*core_));
     return next;
 }
 
