@@ -1,5 +1,6 @@
 #include "ike/v1/engine.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "ike/v1/core.hpp"
@@ -23,7 +24,19 @@ void Core::log(LogLevel level, const std::string& connection, std::string messag
 
 void Core::send(IsakmpSa& sa, base::Bytes bytes) {
     sa.last_out = bytes;
+    transmit(sa, std::move(bytes));
+}
+
+void Core::transmit(const IsakmpSa& sa, base::Bytes bytes) {
     out.push_back(v2::SendDatagram{sa.local, sa.remote, std::move(bytes)});
+}
+
+std::uint32_t Core::new_spi() {
+    for (;;) {
+        std::uint32_t spi = 0;
+        for (auto byte : random_bytes(4)) spi = spi << 8 | byte;
+        if (spi >= 0x100) return spi;  // RFC 4303 2.1: 1-255 are reserved
+    }
 }
 
 v2::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
@@ -36,14 +49,43 @@ v2::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
                       .remote = sa.remote};
     if (sa.state != MmState::sent_mm1) s.proposal = to_string(sa.suite);
     if (up) s.established = sa.established_at, s.rekey_at = sa.expires;
+    for (const auto& ipsec : sa.ipsec_sas)
+        s.children.push_back({.name = ipsec.child,
+                              .mode = ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel
+                                                                               : xfrm::Mode::transport,
+                              .spi_in = ipsec.spi_in,
+                              .spi_out = ipsec.spi_out,
+                              .proposal = policy::to_string(ipsec.suite.proposal),
+                              .local_ts = {ipsec.local_ts},
+                              .remote_ts = {ipsec.remote_ts},
+                              .established = ipsec.installed_at,
+                              .rekey_at = ipsec.installed_at + ipsec.suite.lifetime});
     return s;
 }
 
+namespace {
+
+// An initiator is up once every child has its IPsec SAs; a responder once phase 1 is done
+// (its peer decides which children to ask for).
+bool children_up(const policy::Connection& c, const IsakmpSa& sa) {
+    if (sa.role == Role::responder) return true;
+    return std::all_of(c.children.begin(), c.children.end(), [&sa](const policy::Child& child) {
+        return std::any_of(sa.ipsec_sas.begin(), sa.ipsec_sas.end(),
+                           [&child](const IpsecSa& i) { return i.child == child.name; });
+    });
+}
+
+}  // namespace
+
 v2::ConnectionState Core::connection_state(const std::string& connection) const {
+    const auto* c = config.find(connection);
+    const auto failure = failures.find(connection);
+    const bool child_failed = failure != failures.end() && !failure->second.child.empty();
     auto state = v2::ConnectionState::down;
     for (const auto& [cookie, sa] : sas) {
         if (sa.connection != connection) continue;
-        if (sa.state == MmState::established) return v2::ConnectionState::up;
+        if (sa.state == MmState::established && c && children_up(*c, sa)) return v2::ConnectionState::up;
+        if (sa.state == MmState::established && child_failed) return v2::ConnectionState::partial;
         state = v2::ConnectionState::connecting;
     }
     return state;
@@ -105,6 +147,11 @@ void on_datagram(Core& core, Time now, const v2::DatagramIn& in) {
     const auto exchange = m->header.exchange;
     if (exchange == ExchangeType::identity_protection)
         return on_main_mode(core, now, find_sa(core, m->header, in.remote), in, *m);
+    if (exchange == ExchangeType::quick_mode) {
+        auto* sa = m->header.cookie_r ? find_sa(core, m->header, in.remote) : nullptr;
+        if (!sa) return core.log(LogLevel::debug, "", "Quick Mode for unknown cookies from " + in.remote.str());
+        return on_quick_mode(core, now, *sa, in, *m);
+    }
     if (exchange == ExchangeType::aggressive)
         // RFC 2409 5 allows it; its PSK handshake sends a hash of the key in the clear
         // to anyone who asks, open to offline guessing: ipsecd speaks Main Mode only.
@@ -122,8 +169,13 @@ void on_tick(Core& core, Time now) {
     for (auto cookie : cookies) {
         auto& sa = core.sas.at(cookie);
         if (sa.state == MmState::established) {
-            if (now < sa.expires) continue;
-            core.log(LogLevel::info, sa, "ISAKMP SA lifetime reached: forgotten");
+            if (now < sa.expires) {
+                quick_mode_timers(core, now, sa);
+                continue;
+            }
+            // Its IPsec SAs stay in the kernel until their own lifetime ends, their
+            // policies with them (RFC 2409 leaves the phases independent; Libreswan too).
+            core.log(LogLevel::info, sa, "ISAKMP SA lifetime reached: forgotten (not rekeyed yet)");
             core.remove(sa);
         } else if (sa.role == Role::initiator) {
             switch (sa.pending.poll(now)) {
@@ -145,8 +197,12 @@ void on_tick(Core& core, Time now) {
 void on_admin_up(Core& core, Time now, const std::string& name) {
     const auto* c = core.config.find(name);
     if (!c || c->version != 1) return core.log(LogLevel::error, name, "no IKEv1 connection of that name");
-    for (const auto& [cookie, sa] : core.sas)
-        if (sa.connection == name) return core.log(LogLevel::info, name, "already up or connecting");
+    for (auto& [cookie, sa] : core.sas) {
+        if (sa.connection != name) continue;
+        if (sa.state != MmState::established || sa.role != Role::initiator)
+            return core.log(LogLevel::info, name, "already connecting");
+        return start_children(core, now, sa, *c);
+    }
     initiate_main_mode(core, now, *c);
 }
 
@@ -175,8 +231,10 @@ std::optional<Time> Engine::next_wakeup() const {
         if (t && (!next || *t < *next)) next = t;
     };
     for (const auto& [cookie, sa] : core_->sas) {
-        if (sa.state == MmState::established)
+        if (sa.state == MmState::established) {
             consider(sa.expires);
+            consider(quick_mode_wakeup(sa));
+        }
         else if (sa.role == Role::initiator)
             consider(sa.pending.deadline());
         else

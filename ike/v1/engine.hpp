@@ -2,12 +2,18 @@
 // events in with the time, effects out (the same effect types, so the daemon applies both
 // engines' effects alike), deterministic given the configuration, the Rng and the events.
 //
-// Implemented: Main Mode (RFC 2409 5, identity protection) with pre-shared keys, as
-// initiator and responder, for connections with `version: 1`: the SA negotiation of
-// phase1_proposal.hpp, KE + nonce, encrypted ID + HASH with the CBC IV chaining of Appendix
-// B, retransmission by the initiator and replay of the last message by the responder, the
-// negotiated lifetime (the ISAKMP SA is forgotten when it ends). Aggressive Mode is refused.
-// Not yet: Quick Mode, Informational exchanges (Delete, DPD), NAT-T, signatures, rekeying.
+// Implemented, for connections with `version: 1`, as initiator and responder:
+// - Main Mode (RFC 2409 5) with pre-shared keys: the SA negotiation of phase1_proposal.hpp,
+//   KE + nonce, encrypted ID + HASH with the CBC IV chaining of Appendix B, retransmission
+//   by the initiator and replay of the last message by the responder, the negotiated
+//   lifetime (the ISAKMP SA is forgotten when it ends). Aggressive Mode is refused.
+// - Quick Mode (5.5) for ESP, started by the initiator for each child once phase 1 is up:
+//   HASH(1..3), the suites of phase2_proposal.hpp with PFS, client IDs as the selectors (one
+//   subnet or host per side), tunnel and transport mode; both SAs and the policies are
+//   installed with the same effects as IKEv2's CHILD SAs (AddSa, AddPolicy).
+// Not yet: Informational exchanges (Delete, notifies, DPD), NAT-T, signatures, rekeying of
+// either phase (the kernel's hard lifetime ends an IPsec SA; its policies stay: fail closed),
+// AH, and the daemon does not drive this engine (`version: 1` is refused by --check).
 #pragma once
 
 #include <memory>
@@ -48,7 +54,8 @@ public:
 
     Effects handle(Time now, const Event& event);
     std::optional<Time> next_wakeup() const;
-    // Connections with `version: 1` only; `up` once an ISAKMP SA is established.
+    // Connections with `version: 1` only: up once the initiator's children all have IPsec
+    // SAs (a responder: once phase 1 is done), partial when a child failed.
     std::vector<v2::ConnectionStatus> status() const;
 
 private:

@@ -12,6 +12,13 @@ namespace ike::v1 {
 base::Result<wire::v1::Identification> id_payload(const policy::Identity& id);
 base::Result<policy::Identity> identity_of(const wire::v1::Identification& id);
 
+// Quick Mode's client IDs (RFC 2409 5.5, RFC 2407 4.6.2): a host prefix as ID_IPV4_ADDR or
+// ID_IPV6_ADDR, a subnet as ID_IPV4_ADDR_SUBNET or ID_IPV6_ADDR_SUBNET; protocol and port 0.
+wire::v1::Identification ts_payload(const net::Prefix& prefix);
+// A received client ID as a prefix: addresses, subnets with a contiguous mask; any
+// protocol or port restriction, and ranges, are refused.
+base::Result<net::Prefix> prefix_of(const wire::v1::Identification& id);
+
 // The ID payload body as HASH_I/HASH_R cover it: type | protocol | port | data.
 base::Bytes id_body(const wire::v1::Identification& id);
 

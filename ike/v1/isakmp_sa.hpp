@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "ike/crypto/prf.hpp"
 #include "ike/policy/identity.hpp"
 #include "ike/v1/phase1_proposal.hpp"
+#include "ike/v1/phase2_proposal.hpp"
 #include "ike/v2/clock.hpp"
 #include "ike/v2/retransmit.hpp"
 #include "net/address.hpp"
@@ -28,6 +30,34 @@ enum class Role : std::uint8_t { initiator, responder };
 
 // The last Main Mode message this side sent (RFC 2409 5: MM1..MM6), then established.
 enum class MmState : std::uint8_t { sent_mm1, sent_mm2, sent_mm3, sent_mm4, sent_mm5, established };
+
+// One Quick Mode exchange (RFC 2409 5.5), under its Message ID.
+struct QuickMode {
+    std::string child;  // the configured child it negotiates
+    Role role = Role::initiator;
+    bool done = false;  // the IPsec SAs are installed
+    Time forget_at{};   // once done: kept until then to answer retransmissions
+    base::Bytes iv;     // this exchange's IV chain (Appendix B)
+    std::vector<Phase2Suite> offered;  // initiator
+    Phase2Suite suite;
+    std::uint32_t spi_in = 0, spi_out = 0;
+    std::unique_ptr<crypto::KeyExchange> dh;  // PFS
+    base::Bytes peer_ke;
+    base::Bytes n_i, n_r;
+    net::Prefix local_ts, remote_ts;
+    base::Bytes last_in, last_out;  // for retransmissions, as in Main Mode
+    v2::PendingRequest pending;     // QM1 until QM2 (initiator), QM2 until QM3 (responder)
+};
+
+// A pair of installed ESP SAs and its policies.
+struct IpsecSa {
+    std::string child;
+    std::uint32_t spi_in = 0, spi_out = 0;
+    std::uint32_t reqid = 0;
+    Phase2Suite suite;  // lifetime: the one in force
+    net::Prefix local_ts, remote_ts;
+    Time installed_at{};
+};
 
 struct IsakmpSa {
     std::string connection;
@@ -54,6 +84,8 @@ struct IsakmpSa {
     // last one received is a retransmission; the responder answers it with its last message.
     base::Bytes last_in, last_out;
     v2::PendingRequest pending;  // initiator: its last message, until answered
+    std::map<std::uint32_t, QuickMode> quick_modes;  // by Message ID
+    std::vector<IpsecSa> ipsec_sas;
     Time deadline{};             // responder before established: give up on the initiator
     Time established_at{}, expires{};
 

@@ -7,6 +7,7 @@
 #include "ike/v1/core.hpp"
 #include "ike/v1/identification.hpp"
 #include "ike/v1/payload_bytes.hpp"
+#include "ike/v1/protection.hpp"
 #include "ike/wire/v1/codec.hpp"
 
 namespace ike::v1 {
@@ -18,49 +19,14 @@ using v2::LogLevel;
 
 constexpr std::size_t kNonceSize = 32;  // both strongSwan and Libreswan send 32 bytes
 
-template <class T>
-const T* find(const std::vector<Payload>& payloads) {
-    for (const auto& p : payloads)
-        if (auto* t = std::get_if<T>(&p)) return t;
-    return nullptr;
-}
-
-Header header_of(const IsakmpSa& sa, bool encrypted) {
-    return {.cookie_i = sa.cky_i,
-            .cookie_r = sa.cky_r,
-            .exchange = ExchangeType::identity_protection,
-            .flags = encrypted ? flag::encryption : std::uint8_t{0}};
-}
-
 Bytes plain_message(const IsakmpSa& sa, std::vector<Payload> payloads) {
-    return encode(Message{.header = header_of(sa, false), .payloads = std::move(payloads)});
+    const Header header{.cookie_i = sa.cky_i, .cookie_r = sa.cky_r, .exchange = ExchangeType::identity_protection};
+    return encode(Message{.header = header, .payloads = std::move(payloads)});
 }
 
-base::Bytes last_block(base::ByteView ciphertext) {
-    return {ciphertext.end() - crypto::Ikev1Cipher::kBlockSize, ciphertext.end()};
-}
-
-// Appendix B: encrypted under the current IV; its last ciphertext block is the next IV.
+// Appendix B: MM5 and MM6 chain the phase-1 IV (IsakmpSa::iv).
 Bytes encrypted_message(IsakmpSa& sa, const std::vector<Payload>& payloads) {
-    auto ciphertext = sa.cipher->encrypt(sa.iv, encode_payloads(payloads));
-    sa.iv = last_block(ciphertext);
-    return encode(Message{.header = header_of(sa, true),
-                          .encrypted = EncryptedBody{first_payload_type(payloads), std::move(ciphertext)}});
-}
-
-struct Opened {
-    base::SecretBytes plaintext;
-    std::vector<Payload> payloads;
-    base::Bytes next_iv;  // committed only once the message's HASH verified
-};
-
-base::Result<Opened> open(const IsakmpSa& sa, const Message& m) {
-    if (!m.encrypted) return base::fail("not encrypted");
-    auto plaintext = sa.cipher->decrypt(sa.iv, m.encrypted->ciphertext);
-    if (!plaintext) return base::fail(plaintext.error().message);
-    auto payloads = decode_payloads(m.encrypted->first_payload, *plaintext);
-    if (!payloads) return base::fail("does not decrypt to payloads (" + payloads.error().what + ")");
-    return Opened{std::move(*plaintext), std::move(*payloads), last_block(m.encrypted->ciphertext)};
+    return seal(sa, ExchangeType::identity_protection, 0, sa.iv, payloads);
 }
 
 policy::Identity local_identity(const policy::Connection& c, const IsakmpSa& sa) {
@@ -110,8 +76,8 @@ base::Result<std::vector<Payload>> prove(const IsakmpSa& sa, const policy::Conne
 
 // Checks the peer's ID + HASH: its identity, or an error naming what failed.
 base::Result<policy::Identity> verify(const IsakmpSa& sa, const policy::Connection& c, const Opened& msg) {
-    const auto* id = find<Identification>(msg.payloads);
-    const auto* hash = find<Hash>(msg.payloads);
+    const auto* id = first_of<Identification>(msg.payloads);
+    const auto* hash = first_of<Hash>(msg.payloads);
     if (!id || !hash) return base::fail("ID or HASH payload missing");
     const Role peer = sa.role == Role::initiator ? Role::responder : Role::initiator;
     const auto expected = main_mode_hash(sa, peer, id_body(*id));
@@ -142,6 +108,7 @@ void establish(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, 
     core.log(LogLevel::info, sa,
              "ISAKMP SA established with " + sa.peer_id.str() + " (" + to_string(sa.suite) + ", Main Mode)");
     core.publish(sa);
+    if (sa.role == Role::initiator) start_children(core, now, sa, c);
 }
 
 // Sends an initiator message and retransmits it until answered.
@@ -167,7 +134,7 @@ void respond_mm1(Core& core, Time now, const v2::DatagramIn& in, const Message& 
         core.log(LogLevel::info, "", "IKEv1 Main Mode from " + in.remote.str() + ": no version 1 connection for it");
         return;
     }
-    const auto* offer = find<SecurityAssociation>(m.payloads);
+    const auto* offer = first_of<SecurityAssociation>(m.payloads);
     const auto sai_b = raw_body(base::ByteView(in.bytes).subspan(kHeaderSize), first_payload_type(m.payloads),
                                 PayloadType::sa);
     if (!offer || !sai_b) {
@@ -194,8 +161,8 @@ void respond_mm1(Core& core, Time now, const v2::DatagramIn& in, const Message& 
 
 // KE and nonce of MM3/MM4, the KE length checked against the group (RFC 2409 5).
 base::Result<void> take_ke_nonce(IsakmpSa& sa, const Message& m, Bytes& gx, Bytes& nonce) {
-    const auto* ke = find<KeyExchange>(m.payloads);
-    const auto* n = find<Nonce>(m.payloads);
+    const auto* ke = first_of<KeyExchange>(m.payloads);
+    const auto* n = first_of<Nonce>(m.payloads);
     if (!ke || !n) return base::fail("KE or nonce payload missing");
     if (ke->data.size() != crypto::ke_public_size(sa.suite.group)) return base::fail("KE of the wrong size");
     gx = ke->data;
@@ -227,7 +194,7 @@ void respond_mm3(Core& core, IsakmpSa& sa, const policy::Connection& c, const v2
 
 void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
                  const Message& m) {
-    auto msg = open(sa, m);
+    auto msg = open(sa, sa.iv, m);
     if (!msg) {
         // Garbage is what a wrong pre-shared key gives, and what anyone can send: the
         // SA waits for a good MM5 until it times out.
@@ -248,7 +215,7 @@ void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c
 // ---- initiator ----
 
 void on_mm2(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
-    const auto* answer = find<SecurityAssociation>(m.payloads);
+    const auto* answer = first_of<SecurityAssociation>(m.payloads);
     if (!answer) return core.log(LogLevel::warning, sa, "MM2 ignored: no SA payload");
     auto suite = accept_phase1(*answer, sa.offered);
     if (!suite) return fail_sa(core, sa, v2::FailureKind::no_proposal_chosen, suite.error().message);
@@ -276,7 +243,7 @@ void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, con
 
 void on_mm6(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
             const Message& m) {
-    auto msg = open(sa, m);
+    auto msg = open(sa, sa.iv, m);
     if (!msg) return core.log(LogLevel::warning, sa, "MM6 ignored: " + msg.error().message);
     auto peer = verify(sa, c, *msg);
     if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);

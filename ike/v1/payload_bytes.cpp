@@ -32,4 +32,17 @@ std::optional<base::ByteView> raw_body(base::ByteView chain, wire::v1::PayloadTy
     return std::nullopt;
 }
 
+std::optional<base::ByteView> after_first(base::ByteView chain) {
+    auto e = entry_at(chain, 0);
+    if (!e) return std::nullopt;
+    const std::size_t start = e->length;
+    std::size_t offset = start;
+    while (e->next != 0) {
+        e = entry_at(chain, offset);
+        if (!e) return std::nullopt;
+        offset += e->length;
+    }
+    return chain.subspan(start, offset - start);
+}
+
 }  // namespace ike::v1

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "ike/crypto/key_exchange.hpp"
+#include "ike/v1/attributes.hpp"
 
 namespace ike::v1 {
 
@@ -25,22 +26,6 @@ const char* hash_name(std::uint16_t hash) {
     return hash == 2 ? "sha1" : hash == 4 ? "sha256" : hash == 5 ? "sha384" : hash == 6 ? "sha512" : "?";
 }
 
-// RFC 2408 3.3: a value needing more than 16 bits goes in a TLV attribute.
-DataAttribute duration(std::uint64_t seconds) {
-    if (seconds <= 0xffff) return DataAttribute::tv(attr::life_duration, static_cast<std::uint16_t>(seconds));
-    base::Bytes v(4);
-    for (int i = 0; i < 4; ++i) v[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seconds >> (24 - 8 * i));
-    return DataAttribute::tlv(attr::life_duration, std::move(v));
-}
-
-std::optional<std::uint64_t> value_of(const DataAttribute& a) {
-    if (a.is_tv) return a.tv_value;
-    if (a.tlv_value.empty() || a.tlv_value.size() > 8) return std::nullopt;
-    std::uint64_t v = 0;
-    for (auto b : a.tlv_value) v = v << 8 | b;
-    return v;
-}
-
 // The suite a transform's attributes describe, if ipsecd implements every one of them.
 base::Result<Phase1Suite> parse_transform(const Transform& t) {
     if (t.id != kKeyIke) return base::fail("transform ID " + std::to_string(t.id) + " is not KEY_IKE");
@@ -48,7 +33,7 @@ base::Result<Phase1Suite> parse_transform(const Transform& t) {
     bool aes = false, psk = false;
     std::optional<std::uint64_t> life_type;
     for (const auto& a : t.attributes) {
-        const auto v = value_of(a);
+        const auto v = attribute_value(a);
         if (!v) return base::fail("attribute " + std::to_string(a.type) + ": bad value");
         switch (a.type) {
             case attr::encryption: aes = *v == attr::encr_aes_cbc; break;
@@ -115,7 +100,7 @@ wire::v1::SecurityAssociation phase1_offer(const std::vector<Phase1Suite>& suite
                         DataAttribute::tv(attr::auth_method, attr::auth_psk),
                         DataAttribute::tv(attr::group, static_cast<std::uint16_t>(s.group)),
                         DataAttribute::tv(attr::life_type, attr::life_seconds),
-                        duration(static_cast<std::uint64_t>(s.lifetime.count()))};
+                        attribute(attr::life_duration, static_cast<std::uint64_t>(s.lifetime.count()))};
         proposal.transforms.push_back(std::move(t));
     }
     return {.proposals = {std::move(proposal)}};

@@ -29,9 +29,10 @@ bool Peer::logged(const std::string& text) const {
     });
 }
 
-unsigned Peer::sent() const {
-    return static_cast<unsigned>(std::count_if(history_.begin(), history_.end(), [](const v2::Effect& e) {
-        return std::holds_alternative<v2::SendDatagram>(e);
+unsigned Peer::sent(wire::v1::ExchangeType exchange) const {
+    return static_cast<unsigned>(std::count_if(history_.begin(), history_.end(), [exchange](const v2::Effect& e) {
+        const auto* d = std::get_if<v2::SendDatagram>(&e);
+        return d && d->bytes.size() > 18 && d->bytes[18] == static_cast<std::uint8_t>(exchange);  // RFC 2408 3.1
     }));
 }
 

@@ -7,6 +7,7 @@
 
 #include "ike/crypto/rng.hpp"
 #include "ike/v1/engine.hpp"
+#include "ike/wire/v1/constants.hpp"
 #include "tests/unit/v2/network.hpp"
 
 namespace ike::v1::test {
@@ -23,8 +24,8 @@ public:
     void handle(Time now, const Event& event, Network& network);
     v2::ConnectionStatus connection(const std::string& name) const;
     bool logged(const std::string& text) const;
-    // Datagrams this peer's engine sent so far.
-    unsigned sent() const;
+    // Datagrams this peer's engine sent so far, of one exchange type.
+    unsigned sent(wire::v1::ExchangeType exchange = wire::v1::ExchangeType::identity_protection) const;
 
 private:
     net::Endpoint endpoint_;

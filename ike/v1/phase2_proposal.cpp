@@ -1,0 +1,186 @@
+#include "ike/v1/phase2_proposal.hpp"
+
+#include <optional>
+
+#include "ike/v1/attributes.hpp"
+
+namespace ike::v1 {
+
+namespace {
+
+using wire::DataAttribute;
+using wire::v1::Transform;
+
+// RFC 2407 4.5 Authentication Algorithm values for the HMACs (RFC 4868 for SHA-2).
+std::optional<std::uint16_t> auth_of(IntegId id) {
+    switch (id) {
+        case IntegId::hmac_sha1_96: return 2;
+        case IntegId::hmac_sha2_256_128: return 5;
+        case IntegId::hmac_sha2_384_192: return 6;
+        case IntegId::hmac_sha2_512_256: return 7;
+        case IntegId::none: break;
+    }
+    return std::nullopt;
+}
+
+std::optional<IntegId> integ_of(std::uint64_t auth) {
+    switch (auth) {
+        case 2: return IntegId::hmac_sha1_96;
+        case 5: return IntegId::hmac_sha2_256_128;
+        case 6: return IntegId::hmac_sha2_384_192;
+        case 7: return IntegId::hmac_sha2_512_256;
+        default: return std::nullopt;
+    }
+}
+
+// ESP transform IDs (RFC 2407 4.4.4, IANA): ESP_AES 12 and ESP_AES_GCM_16 20 share the
+// IKEv2 ENCR numbers.
+bool supported_cipher(std::uint16_t id) {
+    return id == static_cast<std::uint16_t>(EncrId::aes_cbc) || id == static_cast<std::uint16_t>(EncrId::aes_gcm_16);
+}
+
+policy::Proposal negotiated(std::uint16_t encr, std::uint16_t key_bits, std::optional<IntegId> integ, KeGroup group) {
+    policy::Proposal p{ProtocolId::esp, {{TransformType::encr, encr, key_bits}}};
+    if (integ) p.transforms.push_back({TransformType::integ, static_cast<std::uint16_t>(*integ), 0});
+    if (group != KeGroup::none) p.transforms.push_back({TransformType::ke, static_cast<std::uint16_t>(group), 0});
+    return p;
+}
+
+base::Result<Phase2Suite> parse_transform(const Transform& t) {
+    if (!supported_cipher(t.id)) return base::fail("ESP transform " + std::to_string(t.id) + " not supported");
+    const bool aead = t.id == static_cast<std::uint16_t>(EncrId::aes_gcm_16);
+    std::uint16_t key_bits = 0;
+    std::optional<IntegId> integ;
+    KeGroup group = KeGroup::none;
+    Phase2Suite s;
+    std::optional<std::uint64_t> life_type;
+    for (const auto& a : t.attributes) {
+        const auto v = attribute_value(a);
+        if (!v) return base::fail("attribute " + std::to_string(a.type) + ": bad value");
+        switch (a.type) {
+            case esp_attr::life_type: life_type = *v; break;
+            case esp_attr::life_duration:
+                // Kilobyte lifetimes are not enforced here (Libreswan ignores them too).
+                if (life_type == esp_attr::life_seconds) s.lifetime = std::chrono::seconds(*v);
+                break;
+            case esp_attr::group: group = static_cast<KeGroup>(*v); break;
+            case esp_attr::encapsulation:
+                if (*v != esp_attr::tunnel && *v != esp_attr::transport)
+                    return base::fail("encapsulation mode " + std::to_string(*v) + " not supported");
+                s.mode = *v == esp_attr::tunnel ? policy::Mode::tunnel : policy::Mode::transport;
+                break;
+            case esp_attr::auth:
+                integ = integ_of(*v);
+                if (!integ) return base::fail("authentication algorithm " + std::to_string(*v) + " not supported");
+                break;
+            case esp_attr::key_length: key_bits = static_cast<std::uint16_t>(*v); break;
+            default: return base::fail("attribute " + std::to_string(a.type) + " not supported");
+        }
+    }
+    if (key_bits == 0) key_bits = 128;
+    if (key_bits != 128 && key_bits != 192 && key_bits != 256) return base::fail("AES key length");
+    if (aead == integ.has_value()) return base::fail(aead ? "AEAD with an authentication algorithm" : "no integrity");
+    s.proposal = negotiated(t.id, key_bits, integ, group);
+    return s;
+}
+
+bool same(const Phase2Suite& a, const Phase2Suite& b) { return a.proposal == b.proposal && a.mode == b.mode; }
+
+std::uint32_t spi_of(const wire::v1::Proposal& p) {
+    std::uint32_t spi = 0;
+    for (auto b : p.spi) spi = spi << 8 | b;
+    return spi;
+}
+
+base::Bytes spi_bytes(std::uint32_t spi) {
+    return {static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
+            static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
+}
+
+}  // namespace
+
+KeGroup Phase2Suite::group() const {
+    const auto* ke = proposal.first(TransformType::ke);
+    return ke ? static_cast<KeGroup>(ke->id) : KeGroup::none;
+}
+
+std::vector<Phase2Suite> phase2_suites(const policy::Child& child) {
+    std::vector<Phase2Suite> out;
+    if (child.protocol != ProtocolId::esp) return out;
+    for (const auto& p : child.proposals) {
+        auto groups = p.of(TransformType::ke);
+        if (groups.empty()) groups.push_back({TransformType::ke, 0, 0});
+        auto integs = p.of(TransformType::integ);
+        for (const auto& e : p.of(TransformType::encr)) {
+            if (!supported_cipher(e.id)) continue;
+            const bool aead = e.id == static_cast<std::uint16_t>(EncrId::aes_gcm_16);
+            for (const auto& g : groups) {
+                const auto group = static_cast<KeGroup>(g.id);
+                if (aead) {
+                    out.push_back({negotiated(e.id, e.key_length, std::nullopt, group), child.mode, child.lifetime});
+                    continue;
+                }
+                for (const auto& i : integs)
+                    if (auth_of(static_cast<IntegId>(i.id)))
+                        out.push_back({negotiated(e.id, e.key_length, static_cast<IntegId>(i.id), group), child.mode,
+                                       child.lifetime});
+            }
+        }
+    }
+    return out;
+}
+
+wire::v1::SecurityAssociation phase2_offer(const std::vector<Phase2Suite>& suites, std::uint32_t spi) {
+    wire::v1::Proposal proposal{.number = 1, .protocol = wire::v1::ProtocolId::esp, .spi = spi_bytes(spi)};
+    std::uint8_t number = 1;
+    for (const auto& s : suites) {
+        const auto* e = s.proposal.first(TransformType::encr);
+        Transform t{.number = number++, .id = static_cast<std::uint8_t>(e->id)};
+        t.attributes = {DataAttribute::tv(esp_attr::life_type, esp_attr::life_seconds),
+                        attribute(esp_attr::life_duration, static_cast<std::uint64_t>(s.lifetime.count()))};
+        if (s.group() != KeGroup::none)
+            t.attributes.push_back(DataAttribute::tv(esp_attr::group, static_cast<std::uint16_t>(s.group())));
+        t.attributes.push_back(DataAttribute::tv(
+            esp_attr::encapsulation, s.mode == policy::Mode::tunnel ? esp_attr::tunnel : esp_attr::transport));
+        if (const auto* i = s.proposal.first(TransformType::integ))
+            t.attributes.push_back(DataAttribute::tv(esp_attr::auth, *auth_of(static_cast<IntegId>(i->id))));
+        t.attributes.push_back(DataAttribute::tv(esp_attr::key_length, e->key_length));
+        proposal.transforms.push_back(std::move(t));
+    }
+    return {.proposals = {std::move(proposal)}};
+}
+
+wire::v1::SecurityAssociation phase2_answer(const Transform& chosen, std::uint32_t spi) {
+    return {.proposals = {{.number = 1, .protocol = wire::v1::ProtocolId::esp, .spi = spi_bytes(spi),
+                           .transforms = {chosen}}}};
+}
+
+base::Result<Phase2Choice> choose_phase2(const wire::v1::SecurityAssociation& offer,
+                                         const std::vector<Phase2Suite>& ours) {
+    for (const auto& p : offer.proposals) {
+        // RFC 2408 4.2: proposals sharing a number go together (ESP with AH or IPComp):
+        // only ESP alone is supported.
+        if (p.protocol != wire::v1::ProtocolId::esp || p.spi.size() != 4) continue;
+        for (const auto& t : p.transforms) {
+            auto s = parse_transform(t);
+            if (!s) continue;
+            for (const auto& mine : ours)
+                if (same(*s, mine)) return Phase2Choice{*s, t, spi_of(p)};
+        }
+    }
+    return base::fail("no offered ESP transform is acceptable");
+}
+
+base::Result<Phase2Choice> accept_phase2(const wire::v1::SecurityAssociation& answer,
+                                         const std::vector<Phase2Suite>& offered) {
+    if (answer.proposals.size() != 1 || answer.proposals[0].transforms.size() != 1 ||
+        answer.proposals[0].protocol != wire::v1::ProtocolId::esp || answer.proposals[0].spi.size() != 4)
+        return base::fail("the answer is not one ESP proposal with one transform");
+    auto s = parse_transform(answer.proposals[0].transforms[0]);
+    if (!s) return base::fail("the chosen transform: " + s.error().message);
+    for (const auto& mine : offered)
+        if (same(*s, mine)) return Phase2Choice{mine, answer.proposals[0].transforms[0], spi_of(answer.proposals[0])};
+    return base::fail("the chosen transform was not offered");
+}
+
+}  // namespace ike::v1

@@ -1,0 +1,52 @@
+// Quick Mode's SA payload for ESP (RFC 2409 5.5, IPsec DOI RFC 2407 4.4.4 and 4.5): one ESP
+// proposal carrying the sender's inbound SPI, one transform per suite, the suite in the
+// transform ID (the cipher) and attributes (integrity, key length, PFS group, mode, lifetime).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "ike/iana.hpp"
+#include "ike/policy/connection.hpp"
+#include "ike/wire/v1/message.hpp"
+
+namespace ike::v1 {
+
+// IPsec DOI SA attributes (RFC 2407 4.5).
+namespace esp_attr {
+inline constexpr std::uint16_t life_type = 1, life_duration = 2, group = 3, encapsulation = 4, auth = 5,
+                               key_length = 6;
+inline constexpr std::uint16_t life_seconds = 1, life_kilobytes = 2;
+inline constexpr std::uint16_t tunnel = 1, transport = 2;
+}  // namespace esp_attr
+
+struct Phase2Suite {
+    policy::Proposal proposal;  // negotiated form: one ENCR, at most one INTEG, KE for PFS
+    policy::Mode mode = policy::Mode::tunnel;
+    std::chrono::seconds lifetime{0};
+    KeGroup group() const;
+    bool operator==(const Phase2Suite&) const = default;
+};
+
+// The suites a child's ESP proposals stand for: AES-CBC with HMAC-SHA1/SHA2 and AES-GCM-16,
+// each with the proposal's PFS group (or none). Others have no IKEv1 form here.
+std::vector<Phase2Suite> phase2_suites(const policy::Child& child);
+
+wire::v1::SecurityAssociation phase2_offer(const std::vector<Phase2Suite>& suites, std::uint32_t spi);
+wire::v1::SecurityAssociation phase2_answer(const wire::v1::Transform& chosen, std::uint32_t spi);
+
+struct Phase2Choice {
+    Phase2Suite suite;              // lifetime: as offered
+    wire::v1::Transform transform;  // as the peer sent it
+    std::uint32_t spi = 0;          // the peer's inbound SPI
+};
+// Responder: the first offered transform matching one of ours (algorithms, group and mode).
+base::Result<Phase2Choice> choose_phase2(const wire::v1::SecurityAssociation& offer, const std::vector<Phase2Suite>& ours);
+// Initiator: the answer holds one ESP proposal with one transform we offered.
+base::Result<Phase2Choice> accept_phase2(const wire::v1::SecurityAssociation& answer,
+                                         const std::vector<Phase2Suite>& offered);
+
+}  // namespace ike::v1

@@ -1,0 +1,395 @@
+// Quick Mode (RFC 2409 5.5) for ESP, under an established ISAKMP SA:
+//   QM1 I->R  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]
+//   QM2 R->I  HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]
+//   QM3 I->R  HDR*, HASH(3)
+// The initiator installs its SAs on QM2, the responder on QM3 (the commit bit is never set).
+#include <algorithm>
+#include <cstdio>
+
+#include "ike/crypto/transform_keys.hpp"
+#include "ike/v1/core.hpp"
+#include "ike/v1/identification.hpp"
+#include "ike/v1/protection.hpp"
+#include "ike/v2/child_sa.hpp"
+
+namespace ike::v1 {
+
+namespace {
+
+using namespace wire::v1;
+using v2::LogLevel;
+
+constexpr std::size_t kNonceSize = 32;
+constexpr std::uint8_t kProtoEsp = 3;  // RFC 2407 4.4.1, in KEYMAT (RFC 2409 5.5)
+
+std::string hex_spi(std::uint32_t spi) {
+    char buf[11];
+    std::snprintf(buf, sizeof buf, "0x%08x", spi);
+    return buf;
+}
+
+// IKEv1 negotiates one selector per side: the child's subnet, or the IKE address.
+base::Result<net::Prefix> ts_or_host(const std::vector<net::Prefix>& subnets, const net::Address& ike) {
+    if (subnets.empty()) return net::Prefix::host(ike);
+    if (subnets.size() == 1) return subnets.front();
+    return base::fail("IKEv1 negotiates one subnet per side, the child has " + std::to_string(subnets.size()));
+}
+
+bool within(const net::Prefix& inner, const net::Prefix& outer) {
+    return inner.address.family == outer.address.family && inner.length >= outer.length &&
+           outer.contains(inner.address);
+}
+
+const policy::Child* child_of(const Core& core, const IsakmpSa& sa, const std::string& name) {
+    const auto* c = core.config.find(sa.connection);
+    if (!c) return nullptr;
+    for (const auto& child : c->children)
+        if (child.name == name) return &child;
+    return nullptr;
+}
+
+std::vector<const Identification*> ids_of(const std::vector<Payload>& payloads) {
+    std::vector<const Identification*> out;
+    for (const auto& p : payloads)
+        if (const auto* id = std::get_if<Identification>(&p)) out.push_back(id);
+    return out;
+}
+
+std::uint32_t new_message_id(Core& core, const IsakmpSa& sa) {
+    for (;;) {
+        std::uint32_t mid = 0;
+        for (auto b : core.random_bytes(4)) mid = mid << 8 | b;
+        if (mid != 0 && !sa.quick_modes.contains(mid)) return mid;
+    }
+}
+
+// KEYMAT of one direction (5.5): encryption key first, then the integrity key.
+struct DirectionKeys {
+    base::SecretBytes encr, integ;
+};
+base::Result<DirectionKeys> direction_keys(const IsakmpSa& sa, const QuickMode& qm, base::ByteView g_qm,
+                                           std::uint32_t spi) {
+    const auto* e = qm.suite.proposal.first(TransformType::encr);
+    const auto* i = qm.suite.proposal.first(TransformType::integ);
+    auto lengths = crypto::key_lengths(static_cast<EncrId>(e->id), e->key_length,
+                                       i ? static_cast<IntegId>(i->id) : IntegId::none);
+    if (!lengths) return base::fail(lengths.error().message);
+    const auto keymat = crypto::ikev1_quick_mode_keymat(*sa.prf, sa.keys.skeyid_d, g_qm, kProtoEsp, spi, qm.n_i,
+                                                        qm.n_r, lengths->encr + lengths->integ);
+    const auto split = keymat.begin() + static_cast<long>(lengths->encr);
+    return DirectionKeys{{keymat.begin(), split}, {split, keymat.end()}};
+}
+
+base::Result<xfrm::Sa> kernel_sa(const IsakmpSa& sa, const QuickMode& qm, const IpsecSa& ipsec, bool inbound,
+                                 base::ByteView g_qm) {
+    auto keys = direction_keys(sa, qm, g_qm, inbound ? qm.spi_in : qm.spi_out);
+    if (!keys) return base::fail(keys.error().message);
+    auto alg = v2::kernel_algorithms(qm.suite.proposal, keys->encr, keys->integ);
+    if (!alg) return base::fail(alg.error().message);
+    xfrm::Sa k;
+    k.src = inbound ? sa.remote.address : sa.local.address;
+    k.dst = inbound ? sa.local.address : sa.remote.address;
+    k.spi = inbound ? qm.spi_in : qm.spi_out;
+    k.mode = qm.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport;
+    k.reqid = ipsec.reqid;
+    k.aead = std::move(alg->aead);
+    k.cipher = std::move(alg->cipher);
+    k.integ = std::move(alg->integ);
+    // No rekeying yet: the soft limit only logs in the kernel; the hard one ends the SA and
+    // the policies stay (traffic is dropped, never sent in the clear).
+    const auto life = static_cast<std::uint64_t>(ipsec.suite.lifetime.count());
+    k.lifetime.soft_seconds = life;
+    k.lifetime.hard_seconds = life + life / 10;
+    return k;
+}
+
+// Installs both SAs and the policies of a finished negotiation.
+base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, const policy::Child& child) {
+    base::SecretBytes g_qm;
+    if (qm.dh) {
+        auto shared = qm.dh->compute(qm.peer_ke);
+        if (!shared) return base::fail("PFS KE: " + shared.error().message);
+        g_qm = std::move(*shared);
+    }
+    IpsecSa ipsec{.child = qm.child, .spi_in = qm.spi_in, .spi_out = qm.spi_out, .reqid = core.next_reqid,
+                  .suite = qm.suite, .local_ts = qm.local_ts, .remote_ts = qm.remote_ts, .installed_at = now};
+    // The responder runs its own lifetime when the offer's is longer (strongSwan, Libreswan).
+    if (ipsec.suite.lifetime.count() == 0 || ipsec.suite.lifetime > child.lifetime) ipsec.suite.lifetime = child.lifetime;
+    auto in = kernel_sa(sa, qm, ipsec, true, g_qm);
+    auto out = kernel_sa(sa, qm, ipsec, false, g_qm);
+    if (!in || !out) return base::fail((in ? out : in).error().message);
+    ++core.next_reqid;
+    // Inbound first: the peer may send as soon as it has our SPI.
+    core.out.push_back(v2::AddSa{std::move(*in), core.owner(sa)});
+    core.out.push_back(v2::AddSa{std::move(*out), core.owner(sa)});
+    const std::vector<net::Prefix> local{qm.local_ts}, remote{qm.remote_ts};
+    for (auto& p : v2::policies_for({local, remote, sa.local.address, sa.remote.address, xfrm::Proto::esp,
+                                     ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel
+                                                                              : xfrm::Mode::transport,
+                                     ipsec.reqid}))
+        core.out.push_back(v2::AddPolicy{std::move(p), core.owner(sa)});
+    core.log(LogLevel::info, sa,
+             "IPsec SA " + qm.child + " installed, spi in " + hex_spi(qm.spi_in) + " out " + hex_spi(qm.spi_out) +
+                 " (" + policy::to_string(qm.suite.proposal) + ", " + qm.local_ts.str() + " === " +
+                 qm.remote_ts.str() + ")");
+    sa.ipsec_sas.push_back(std::move(ipsec));
+    qm.done = true;
+    qm.pending.clear();
+    qm.forget_at = now + core.options.half_open_timeout;
+    if (auto it = core.failures.find(sa.connection); it != core.failures.end() && it->second.child == qm.child)
+        core.failures.erase(it);
+    core.publish(sa);
+    return {};
+}
+
+void child_failed(Core& core, IsakmpSa& sa, std::uint32_t mid, v2::FailureKind kind, const std::string& why) {
+    const auto child = sa.quick_modes.at(mid).child;
+    core.log(LogLevel::error, sa, "Quick Mode for " + child + " failed: " + why);
+    core.failures[sa.connection] = v2::Failure{.kind = kind, .child = child};
+    sa.quick_modes.erase(mid);
+    core.publish(sa);
+}
+
+base::Result<void> make_nonce_ke(Core& core, QuickMode& qm, base::Bytes& nonce) {
+    nonce = core.random_bytes(kNonceSize);
+    if (qm.suite.group() == KeGroup::none) return {};
+    auto dh = crypto::KeyExchange::create(qm.suite.group(), core.rng);
+    if (!dh) return base::fail(dh.error().message);
+    qm.dh = std::move(*dh);
+    return {};
+}
+
+// The peer's nonce and, with PFS, its KE of the negotiated group (a KE without PFS, or
+// of another size, is refused).
+base::Result<void> take_nonce_ke(QuickMode& qm, const std::vector<Payload>& payloads, base::Bytes& nonce) {
+    const auto* n = first_of<Nonce>(payloads);
+    const auto* ke = first_of<KeyExchange>(payloads);
+    if (!n) return base::fail("no nonce");
+    if (bool(ke) != (qm.suite.group() != KeGroup::none)) return base::fail("KE present without PFS or missing with it");
+    if (ke && ke->data.size() != crypto::ke_public_size(qm.suite.group())) return base::fail("KE of the wrong size");
+    nonce = n->data;
+    if (ke) qm.peer_ke = ke->data;
+    return {};
+}
+
+std::vector<Payload> nonce_ke_ids(const QuickMode& qm, const base::Bytes& nonce, bool with_ids, bool initiator) {
+    std::vector<Payload> out{Nonce{nonce}};
+    if (qm.dh) out.push_back(KeyExchange{qm.dh->public_value()});
+    if (with_ids) {
+        out.push_back(ts_payload(initiator ? qm.local_ts : qm.remote_ts));  // IDci
+        out.push_back(ts_payload(initiator ? qm.remote_ts : qm.local_ts));  // IDcr
+    }
+    return out;
+}
+
+// ---- responder ----
+
+struct Selection {
+    const policy::Child* child;
+    Phase2Choice choice;
+};
+
+// The child whose selectors hold the offered IDs and whose proposals match the offer.
+base::Result<Selection> select_child(const Core& core, const IsakmpSa& sa, const SecurityAssociation& offer,
+                                     const net::Prefix& idci, const net::Prefix& idcr) {
+    const auto* c = core.config.find(sa.connection);
+    std::string why = "no child's selectors hold " + idci.str() + " === " + idcr.str();
+    for (const auto& child : c->children) {
+        auto local = ts_or_host(child.local_subnets, sa.local.address);
+        auto remote = ts_or_host(child.remote_subnets, sa.remote.address);
+        if (!local || !remote || !within(idcr, *local) || !within(idci, *remote)) continue;
+        auto choice = choose_phase2(offer, phase2_suites(child));
+        if (choice) return Selection{&child, std::move(*choice)};
+        why = "child " + child.name + ": " + choice.error().message;
+    }
+    return base::fail(why);
+}
+
+void respond_qm1(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+    const auto mid = m.header.message_id;
+    auto iv = phase2_iv(sa, mid);
+    if (!iv) return;
+    auto msg = open(sa, *iv, m);
+    if (!msg) return core.log(LogLevel::warning, sa, "Quick Mode message ignored: " + msg.error().message);
+    if (auto ok = check_hash(sa, mid, {}, *msg); !ok)
+        return core.log(LogLevel::warning, sa, "QM1 ignored: HASH(1): " + ok.error().message);
+    const auto* offer = first_of<SecurityAssociation>(msg->payloads);
+    const auto ids = ids_of(msg->payloads);
+    if (!offer || (ids.size() != 0 && ids.size() != 2))
+        return core.log(LogLevel::warning, sa, "QM1 ignored: no SA payload, or not two client IDs");
+    // RFC 2409 5.5: without client IDs the SAs are between the ISAKMP peers' addresses.
+    auto idci = ids.empty() ? net::Prefix::host(sa.remote.address) : prefix_of(*ids[0]);
+    auto idcr = ids.empty() ? net::Prefix::host(sa.local.address) : prefix_of(*ids[1]);
+    if (!idci || !idcr) return core.log(LogLevel::warning, sa, "QM1 refused: INVALID-ID-INFORMATION");
+    auto selection = select_child(core, sa, *offer, *idci, *idcr);
+    if (!selection)
+        return core.log(LogLevel::warning, sa, "QM1 refused: NO-PROPOSAL-CHOSEN (" + selection.error().message + ")");
+    QuickMode qm{.child = selection->child->name, .role = Role::responder, .iv = std::move(msg->next_iv)};
+    qm.suite = selection->choice.suite;
+    qm.spi_out = selection->choice.spi;
+    qm.local_ts = *idcr;
+    qm.remote_ts = *idci;
+    if (auto r = take_nonce_ke(qm, msg->payloads, qm.n_i); !r)
+        return core.log(LogLevel::warning, sa, "QM1 refused: " + r.error().message);
+    if (auto r = make_nonce_ke(core, qm, qm.n_r); !r) return core.log(LogLevel::error, sa, r.error().message);
+    qm.spi_in = core.new_spi();
+    std::vector<Payload> rest{phase2_answer(selection->choice.transform, qm.spi_in)};
+    for (auto& p : nonce_ke_ids(qm, qm.n_r, !ids.empty(), false)) rest.push_back(std::move(p));
+    const auto bytes = seal(sa, ExchangeType::quick_mode, mid, qm.iv, with_hash(sa, mid, qm.n_i, std::move(rest)));
+    qm.last_in = in.bytes;
+    qm.last_out = bytes;
+    qm.pending.start(mid, {bytes}, now, core.options.retransmit);
+    sa.quick_modes.emplace(mid, std::move(qm));
+    core.transmit(sa, bytes);
+}
+
+base::SecretBytes hash3(const IsakmpSa& sa, std::uint32_t mid, const QuickMode& qm) {
+    const std::uint8_t zero[1] = {0};
+    return sa.prf->compute(sa.keys.skeyid_a, {zero, be32(mid), qm.n_i, qm.n_r});
+}
+
+void on_qm3(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm, const v2::DatagramIn& in,
+            const Message& m) {
+    auto msg = open(sa, qm.iv, m);
+    if (!msg) return core.log(LogLevel::warning, sa, "QM3 ignored: " + msg.error().message);
+    if (msg->payloads.empty() || !hash_equals(msg->payloads.front(), hash3(sa, mid, qm)))
+        return core.log(LogLevel::warning, sa, "QM3 ignored: HASH(3) mismatch");
+    qm.last_in = in.bytes;
+    qm.last_out.clear();
+    const auto* child = child_of(core, sa, qm.child);
+    if (!child) return;
+    if (auto r = install(core, now, sa, qm, *child); !r)
+        return child_failed(core, sa, mid, v2::FailureKind::child_failed, r.error().message);
+}
+
+// ---- initiator ----
+
+void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm, const v2::DatagramIn& in,
+            const Message& m) {
+    auto msg = open(sa, qm.iv, m);
+    if (!msg) return core.log(LogLevel::warning, sa, "QM2 ignored: " + msg.error().message);
+    if (auto ok = check_hash(sa, mid, qm.n_i, *msg); !ok)
+        return core.log(LogLevel::warning, sa, "QM2 ignored: HASH(2): " + ok.error().message);
+    const auto* answer = first_of<SecurityAssociation>(msg->payloads);
+    if (!answer) return child_failed(core, sa, mid, v2::FailureKind::child_refused, "no SA payload in QM2");
+    auto choice = accept_phase2(*answer, qm.offered);
+    if (!choice) return child_failed(core, sa, mid, v2::FailureKind::child_refused, choice.error().message);
+    qm.suite = choice->suite;
+    qm.spi_out = choice->spi;
+    if (auto r = take_nonce_ke(qm, msg->payloads, qm.n_r); !r)
+        return child_failed(core, sa, mid, v2::FailureKind::child_refused, r.error().message);
+    // The responder may narrow the selectors, never widen them.
+    const auto ids = ids_of(msg->payloads);
+    if (ids.size() == 2) {
+        auto idci = prefix_of(*ids[0]), idcr = prefix_of(*ids[1]);
+        if (!idci || !idcr || !within(*idci, qm.local_ts) || !within(*idcr, qm.remote_ts))
+            return child_failed(core, sa, mid, v2::FailureKind::child_refused, "QM2 client IDs outside ours");
+        qm.local_ts = *idci;
+        qm.remote_ts = *idcr;
+    }
+    qm.iv = std::move(msg->next_iv);
+    const auto* child = child_of(core, sa, qm.child);
+    if (!child) return;
+    if (auto r = install(core, now, sa, qm, *child); !r)
+        return child_failed(core, sa, mid, v2::FailureKind::child_failed, r.error().message);
+    const auto h = hash3(sa, mid, qm);
+    const auto bytes = seal(sa, ExchangeType::quick_mode, mid, qm.iv, {Hash{Bytes(h.begin(), h.end())}});
+    qm.last_in = in.bytes;
+    qm.last_out = bytes;
+    core.transmit(sa, bytes);
+}
+
+}  // namespace
+
+void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child) {
+    auto suites = phase2_suites(child);
+    auto local = ts_or_host(child.local_subnets, sa.local.address);
+    auto remote = ts_or_host(child.remote_subnets, sa.remote.address);
+    std::string why = suites.empty() ? "no ESP proposal has an IKEv1 form" : "";
+    if (!local || !remote) why = (local ? remote : local).error().message;
+    if (!why.empty()) {
+        core.failures[sa.connection] = v2::Failure{.kind = v2::FailureKind::child_failed, .child = child.name};
+        return core.log(LogLevel::error, sa, "cannot negotiate " + child.name + ": " + why);
+    }
+    // One KE per message: the offer keeps the suites of the first one's PFS group.
+    const auto group = suites.front().group();
+    std::erase_if(suites, [group](const Phase2Suite& s) { return s.group() != group; });
+    const auto mid = new_message_id(core, sa);
+    auto iv = phase2_iv(sa, mid);
+    if (!iv) return core.log(LogLevel::error, sa, iv.error().message);
+    QuickMode qm{.child = child.name, .role = Role::initiator, .iv = std::move(*iv), .offered = suites};
+    qm.suite = suites.front();
+    qm.spi_in = core.new_spi();
+    qm.local_ts = *local;
+    qm.remote_ts = *remote;
+    if (auto r = make_nonce_ke(core, qm, qm.n_i); !r) return core.log(LogLevel::error, sa, r.error().message);
+    std::vector<Payload> rest{phase2_offer(suites, qm.spi_in)};
+    for (auto& p : nonce_ke_ids(qm, qm.n_i, true, true)) rest.push_back(std::move(p));
+    const auto bytes = seal(sa, ExchangeType::quick_mode, mid, qm.iv, with_hash(sa, mid, {}, std::move(rest)));
+    qm.last_out = bytes;
+    qm.pending.start(mid, {bytes}, now, core.options.retransmit);
+    sa.quick_modes.emplace(mid, std::move(qm));
+    core.log(LogLevel::info, sa, "Quick Mode for " + child.name + " started");
+    core.transmit(sa, bytes);
+}
+
+void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c) {
+    for (const auto& child : c.children) {
+        const bool installed = std::any_of(sa.ipsec_sas.begin(), sa.ipsec_sas.end(),
+                                           [&child](const IpsecSa& i) { return i.child == child.name; });
+        const bool running = std::any_of(sa.quick_modes.begin(), sa.quick_modes.end(), [&child](const auto& q) {
+            return q.second.child == child.name && !q.second.done;
+        });
+        if (!installed && !running) initiate_quick_mode(core, now, sa, child);
+    }
+}
+
+void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+    const auto mid = m.header.message_id;
+    if (sa.state != MmState::established || mid == 0 || !(m.header.flags & flag::encryption))
+        return core.log(LogLevel::debug, sa, "Quick Mode message before phase 1 completed, or in the clear: ignored");
+    auto it = sa.quick_modes.find(mid);
+    if (it == sa.quick_modes.end()) return respond_qm1(core, now, sa, in, m);
+    auto& qm = it->second;
+    if (in.bytes == qm.last_in) {
+        // A retransmission: QM1 again gets QM2 again, QM2 again gets QM3 again.
+        if (!qm.last_out.empty()) core.transmit(sa, qm.last_out);
+        return;
+    }
+    if (qm.done) return;
+    if (qm.role == Role::initiator) return on_qm2(core, now, sa, mid, qm, in, m);
+    on_qm3(core, now, sa, mid, qm, in, m);
+}
+
+void quick_mode_timers(Core& core, Time now, IsakmpSa& sa) {
+    std::vector<std::uint32_t> mids;
+    for (const auto& [mid, qm] : sa.quick_modes) mids.push_back(mid);
+    for (auto mid : mids) {
+        auto& qm = sa.quick_modes.at(mid);
+        if (qm.done) {
+            if (now >= qm.forget_at) sa.quick_modes.erase(mid);
+            continue;
+        }
+        switch (qm.pending.poll(now)) {
+            case v2::PendingRequest::Due::nothing: break;
+            case v2::PendingRequest::Due::resend: core.transmit(sa, qm.pending.datagrams().front()); break;
+            case v2::PendingRequest::Due::give_up:
+                if (qm.role == Role::initiator)
+                    child_failed(core, sa, mid, v2::FailureKind::timeout, "the peer did not answer");
+                else
+                    sa.quick_modes.erase(mid);
+                break;
+        }
+    }
+}
+
+std::optional<Time> quick_mode_wakeup(const IsakmpSa& sa) {
+    std::optional<Time> next;
+    for (const auto& [mid, qm] : sa.quick_modes) {
+        const auto t = qm.done ? std::optional<Time>(qm.forget_at) : qm.pending.deadline();
+        if (t && (!next || *t < *next)) next = t;
+    }
+    return next;
+}
+
+}  // namespace ike::v1
