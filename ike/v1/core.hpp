@@ -63,4 +63,9 @@ void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in,
 void quick_mode_timers(Core& core, Time now, IsakmpSa& sa);
 std::optional<Time> quick_mode_wakeup(const IsakmpSa& sa);
 
+// informational.cpp
+void on_informational(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
+// An operator's down: Deletes for its IPsec SAs and itself to the peer, kernel state removed.
+void take_down(Core& core, IsakmpSa& sa);
+
 }  // namespace ike::v1

@@ -152,6 +152,11 @@ void on_datagram(Core& core, Time now, const v2::DatagramIn& in) {
         if (!sa) return core.log(LogLevel::debug, "", "Quick Mode for unknown cookies from " + in.remote.str());
         return on_quick_mode(core, now, *sa, in, *m);
     }
+    if (exchange == ExchangeType::informational) {
+        auto* sa = find_sa(core, m->header, in.remote);
+        if (!sa) return core.log(LogLevel::debug, "", "Informational for unknown cookies from " + in.remote.str());
+        return on_informational(core, *sa, in, *m);
+    }
     if (exchange == ExchangeType::aggressive)
         // RFC 2409 5 allows it; its PSK handshake sends a hash of the key in the clear
         // to anyone who asks, open to offline guessing: ipsecd speaks Main Mode only.
@@ -206,6 +211,14 @@ void on_admin_up(Core& core, Time now, const std::string& name) {
     initiate_main_mode(core, now, *c);
 }
 
+void on_admin_down(Core& core, const std::string& name) {
+    std::vector<std::uint64_t> cookies;
+    for (const auto& [cookie, sa] : core.sas)
+        if (sa.connection == name) cookies.push_back(cookie);
+    for (auto cookie : cookies) take_down(core, core.sas.at(cookie));
+    core.failures.erase(name);
+}
+
 }  // namespace
 
 Engine::Engine(policy::Config config, crypto::Rng& rng, EngineOptions options)
@@ -220,6 +233,7 @@ Effects Engine::handle(Time now, const Event& event) {
             if constexpr (std::is_same_v<E, v2::DatagramIn>) on_datagram(*core_, now, e);
             if constexpr (std::is_same_v<E, v2::Tick>) on_tick(*core_, now);
             if constexpr (std::is_same_v<E, v2::AdminUp>) on_admin_up(*core_, now, e.connection);
+            if constexpr (std::is_same_v<E, v2::AdminDown>) on_admin_down(*core_, e.connection);
         },
         event);
     return std::move(core_->out);

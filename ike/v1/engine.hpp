@@ -11,7 +11,11 @@
 //   HASH(1..3), the suites of phase2_proposal.hpp with PFS, client IDs as the selectors (one
 //   subnet or host per side), tunnel and transport mode; both SAs and the policies are
 //   installed with the same effects as IKEv2's CHILD SAs (AddSa, AddPolicy).
-// Not yet: Informational exchanges (Delete, notifies, DPD), NAT-T, signatures, rekeying of
+// - Informational exchanges (5.7): an operator's down sends Deletes (ESP SPIs, then the
+//   ISAKMP SA) and removes the kernel state; a peer's Delete of IPsec SAs removes them
+//   (their policies stay unless the child's close action is clear), of the ISAKMP SA
+//   forgets it; notifies are logged by name.
+// Not yet: DPD, INITIAL-CONTACT, sending error notifies, NAT-T, signatures, rekeying of
 // either phase (the kernel's hard lifetime ends an IPsec SA; its policies stay: fail closed),
 // AH, and the daemon does not drive this engine (`version: 1` is refused by --check).
 #pragma once
@@ -34,7 +38,7 @@ using v2::Effects;
 using v2::Time;
 
 // The events this engine handles (the version-neutral ones of ike/v2/events.hpp).
-using Event = std::variant<v2::DatagramIn, v2::Tick, v2::AdminUp>;
+using Event = std::variant<v2::DatagramIn, v2::Tick, v2::AdminUp, v2::AdminDown>;
 
 struct EngineOptions {
     v2::RetransmitPolicy retransmit;

@@ -42,6 +42,10 @@ Pair::Pair(policy::Config alice, policy::Config bob, EngineOptions options)
 
 void Pair::up(Peer& peer, const std::string& connection) { peer.handle(now_, v2::AdminUp{connection}, network_); }
 
+void Pair::down(Peer& peer, const std::string& connection) {
+    peer.handle(now_, v2::AdminDown{connection}, network_);
+}
+
 void Pair::run() { advance(std::chrono::minutes(10)); }
 
 void Pair::advance(v2::Duration d) {

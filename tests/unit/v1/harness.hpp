@@ -45,6 +45,7 @@ public:
     Peer& bob() { return bob_; }
 
     void up(Peer& peer, const std::string& connection);
+    void down(Peer& peer, const std::string& connection);
     // Ten minutes of simulated time: every Main Mode completes or gives up in it.
     void run();
     // Moves the clock to now + d, delivering and ticking on the way.

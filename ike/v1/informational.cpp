@@ -1,0 +1,149 @@
+// Informational exchanges (RFC 2409 5.7, RFC 2408 4.8 / 3.14-3.15) under an established
+// ISAKMP SA: HDR*, HASH(1), N or D, with a fresh Message ID and its own IV chain.
+//   HASH(1) = prf(SKEYID_a, M-ID | N/D)
+// Sent: Deletes when an operator takes a connection down. Received: Deletes of IPsec SAs
+// and of the ISAKMP SA, notifies logged by name.
+#include <algorithm>
+#include <cstdio>
+
+#include "ike/v1/core.hpp"
+#include "ike/v1/protection.hpp"
+#include "ike/v2/child_sa.hpp"
+
+namespace ike::v1 {
+
+namespace {
+
+using namespace wire::v1;
+using v2::LogLevel;
+
+std::string notify_name(std::uint16_t type) {
+    switch (type) {
+        case notify::invalid_payload_type: return "INVALID-PAYLOAD-TYPE";
+        case notify::invalid_cookie: return "INVALID-COOKIE";
+        case notify::invalid_exchange_type: return "INVALID-EXCHANGE-TYPE";
+        case notify::invalid_message_id: return "INVALID-MESSAGE-ID";
+        case notify::invalid_spi: return "INVALID-SPI";
+        case notify::attributes_not_supported: return "ATTRIBUTES-NOT-SUPPORTED";
+        case notify::no_proposal_chosen: return "NO-PROPOSAL-CHOSEN";
+        case notify::payload_malformed: return "PAYLOAD-MALFORMED";
+        case notify::invalid_key_information: return "INVALID-KEY-INFORMATION";
+        case notify::invalid_id_information: return "INVALID-ID-INFORMATION";
+        case notify::invalid_hash_information: return "INVALID-HASH-INFORMATION";
+        case notify::authentication_failed: return "AUTHENTICATION-FAILED";
+        case notify::initial_contact: return "INITIAL-CONTACT";
+        case notify::r_u_there: return "R-U-THERE";
+        case notify::r_u_there_ack: return "R-U-THERE-ACK";
+        default: return "notify " + std::to_string(type);
+    }
+}
+
+Bytes spi_bytes(std::uint32_t spi) {
+    return {static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
+            static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
+}
+
+Bytes cookie_pair(const IsakmpSa& sa) {
+    Bytes out;
+    for (auto cookie : {sa.cky_i, sa.cky_r})
+        for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(cookie >> shift));
+    return out;
+}
+
+void send_informational(Core& core, IsakmpSa& sa, Payload payload) {
+    std::uint32_t mid = 0;
+    while (mid == 0)
+        for (auto b : core.random_bytes(4)) mid = mid << 8 | b;
+    auto iv = phase2_iv(sa, mid);
+    if (!iv) return;
+    // Its own IV chain: the phase-1 IV every Quick Mode starts from stays as it is.
+    core.transmit(sa, seal(sa, ExchangeType::informational, mid, *iv, with_hash(sa, mid, {}, {std::move(payload)})));
+}
+
+std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec) {
+    const std::vector<net::Prefix> local{ipsec.local_ts}, remote{ipsec.remote_ts};
+    return v2::policies_for({local, remote, sa.local.address, sa.remote.address, xfrm::Proto::esp,
+                             ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport,
+                             ipsec.reqid});
+}
+
+// Removes an IPsec SA's kernel SAs, and its policies when `with_policies`.
+void remove_ipsec(Core& core, const IsakmpSa& sa, const IpsecSa& ipsec, bool with_policies) {
+    if (with_policies)
+        for (const auto& p : policies_of(sa, ipsec)) core.out.push_back(v2::DeletePolicy{p.id(), core.owner(sa)});
+    core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
+    core.out.push_back(v2::DeleteSa{{sa.remote.address, ipsec.spi_out, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
+}
+
+// The peer deleted IPsec SAs (its inbound SPIs: our outbound ones). The policies stay
+// unless the child's close action is clear: its traffic is dropped, never sent in the clear.
+void on_esp_delete(Core& core, IsakmpSa& sa, const Delete& d) {
+    const auto* c = core.config.find(sa.connection);
+    for (const auto& raw : d.spis) {
+        std::uint32_t spi = 0;
+        for (auto b : raw) spi = spi << 8 | b;
+        auto it = std::find_if(sa.ipsec_sas.begin(), sa.ipsec_sas.end(),
+                               [spi](const IpsecSa& i) { return i.spi_out == spi; });
+        if (it == sa.ipsec_sas.end()) continue;
+        bool clear = true;
+        if (c)
+            for (const auto& child : c->children)
+                if (child.name == it->child) clear = child.on_close() == policy::CloseAction::clear;
+        core.log(LogLevel::info, sa,
+                 "the peer deleted IPsec SA " + it->child + (clear ? "" : ": its policies stay (traffic dropped)"));
+        remove_ipsec(core, sa, *it, clear);
+        sa.ipsec_sas.erase(it);
+    }
+    core.publish(sa);
+}
+
+}  // namespace
+
+void on_informational(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+    const auto mid = m.header.message_id;
+    // RFC 2408 4.8 allows unprotected notifies before keys exist; they prove nothing and
+    // are only logged.
+    if (sa.state != MmState::established || !(m.header.flags & flag::encryption)) {
+        for (const auto& p : m.payloads)
+            if (const auto* n = std::get_if<Notification>(&p))
+                core.log(LogLevel::info, sa, "unauthenticated notify from " + in.remote.str() + ": " + notify_name(n->type));
+        return;
+    }
+    auto iv = phase2_iv(sa, mid);
+    if (!iv) return;
+    auto msg = open(sa, *iv, m);
+    if (!msg) return core.log(LogLevel::warning, sa, "Informational ignored: " + msg.error().message);
+    if (auto ok = check_hash(sa, mid, {}, *msg); !ok)
+        return core.log(LogLevel::warning, sa, "Informational ignored: HASH(1): " + ok.error().message);
+    for (const auto& p : msg->payloads) {
+        if (const auto* n = std::get_if<Notification>(&p))
+            core.log(LogLevel::info, sa, "the peer notified " + notify_name(n->type));
+        const auto* d = std::get_if<Delete>(&p);
+        if (d && d->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::esp) && d->spi_size == 4) on_esp_delete(core, sa, *d);
+        if (d && d->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp) && d->spis.size() == 1 &&
+            d->spis[0] == cookie_pair(sa)) {
+            // Its IPsec SAs stay until their lifetime ends or their own Delete (Libreswan's
+            // reading of RFC 2409; strongSwan sends those Deletes first).
+            core.log(LogLevel::info, sa, "the peer deleted the ISAKMP SA");
+            return core.remove(sa);
+        }
+    }
+}
+
+void take_down(Core& core, IsakmpSa& sa) {
+    if (sa.state == MmState::established) {
+        for (const auto& ipsec : sa.ipsec_sas) {
+            send_informational(core, sa,
+                               Delete{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::esp), .spi_size = 4,
+                                      .spis = {spi_bytes(ipsec.spi_in)}});
+            remove_ipsec(core, sa, ipsec, true);
+        }
+        send_informational(core, sa,
+                           Delete{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp), .spi_size = 16,
+                                  .spis = {cookie_pair(sa)}});
+    }
+    core.log(LogLevel::info, sa, "taken down by the operator");
+    core.remove(sa);
+}
+
+}  // namespace ike::v1

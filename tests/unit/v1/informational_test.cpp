@@ -1,0 +1,48 @@
+// Informational exchanges (RFC 2409 5.7) between two IKEv1 engines.
+#include <gtest/gtest.h>
+
+#include "tests/unit/v1/harness.hpp"
+
+namespace ike::v1::test {
+namespace {
+
+using v2::ConnectionState;
+
+template <class T>
+unsigned count(const Peer& p) {
+    return static_cast<unsigned>(std::count_if(p.history().begin(), p.history().end(),
+                                               [](const v2::Effect& e) { return std::holds_alternative<T>(e); }));
+}
+
+TEST(Informational, AnOperatorsDownDeletesBothPhasesOnBothSides) {
+    Pair p(v1_site(true), v1_site(false));
+    p.up(p.alice(), "site");
+    p.run();
+    ASSERT_EQ(p.bob().connection("site").ike_sas.at(0).children.size(), 1u);
+    p.down(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(p.alice().sent(wire::v1::ExchangeType::informational), 2u);  // ESP, then ISAKMP
+    for (Peer* peer : {&p.alice(), &p.bob()}) {
+        EXPECT_EQ(peer->connection("site").state, ConnectionState::down);
+        EXPECT_EQ(count<v2::DeleteSa>(*peer), 2u);
+        EXPECT_EQ(count<v2::DeletePolicy>(*peer), 3u);  // the child's close action: clear
+    }
+    EXPECT_TRUE(p.bob().logged("the peer deleted IPsec SA net"));
+    EXPECT_TRUE(p.bob().logged("the peer deleted the ISAKMP SA"));
+}
+
+TEST(Informational, APeersDeleteKeepsThePoliciesOfAChildThatRestarts) {
+    auto bob = v1_site(false);
+    bob.connections[0].children[0].close_action = policy::CloseAction::restart;
+    Pair p(v1_site(true), bob);
+    p.up(p.alice(), "site");
+    p.run();
+    p.down(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(count<v2::DeleteSa>(p.bob()), 2u);
+    EXPECT_EQ(count<v2::DeletePolicy>(p.bob()), 0u);
+    EXPECT_TRUE(p.bob().logged("its policies stay (traffic dropped)"));
+}
+
+}  // namespace
+}  // namespace ike::v1::test
