@@ -138,6 +138,7 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
              "CHILD SA " + child.config->name + " installed, spi in " + hex_spi(child.spi_in) +
                  " out " + hex_spi(child.spi_out));
     sa.children.push_back(std::move(child));
+    core.index_child(sa, sa.children.back());
     child_installed(core, sa, sa.children.back());
     return {};
 }

@@ -88,15 +88,45 @@ void Core::finish() {
         if (auto it = sas.find(spi); it != sas.end()) timers.schedule(spi, next_deadline(*this, *it->second));
     touched.clear();
     for (std::uint64_t spi : closed) {
-        sas.erase(spi);
+        if (auto it = sas.find(spi); it != sas.end()) {
+            auto of = by_connection.find(it->second->conn);
+            of->second.erase(spi);
+            if (of->second.empty()) by_connection.erase(of);
+            sas.erase(it);
+        }
         timers.cancel(spi);
     }
     closed.clear();
     std::erase_if(retired, [&](const policy::Connection& r) {
-        const bool used = std::any_of(sas.begin(), sas.end(), [&](const auto& s) { return s.second->conn == &r; });
+        const bool used = by_connection.contains(&r);
         if (!used) census.erase(&r);
         return !used;
     });
+}
+
+void Core::index_child(const IkeSa& sa, const ChildSa& child) {
+    by_child_spi.emplace(child.spi_in, sa.local_spi());
+    by_child_spi.emplace(child.spi_out, sa.local_spi());
+}
+
+void Core::unindex_child(const IkeSa& sa, const ChildSa& child) {
+    for (std::uint32_t spi : {child.spi_in, child.spi_out}) {
+        auto [first, last] = by_child_spi.equal_range(spi);
+        for (auto it = first; it != last; ++it)
+            if (it->second == sa.local_spi()) {
+                by_child_spi.erase(it);
+                break;
+            }
+    }
+}
+
+std::vector<IkeSa*> Core::sas_of(const policy::Connection& conn) const {
+    std::vector<IkeSa*> found;
+    auto of = by_connection.find(&conn);
+    if (of == by_connection.end()) return found;
+    for (std::uint64_t spi : of->second)
+        if (IkeSa& sa = *sas.at(spi); sa.state != IkeState::closed) found.push_back(&sa);
+    return found;
 }
 
 std::uint32_t Core::reqid_for(const policy::Child& child) {
@@ -111,6 +141,7 @@ IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
     ref.request_fragments.attach(reassembly_budget);
     ref.response_fragments.attach(reassembly_budget);
     touch(ref);
+    by_connection[ref.conn].insert(ref.local_spi());
     sas.emplace(ref.local_spi(), std::move(sa));
     return ref;
 }
@@ -193,6 +224,10 @@ void Core::change_connection(IkeSa& sa, const policy::Connection& conn) {
     const auto state = static_cast<std::size_t>(sa.state);
     --census[&before][state];
     ++census[&conn][state];
+    auto of = by_connection.find(&before);
+    of->second.erase(sa.local_spi());
+    if (of->second.empty()) by_connection.erase(of);
+    by_connection[&conn].insert(sa.local_spi());
     sa.conn = &conn;
     // For the connection it leaves, the IKE SA is gone.
     auto gone = status_of(sa);
@@ -239,9 +274,10 @@ bool Core::creating_children(const policy::Connection& conn) const {
     if (std::none_of(conn.children.begin(), conn.children.end(),
                      [](const policy::Child& c) { return c.start != policy::Start::none; }))
         return false;
-    return std::any_of(sas.begin(), sas.end(), [&](const auto& s) {
-        const IkeSa& sa = *s.second;
-        if (sa.conn != &conn || sa.state != IkeState::established) return false;
+    const auto mine = sas_of(conn);
+    return std::any_of(mine.begin(), mine.end(), [&](const IkeSa* s) {
+        const IkeSa& sa = *s;
+        if (sa.state != IkeState::established) return false;
         const ChildRequest* r = sa.child_request();
         return !sa.more_children.empty() || (r && !r->rekeyed_spi_in) ||
                std::any_of(sa.waiting.begin(), sa.waiting.end(), [](const Waiting& w) {
@@ -296,6 +332,11 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             if (auto it = core.sas.find(sa.successor); sa.successor && it != core.sas.end() &&
                                                        it->second->state == IkeState::established) {
                 auto& moved = it->second->children;
+                for (const auto& c : sa.children)
+                    if (c.state != ChildState::deleted) {
+                        core.unindex_child(sa, c);
+                        core.index_child(*it->second, c);
+                    }
                 moved.insert(moved.end(), std::make_move_iterator(sa.children.begin()),
                              std::make_move_iterator(sa.children.end()));
                 sa.children.clear();
@@ -317,6 +358,7 @@ void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next) {
         case ChildState::deleting: break;
         case ChildState::deleted:
             if (before != ChildState::deleted) {
+                core.unindex_child(sa, child);
                 remove_child(core, sa, child);
                 core.log(LogLevel::info, &sa, "CHILD SA " + child.config->name + " deleted");
                 child_lost(core, sa, child);

@@ -74,6 +74,12 @@ struct Core {
     // IKE SAs per connection and state (closed ones are not counted), for the connection
     // state without walking every SA.
     std::map<const policy::Connection*, std::array<unsigned, 7>> census;
+    // Our SPIs of each connection's IKE SAs until they are dropped, in the order of `sas`:
+    // what concerns one connection never walks the others' SAs.
+    std::map<const policy::Connection*, std::set<std::uint64_t>> by_connection;
+    // Our SPI of the IKE SA of each CHILD SA not deleted, by its inbound and its outbound
+    // SPI (a kernel expiry names either); several peers may pick the same outbound SPI.
+    std::multimap<std::uint32_t, std::uint64_t> by_child_spi;
     // Our SPIs of IKE SAs closed during this event, dropped once it is handled.
     std::vector<std::uint64_t> closed;
     // Each IKE SA's next deadline; rescheduled after every event for the SAs it touched.
@@ -136,6 +142,11 @@ struct Core {
     // The reqid of a new CHILD SA for `child`: its trap's if it has one, else a fresh one.
     std::uint32_t reqid_for(const policy::Child& child);
     IkeSa& add_sa(std::unique_ptr<IkeSa> sa);
+    // Adds `child` of `sa` to by_child_spi, or removes it.
+    void index_child(const IkeSa& sa, const ChildSa& child);
+    void unindex_child(const IkeSa& sa, const ChildSa& child);
+    // The IKE SAs of `conn` not closed, in SPI order.
+    std::vector<IkeSa*> sas_of(const policy::Connection& conn) const;
     // Moves an IKE SA to another connection (the responder's choice in IKE_AUTH).
     void change_connection(IkeSa& sa, const policy::Connection& conn);
     // Publishes the state of one IKE SA and its connection (StatePublished).

@@ -220,8 +220,8 @@ void on_admin_down(Core& core, const std::string& name) {
     }
     remove_traps(core, *conn);
     forget_restarts(core, *conn);
-    for (auto& [spi, sa] : core.sas) {
-        if (sa->conn != conn || !active(*sa)) continue;
+    for (IkeSa* sa : core.sas_of(*conn)) {
+        if (!active(*sa)) continue;  // closed by an earlier one's ending
         if (sa->state == IkeState::established)
             send_delete_ike(core, *sa);
         else if (sa->state != IkeState::deleting)
@@ -230,10 +230,13 @@ void on_admin_down(Core& core, const std::string& name) {
 }
 
 void on_expire(Core& core, const xfrm::Expire& e) {
-    for (auto& [spi, sa] : core.sas)
+    const auto [first, last] = core.by_child_spi.equal_range(e.sa.spi);
+    const std::vector<std::pair<std::uint32_t, std::uint64_t>> owners(first, last);
+    for (const auto& owner : owners) {
+        IkeSa* sa = find_sa(core, owner.second);
+        if (!sa) continue;
         for (auto& c : sa->children) {
             if (c.spi_in != e.sa.spi && c.spi_out != e.sa.spi) continue;
-            core.touch(*sa);
             if (e.hard) {
                 enter_state(core, *sa, c, ChildState::deleted);
                 prune_children(*sa);
@@ -247,6 +250,7 @@ void on_expire(Core& core, const xfrm::Expire& e) {
             }
             return;
         }
+    }
 }
 
 // A kernel effect of this IKE SA failed: run it with half its kernel state no longer.

@@ -33,6 +33,10 @@ void repoint(Core& core, const policy::Connection& from, const policy::Connectio
         node.key() = &to;
         core.census.insert(std::move(node));
     }
+    if (auto node = core.by_connection.extract(&from)) {
+        node.key() = &to;
+        core.by_connection.insert(std::move(node));
+    }
     for (auto& t : core.traps)
         if (t.conn == &from) {
             t.conn = &to;
@@ -59,8 +63,8 @@ void take_down(Core& core, IkeSa& sa) {
 void take_down(Core& core, const policy::Connection& conn) {
     remove_traps(core, conn);
     forget_restarts(core, conn);
-    for (auto& [spi, sa] : core.sas)
-        if (sa->conn == &conn && sa->state != IkeState::closed) take_down(core, *sa);
+    for (IkeSa* sa : core.sas_of(conn))
+        if (sa->state != IkeState::closed) take_down(core, *sa);
 }
 
 void start_connection(Core& core, const policy::Connection& conn) {
@@ -109,8 +113,8 @@ void add_children(Core& core, IkeSa& sa, const std::vector<const policy::Child*>
 }
 
 IkeSa* established_sa(Core& core, const policy::Connection& conn) {
-    for (auto& [spi, sa] : core.sas)
-        if (sa->conn == &conn && sa->state == IkeState::established) return sa.get();
+    for (IkeSa* sa : core.sas_of(conn))
+        if (sa->state == IkeState::established) return sa;
     return nullptr;
 }
 

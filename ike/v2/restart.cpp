@@ -32,10 +32,9 @@ bool same(const Restart& r, const policy::Connection& conn, const policy::Child&
 // A CHILD SA of `child` carries its traffic (or is about to: a rekey's new one), other than `except`.
 bool carried(const Core& core, const policy::Connection& conn, const policy::Child& child,
              const ChildSa* except = nullptr) {
-    return std::any_of(core.sas.begin(), core.sas.end(), [&](const auto& s) {
-        const IkeSa& sa = *s.second;
-        return sa.conn == &conn && sa.state != IkeState::closed &&
-               std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& c) {
+    const auto mine = core.sas_of(conn);
+    return std::any_of(mine.begin(), mine.end(), [&](const IkeSa* sa) {
+        return std::any_of(sa->children.begin(), sa->children.end(), [&](const ChildSa& c) {
                    return &c != except && c.config == &child &&
                           (c.state == ChildState::installed || c.state == ChildState::rekeyed);
                });
@@ -44,8 +43,8 @@ bool carried(const Core& core, const policy::Connection& conn, const policy::Chi
 
 // The established IKE SA of `conn` a new CHILD SA can be created on, if any.
 IkeSa* established(Core& core, const policy::Connection& conn) {
-    for (auto& [spi, sa] : core.sas)
-        if (sa->conn == &conn && sa->state == IkeState::established) return sa.get();
+    for (IkeSa* sa : core.sas_of(conn))
+        if (sa->state == IkeState::established) return sa;
     return nullptr;
 }
 

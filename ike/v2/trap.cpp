@@ -21,8 +21,7 @@ namespace {
 
 // True if a live CHILD SA of `conn` has a policy with this id.
 bool used_by_child(const Core& core, const policy::Connection& conn, const xfrm::PolicyId& id) {
-    for (const auto& [spi, sa] : core.sas) {
-        if (sa->conn != &conn) continue;
+    for (const IkeSa* sa : core.sas_of(conn)) {
         for (const auto& c : sa->children) {
             if (c.state == ChildState::deleted) continue;
             const auto policies = policies_of(*sa, c);
