@@ -88,7 +88,7 @@ void Control::start_connections() { daemon_.start_connections(); }
 
 std::vector<bus::ConnectionSnapshot> Control::connections() {
     std::vector<bus::ConnectionSnapshot> out;
-    auto statuses = daemon_.engine().status();
+    auto statuses = daemon_.status();
     for (const auto& c : merged().connections) {
         bus::ConnectionSnapshot s;
         s.status.name = c.name;

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -119,6 +120,10 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     };
     manual_ = std::make_unique<ManualSas>(*kernel_, log_);
     started_ = config;
+    running_ = config;
+    ike::v1::EngineOptions v1_options;
+    v1_options.ike_port = options_.ike_port;
+    engine_v1_ = std::make_unique<ike::v1::Engine>(config, rng_, v1_options);
     engine_ = std::make_unique<ike::v2::Engine>(std::move(config), rng_, engine_options);
     return {};
 }
@@ -132,19 +137,60 @@ int Daemon::run() {
     return r;
 }
 
+bool Daemon::for_v1(const ike::v2::Event& event) const {
+    auto version_of = [this](const std::string& name) {
+        const auto* c = running_.find(name);
+        return c ? c->version : 2;
+    };
+    if (const auto* d = std::get_if<ike::v2::DatagramIn>(&event))
+        return d->bytes.size() > 17 && (d->bytes[17] >> 4) == 1;  // RFC 2408 3.1 / RFC 7296 3.1: MjVer
+    if (const auto* up = std::get_if<ike::v2::AdminUp>(&event)) return version_of(up->connection) == 1;
+    if (const auto* down = std::get_if<ike::v2::AdminDown>(&event)) return version_of(down->connection) == 1;
+    return false;
+}
+
 void Daemon::feed(const ike::v2::Event& event) {
     feed_error_.clear();
-    apply_all(engine_->handle(now_monotonic(), event));
+    const auto now = now_monotonic();
+    if (!for_v1(event)) {
+        apply_all(engine_->handle(now, event));
+        if (!std::holds_alternative<ike::v2::Tick>(event)) return;
+    }
+    std::visit(
+        [&](const auto& e) {
+            using E = std::decay_t<decltype(e)>;
+            // Kernel events name v2 SAs only: IKEv1 does not rekey yet (ike/v1/engine.hpp).
+            if constexpr (std::is_constructible_v<ike::v1::Event, E>) apply_all(engine_v1_->handle(now, e));
+        },
+        event);
 }
 
 void Daemon::start_connections() {
     manual_->apply(std::exchange(started_, {}));
     apply_all(engine_->start(now_monotonic()));
+    // IKEv1 connections with a `start: up` child initiate (config refuses `start: trap`).
+    for (const auto& c : running_.connections)
+        if (c.version == 1 && std::any_of(c.children.begin(), c.children.end(), [](const auto& child) {
+                return child.start == ike::policy::Start::up;
+            }))
+            apply_all(engine_v1_->handle(now_monotonic(), ike::v2::AdminUp{c.name}));
     leftovers_.drop_unused(*kernel_);
 }
 
 base::Status Daemon::reconfigure(ike::policy::Config config) {
+    auto v1_part = [](const ike::policy::Config& c) {
+        std::vector<ike::policy::Connection> out;
+        for (const auto& conn : c.connections)
+            if (conn.version == 1) out.push_back(conn);
+        return out;
+    };
+    // The IKEv1 engine takes its configuration once (ike/v1/engine.hpp): a reload may
+    // change everything else, and its secrets, not its version 1 connections.
+    if (v1_part(config) != v1_part(running_))
+        return base::fail("IKEv1 (version: 1) connections cannot be added, changed or removed by a reload yet: "
+                          "restart ipsecd");
     manual_->apply(config);
+    running_ = config;
     apply_all(engine_->reconfigure(now_monotonic(), std::move(config)));
     return {};
 }
@@ -169,8 +215,19 @@ void Daemon::apply_all(ike::v2::Effects effects) {
     rearm_timer();
 }
 
+std::vector<ike::v2::ConnectionStatus> Daemon::status() const {
+    auto out = engine_->status();
+    auto v1 = engine_v1_->status();
+    // The IKEv2 engine lists version 1 connections as down: the IKEv1 engine's view replaces it.
+    std::erase_if(out, [&v1](const auto& s) {
+        return std::any_of(v1.begin(), v1.end(), [&s](const auto& o) { return o.name == s.name; });
+    });
+    out.insert(out.end(), v1.begin(), v1.end());
+    return out;
+}
+
 ike::v2::ConnectionStatus Daemon::status_of(const std::string& name) const {
-    for (auto& c : engine_->status())
+    for (auto& c : status())
         if (c.name == name) return c;
     return {name, ike::v2::ConnectionState::down, {}};
 }
@@ -229,6 +286,7 @@ void Daemon::apply(const ike::v2::Effect& effect) {
 
 void Daemon::rearm_timer() {
     auto when = engine_->next_wakeup();
+    if (auto v1 = engine_v1_ ? engine_v1_->next_wakeup() : std::nullopt; v1 && (!when || *v1 < *when)) when = v1;
     if (!when) {
         if (timer_) sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
         return;
@@ -288,7 +346,7 @@ void Daemon::shutdown() {
     if (stopping_) return;
     stopping_ = true;
     sd_notify(0, "STOPPING=1\nSTATUS=deleting SAs");
-    for (const auto& c : engine_->status()) feed(ike::v2::AdminDown{c.name});
+    for (const auto& c : status()) feed(ike::v2::AdminDown{c.name});
     manual_->remove_all();
     if (auto st = kernel_->flush_owned(); !st) log_.error(st.error().message);
     leftovers_.drop_all(*kernel_);

@@ -1,6 +1,7 @@
 // The daemon shell: one sd-event loop that owns the IKE sockets, the kernel (xfrm/), the
 // engine's timer and the signals, and translates between them and the sans-I/O engine
-// (ike/v2/engine.hpp). Nothing protocol-specific happens here.
+// (ike/v2/engine.hpp for IKEv2, ike/v1/engine.hpp for `version: 1` connections; datagrams go
+// to one or the other by the version in their IKE header). Nothing protocol-specific happens here.
 #pragma once
 
 #include <systemd/sd-event.h>
@@ -17,6 +18,7 @@
 #include "daemon/options.hpp"
 #include "daemon/routes.hpp"
 #include "ike/crypto/rng.hpp"
+#include "ike/v1/engine.hpp"
 #include "ike/v2/engine.hpp"
 #include "xfrm/kernel.hpp"
 #include "xfrm/routing.hpp"
@@ -54,7 +56,9 @@ public:
     // SIGHUP and D-Bus Reload both land here.
     void set_reload_handler(std::function<void()> h) { reload_handler_ = std::move(h); }
 
-    // Feeds one event to the engine, applies its effects and re-arms the timer.
+    // Feeds one event to the engine it concerns (datagrams by their IKE version, operator
+    // requests by their connection's version, ticks to both), applies its effects and re-arms
+    // the timer.
     void feed(const ike::v2::Event& event);
     // The first datagram the last feed() could not send, as text; empty when there was none.
     // (An operator's Up fails with it; the engine's own failures are typed, in its status.)
@@ -67,8 +71,9 @@ public:
     base::Status reconfigure(ike::policy::Config config);
     // An engine time (steady clock) as seconds since the Unix epoch; 0 stays 0 (not known).
     static std::uint64_t wall_seconds(ike::v2::Time t);
-    // The engine's current state of one connection.
+    // The engines' current state of one connection, and of all.
     ike::v2::ConnectionStatus status_of(const std::string& name) const;
+    std::vector<ike::v2::ConnectionStatus> status() const;
 
 private:
     static int on_datagram(sd_event_source*, int fd, uint32_t, void* self);
@@ -84,6 +89,8 @@ private:
     void send(const ike::v2::SendDatagram& d);
     void note_error(const std::string& message);  // kept when it is the feed's first
     void rearm_timer();
+    // Whether an event belongs to the IKEv1 engine.
+    bool for_v1(const ike::v2::Event& event) const;
     void shutdown();
 
     const Options& options_;
@@ -96,6 +103,8 @@ private:
     std::function<void()> dispatch_kernel_events_;
     ike::crypto::SystemRng rng_;
     std::unique_ptr<ike::v2::Engine> engine_;
+    std::unique_ptr<ike::v1::Engine> engine_v1_;
+    ike::policy::Config running_;  // the configuration the engines run, for version lookups
     std::unique_ptr<ManualSas> manual_;
     ike::policy::Config started_;  // given to start(), installed by start_connections()
     StateListener state_listener_;

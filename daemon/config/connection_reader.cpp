@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "daemon/config/values.hpp"
+#include "ike/v1/phase1_proposal.hpp"
+#include "ike/v1/phase2_proposal.hpp"
 
 namespace ipsecd::config {
 namespace {
@@ -147,6 +149,41 @@ void read_children(Reader& r, const Field& f, ike::policy::Connection& c) {
     }
 }
 
+// What a `version: 1` connection may use: the IKEv1 engine's subset (ike/v1/engine.hpp),
+// everything else refused by name. Configured proposals must each have an IKEv1 form; the
+// defaults are narrowed to those that have one.
+void check_ikev1(Reader& r, const Field& version, const ike::policy::Connection& c) {
+    auto refuse = [&](const std::string& what) { r.error(version.value, "IKEv1 (version: 1): " + what); };
+    if (c.manual) return;
+    if (c.local.auth != Auth::psk || c.remote.auth != Auth::psk)
+        refuse("authenticates by pre-shared key only so far (auth: psk)");
+    if (!c.local.address || !c.remote.address) refuse("needs local.address and remote.address as IP addresses");
+    for (const auto* id : {c.local.id ? &*c.local.id : nullptr, &c.remote.id})
+        if (id && id->kind == ike::policy::IdKind::dn) refuse("identities are addresses, FQDNs or e-mail addresses");
+    const bool default_ike = c.ike.proposals == ike::policy::default_proposals(ike::ProtocolId::ike);
+    for (const auto& p : c.ike.proposals)
+        if (!default_ike && ike::v1::phase1_suites({p}, c.ike.lifetime).empty())
+            refuse("IKE proposal '" + ike::policy::to_string(p) +
+                   "' has no IKEv1 form (AES-CBC, sha1/sha256/sha384/sha512 and a group; no AEAD for the ISAKMP SA)");
+    for (const auto& child : c.children) {
+        const std::string name = "child '" + child.name + "': ";
+        if (child.protocol != ike::ProtocolId::esp) refuse(name + "ESP only (no AH yet)");
+        if (child.start == ike::policy::Start::trap) refuse(name + "start: trap is not supported yet");
+        if (child.close_action == ike::policy::CloseAction::restart)
+            refuse(name + "close_action: restart is not supported yet (the policies stay: traffic is dropped)");
+        if (child.local_subnets.size() > 1 || child.remote_subnets.size() > 1)
+            refuse(name + "one subnet per side (IKEv1 negotiates one pair of client IDs per SA)");
+        const bool default_esp = child.proposals == ike::policy::default_proposals(child.protocol);
+        for (const auto& p : child.proposals) {
+            auto one = child;
+            one.proposals = {p};
+            if (!default_esp && ike::v1::phase2_suites(one).empty())
+                refuse(name + "ESP proposal '" + ike::policy::to_string(p) +
+                       "' has no IKEv1 form (aes128/aes256 with sha1/sha256/sha384/sha512, or aes128gcm16/aes256gcm16)");
+        }
+    }
+}
+
 }  // namespace
 
 std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& entry,
@@ -161,8 +198,6 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
     if (!fs) return std::nullopt;
     if (const Field* v = fs->get("version")) {
         c.version = static_cast<int>(r.integer(*v, 1, 2).value_or(2));
-        // Refused, not accepted and ignored, until the IKEv1 engine exists.
-        if (c.version == 1) r.error(v->value, "IKEv1 (version: 1) is not implemented yet");
     }
     if (const Field* l = fs->get("local")) read_local(r, *l, base_dir, c.local);
     if (const Field* rem = fs->get("remote")) read_remote(r, *rem, base_dir, c.remote);
@@ -179,6 +214,7 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
         if (const Field* i = fs->get("ike")) read_ike(r, *i, c.ike);
         if (const Field* ch = fs->get("children")) read_children(r, *ch, c);
     }
+    if (const Field* v = fs->get("version"); v && c.version == 1) check_ikev1(r, *v, c);
     if (r.error_count() != errors_before) return std::nullopt;
     return c;
 }

@@ -4,6 +4,8 @@
 # 192.0.2.1, 10.1.0.0/24, id a.lab), charon in netns b in its place (192.0.2.2, 10.2.0.0/24,
 # id b.lab); PSK, IKEv2 aes256gcm16-prfsha256-x25519, ESP tunnel $ESP_PROPOSALS (default
 # aes256gcm16; with "-esn" in it both kernels' SAs must count 64-bit sequence numbers).
+# IKE_VERSION=1 with IKE_PROPOSALS (e.g. aes256-sha256-modp2048): IKEv1 Main Mode + Quick
+# Mode on both sides instead (charon `version = 1`, ipsecd `version: 1`).
 # AH_PROPOSALS (e.g. sha256): the child is AH (RFC 4302) with those proposals instead of ESP,
 # and both kernels must count the pings on their two `proto ah` SAs. INTEROP_MODE=transport:
 # a host-to-host transport mode child (pings between the outer addresses) instead of a tunnel.
@@ -53,11 +55,11 @@ charon_peer() {
   cat > "$W/b/swanctl/swanctl.conf" <<EOF
 connections {
   ipsecd {
-    version = 2
+    version = ${IKE_VERSION:-2}
     encap = $1
     local_addrs = $IP_B
     remote_addrs = $IP_A
-    proposals = aes256gcm16-prfsha256-x25519
+    proposals = ${IKE_PROPOSALS:-aes256gcm16-prfsha256-x25519}
     local { $local_auth
             id = b.lab }
     remote { $remote_auth

@@ -97,11 +97,12 @@ wait_up() {
 # check_status NAME CONN MODE MIN_PACKETS [PROTOCOL]: `ipsecctl status --json` of peer NAME holds the
 # contract's fields (docs/DESIGN.md Part 2) for CONN: up, one established IKEv2 SA with SPIs,
 # a CHILD SA in MODE of PROTOCOL (default esp) with SPIs and packet counters >= MIN_PACKETS each way
+# (an IKEv1 SA with IKE_VERSION=1)
 check_status() {
   ctl "$1" status --json > "$OUT/status-$1.json" || die "ipsecctl status --json ($1)"
-  python3 - "$OUT/status-$1.json" "$2" "$3" "$4" "${5:-esp}" <<'EOF' || die "status --json of $1 lacks what the contract promises"
+  python3 - "$OUT/status-$1.json" "$2" "$3" "$4" "${5:-esp}" "${IKE_VERSION:-2}" <<'EOF' || die "status --json of $1 lacks what the contract promises"
 import json, sys
-path, name, mode, minp, proto = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+path, name, mode, minp, proto, version = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
 doc = json.load(open(path))
 def need(cond, what):
     if not cond:
@@ -112,7 +113,7 @@ c = conns[0]
 need(c["state"] == "up", "connection state up")
 need(len(c["ike_sas"]) >= 1, "an IKE SA")
 ike = c["ike_sas"][0]
-need(ike["version"] == 2 and ike["state"] == "established", "ike_sas[0] IKEv2 established")
+need(ike["version"] == version and ike["state"] == "established", f"ike_sas[0] IKEv{version} established")
 for k in ("local_spi", "remote_spi"):
     need(ike[k].startswith("0x") and int(ike[k], 16) != 0, f"ike_sas[0].{k}")
 for k in ("proposal", "local", "remote"):
@@ -143,7 +144,8 @@ site_pair() {
 #   from tests/lab/pki, the peer's chain checked against the lab CA); LOCAL_NET and REMOTE_NET
 #   "-": host-to-host in transport mode; CHILD_KEYS, IKE_KEYS: more keys of the CHILD SA and
 #   of the connection's ike: block (e.g. "lifetime: 10s"). The CHILD SA's proposal is
-#   $ESP_PROPOSALS (default aes256gcm16).
+#   $ESP_PROPOSALS (default aes256gcm16), the IKE SA's $IKE_PROPOSALS (default
+#   aes256gcm16-prfsha256-x25519), the IKE version $IKE_VERSION (default 2).
 site_peer() {
   local auth_l="auth: psk" auth_r="auth: psk" secrets="" mode=tunnel subnets_l="" subnets_r=""
   case $9 in
@@ -158,9 +160,10 @@ site_peer() {
   ipsecd_conf "$1" <<EOC
 connections:
   site:
+    version: ${IKE_VERSION:-2}
     local: {address: $2, id: "@$4", $auth_l$subnets_l}
     remote: {address: $3, id: "@$5", $auth_r$subnets_r}
-    ike: {proposals: [aes256gcm16-prfsha256-x25519]${11:+, ${11}}}
+    ike: {proposals: [${IKE_PROPOSALS:-aes256gcm16-prfsha256-x25519}]${11:+, ${11}}}
     children:
       net: {mode: $mode, ${AH_PROPOSALS:+protocol: ah, }proposals: [${AH_PROPOSALS:-${ESP_PROPOSALS:-aes256gcm16}}], start: $8${10:+, ${10}}}
 $secrets

@@ -63,9 +63,49 @@ TEST(Diagnostics, VersionOutOfRange) {
               "a.yaml:5:14: version: '3' is not a number from 1 to 2");
 }
 
-TEST(Diagnostics, IkeV1IsRefusedUntilImplemented) {
+// An IKEv1 connection with what the IKEv1 engine supports, and `extra` keys.
+std::string ikev1(std::string_view ike, std::string_view child) {
+    return "connections:\n  c:\n    version: 1\n    local: {address: 192.0.2.1, subnets: [10.1.0.0/24]}\n"
+           "    remote: {address: 192.0.2.2, subnets: [10.2.0.0/24]}\n    ike: {proposals: [" +
+           std::string(ike) + "]}\n    children:\n      net: {" + std::string(child) + "}\n";
+}
+
+TEST(Diagnostics, IkeV1AcceptsMainModeAndQuickModeWithPsk) {
+    EXPECT_EQ(problems(ikev1("aes256-sha256-modp2048", "proposals: [aes256-sha256-modp2048], start: up, "
+                                                       "close_action: clear")),
+              std::vector<std::string>{});
+}
+
+TEST(Diagnostics, IkeV1NeedsBothAddresses) {
     EXPECT_EQ(first(problems(with_remote("    version: 1\n"))),
-              "a.yaml:5:14: IKEv1 (version: 1) is not implemented yet");
+              "a.yaml:5:14: IKEv1 (version: 1): needs local.address and remote.address as IP addresses");
+}
+
+TEST(Diagnostics, IkeV1NamesAnIkeProposalWithoutIkev1Form) {
+    EXPECT_EQ(first(problems(ikev1("aes256gcm16-prfsha256-x25519", "start: none"))),
+              "a.yaml:3:14: IKEv1 (version: 1): IKE proposal 'aes256gcm16-prfsha256-x25519' has no IKEv1 form "
+              "(AES-CBC, sha1/sha256/sha384/sha512 and a group; no AEAD for the ISAKMP SA)");
+}
+
+TEST(Diagnostics, IkeV1NamesWhatAChildCannotDoYet) {
+    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "start: trap"))),
+              "a.yaml:3:14: IKEv1 (version: 1): child 'net': start: trap is not supported yet");
+    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "protocol: ah"))),
+              "a.yaml:3:14: IKEv1 (version: 1): child 'net': ESP only (no AH yet)");
+    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "local_subnets: [10.1.0.0/24, 10.3.0.0/24]"))),
+              "a.yaml:3:14: IKEv1 (version: 1): child 'net': one subnet per side (IKEv1 negotiates one pair of "
+              "client IDs per SA)");
+    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "proposals: [chacha20poly1305]"))),
+              "a.yaml:3:14: IKEv1 (version: 1): child 'net': ESP proposal 'chacha20poly1305' has no IKEv1 form "
+              "(aes128/aes256 with sha1/sha256/sha384/sha512, or aes128gcm16/aes256gcm16)");
+}
+
+TEST(Diagnostics, IkeV1RefusesPublicKeyAuthenticationForNow) {
+    auto yaml = ikev1("aes256-sha256-modp2048", "start: none");
+    yaml.replace(yaml.find("remote: {"), 9, "remote: {auth: pubkey, ca: /nonexistent.pem, ");
+    EXPECT_NE(std::find(problems(yaml).begin(), problems(yaml).end(),
+                        "a.yaml:3:14: IKEv1 (version: 1): authenticates by pre-shared key only so far (auth: psk)"),
+              problems(yaml).end());
 }
 
 TEST(Diagnostics, RemotePortOutOfRange) {

@@ -179,6 +179,22 @@ protected:
                "  - ids: [\"gw@two.test\", \"%any\"]\n"
                "    psk: \"two daemons, one secret\"\n";
     }
+    // The same tunnel over IKEv1 (Main Mode + Quick Mode): both ends name each other.
+    std::string ikev1_yaml(const Node& peer, const char* local_id, const char* remote_id, const char* local_net,
+                           const char* remote_net, const char* start) const {
+        return std::string("connections:\n"
+                           "  site:\n"
+                           "    version: 1\n"
+                           "    local: {address: 127.0.0.1, id: \"") + local_id + "\", subnets: [" + local_net + "]}\n"
+               "    remote: {address: 127.0.0.1, port: " + std::to_string(peer.ike_port) + ", id: \"" + remote_id +
+               "\", subnets: [" + remote_net + "]}\n"
+               "    ike: {proposals: [aes256-sha256-modp2048]}\n"
+               "    children:\n"
+               "      net: {mode: tunnel, proposals: [aes256-sha256], start: " + start + "}\n"
+               "secrets:\n"
+               "  - ids: [\"alice@two.test\", \"gw@two.test\"]\n"
+               "    psk: \"two daemons, one secret\"\n";
+    }
     TempDir tmp;
     Node alice{"alice"}, bob{"bob"};
 };
@@ -211,6 +227,27 @@ TEST_F(TwoDaemons, DownOnTheInitiatorTakesTheResponderDownToo) {
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(status_when(alice, "site", "down"), "");
     EXPECT_NE(status_when(bob, "roadwarriors", "down"), "") << "the responder kept the IKE SA after the Delete";
+}
+
+TEST_F(TwoDaemons, Ikev1TunnelComesUpAndDownTakesTheResponderDownToo) {
+    ASSERT_EQ(bob.start(tmp, ikev1_yaml(alice, "gw@two.test", "alice@two.test", "10.2.0.0/24", "10.1.0.0/24", "none")),
+              "");
+    ASSERT_EQ(alice.start(tmp, ikev1_yaml(bob, "alice@two.test", "gw@two.test", "10.1.0.0/24", "10.2.0.0/24", "up")),
+              "");
+    const std::string a = status_when(alice, "site", "up");
+    const std::string b = status_when(bob, "site", "up");
+    ASSERT_NE(a, "") << "alice's connection never came up";
+    ASSERT_NE(b, "") << "bob's connection never came up";
+    EXPECT_NE(a.find("\"version\":1"), std::string::npos) << a;
+    EXPECT_EQ(field(a, "local_spi"), field(b, "remote_spi"));
+    EXPECT_EQ(field(a, "spi_in"), field(b, "spi_out"));
+    EXPECT_EQ(field(a, "spi_out"), field(b, "spi_in"));
+    EXPECT_NE(field(a, "spi_in"), "");
+
+    auto [rc, out] = alice.ipsecctl({"down", "site"});
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(status_when(alice, "site", "down"), "");
+    EXPECT_NE(status_when(bob, "site", "down"), "") << "the responder kept the ISAKMP SA after the Delete";
 }
 
 }  // namespace
