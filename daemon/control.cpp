@@ -28,6 +28,7 @@ bus::Status up_failure(const ike::v2::ConnectionStatus& status) {
         case K::timeout: reason = bus::Reason::timeout; break;
         case K::child_refused: reason = bus::Reason::child_refused; break;
         case K::child_failed: reason = bus::Reason::child_failed; break;
+        case K::unresolved: reason = bus::Reason::host_unresolved; break;
         case K::cannot_initiate:
         case K::none:
         case K::other: break;

@@ -47,6 +47,7 @@ std::string fx_connection(const T& fx) {
 Daemon::Daemon(const Options& options, Logger& log) : options_(options), log_(log) {}
 
 Daemon::~Daemon() {
+    resolver_.reset();  // its event source before the loop
     for (auto* s : sources_) sd_event_source_disable_unref(s);
     if (timer_) sd_event_source_disable_unref(timer_);
     if (event_) sd_event_unref(event_);
@@ -118,6 +119,9 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
         if (!path->source) return base::fail("the route to " + remote.str() + " names no source address");
         return *path->source;
     };
+    auto resolver = Resolver::create(event_, [this](ike::v2::HostResolved answer) { feed(std::move(answer)); });
+    if (!resolver) return base::fail(resolver.error().message);
+    resolver_ = std::move(*resolver);
     manual_ = std::make_unique<ManualSas>(*kernel_, log_);
     started_ = config;
     running_ = config;
@@ -273,6 +277,10 @@ void Daemon::apply(const ike::v2::Effect& effect) {
                 st = added(leftovers_.add_policy(*kernel_, fx.policy), fx.owner);
             } else if constexpr (std::is_same_v<T, ike::v2::DeletePolicy>) {
                 st = kernel_->delete_policy(fx.id);
+            } else if constexpr (std::is_same_v<T, ike::v2::UpdatePolicy>) {
+                st = added(kernel_->update_policy(fx.policy), fx.owner);
+            } else if constexpr (std::is_same_v<T, ike::v2::ResolveHost>) {
+                resolver_->resolve(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
                 if (routes_) routes_->update(fx.connection, fx.ike_sa);
                 if (state_listener_) state_listener_(status_of(fx.connection));

@@ -16,6 +16,7 @@
 #include "daemon/log.hpp"
 #include "daemon/manual_sas.hpp"
 #include "daemon/options.hpp"
+#include "daemon/resolver.hpp"
 #include "daemon/routes.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/v1/engine.hpp"
@@ -106,6 +107,7 @@ private:
     std::unique_ptr<ike::v1::Engine> engine_v1_;
     ike::policy::Config running_;  // the configuration the engines run, for version lookups
     std::unique_ptr<ManualSas> manual_;
+    std::unique_ptr<Resolver> resolver_;  // host names in remote.address, off the loop
     ike::policy::Config started_;  // given to start(), installed by start_connections()
     StateListener state_listener_;
     Routes* routes_ = nullptr;

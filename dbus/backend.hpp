@@ -26,6 +26,7 @@ enum class Reason : std::uint8_t {
     timeout,                // Timeout: the peer did not answer
     child_refused,          // ChildRefused: the peer refused a CHILD SA (message: child, notify)
     child_failed,           // ChildFailed: a CHILD SA could not be installed
+    host_unresolved,        // HostUnresolved: the peer's host name (remote.address) did not resolve
     cancelled,              // Cancelled: Down (or a removal) interrupted a pending Up
     failed,                 // Failed: anything else
 };

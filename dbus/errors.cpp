@@ -15,6 +15,7 @@ const char* reason_suffix(Reason reason) {
         case Reason::timeout: return "Timeout";
         case Reason::child_refused: return "ChildRefused";
         case Reason::child_failed: return "ChildFailed";
+        case Reason::host_unresolved: return "HostUnresolved";
         case Reason::cancelled: return "Cancelled";
         case Reason::failed: return "Failed";
     }

@@ -149,6 +149,7 @@ IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
 namespace {
 std::string ike_state_name(IkeState s) {
     switch (s) {
+        case IkeState::resolving:
         case IkeState::init_sent:
         case IkeState::auth_sent:
         case IkeState::half_open: return "connecting";
@@ -193,7 +194,8 @@ ConnectionState Core::connection_state(const policy::Connection& conn) const {
         if (f != failures.end() && !f->second.child.empty()) return ConnectionState::partial;
         return creating_children(conn) ? ConnectionState::connecting : ConnectionState::up;
     }
-    if (count(IkeState::init_sent) + count(IkeState::auth_sent) + count(IkeState::half_open) > 0)
+    if (count(IkeState::resolving) + count(IkeState::init_sent) + count(IkeState::auth_sent) +
+            count(IkeState::half_open) > 0)
         return ConnectionState::connecting;
     if (count(IkeState::deleting) > 0) return ConnectionState::closing;
     return ConnectionState::down;
@@ -294,6 +296,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
     if (next != IkeState::closed) ++census[static_cast<std::size_t>(next)];
     sa.state = next;
     switch (next) {
+        case IkeState::resolving: sa.expires = core.now + kResolveTimeout; break;
         case IkeState::init_sent:
         case IkeState::auth_sent:
         case IkeState::half_open:

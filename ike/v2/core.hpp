@@ -44,6 +44,16 @@ struct Restart {
     unsigned attempts = 0;
 };
 
+// What is known of a host name in a connection's remote.address (resolve.cpp): the addresses
+// of its last successful resolution (kept across a failed one), whether a ResolveHost is out,
+// and, while no address is known, when to ask again (back-off as for restarts).
+struct Resolution {
+    std::vector<net::Address> addresses;
+    bool asked = false;
+    Time retry_at = Time::max();
+    Duration delay{};
+};
+
 struct Core {
     Core(policy::Config c, crypto::Rng& r, EngineOptions o);
 
@@ -53,6 +63,8 @@ struct Core {
     std::list<policy::Connection> retired;
     std::vector<Trap> traps;
     std::vector<Restart> restarts;
+    // By host name.
+    std::map<std::string, Resolution> resolutions;
     // Peers (identity, and address for `remote.id: %any`) an IKE SA was established with
     // since start: only the first IKE_AUTH to a peer carries INITIAL_CONTACT (2.4).
     std::set<std::string> contacted;
@@ -73,7 +85,7 @@ struct Core {
     std::uint32_t next_reqid = kReqidBase + 1;
     // IKE SAs per connection and state (closed ones are not counted), for the connection
     // state without walking every SA.
-    std::map<const policy::Connection*, std::array<unsigned, 7>> census;
+    std::map<const policy::Connection*, std::array<unsigned, 8>> census;
     // Our SPIs of each connection's IKE SAs until they are dropped, in the order of `sas`:
     // what concerns one connection never walks the others' SAs.
     std::map<const policy::Connection*, std::set<std::uint64_t>> by_connection;
@@ -170,6 +182,9 @@ void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& chil
 // The earliest moment `sa` needs the engine (engine.cpp's on_tick serves it); nullopt: never.
 std::optional<Time> next_deadline(const Core& core, const IkeSa& sa);
 
+// How long an initiation waits for its ResolveHost's answer before it counts as failed.
+inline constexpr Duration kResolveTimeout{30000};
+
 // How long an IKE SA replaced by a rekey waits for the Delete of its initiator (2.18).
 inline constexpr Duration kRekeyedTimeout{60000};
 
@@ -185,6 +200,11 @@ void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next);
 // trapped yet.
 void install_traps(Core& core, const policy::Connection& conn);
 bool has_trap(const Core& core, const policy::Child& child);
+// Brings the trap policies of `conn` in line with its peer's address (it became known or
+// changed): same policies updated in place, new ones added before the old ones go.
+void refresh_traps(Core& core, const policy::Connection& conn);
+// The peer address `conn`'s trap policies send to, if any.
+std::optional<net::Address> trapped_peer(const Core& core, const policy::Connection& conn);
 // Removes them; policies a live CHILD SA also uses stay with that CHILD SA.
 void remove_traps(Core& core, const policy::Connection& conn);
 // The same for one child (close_action: clear).
@@ -208,6 +228,22 @@ void child_lost(Core& core, const IkeSa& sa, const ChildSa& child);
 // Starts the attempts that are due; the earliest one not yet due.
 void run_restarts(Core& core);
 std::optional<Time> next_restart(const Core& core);
+
+// ---- resolve.cpp (host names in remote.address) ----
+// True if `conn`'s remote.address is a host name (neither an address nor %any).
+bool by_name(const policy::Connection& conn);
+// Asks for the resolution of `conn`'s host name unless an answer is awaited already.
+void resolve(Core& core, const policy::Connection& conn);
+// The address to reach `conn`'s peer at: remote.address, or the first resolved address of the
+// family of local.address (any family without one); nullopt while unknown.
+std::optional<net::Address> peer_address(const Core& core, const policy::Connection& conn);
+// True if a peer at `address` may be `conn`'s: %any, remote.address, or one of the addresses
+// its host name resolved to.
+bool admits(const Core& core, const policy::Connection& conn, const net::Address& address);
+void on_host_resolved(Core& core, const HostResolved& answer);
+// Asks again for the names no address is known of, when due; the earliest one not yet due.
+void run_resolutions(Core& core);
+std::optional<Time> next_resolution(const Core& core);
 
 // ---- keepalive.cpp (NAT keepalives, RFC 3948 2.3) ----
 // When the next keepalive of an established IKE SA behind a NAT is due (else nullopt).

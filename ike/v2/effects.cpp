@@ -15,6 +15,7 @@ std::string describe(const Failure& f) {
         case FailureKind::child_refused: return child + " refused by the peer" + peer_said;
         case FailureKind::child_failed: return child + " could not be installed";
         case FailureKind::cannot_initiate: return "cannot initiate (no usable address or route to the peer, see the log)";
+        case FailureKind::unresolved: return "the peer's host name did not resolve (see the log)";
         case FailureKind::other: break;
     }
     return "the attempt failed" + peer_said;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -51,6 +52,20 @@ struct DeletePolicy {
     xfrm::PolicyId id;
     KernelOwner owner;
 };
+// Replaces the policy of the same id in place (never a moment without it): a trap whose
+// peer address changed or became known (resolve.cpp).
+struct UpdatePolicy {
+    xfrm::Policy policy;
+    KernelOwner owner;
+};
+
+// Resolve a host name (a connection's remote.address, resolve.cpp) without blocking; the
+// answer comes back as HostResolved (events.hpp). `family`: only that family's addresses
+// (the family of local.address); nullopt: both.
+struct ResolveHost {
+    std::string name;
+    std::optional<net::Family> family;
+};
 
 // ---- state snapshot for `ipsecctl status` and the D-Bus objects (DESIGN Part 2) ----
 // up: an IKE SA is established and every child Up asked for is installed; partial: an IKE
@@ -89,6 +104,7 @@ enum class FailureKind : std::uint8_t {
     child_refused,          // the peer refused a CHILD SA (its error notify says why)
     child_failed,           // a CHILD SA the peer agreed to could not be installed
     cannot_initiate,        // no IKE SA could be started (no address, no route to the peer)
+    unresolved,             // the peer's host name (remote.address) did not resolve
     other,
 };
 
@@ -129,8 +145,8 @@ struct Log {
     std::string ike_spi;  // "0x…", our SPI of the IKE SA it is about; empty if none
 };
 
-using Effect = std::variant<SendDatagram, AddSa, UpdateSa, DeleteSa, AddPolicy, DeletePolicy,
-                            StatePublished, Log>;
+using Effect = std::variant<SendDatagram, AddSa, UpdateSa, DeleteSa, AddPolicy, DeletePolicy, UpdatePolicy,
+                            ResolveHost, StatePublished, Log>;
 using Effects = std::vector<Effect>;
 
 std::string to_string(ConnectionState s);  // "down", "connecting", "up", "partial", "closing"

@@ -160,6 +160,13 @@ void on_tick(Core& core) {
                 continue;
             case PendingRequest::Due::nothing: break;
         }
+        if (sa.state == IkeState::resolving && core.now >= sa.expires) {
+            core.log(LogLevel::warning, &sa, "resolving " + sa.conn->remote.host + ": no answer, giving up");
+            core.resolutions[sa.conn->remote.host].asked = false;  // the next attempt asks again
+            sa.failure = {FailureKind::unresolved};
+            enter_state(core, sa, IkeState::closed);
+            continue;
+        }
         if (sa.state == IkeState::half_open && core.now >= sa.expires) {
             core.log(LogLevel::debug, &sa, "half-open IKE SA timed out");
             enter_state(core, sa, IkeState::closed);
@@ -183,6 +190,7 @@ void on_tick(Core& core) {
         if (auto due = keepalive_due(sa); due && core.now >= *due) send_keepalive(core, sa);
     }
     run_restarts(core);
+    run_resolutions(core);
 }
 
 bool active(const IkeSa& sa) { return sa.state != IkeState::closed; }
@@ -302,6 +310,7 @@ Effects Engine::handle(Time now, const Event& event) {
                        [&](const AdminUp& a) { on_admin_up(core, a.connection); },
                        [&](const AdminDown& a) { on_admin_down(core, a.connection); },
                        [&](const KernelFailed& f) { on_kernel_failed(core, f); },
+                       [&](const HostResolved& h) { on_host_resolved(core, h); },
                    },
                    event);
     });
@@ -318,7 +327,8 @@ std::optional<Time> next_deadline(const Core& core, const IkeSa& sa) {
     if (sa.state == IkeState::closed) return std::nullopt;
     std::optional<Time> next;
     consider(next, sa.pending.deadline());
-    if (sa.state == IkeState::half_open || sa.state == IkeState::rekeyed) consider(next, sa.expires);
+    if (sa.state == IkeState::half_open || sa.state == IkeState::rekeyed || sa.state == IkeState::resolving)
+        consider(next, sa.expires);
     consider(next, liveness_due(sa));
     consider(next, keepalive_due(sa));
     if (sa.state == IkeState::established && !sa.pending.active()) {
@@ -332,6 +342,7 @@ std::optional<Time> next_deadline(const Core& core, const IkeSa& sa) {
 std::optional<Time> Engine::next_wakeup() const {
     std::optional<Time> next = core_->timers.next();
     consider(next, next_restart(*core_));
+    consider(next, next_resolution(*core_));
     return next;
 }
 

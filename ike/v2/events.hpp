@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "base/bytes.hpp"
 #include "net/address.hpp"
@@ -48,6 +49,14 @@ struct KernelFailed {
     std::string what;
 };
 
-using Event = std::variant<DatagramIn, Tick, KernelAcquire, KernelExpire, AdminUp, AdminDown, KernelFailed>;
+// The answer to ResolveHost: the name's addresses in the resolver's order of preference
+// (RFC 6724), or none and why ("Name or service not known").
+struct HostResolved {
+    std::string name;
+    std::vector<net::Address> addresses;
+    std::string error;
+};
+
+using Event = std::variant<DatagramIn, Tick, KernelAcquire, KernelExpire, AdminUp, AdminDown, KernelFailed, HostResolved>;
 
 }  // namespace ike::v2

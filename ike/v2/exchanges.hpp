@@ -12,11 +12,14 @@ namespace ike::v2 {
 
 // ---- ike_sa_init.cpp ----
 // Initiator: a new IKE SA for `conn`, whose first CHILD SA will be `child` (may be null);
-// null if none could be started (logged).
+// null if none could be started (logged). With a host name in remote.address it waits for
+// the name's resolution (IkeState::resolving) and goes on in initiate_to.
 IkeSa* initiate(Core& core, const policy::Connection& conn, const policy::Child* child);
-// The address we send to `conn`'s peer from: local.address, else the source address the
-// route to the peer prefers (EngineOptions::source_address). Needs remote.address.
-base::Result<net::Address> local_address(const Core& core, const policy::Connection& conn);
+// Initiator: IKE_SA_INIT of a resolving IKE SA to its peer's resolved address.
+void initiate_to(Core& core, IkeSa& sa, const net::Address& remote);
+// The address we send to `conn`'s peer at `remote` from: local.address, else the source
+// address the route to the peer prefers (EngineOptions::source_address).
+base::Result<net::Address> local_address(const Core& core, const policy::Connection& conn, const net::Address& remote);
 // Responder: answers an IKE_SA_INIT request (COOKIE and proposal checks precede any DH).
 void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& request);
 // Initiator: the answer to our IKE_SA_INIT request; continues with IKE_AUTH.

@@ -71,6 +71,7 @@ struct ChildRequest {
 };
 
 enum class IkeState : std::uint8_t {
+    resolving,    // initiator: the peer's host name is being resolved (resolve.cpp)
     init_sent,    // initiator: IKE_SA_INIT request out
     auth_sent,    // initiator: IKE_AUTH request out
     half_open,    // responder: IKE_SA_INIT answered, IKE_AUTH awaited
@@ -175,7 +176,8 @@ struct IkeSa {
     std::string local_identity, peer_identity;
 
     Time last_heard{};   // last authenticated message from the peer (DPD)
-    Time expires{};      // half-open give-up time (responder); rekeyed: end without a Delete
+    Time expires{};      // half-open give-up time (responder); rekeyed: end without a Delete;
+                         // resolving: end without an answer (kResolveTimeout)
 
     std::uint64_t local_spi() const { return initiator ? spis.initiator : spis.responder; }
     Time established_at{};  // zero until authenticated both ways

@@ -77,13 +77,22 @@ void send_init_request(Core& core, IkeSa& sa) {
     core.send_message(sa, h, p, sa.pending.datagrams());
 }
 
+// The first IKE_SA_INIT request of an initiator whose addresses are known.
+void send_init(Core& core, IkeSa& sa, const net::Address& local, const net::Address& remote) {
+    sa.local = {local, core.options.ike_port};
+    sa.remote = {remote, sa.conn->remote.port.value_or(core.options.ike_port)};
+    core.log(LogLevel::info, &sa, "initiating IKE SA to " + sa.remote.str());
+    send_init_request(core, sa);
+    enter_state(core, sa, IkeState::init_sent);
+}
+
 // The connections whose addresses admit the request, in configuration order.
 std::vector<const policy::Connection*> responder_connections(const Core& core, const DatagramIn& in) {
     std::vector<const policy::Connection*> all;
     for (const auto& c : core.config.connections) {
         if (c.version != 2 || c.manual) continue;
         if (c.local.address && *c.local.address != in.local.address) continue;
-        if (!c.remote.is_any() && c.remote.address != in.remote.address) continue;
+        if (!admits(core, c, in.remote.address)) continue;
         all.push_back(&c);
     }
     return all;
@@ -93,9 +102,8 @@ std::vector<const policy::Connection*> responder_connections(const Core& core, c
 
 // 2.23: the NAT detection hashes must cover the real source address, and the kernel SAs are
 // built from it; "any" would make both sides see a NAT.
-base::Result<net::Address> local_address(const Core& core, const policy::Connection& conn) {
+base::Result<net::Address> local_address(const Core& core, const policy::Connection& conn, const net::Address& remote) {
     if (conn.local.address) return *conn.local.address;
-    const net::Address& remote = *conn.remote.address;
     if (!core.options.source_address) return base::fail("no local address given and no route lookup");
     auto found = core.options.source_address(remote);
     if (!found) return base::fail("no source address towards " + remote.str() + ": " + found.error().message);
@@ -103,14 +111,18 @@ base::Result<net::Address> local_address(const Core& core, const policy::Connect
 }
 
 IkeSa* initiate(Core& core, const policy::Connection& conn, const policy::Child* child) {
-    if (!conn.remote.address) {
-        core.log(LogLevel::error, conn.name, "cannot initiate: remote address is not an address");
+    if (conn.remote.is_any()) {
+        core.log(LogLevel::error, conn.name, "cannot initiate: the remote address is %any");
         return nullptr;
     }
-    auto local = local_address(core, conn);
-    if (!local) {
-        core.log(LogLevel::error, conn.name, "cannot initiate: " + local.error().message);
-        return nullptr;
+    std::optional<net::Address> local;
+    if (conn.remote.address) {
+        auto found = local_address(core, conn, *conn.remote.address);
+        if (!found) {
+            core.log(LogLevel::error, conn.name, "cannot initiate: " + found.error().message);
+            return nullptr;
+        }
+        local = *found;
     }
     const auto group = policy::preferred_ke(conn.ike.proposals);
     auto ke = crypto::KeyExchange::create(group.value_or(KeGroup::none), core.rng);
@@ -121,18 +133,33 @@ IkeSa* initiate(Core& core, const policy::Connection& conn, const policy::Child*
     auto sa = std::make_unique<IkeSa>();
     sa->conn = &conn;
     sa->initiator = true;
+    sa->state = local ? IkeState::init_sent : IkeState::resolving;
     sa->spis.initiator = core.new_ike_spi();
-    sa->local = {*local, core.options.ike_port};
-    sa->remote = {*conn.remote.address, conn.remote.port.value_or(core.options.ike_port)};
     sa->first_child = child;
     sa->offered = policy::make_offer(conn.ike.proposals, {});
     sa->ke = std::move(*ke);
     sa->ni = core.random_bytes(kNonceSize);
     IkeSa& s = core.add_sa(std::move(sa));
-    core.log(LogLevel::info, &s, "initiating IKE SA to " + s.remote.str());
-    send_init_request(core, s);
-    enter_state(core, s, IkeState::init_sent);
+    if (local) {
+        send_init(core, s, *local, *conn.remote.address);
+        return &s;
+    }
+    // A host name: resolved at each initiation (resolve.cpp), IKE_SA_INIT once it answers.
+    core.log(LogLevel::info, &s, "resolving " + conn.remote.host);
+    enter_state(core, s, IkeState::resolving);
+    resolve(core, conn);
     return &s;
+}
+
+void initiate_to(Core& core, IkeSa& sa, const net::Address& remote) {
+    auto local = local_address(core, *sa.conn, remote);
+    if (!local) {
+        core.log(LogLevel::error, &sa, "cannot initiate: " + local.error().message);
+        sa.failure = {FailureKind::cannot_initiate};
+        enter_state(core, sa, IkeState::closed);
+        return;
+    }
+    send_init(core, sa, *local, remote);
 }
 
 void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& request) {

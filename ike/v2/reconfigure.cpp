@@ -51,6 +51,7 @@ void take_down(Core& core, IkeSa& sa) {
     prune_children(sa);
     switch (sa.state) {
         case IkeState::established: send_delete_ike(core, sa); return;
+        case IkeState::resolving:
         case IkeState::init_sent:
         case IkeState::auth_sent:
         case IkeState::half_open: enter_state(core, sa, IkeState::closed); return;
@@ -69,6 +70,7 @@ void take_down(Core& core, const policy::Connection& conn) {
 
 void start_connection(Core& core, const policy::Connection& conn) {
     if (conn.version != 2 || conn.manual) return;
+    resolve(core, conn);  // a host name: for the traps and to admit the peer as a responder
     install_traps(core, conn);
     std::vector<const policy::Child*> up;
     for (const auto& c : conn.children)
@@ -139,6 +141,7 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
             const policy::Connection* same = core.config.find(conn.name);
             if (same && *same == conn) {
                 repoint(core, conn, *same);
+                resolve(core, *same);  // each reload refreshes the addresses of a host name
                 continue;
             }
             const policy::Connection& old = core.retired.emplace_back(conn);

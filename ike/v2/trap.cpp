@@ -37,35 +37,103 @@ std::string flow(const xfrm::Acquire& a) { return a.selector.src.str() + " -> " 
 
 }  // namespace
 
+namespace {
+
+// The policies of `child`'s trap, to the peer's address when it is known. Without it (a host
+// name not resolved yet): block policies for configured remote subnets, whose traffic is
+// dropped rather than sent in clear, and none for a dynamic remote selector (the peer's own
+// address, unknown: nothing is configured to protect yet).
+base::Result<std::vector<xfrm::Policy>> trap_policies(const Core& core, const policy::Connection& conn,
+                                                      const policy::Child& child, std::uint32_t reqid) {
+    const auto remote = peer_address(core, conn);
+    const auto proto = child.protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp;
+    const auto mode = child.mode == policy::Mode::transport ? xfrm::Mode::transport : xfrm::Mode::tunnel;
+    auto local_ts = child.local_subnets;
+    if (!remote) {
+        if (local_ts.empty())
+            local_ts = conn.local.address ? or_dynamic({}, *conn.local.address)
+                                          : std::vector<net::Prefix>{{net::Address::any(net::Family::v4), 0},
+                                                                     {net::Address::any(net::Family::v6), 0}};
+        const net::Address any = net::Address::any(net::Family::v4);
+        auto blocks = policies_for({local_ts, child.remote_subnets, any, any, proto, mode, reqid});
+        for (auto& p : blocks) {
+            p.templates.clear();
+            p.action = xfrm::Action::block;
+        }
+        return blocks;
+    }
+    // Without subnets the local selector is the address the IKE SA will use (dynamic); the
+    // template's source stays "any" without local.address.
+    if (local_ts.empty()) {
+        const auto source = local_address(core, conn, *remote);
+        if (!source) return base::fail(source.error().message);
+        local_ts = or_dynamic({}, *source);
+    }
+    const net::Address local = conn.local.address.value_or(net::Address::any(remote->family));
+    return policies_for({local_ts, or_dynamic(child.remote_subnets, *remote), local, *remote, proto, mode, reqid});
+}
+
+// What a trap's policies do, for its log line.
+std::string trapped_as(const policy::Connection& conn, const Trap& t) {
+    const std::string n = " (" + std::to_string(t.policies.size()) + " policies)";
+    if (t.policies.empty()) return "not trapped until " + conn.remote.host + " resolves (its selectors are the peer's address)";
+    if (t.policies.front().templates.empty()) return "blocked until " + conn.remote.host + " resolves" + n;
+    return "trapped" + n;
+}
+
+bool same_id(const xfrm::Policy& a, const xfrm::Policy& b) { return a.id() == b.id(); }
+
+}  // namespace
+
 void install_traps(Core& core, const policy::Connection& conn) {
     for (const auto& child : conn.children) {
         if (child.start == policy::Start::none || has_trap(core, child)) continue;
-        if (!conn.remote.address) {
-            core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": remote address is not an address");
+        if (conn.remote.is_any()) {
+            core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": the remote address is %any");
             continue;
         }
-        // Without subnets the local selector is the address the IKE SA will use (dynamic); the
-        // template's source stays "any" without local.address.
-        auto local_ts = child.local_subnets;
-        if (local_ts.empty()) {
-            const auto source = local_address(core, conn);
-            if (!source) {
-                core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": " + source.error().message);
-                continue;
-            }
-            local_ts = or_dynamic({}, *source);
+        auto policies = trap_policies(core, conn, child, core.next_reqid);
+        if (!policies) {
+            core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": " + policies.error().message);
+            continue;
         }
-        const net::Address local = conn.local.address.value_or(net::Address::any(conn.remote.address->family));
-        Trap trap{&conn, &child, core.next_reqid++, {}};
-        trap.policies = policies_for({local_ts, or_dynamic(child.remote_subnets, *conn.remote.address), local, *conn.remote.address,
-                                      child.protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp,
-                                      child.mode == policy::Mode::transport ? xfrm::Mode::transport : xfrm::Mode::tunnel,
-                                      trap.reqid});
+        Trap trap{&conn, &child, core.next_reqid++, std::move(*policies)};
         for (const auto& p : trap.policies) core.emit(AddPolicy{p, {conn.name, 0}});
-        core.log(LogLevel::info, conn.name, "CHILD SA " + child.name + " trapped (" +
-                                                std::to_string(trap.policies.size()) + " policies)");
+        core.log(LogLevel::info, conn.name, "CHILD SA " + child.name + " " + trapped_as(conn, trap));
         core.traps.push_back(std::move(trap));
     }
+}
+
+void refresh_traps(Core& core, const policy::Connection& conn) {
+    for (auto& t : core.traps) {
+        if (t.conn != &conn) continue;
+        auto next = trap_policies(core, conn, *t.child, t.reqid);
+        if (!next) {  // the old policies stay: still closed
+            core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + t.child->name + ": " + next.error().message);
+            continue;
+        }
+        if (*next == t.policies) continue;
+        // New ones first and in place: no moment in clear.
+        for (const auto& p : *next) {
+            const auto old = std::find_if(t.policies.begin(), t.policies.end(), [&](const auto& o) { return same_id(o, p); });
+            if (old == t.policies.end()) core.emit(AddPolicy{p, {conn.name, 0}});
+            else if (*old != p) core.emit(UpdatePolicy{p, {conn.name, 0}});
+        }
+        for (const auto& o : t.policies)
+            if (std::none_of(next->begin(), next->end(), [&](const auto& p) { return same_id(o, p); }) &&
+                !used_by_child(core, conn, o.id()))
+                core.emit(DeletePolicy{o.id(), {conn.name, 0}});
+        t.policies = std::move(*next);
+        core.log(LogLevel::info, conn.name, "CHILD SA " + t.child->name + " " + trapped_as(conn, t));
+    }
+}
+
+std::optional<net::Address> trapped_peer(const Core& core, const policy::Connection& conn) {
+    for (const auto& t : core.traps)
+        if (t.conn == &conn)
+            for (const auto& p : t.policies)
+                if (!p.templates.empty() && p.dir == xfrm::Dir::out) return p.templates.front().dst;
+    return std::nullopt;
 }
 
 namespace {

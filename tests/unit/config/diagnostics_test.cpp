@@ -177,6 +177,29 @@ TEST(Diagnostics, BadAddresses) {
     EXPECT_EQ(p[1], "a.yaml:4:23: address: '300.1.1.1' is neither an IP address, a host name nor %any");
 }
 
+std::vector<std::string> remote_problems(const std::string& address) {
+    return problems("connections:\n  c:\n    remote: {address: " + address + "}\n");
+}
+
+TEST(Diagnostics, HostNamesAreRemoteAddresses) {
+    for (const char* name : {"vpn.example.org", "vpn.example.org.", "gw", "a-b.c0.example", "xn--bcher-kva.example",
+                             "1.example.com"})
+        EXPECT_TRUE(remote_problems(name).empty()) << name;
+}
+
+TEST(Diagnostics, GarbageIsNoHostName) {
+    for (const char* bad : {"vpn..example.org", "-vpn.example.org", "vpn-.example.org", "vpn_1.example.org",
+                            "vpn.example.org..", "host.123", "vpn.ex@mple.org"})
+        EXPECT_EQ(first(remote_problems(bad)),
+                  std::string("a.yaml:3:23: address: '") + bad + "' is neither an IP address, a host name nor %any")
+            << bad;
+    const std::string long_label(64, 'a');
+    EXPECT_EQ(remote_problems(long_label + ".example").size(), 1u);
+    std::string long_name;
+    while (long_name.size() < 254) long_name += "abcdefghi.";
+    EXPECT_EQ(remote_problems(long_name + "org").size(), 1u);
+}
+
 TEST(Diagnostics, NotAMapping) {
     EXPECT_EQ(first(problems("connections:\n  c: [1]\n")), "a.yaml:2:6: connection 'c' must be a mapping");
 }

@@ -36,6 +36,7 @@ void Peer::reconfigure(Time now, policy::Config config, Network& network) {
 
 void Peer::apply(Time now, Effects effects, Network& network) {
     auto count = [&](const base::Status& st) { kernel_errors_ += st ? 0 : 1; };
+    std::vector<ResolveHost> questions;
     for (const Effect& e : effects) {
         std::visit(Overloaded{
                        [&](const SendDatagram& d) { network.send({d.local, d.remote, d.bytes}, now); },
@@ -44,6 +45,8 @@ void Peer::apply(Time now, Effects effects, Network& network) {
                        [&](const DeleteSa& d) { count(kernel_.delete_sa(d.id)); },
                        [&](const AddPolicy& p) { count(kernel_.add_policy(p.policy)); },
                        [&](const DeletePolicy& p) { count(kernel_.delete_policy(p.id)); },
+                       [&](const UpdatePolicy& p) { count(kernel_.update_policy(p.policy)); },
+                       [&](const ResolveHost& r) { questions.push_back(r); },
                        [](const StatePublished&) {},
                        [](const Log&) {},
                    },
@@ -51,6 +54,19 @@ void Peer::apply(Time now, Effects effects, Network& network) {
     }
     history_.insert(history_.end(), std::make_move_iterator(effects.begin()),
                     std::make_move_iterator(effects.end()));
+    for (const auto& q : questions) answer(now, q, network);
+}
+
+void Peer::answer(Time now, const ResolveHost& question, Network& network) {
+    if (!answer_names_) return;
+    HostResolved answer{question.name, {}, "Name or service not known"};
+    if (auto it = hosts_.find(question.name); it != hosts_.end()) {
+        answer.error.clear();
+        for (const auto& a : it->second)
+            if (!question.family || a.family == *question.family) answer.addresses.push_back(a);
+        if (answer.addresses.empty()) answer.error = "No address associated with hostname";
+    }
+    handle(now, answer, network);
 }
 
 ConnectionStatus Peer::connection(const std::string& name) const {

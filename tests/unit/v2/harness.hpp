@@ -3,6 +3,7 @@
 // driven by one fake clock. Tests script scenarios and inspect kernels and effects.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,11 @@ public:
     // The daemon restarts: a new engine with `config` and an empty kernel; the history stays.
     void restart(policy::Config config);
 
+    // The peer's resolver (ResolveHost): each name answered at once from `hosts`, an unknown
+    // one with "Name or service not known"; with answer_names(false) questions stay unanswered.
+    void set_hosts(std::map<std::string, std::vector<net::Address>> hosts) { hosts_ = std::move(hosts); }
+    void answer_names(bool on) { answer_names_ = on; }
+
     // The engine's current view of a connection.
     ConnectionStatus connection(const std::string& name) const;
     // True if some Log effect's message contains `text`.
@@ -44,6 +50,7 @@ public:
 
 private:
     void apply(Time now, Effects effects, Network& network);
+    void answer(Time now, const ResolveHost& question, Network& network);
 
     std::string name_;
     net::Endpoint endpoint_;
@@ -53,6 +60,8 @@ private:
     xfrm::MemoryKernel kernel_;
     Effects history_;
     unsigned kernel_errors_ = 0;
+    std::map<std::string, std::vector<net::Address>> hosts_;
+    bool answer_names_ = true;
 };
 
 class Pair {

@@ -33,8 +33,8 @@ bool concerns(const Effects& effects, const std::string& connection) {
                 using T = std::decay_t<decltype(fx)>;
                 if constexpr (std::is_same_v<T, Log> || std::is_same_v<T, StatePublished>)
                     return fx.connection == connection;
-                else if constexpr (std::is_same_v<T, SendDatagram>)
-                    return false;  // checked through the network
+                else if constexpr (std::is_same_v<T, SendDatagram> || std::is_same_v<T, ResolveHost>)
+                    return false;  // checked through the network; names are not a connection's
                 else
                     return fx.owner.connection == connection;
             },
