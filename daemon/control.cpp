@@ -18,14 +18,6 @@ std::string diagnostics_text(const std::vector<config::Diagnostic>& ds) {
 
 std::string address_text(const std::optional<net::Address>& a) { return a ? a->str() : ""; }
 
-// remote.address as configured; a host name's established IKE SA gives the address it resolved
-// to (the NetworkManager plugin pins its host route to the gateway there).
-std::string remote_address_text(const ike::policy::Connection& c, const ike::v2::ConnectionStatus& status) {
-    if (c.remote.address || c.remote.is_any()) return c.remote.host;
-    for (const auto& sa : status.ike_sas)
-        if (sa.state == "established") return sa.remote.address.str();
-    return c.remote.host;
-}
 
 // Up's error after the engine gave up on the attempt: the typed failure it published.
 bus::Status up_failure(const ike::v2::ConnectionStatus& status) {
@@ -105,7 +97,7 @@ std::vector<bus::ConnectionSnapshot> Control::connections() {
         for (const auto& st : statuses)
             if (st.name == c.name) s.status = st;
         s.local_address = address_text(c.local.address);
-        s.remote_address = remote_address_text(c, s.status);
+        s.remote_address = c.remote.host;
         s.transient = is_transient(c.name);
         if (auto manual = daemon_.manual().status(c.name)) {  // its SA pair (when in the kernel), no IKE SA
             s.status.state = manual->state;

@@ -55,6 +55,10 @@ struct ConnectionSnapshot {
     std::string manual_error;  // why the kernel refused a manually keyed connection's SAs
 };
 
+// The RemoteAddress property: remote_address, or for a host name the address it resolved to
+// while an IKE SA is established (the NetworkManager plugin pins its gateway route there).
+std::string remote_address(const ConnectionSnapshot& c);
+
 // Times of an SA in seconds since the Unix epoch (CLOCK_REALTIME); 0 = not known / none.
 struct SaTimes {
     std::uint64_t established = 0;

@@ -21,7 +21,7 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "State")
         return sd_bus_message_append(reply, "s", std::string(state_name(c.status.state)).c_str());
     if (p == "LocalAddress") return sd_bus_message_append(reply, "s", c.local_address.c_str());
-    if (p == "RemoteAddress") return sd_bus_message_append(reply, "s", c.remote_address.c_str());
+    if (p == "RemoteAddress") return sd_bus_message_append(reply, "s", remote_address(c).c_str());
     if (p == "Transient") return sd_bus_message_append(reply, "b", c.transient ? 1 : 0);
     if (p == "ChildSas") return append_array(reply, 'o', child_sa_paths(c));
     return append_array(reply, 'o', ike_sa_paths(c));  // IkeSas
@@ -61,10 +61,17 @@ PropertyNames connection_changes(const ConnectionSnapshot& before,
     PropertyNames names;
     if (before.status.state != after.status.state) names.push_back("State");
     if (before.local_address != after.local_address) names.push_back("LocalAddress");
-    if (before.remote_address != after.remote_address) names.push_back("RemoteAddress");
+    if (remote_address(before) != remote_address(after)) names.push_back("RemoteAddress");
     if (ike_sa_paths(before) != ike_sa_paths(after)) names.push_back("IkeSas");
     if (child_sa_paths(before) != child_sa_paths(after)) names.push_back("ChildSas");
     return names;
+}
+
+std::string remote_address(const ConnectionSnapshot& c) {
+    if (c.remote_address == "%any" || net::Address::parse(c.remote_address)) return c.remote_address;
+    for (const auto& sa : c.status.ike_sas)
+        if (sa.state == "established") return sa.remote.address.str();
+    return c.remote_address;
 }
 
 std::vector<std::string> ike_sa_paths(const ConnectionSnapshot& connection) {
