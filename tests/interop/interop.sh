@@ -201,3 +201,12 @@ stop_capture() {
   sleep 0.5
   for pid in $CAPS; do kill -INT "$pid"; wait "$pid" 2>/dev/null; done
 }
+
+# private_hosts NAME ADDRESS: the guest's /etc/hosts (read-only, the host's) with NAME at
+# ADDRESS added, in a copy bind-mounted over it until the scenario exits
+private_hosts() {
+  cp /etc/hosts "$W/hosts" && echo "$2 $1" >> "$W/hosts" && mount --bind "$W/hosts" /etc/hosts \
+    || die "a private /etc/hosts"
+  trap 'rc=$?; umount /etc/hosts 2>/dev/null; (exit $rc); dump_on_failure' EXIT
+  log "guest /etc/hosts: $(getent hosts "$1")"
+}

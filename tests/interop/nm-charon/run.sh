@@ -7,8 +7,11 @@
 # 10.1.0.1 -> 10.2.0.1 through ESP with the XFRM counters rising, with the route NM installs
 # from the plugin's Ip4Config (10.2.0.0/24 dev va src 10.1.0.1, main table) in place;
 # `nmcli connection down`: no SA, policy or route left, ipsecd's transient connection gone,
-# charon's SAs deleted.
+# charon's SAs deleted. NM_REMOTE: vpn.data's remote, 192.0.2.2 or (nm-hostname-charon) a
+# host name ipsecd finds in the guest's /etc/hosts.
 source "$(dirname "$0")/../interop.sh"
+NM_REMOTE=${NM_REMOTE:-192.0.2.2}
+[ "$NM_REMOTE" = 192.0.2.2 ] || private_hosts "$NM_REMOTE" 192.0.2.2
 NM_STAGE=$(cd "$(dirname "$0")/../../nm" && pwd)  # the staged .name file and plugin policy
 VPNDIR=/usr/lib/NetworkManager/VPN
 NMW=$W/nm
@@ -75,7 +78,7 @@ ip -n a route show 10.2.0.0/24 | grep -q . && die "a route to 10.2.0.0/24 before
 # local= given: without it ipsecd's IKE SA keeps 0.0.0.0 as its local address (status "local":
 # "0.0.0.0", SAs and policies from 0.0.0.0, a NAT wrongly detected), and no ping passes
 nmc connection add type vpn vpn-type ipsecd con-name lab vpn.data \
-  "remote=192.0.2.2, local=192.0.2.1, local-id=@a.lab, remote-id=@b.lab, local-subnets=10.1.0.0/24, remote-subnets=10.2.0.0/24, ike-proposals=aes256gcm16-prfsha256-x25519, esp-proposals=aes256gcm16" \
+  "remote=$NM_REMOTE, local=192.0.2.1, local-id=@a.lab, remote-id=@b.lab, local-subnets=10.1.0.0/24, remote-subnets=10.2.0.0/24, ike-proposals=aes256gcm16-prfsha256-x25519, esp-proposals=aes256gcm16" \
   vpn.secrets "psk=$PSK" > /dev/null || die "nmcli add vpn"
 log "vpn.service-type: $(nmc -g vpn.service-type connection show lab)"
 CONN=nm-$(nmc -g connection.uuid connection show lab)
@@ -85,6 +88,11 @@ mark vpn_up
 ctl a list | grep -qx "$CONN" || die "ipsecd does not list $CONN: $(ctl a list | tr '\n' ' ')"
 wait_for 10 eval "swanctl_ b --list-sas | grep -q INSTALLED" || { swanctl_ b --list-sas; die "no CHILD SA in charon"; }
 ctl a status
+grep -q "is up (ipsecd connection $CONN, peer 192.0.2.2)" "$OUT/plugin.log" \
+  || { tail -20 "$OUT/plugin.log"; die "the plugin did not take 192.0.2.2 as the gateway"; }
+log "plugin: $(grep -m1 'is up (ipsecd connection' "$OUT/plugin.log")"
+[ "$NM_REMOTE" = 192.0.2.2 ] || grep -q "resolving $NM_REMOTE: 192.0.2.2" "$OUT/ipsecd-a.log" \
+  || die "ipsecd did not log the resolution of $NM_REMOTE"
 
 # NM's routes from Ip4Config: the remote subnet on the uplink with the inner address as source
 # (ipsecd adds its own in table 220)
