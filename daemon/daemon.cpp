@@ -150,6 +150,7 @@ bool Daemon::for_v1(const ike::v2::Event& event) const {
         return d->bytes.size() > 17 && (d->bytes[17] >> 4) == 1;  // RFC 2408 3.1 / RFC 7296 3.1: MjVer
     if (const auto* up = std::get_if<ike::v2::AdminUp>(&event)) return version_of(up->connection) == 1;
     if (const auto* down = std::get_if<ike::v2::AdminDown>(&event)) return version_of(down->connection) == 1;
+    if (const auto* exp = std::get_if<ike::v2::KernelExpire>(&event)) return ike::v1::is_v1_reqid(exp->expire.reqid);
     return false;
 }
 
@@ -163,7 +164,6 @@ void Daemon::feed(const ike::v2::Event& event) {
     std::visit(
         [&](const auto& e) {
             using E = std::decay_t<decltype(e)>;
-            // Kernel events name v2 SAs only: IKEv1 does not rekey yet (ike/v1/engine.hpp).
             if constexpr (std::is_constructible_v<ike::v1::Event, E>) apply_all(engine_v1_->handle(now, e));
         },
         event);

@@ -22,9 +22,7 @@ struct Core {
     std::map<std::uint64_t, IsakmpSa> sas;  // by our own cookie
     Effects out;                            // effects of the event being handled
     std::map<std::string, v2::Failure> failures;  // the last failed attempt per connection
-    // The reqids of IKEv1 IPsec SAs: the engines' mark (v2::kReqidBase), in a half of its
-    // range apart from the IKEv2 engine's.
-    std::uint32_t next_reqid = v2::kReqidBase | 0x00800000u;
+    std::uint32_t next_reqid = kReqidBaseV1;
 
     void log(v2::LogLevel level, const std::string& connection, std::string message, std::uint64_t cookie = 0);
     void log(v2::LogLevel level, const IsakmpSa& sa, std::string message) {
@@ -56,16 +54,26 @@ void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, 
 void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c);
 
 // quick_mode.cpp
-void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child);
+// `replaces`: the IPsec SA a rekey replaces (its selectors are negotiated again).
+void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child,
+                         const IpsecSa* replaces = nullptr);
 // A Quick Mode datagram (exchange type 32) on an ISAKMP SA.
 void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
 // Retransmissions and the end of finished exchanges; the earliest time either is due.
 void quick_mode_timers(Core& core, Time now, IsakmpSa& sa);
 std::optional<Time> quick_mode_wakeup(const IsakmpSa& sa);
 
+// The kernel's soft (rekey) or hard (gone) expiry of an IPsec SA.
+void on_ipsec_expire(Core& core, Time now, const xfrm::Expire& expire);
+
 // informational.cpp
+// Sends a Delete of our inbound SPI and removes the pair's kernel SAs, and its policies when
+// no other IPsec SA of the same reqid (a rekeyed pair) uses them and `with_policies`.
+void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_delete, bool with_policies);
 void on_informational(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
 // An operator's down: Deletes for its IPsec SAs and itself to the peer, kernel state removed.
 void take_down(Core& core, IsakmpSa& sa);
+// Sends the Delete of the ISAKMP SA itself and forgets it (its IPsec SAs must be gone or moved).
+void delete_isakmp(Core& core, IsakmpSa& sa);
 
 }  // namespace ike::v1

@@ -178,8 +178,8 @@ void on_tick(Core& core, Time now) {
                 quick_mode_timers(core, now, sa);
                 continue;
             }
-            // Its IPsec SAs stay in the kernel until their own lifetime ends, their
-            // policies with them (RFC 2409 leaves the phases independent; Libreswan too).
+            // Its IPsec SAs stay in the kernel until their own hard lifetime, their policies
+            // with them (fail closed).
             core.log(LogLevel::info, sa, "ISAKMP SA lifetime reached: forgotten (not rekeyed yet)");
             core.remove(sa);
         } else if (sa.role == Role::initiator) {
@@ -234,6 +234,7 @@ Effects Engine::handle(Time now, const Event& event) {
             if constexpr (std::is_same_v<E, v2::Tick>) on_tick(*core_, now);
             if constexpr (std::is_same_v<E, v2::AdminUp>) on_admin_up(*core_, now, e.connection);
             if constexpr (std::is_same_v<E, v2::AdminDown>) on_admin_down(*core_, e.connection);
+            if constexpr (std::is_same_v<E, v2::KernelExpire>) on_ipsec_expire(*core_, now, e.expire);
         },
         event);
     return std::move(core_->out);

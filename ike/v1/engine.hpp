@@ -10,14 +10,17 @@
 // - Quick Mode (5.5) for ESP, started by the initiator for each child once phase 1 is up:
 //   HASH(1..3), the suites of phase2_proposal.hpp with PFS, client IDs as the selectors (one
 //   subnet or host per side), tunnel and transport mode; both SAs and the policies are
-//   installed with the same effects as IKEv2's CHILD SAs (AddSa, AddPolicy).
+//   installed with the same effects as IKEv2's CHILD SAs (AddSa, AddPolicy). At the kernel's
+//   soft expiry either side runs a new Quick Mode for the same selectors: the new SAs take
+//   the old ones' reqid and policies (make-before-break), and the side that rekeyed deletes
+//   the old pair (Delete to the peer). At the hard expiry the pair is forgotten; its policies
+//   stay (traffic dropped, never in the clear).
 // - Informational exchanges (5.7): an operator's down sends Deletes (ESP SPIs, then the
 //   ISAKMP SA) and removes the kernel state; a peer's Delete of IPsec SAs removes them
 //   (their policies stay unless the child's close action is clear), of the ISAKMP SA
 //   forgets it; notifies are logged by name.
-// Not yet: DPD, INITIAL-CONTACT, sending error notifies, NAT-T, signatures, rekeying of
-// either phase (the kernel's hard lifetime ends an IPsec SA; its policies stay: fail closed),
-// AH, and the daemon does not drive this engine (`version: 1` is refused by --check).
+// Not yet: DPD, INITIAL-CONTACT, sending error notifies, NAT-T, signatures, AH, rekeying of
+// the ISAKMP SA (when its lifetime ends its IPsec SAs are no longer rekeyed), reconfigure.
 #pragma once
 
 #include <memory>
@@ -29,6 +32,7 @@
 #include "ike/policy/config.hpp"
 #include "ike/v2/clock.hpp"
 #include "ike/v2/effects.hpp"
+#include "ike/v2/engine.hpp"
 #include "ike/v2/events.hpp"
 #include "ike/v2/retransmit.hpp"
 
@@ -38,7 +42,12 @@ using v2::Effects;
 using v2::Time;
 
 // The events this engine handles (the version-neutral ones of ike/v2/events.hpp).
-using Event = std::variant<v2::DatagramIn, v2::Tick, v2::AdminUp, v2::AdminDown>;
+using Event = std::variant<v2::DatagramIn, v2::Tick, v2::AdminUp, v2::AdminDown, v2::KernelExpire>;
+
+// The reqids of IKEv1 IPsec SAs: the engines' mark (v2::kReqidBase), in a half of its range
+// apart from the IKEv2 engine's, so that the daemon hands a kernel expiry to the right engine.
+inline constexpr std::uint32_t kReqidBaseV1 = v2::kReqidBase | 0x00800000u;
+inline constexpr bool is_v1_reqid(std::uint32_t reqid) { return (reqid & 0xff800000u) == kReqidBaseV1; }
 
 struct EngineOptions {
     v2::RetransmitPolicy retransmit;

@@ -67,14 +67,6 @@ std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec) 
                              ipsec.reqid});
 }
 
-// Removes an IPsec SA's kernel SAs, and its policies when `with_policies`.
-void remove_ipsec(Core& core, const IsakmpSa& sa, const IpsecSa& ipsec, bool with_policies) {
-    if (with_policies)
-        for (const auto& p : policies_of(sa, ipsec)) core.out.push_back(v2::DeletePolicy{p.id(), core.owner(sa)});
-    core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
-    core.out.push_back(v2::DeleteSa{{sa.remote.address, ipsec.spi_out, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
-}
-
 // The peer deleted IPsec SAs (its inbound SPIs: our outbound ones). The policies stay
 // unless the child's close action is clear: its traffic is dropped, never sent in the clear.
 void on_esp_delete(Core& core, IsakmpSa& sa, const Delete& d) {
@@ -91,7 +83,7 @@ void on_esp_delete(Core& core, IsakmpSa& sa, const Delete& d) {
                 if (child.name == it->child) clear = child.on_close() == policy::CloseAction::clear;
         core.log(LogLevel::info, sa,
                  "the peer deleted IPsec SA " + it->child + (clear ? "" : ": its policies stay (traffic dropped)"));
-        remove_ipsec(core, sa, *it, clear);
+        retire_ipsec(core, sa, *it, false, clear);
         sa.ipsec_sas.erase(it);
     }
     core.publish(sa);
@@ -130,19 +122,38 @@ void on_informational(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const 
     }
 }
 
+void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_delete, bool with_policies) {
+    if (send_delete)
+        send_informational(core, sa,
+                           Delete{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::esp), .spi_size = 4,
+                                  .spis = {spi_bytes(ipsec.spi_in)}});
+    const bool shared = std::any_of(sa.ipsec_sas.begin(), sa.ipsec_sas.end(), [&ipsec](const IpsecSa& other) {
+        return other.reqid == ipsec.reqid && other.spi_in != ipsec.spi_in;
+    });
+    if (with_policies && !shared)
+        for (const auto& p : policies_of(sa, ipsec)) core.out.push_back(v2::DeletePolicy{p.id(), core.owner(sa)});
+    core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
+    core.out.push_back(v2::DeleteSa{{sa.remote.address, ipsec.spi_out, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
+}
+
 void take_down(Core& core, IsakmpSa& sa) {
     if (sa.state == MmState::established) {
-        for (const auto& ipsec : sa.ipsec_sas) {
-            send_informational(core, sa,
-                               Delete{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::esp), .spi_size = 4,
-                                      .spis = {spi_bytes(ipsec.spi_in)}});
-            remove_ipsec(core, sa, ipsec, true);
+        // One at a time: the last pair of a reqid takes the policies with it.
+        while (!sa.ipsec_sas.empty()) {
+            const IpsecSa ipsec = sa.ipsec_sas.front();
+            sa.ipsec_sas.erase(sa.ipsec_sas.begin());
+            retire_ipsec(core, sa, ipsec, true, true);
         }
+    }
+    core.log(LogLevel::info, sa, "taken down by the operator");
+    delete_isakmp(core, sa);
+}
+
+void delete_isakmp(Core& core, IsakmpSa& sa) {
+    if (sa.state == MmState::established)
         send_informational(core, sa,
                            Delete{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp), .spi_size = 16,
                                   .spis = {cookie_pair(sa)}});
-    }
-    core.log(LogLevel::info, sa, "taken down by the operator");
     core.remove(sa);
 }
 

@@ -37,6 +37,7 @@ struct QuickMode {
     Role role = Role::initiator;
     bool done = false;  // the IPsec SAs are installed
     Time forget_at{};   // once done: kept until then to answer retransmissions
+    std::uint32_t replaces = 0;  // initiator of a rekey: the spi_in of the IPsec SA it replaces
     base::Bytes iv;     // this exchange's IV chain (Appendix B)
     std::vector<Phase2Suite> offered;  // initiator
     Phase2Suite suite;
@@ -57,6 +58,8 @@ struct IpsecSa {
     Phase2Suite suite;  // lifetime: the one in force
     net::Prefix local_ts, remote_ts;
     Time installed_at{};
+    bool rekeying = false;  // a Quick Mode replacing it is under way
+    Time retire_at{};       // replaced by our rekey: deleted then (zero: not replaced)
 };
 
 struct IsakmpSa {

@@ -111,28 +111,41 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
         if (!shared) return base::fail("PFS KE: " + shared.error().message);
         g_qm = std::move(*shared);
     }
-    IpsecSa ipsec{.child = qm.child, .spi_in = qm.spi_in, .spi_out = qm.spi_out, .reqid = core.next_reqid,
-                  .suite = qm.suite, .local_ts = qm.local_ts, .remote_ts = qm.remote_ts, .installed_at = now};
+    // A rekey (either side's): the pair it replaces has these selectors; the new pair takes
+    // its reqid, so the policies in place send through the newest SA (make-before-break).
+    const auto old = std::find_if(sa.ipsec_sas.begin(), sa.ipsec_sas.end(), [&qm](const IpsecSa& i) {
+        return i.child == qm.child && i.local_ts == qm.local_ts && i.remote_ts == qm.remote_ts;
+    });
+    const bool rekey = old != sa.ipsec_sas.end();
+    IpsecSa ipsec{.child = qm.child, .spi_in = qm.spi_in, .spi_out = qm.spi_out,
+                  .reqid = rekey ? old->reqid : core.next_reqid, .suite = qm.suite, .local_ts = qm.local_ts,
+                  .remote_ts = qm.remote_ts, .installed_at = now};
     // The responder runs its own lifetime when the offer's is longer (strongSwan, Libreswan).
     if (ipsec.suite.lifetime.count() == 0 || ipsec.suite.lifetime > child.lifetime) ipsec.suite.lifetime = child.lifetime;
     auto in = kernel_sa(sa, qm, ipsec, true, g_qm);
     auto out = kernel_sa(sa, qm, ipsec, false, g_qm);
     if (!in || !out) return base::fail((in ? out : in).error().message);
-    ++core.next_reqid;
+    if (!rekey) ++core.next_reqid;
     // Inbound first: the peer may send as soon as it has our SPI.
     core.out.push_back(v2::AddSa{std::move(*in), core.owner(sa)});
     core.out.push_back(v2::AddSa{std::move(*out), core.owner(sa)});
     const std::vector<net::Prefix> local{qm.local_ts}, remote{qm.remote_ts};
-    for (auto& p : v2::policies_for({local, remote, sa.local.address, sa.remote.address, xfrm::Proto::esp,
-                                     ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel
-                                                                              : xfrm::Mode::transport,
-                                     ipsec.reqid}))
-        core.out.push_back(v2::AddPolicy{std::move(p), core.owner(sa)});
+    if (!rekey)
+        for (auto& p : v2::policies_for({local, remote, sa.local.address, sa.remote.address, xfrm::Proto::esp,
+                                         ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel
+                                                                                  : xfrm::Mode::transport,
+                                         ipsec.reqid}))
+            core.out.push_back(v2::AddPolicy{std::move(p), core.owner(sa)});
     core.log(LogLevel::info, sa,
              "IPsec SA " + qm.child + " installed, spi in " + hex_spi(qm.spi_in) + " out " + hex_spi(qm.spi_out) +
                  " (" + policy::to_string(qm.suite.proposal) + ", " + qm.local_ts.str() + " === " +
                  qm.remote_ts.str() + ")");
-    sa.ipsec_sas.push_back(std::move(ipsec));
+    sa.ipsec_sas.insert(sa.ipsec_sas.begin(), std::move(ipsec));  // newest first, as status lists them
+    // The side that rekeyed deletes the old pair a while after the new one is in (Libreswan
+    // does too): by then the responder installed the new pair even if QM3 had to be sent
+    // again. The other side keeps its old pair until that Delete or its hard expiry.
+    for (auto& old_pair : sa.ipsec_sas)
+        if (qm.replaces && old_pair.spi_in == qm.replaces) old_pair.retire_at = now + core.options.half_open_timeout;
     qm.done = true;
     qm.pending.clear();
     qm.forget_at = now + core.options.half_open_timeout;
@@ -144,6 +157,8 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
 
 void child_failed(Core& core, IsakmpSa& sa, std::uint32_t mid, v2::FailureKind kind, const std::string& why) {
     const auto child = sa.quick_modes.at(mid).child;
+    // A failed rekey leaves the old pair to its hard expiry (the kernel's soft expiry
+    // comes once): its policies then drop the traffic.
     core.log(LogLevel::error, sa, "Quick Mode for " + child + " failed: " + why);
     core.failures[sa.connection] = v2::Failure{.kind = kind, .child = child};
     sa.quick_modes.erase(mid);
@@ -301,10 +316,10 @@ void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm
 
 }  // namespace
 
-void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child) {
+void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child, const IpsecSa* replaces) {
     auto suites = phase2_suites(child);
-    auto local = ts_or_host(child.local_subnets, sa.local.address);
-    auto remote = ts_or_host(child.remote_subnets, sa.remote.address);
+    auto local = replaces ? replaces->local_ts : ts_or_host(child.local_subnets, sa.local.address);
+    auto remote = replaces ? replaces->remote_ts : ts_or_host(child.remote_subnets, sa.remote.address);
     std::string why = suites.empty() ? "no ESP proposal has an IKEv1 form" : "";
     if (!local || !remote) why = (local ? remote : local).error().message;
     if (!why.empty()) {
@@ -322,6 +337,7 @@ void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child
     qm.spi_in = core.new_spi();
     qm.local_ts = *local;
     qm.remote_ts = *remote;
+    qm.replaces = replaces ? replaces->spi_in : 0;
     if (auto r = make_nonce_ke(core, qm, qm.n_i); !r) return core.log(LogLevel::error, sa, r.error().message);
     std::vector<Payload> rest{phase2_offer(suites, qm.spi_in)};
     for (auto& p : nonce_ke_ids(qm, qm.n_i, true, true)) rest.push_back(std::move(p));
@@ -329,7 +345,7 @@ void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child
     qm.last_out = bytes;
     qm.pending.start(mid, {bytes}, now, core.options.retransmit);
     sa.quick_modes.emplace(mid, std::move(qm));
-    core.log(LogLevel::info, sa, "Quick Mode for " + child.name + " started");
+    core.log(LogLevel::info, sa, "Quick Mode for " + child.name + (replaces ? " (rekey)" : "") + " started");
     core.transmit(sa, bytes);
 }
 
@@ -341,6 +357,25 @@ void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection
             return q.second.child == child.name && !q.second.done;
         });
         if (!installed && !running) initiate_quick_mode(core, now, sa, child);
+    }
+}
+
+void on_ipsec_expire(Core& core, Time now, const xfrm::Expire& e) {
+    for (auto& [cookie, sa] : core.sas) {
+        auto it = std::find_if(sa.ipsec_sas.begin(), sa.ipsec_sas.end(), [&e](const IpsecSa& i) {
+            return i.reqid == e.reqid && (i.spi_in == e.sa.spi || i.spi_out == e.sa.spi);
+        });
+        if (it == sa.ipsec_sas.end()) continue;
+        if (e.hard) {
+            // The kernel removed it; the policies stay for a newer pair, or drop the traffic.
+            core.log(LogLevel::info, sa, "IPsec SA " + it->child + " spi in " + hex_spi(it->spi_in) + " expired");
+            sa.ipsec_sas.erase(it);
+            return core.publish(sa);
+        }
+        const auto* child = child_of(core, sa, it->child);
+        if (it->rekeying || !child || sa.state != MmState::established) return;
+        it->rekeying = true;
+        return initiate_quick_mode(core, now, sa, *child, &*it);
     }
 }
 
@@ -362,6 +397,17 @@ void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in,
 }
 
 void quick_mode_timers(Core& core, Time now, IsakmpSa& sa) {
+    for (auto it = sa.ipsec_sas.begin(); it != sa.ipsec_sas.end();) {
+        if (it->retire_at == Time{} || now < it->retire_at) {
+            ++it;
+            continue;
+        }
+        const IpsecSa gone = *it;
+        it = sa.ipsec_sas.erase(it);
+        core.log(LogLevel::info, sa, "IPsec SA " + gone.child + " rekeyed: old spi in " + hex_spi(gone.spi_in) + " deleted");
+        retire_ipsec(core, sa, gone, true, false);
+        core.publish(sa);
+    }
     std::vector<std::uint32_t> mids;
     for (const auto& [mid, qm] : sa.quick_modes) mids.push_back(mid);
     for (auto mid : mids) {
@@ -385,6 +431,8 @@ void quick_mode_timers(Core& core, Time now, IsakmpSa& sa) {
 
 std::optional<Time> quick_mode_wakeup(const IsakmpSa& sa) {
     std::optional<Time> next;
+    for (const auto& i : sa.ipsec_sas)
+        if (i.retire_at != Time{} && (!next || i.retire_at < *next)) next = i.retire_at;
     for (const auto& [mid, qm] : sa.quick_modes) {
         const auto t = qm.done ? std::optional<Time>(qm.forget_at) : qm.pending.deadline();
         if (t && (!next || *t < *next)) next = t;

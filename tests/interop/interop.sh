@@ -157,8 +157,14 @@ interop() {
     ping_across_rekeys "$(awk -v up="$t_up" -v now="$(t)" 'BEGIN{s=int(25-(now-up)); print (s<5?5:s)}')" $IN_A $IN_B
     [ "$(child_spi a)" != "$first" ] || die "the CHILD SA's SPI did not change 25 s after it was made"
     local by_charon by_ipsecd started
-    by_charon=$(grep -c 'generating CREATE_CHILD_SA request .*N(REKEY_SA)' "$OUT/charon-b.log")
-    by_ipsecd=$(grep -c 'parsed CREATE_CHILD_SA request .*N(REKEY_SA)' "$OUT/charon-b.log")
+    if [ "${IKE_VERSION:-2}" = 1 ]; then  # every QM1 after the first one is a rekey
+      by_charon=$(grep -c 'generating QUICK_MODE request .*\[ HASH SA No' "$OUT/charon-b.log")
+      by_ipsecd=$(grep -c 'parsed QUICK_MODE request .*\[ HASH SA No' "$OUT/charon-b.log")
+      if [ "$initiator" = charon ]; then by_charon=$((by_charon - 1)); else by_ipsecd=$((by_ipsecd - 1)); fi
+    else
+      by_charon=$(grep -c 'generating CREATE_CHILD_SA request .*N(REKEY_SA)' "$OUT/charon-b.log")
+      by_ipsecd=$(grep -c 'parsed CREATE_CHILD_SA request .*N(REKEY_SA)' "$OUT/charon-b.log")
+    fi
     log "CHILD SA rekeyed: spi_in now $(child_spi a); rekeys started by charon $by_charon, by ipsecd $by_ipsecd"
     started=$by_charon; [ "$rekey" = ipsecd ] && started=$by_ipsecd
     [ "$started" -ge 1 ] || die "$rekey started no rekey"

@@ -46,6 +46,14 @@ void Pair::down(Peer& peer, const std::string& connection) {
     peer.handle(now_, v2::AdminDown{connection}, network_);
 }
 
+void Pair::expire(Peer& peer, std::uint32_t spi_in, std::uint32_t reqid, bool hard) {
+    xfrm::Expire e;
+    e.sa = {peer.endpoint().address, spi_in, xfrm::Proto::esp, std::nullopt};
+    e.reqid = reqid;
+    e.hard = hard;
+    peer.handle(now_, v2::KernelExpire{e}, network_);
+}
+
 void Pair::run() { advance(std::chrono::minutes(10)); }
 
 void Pair::advance(v2::Duration d) {

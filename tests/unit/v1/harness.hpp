@@ -46,6 +46,8 @@ public:
 
     void up(Peer& peer, const std::string& connection);
     void down(Peer& peer, const std::string& connection);
+    // The kernel tells `peer` that the IPsec SA with this inbound SPI and reqid expired.
+    void expire(Peer& peer, std::uint32_t spi_in, std::uint32_t reqid, bool hard);
     // Ten minutes of simulated time: every Main Mode completes or gives up in it.
     void run();
     // Moves the clock to now + d, delivering and ticking on the way.

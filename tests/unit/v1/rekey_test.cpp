@@ -1,0 +1,101 @@
+// Quick Mode rekeying at the kernel's soft expiry, and the hard expiry (RFC 2409 5.5, 4.5).
+#include <gtest/gtest.h>
+
+#include "tests/unit/v1/harness.hpp"
+
+namespace ike::v1::test {
+namespace {
+
+using wire::v1::ExchangeType;
+
+template <class T>
+std::vector<T> effects(const Peer& p) {
+    std::vector<T> out;
+    for (const auto& e : p.history())
+        if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
+    return out;
+}
+
+std::vector<v2::ChildStatus> children(const Peer& p) {
+    const auto c = p.connection("site");
+    return c.ike_sas.empty() ? std::vector<v2::ChildStatus>{} : c.ike_sas[0].children;
+}
+
+struct Rekeyed {
+    std::unique_ptr<Pair> pair;
+    v2::ChildStatus before;
+};
+
+// Up, then the kernel's soft expiry of `who`'s inbound SA.
+Rekeyed rekey(bool alice_expires) {
+    auto p = std::make_unique<Pair>(v1_site(true), v1_site(false));
+    p->up(p->alice(), "site");
+    p->run();
+    Peer& who = alice_expires ? p->alice() : p->bob();
+    const auto before = children(who).at(0);
+    p->expire(who, before.spi_in, effects<v2::AddSa>(who).at(0).sa.reqid, false);
+    p->run();
+    return {std::move(p), before};
+}
+
+TEST(Rekey, ASoftExpiryReplacesThePairOnBothSidesAndDeletesTheOld) {
+    for (bool alice : {true, false}) {
+        auto r = rekey(alice);
+        auto& p = *r.pair;
+        for (Peer* peer : {&p.alice(), &p.bob()}) {
+            ASSERT_EQ(children(*peer).size(), 1u) << "alice rekeys: " << alice;
+            EXPECT_NE(children(*peer)[0].spi_in, r.before.spi_in);
+            EXPECT_NE(children(*peer)[0].spi_out, r.before.spi_out);
+            EXPECT_EQ(effects<v2::AddSa>(*peer).size(), 4u);
+            EXPECT_EQ(effects<v2::DeleteSa>(*peer).size(), 2u);
+        }
+        EXPECT_EQ(children(p.alice())[0].spi_out, children(p.bob())[0].spi_in);
+    }
+}
+
+TEST(Rekey, TheNewPairTakesTheOldReqidAndItsPolicies) {
+    auto r = rekey(true);
+    for (Peer* peer : {&r.pair->alice(), &r.pair->bob()}) {
+        const auto added = effects<v2::AddSa>(*peer);
+        EXPECT_EQ(added[0].sa.reqid, added[2].sa.reqid);
+        EXPECT_EQ(effects<v2::AddPolicy>(*peer).size(), 3u);  // installed once, kept
+        EXPECT_TRUE(effects<v2::DeletePolicy>(*peer).empty());
+    }
+}
+
+TEST(Rekey, TheNewSasAreInstalledBeforeTheOldOnesGo) {
+    auto r = rekey(true);
+    const auto& h = r.pair->alice().history();
+    std::size_t third_add = 0, first_delete = 0, adds = 0;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+        if (std::holds_alternative<v2::AddSa>(h[i]) && ++adds == 3) third_add = i;
+        if (std::holds_alternative<v2::DeleteSa>(h[i]) && !first_delete) first_delete = i;
+    }
+    EXPECT_LT(third_add, first_delete);
+}
+
+TEST(Rekey, OneSoftExpiryPerPairStartsOneQuickMode) {
+    auto p = std::make_unique<Pair>(v1_site(true), v1_site(false));
+    p->up(p->alice(), "site");
+    p->run();
+    const auto c = children(p->alice()).at(0);
+    const auto reqid = effects<v2::AddSa>(p->alice()).at(0).sa.reqid;
+    p->expire(p->alice(), c.spi_in, reqid, false);
+    p->expire(p->alice(), c.spi_out, reqid, false);  // the outbound SA's soft expiry too
+    p->run();
+    EXPECT_EQ(p->alice().sent(ExchangeType::quick_mode), 4u);  // QM1+QM3, twice: not three times
+}
+
+TEST(Rekey, AHardExpiryForgetsThePairAndKeepsItsPolicies) {
+    auto p = std::make_unique<Pair>(v1_site(true), v1_site(false));
+    p->up(p->alice(), "site");
+    p->run();
+    const auto c = children(p->alice()).at(0);
+    p->expire(p->alice(), c.spi_in, effects<v2::AddSa>(p->alice()).at(0).sa.reqid, true);
+    EXPECT_TRUE(children(p->alice()).empty());
+    EXPECT_TRUE(effects<v2::DeletePolicy>(p->alice()).empty());
+    EXPECT_TRUE(p->alice().logged("expired"));
+}
+
+}  // namespace
+}  // namespace ike::v1::test
