@@ -151,8 +151,10 @@ void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
     if (!shared)
         for (const auto& p : policies_of(sa, child))
             if (!trapped(core, p.id())) core.emit(DeletePolicy{p.id(), core.owner(sa)});
-    core.emit(DeleteSa{{sa.local.address, child.spi_in, proto_of(child), std::nullopt}, core.owner(sa)});
-    core.emit(DeleteSa{{sa.remote.address, child.spi_out, proto_of(child), std::nullopt}, core.owner(sa)});
+    if (child.spi_in != child.expired_spi)
+        core.emit(DeleteSa{{sa.local.address, child.spi_in, proto_of(child), std::nullopt}, core.owner(sa)});
+    if (child.spi_out != child.expired_spi)
+        core.emit(DeleteSa{{sa.remote.address, child.spi_out, proto_of(child), std::nullopt}, core.owner(sa)});
 }
 
 }  // namespace ike::v2

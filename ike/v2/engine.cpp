@@ -245,7 +245,8 @@ void on_expire(Core& core, const xfrm::Expire& e) {
         if (!sa) continue;
         for (auto& c : sa->children) {
             if (c.spi_in != e.sa.spi && c.spi_out != e.sa.spi) continue;
-            if (e.hard) {
+            if (e.hard) {  // the kernel already removed that SA; the other one and the policies go
+                c.expired_spi = e.sa.spi;
                 enter_state(core, *sa, c, ChildState::deleted);
                 prune_children(*sa);
                 core.publish(*sa);

@@ -46,6 +46,7 @@ struct ChildSa {
     bool rekey_wanted = false;  // soft expiry seen; rekey once the window is free
     Time rekey_not_before{};    // after the peer's TEMPORARY_FAILURE (2.25): not at once
     Time installed_at{};        // when its SAs went into the kernel (status)
+    std::uint32_t expired_spi = 0;  // the SA the kernel removed at its hard lifetime: not deleted again
     // The peer's rekey of this child that crossed ours (2.8.1): its nonces and the SPI of
     // the CHILD SA it created.
     struct PeerRekey {

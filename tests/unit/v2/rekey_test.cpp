@@ -138,12 +138,13 @@ policy::Config with_child_proposal(policy::Config c, const std::string& proposal
     return c;
 }
 
-// The kernel removed the CHILD SA at its hard lifetime: the engine forgets it, the peer
-// is not told.
+// The kernel removed the CHILD SA's inbound SA at its hard lifetime and says so: the engine
+// forgets the CHILD SA, the peer is not told.
 void hard_expire(Pair& p, Peer& peer, std::uint32_t spi_in) {
     xfrm::Expire e;
     e.sa = {peer.endpoint().address, spi_in, xfrm::Proto::esp, std::nullopt};
     e.hard = true;
+    ASSERT_TRUE(peer.kernel().delete_sa(e.sa));
     peer.handle(p.now(), KernelExpire{e}, p.network());
 }
 
@@ -185,6 +186,18 @@ TEST(ChildRekeyRefused, ChildSaNotFoundRenegotiatesAFreshChildSa) {
     EXPECT_TRUE(p.alice().logged("renewing CHILD SA net"));
     EXPECT_NE(only_child(p.alice()).spi_in, before.spi_in);
     expect_consistent(p);
+}
+
+// Found by tests/fuzz/engine-fuzz: at its hard lifetime the kernel removes the SA itself and
+// then reports it; the engine removes the rest of the CHILD SA, not that SA a second time
+// (the real kernel answers ESRCH, logged as an error on every hard expiry).
+TEST(ChildHardExpiry, RemovesThePairsOtherSaAndPoliciesButNotTheExpiredSaAgain) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    hard_expire(p, p.bob(), only_child(p.bob()).spi_in);
+    EXPECT_EQ(p.bob().kernel_errors(), 0u);
+    EXPECT_TRUE(p.bob().kernel().sas().empty());
+    EXPECT_TRUE(p.bob().kernel().policies().empty());
 }
 
 // 2.25.1: bob's rekey of the CHILD SA is done and his Delete of the old one is on its way
