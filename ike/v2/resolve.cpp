@@ -126,7 +126,7 @@ void run_resolutions(Core& core) {
     for (auto& [name, r] : core.resolutions) {
         if (r.asked || core.now < r.retry_at) continue;
         const auto conn = std::find_if(core.config.connections.begin(), core.config.connections.end(),
-                                       [&](const policy::Connection& c) { return named(c, name); });
+                                       [&name = name](const policy::Connection& c) { return named(c, name); });
         if (conn == core.config.connections.end()) {
             r.retry_at = Time::max();  // no connection names it any more
             continue;
