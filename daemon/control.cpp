@@ -20,10 +20,10 @@ std::string address_text(const std::optional<net::Address>& a) { return a ? a->s
 
 
 // Up's error after the engine gave up on the attempt: the typed failure it published.
-bus::Status up_failure(const ike::v2::ConnectionStatus& status) {
+bus::Status up_failure(const std::string& name, const ike::v2::Failure& failure) {
     using K = ike::v2::FailureKind;
     auto reason = bus::Reason::failed;
-    switch (status.failure.kind) {
+    switch (failure.kind) {
         case K::authentication_failed: reason = bus::Reason::authentication_failed; break;
         case K::no_proposal_chosen: reason = bus::Reason::no_proposal_chosen; break;
         case K::timeout: reason = bus::Reason::timeout; break;
@@ -34,8 +34,8 @@ bus::Status up_failure(const ike::v2::ConnectionStatus& status) {
         case K::none:
         case K::other: break;
     }
-    const auto why = ike::v2::describe(status.failure);
-    return bus::fail(reason, "'" + status.name + "': " + (why.empty() ? "the connection attempt failed (see the log)" : why));
+    const auto why = ike::v2::describe(failure);
+    return bus::fail(reason, "'" + name + "': " + (why.empty() ? "the connection attempt failed (see the log)" : why));
 }
 
 }  // namespace
@@ -90,12 +90,12 @@ void Control::start_connections() { daemon_.start_connections(); }
 
 std::vector<bus::ConnectionSnapshot> Control::connections() {
     std::vector<bus::ConnectionSnapshot> out;
-    auto statuses = daemon_.status();
+    std::map<std::string, ike::v2::ConnectionStatus> statuses;
+    for (auto& st : daemon_.status()) statuses.emplace(st.name, std::move(st));
     for (const auto& c : merged().connections) {
         bus::ConnectionSnapshot s;
         s.status.name = c.name;
-        for (const auto& st : statuses)
-            if (st.name == c.name) s.status = st;
+        if (auto st = statuses.find(c.name); st != statuses.end()) s.status = std::move(st->second);
         s.local_address = address_text(c.local.address);
         s.remote_address = c.remote.host;
         s.transient = is_transient(c.name);
@@ -141,7 +141,8 @@ void Control::up(const std::string& name, bus::Done done) {
         return complete(waiting_up_, name, bus::fail(bus::Reason::failed, "'" + name + "': " + error));
     // Already up, or an attempt that failed before it could wait for the peer (no IKE SA
     // made: the engine's typed failure says why), publishes no state to wait for.
-    on_state(daemon_.status_of(name));
+    const auto now = daemon_.status_of(name);
+    on_state({name, now.state, {}, now.failure});
 }
 
 void Control::down(const std::string& name, bus::Done done) {
@@ -167,15 +168,16 @@ void Control::complete(std::map<std::string, std::vector<bus::Done>>& waiting,
     for (auto& d : dones) d(result);
 }
 
-void Control::on_state(const ike::v2::ConnectionStatus& status) {
+void Control::on_state(const ike::v2::StatePublished& change) {
     using S = ike::v2::ConnectionState;
-    last_state_[status.name] = status.state;
-    if (status.state == S::up) complete(waiting_up_, status.name, {});
+    const std::string& name = change.connection;
+    last_state_[name] = change.state;
+    if (change.state == S::up) complete(waiting_up_, name, {});
     // The IKE SA stands but a child Up asked for was refused: Up fails naming it.
-    if (status.state == S::partial) complete(waiting_up_, status.name, up_failure(status));
-    if (status.state == S::down) {
-        complete(waiting_down_, status.name, {});
-        complete(waiting_up_, status.name, up_failure(status));
+    if (change.state == S::partial) complete(waiting_up_, name, up_failure(name, change.failure));
+    if (change.state == S::down) {
+        complete(waiting_down_, name, {});
+        complete(waiting_up_, name, up_failure(name, change.failure));
     }
 }
 

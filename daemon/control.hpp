@@ -25,8 +25,8 @@ public:
 
     // Initiates every connection with a `start: up` child (at start-up).
     void start_connections();
-    // The engine published a new state of `status.name`: completes waiting Up/Down calls.
-    void on_state(const ike::v2::ConnectionStatus& status);
+    // The engine published a new state of `change.connection`: completes waiting Up/Down calls.
+    void on_state(const ike::v2::StatePublished& change);
     // The whole configuration the engine runs: files + transient connections.
     ike::policy::Config merged() const;
     // The certificates and keys the engine authenticates with now.

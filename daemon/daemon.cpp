@@ -231,9 +231,11 @@ std::vector<ike::v2::ConnectionStatus> Daemon::status() const {
 }
 
 ike::v2::ConnectionStatus Daemon::status_of(const std::string& name) const {
-    for (auto& c : status())
+    // IKEv1 connections are few: their engine is asked first; the IKEv2 engine answers from
+    // the connection's own SAs.
+    for (auto& c : engine_v1_->status())
         if (c.name == name) return c;
-    return {name, ike::v2::ConnectionState::down, {}};
+    return engine_->status(name).value_or(ike::v2::ConnectionStatus{name, ike::v2::ConnectionState::down, {}, {}});
 }
 
 void Daemon::note_error(const std::string& message) {
@@ -283,7 +285,7 @@ void Daemon::apply(const ike::v2::Effect& effect) {
                 resolver_->resolve(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
                 if (routes_) routes_->update(fx.connection, fx.ike_sa);
-                if (state_listener_) state_listener_(status_of(fx.connection));
+                if (state_listener_) state_listener_(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
                 log_.log(to_level(fx.level), fx.message, {fx.connection, fx.ike_spi});
             }

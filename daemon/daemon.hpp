@@ -28,8 +28,8 @@ namespace ipsecd {
 
 class Daemon {
 public:
-    // Called with every state snapshot the engine publishes (the D-Bus layer listens here).
-    using StateListener = std::function<void(const ike::v2::ConnectionStatus&)>;
+    // Called with every IKE SA state the engine publishes (the D-Bus layer listens here).
+    using StateListener = std::function<void(const ike::v2::StatePublished&)>;
 
     Daemon(const Options& options, Logger& log);
     ~Daemon();
@@ -72,7 +72,7 @@ public:
     base::Status reconfigure(ike::policy::Config config);
     // An engine time (steady clock) as seconds since the Unix epoch; 0 stays 0 (not known).
     static std::uint64_t wall_seconds(ike::v2::Time t);
-    // The engines' current state of one connection, and of all.
+    // The engines' current state of one connection (IKEv2: from its own SAs), and of all.
     ike::v2::ConnectionStatus status_of(const std::string& name) const;
     std::vector<ike::v2::ConnectionStatus> status() const;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "dbus/objects.hpp"
 #include "dbus/paths.hpp"
@@ -34,11 +35,16 @@ int find_object(sd_bus*, const char* path, const char*, void* userdata, void** f
     return 1;
 }
 
+// Where an IKE SA of this local SPI is or belongs in the connection's SPI-ordered list.
+template <class Sas>
+auto ike_position(Sas& sas, std::uint64_t local_spi) {
+    return std::lower_bound(sas.begin(), sas.end(), local_spi,
+                            [](const IkeSaStatus& sa, std::uint64_t spi) { return sa.local_spi < spi; });
+}
+
 const IkeSaStatus* find_ike(const ConnectionSnapshot& c, std::uint64_t local_spi) {
-    auto& sas = c.status.ike_sas;
-    auto it = std::find_if(sas.begin(), sas.end(),
-                           [&](auto& sa) { return sa.local_spi == local_spi; });
-    return it == sas.end() ? nullptr : &*it;
+    auto it = ike_position(c.status.ike_sas, local_spi);
+    return it == c.status.ike_sas.end() || it->local_spi != local_spi ? nullptr : &*it;
 }
 
 const ChildStatus* find_child(const std::vector<ChildStatus>& children, std::uint32_t spi_in) {
@@ -54,6 +60,68 @@ const ChildStatus* find_child(const IkeSaStatus& ike, std::uint32_t spi_in) {
 base::Status check(int r, const char* what) {
     if (r < 0) return base::fail(std::string("D-Bus: ") + what + ": " + std::strerror(-r), -r);
     return {};
+}
+
+void emit_added(sd_bus* bus, const std::string& path, const char* interface) {
+    sd_bus_emit_interfaces_added(bus, path.c_str(), interface, nullptr);
+}
+
+void emit_removed(sd_bus* bus, const std::string& path, const char* interface) {
+    sd_bus_emit_interfaces_removed(bus, path.c_str(), interface, nullptr);
+}
+
+void emit_changed(sd_bus* bus, const std::string& path, const char* interface,
+                  PropertyNames names) {
+    if (names.empty()) return;
+    names.push_back(nullptr);
+    sd_bus_emit_properties_changed_strv(bus, path.c_str(), interface,
+                                        const_cast<char**>(names.data()));
+}
+
+void emit_ike_added(sd_bus* bus, const std::string& connection, const IkeSaStatus& ike) {
+    emit_added(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
+    for (auto& path : child_sa_paths(connection, ike)) emit_added(bus, path, kChildSaInterface);
+}
+
+void emit_ike_removed(sd_bus* bus, const std::string& connection, const IkeSaStatus& ike) {
+    for (auto& path : child_sa_paths(connection, ike)) emit_removed(bus, path, kChildSaInterface);
+    emit_removed(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
+}
+
+// An IKE SA both before and after: its new CHILD SAs announced and its properties' changes
+// signalled (before the connection's), gone CHILD SAs removed by emit_children_removed after.
+void emit_ike_changed(sd_bus* bus, const std::string& connection, const IkeSaStatus& before,
+                      const IkeSaStatus& after) {
+    for (auto& child : after.children) {
+        auto path = child_sa_path(connection, after.local_spi, child.spi_in);
+        if (const ChildStatus* old_child = find_child(before, child.spi_in))
+            emit_changed(bus, path, kChildSaInterface, child_sa_changes(*old_child, child));
+        else
+            emit_added(bus, path, kChildSaInterface);
+    }
+    emit_changed(bus, ike_sa_path(connection, after.local_spi), kIkeSaInterface, ike_sa_changes(before, after));
+}
+
+void emit_children_removed(sd_bus* bus, const std::string& connection, const IkeSaStatus& before,
+                           const IkeSaStatus& after) {
+    for (auto& child : before.children)
+        if (!find_child(after, child.spi_in))
+            emit_removed(bus, child_sa_path(connection, before.local_spi, child.spi_in), kChildSaInterface);
+}
+
+// The connection's SAs of no IKE SA: announced when new, changes signalled, gone ones removed.
+void emit_child_sas(sd_bus* bus, const std::string& connection, const std::vector<ChildStatus>& before,
+                    const std::vector<ChildStatus>& after) {
+    for (auto& child : after) {
+        auto path = child_sa_path(connection, child.spi_in);
+        if (const ChildStatus* old = find_child(before, child.spi_in))
+            emit_changed(bus, path, kChildSaInterface, child_sa_changes(*old, child));
+        else
+            emit_added(bus, path, kChildSaInterface);
+    }
+    for (auto& child : before)
+        if (!find_child(after, child.spi_in))
+            emit_removed(bus, child_sa_path(connection, child.spi_in), kChildSaInterface);
 }
 
 }  // namespace
@@ -152,12 +220,34 @@ void Bus::watch_owner(sd_bus_message* call) {
     if (const char* sender = sd_bus_message_get_sender(call)) owners_.insert(sender);
 }
 
-void Bus::publish(const ike::v2::ConnectionStatus& status) {
-    auto it = by_name_.find(status.name);
+// As apply(): the cache first, new objects announced before the properties that list them
+// change, gone ones after; but only the one IKE SA is looked at.
+void Bus::publish(const ike::v2::StatePublished& change) {
+    auto it = by_name_.find(change.connection);
     if (it == by_name_.end()) return sync();
-    ConnectionSnapshot next = it->second;
-    next.status = status;
-    apply(std::move(next));
+    const std::string& name = change.connection;
+    ConnectionSnapshot& c = it->second;
+    const std::string remote_before = remote_address(c);
+    PropertyNames changed;
+    if (c.status.state != change.state) changed.push_back("State");
+    c.status.state = change.state;
+    c.status.failure = change.failure;
+    const IkeSaStatus& next = change.ike_sa;
+    auto& sas = c.status.ike_sas;
+    auto at = ike_position(sas, next.local_spi);
+    const bool known = at != sas.end() && at->local_spi == next.local_spi;
+    const bool gone = next.state == "closed";
+    std::optional<IkeSaStatus> before;
+    if (known) before = std::exchange(*at, next);
+    if (known && gone) sas.erase(at);
+    if (!known && !gone) at = sas.insert(at, next);
+    if (known == gone) changed.push_back("IkeSas");  // added or removed
+    if (remote_address(c) != remote_before) changed.push_back("RemoteAddress");
+    if (!known && !gone) emit_ike_added(bus_, name, *at);
+    if (known && !gone) emit_ike_changed(bus_, name, *before, *at);
+    emit_changed(bus_, connection_path(name), kConnectionInterface, changed);
+    if (known && gone) emit_ike_removed(bus_, name, *before);
+    if (known && !gone) emit_children_removed(bus_, name, *before, *at);
 }
 
 void Bus::sync() {
@@ -173,56 +263,14 @@ void Bus::sync() {
     }
 }
 
-namespace {
-
-void emit_added(sd_bus* bus, const std::string& path, const char* interface) {
-    sd_bus_emit_interfaces_added(bus, path.c_str(), interface, nullptr);
-}
-
-void emit_removed(sd_bus* bus, const std::string& path, const char* interface) {
-    sd_bus_emit_interfaces_removed(bus, path.c_str(), interface, nullptr);
-}
-
-void emit_changed(sd_bus* bus, const std::string& path, const char* interface,
-                  PropertyNames names) {
-    if (names.empty()) return;
-    names.push_back(nullptr);
-    sd_bus_emit_properties_changed_strv(bus, path.c_str(), interface,
-                                        const_cast<char**>(names.data()));
-}
-
-void emit_ike_added(sd_bus* bus, const std::string& connection, const IkeSaStatus& ike) {
-    emit_added(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
-    for (auto& path : child_sa_paths(connection, ike)) emit_added(bus, path, kChildSaInterface);
-}
-
-void emit_ike_removed(sd_bus* bus, const std::string& connection, const IkeSaStatus& ike) {
-    for (auto& path : child_sa_paths(connection, ike)) emit_removed(bus, path, kChildSaInterface);
-    emit_removed(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
-}
-
-// The connection's SAs of no IKE SA: announced when new, changes signalled, gone ones removed.
-void emit_child_sas(sd_bus* bus, const std::string& connection, const std::vector<ChildStatus>& before,
-                    const std::vector<ChildStatus>& after) {
-    for (auto& child : after) {
-        auto path = child_sa_path(connection, child.spi_in);
-        if (const ChildStatus* old = find_child(before, child.spi_in))
-            emit_changed(bus, path, kChildSaInterface, child_sa_changes(*old, child));
-        else
-            emit_added(bus, path, kChildSaInterface);
-    }
-    for (auto& child : before)
-        if (!find_child(after, child.spi_in))
-            emit_removed(bus, child_sa_path(connection, child.spi_in), kChildSaInterface);
-}
-
-}  // namespace
 
 // The cache is updated first: signals that carry values (InterfacesAdded,
 // PropertiesChanged) read them through the getters. New objects are announced before the
 // properties that list them change, gone ones after.
 void Bus::apply(ConnectionSnapshot next) {
     const std::string name = next.status.name;
+    auto& sas = next.status.ike_sas;
+    std::sort(sas.begin(), sas.end(), [](const IkeSaStatus& a, const IkeSaStatus& b) { return a.local_spi < b.local_spi; });
     auto it = by_name_.find(name);
     if (it == by_name_.end()) {
         auto& added = by_name_.emplace(name, std::move(next)).first->second;
@@ -236,34 +284,19 @@ void Bus::apply(ConnectionSnapshot next) {
     const ConnectionSnapshot& after = it->second;
 
     for (auto& ike : after.status.ike_sas) {
-        const IkeSaStatus* old_ike = find_ike(before, ike.local_spi);
-        if (!old_ike) {
+        if (const IkeSaStatus* old_ike = find_ike(before, ike.local_spi))
+            emit_ike_changed(bus_, name, *old_ike, ike);
+        else
             emit_ike_added(bus_, name, ike);
-            continue;
-        }
-        for (auto& child : ike.children) {
-            auto path = child_sa_path(name, ike.local_spi, child.spi_in);
-            if (const ChildStatus* old_child = find_child(*old_ike, child.spi_in))
-                emit_changed(bus_, path, kChildSaInterface, child_sa_changes(*old_child, child));
-            else
-                emit_added(bus_, path, kChildSaInterface);
-        }
-        emit_changed(bus_, ike_sa_path(name, ike.local_spi), kIkeSaInterface,
-                     ike_sa_changes(*old_ike, ike));
     }
     emit_child_sas(bus_, name, before.child_sas, after.child_sas);
     emit_changed(bus_, connection_path(name), kConnectionInterface,
                  connection_changes(before, after));
     for (auto& ike : before.status.ike_sas) {
-        const IkeSaStatus* new_ike = find_ike(after, ike.local_spi);
-        if (!new_ike) {
+        if (const IkeSaStatus* new_ike = find_ike(after, ike.local_spi))
+            emit_children_removed(bus_, name, ike, *new_ike);
+        else
             emit_ike_removed(bus_, name, ike);
-            continue;
-        }
-        for (auto& child : ike.children)
-            if (!find_child(*new_ike, child.spi_in))
-                emit_removed(bus_, child_sa_path(name, ike.local_spi, child.spi_in),
-                             kChildSaInterface);
     }
 }
 

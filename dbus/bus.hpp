@@ -2,13 +2,16 @@
 // The daemon creates one after connecting to the system bus (and attaching it to its
 // sd-event loop), then calls request_name(). It forwards every engine StatePublished to
 // publish(), and calls sync() after it changed the set of connections on its own (SIGHUP).
+// A publish() touches only the one IKE SA's objects and its connection's properties: its
+// cost does not grow with the number of SAs (issue 13).
 //
 // Objects (paths in dbus/paths.hpp):
 //   /org/ipsecd1                        org.ipsecd1.Manager, org.freedesktop.DBus.ObjectManager
 //   .../connection/<name>               org.ipsecd1.Connection
 //   .../connection/<name>/ike_<spi>     org.ipsecd1.IkeSa
 //   .../ike_<spi>/child_<spi>           org.ipsecd1.ChildSa
-// The bus keeps the last snapshot of every connection: property reads, signals
+// The bus keeps the last snapshot of every connection, its IKE SAs in local SPI order (found
+// by binary search): property reads, signals
 // (PropertiesChanged, InterfacesAdded/Removed) and ListConnections come from it; SA times
 // and counters are read from the Backend when a client asks.
 #pragma once
@@ -39,9 +42,10 @@ public:
     // Takes the well-known name org.ipsecd1 (synchronously: done once at start-up).
     base::Status request_name();
 
-    // The engine's new state of a known connection (addresses and transient flag are kept);
-    // an unknown name makes the bus re-read the whole list (sync()).
-    void publish(const ike::v2::ConnectionStatus& status);
+    // The engine's new state of one IKE SA of a known connection and the connection's state
+    // (addresses and transient flag are kept); only that SA's objects and signals change.
+    // An unknown name makes the bus re-read the whole list (sync()).
+    void publish(const ike::v2::StatePublished& change);
     // Re-read backend.connections() and announce what was added, removed or changed.
     void sync();
 

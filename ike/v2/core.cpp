@@ -206,8 +206,7 @@ std::vector<ConnectionStatus> Core::snapshot() const {
     std::map<const policy::Connection*, std::size_t> index;
     for (const auto& c : config.connections) {
         index[&c] = all.size();
-        all.push_back({c.name, connection_state(c), {}, {}});
-        if (auto f = failures.find(c.name); f != failures.end()) all.back().failure = f->second;
+        all.push_back({c.name, connection_state(c), {}, failure(c.name)});
     }
     // IKE SAs of retired connections (being deleted after a reconfiguration) are not shown.
     for (const auto& [spi, sa] : sas)
@@ -216,9 +215,32 @@ std::vector<ConnectionStatus> Core::snapshot() const {
     return all;
 }
 
+ConnectionStatus Core::status(const policy::Connection& conn) const {
+    ConnectionStatus s{conn.name, connection_state(conn), {}, failure(conn.name)};
+    for (const IkeSa* sa : sas_of(conn)) s.ike_sas.push_back(status_of(*sa));
+    return s;
+}
+
+Failure Core::failure(const std::string& connection) const {
+    auto f = failures.find(connection);
+    return f == failures.end() ? Failure{} : f->second;
+}
+
+bool Core::configured(const policy::Connection& conn) const {
+    const std::less<const policy::Connection*> before;
+    const auto* first = config.connections.data();
+    return !before(&conn, first) && before(&conn, first + config.connections.size());
+}
+
 void Core::publish(const IkeSa& sa) {
     touch(sa);
-    emit(StatePublished{sa.conn->name, connection_state(*sa.conn), status_of(sa)});
+    auto status = status_of(sa);
+    // An IKE SA of a retired connection is not shown under the name (the snapshot hides it
+    // too); the name's state is the configured connection's, if any.
+    const policy::Connection* current = configured(*sa.conn) ? sa.conn : config.find(sa.conn->name);
+    if (current != sa.conn) status.state = ike_state_name(IkeState::closed);
+    emit(StatePublished{sa.conn->name, current ? connection_state(*current) : ConnectionState::down, std::move(status),
+                        failure(sa.conn->name)});
 }
 
 void Core::change_connection(IkeSa& sa, const policy::Connection& conn) {
@@ -234,7 +256,7 @@ void Core::change_connection(IkeSa& sa, const policy::Connection& conn) {
     // For the connection it leaves, the IKE SA is gone.
     auto gone = status_of(sa);
     gone.state = ike_state_name(IkeState::closed);
-    emit(StatePublished{before.name, connection_state(before), std::move(gone)});
+    emit(StatePublished{before.name, connection_state(before), std::move(gone), failure(before.name)});
     publish(sa);
 }
 

@@ -169,6 +169,12 @@ struct Core {
     bool creating_children(const policy::Connection& conn) const;
     // Every connection with its IKE SAs, in configuration order.
     std::vector<ConnectionStatus> snapshot() const;
+    // One connection with its IKE SAs (in SPI order), without walking the others.
+    ConnectionStatus status(const policy::Connection& conn) const;
+    // The connection's last failure (none once an IKE SA is established).
+    Failure failure(const std::string& connection) const;
+    // False for a connection removed or replaced by a reconfiguration (in `retired`).
+    bool configured(const policy::Connection& conn) const;
 };
 
 // "0x0000c1a5", "0x0123456789abcdef": SPIs as logs and status show them.

@@ -126,13 +126,17 @@ struct ConnectionStatus {
     Failure failure;
 };
 
-// One IKE SA changed state (or its CHILD SAs changed): its new status and the state of
-// its connection after the change. Per IKE SA, so a responder with thousands of peers on
-// one connection publishes in constant time; Engine::status() gives the full picture.
+// One IKE SA changed state (or its CHILD SAs changed): its new status and the state and
+// failure of its connection after the change. Per IKE SA, so a responder with thousands of
+// peers on one connection publishes in constant time, and the daemon and the bus update
+// only that SA's objects; Engine::status() gives the full picture.
 struct StatePublished {
     std::string connection;
     ConnectionState state = ConnectionState::down;
-    IkeSaStatus ike_sa;  // state "closed": the IKE SA is gone
+    // State "closed": the IKE SA is gone, or no longer shown under this name (its connection
+    // was removed or replaced by a reconfiguration and the SA is being deleted).
+    IkeSaStatus ike_sa;
+    Failure failure;
 };
 
 enum class LogLevel : std::uint8_t { error, warning, info, debug };

@@ -351,4 +351,10 @@ std::vector<ConnectionStatus> Engine::status() const {
     return core_->snapshot();
 }
 
+std::optional<ConnectionStatus> Engine::status(const std::string& connection) const {
+    const policy::Connection* conn = core_->config.find(connection);
+    if (!conn) return std::nullopt;
+    return core_->status(*conn);
+}
+
 }  // namespace ike::v2

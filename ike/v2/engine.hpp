@@ -107,6 +107,9 @@ public:
     // Current state of every configured connection (also published as StatePublished
     // whenever it changes).
     std::vector<ConnectionStatus> status() const;
+    // One configured connection's (what `ipsecctl status NAME` shows), from its own IKE SAs:
+    // the cost does not grow with the other connections' SAs. nullopt: no such connection.
+    std::optional<ConnectionStatus> status(const std::string& connection) const;
 
     // Replaces the credentials (EngineOptions::credentials; not owned); IKE SAs
     // authenticate with the ones set when their IKE_AUTH runs.

@@ -109,6 +109,10 @@ void FakeBackend::set_state(const std::string& name, ConnectionState state, cons
     if (!e) return;
     auto& status = e->snapshot.status;
     status.state = state;
+    // The engine publishes per IKE SA: the one SA's new state, or "closed" once it is gone.
+    ike::v2::IkeSaStatus gone;
+    gone.state = "closed";
+    gone.local_spi = kIkeSpi;
     status.ike_sas.clear();
     if (ike_state) {
         ike::v2::IkeSaStatus sa;
@@ -130,7 +134,7 @@ void FakeBackend::set_state(const std::string& name, ConnectionState state, cons
         }
         status.ike_sas.push_back(sa);
     }
-    if (bus_) bus_->publish(status);
+    if (bus_) bus_->publish({name, state, ike_state ? status.ike_sas.back() : gone, status.failure});
 }
 
 void FakeBackend::up(const std::string& name, Done done) {

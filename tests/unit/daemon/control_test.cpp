@@ -49,7 +49,7 @@ protected:
         auto st = daemon->start(loaded.config, std::make_unique<xfrm::MemoryKernel>(), *routing, -1, {});
         ASSERT_TRUE(st.ok()) << st.error().message;
         control = std::make_unique<Control>(*daemon, options, log, loaded.config, std::move(*credentials));
-        daemon->set_state_listener([this](const ike::v2::ConnectionStatus& s) { control->on_state(s); });  // as main.cpp
+        daemon->set_state_listener([this](const ike::v2::StatePublished& s) { control->on_state(s); });  // as main.cpp
     }
     // Up's reply, when it came before up() returned.
     std::optional<bus::Status> up(const std::string& name) {
