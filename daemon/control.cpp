@@ -157,6 +157,9 @@ void Control::down(const std::string& name, bus::Done done) {
     }
     waiting_down_[name].push_back(std::move(done));
     daemon_.feed(ike::v2::AdminDown{name});
+    // Only restarts scheduled (no SA): the down publishes nothing to wait for.
+    const auto now = daemon_.status_of(name);
+    on_state({name, now.state, {}, now.failure});
 }
 
 void Control::complete(std::map<std::string, std::vector<bus::Done>>& waiting,
@@ -179,6 +182,11 @@ void Control::on_state(const ike::v2::StatePublished& change) {
         complete(waiting_down_, name, {});
         complete(waiting_up_, name, up_failure(name, change.failure));
     }
+    // An attempt failed and the next is scheduled (close_action: restart, start: up): Up
+    // fails with this attempt's reason while ipsecd goes on trying.
+    if (change.state == S::connecting && change.ike_sa.state == "closed" &&
+        change.failure.kind != ike::v2::FailureKind::none)
+        complete(waiting_up_, name, up_failure(name, change.failure));
 }
 
 bus::Status Control::reload() {

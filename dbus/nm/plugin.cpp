@@ -362,7 +362,12 @@ int Plugin::on_state_changed(sd_bus_message* m, void* self, sd_bus_error*) {
             return 0;
         }
         sd_bus_message_exit_container(m);
-        if (value && p->state_ == ServiceState::started && !std::strcmp(value, "down"))
+        if (!value || p->state_ != ServiceState::started) continue;
+        // `connecting`: the peer closed the SAs and ipsecd brings them back (close_action:
+        // restart) with the traffic blocked meanwhile; NM's VPN stays. `down`: it ended.
+        if (!std::strcmp(value, "connecting"))
+            p->log_.info("ipsecd is re-establishing " + p->name_ + "; its traffic is blocked meanwhile");
+        else if (!std::strcmp(value, "down"))
             p->fail(Failure::connect_failed, "ipsecd took connection " + p->name_ + " down");
     }
     return 0;

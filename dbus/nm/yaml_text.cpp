@@ -107,6 +107,11 @@ std::string connection_yaml(const VpnData& vpn, std::string_view name, const Str
     }
     y += "    children:\n      nm:\n";
     scalar(y, 8, "mode", mode_name(vpn.mode));
+    // Fail closed while NM has the VPN active (NM's routes send the traffic our way): the
+    // policies are in before the CHILD SA and stay when the peer closes it, and ipsecd
+    // re-establishes it; only NM's deactivation (Down, RemoveConnection) removes them.
+    scalar(y, 8, "start", "up");
+    scalar(y, 8, "close_action", "restart");
     flow_list(y, 8, "proposals", vpn.esp_proposals, same);
 
     auto psk = secret_of(secrets, "psk");

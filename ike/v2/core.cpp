@@ -201,12 +201,17 @@ ConnectionState Core::connection_state(const policy::Connection& conn) const {
     return ConnectionState::down;
 }
 
+ConnectionState Core::published_state(const policy::Connection& conn) const {
+    const ConnectionState s = connection_state(conn);
+    return s == ConnectionState::down && restart_pending(*this, conn) ? ConnectionState::connecting : s;
+}
+
 std::vector<ConnectionStatus> Core::snapshot() const {
     std::vector<ConnectionStatus> all;
     std::map<const policy::Connection*, std::size_t> index;
     for (const auto& c : config.connections) {
         index[&c] = all.size();
-        all.push_back({c.name, connection_state(c), {}, failure(c.name)});
+        all.push_back({c.name, published_state(c), {}, failure(c.name)});
     }
     // IKE SAs of retired connections (being deleted after a reconfiguration) are not shown.
     for (const auto& [spi, sa] : sas)
@@ -216,7 +221,7 @@ std::vector<ConnectionStatus> Core::snapshot() const {
 }
 
 ConnectionStatus Core::status(const policy::Connection& conn) const {
-    ConnectionStatus s{conn.name, connection_state(conn), {}, failure(conn.name)};
+    ConnectionStatus s{conn.name, published_state(conn), {}, failure(conn.name)};
     for (const IkeSa* sa : sas_of(conn)) s.ike_sas.push_back(status_of(*sa));
     return s;
 }
@@ -239,7 +244,7 @@ void Core::publish(const IkeSa& sa) {
     // too); the name's state is the configured connection's, if any.
     const policy::Connection* current = configured(*sa.conn) ? sa.conn : config.find(sa.conn->name);
     if (current != sa.conn) status.state = ike_state_name(IkeState::closed);
-    emit(StatePublished{sa.conn->name, current ? connection_state(*current) : ConnectionState::down, std::move(status),
+    emit(StatePublished{sa.conn->name, current ? published_state(*current) : ConnectionState::down, std::move(status),
                         failure(sa.conn->name)});
 }
 
@@ -256,7 +261,7 @@ void Core::change_connection(IkeSa& sa, const policy::Connection& conn) {
     // For the connection it leaves, the IKE SA is gone.
     auto gone = status_of(sa);
     gone.state = ike_state_name(IkeState::closed);
-    emit(StatePublished{before.name, connection_state(before), std::move(gone), failure(before.name)});
+    emit(StatePublished{before.name, published_state(before), std::move(gone), failure(before.name)});
     publish(sa);
 }
 

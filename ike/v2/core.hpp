@@ -164,6 +164,9 @@ struct Core {
     // Publishes the state of one IKE SA and its connection (StatePublished).
     void publish(const IkeSa& sa);
     ConnectionState connection_state(const policy::Connection& conn) const;
+    // What status and StatePublished show: connection_state, but `connecting` rather than
+    // `down` while ipsecd brings the connection back by itself (a restart is scheduled).
+    ConnectionState published_state(const policy::Connection& conn) const;
     // True while an established IKE SA of `conn` is still creating the children it was
     // started with (the connection is not up until they are in).
     bool creating_children(const policy::Connection& conn) const;

@@ -194,6 +194,18 @@ clear_icmp() {
   tshark -r "$1" -Y 'sll.pkttype==4 && icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))' \
     2>/dev/null | wc -l
 }
+# charon_child_up: charon holds an installed CHILD SA
+charon_child_up() { swanctl_ b --list-sas | grep -q INSTALLED; }
+# esp_after WHAT: the ping is answered through ESP again (a's XFRM counters rise) after WHAT
+esp_after() {
+  local before
+  before=$(xfrm_pkts a)
+  sleep 2
+  [ "$(xfrm_pkts a)" -ge $((before + 10)) ] || { show_xfrm a; die "no ESP traffic after $1"; }
+  log "ESP resumed after $1: a's XFRM packet counters $before -> $(xfrm_pkts a)"
+}
+# esp_sent FILE: ESP packets a netns sent in the capture FILE
+esp_sent() { tshark -r "$1" -Y 'sll.pkttype==4 && esp' 2>/dev/null | wc -l; }
 # capture: dumpcap in both netns on every interface, until stop_capture
 capture() {
   local ns

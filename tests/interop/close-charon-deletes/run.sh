@@ -8,18 +8,6 @@
 # between the protected subnets, ESP resumes after each delete, and ipsecd logs each attempt.
 source "$(dirname "$0")/../interop.sh"
 
-esp_sent() { tshark -r "$1" -Y 'sll.pkttype==4 && esp' 2>/dev/null | wc -l; }
-# charon_child_up: charon holds an installed CHILD SA
-charon_child_up() { swanctl_ b --list-sas | grep -q INSTALLED; }
-# esp_after WHAT: the ping is answered through ESP again (a's XFRM counters rise) after WHAT
-esp_after() {
-  local before
-  before=$(xfrm_pkts a)
-  sleep 2
-  [ "$(xfrm_pkts a)" -ge $((before + 10)) ] || { show_xfrm a; die "no ESP traffic after $1"; }
-  log "ESP resumed after $1: a's XFRM packet counters $before -> $(xfrm_pkts a)"
-}
-
 mk_topology
 inner_routes   # the routes a fail-open would use
 mark topology

@@ -37,6 +37,14 @@ TEST(ConnectionYaml, DefaultsGiveTunnelPskToAnyRemoteSubnet) {
     EXPECT_FALSE(c["children"]["nm"]["proposals"]);
 }
 
+// While NM has the VPN active its traffic is protected or dropped, never sent in clear: the
+// child is guarded from the start and brought back when the peer closes it.
+TEST(ConnectionYaml, ChildFailsClosedUntilNmDeactivates) {
+    auto child = connection(load({{"remote", "192.0.2.2"}}))["children"]["nm"];
+    EXPECT_EQ(child["start"].as<std::string>(), "up");
+    EXPECT_EQ(child["close_action"].as<std::string>(), "restart");
+}
+
 TEST(ConnectionYaml, MapsAddressesIdsAndSubnets) {
     auto c = connection(load({{"remote", "192.0.2.2"}, {"local", "192.0.2.1"}, {"local-id", "@a.example"},
                               {"remote-id", "CN=b, O=Example"}, {"local-subnets", "10.1.0.0/24"},

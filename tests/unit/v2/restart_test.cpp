@@ -94,6 +94,26 @@ TEST(FailClosed, PeerDeletingTheIkeSaKeepsThePoliciesAndTheChildComesBack) {
     EXPECT_EQ(s.alice().kernel_errors(), 0u);
 }
 
+// A client of the bus (the NetworkManager plugin) sees `down` only when an operator ends it.
+TEST(FailClosed, ConnectionIsConnectingNotDownWhileItIsBroughtBack) {
+    Started s;
+    s.p.run();
+    s.p.down(s.p.bob(), "site");
+    s.p.run();
+    EXPECT_TRUE(s.alice().kernel().sas().empty());
+    EXPECT_EQ(s.alice().connection("site").state, ConnectionState::connecting);
+    s.p.advance(3s);
+    EXPECT_TRUE(s.up());
+    const auto& h = s.alice().history();
+    EXPECT_TRUE(std::none_of(h.begin(), h.end(), [](const Effect& e) {
+        const auto* p = std::get_if<StatePublished>(&e);
+        return p && p->state == ConnectionState::down;
+    }));
+    s.p.down(s.alice(), "site");
+    s.p.run();
+    EXPECT_EQ(s.alice().connection("site").state, ConnectionState::down);
+}
+
 TEST(FailClosed, DeadPeerKeepsThePoliciesAndIsRetriedUntilItAnswers) {
     Started s;
     s.p.run();
