@@ -30,6 +30,8 @@ bus::Status up_failure(const std::string& name, const ike::v2::Failure& failure)
         case K::child_refused: reason = bus::Reason::child_refused; break;
         case K::child_failed: reason = bus::Reason::child_failed; break;
         case K::unresolved: reason = bus::Reason::host_unresolved; break;
+        case K::child_widened:
+        case K::child_mode_refused: reason = bus::Reason::child_unacceptable; break;
         case K::cannot_initiate:
         case K::none:
         case K::other: break;

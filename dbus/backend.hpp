@@ -27,6 +27,7 @@ enum class Reason : std::uint8_t {
     child_refused,          // ChildRefused: the peer refused a CHILD SA (message: child, notify)
     child_failed,           // ChildFailed: a CHILD SA could not be installed
     host_unresolved,        // HostUnresolved: the peer's host name (remote.address) did not resolve
+    child_unacceptable,     // ChildUnacceptable: the peer's answer widened the selectors or changed the mode
     cancelled,              // Cancelled: Down (or a removal) interrupted a pending Up
     failed,                 // Failed: anything else
 };

@@ -16,6 +16,7 @@ const char* reason_suffix(Reason reason) {
         case Reason::child_refused: return "ChildRefused";
         case Reason::child_failed: return "ChildFailed";
         case Reason::host_unresolved: return "HostUnresolved";
+        case Reason::child_unacceptable: return "ChildUnacceptable";
         case Reason::cancelled: return "Cancelled";
         case Reason::failed: return "Failed";
     }

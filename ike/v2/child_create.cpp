@@ -135,7 +135,7 @@ void refused(Core& core, IkeSa& sa, const ChildRequest& r, const wire::Notify& e
         default: break;
     }
     core.log(LogLevel::warning, &sa, what + " refused: " + refusal(error));
-    if (!r.rekeyed_spi_in) record_child_failure(core, sa, *r.config, error.type);
+    if (!r.rekeyed_spi_in) record_child_failure(core, sa, *r.config, FailureKind::child_refused, error.type);
 }
 
 }  // namespace
@@ -229,11 +229,12 @@ void process_create_child_response(Core& core, IkeSa& sa, ChildRequest r, const 
     const base::Bytes nr = nonce ? nonce->data : base::Bytes{};
     ChildExchange exchange{r.ni, nr, r.config, r.reqid, true, std::move(r.ts)};
     auto installed = nonce ? complete_child(core, sa, *r.config, r.spi_in, r.offer, response, exchange, r.ke.get())
-                           : base::Result<std::uint32_t>(base::fail("response lacks a nonce"));
+                           : base::Result<std::uint32_t, ChildRefusal>(
+                                 base::Unexpected<ChildRefusal>{{FailureKind::child_failed, 0, "response lacks a nonce"}});
     ChildSa* old = r.rekeyed_spi_in ? find_child(sa, r.rekeyed_spi_in) : nullptr;
     if (!installed) {
         core.log(LogLevel::warning, &sa, "CHILD SA " + r.config->name + " " + installed.error().message);
-        if (!old) record_child_failure(core, sa, *r.config, 0);
+        if (!old) record_child_failure(core, sa, *r.config, installed.error().kind, installed.error().notify);
         if (old) old->rekey_wanted = false;  // the kernel's hard expiry ends it
         return;
     }

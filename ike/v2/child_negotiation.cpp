@@ -136,16 +136,21 @@ std::vector<policy::OfferedProposal> child_offer(const policy::Child& child, std
     return policy::make_offer(child.proposals, wire::child_spi_bytes(spi), !with_ke);
 }
 
-base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::Child& child,
-                                           std::uint32_t spi_in, const std::vector<policy::OfferedProposal>& offered,
-                                           const Payloads& response, const ChildExchange& exchange,
-                                           const crypto::KeyExchange* ke) {
-    if (const auto* err = find_error(response)) return base::fail("refused: " + notify_name(err->type));
+base::Result<std::uint32_t, ChildRefusal> complete_child(Core& core, IkeSa& sa, const policy::Child& child,
+                                                         std::uint32_t spi_in,
+                                                         const std::vector<policy::OfferedProposal>& offered,
+                                                         const Payloads& response, const ChildExchange& exchange,
+                                                         const crypto::KeyExchange* ke) {
+    auto failed = [](FailureKind kind, std::string why, std::uint16_t notify = 0) {
+        return base::Unexpected<ChildRefusal>{{kind, notify, std::move(why)}};
+    };
+    if (const auto* err = find_error(response))
+        return failed(FailureKind::child_refused, "refused: " + notify_name(err->type), err->type);
     const auto* sa_payload = find<wire::SecurityAssociation>(response);
     const auto* tsi = find<wire::TsI>(response);
     const auto* tsr = find<wire::TsR>(response);
     if (!sa_payload || sa_payload->proposals.size() != 1 || !tsi || !tsr)
-        return base::fail("response lacks SA or TS");
+        return failed(FailureKind::child_failed, "response lacks SA or TS");
     const auto answer = to_offered(*sa_payload).front();
     auto chosen = policy::check_choice(answer, offered);
     auto local_ts = to_prefixes(tsi->selectors);
@@ -153,24 +158,24 @@ base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::
     const auto spi_out = wire::child_spi(answer.spi);
     const auto mode = find_notify(response, wire::notify::use_transport_mode) ? xfrm::Mode::transport : xfrm::Mode::tunnel;
     // The peer has installed what it answered: what we refuse, it must delete again.
-    auto refuse = [&](const std::string& why) {
+    auto refuse = [&](FailureKind kind, const std::string& why) {
         send_delete_child_spi(core, sa, child.protocol, spi_in);
-        return base::fail(why + "; deleting it");
+        return failed(kind, why + "; deleting it");
     };
     if (!chosen || !spi_out || !local_ts || !remote_ts || local_ts->empty() || remote_ts->empty())
-        return refuse("unacceptable response");
+        return refuse(FailureKind::child_failed, "unacceptable response");
     // 2.9: the responder narrows, never widens; 1.3.1: transport mode only when asked for.
     if (!narrows(*local_ts, exchange.proposed.local) || !narrows(*remote_ts, exchange.proposed.remote))
-        return refuse("refused: the peer widened the traffic selectors: answered TSi " + describe(tsi->selectors) +
+        return refuse(FailureKind::child_widened, "refused: the peer widened the traffic selectors: answered TSi " + describe(tsi->selectors) +
                       " TSr " + describe(tsr->selectors) + ", we proposed TSi " + describe(exchange.proposed.local) +
                       " TSr " + describe(exchange.proposed.remote));
     if (mode != mode_of(child))
-        return refuse(std::string("refused: the peer chose ") + (mode == xfrm::Mode::transport ? "transport" : "tunnel") +
+        return refuse(FailureKind::child_mode_refused, std::string("refused: the peer chose ") + (mode == xfrm::Mode::transport ? "transport" : "tunnel") +
                       " mode, we asked for " + (child.mode == policy::Mode::transport ? "transport" : "tunnel"));
     const auto* group = chosen->first(TransformType::ke);
     const bool pfs = group && group->id != 0;
     auto secret = pfs_secret(pfs ? ke : nullptr, find<wire::KeyExchange>(response));
-    if (!secret) return base::fail(secret.error().message);
+    if (!secret) return failed(FailureKind::child_failed, secret.error().message);
     ChildSa c;
     c.config = &child;
     c.spi_in = spi_in;
@@ -182,7 +187,7 @@ base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::
     c.remote_ts = std::move(*remote_ts);
     if (auto st = install_child(core, sa, std::move(c), true, exchange.ni, exchange.nr, *secret, exchange.reqid == 0);
         !st)
-        return base::fail(st.error().message);
+        return failed(FailureKind::child_failed, st.error().message);
     return spi_in;
 }
 

@@ -32,13 +32,22 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
 // Initiator: our proposals for `child`, with `spi` and, for PFS, the KE group kept.
 std::vector<policy::OfferedProposal> child_offer(const policy::Child& child, std::uint32_t spi, bool with_ke);
 
+// Why an initiator did not install the CHILD SA an answer describes: the failure the
+// connection records (kind, the peer's error notify if it sent one) and the log's text.
+struct ChildRefusal {
+    FailureKind kind = FailureKind::child_failed;
+    std::uint16_t notify = 0;
+    std::string message;
+};
+
 // Initiator: installs the CHILD SA the response describes. `ke` is our PFS key exchange,
-// if any. Returns the new child's inbound SPI, or an error for the log. An answer that widens
-// the selectors we proposed or picks a mode we did not ask for is not installed: the peer's
-// SAs are deleted again (INFORMATIONAL Delete).
-base::Result<std::uint32_t> complete_child(Core& core, IkeSa& sa, const policy::Child& child,
-                                           std::uint32_t spi_in, const std::vector<policy::OfferedProposal>& offered,
-                                           const Payloads& response, const ChildExchange& exchange,
-                                           const crypto::KeyExchange* ke);
+// if any. Returns the new child's inbound SPI, or why not. An answer that widens the
+// selectors we proposed or picks a mode we did not ask for is not installed: the peer's SAs
+// are deleted again (INFORMATIONAL Delete).
+base::Result<std::uint32_t, ChildRefusal> complete_child(Core& core, IkeSa& sa, const policy::Child& child,
+                                                         std::uint32_t spi_in,
+                                                         const std::vector<policy::OfferedProposal>& offered,
+                                                         const Payloads& response, const ChildExchange& exchange,
+                                                         const crypto::KeyExchange* ke);
 
 }  // namespace ike::v2

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "ike/v2/child_sa.hpp"
+#include "ike/v2/exchanges.hpp"
 #include "ike/v2/message_summary.hpp"
 
 namespace ike::v2 {
@@ -293,8 +294,9 @@ void record_failure(Core& core, const IkeSa& sa) {
 }
 }  // namespace
 
-void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, std::uint16_t notify) {
-    core.failures[sa.conn->name] = {notify ? FailureKind::child_refused : FailureKind::child_failed, child.name, notify};
+void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, FailureKind kind,
+                          std::uint16_t notify) {
+    core.failures[sa.conn->name] = {kind, child.name, notify};
     core.publish(sa);
 }
 
@@ -361,16 +363,22 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             // After a rekey the CHILD SAs live on in the new IKE SA (2.18).
             if (auto it = core.sas.find(sa.successor); sa.successor && it != core.sas.end() &&
                                                        it->second->state == IkeState::established) {
-                auto& moved = it->second->children;
+                IkeSa& successor = *it->second;
+                auto& moved = successor.children;
                 for (const auto& c : sa.children)
                     if (c.state != ChildState::deleted) {
                         core.unindex_child(sa, c);
-                        core.index_child(*it->second, c);
+                        core.index_child(successor, c);
                     }
                 moved.insert(moved.end(), std::make_move_iterator(sa.children.begin()),
                              std::make_move_iterator(sa.children.end()));
                 sa.children.clear();
-                core.publish(*it->second);
+                // The requests still waiting (a new CHILD SA, a Delete) go with them.
+                for (const Waiting& w : sa.waiting)
+                    if (!std::holds_alternative<sent::DeleteIke>(w)) successor.waiting.push_back(w);
+                sa.waiting.clear();
+                send_waiting(core, successor);
+                core.publish(successor);
             }
             for (auto& c : sa.children) enter_state(core, sa, c, ChildState::deleted);
             break;

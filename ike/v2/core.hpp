@@ -184,9 +184,11 @@ struct Core {
 std::string hex_spi(std::uint32_t spi);
 std::string hex_spi(std::uint64_t spi);
 
-// A new CHILD SA of `sa` did not come up: refused by the peer with `notify` (0: it could not be
-// installed). Recorded as the connection's failure (status, Up's error).
-void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, std::uint16_t notify);
+// A new CHILD SA of `sa` did not come up (`kind`: refused by the peer with `notify`, could not
+// be installed, or we refused the peer's answer). Recorded as the connection's failure
+// (status, Up's error).
+void record_child_failure(Core& core, const IkeSa& sa, const policy::Child& child, FailureKind kind,
+                          std::uint16_t notify = 0);
 
 // The earliest moment `sa` needs the engine (engine.cpp's on_tick serves it); nullopt: never.
 std::optional<Time> next_deadline(const Core& core, const IkeSa& sa);

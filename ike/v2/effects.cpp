@@ -14,6 +14,9 @@ std::string describe(const Failure& f) {
         case FailureKind::timeout: return "peer not responding";
         case FailureKind::child_refused: return child + " refused by the peer" + peer_said;
         case FailureKind::child_failed: return child + " could not be installed";
+        case FailureKind::child_widened:
+            return child + " not installed: the peer widened the traffic selectors (RFC 7296 2.9)";
+        case FailureKind::child_mode_refused: return child + " not installed: the peer chose a mode we did not ask for";
         case FailureKind::cannot_initiate: return "cannot initiate (no usable address or route to the peer, see the log)";
         case FailureKind::unresolved: return "the peer's host name did not resolve (see the log)";
         case FailureKind::other: break;

@@ -103,6 +103,8 @@ enum class FailureKind : std::uint8_t {
     timeout,                // the peer did not answer
     child_refused,          // the peer refused a CHILD SA (its error notify says why)
     child_failed,           // a CHILD SA the peer agreed to could not be installed
+    child_widened,          // the responder widened our traffic selectors (RFC 7296 2.9): deleted
+    child_mode_refused,     // the responder chose a mode we did not ask for (1.3.1): deleted
     cannot_initiate,        // no IKE SA could be started (no address, no route to the peer)
     unresolved,             // the peer's host name (remote.address) did not resolve
     other,

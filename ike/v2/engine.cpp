@@ -276,7 +276,9 @@ void on_kernel_failed(Core& core, const KernelFailed& f) {
 }  // namespace
 
 void send_waiting(Core& core, IkeSa& sa) {
-    while (!sa.pending.active() && !sa.waiting.empty() && sa.state != IkeState::closed) {
+    // A rekeyed IKE SA keeps its waiting requests for its successor (enter_state closed).
+    while (!sa.pending.active() && !sa.waiting.empty() && sa.state != IkeState::closed &&
+           sa.state != IkeState::rekeyed) {
         const Waiting next = sa.waiting.front();
         sa.waiting.pop_front();
         std::visit(Overloaded{

@@ -130,7 +130,7 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
     core.log(LogLevel::info, &sa, "IKE SA established with " + peer->str());
     note_identities(core, sa, *peer);
     const policy::Child* child = sa.first_child;
-    base::Result<std::uint32_t> installed(0u);
+    base::Result<std::uint32_t, ChildRefusal> installed(0u);
     if (child) {
         ChildExchange exchange{sa.ni, sa.nr};
         exchange.proposed = proposed_selectors(*child, sa.local.address, sa.remote.address);
@@ -139,10 +139,7 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
     }
     enter_state(core, sa, IkeState::established);
     // 1.2: the IKE SA stands even when its first CHILD SA does not (an error notify says why).
-    if (!installed) {
-        const wire::Notify* error = find_error(response);
-        record_child_failure(core, sa, *child, error ? error->type : 0);
-    }
+    if (!installed) record_child_failure(core, sa, *child, installed.error().kind, installed.error().notify);
     add_children(core, sa, std::exchange(sa.more_children, {}));
 }
 

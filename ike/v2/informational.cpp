@@ -9,10 +9,11 @@
 namespace ike::v2 {
 
 void send_delete_ike(Core& core, IkeSa& sa) {
-    // Whatever else waited is moot: the IKE SA's CHILD SAs go with it (1.4.1).
-    sa.waiting.clear();
+    // Whatever else waited is moot: the IKE SA's CHILD SAs go with it (1.4.1). After a rekey
+    // they live on in the successor, and so do the requests about them (enter_state closed).
+    if (!sa.successor) sa.waiting.clear();
     if (sa.pending.active())
-        sa.waiting.emplace_back(sent::DeleteIke{});
+        sa.waiting.emplace_front(sent::DeleteIke{});
     else  // 3.11: an IKE SA is deleted with protocol IKE, no SPI.
         send_request(core, sa, sent::DeleteIke{}, wire::ExchangeType::informational,
                      {wire::Delete{ProtocolId::ike, 0, {}}});

@@ -206,6 +206,15 @@ esp_after() {
 }
 # esp_sent FILE: ESP packets a netns sent in the capture FILE
 esp_sent() { tshark -r "$1" -Y 'sll.pkttype==4 && esp' 2>/dev/null | wc -l; }
+# sent_counts FILE [INNER_A]: "ESP CLEAR", the ESP packets and the ICMP packets between
+# INNER_A (default 10.1.0.0/24) and 10.2.0.0/24 in clear a netns sent, in one pass (tshark
+# takes seconds to start in the lab)
+sent_counts() {
+  local inner=${2:-10.1.0.0/24}
+  tshark -r "$1" -T fields -e esp.spi \
+    -Y "sll.pkttype==4 && (esp || (icmp && ((ip.src==$inner && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==$inner))))" \
+    2>/dev/null | awk '$1 != "" {e++; next} {c++} END {print e+0, c+0}'
+}
 # capture: dumpcap in both netns on every interface, until stop_capture
 capture() {
   local ns

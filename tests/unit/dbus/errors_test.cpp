@@ -12,6 +12,7 @@ TEST(BusError, NamesFollowTheContract) {
     EXPECT_EQ(error_name(Reason::child_refused), "org.ipsecd1.Error.ChildRefused");
     EXPECT_EQ(error_name(Reason::child_failed), "org.ipsecd1.Error.ChildFailed");
     EXPECT_EQ(error_name(Reason::host_unresolved), "org.ipsecd1.Error.HostUnresolved");
+    EXPECT_EQ(error_name(Reason::child_unacceptable), "org.ipsecd1.Error.ChildUnacceptable");
     EXPECT_EQ(error_name(Reason::failed), "org.ipsecd1.Error.Failed");
 }
 

@@ -59,6 +59,28 @@ TEST(AnswerCheck, WidenedSelectorsInIkeAuthAreDeletedNotInstalled) {
     EXPECT_TRUE(p.bob().kernel().policies().empty());
 }
 
+// The refusal is the connection's typed failure (status, Up's ChildUnacceptable error), and
+// the connection is partial, not up.
+TEST(AnswerCheck, WidenedSelectorsAreTheConnectionsTypedFailure) {
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice),
+           responder_rewriting(answer_tsi(wire::ExchangeType::ike_auth, "10.0.0.0/8")));
+    p.up(p.alice(), "site");
+    p.run();
+    const auto c = p.alice().connection("site");
+    EXPECT_EQ(c.failure, (Failure{FailureKind::child_widened, "net", 0}));
+    EXPECT_EQ(c.state, ConnectionState::partial);
+    EXPECT_EQ(describe(c.failure), "child 'net' not installed: the peer widened the traffic selectors (RFC 7296 2.9)");
+}
+
+TEST(AnswerCheck, UnrequestedModeIsTheConnectionsTypedFailure) {
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice), responder_rewriting(answer_transport()));
+    p.up(p.alice(), "site");
+    p.run();
+    const auto c = p.alice().connection("site");
+    EXPECT_EQ(c.failure, (Failure{FailureKind::child_mode_refused, "net", 0}));
+    EXPECT_EQ(c.state, ConnectionState::partial);
+}
+
 TEST(AnswerCheck, UnrequestedTransportModeIsDeletedNotInstalled) {
     Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice), responder_rewriting(answer_transport()));
     p.up(p.alice(), "site");

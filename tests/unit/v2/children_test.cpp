@@ -17,21 +17,6 @@ namespace {
 
 net::Prefix prefix(const char* text) { return *net::Prefix::parse(text); }
 
-// "site" with the children "net" (10.1/10.2) and "lab" (10.11/10.12), started as given,
-// from alice's side or, mirrored, from bob's.
-policy::Config two_children(bool alice, policy::Start net, policy::Start lab) {
-    auto c = alice ? site_config(kAlice, kBob) : site_config(kBob, kAlice);
-    auto& conn = c.connections.front();
-    conn.children.front().start = net;
-    policy::Child second = conn.children.front();
-    second.name = "lab";
-    second.start = lab;
-    second.local_subnets = {prefix(alice ? "10.11.0.0/24" : "10.12.0.0/24")};
-    second.remote_subnets = {prefix(alice ? "10.12.0.0/24" : "10.11.0.0/24")};
-    conn.children.push_back(second);
-    return c;
-}
-
 std::set<std::string> child_names(const Peer& peer) {
     std::set<std::string> names;
     for (const auto& ike : peer.connection("site").ike_sas)

@@ -29,6 +29,19 @@ policy::Config site_config(const Side& local, const Side& remote, const std::str
     return config;
 }
 
+policy::Config two_children(bool alice, policy::Start net, policy::Start lab) {
+    auto c = alice ? site_config(kAlice, kBob) : site_config(kBob, kAlice);
+    auto& conn = c.connections.front();
+    conn.children.front().start = net;
+    policy::Child second = conn.children.front();
+    second.name = "lab";
+    second.start = lab;
+    second.local_subnets = {prefix(alice ? "10.11.0.0/24" : "10.12.0.0/24")};
+    second.remote_subnets = {prefix(alice ? "10.12.0.0/24" : "10.11.0.0/24")};
+    conn.children.push_back(second);
+    return c;
+}
+
 void set_ike_proposal(policy::Config& c, const std::string& proposal) {
     for (auto& conn : c.connections) conn.ike.proposals = {*policy::parse_proposal(proposal, ProtocolId::ike)};
 }

@@ -19,6 +19,10 @@ inline constexpr Side kBob{"192.0.2.2", "@bob.example", "10.2.0.0/24"};
 // A connection "site" from `local` to `remote` with default proposals and the given PSK.
 policy::Config site_config(const Side& local, const Side& remote, const std::string& psk = "shared secret");
 
+// "site" with the children "net" (10.1/10.2) and "lab" (10.11/10.12), started as given,
+// from alice's side or, mirrored, from bob's.
+policy::Config two_children(bool alice, policy::Start net, policy::Start lab);
+
 // Replaces the IKE (or child) proposals of every connection with one parsed proposal.
 void set_ike_proposal(policy::Config& c, const std::string& proposal);
 void set_child_proposal(policy::Config& c, const std::string& proposal);

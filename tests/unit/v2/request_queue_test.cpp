@@ -41,6 +41,30 @@ TEST(RequestQueue, DownDuringAChildRekeySendsTheDeleteOnceTheRekeyIsAnswered) {
     }
 }
 
+// 2.18: the CHILD SAs move to the new IKE SA, and so does a request about them that waited
+// for the rekey's answer; it is sent over the new IKE SA, not lost with the old one.
+TEST(RequestQueue, ARequestWaitingDuringAnIkeRekeyIsSentOverTheNewIkeSa) {
+    Pair p(two_children(true, policy::Start::up, policy::Start::trap),
+           two_children(false, policy::Start::none, policy::Start::none));
+    p.alice().start(p.now(), p.network());
+    p.run();
+    const auto old_spi = p.alice().connection("site").ike_sas.at(0).local_spi;
+    p.network().set_rule([](const Datagram&, std::uint64_t) { return Fate{1, Duration{500}}; });
+    p.advance(std::chrono::ceil<Duration>(p.alice().connection("site").ike_sas.at(0).rekey_at - p.now()));
+    ASSERT_TRUE(p.alice().logged("rekeying IKE SA"));
+    p.up(p.alice(), "site");  // the trapped "lab" waits for the rekey's answer
+    p.run();
+    EXPECT_TRUE(p.alice().logged("IKE SA rekeyed"));
+    for (Peer* peer : {&p.alice(), &p.bob()}) {
+        const auto c = peer->connection("site");
+        ASSERT_EQ(c.ike_sas.size(), 1u) << peer->name();
+        EXPECT_EQ(c.ike_sas[0].children.size(), 2u) << peer->name();
+        EXPECT_EQ(peer->kernel().sas().size(), 4u) << peer->name();
+        EXPECT_EQ(peer->kernel_errors(), 0u) << peer->name();
+    }
+    EXPECT_NE(p.alice().connection("site").ike_sas[0].local_spi, old_spi);
+}
+
 TEST(RequestQueue, DownDuringAnIkeRekeyDeletesTheOldAndTheNewIkeSa) {
     Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice));
     p.up(p.alice(), "site");
