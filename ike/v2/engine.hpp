@@ -77,6 +77,8 @@ struct EngineOptions {
     std::function<base::Result<net::Address>(const net::Address& remote)> source_address;
     // Tests only: rewrites each response's payloads before they are protected, to play a
     // peer that breaks the rules (a responder widening traffic selectors, RFC 7296 2.9).
+    // It cannot live in the test harness: the harness sees only sealed datagrams, and
+    // rewriting those would need the IKE SA's keys, a wider opening than this hook.
     std::function<void(wire::ExchangeType, std::vector<wire::Payload>&)> rewrite_response;
 };
 
