@@ -68,7 +68,8 @@ before=$(xfrm_pkts a)
 ip netns exec a ping -n -c 5 -i 0.2 -W 2 10.2.0.1 > "$OUT/ping-dyn.out" 2>&1 || { cat "$OUT/ping-dyn.out"; die "ping 10.2.0.1 over dyn failed"; }
 after=$(xfrm_pkts a)
 stop_capture
-read -r esp clear < <(sent_counts "$OUT/wire-a.pcapng" 192.0.2.1/32)
+counts=$(sent_counts "$OUT/wire-a.pcapng" 192.0.2.1/32)
+esp=${counts% *} clear=${counts#* }
 log "dyn: xfrm packet counters in a $before -> $after; a sent $esp ESP packets and $clear ICMP packets in clear"
 [ "$after" -ge $((before + 10)) ] || die "dyn: XFRM counters did not rise by >= 10"
 [ "$esp" -ge 5 ] && [ "$clear" = 0 ] || die "dyn: $esp ESP and $clear clear ICMP packets sent by a"
