@@ -219,8 +219,14 @@ sent_counts() {
 capture() {
   local ns
   for ns in a b; do
+    rm -f "$OUT/wire-$ns.pcapng"
     ip netns exec $ns dumpcap -q -i any -w "$OUT/wire-$ns.pcapng" > "$OUT/dumpcap-$ns.out" 2>&1 &
     CAPS+=" $!"
+  done
+  # dumpcap writes its file's header once it captures: on a loaded machine that takes seconds,
+  # and packets sent before it (or a SIGINT during its start) would be missed
+  for ns in a b; do
+    wait_for 30 test -s "$OUT/wire-$ns.pcapng" || { cat "$OUT/dumpcap-$ns.out"; die "dumpcap in $ns did not start"; }
   done
 }
 stop_capture() {

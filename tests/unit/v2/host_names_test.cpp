@@ -100,7 +100,7 @@ TEST(HostNames, ANameThatDoesNotResolveIsAFailedAttemptRetriedWithBackOff) {
     p.alice().start(p.now(), p.network());
     p.advance(10s);
     const auto c = p.alice().connection("site");
-    EXPECT_EQ(c.state, ConnectionState::down);
+    EXPECT_EQ(c.state, ConnectionState::connecting);  // no SA, but the next attempt is scheduled
     EXPECT_EQ(c.failure.kind, FailureKind::unresolved);
     EXPECT_EQ(describe(c.failure), "the peer's host name did not resolve (see the log)");
     EXPECT_TRUE(p.alice().logged("resolving bob.example: Name or service not known"));
