@@ -7,16 +7,20 @@
 # (the plugin's child is close_action: restart) and re-establishes, NM's VPN stays activated,
 # ESP resumes, and a capture on the wire holds not one ICMP packet of the protected flow
 # although a's and b's default routes would carry it. `nmcli connection down`: no SA, policy
-# or route left, ipsecd's transient connection gone, charon's SAs deleted.
+# or route left, ipsecd's transient connection gone, charon's SAs deleted. NM_REMOTE:
+# vpn.data's remote, 192.0.2.2 or (nm-hostname-charon) a host name ipsecd finds in the
+# guest's /etc/hosts.
 source "$(dirname "$0")/../interop.sh"
 source "$(dirname "$0")/../nm.sh"
+NM_REMOTE=${NM_REMOTE:-192.0.2.2}
+[ "$NM_REMOTE" = 192.0.2.2 ] || private_hosts "$NM_REMOTE" 192.0.2.2
 mk_topology  # no inner_routes: the route to 10.2.0.0/24 in a is NetworkManager's
 charon_peer no psk
 nm_start
 
 # lab: local and subnets on both sides (nm-dynamic-charon: neither)
 nmc connection add type vpn vpn-type ipsecd con-name lab vpn.data \
-  "remote=192.0.2.2, local=192.0.2.1, local-id=@a.lab, remote-id=@b.lab, local-subnets=10.1.0.0/24, remote-subnets=10.2.0.0/24, ike-proposals=aes256gcm16-prfsha256-x25519, esp-proposals=aes256gcm16" \
+  "remote=$NM_REMOTE, local=192.0.2.1, local-id=@a.lab, remote-id=@b.lab, local-subnets=10.1.0.0/24, remote-subnets=10.2.0.0/24, ike-proposals=aes256gcm16-prfsha256-x25519, esp-proposals=aes256gcm16" \
   vpn.secrets "psk=$PSK" > /dev/null || die "nmcli add vpn"
 log "vpn.service-type: $(nmc -g vpn.service-type connection show lab)"
 CONN=nm-$(nmc -g connection.uuid connection show lab)
@@ -26,6 +30,11 @@ mark vpn_up
 ctl a list | grep -qx "$CONN" || die "ipsecd does not list $CONN: $(ctl a list | tr '\n' ' ')"
 wait_for 10 eval "swanctl_ b --list-sas | grep -q INSTALLED" || { swanctl_ b --list-sas; die "no CHILD SA in charon"; }
 ctl a status
+grep -q "is up (ipsecd connection $CONN, peer 192.0.2.2)" "$OUT/plugin.log" \
+  || { tail -20 "$OUT/plugin.log"; die "the plugin did not take 192.0.2.2 as the gateway"; }
+log "plugin: $(grep -m1 'is up (ipsecd connection' "$OUT/plugin.log")"
+[ "$NM_REMOTE" = 192.0.2.2 ] || grep -q "resolving $NM_REMOTE: 192.0.2.2" "$OUT/ipsecd-a.log" \
+  || die "ipsecd did not log the resolution of $NM_REMOTE"
 
 # NM's routes from Ip4Config: the remote subnet on the uplink with the inner address as source
 # (ipsecd adds its own in table 220)
