@@ -137,9 +137,10 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
         installed = complete_child(core, sa, *child, sa.first_child_spi, sa.child_offer, response, exchange, nullptr);
         if (!installed) core.log(LogLevel::warning, &sa, "CHILD SA " + child->name + " " + installed.error().message);
     }
-    enter_state(core, sa, IkeState::established);
     // 1.2: the IKE SA stands even when its first CHILD SA does not (an error notify says why).
+    // Recorded first, so that the IKE SA is published established as `partial`, never `up`.
     if (!installed) record_child_failure(core, sa, *child, installed.error().kind, installed.error().notify);
+    enter_state(core, sa, IkeState::established);
     add_children(core, sa, std::exchange(sa.more_children, {}));
 }
 

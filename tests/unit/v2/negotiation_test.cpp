@@ -1,5 +1,6 @@
 // Proposal and authentication outcomes of the first exchanges (RFC 7296 1.2, 2.7, 2.15).
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
@@ -92,6 +93,22 @@ TEST(Negotiation, ChildProposalMismatchKeepsTheIkeSaWithoutChildAndIsPartial) {
     EXPECT_TRUE(p.alice().logged("refused: NO_PROPOSAL_CHOSEN"));
     EXPECT_TRUE(p.alice().kernel().sas().empty());
     EXPECT_TRUE(p.bob().kernel().sas().empty());
+}
+
+// D-Bus Up answers the first state it sees: a refused first child is never published `up`.
+TEST(Negotiation, RefusedFirstChildIsNeverPublishedUp) {
+    auto bob = site_config(kBob, kAlice);
+    set_child_proposal(bob, "aes128-sha256");
+    auto alice = site_config(kAlice, kBob);
+    set_child_proposal(alice, "aes256gcm16");
+    Pair p(alice, bob);
+    p.up(p.alice(), "site");
+    p.run();
+    std::vector<ConnectionState> states;
+    for (const auto& e : p.alice().history())
+        if (const auto* s = std::get_if<StatePublished>(&e)) states.push_back(s->state);
+    EXPECT_EQ(std::count(states.begin(), states.end(), ConnectionState::up), 0);
+    EXPECT_EQ(states.back(), ConnectionState::partial);
 }
 
 TEST(Negotiation, DisjointSubnetsAreRefusedWithTsUnacceptable) {
