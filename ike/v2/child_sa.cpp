@@ -129,10 +129,17 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     // Inbound first: the peer may send as soon as it has our SPI.
     core.emit(AddSa{std::move(*in), core.owner(sa)});
     core.emit(AddSa{std::move(*out), core.owner(sa)});
-    // A trap policy of the same selector already sends to this reqid (trap.cpp).
-    if (with_policies)
-        for (auto& p : policies_of(sa, child))
-            if (!trapped(core, p.id())) core.emit(AddPolicy{std::move(p), core.owner(sa)});
+    // A trap policy of the same selector already sends to this reqid (trap.cpp). A policy a
+    // live CHILD SA of the connection holds stays: a rekey's successor inherits it, a new CHILD
+    // SA for the same selectors (the peer lost the first) updates it in place. A rekey whose
+    // predecessor expired meanwhile adds it again: never a CHILD SA without its policies.
+    for (auto& p : policies_of(sa, child)) {
+        if (trapped(core, p.id())) continue;
+        if (!used_by_child(core, *sa.conn, p.id()))
+            core.emit(AddPolicy{std::move(p), core.owner(sa)});
+        else if (with_policies)
+            core.emit(UpdatePolicy{std::move(p), core.owner(sa)});
+    }
     child.installed_at = core.now;
     core.log(LogLevel::info, &sa,
              "CHILD SA " + child.config->name + " installed, spi in " + hex_spi(child.spi_in) +
@@ -147,10 +154,13 @@ void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
     const bool shared = std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& other) {
         return &other != &child && other.reqid == child.reqid && other.state != ChildState::deleted;
     });
-    // Trap policies stay (fail closed, DESIGN): the next packet triggers a new acquire.
+    // Trap policies stay (fail closed, DESIGN): the next packet triggers a new acquire. So do
+    // policies another live CHILD SA holds: a rekey's successor in this IKE SA, or a CHILD SA
+    // of another IKE SA of the connection for the same selectors.
     if (!shared)
         for (const auto& p : policies_of(sa, child))
-            if (!trapped(core, p.id())) core.emit(DeletePolicy{p.id(), core.owner(sa)});
+            if (!trapped(core, p.id()) && !used_by_child(core, *sa.conn, p.id()))
+                core.emit(DeletePolicy{p.id(), core.owner(sa)});
     if (child.spi_in != child.expired_spi)
         core.emit(DeleteSa{{sa.local.address, child.spi_in, proto_of(child), std::nullopt}, core.owner(sa)});
     if (child.spi_out != child.expired_spi)

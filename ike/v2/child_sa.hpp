@@ -11,7 +11,8 @@ namespace ike::v2 {
 // `we_initiated`: this side sent the request that created the CHILD SA (its "_i" keys
 // protect our outbound traffic). `pfs_secret`: g^ir of a CREATE_CHILD_SA KE, else empty.
 // A rekeyed CHILD SA keeps its reqid and the policies already installed (`with_policies`
-// false): the kernel sends with the newest SA of the reqid (make-before-break).
+// false): the kernel sends with the newest SA of the reqid (make-before-break). Policies no
+// live CHILD SA holds are added in either case.
 base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
                            base::ByteView nr, base::ByteView pfs_secret, bool with_policies);
 

@@ -222,6 +222,8 @@ void remove_traps(Core& core, const policy::Connection& conn);
 void remove_trap(Core& core, const policy::Child& child);
 // True if a trap policy with this id is in the kernel (a CHILD SA must not add or remove it).
 bool trapped(const Core& core, const xfrm::PolicyId& id);
+// True if a live (not deleted) CHILD SA of `conn` has a policy with this id.
+bool used_by_child(const Core& core, const policy::Connection& conn, const xfrm::PolicyId& id);
 // The kernel's acquire: initiates the trapped connection unless it is already on its way.
 void on_acquire(Core& core, const xfrm::Acquire& acquire);
 

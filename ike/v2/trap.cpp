@@ -17,9 +17,6 @@ bool has_trap(const Core& core, const policy::Child& child) {
     return std::any_of(core.traps.begin(), core.traps.end(), [&](const Trap& t) { return t.child == &child; });
 }
 
-namespace {
-
-// True if a live CHILD SA of `conn` has a policy with this id.
 bool used_by_child(const Core& core, const policy::Connection& conn, const xfrm::PolicyId& id) {
     for (const IkeSa* sa : core.sas_of(conn)) {
         for (const auto& c : sa->children) {
@@ -31,6 +28,8 @@ bool used_by_child(const Core& core, const policy::Connection& conn, const xfrm:
     }
     return false;
 }
+
+namespace {
 
 // "10.1.0.5/32 -> 10.2.0.9/32": the packet's flow as the kernel reports it.
 std::string flow(const xfrm::Acquire& a) { return a.selector.src.str() + " -> " + a.selector.dst.str(); }

@@ -200,6 +200,33 @@ TEST(ChildHardExpiry, RemovesThePairsOtherSaAndPoliciesButNotTheExpiredSaAgain) 
     EXPECT_TRUE(p.bob().kernel().policies().empty());
 }
 
+// Found by tests/fuzz/engine-fuzz: the old CHILD SA expires while its rekey is in flight; the
+// successor installed from the answer gets the policies again, never a CHILD SA without them.
+TEST(ChildHardExpiry, ARekeyAnsweredAfterItsPredecessorExpiredInstallsThePolicies) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    const auto old = only_child(p.alice());
+    p.soft_expire(p.alice(), old.spi_in);
+    hard_expire(p, p.alice(), old.spi_in);
+    p.run();
+    EXPECT_NE(only_child(p.alice()).spi_in, old.spi_in);
+    EXPECT_EQ(p.alice().kernel().policies().size(), 3u);
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+// Found by tests/fuzz/engine-fuzz: a second CHILD SA for the selectors of one the responder
+// still holds updates its policies in place (never added twice) and they outlive the first.
+TEST(ChildHardExpiry, ANewChildSaForTheSelectorsOfALiveOneSharesItsPolicies) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    hard_expire(p, p.alice(), only_child(p.alice()).spi_in);
+    p.up(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(p.bob().kernel_errors(), 0u);
+    EXPECT_EQ(p.bob().kernel().policies().size(), 3u);
+    EXPECT_EQ(p.alice().kernel().policies().size(), 3u);
+}
+
 // 2.25.1: bob's rekey of the CHILD SA is done and his Delete of the old one is on its way
 // when alice's rekey of that old one reaches him.
 TEST(ChildRekeyRefused, RekeyOfAChildSaTheResponderIsDeletingGetsTemporaryFailure) {
