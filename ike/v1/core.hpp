@@ -36,7 +36,26 @@ struct Core {
     std::uint32_t new_spi();
     // Publishes the SA's status (StatePublished); a removed SA is published as "closed".
     void publish(const IsakmpSa& sa, bool closed = false);
+    // Forgets the SA; its IPsec SAs go to its heir, if it has one.
     void remove(IsakmpSa& sa);
+    // The ISAKMP SA that takes over `sa`'s IPsec SAs when it ends: its successor, else
+    // another of the connection with the same peer (established ones first); nullptr if none.
+    IsakmpSa* heir(const IsakmpSa& sa);
+    // An IPsec SA of the connection on any of its ISAKMP SAs (they move on renewal), and
+    // the ISAKMP SA holding it; {nullptr, nullptr} if none matches.
+    struct Held {
+        IsakmpSa* sa = nullptr;
+        IpsecSa* ipsec = nullptr;
+    };
+    template <class Pred>
+    Held find_ipsec(const std::string& connection, Pred pred) {
+        for (auto& [cookie, sa] : sas) {
+            if (sa.connection != connection) continue;
+            for (auto& i : sa.ipsec_sas)
+                if (pred(i)) return {&sa, &i};
+        }
+        return {};
+    }
     // A fresh non-zero cookie not in use (RFC 2408 2.5.3).
     std::uint64_t new_cookie();
     base::Bytes random_bytes(std::size_t n);
@@ -45,8 +64,12 @@ struct Core {
     v2::ConnectionState connection_state(const std::string& connection) const;
 };
 
+// Moves `from`'s IPsec SAs to `to` (renewal: their reqids and policies stay as they are).
+void adopt_ipsec(IsakmpSa& to, IsakmpSa& from);
+
 // main_mode.cpp
-void initiate_main_mode(Core& core, Time now, const policy::Connection& connection);
+// The new ISAKMP SA (nullptr if the connection cannot initiate).
+IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& connection);
 // A Main Mode datagram (exchange type 2); `sa` is the SA its cookies name, if any.
 void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, const wire::v1::Message& message);
 
@@ -65,6 +88,14 @@ std::optional<Time> quick_mode_wakeup(const IsakmpSa& sa);
 
 // The kernel's soft (rekey) or hard (gone) expiry of an IPsec SA.
 void on_ipsec_expire(Core& core, Time now, const xfrm::Expire& expire);
+
+// renewal.cpp (ISAKMP SA renewal, RFC 2409 4.5: a new Main Mode before the lifetime ends)
+// An ISAKMP SA just established: its renewal time, and the IPsec SAs of the connection's
+// older ISAKMP SAs with the same peer adopted (those are deleted a while later).
+void on_established(Core& core, Time now, IsakmpSa& sa);
+// Renewal and retirement due on an established SA; the earliest time either is due.
+void renewal_timers(Core& core, Time now, IsakmpSa& sa);
+std::optional<Time> renewal_wakeup(const IsakmpSa& sa);
 
 // informational.cpp
 // Sends a Delete of our inbound SPI and removes the pair's kernel SAs, and its policies when

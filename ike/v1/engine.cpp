@@ -48,7 +48,7 @@ v2::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
                       .local = sa.local,
                       .remote = sa.remote};
     if (sa.state != MmState::sent_mm1) s.proposal = to_string(sa.suite);
-    if (up) s.established = sa.established_at, s.rekey_at = sa.expires;
+    if (up) s.established = sa.established_at, s.rekey_at = sa.successor ? sa.retire_at : sa.renew_at;
     for (const auto& ipsec : sa.ipsec_sas)
         s.children.push_back({.name = ipsec.child,
                               .mode = ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel
@@ -100,7 +100,31 @@ void Core::publish(const IsakmpSa& sa, bool closed) {
 void Core::remove(IsakmpSa& sa) {
     IsakmpSa gone = std::move(sa);
     sas.erase(gone.own_cookie());
+    auto* next = gone.ipsec_sas.empty() ? nullptr : heir(gone);
+    if (next) {
+        log(LogLevel::info, *next, std::to_string(gone.ipsec_sas.size()) + " IPsec SA(s) taken over from an ended ISAKMP SA");
+        adopt_ipsec(*next, gone);
+        publish(*next);  // first: the routes of its children stay held
+    }
     publish(gone, true);
+}
+
+IsakmpSa* Core::heir(const IsakmpSa& sa) {
+    if (auto it = sas.find(sa.successor); sa.successor && it != sas.end()) return &it->second;
+    IsakmpSa* best = nullptr;
+    for (auto& [cookie, other] : sas) {
+        if (&other == &sa || other.connection != sa.connection || other.remote.address != sa.remote.address) continue;
+        if (!best || (other.state == MmState::established && best->state != MmState::established)) best = &other;
+    }
+    return best;
+}
+
+void adopt_ipsec(IsakmpSa& to, IsakmpSa& from) {
+    for (auto& i : from.ipsec_sas) to.ipsec_sas.push_back(std::move(i));
+    from.ipsec_sas.clear();
+    // Newest first, as status lists them.
+    std::stable_sort(to.ipsec_sas.begin(), to.ipsec_sas.end(),
+                     [](const IpsecSa& a, const IpsecSa& b) { return a.installed_at > b.installed_at; });
 }
 
 base::Bytes Core::random_bytes(std::size_t n) {
@@ -176,11 +200,17 @@ void on_tick(Core& core, Time now) {
         if (sa.state == MmState::established) {
             if (now < sa.expires) {
                 quick_mode_timers(core, now, sa);
+                renewal_timers(core, now, sa);  // last: it may delete the SA
                 continue;
             }
-            // Its IPsec SAs stay in the kernel until their own hard lifetime, their policies
-            // with them (fail closed).
-            core.log(LogLevel::info, sa, "ISAKMP SA lifetime reached: forgotten (not rekeyed yet)");
+            if (core.heir(sa)) {
+                core.log(LogLevel::info, sa, "ISAKMP SA lifetime reached: deleted, its renewal holds its IPsec SAs");
+                delete_isakmp(core, sa);
+                continue;
+            }
+            // Not renewed: its IPsec SAs stay in the kernel until their own hard lifetime,
+            // their policies with them (fail closed).
+            core.log(LogLevel::warning, sa, "ISAKMP SA lifetime reached without a renewal: forgotten");
             core.remove(sa);
         } else if (sa.role == Role::initiator) {
             switch (sa.pending.poll(now)) {
@@ -249,6 +279,7 @@ std::optional<Time> Engine::next_wakeup() const {
         if (sa.state == MmState::established) {
             consider(sa.expires);
             consider(quick_mode_wakeup(sa));
+            consider(renewal_wakeup(sa));
         }
         else if (sa.role == Role::initiator)
             consider(sa.pending.deadline());

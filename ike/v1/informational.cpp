@@ -74,19 +74,20 @@ void on_esp_delete(Core& core, IsakmpSa& sa, const Delete& d) {
     for (const auto& raw : d.spis) {
         std::uint32_t spi = 0;
         for (auto b : raw) spi = spi << 8 | b;
-        auto it = std::find_if(sa.ipsec_sas.begin(), sa.ipsec_sas.end(),
-                               [spi](const IpsecSa& i) { return i.spi_out == spi; });
-        if (it == sa.ipsec_sas.end()) continue;
+        // On this ISAKMP SA or, around a renewal, on another of the connection's.
+        auto [holder, ipsec] = core.find_ipsec(sa.connection, [spi](const IpsecSa& i) { return i.spi_out == spi; });
+        if (!ipsec) continue;
         bool clear = true;
         if (c)
             for (const auto& child : c->children)
-                if (child.name == it->child) clear = child.on_close() == policy::CloseAction::clear;
-        core.log(LogLevel::info, sa,
-                 "the peer deleted IPsec SA " + it->child + (clear ? "" : ": its policies stay (traffic dropped)"));
-        retire_ipsec(core, sa, *it, false, clear);
-        sa.ipsec_sas.erase(it);
+                if (child.name == ipsec->child) clear = child.on_close() == policy::CloseAction::clear;
+        core.log(LogLevel::info, *holder,
+                 "the peer deleted IPsec SA " + ipsec->child + (clear ? "" : ": its policies stay (traffic dropped)"));
+        const IpsecSa gone = *ipsec;
+        std::erase_if(holder->ipsec_sas, [&gone](const IpsecSa& i) { return i.spi_in == gone.spi_in; });
+        retire_ipsec(core, *holder, gone, false, clear);
+        core.publish(*holder);
     }
-    core.publish(sa);
 }
 
 }  // namespace
@@ -127,9 +128,9 @@ void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_dele
         send_informational(core, sa,
                            Delete{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::esp), .spi_size = 4,
                                   .spis = {spi_bytes(ipsec.spi_in)}});
-    const bool shared = std::any_of(sa.ipsec_sas.begin(), sa.ipsec_sas.end(), [&ipsec](const IpsecSa& other) {
-        return other.reqid == ipsec.reqid && other.spi_in != ipsec.spi_in;
-    });
+    const bool shared = core.find_ipsec(sa.connection, [&ipsec](const IpsecSa& other) {
+                                return other.reqid == ipsec.reqid && other.spi_in != ipsec.spi_in;
+                            }).ipsec != nullptr;
     if (with_policies && !shared)
         for (const auto& p : policies_of(sa, ipsec)) core.out.push_back(v2::DeletePolicy{p.id(), core.owner(sa)});
     core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});

@@ -91,6 +91,11 @@ struct IsakmpSa {
     std::vector<IpsecSa> ipsec_sas;
     Time deadline{};             // responder before established: give up on the initiator
     Time established_at{}, expires{};
+    // Renewal (renewal.cpp): a new Main Mode from renew_at on (`renewal`: our cookie of
+    // it); once one is established with the same peer, its `successor` holds the IPsec SAs
+    // and this one is deleted at retire_at.
+    Time renew_at{}, retire_at{};
+    std::uint64_t renewal = 0, successor = 0;
 
     std::uint64_t own_cookie() const { return role == Role::initiator ? cky_i : cky_r; }
     crypto::Ikev1Cookies cookies() const { return {cky_i, cky_r}; }

@@ -108,6 +108,7 @@ void establish(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, 
     core.log(LogLevel::info, sa,
              "ISAKMP SA established with " + sa.peer_id.str() + " (" + to_string(sa.suite) + ", Main Mode)");
     core.publish(sa);
+    on_established(core, now, sa);
     if (sa.role == Role::initiator) start_children(core, now, sa, c);
 }
 
@@ -259,15 +260,17 @@ bool expects_encrypted(const IsakmpSa& sa) {
 
 }  // namespace
 
-void initiate_main_mode(Core& core, Time now, const policy::Connection& c) {
+IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& c) {
     if (!c.local.address || !c.remote.address) {
         core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::cannot_initiate};
-        return core.log(LogLevel::error, c.name, "cannot initiate: IKEv1 needs the local and remote addresses");
+        core.log(LogLevel::error, c.name, "cannot initiate: IKEv1 needs the local and remote addresses");
+        return nullptr;
     }
     auto suites = phase1_suites(c.ike.proposals, c.ike.lifetime);
     if (suites.empty()) {
         core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::no_proposal_chosen};
-        return core.log(LogLevel::error, c.name, "cannot initiate: no IKE proposal has an IKEv1 form (AES-CBC)");
+        core.log(LogLevel::error, c.name, "cannot initiate: no IKE proposal has an IKEv1 form (AES-CBC)");
+        return nullptr;
     }
     IsakmpSa fresh{.connection = c.name, .role = Role::initiator, .state = MmState::sent_mm1, .cky_i = core.new_cookie(),
                    .local = {*c.local.address, core.options.ike_port},
@@ -280,6 +283,7 @@ void initiate_main_mode(Core& core, Time now, const policy::Connection& c) {
     core.log(LogLevel::info, sa, "initiating Main Mode to " + sa.remote.str());
     send_request(core, now, sa, plain_message(sa, {offer}));
     core.publish(sa);
+    return &sa;
 }
 
 void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, const Message& m) {

@@ -111,12 +111,13 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
         if (!shared) return base::fail("PFS KE: " + shared.error().message);
         g_qm = std::move(*shared);
     }
-    // A rekey (either side's): the pair it replaces has these selectors; the new pair takes
-    // its reqid, so the policies in place send through the newest SA (make-before-break).
-    const auto old = std::find_if(sa.ipsec_sas.begin(), sa.ipsec_sas.end(), [&qm](const IpsecSa& i) {
+    // A rekey (either side's): the pair it replaces has these selectors (on this ISAKMP SA
+    // or, after a renewal, on its successor); the new pair takes its reqid, so the policies
+    // in place send through the newest SA (make-before-break).
+    const auto* old = core.find_ipsec(sa.connection, [&qm](const IpsecSa& i) {
         return i.child == qm.child && i.local_ts == qm.local_ts && i.remote_ts == qm.remote_ts;
-    });
-    const bool rekey = old != sa.ipsec_sas.end();
+    }).ipsec;
+    const bool rekey = old != nullptr;
     IpsecSa ipsec{.child = qm.child, .spi_in = qm.spi_in, .spi_out = qm.spi_out,
                   .reqid = rekey ? old->reqid : core.next_reqid, .suite = qm.suite, .local_ts = qm.local_ts,
                   .remote_ts = qm.remote_ts, .installed_at = now};
@@ -144,8 +145,8 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
     // The side that rekeyed deletes the old pair a while after the new one is in (Libreswan
     // does too): by then the responder installed the new pair even if QM3 had to be sent
     // again. The other side keeps its old pair until that Delete or its hard expiry.
-    for (auto& old_pair : sa.ipsec_sas)
-        if (qm.replaces && old_pair.spi_in == qm.replaces) old_pair.retire_at = now + core.options.half_open_timeout;
+    if (auto* replaced = core.find_ipsec(sa.connection, [&qm](const IpsecSa& i) { return qm.replaces && i.spi_in == qm.replaces; }).ipsec)
+        replaced->retire_at = now + core.options.half_open_timeout;
     qm.done = true;
     qm.pending.clear();
     qm.forget_at = now + core.options.half_open_timeout;

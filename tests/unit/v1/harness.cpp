@@ -57,8 +57,9 @@ void Pair::expire(Peer& peer, std::uint32_t spi_in, std::uint32_t reqid, bool ha
 void Pair::run() { advance(std::chrono::minutes(10)); }
 
 void Pair::advance(v2::Duration d) {
-    step_until(now_ + d);
-    now_ += d;
+    const Time until = now_ + d;  // step_until moves now_ to each event on the way
+    step_until(until);
+    now_ = until;
 }
 
 Peer& Pair::peer_at(const net::Endpoint& e) { return e.address == alice_.endpoint().address ? alice_ : bob_; }

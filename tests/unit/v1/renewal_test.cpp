@@ -1,0 +1,145 @@
+// Renewal of the ISAKMP SA by a new Main Mode before its lifetime ends (renewal.cpp): the
+// IPsec SAs go on under the new SA, unchanged in the kernel, and the old SA is deleted.
+#include <gtest/gtest.h>
+
+#include "tests/unit/v1/harness.hpp"
+
+namespace ike::v1::test {
+namespace {
+
+using v2::ConnectionState;
+using wire::v1::ExchangeType;
+using namespace std::chrono_literals;
+
+template <class T>
+std::size_t count(const Peer& p) {
+    return static_cast<std::size_t>(std::count_if(p.history().begin(), p.history().end(),
+                                                  [](const v2::Effect& e) { return std::holds_alternative<T>(e); }));
+}
+
+template <class T>
+std::vector<T> effects(const Peer& p) {
+    std::vector<T> out;
+    for (const auto& e : p.history())
+        if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
+    return out;
+}
+
+struct Lifetimes {
+    v2::Duration alice, bob;
+};
+
+// Up with these ISAKMP SA lifetimes (IPsec SAs: 1 h).
+std::unique_ptr<Pair> up(Lifetimes life) {
+    auto alice = v1_site(true), bob = v1_site(false);
+    alice.connections[0].ike.lifetime = std::chrono::duration_cast<policy::Seconds>(life.alice);
+    bob.connections[0].ike.lifetime = std::chrono::duration_cast<policy::Seconds>(life.bob);
+    auto p = std::make_unique<Pair>(alice, bob);
+    p->up(p->alice(), "site");
+    p->advance(1min);
+    return p;
+}
+
+// Steps through `d` a second at a time, expecting both sides up all along.
+void stays_up(Pair& p, v2::Duration d) {
+    for (auto t = v2::Duration{}; t < d; t += 1s) {
+        p.advance(1s);
+        ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up) << "after " << t.count() << " ms";
+        ASSERT_EQ(p.bob().connection("site").state, ConnectionState::up) << "after " << t.count() << " ms";
+    }
+}
+
+void expect_renewed_without_kernel_changes(Pair& p, const v2::IkeSaStatus& before_a, const v2::IkeSaStatus& before_b) {
+    for (Peer* peer : {&p.alice(), &p.bob()}) {
+        const auto c = peer->connection("site");
+        ASSERT_EQ(c.ike_sas.size(), 1u);  // the old one deleted
+        const auto& before = peer == &p.alice() ? before_a : before_b;
+        EXPECT_NE(c.ike_sas[0].local_spi, before.local_spi);
+        ASSERT_EQ(c.ike_sas[0].children.size(), 1u);
+        EXPECT_EQ(c.ike_sas[0].children[0].spi_in, before.children.at(0).spi_in);
+        EXPECT_EQ(c.ike_sas[0].children[0].spi_out, before.children.at(0).spi_out);
+        EXPECT_EQ(count<v2::AddSa>(*peer), 2u);
+        EXPECT_EQ(count<v2::AddPolicy>(*peer), 3u);
+        EXPECT_EQ(count<v2::DeleteSa>(*peer), 0u);
+        EXPECT_EQ(count<v2::DeletePolicy>(*peer), 0u);
+    }
+    EXPECT_EQ(p.alice().connection("site").ike_sas[0].local_spi, p.bob().connection("site").ike_sas[0].remote_spi);
+}
+
+TEST(Renewal, TheInitiatorRenewsAndTheIpsecSasGoOnUnchangedUnderTheNewIsakmpSa) {
+    auto p = up({10min, 10min});
+    const auto a = p->alice().connection("site").ike_sas.at(0), b = p->bob().connection("site").ike_sas.at(0);
+    stays_up(*p, 10min);
+    expect_renewed_without_kernel_changes(*p, a, b);
+    EXPECT_EQ(p->alice().sent(), 6u);  // MM1, MM3, MM5 twice
+    EXPECT_TRUE(p->alice().logged("renewing with a new Main Mode"));
+    EXPECT_FALSE(p->bob().logged("renewing with a new Main Mode"));
+}
+
+TEST(Renewal, TheResponderRenewsWhenItsLifetimeEndsFirst) {
+    auto p = up({2h, 10min});
+    const auto a = p->alice().connection("site").ike_sas.at(0), b = p->bob().connection("site").ike_sas.at(0);
+    stays_up(*p, 10min);
+    expect_renewed_without_kernel_changes(*p, a, b);
+    EXPECT_TRUE(p->bob().logged("renewing with a new Main Mode"));
+    EXPECT_FALSE(p->alice().logged("renewing with a new Main Mode"));
+}
+
+TEST(Renewal, TheOldIsakmpSaIsDeletedTenSecondsAfterTheNewOneIsUp) {
+    auto p = up({10min, 10min});
+    const auto renew_at = p->alice().connection("site").ike_sas.at(0).rekey_at;
+    p->advance(std::chrono::duration_cast<v2::Duration>(renew_at - p->now()) + 1s);  // the new Main Mode has run
+    EXPECT_EQ(p->alice().connection("site").ike_sas.size(), 2u);
+    EXPECT_EQ(p->bob().connection("site").ike_sas.size(), 2u);
+    EXPECT_EQ(p->alice().sent(ExchangeType::informational) + p->bob().sent(ExchangeType::informational), 0u);
+    p->advance(10s);
+    // The old ISAKMP SA's Delete, from the side that adopted first (the responder, on MM5).
+    EXPECT_EQ(p->bob().sent(ExchangeType::informational), 1u);
+    EXPECT_TRUE(p->alice().logged("the peer deleted the ISAKMP SA"));
+    EXPECT_EQ(p->alice().connection("site").ike_sas.size(), 1u);
+    EXPECT_EQ(p->bob().connection("site").ike_sas.size(), 1u);
+}
+
+TEST(Renewal, AQuickModeRekeyUnderTheNewIsakmpSaKeepsTheReqidAndPolicies) {
+    auto p = up({10min, 10min});
+    stays_up(*p, 10min);
+    const auto child = p->alice().connection("site").ike_sas.at(0).children.at(0);
+    const auto reqid = effects<v2::AddSa>(p->alice()).at(0).sa.reqid;
+    p->expire(p->alice(), child.spi_in, reqid, false);
+    p->run();
+    for (Peer* peer : {&p->alice(), &p->bob()}) {
+        const auto c = peer->connection("site");
+        ASSERT_EQ(c.ike_sas.size(), 1u);
+        ASSERT_EQ(c.ike_sas[0].children.size(), 1u);
+        const auto added = effects<v2::AddSa>(*peer);
+        ASSERT_EQ(added.size(), 4u);
+        EXPECT_EQ(added[2].sa.reqid, added[0].sa.reqid);
+        EXPECT_EQ(count<v2::AddPolicy>(*peer), 3u);
+        EXPECT_EQ(count<v2::DeleteSa>(*peer), 2u);
+        EXPECT_EQ(count<v2::DeletePolicy>(*peer), 0u);
+    }
+    EXPECT_NE(p->alice().connection("site").ike_sas[0].children[0].spi_in, child.spi_in);
+}
+
+TEST(Renewal, RenewalsRepeatForAsLongAsTheConnectionIsUp) {
+    auto p = up({10min, 10min});
+    stays_up(*p, 35min);
+    EXPECT_GE(p->alice().sent(), 12u);  // the first Main Mode and three or four renewals
+    EXPECT_EQ(p->alice().connection("site").ike_sas.size(), 1u);
+    EXPECT_EQ(count<v2::DeleteSa>(p->alice()), 0u);
+}
+
+TEST(Renewal, ADownAfterARenewalDeletesTheIpsecSasAndPolicies) {
+    auto p = up({10min, 10min});
+    stays_up(*p, 10min);
+    p->down(p->alice(), "site");
+    p->run();
+    for (Peer* peer : {&p->alice(), &p->bob()}) {
+        EXPECT_EQ(peer->connection("site").state, ConnectionState::down);
+        EXPECT_EQ(count<v2::DeleteSa>(*peer), 2u);
+    }
+    EXPECT_EQ(count<v2::DeletePolicy>(p->alice()), 3u);
+}
+
+}  // namespace
+}  // namespace ike::v1::test
