@@ -6,7 +6,9 @@
 // - Main Mode (RFC 2409 5) with pre-shared keys: the SA negotiation of phase1_proposal.hpp,
 //   KE + nonce, encrypted ID + HASH with the CBC IV chaining of Appendix B, retransmission
 //   by the initiator and replay of the last message by the responder, the negotiated
-//   lifetime (the ISAKMP SA is forgotten when it ends). Aggressive Mode is refused.
+//   lifetime. Aggressive Mode is refused.
+// - Renewal of the ISAKMP SA (renewal.cpp): a new Main Mode before the lifetime ends takes
+//   over the IPsec SAs (unchanged in the kernel); the old ISAKMP SA is deleted 10 s later.
 // - Quick Mode (5.5) for ESP, started by the initiator for each child once phase 1 is up:
 //   HASH(1..3), the suites of phase2_proposal.hpp with PFS, client IDs as the selectors (one
 //   subnet or host per side), tunnel and transport mode; both SAs and the policies are
@@ -19,8 +21,7 @@
 //   ISAKMP SA) and removes the kernel state; a peer's Delete of IPsec SAs removes them
 //   (their policies stay unless the child's close action is clear), of the ISAKMP SA
 //   forgets it; notifies are logged by name.
-// Not yet: DPD, INITIAL-CONTACT, sending error notifies, NAT-T, signatures, AH, rekeying of
-// the ISAKMP SA (when its lifetime ends its IPsec SAs are no longer rekeyed), reconfigure.
+// Not yet: DPD, INITIAL-CONTACT, sending error notifies, NAT-T, signatures, AH, reconfigure.
 #pragma once
 
 #include <memory>
