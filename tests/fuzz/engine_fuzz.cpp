@@ -133,6 +133,7 @@ void dump(Peer& p) {
         else if (const auto* d = std::get_if<DeleteSa>(&e)) line = "delete " + xfrm::describe(d->id);
         else if (const auto* ap = std::get_if<AddPolicy>(&e)) line = "add " + xfrm::describe(ap->policy.id());
         else if (const auto* dp = std::get_if<DeletePolicy>(&e)) line = "delete " + xfrm::describe(dp->id);
+        else if (const auto* up = std::get_if<UpdatePolicy>(&e)) line = "update " + xfrm::describe(up->policy.id());
         else if (const auto* l = std::get_if<Log>(&e)) line = "log [" + l->connection + "] " + l->message;
         if (!line.empty()) std::fprintf(stderr, "%s: %s\n", p.name().c_str(), line.c_str());
     }

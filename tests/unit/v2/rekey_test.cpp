@@ -227,6 +227,21 @@ TEST(ChildHardExpiry, ANewChildSaForTheSelectorsOfALiveOneSharesItsPolicies) {
     EXPECT_EQ(p.alice().kernel().policies().size(), 3u);
 }
 
+// Found by tests/fuzz/engine-fuzz: when an IKE SA holding two CHILD SAs for the same
+// selectors goes, its policies are deleted once, with the last of them.
+TEST(ChildHardExpiry, TwoChildSasForTheSameSelectorsDeleteTheirPoliciesOnceWithTheirIkeSa) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    Pair& p = *pair;
+    hard_expire(p, p.alice(), only_child(p.alice()).spi_in);
+    p.up(p.alice(), "site");
+    p.run();
+    p.down(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(p.bob().kernel_errors(), 0u);
+    EXPECT_TRUE(p.bob().kernel().policies().empty());
+    EXPECT_TRUE(p.bob().kernel().sas().empty());
+}
+
 // 2.25.1: bob's rekey of the CHILD SA is done and his Delete of the old one is on its way
 // when alice's rekey of that old one reaches him.
 TEST(ChildRekeyRefused, RekeyOfAChildSaTheResponderIsDeletingGetsTemporaryFailure) {
