@@ -97,11 +97,24 @@ void on_established(Core& core, Time now, IsakmpSa& sa);
 void renewal_timers(Core& core, Time now, IsakmpSa& sa);
 std::optional<Time> renewal_wakeup(const IsakmpSa& sa);
 
+// dpd.cpp (Dead Peer Detection, RFC 3706)
+// The DPD vendor ID both sides send in MM1/MM2, and whether `payloads` carry it.
+wire::v1::VendorId dpd_vendor_id();
+bool has_dpd_vendor_id(const std::vector<wire::v1::Payload>& payloads);
+// An authenticated R-U-THERE (answered) or R-U-THERE-ACK from the peer.
+void on_dpd_notify(Core& core, IsakmpSa& sa, const wire::v1::Notification& n);
+// Probes a silent peer every `ike.dpd`; one that answers no probe is dead: its IPsec SAs
+// go (their policies stay unless the child's close action is clear), the SA is forgotten.
+void dpd_timers(Core& core, Time now, IsakmpSa& sa);
+std::optional<Time> dpd_wakeup(const Core& core, const IsakmpSa& sa);
+
 // informational.cpp
+// Sends an authenticated notify about the ISAKMP SA itself (SPI: the cookie pair).
+void send_isakmp_notify(Core& core, IsakmpSa& sa, std::uint16_t type, base::Bytes data);
 // Sends a Delete of our inbound SPI and removes the pair's kernel SAs, and its policies when
 // no other IPsec SA of the same reqid (a rekeyed pair) uses them and `with_policies`.
 void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_delete, bool with_policies);
-void on_informational(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
+void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
 // An operator's down: Deletes for its IPsec SAs and itself to the peer, kernel state removed.
 void take_down(Core& core, IsakmpSa& sa);
 // Sends the Delete of the ISAKMP SA itself and forgets it (its IPsec SAs must be gone or moved).

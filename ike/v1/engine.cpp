@@ -179,7 +179,7 @@ void on_datagram(Core& core, Time now, const v2::DatagramIn& in) {
     if (exchange == ExchangeType::informational) {
         auto* sa = find_sa(core, m->header, in.remote);
         if (!sa) return core.log(LogLevel::debug, "", "Informational for unknown cookies from " + in.remote.str());
-        return on_informational(core, *sa, in, *m);
+        return on_informational(core, now, *sa, in, *m);
     }
     if (exchange == ExchangeType::aggressive)
         // RFC 2409 5 allows it; its PSK handshake sends a hash of the key in the clear
@@ -200,7 +200,8 @@ void on_tick(Core& core, Time now) {
         if (sa.state == MmState::established) {
             if (now < sa.expires) {
                 quick_mode_timers(core, now, sa);
-                renewal_timers(core, now, sa);  // last: it may delete the SA
+                dpd_timers(core, now, sa);
+                if (core.sas.contains(cookie)) renewal_timers(core, now, sa);  // it may delete the SA too
                 continue;
             }
             if (core.heir(sa)) {
@@ -280,6 +281,7 @@ std::optional<Time> Engine::next_wakeup() const {
             consider(sa.expires);
             consider(quick_mode_wakeup(sa));
             consider(renewal_wakeup(sa));
+            consider(dpd_wakeup(*core_, sa));
         }
         else if (sa.role == Role::initiator)
             consider(sa.pending.deadline());

@@ -92,7 +92,13 @@ void on_esp_delete(Core& core, IsakmpSa& sa, const Delete& d) {
 
 }  // namespace
 
-void on_informational(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+void send_isakmp_notify(Core& core, IsakmpSa& sa, std::uint16_t type, Bytes data) {
+    send_informational(core, sa,
+                       Notification{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp),
+                                    .spi = cookie_pair(sa), .type = type, .data = std::move(data)});
+}
+
+void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
     const auto mid = m.header.message_id;
     // RFC 2408 4.8 allows unprotected notifies before keys exist; they prove nothing and
     // are only logged.
@@ -108,8 +114,12 @@ void on_informational(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const 
     if (!msg) return core.log(LogLevel::warning, sa, "Informational ignored: " + msg.error().message);
     if (auto ok = check_hash(sa, mid, {}, *msg); !ok)
         return core.log(LogLevel::warning, sa, "Informational ignored: HASH(1): " + ok.error().message);
+    sa.last_heard = now;  // authenticated: the peer is alive (RFC 3706 5.3)
     for (const auto& p : msg->payloads) {
-        if (const auto* n = std::get_if<Notification>(&p))
+        const auto* n = std::get_if<Notification>(&p);
+        if (n && (n->type == notify::r_u_there || n->type == notify::r_u_there_ack))
+            on_dpd_notify(core, sa, *n);
+        else if (n)
             core.log(LogLevel::info, sa, "the peer notified " + notify_name(n->type));
         const auto* d = std::get_if<Delete>(&p);
         if (d && d->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::esp) && d->spi_size == 4) on_esp_delete(core, sa, *d);

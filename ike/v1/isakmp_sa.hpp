@@ -96,6 +96,13 @@ struct IsakmpSa {
     // and this one is deleted at retire_at.
     Time renew_at{}, retire_at{};
     std::uint64_t renewal = 0, successor = 0;
+    // DPD (RFC 3706, dpd.cpp): the peer sent the DPD vendor ID; the last authenticated
+    // message from it; our last R-U-THERE sequence number and the first one still unanswered,
+    // with the retransmission timer of the probe under way.
+    bool peer_dpd = false;
+    Time last_heard{};
+    std::uint32_t dpd_seq = 0, dpd_unanswered = 0;
+    v2::PendingRequest dpd_probe;
 
     std::uint64_t own_cookie() const { return role == Role::initiator ? cky_i : cky_r; }
     crypto::Ikev1Cookies cookies() const { return {cky_i, cky_r}; }

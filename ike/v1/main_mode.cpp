@@ -156,7 +156,8 @@ void respond_mm1(Core& core, Time now, const v2::DatagramIn& in, const Message& 
     sa.last_in = in.bytes;
     sa.deadline = now + core.options.half_open_timeout;
     core.log(LogLevel::info, sa, "Main Mode from " + in.remote.str() + ": chose " + to_string(sa.suite));
-    core.send(sa, plain_message(sa, {phase1_answer(choice->transform)}));
+    sa.peer_dpd = has_dpd_vendor_id(m.payloads);
+    core.send(sa, plain_message(sa, {phase1_answer(choice->transform), dpd_vendor_id()}));
     core.publish(sa);
 }
 
@@ -221,6 +222,7 @@ void on_mm2(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const 
     auto suite = accept_phase1(*answer, sa.offered);
     if (!suite) return fail_sa(core, sa, v2::FailureKind::no_proposal_chosen, suite.error().message);
     sa.suite = *suite;
+    sa.peer_dpd = has_dpd_vendor_id(m.payloads);
     sa.cky_r = m.header.cookie_r;
     sa.last_in = in.bytes;
     if (auto r = make_ke_nonce(core, sa, sa.gx_i, sa.n_i); !r)
@@ -281,7 +283,7 @@ IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& c) 
     const auto chain = encode_payloads(std::vector<Payload>{offer});
     sa.sai_b.assign(chain.begin() + 4, chain.end());  // without the generic payload header
     core.log(LogLevel::info, sa, "initiating Main Mode to " + sa.remote.str());
-    send_request(core, now, sa, plain_message(sa, {offer}));
+    send_request(core, now, sa, plain_message(sa, {offer, dpd_vendor_id()}));
     core.publish(sa);
     return &sa;
 }

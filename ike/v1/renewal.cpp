@@ -55,6 +55,7 @@ bool quick_mode_running(const IsakmpSa& sa) {
 }  // namespace
 
 void on_established(Core& core, Time now, IsakmpSa& sa) {
+    sa.last_heard = now;
     sa.renew_at = sa.expires - renew_margin(core, sa.role, std::chrono::duration_cast<Duration>(sa.expires - now));
     std::vector<IsakmpSa*> replaced;
     for (auto& [cookie, old] : core.sas) {

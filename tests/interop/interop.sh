@@ -52,6 +52,8 @@ charon_peer() {
   fi
   [ "$3" = charon ] && rekey="rekey_time = 20s
         rand_time = 0"
+  local dpd=""
+  [ -n "${DPD:-}" ] && dpd="dpd_delay = $DPD"
   cat > "$W/b/swanctl/swanctl.conf" <<EOF
 connections {
   ipsecd {
@@ -60,6 +62,7 @@ connections {
     local_addrs = $IP_B
     remote_addrs = $IP_A
     proposals = ${IKE_PROPOSALS:-aes256gcm16-prfsha256-x25519}
+    $dpd
     local { $local_auth
             id = b.lab }
     remote { $remote_auth
@@ -100,6 +103,22 @@ ah_counted() {
   [ "$(echo "$counts" | grep -c .)" = 2 ] && [ "$(echo "$counts" | awk -v m="$2" '$1 >= m' | wc -l)" = 2 ] \
     || { ip -n "$1" -s xfrm state; die "$1: want two proto ah SAs with >= $2 packets each, have: $(echo $counts)"; }
   log "AH in $1: packets on its two proto ah SAs: $(echo $counts)"
+}
+
+# dpd_answered: with DPD=DELAY (IKEv1) charon probes the idle tunnel every DELAY (RFC 3706
+# R-U-THERE): after 3 delays without traffic ipsecd has answered each probe (R-U-THERE-ACK),
+# the IKE SA is the same one and the tunnel still carries a ping
+dpd_answered() {
+  local ike sent acked
+  ike=$(swanctl_ b --list-sas | grep -m1 '^ipsecd: #')
+  sleep $(( 3 * ${DPD%s} + 1 ))
+  sent=$(grep -c 'generating INFORMATIONAL_V1 request .* N(DPD)' "$OUT/charon-b.log")
+  acked=$(grep -c 'parsed INFORMATIONAL_V1 request .* N(DPD_ACK)' "$OUT/charon-b.log")
+  log "DPD: charon sent $sent R-U-THEREs, ipsecd answered $acked"
+  [ "$sent" -ge 2 ] && [ "$acked" -ge "$((sent - 1))" ] \
+    || { grep -E 'INFORMATIONAL' "$OUT/charon-b.log" | tail; die "charon's DPD probes were not answered"; }
+  [ "$(swanctl_ b --list-sas | grep -m1 '^ipsecd: #')" = "$ike" ] || { swanctl_ b --list-sas; die "the IKE SA changed during DPD"; }
+  ping_through a $IN_A $IN_B 3
 }
 
 # interop INITIATOR ENCAP [AUTH [REKEY]]: INITIATOR ipsecd|charon brings the tunnel up; ping
@@ -150,6 +169,7 @@ interop() {
   fi
   show_xfrm a
   case ${ESP_PROPOSALS:-} in *-esn*) esn_in_both_kernels ;; esac
+  [ -n "${DPD:-}" ] && dpd_answered
   if [ -n "$rekey" ]; then
     first=$(child_spi a)
     log "CHILD SA spi_in $first; pinging until 5 s after $rekey rekeys it (20 s after it was made)"

@@ -17,7 +17,7 @@ unsigned count(const Peer& p) {
 TEST(Informational, AnOperatorsDownDeletesBothPhasesOnBothSides) {
     Pair p(v1_site(true), v1_site(false));
     p.up(p.alice(), "site");
-    p.run();
+    p.advance(std::chrono::seconds(10));  // up, and no DPD probe yet (ike.dpd: 30 s)
     ASSERT_EQ(p.bob().connection("site").ike_sas.at(0).children.size(), 1u);
     p.down(p.alice(), "site");
     p.run();
