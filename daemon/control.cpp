@@ -50,8 +50,8 @@ Control::Control(Daemon& daemon, const Options& options, Logger& log, ike::polic
 
 void Control::use(ike::v2::Credentials credentials) {
     auto fresh = std::make_unique<ike::v2::Credentials>(std::move(credentials));
-    daemon_.engine().set_credentials(fresh.get());
-    credentials_ = std::move(fresh);  // the old ones only now: the engine held them until here
+    daemon_.set_credentials(fresh.get());
+    credentials_ = std::move(fresh);  // the old ones only now: the engines held them until here
 }
 
 ike::policy::Config Control::merged() const {

@@ -132,6 +132,11 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     return {};
 }
 
+void Daemon::set_credentials(const ike::v2::Credentials* credentials) {
+    engine_->set_credentials(credentials);
+    engine_v1_->set_credentials(credentials);
+}
+
 int Daemon::run() {
     int r = sd_event_loop(event_);
     if (r < 0) {

@@ -48,6 +48,8 @@ public:
 
     sd_event* event() const { return event_; }
     ike::v2::Engine& engine() { return *engine_; }
+    // Both engines authenticate with `credentials` (not owned; kept until the next call).
+    void set_credentials(const ike::v2::Credentials* credentials);
     xfrm::Kernel& kernel() { return *kernel_; }
     // The manually keyed connections' kernel state (the engine never sees them).
     const ManualSas& manual() const { return *manual_; }

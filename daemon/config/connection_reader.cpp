@@ -169,11 +169,11 @@ void read_children(Reader& r, const Field& f, ike::policy::Connection& c) {
 void check_ikev1(Reader& r, const Field& version, const ike::policy::Connection& c) {
     auto refuse = [&](const std::string& what) { r.error(version.value, "IKEv1 (version: 1): " + what); };
     if (c.manual) return;
-    if (c.local.auth != Auth::psk || c.remote.auth != Auth::psk)
-        refuse("authenticates by pre-shared key only so far (auth: psk)");
+    // RFC 2409 5: one Authentication Method in the SA covers both directions.
+    if (c.local.auth != c.remote.auth)
+        refuse("local.auth and remote.auth must be the same (both psk or both pubkey): IKEv1 negotiates one "
+               "authentication method for both sides");
     if (!c.local.address || !c.remote.address) refuse("needs local.address and remote.address as IP addresses");
-    for (const auto* id : {c.local.id ? &*c.local.id : nullptr, &c.remote.id})
-        if (id && id->kind == ike::policy::IdKind::dn) refuse("identities are addresses, FQDNs or e-mail addresses");
     const bool default_ike = c.ike.proposals == ike::policy::default_proposals(ike::ProtocolId::ike);
     for (const auto& p : c.ike.proposals)
         if (!default_ike && ike::v1::phase1_suites({p}, c.ike.lifetime).empty())

@@ -6,6 +6,7 @@
 #include <botan/der_enc.h>
 #include <botan/hash.h>
 #include <botan/pem.h>
+#include <botan/pk_keys.h>
 #include <botan/pkcs8.h>
 #include <botan/x509path.h>
 
@@ -169,6 +170,21 @@ bool certificate_has_name(const Certificate& cert, NameKind kind, base::ByteView
 
 // Botan 2's own DN reader wants its quoted output form, so the configuration's
 // "C=CH, O=Example, CN=gw" (RFC 4514 style, "\," escapes a comma) is split here.
+base::Result<std::unique_ptr<Botan::Public_Key>> certified_key(std::span<const Certificate> chain,
+                                                               const TrustStore& trust, SystemTime at, NameKind kind,
+                                                               base::ByteView name) {
+    if (chain.empty()) return base::fail("no certificate from the peer");
+    if (auto err = verify_chain(chain, trust, at)) return base::fail(err->message);
+    const auto& cert = chain.front();
+    if (!certificate_has_name(cert, kind, name))
+        return base::fail("ID mismatch: the certificate of " + cert.subject_dn().to_string() + " does not name it");
+    try {
+        return cert.load_subject_public_key();
+    } catch (const std::exception& e) {
+        return base::fail(std::string("unsupported certificate key: ") + e.what());
+    }
+}
+
 base::Result<base::Bytes> dn_der_of_text(std::string_view text) {
     auto trim = [](std::string s) {
         const auto b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');

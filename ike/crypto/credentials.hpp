@@ -19,6 +19,7 @@
 
 namespace Botan {
 class Private_Key;
+class Public_Key;
 }
 
 namespace ike::crypto {
@@ -63,6 +64,13 @@ std::optional<ChainError> verify_chain(std::span<const Certificate> chain, const
 // subject DN (DER in `value`, compared as Botan X509_DN).
 enum class NameKind { dns, email, ip, dn };
 bool certificate_has_name(const Certificate& cert, NameKind kind, base::ByteView value);
+
+// The key a peer authenticates with, taken from its certificate (IKEv1 and IKEv2 alike):
+// `chain` (end-entity first) valid against `trust` at `at`, the end entity naming the
+// peer's ID (`kind`, `name` as certificate_has_name takes them); else why not, for the log.
+base::Result<std::unique_ptr<Botan::Public_Key>> certified_key(std::span<const Certificate> chain,
+                                                               const TrustStore& trust, SystemTime at, NameKind kind,
+                                                               base::ByteView name);
 
 // DNs: the configuration's text form ("C=CH, O=Example, CN=gw") to DER, DER to a readable
 // text, and equality of two DER DNs as X509_DN (attribute order and string types ignored).

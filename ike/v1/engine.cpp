@@ -291,6 +291,8 @@ std::optional<Time> Engine::next_wakeup() const {
     return next;
 }
 
+void Engine::set_credentials(const v2::Credentials* credentials) { core_->options.credentials = credentials; }
+
 std::vector<v2::ConnectionStatus> Engine::status() const {
     std::vector<v2::ConnectionStatus> out;
     for (const auto& c : core_->config.connections) {

@@ -3,8 +3,10 @@
 // engines' effects alike), deterministic given the configuration, the Rng and the events.
 //
 // Implemented, for connections with `version: 1`, as initiator and responder:
-// - Main Mode (RFC 2409 5) with pre-shared keys: the SA negotiation of phase1_proposal.hpp,
-//   KE + nonce, encrypted ID + HASH with the CBC IV chaining of Appendix B, retransmission
+// - Main Mode (RFC 2409 5) with pre-shared keys, or RSA (5.1) and ECDSA (RFC 4754) signatures
+//   with X.509 certificates (the IKEv2 engine's v2::Credentials; CERTREQ naming our CAs in
+//   MM3/MM4, our chain in CERT payloads): the SA negotiation of phase1_proposal.hpp,
+//   KE + nonce, encrypted ID + HASH or SIG with the CBC IV chaining of Appendix B, retransmission
 //   by the initiator and replay of the last message by the responder, the negotiated
 //   lifetime. Aggressive Mode is refused.
 // - Renewal of the ISAKMP SA (renewal.cpp): a new Main Mode before the lifetime ends takes
@@ -21,7 +23,7 @@
 //   ISAKMP SA) and removes the kernel state; a peer's Delete of IPsec SAs removes them
 //   (their policies stay unless the child's close action is clear), of the ISAKMP SA
 //   forgets it; notifies are logged by name.
-// Not yet: DPD, INITIAL-CONTACT, sending error notifies, NAT-T, signatures, AH, reconfigure.
+// Not yet: DPD, INITIAL-CONTACT, sending error notifies, NAT-T, AH, reconfigure.
 #pragma once
 
 #include <memory>
@@ -55,6 +57,8 @@ struct EngineOptions {
     // A responder Main Mode not completed within this time is forgotten.
     v2::Duration half_open_timeout{30000};
     std::uint16_t ike_port = 500;
+    // Certificates and keys for signature authentication (not owned; nullptr: none).
+    const v2::Credentials* credentials = nullptr;
 };
 
 struct Core;
@@ -71,6 +75,8 @@ public:
     // Connections with `version: 1` only: up once the initiator's children all have IPsec
     // SAs (a responder: once phase 1 is done), partial when a child failed.
     std::vector<v2::ConnectionStatus> status() const;
+    // Replaces EngineOptions::credentials; ISAKMP SAs authenticated before keep their state.
+    void set_credentials(const v2::Credentials* credentials);
 
 private:
     std::unique_ptr<Core> core_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "ike/crypto/credentials.hpp"
+
 namespace ike::v1 {
 
 using wire::v1::IdType;
@@ -20,10 +22,16 @@ base::Result<wire::v1::Identification> id_payload(const policy::Identity& id) {
             out.type = id.kind == policy::IdKind::fqdn ? IdType::fqdn : IdType::user_fqdn;
             out.data.assign(id.value.begin(), id.value.end());
             return out;
-        case policy::IdKind::dn:
+        case policy::IdKind::dn: {
+            auto der = crypto::dn_der_of_text(id.value);  // RFC 2407 4.6.2.1: ID_DER_ASN1_DN
+            if (!der) return base::Unexpected{der.error()};
+            out.type = IdType::der_asn1_dn;
+            out.data = std::move(*der);
+            return out;
+        }
         case policy::IdKind::any: break;
     }
-    return base::fail("identity '" + id.str() + "' has no IKEv1 form here (addresses, FQDNs, e-mail addresses)");
+    return base::fail("identity '" + id.str() + "' has no IKEv1 form");
 }
 
 base::Result<policy::Identity> identity_of(const wire::v1::Identification& id) {
@@ -37,7 +45,16 @@ base::Result<policy::Identity> identity_of(const wire::v1::Identification& id) {
     if (id.type == IdType::fqdn || id.type == IdType::user_fqdn)
         return policy::Identity{id.type == IdType::fqdn ? policy::IdKind::fqdn : policy::IdKind::rfc822,
                                 std::string(id.data.begin(), id.data.end()), std::nullopt};
+    if (id.type == IdType::der_asn1_dn)
+        return policy::Identity{policy::IdKind::dn, crypto::dn_text_of_der(id.data), std::nullopt};
     return base::fail("ID type " + std::to_string(unsigned(id.type)) + " not supported");
+}
+
+bool id_matches(const policy::Identity& expected, const wire::v1::Identification& presented,
+                const policy::Identity& parsed) {
+    if (expected.kind != policy::IdKind::dn || presented.type != IdType::der_asn1_dn) return expected.matches(parsed);
+    const auto der = crypto::dn_der_of_text(expected.value);
+    return der && crypto::same_dn(*der, presented.data);
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // Phase-1 identities in ID payloads (RFC 2407 4.6.2): protocol and port 0, the ID types
-// shared with IKEv2's numbering (IPV4_ADDR 1, FQDN 2, USER_FQDN 3, IPV6_ADDR 5).
+// shared with IKEv2's numbering (IPV4_ADDR 1, FQDN 2, USER_FQDN 3, IPV6_ADDR 5, DER_ASN1_DN 9).
 #pragma once
 
 #include "base/result.hpp"
@@ -8,9 +8,13 @@
 
 namespace ike::v1 {
 
-// DER distinguished names are not supported yet (they come with certificates).
+// A DN travels as DER and reads back as readable text.
 base::Result<wire::v1::Identification> id_payload(const policy::Identity& id);
 base::Result<policy::Identity> identity_of(const wire::v1::Identification& id);
+// Whether the presented ID (`parsed` = identity_of(presented)) satisfies the configured one;
+// DNs compare as X.509 names.
+bool id_matches(const policy::Identity& expected, const wire::v1::Identification& presented,
+                const policy::Identity& parsed);
 
 // Quick Mode's client IDs (RFC 2409 5.5, RFC 2407 4.6.2): a host prefix as ID_IPV4_ADDR or
 // ID_IPV6_ADDR, a subnet as ID_IPV4_ADDR_SUBNET or ID_IPV6_ADDR_SUBNET; protocol and port 0.

@@ -1,11 +1,9 @@
-// Main Mode with pre-shared keys (RFC 2409 5, 5.4):
-//   MM1 I->R  HDR, SA            MM2 R->I  HDR, SA
-//   MM3 I->R  HDR, KE, Ni        MM4 R->I  HDR, KE, Nr
-//   MM5 I->R  HDR*, IDii, HASH_I MM6 R->I  HDR*, IDir, HASH_R
-#include <botan/mem_ops.h>
-
+// Main Mode (RFC 2409 5) with pre-shared keys (5.4) or signatures (5.1):
+//   MM1 I->R  HDR, SA                           MM2 R->I  HDR, SA
+//   MM3 I->R  HDR, KE, Ni [, CERTREQ]           MM4 R->I  HDR, KE, Nr [, CERTREQ]
+//   MM5 I->R  HDR*, IDii, HASH_I | CERT*, SIG_I MM6 R->I  HDR*, IDir, HASH_R | CERT*, SIG_R
+#include "ike/v1/authentication.hpp"
 #include "ike/v1/core.hpp"
-#include "ike/v1/identification.hpp"
 #include "ike/v1/payload_bytes.hpp"
 #include "ike/v1/protection.hpp"
 #include "ike/wire/v1/codec.hpp"
@@ -29,11 +27,7 @@ Bytes encrypted_message(IsakmpSa& sa, const std::vector<Payload>& payloads) {
     return seal(sa, ExchangeType::identity_protection, 0, sa.iv, payloads);
 }
 
-policy::Identity local_identity(const policy::Connection& c, const IsakmpSa& sa) {
-    return c.local.id ? *c.local.id : policy::Identity::of_address(sa.local.address);
-}
-
-// The peer's KE, g^xy, SKEYID for the pre-shared key (5.4), SKEYID_d/a/e, the cipher key
+// The peer's KE, g^xy, SKEYID for the negotiated method, SKEYID_d/a/e, the cipher key
 // and the first IV, hash(g^xi | g^xr) (Appendix B).
 base::Result<void> derive_keys(Core& core, IsakmpSa& sa, const policy::Connection& c) {
     const auto& peer_ke = sa.role == Role::initiator ? sa.gx_r : sa.gx_i;
@@ -43,10 +37,9 @@ base::Result<void> derive_keys(Core& core, IsakmpSa& sa, const policy::Connectio
     if (!prf_id) return base::fail(prf_id.error().message);
     auto prf = crypto::Prf::create(*prf_id);
     if (!prf) return base::fail(prf.error().message);
-    const auto* secret = policy::find_psk(core.config.secrets, local_identity(c, sa), c.remote.id);
-    if (!secret) return base::fail("no pre-shared key for " + c.remote.id.str());
-    auto skeyid = crypto::ikev1_skeyid_psk(*prf, secret->psk, sa.n_i, sa.n_r);
-    sa.keys = crypto::ikev1_derive_keys(*prf, std::move(skeyid), *g_xy, sa.cookies());
+    auto id_key = skeyid(core, sa, c, *prf, *g_xy);
+    if (!id_key) return base::fail(id_key.error().message);
+    sa.keys = crypto::ikev1_derive_keys(*prf, std::move(*id_key), *g_xy, sa.cookies());
     auto cipher = crypto::Ikev1Cipher::create_aes_cbc(
         crypto::ikev1_encryption_key(*prf, sa.keys.skeyid_e, sa.suite.key_bits / 8u));
     if (!cipher) return base::fail(cipher.error().message);
@@ -59,36 +52,11 @@ base::Result<void> derive_keys(Core& core, IsakmpSa& sa, const policy::Connectio
     return {};
 }
 
-// HASH_I or HASH_R (5) over the ID payload body `id_b` of the side it authenticates.
-base::SecretBytes main_mode_hash(const IsakmpSa& sa, Role of, base::ByteView id_b) {
-    return of == Role::initiator
-               ? crypto::ikev1_hash_i(*sa.prf, sa.keys.skeyid, sa.gx_i, sa.gx_r, sa.cookies(), sa.sai_b, id_b)
-               : crypto::ikev1_hash_r(*sa.prf, sa.keys.skeyid, sa.gx_i, sa.gx_r, sa.cookies(), sa.sai_b, id_b);
-}
-
-// The ID + HASH payloads authenticating our side (MM5 or MM6).
-base::Result<std::vector<Payload>> prove(const IsakmpSa& sa, const policy::Connection& c) {
-    auto id = id_payload(local_identity(c, sa));
-    if (!id) return base::fail(id.error().message);
-    const auto hash = main_mode_hash(sa, sa.role, id_body(*id));
-    return std::vector<Payload>{*id, Hash{Bytes(hash.begin(), hash.end())}};
-}
-
-// Checks the peer's ID + HASH: its identity, or an error naming what failed.
-base::Result<policy::Identity> verify(const IsakmpSa& sa, const policy::Connection& c, const Opened& msg) {
-    const auto* id = first_of<Identification>(msg.payloads);
-    const auto* hash = first_of<Hash>(msg.payloads);
-    if (!id || !hash) return base::fail("ID or HASH payload missing");
-    const Role peer = sa.role == Role::initiator ? Role::responder : Role::initiator;
-    const auto expected = main_mode_hash(sa, peer, id_body(*id));
-    if (hash->data.size() != expected.size() ||
-        !Botan::constant_time_compare(hash->data.data(), expected.data(), expected.size()))
-        return base::fail("HASH mismatch: the peer's pre-shared key differs");
-    auto identity = identity_of(*id);
-    if (!identity) return base::fail(identity.error().message);
-    if (!c.remote.id.matches(*identity))
-        return base::fail("peer identity " + identity->str() + " is not " + c.remote.id.str());
-    return *identity;
+// MM3/MM4: KE and nonce, and CERTREQ when the peer signs.
+std::vector<Payload> with_certificate_requests(const Core& core, const policy::Connection& c,
+                                               std::vector<Payload> payloads) {
+    for (auto& request : certificate_requests(core, c)) payloads.push_back(std::move(request));
+    return payloads;
 }
 
 void fail_sa(Core& core, IsakmpSa& sa, v2::FailureKind kind, const std::string& why) {
@@ -142,7 +110,9 @@ void respond_mm1(Core& core, Time now, const v2::DatagramIn& in, const Message& 
         core.log(LogLevel::warning, c->name, "Main Mode MM1 from " + in.remote.str() + " without an SA payload");
         return;
     }
-    auto choice = choose_phase1(*offer, phase1_suites(c->ike.proposals, c->ike.lifetime));
+    auto method = auth_method(core, *c);
+    if (!method) return core.log(LogLevel::error, c->name, "cannot answer Main Mode: " + method.error().message);
+    auto choice = choose_phase1(*offer, phase1_suites(c->ike.proposals, c->ike.lifetime, *method));
     if (!choice) {
         core.log(LogLevel::warning, c->name, "Main Mode from " + in.remote.str() + ": NO-PROPOSAL-CHOSEN (" +
                                                  choice.error().message + ")");
@@ -191,7 +161,7 @@ void respond_mm3(Core& core, IsakmpSa& sa, const policy::Connection& c, const v2
     if (!keys) return fail_sa(core, sa, v2::FailureKind::other, keys.error().message);
     sa.state = MmState::sent_mm4;
     sa.last_in = in.bytes;
-    core.send(sa, plain_message(sa, {KeyExchange{sa.gx_r}, Nonce{sa.n_r}}));
+    core.send(sa, plain_message(sa, with_certificate_requests(core, c, {KeyExchange{sa.gx_r}, Nonce{sa.n_r}})));
 }
 
 void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
@@ -204,10 +174,10 @@ void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c
                                             ", a different pre-shared key?");
         return;
     }
-    auto peer = verify(sa, c, *msg);
+    auto peer = verify(core, sa, c, *msg);
     if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
     sa.iv = std::move(msg->next_iv);
-    auto proof = prove(sa, c);
+    auto proof = prove(core, sa, c);
     if (!proof) return fail_sa(core, sa, v2::FailureKind::other, proof.error().message);
     sa.last_in = in.bytes;
     core.send(sa, encrypted_message(sa, *proof));
@@ -216,7 +186,8 @@ void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c
 
 // ---- initiator ----
 
-void on_mm2(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+void on_mm2(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
+            const Message& m) {
     const auto* answer = first_of<SecurityAssociation>(m.payloads);
     if (!answer) return core.log(LogLevel::warning, sa, "MM2 ignored: no SA payload");
     auto suite = accept_phase1(*answer, sa.offered);
@@ -228,7 +199,7 @@ void on_mm2(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const 
     if (auto r = make_ke_nonce(core, sa, sa.gx_i, sa.n_i); !r)
         return fail_sa(core, sa, v2::FailureKind::other, r.error().message);
     sa.state = MmState::sent_mm3;
-    send_request(core, now, sa, plain_message(sa, {KeyExchange{sa.gx_i}, Nonce{sa.n_i}}));
+    send_request(core, now, sa, plain_message(sa, with_certificate_requests(core, c, {KeyExchange{sa.gx_i}, Nonce{sa.n_i}})));
 }
 
 void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
@@ -238,7 +209,7 @@ void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, con
     sa.last_in = in.bytes;
     auto keys = derive_keys(core, sa, c);
     if (!keys) return fail_sa(core, sa, v2::FailureKind::other, keys.error().message);
-    auto proof = prove(sa, c);
+    auto proof = prove(core, sa, c);
     if (!proof) return fail_sa(core, sa, v2::FailureKind::other, proof.error().message);
     sa.state = MmState::sent_mm5;
     send_request(core, now, sa, encrypted_message(sa, *proof));
@@ -248,7 +219,7 @@ void on_mm6(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, con
             const Message& m) {
     auto msg = open(sa, sa.iv, m);
     if (!msg) return core.log(LogLevel::warning, sa, "MM6 ignored: " + msg.error().message);
-    auto peer = verify(sa, c, *msg);
+    auto peer = verify(core, sa, c, *msg);
     if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
     sa.iv = std::move(msg->next_iv);
     sa.last_in = in.bytes;
@@ -268,7 +239,12 @@ IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& c) 
         core.log(LogLevel::error, c.name, "cannot initiate: IKEv1 needs the local and remote addresses");
         return nullptr;
     }
-    auto suites = phase1_suites(c.ike.proposals, c.ike.lifetime);
+    auto method = auth_method(core, c);
+    if (!method) {
+        core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::cannot_initiate};
+        return core.log(LogLevel::error, c.name, "cannot initiate: " + method.error().message);
+    }
+    auto suites = phase1_suites(c.ike.proposals, c.ike.lifetime, *method);
     if (suites.empty()) {
         core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::no_proposal_chosen};
         core.log(LogLevel::error, c.name, "cannot initiate: no IKE proposal has an IKEv1 form (AES-CBC)");
@@ -304,7 +280,7 @@ void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, 
         return core.log(LogLevel::debug, *sa, "Main Mode message out of order ignored");
     }
     switch (sa->state) {
-        case MmState::sent_mm1: return on_mm2(core, now, *sa, in, m);
+        case MmState::sent_mm1: return on_mm2(core, now, *sa, *c, in, m);
         case MmState::sent_mm2: return respond_mm3(core, *sa, *c, in, m);
         case MmState::sent_mm3: return on_mm4(core, now, *sa, *c, in, m);
         case MmState::sent_mm4: return respond_mm5(core, now, *sa, *c, in, m);

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "ike/crypto/ikev1_signature.hpp"
 #include "ike/crypto/key_exchange.hpp"
 #include "ike/v1/attributes.hpp"
 
@@ -30,7 +31,7 @@ const char* hash_name(std::uint16_t hash) {
 base::Result<Phase1Suite> parse_transform(const Transform& t) {
     if (t.id != kKeyIke) return base::fail("transform ID " + std::to_string(t.id) + " is not KEY_IKE");
     Phase1Suite s{.key_bits = 0, .hash = 0, .group = KeGroup::none};
-    bool aes = false, psk = false;
+    bool aes = false;
     std::optional<std::uint64_t> life_type;
     for (const auto& a : t.attributes) {
         const auto v = attribute_value(a);
@@ -39,7 +40,7 @@ base::Result<Phase1Suite> parse_transform(const Transform& t) {
             case attr::encryption: aes = *v == attr::encr_aes_cbc; break;
             case attr::key_length: s.key_bits = static_cast<std::uint16_t>(*v); break;
             case attr::hash: s.hash = static_cast<std::uint16_t>(*v); break;
-            case attr::auth_method: psk = *v == attr::auth_psk; break;
+            case attr::auth_method: s.auth = static_cast<std::uint16_t>(*v); break;
             case attr::group: s.group = static_cast<KeGroup>(*v); break;
             case attr::life_type: life_type = *v; break;
             case attr::life_duration:
@@ -53,19 +54,21 @@ base::Result<Phase1Suite> parse_transform(const Transform& t) {
     if (!aes) return base::fail("cipher is not AES-CBC");
     if (s.key_bits == 0) s.key_bits = 128;  // RFC 3602 5.3: AES-128 without a Key Length
     if (s.key_bits != 128 && s.key_bits != 192 && s.key_bits != 256) return base::fail("AES key length");
-    if (!psk) return base::fail("authentication method is not pre-shared key");
+    if (s.auth != attr::auth_psk && !crypto::is_ikev1_signature_method(s.auth))
+        return base::fail("authentication method " + std::to_string(s.auth) + " not supported");
     if (s.hash != 2 && (s.hash < 4 || s.hash > 6)) return base::fail("hash algorithm not supported");
     if (crypto::ke_public_size(s.group) == 0) return base::fail("group not supported");
     return s;
 }
 
 bool same_algorithms(const Phase1Suite& a, const Phase1Suite& b) {
-    return a.key_bits == b.key_bits && a.hash == b.hash && a.group == b.group;
+    return a.key_bits == b.key_bits && a.hash == b.hash && a.group == b.group && a.auth == b.auth;
 }
 
 }  // namespace
 
-std::vector<Phase1Suite> phase1_suites(const std::vector<policy::Proposal>& proposals, std::chrono::seconds lifetime) {
+std::vector<Phase1Suite> phase1_suites(const std::vector<policy::Proposal>& proposals, std::chrono::seconds lifetime,
+                                       std::uint16_t auth) {
     std::vector<Phase1Suite> out;
     for (const auto& p : proposals) {
         if (p.is_aead()) continue;
@@ -77,7 +80,7 @@ std::vector<Phase1Suite> phase1_suites(const std::vector<policy::Proposal>& prop
                 if (!hash) continue;
                 for (const auto& g : p.of(TransformType::ke))
                     out.push_back({e.key_length ? e.key_length : std::uint16_t{128}, *hash,
-                                   static_cast<KeGroup>(g.id), lifetime});
+                                   static_cast<KeGroup>(g.id), lifetime, auth});
             }
         }
     }
@@ -97,7 +100,7 @@ wire::v1::SecurityAssociation phase1_offer(const std::vector<Phase1Suite>& suite
         t.attributes = {DataAttribute::tv(attr::encryption, attr::encr_aes_cbc),
                         DataAttribute::tv(attr::key_length, s.key_bits),
                         DataAttribute::tv(attr::hash, s.hash),
-                        DataAttribute::tv(attr::auth_method, attr::auth_psk),
+                        DataAttribute::tv(attr::auth_method, s.auth),
                         DataAttribute::tv(attr::group, static_cast<std::uint16_t>(s.group)),
                         DataAttribute::tv(attr::life_type, attr::life_seconds),
                         attribute(attr::life_duration, static_cast<std::uint64_t>(s.lifetime.count()))};

@@ -1,7 +1,8 @@
 // The ISAKMP SA's proposal (RFC 2409 5 and Appendix A): one proposal of protocol
 // PROTO_ISAKMP whose transforms (KEY_IKE) each carry a whole suite as attributes. ipsecd
 // offers and accepts AES-CBC with a SHA-1/SHA-2 hash (its HMAC is the PRF) and the groups
-// ike/crypto implements, authenticated by pre-shared key, with a lifetime in seconds.
+// ike/crypto implements, authenticated by pre-shared key or by signature (RSA 3, ECDSA 9-11 of
+// RFC 4754: the method of our own key), with a lifetime in seconds.
 #pragma once
 
 #include <chrono>
@@ -31,12 +32,15 @@ struct Phase1Suite {
     std::uint16_t hash = 4;        // Hash Algorithm attribute: 2 SHA-1, 4/5/6 SHA2-256/384/512
     KeGroup group = KeGroup::modp2048;
     std::chrono::seconds lifetime{0};  // the Life Duration offered (seconds); 0 = none
+    std::uint16_t auth = 1;            // Authentication Method: attr::auth_psk or a signature method
     bool operator==(const Phase1Suite&) const = default;
 };
 
 // The suites the configured IKE proposals stand for, in order of preference. AEAD and
-// non-AES-CBC ciphers have no IKEv1 form here and are skipped (--check names them).
-std::vector<Phase1Suite> phase1_suites(const std::vector<policy::Proposal>& proposals, std::chrono::seconds lifetime);
+// non-AES-CBC ciphers have no IKEv1 form here and are skipped (--check names them). Each
+// suite authenticates with `auth` (one method for both sides, RFC 2409 5).
+std::vector<Phase1Suite> phase1_suites(const std::vector<policy::Proposal>& proposals, std::chrono::seconds lifetime,
+                                       std::uint16_t auth = attr::auth_psk);
 // "aes256-sha256-modp2048": the suite in the configuration's syntax, for status and logs.
 std::string to_string(const Phase1Suite& suite);
 

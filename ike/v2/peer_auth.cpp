@@ -3,8 +3,6 @@
 #include <botan/pk_keys.h>
 #include <botan/pkix_types.h>
 
-#include <exception>
-
 #include "ike/crypto/auth_psk.hpp"
 #include "ike/crypto/signature.hpp"
 #include "ike/crypto/signed_octets.hpp"
@@ -129,18 +127,13 @@ base::Status check_signature(const Core& core, const IkeSa& sa, const IdData& id
     }
     auto chain = peer_chain(message);
     if (!chain) return base::Unexpected{chain.error()};
-    if (auto err = crypto::verify_chain(*chain, creds->trust, all->wall_clock())) return base::fail(err->message);
-    const auto& cert = chain->front();
     const auto kind = name_kind(id.type);
-    if (!kind || !crypto::certificate_has_name(cert, *kind, id.data))
-        return base::fail("ID mismatch: the certificate of " + cert.subject_dn().to_string() + " does not name it");
-    std::unique_ptr<Botan::Public_Key> key;
-    try {
-        key = cert.load_subject_public_key();
-    } catch (const std::exception& e) {
-        return base::fail(std::string("unsupported certificate key: ") + e.what());
-    }
-    if (auto ok = crypto::verify_auth(auth.method, *key, auth.data, octets(sa, !sa.initiator, id)); !ok)
+    if (!kind)
+        return base::fail("ID mismatch: the certificate of " + chain->front().subject_dn().to_string() +
+                          " does not name it");
+    auto key = crypto::certified_key(*chain, creds->trust, all->wall_clock(), *kind, id.data);
+    if (!key) return base::Unexpected{key.error()};
+    if (auto ok = crypto::verify_auth(auth.method, **key, auth.data, octets(sa, !sa.initiator, id)); !ok)
         return base::fail("bad signature (" + ok.error().message + ")");
     return {};
 }

@@ -100,12 +100,14 @@ TEST(Diagnostics, IkeV1NamesWhatAChildCannotDoYet) {
               "(aes128/aes256 with sha1/sha256/sha384/sha512, or aes128gcm16/aes256gcm16)");
 }
 
-TEST(Diagnostics, IkeV1RefusesPublicKeyAuthenticationForNow) {
+TEST(Diagnostics, IkeV1RefusesMixedAuthenticationMethods) {
     auto yaml = ikev1("aes256-sha256-modp2048", "start: none");
     yaml.replace(yaml.find("remote: {"), 9, "remote: {auth: pubkey, ca: /nonexistent.pem, ");
-    EXPECT_NE(std::find(problems(yaml).begin(), problems(yaml).end(),
-                        "a.yaml:3:14: IKEv1 (version: 1): authenticates by pre-shared key only so far (auth: psk)"),
-              problems(yaml).end());
+    const auto p = problems(yaml);
+    EXPECT_NE(std::find(p.begin(), p.end(),
+                        "a.yaml:3:14: IKEv1 (version: 1): local.auth and remote.auth must be the same (both psk or "
+                        "both pubkey): IKEv1 negotiates one authentication method for both sides"),
+              p.end());
 }
 
 TEST(Diagnostics, RemotePortOutOfRange) {

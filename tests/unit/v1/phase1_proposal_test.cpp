@@ -58,11 +58,14 @@ TEST(Phase1Proposal, AnUnknownAttributeMakesATransformUnacceptable) {
     EXPECT_FALSE(choose_phase1(offer, ours));
 }
 
-TEST(Phase1Proposal, SignatureAuthenticationIsNotAcceptedYet) {
+TEST(Phase1Proposal, ATransformWithAnotherAuthenticationMethodIsRefused) {
     const auto ours = phase1_suites(parse("aes256-sha256-modp2048"), 3600s);
     auto offer = phase1_offer(ours);
     offer.proposals[0].transforms[0].attributes[3] = wire::DataAttribute::tv(attr::auth_method, 3);  // RSA
     EXPECT_FALSE(choose_phase1(offer, ours));
+    const auto rsa = phase1_suites(parse("aes256-sha256-modp2048"), 3600s, 3);
+    ASSERT_TRUE(choose_phase1(offer, rsa));
+    EXPECT_EQ(choose_phase1(offer, rsa)->suite.auth, 3);
 }
 
 TEST(Phase1Proposal, TheInitiatorRefusesAnAnswerItDidNotOffer) {
