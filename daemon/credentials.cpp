@@ -107,7 +107,7 @@ FileResult<ike::v2::ConnectionCredentials> load_connection(const ike::policy::Co
         if (!own) return base::Unexpected{own.error()};
         // IKEv1 signs with RSA (RFC 2409 5.1) or ECDSA on the curves of RFC 4754 only.
         if (conn.version == 1 && !ike::crypto::ikev1_signature_method(*own->key))
-            return base::Unexpected{FileError{conn.local.key, "a " + own->key->algo_name() +
+            return base::Unexpected{FileError{conn.local.key, "this " + own->key->algo_name() +
                                                                   " key cannot sign for IKEv1 (version: 1): use RSA "
                                                                   "or ECDSA on P-256, P-384 or P-521"}};
         c = std::move(*own);

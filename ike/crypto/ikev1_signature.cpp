@@ -13,13 +13,14 @@ namespace ike::crypto {
 
 namespace {
 
-// Botan's padding for a method; IEEE 1363 is r | s for ECDSA (RFC 4754 7).
+// Botan's padding for a method: no further hash for either (HASH is the digest signed);
+// IEEE 1363 is r | s for ECDSA (RFC 4754 7).
 const char* padding_of(std::uint16_t method) {
     switch (method) {
         case kIkev1AuthRsaSig: return "EMSA3(Raw)";
-        case kIkev1AuthEcdsa256: return "EMSA1(SHA-256)";
-        case kIkev1AuthEcdsa384: return "EMSA1(SHA-384)";
-        case kIkev1AuthEcdsa521: return "EMSA1(SHA-512)";
+        case kIkev1AuthEcdsa256:
+        case kIkev1AuthEcdsa384:
+        case kIkev1AuthEcdsa521: return "Raw";
         default: return nullptr;
     }
 }

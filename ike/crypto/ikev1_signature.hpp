@@ -1,7 +1,8 @@
 // IKEv1 signature authentication (RFC 2409 5.1, RFC 4754): the SIG payload signs HASH_I or
-// HASH_R itself. RSA (auth method 3): PKCS#1 v1.5 over the raw hash, no DigestInfo (as
-// strongSwan and Libreswan sign); ECDSA (RFC 4754 methods 9/10/11: P-256/SHA-256,
-// P-384/SHA-384, P-521/SHA-512): the method's hash over HASH, the signature r | s.
+// HASH_R itself, as the digest. RSA (auth method 3): PKCS#1 v1.5 over the raw hash, no
+// DigestInfo (as strongSwan and Libreswan sign); ECDSA (RFC 4754 methods 9/10/11 name the
+// curve, P-256/P-384/P-521): ECDSA over HASH as the digest, without hashing it again (as
+// strongSwan's ECDSA_WITH_NULL; Libreswan has no IKEv1 ECDSA), the signature r | s.
 #pragma once
 
 #include <cstdint>

@@ -70,6 +70,25 @@ TEST(DaemonCredentials, RefusesAKeyThatIsNotTheCertificates) {
     EXPECT_NE(creds.error().message.find("not the private key of the certificate"), std::string::npos);
 }
 
+// IKEv1 signs with RSA or RFC 4754 ECDSA only: an Ed25519 key is refused at load, not at
+// the first Main Mode.
+TEST(DaemonCredentials, AnIkev1ConnectionRefusesAKeyIkev1CannotSignWith) {
+    Files f;
+    f.conn().version = 1;
+    static const auto ca = pki::make_ca("v1 test CA");
+    const auto& key = *pki::pki_key(pki::KeyType::ed25519);
+    f.conn().local.cert =
+        f.dir.write("certs/ed.pem", pki::issue(ca, "ed", key, {.dns = "ed.example"}).PEM_encode(), 0644);
+    f.conn().local.key = f.dir.write("private/ed.pem", Botan::PKCS8::PEM_encode(key));
+    const auto creds = load_credentials(f.config);
+    ASSERT_FALSE(creds.ok());
+    EXPECT_EQ(creds.error().message, "connection c: " + f.conn().local.key +
+                                         ": this Ed25519 key cannot sign for IKEv1 (version: 1): use RSA or ECDSA on "
+                                         "P-256, P-384 or P-521");
+    f.conn().version = 2;
+    EXPECT_TRUE(load_credentials(f.config).ok());
+}
+
 TEST(DaemonCredentials, ErrorsNameTheConnectionAndTheFile) {
     Files f;
     f.conn().remote.ca = {f.dir.write("certs/bad.pem", "not a certificate", 0644)};
