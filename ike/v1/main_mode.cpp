@@ -242,7 +242,8 @@ IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& c) 
     auto method = auth_method(core, c);
     if (!method) {
         core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::cannot_initiate};
-        return core.log(LogLevel::error, c.name, "cannot initiate: " + method.error().message);
+        core.log(LogLevel::error, c.name, "cannot initiate: " + method.error().message);
+        return nullptr;
     }
     auto suites = phase1_suites(c.ike.proposals, c.ike.lifetime, *method);
     if (suites.empty()) {
