@@ -155,12 +155,18 @@ struct Shard {
             options_a.credentials = &creds_a;
             options_b.credentials = &creds_b;
         }
+        options_a.allocate_spi = [this](const net::Address& src, const net::Address& dst, xfrm::Proto proto) {
+            return kernel_a.alloc_spi(src, dst, proto, 0);
+        };
+        options_b.allocate_spi = [this](const net::Address& src, const net::Address& dst, xfrm::Proto proto) {
+            return kernel_b.alloc_spi(src, dst, proto, 0);
+        };
         alice = std::make_unique<v2::Engine>(with_psk(std::move(a)), rng_a, options_a);
         bob = std::make_unique<v2::Engine>(with_psk(std::move(b)), rng_b, options_b);
     }
 
     void apply(xfrm::MemoryKernel& k, const v2::Effect& e) {
-        if (const auto* a = std::get_if<v2::AddSa>(&e)) (void)k.add_sa(a->sa);
+        if (const auto* a = std::get_if<v2::AddSa>(&e)) (void)(a->larval ? xfrm::complete_larval(k, a->sa) : k.add_sa(a->sa));
         if (const auto* p = std::get_if<v2::AddPolicy>(&e)) (void)k.add_policy(p->policy);
     }
 

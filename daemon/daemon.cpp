@@ -122,6 +122,10 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     auto resolver = Resolver::create(event_, [this](ike::v2::HostResolved answer) { feed(std::move(answer)); });
     if (!resolver) return base::fail(resolver.error().message);
     resolver_ = std::move(*resolver);
+    // Inbound SPIs come from the kernel (XFRM_MSG_ALLOCSPI): never one another SA holds.
+    engine_options.allocate_spi = [this](const net::Address& src, const net::Address& dst, xfrm::Proto proto) {
+        return kernel_->alloc_spi(src, dst, proto, 0, options_.spi_min, options_.spi_max);
+    };
     manual_ = std::make_unique<ManualSas>(*kernel_, log_);
     started_ = config;
     running_ = config;
@@ -274,7 +278,7 @@ void Daemon::apply(const ike::v2::Effect& effect) {
             if constexpr (std::is_same_v<T, ike::v2::SendDatagram>) {
                 send(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::AddSa>) {
-                st = added(kernel_->add_sa(fx.sa), fx.owner);
+                st = added(fx.larval ? xfrm::complete_larval(*kernel_, fx.sa) : kernel_->add_sa(fx.sa), fx.owner);
                 if (st) leftovers_.added_sa(*kernel_, fx.sa);
             } else if constexpr (std::is_same_v<T, ike::v2::UpdateSa>) {
                 st = added(kernel_->update_sa(fx.sa), fx.owner);

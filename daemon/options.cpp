@@ -2,6 +2,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <cctype>
+#include <cstdlib>
 #include <iostream>
 
 namespace ipsecd {
@@ -13,10 +15,34 @@ static constexpr const char* kUsage =
     "IKEv2 daemon programming the kernel's IPsec (XFRM). Runs in the foreground;\n"
     "SIGHUP reloads the configuration, SIGTERM deletes every SA it made and exits.\n";
 
+namespace {
+
+// "MIN-MAX", each decimal or 0x-hex, 0x100 <= MIN <= MAX <= 0xffffffff.
+bool parse_spi_range(const std::string& text, Options& o) {
+    const auto dash = text.find('-');
+    if (dash == std::string::npos) return false;
+    auto number = [](const std::string& s, std::uint32_t& out) {
+        if (s.empty() || s.size() > 10) return false;
+        char* end = nullptr;
+        const unsigned long long v = std::strtoull(s.c_str(), &end, 0);
+        if (*end != '\0' || !std::isxdigit(static_cast<unsigned char>(s[0])) || v > 0xffffffffULL) return false;
+        out = static_cast<std::uint32_t>(v);
+        return true;
+    };
+    std::uint32_t min = 0, max = 0;
+    if (!number(text.substr(0, dash), min) || !number(text.substr(dash + 1), max) || min < 0x100 || min > max)
+        return false;
+    o.spi_min = min;
+    o.spi_max = max;
+    return true;
+}
+
+}  // namespace
+
 base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) {
     ParsedOptions out;
     Options& o = out.options;
-    std::string level = "info", target, kernel = "netlink";
+    std::string level = "info", target, kernel = "netlink", spi_range;
     unsigned ike_port = o.ike_port, natt_port = o.natt_port;
     po::options_description desc("Options");
     desc.add_options()
@@ -29,6 +55,8 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
         ("log-target", po::value(&target), "stderr|journal (default: journal under systemd)")
         ("ike-port", po::value(&ike_port), "IKE UDP port (default 500)")
         ("natt-port", po::value(&natt_port), "NAT-T UDP port (default 4500)")
+        ("spi-range", po::value(&spi_range), "MIN-MAX: the inbound CHILD SA SPIs the kernel allocates from "
+                                              "(default 0x100-0xffffffff)")
         ("kernel", po::value(&kernel), "netlink|memory (default netlink); memory: SAs, policies and routes in an in-memory "
                                        "model, NO PACKET IS PROTECTED (benchmarks, tests)");
     po::variables_map vm;
@@ -62,6 +90,8 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
         return base::fail("--ike-port and --natt-port must be two different ports in 1..65535");
     o.ike_port = static_cast<std::uint16_t>(ike_port);
     o.natt_port = static_cast<std::uint16_t>(natt_port);
+    if (!spi_range.empty() && !parse_spi_range(spi_range, o))
+        return base::fail("--spi-range must be MIN-MAX with 0x100 <= MIN <= MAX <= 0xffffffff, not '" + spi_range + "'");
     return out;
 }
 

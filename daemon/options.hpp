@@ -22,6 +22,9 @@ struct Options {
     LogTarget log_target = Logger::default_target();
     std::uint16_t ike_port = 500;
     std::uint16_t natt_port = 4500;
+    // The inbound CHILD SA SPIs the kernel may allocate (XFRM_MSG_ALLOCSPI); 0-255 are
+    // reserved (RFC 4303 2.1).
+    std::uint32_t spi_min = 0x100, spi_max = 0xffffffff;
     KernelBackend kernel = KernelBackend::netlink;
 };
 

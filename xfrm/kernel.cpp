@@ -119,4 +119,14 @@ Status check(const Sa& sa) {
 
 bool is_not_found(const base::Error& e) { return e.code == ESRCH || e.code == ENOENT; }
 
+Status complete_larval(Kernel& kernel, const Sa& sa) {
+    auto held = kernel.get_sa(sa.id());
+    if (!held) return is_not_found(held.error()) ? kernel.add_sa(sa) : Status{base::Unexpected{held.error()}};
+    // A larval SA has no algorithm yet. One with an algorithm took the SPI after ours expired:
+    // XFRM_MSG_UPDSA would change that SA (its lifetimes, its encapsulation), not add ours.
+    if (!held->algorithm.empty())
+        return base::fail("adding " + describe(sa) + ": its larval SA expired and another SA holds the SPI now", EEXIST);
+    return kernel.update_sa(sa);
+}
+
 }  // namespace xfrm

@@ -231,5 +231,10 @@ SaInfo make_info(const Sa& sa, const Counters& counters);
 Status check(const Sa& sa);
 // True for the errno a missing SA (ESRCH) or policy (ENOENT) is reported with.
 bool is_not_found(const base::Error& e);
+// Completes the larval SA that alloc_spi() reserved for sa.spi with `sa` (XFRM_MSG_UPDSA).
+// The kernel drops a larval SA on its own after net.core.xfrm_acq_expires (30 s by
+// default): a negotiation that outlasted it adds the SA instead (adding an SA whose SPI
+// another holds fails with EEXIST), and fails with EEXIST if another SA took the SPI meanwhile.
+Status complete_larval(Kernel& kernel, const Sa& sa);
 
 }  // namespace xfrm

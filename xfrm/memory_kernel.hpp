@@ -16,6 +16,8 @@ namespace xfrm {
 
 class MemoryKernel final : public Kernel {
 public:
+    // alloc_spi() hands out the first free SPI at or after `first_spi` (within its range).
+    explicit MemoryKernel(std::uint32_t first_spi = 0) : next_spi_(first_spi) {}
     Result<std::uint32_t> alloc_spi(const net::Address& src, const net::Address& dst, Proto proto,
                                     std::uint32_t reqid, std::uint32_t min = 0x100,
                                     std::uint32_t max = 0xffffffff) override;

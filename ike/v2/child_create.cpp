@@ -45,9 +45,7 @@ void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, cons
     r.rekeyed_spi_in = old ? old->spi_in : 0;
     r.replaces = replaces;
     r.reqid = old ? old->reqid : 0;
-    r.spi_in = core.new_child_spi();
     r.ni = core.random_bytes(kNonceSize);
-    r.offer = child_offer(config, r.spi_in, true);
     if (!group) group = policy::preferred_ke(config.proposals);
     if (group && *group != KeGroup::none) {
         auto ke = crypto::KeyExchange::create(*group, core.rng);
@@ -57,6 +55,14 @@ void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, cons
         }
         r.ke = std::move(*ke);
     }
+    auto spi_in = core.reserve_spi(sa, config);
+    if (!spi_in) {
+        core.log(LogLevel::error, &sa, "CHILD SA " + config.name + ": " + spi_in.error().message);
+        if (!old) record_child_failure(core, sa, config, FailureKind::child_failed);
+        return;
+    }
+    r.spi_in = *spi_in;
+    r.offer = child_offer(config, r.spi_in, true);
     Payloads p;
     // 1.3.3, 3.10: REKEY_SA names the SA being replaced by its protocol and the SPI we receive on.
     if (old && !replaces)

@@ -102,9 +102,14 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
         }
         auto secret = pfs_secret(ke.get(), peer_ke);
         if (!secret) return notify(wire::notify::invalid_syntax);
+        auto spi_in = core.reserve_spi(sa, child);
+        if (!spi_in) {
+            core.log(LogLevel::error, &sa, "CHILD SA " + child.name + ": " + spi_in.error().message);
+            return notify(wire::notify::no_proposal_chosen);
+        }
         ChildSa c;
         c.config = &child;
-        c.spi_in = core.new_child_spi();
+        c.spi_in = *spi_in;
         c.spi_out = *peer_spi;
         c.reqid = exchange.reqid ? exchange.reqid : core.reqid_for(child);
         c.mode = mode_of(child);
@@ -117,6 +122,7 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
                                     exchange.reqid == 0);
             !st) {
             core.log(LogLevel::error, &sa, "CHILD SA " + child.name + ": " + st.error().message);
+            release_spi(core, sa, *spi_in);
             return notify(wire::notify::no_proposal_chosen);
         }
         if (transport) reply.push_back(notify(wire::notify::use_transport_mode));

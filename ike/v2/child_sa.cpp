@@ -38,9 +38,7 @@ base::Result<KernelAlgorithms> kernel_algorithms(const policy::Proposal& p, cons
 
 namespace {
 
-xfrm::Proto proto_of(const ChildSa& c) {
-    return c.config->protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp;
-}
+xfrm::Proto proto_of(const ChildSa& c) { return kernel_proto(*c.config); }
 
 struct Direction {
     net::Endpoint src, dst;
@@ -126,8 +124,9 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     auto in = make_sa(sa, child, {sa.remote, sa.local, child.spi_in, in_encr, in_integ});
     auto out = make_sa(sa, child, {sa.local, sa.remote, child.spi_out, out_encr, out_integ});
     if (!in || !out) return base::fail((in ? out : in).error().message);
-    // Inbound first: the peer may send as soon as it has our SPI.
-    core.emit(AddSa{std::move(*in), core.owner(sa)});
+    // Inbound first: the peer may send as soon as it has our SPI. It fills the larval SA
+    // that reserved the SPI.
+    core.emit(AddSa{std::move(*in), core.owner(sa), take_larval(sa, child.spi_in)});
     core.emit(AddSa{std::move(*out), core.owner(sa)});
     // A trap policy of the same selector already sends to this reqid (trap.cpp). A policy a
     // live CHILD SA of the connection holds stays: a rekey's successor inherits it, a new CHILD

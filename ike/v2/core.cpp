@@ -32,11 +32,37 @@ std::uint64_t Core::new_ike_spi() {
     }
 }
 
-std::uint32_t Core::new_child_spi() {
-    std::uint32_t spi = 0;
-    // 0-255 are reserved by IANA (RFC 4303 2.1).
-    while (spi < 0x100) rng.fill({reinterpret_cast<std::uint8_t*>(&spi), sizeof spi});
-    return spi;
+base::Result<std::uint32_t> Core::reserve_spi(IkeSa& sa, const policy::Child& child) {
+    if (!options.allocate_spi) return base::fail("no SPI allocation (EngineOptions::allocate_spi)");
+    const auto proto = kernel_proto(child);
+    auto spi = options.allocate_spi(sa.remote.address, sa.local.address, proto);
+    if (!spi) return base::fail("cannot reserve an inbound SPI: " + spi.error().message);
+    sa.larval.push_back({sa.local.address, *spi, proto, std::nullopt});
+    return *spi;
+}
+
+namespace {
+std::vector<xfrm::SaId>::iterator find_larval(IkeSa& sa, std::uint32_t spi) {
+    return std::find_if(sa.larval.begin(), sa.larval.end(), [&](const xfrm::SaId& id) { return id.spi == spi; });
+}
+}  // namespace
+
+bool take_larval(IkeSa& sa, std::uint32_t spi) {
+    const auto it = find_larval(sa, spi);
+    if (it == sa.larval.end()) return false;
+    sa.larval.erase(it);
+    return true;
+}
+
+void release_spi(Core& core, IkeSa& sa, std::uint32_t spi) {
+    const auto it = find_larval(sa, spi);
+    if (it == sa.larval.end()) return;
+    core.emit(DeleteSa{*it, core.owner(sa)});
+    sa.larval.erase(it);
+}
+
+xfrm::Proto kernel_proto(const policy::Child& child) {
+    return child.protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp;
 }
 
 void Core::log(LogLevel level, const IkeSa* sa, std::string message) {
@@ -360,6 +386,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             core.closed.push_back(sa.local_spi());
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.pending.clear();
+            while (!sa.larval.empty()) release_spi(core, sa, sa.larval.back().spi);
             // After a rekey the CHILD SAs live on in the new IKE SA (2.18).
             if (auto it = core.sas.find(sa.successor); sa.successor && it != core.sas.end() &&
                                                        it->second->state == IkeState::established) {

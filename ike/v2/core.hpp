@@ -120,7 +120,9 @@ struct Core {
 
     // ---- helpers shared by the exchanges ----
     std::uint64_t new_ike_spi();
-    std::uint32_t new_child_spi();
+    // The inbound SPI of a new CHILD SA of `child` on `sa`, reserved in the kernel
+    // (EngineOptions::allocate_spi) and noted in sa.larval; an error if none could be had.
+    base::Result<std::uint32_t> reserve_spi(IkeSa& sa, const policy::Child& child);
     base::Bytes random_bytes(std::size_t n);
     // How long after its start an SA of `lifetime` is rekeyed: up to 10% sooner, at random,
     // so that two peers with equal lifetimes do not start crossing rekeys every time
@@ -183,6 +185,16 @@ struct Core {
 // "0x0000c1a5", "0x0123456789abcdef": SPIs as logs and status show them.
 std::string hex_spi(std::uint32_t spi);
 std::string hex_spi(std::uint64_t spi);
+
+// The larval SA of `spi` goes (DeleteSa) unless a CHILD SA was installed with it: a
+// negotiation that reserved it is over. Rather than waiting for the kernel's acquire
+// timeout, so that a peer failing many negotiations cannot pile up larval SAs.
+void release_spi(Core& core, IkeSa& sa, std::uint32_t spi);
+// Takes the larval SA of `spi` off sa.larval (its CHILD SA is being installed); false if
+// `spi` was not reserved.
+bool take_larval(IkeSa& sa, std::uint32_t spi);
+// The kernel protocol of a child's SAs.
+xfrm::Proto kernel_proto(const policy::Child& child);
 
 // A new CHILD SA of `sa` did not come up (`kind`: refused by the peer with `notify`, could not
 // be installed, or we refused the peer's answer). Recorded as the connection's failure

@@ -35,6 +35,9 @@ struct KernelOwner {
 struct AddSa {
     xfrm::Sa sa;
     KernelOwner owner;
+    // An inbound SA whose SPI EngineOptions::allocate_spi reserved: it completes that larval
+    // SA (xfrm::complete_larval) instead of adding a new one.
+    bool larval = false;
 };
 struct UpdateSa {
     xfrm::Sa sa;

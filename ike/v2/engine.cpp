@@ -55,8 +55,13 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
                        // Should IKE_AUTH fail now, one side rejected the other's authentication.
                        sa.failure = {FailureKind::authentication_failed};
                        process_ike_auth_response(core, sa, inner);
+                       release_spi(core, sa, sa.first_child_spi);  // the first CHILD SA was refused
                    },
-                   [&](sent::CreateChild& c) { process_create_child_response(core, sa, std::move(c.child), inner); },
+                   [&](sent::CreateChild& c) {
+                       const std::uint32_t spi_in = c.child.spi_in;
+                       process_create_child_response(core, sa, std::move(c.child), inner);
+                       release_spi(core, sa, spi_in);  // no CHILD SA came of it
+                   },
                    [&](sent::RekeyIke& r) { process_ike_rekey_response(core, sa, std::move(r.fresh), inner); },
                    [&](sent::DeleteChild&) { process_informational_response(core, sa, request, inner); },
                    [&](sent::DeleteIke&) { process_informational_response(core, sa, request, inner); },
@@ -244,7 +249,9 @@ void on_expire(Core& core, const xfrm::Expire& e) {
         IkeSa* sa = find_sa(core, owner.second);
         if (!sa) continue;
         for (auto& c : sa->children) {
-            if (c.spi_in != e.sa.spi && c.spi_out != e.sa.spi) continue;
+            // By SPI and destination: a peer's SPI may equal one of ours (or a larval SA's).
+            const bool ours = c.spi_in == e.sa.spi && e.sa.dst == sa->local.address;
+            if (!ours && (c.spi_out != e.sa.spi || e.sa.dst != sa->remote.address)) continue;
             if (e.hard) {  // the kernel already removed that SA; the other one and the policies go
                 c.expired_spi = e.sa.spi;
                 enter_state(core, *sa, c, ChildState::deleted);

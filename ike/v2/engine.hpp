@@ -75,6 +75,13 @@ struct EngineOptions {
     // clock, a part of the environment the engine asks rather than reads; without it such
     // connections cannot initiate.
     std::function<base::Result<net::Address>(const net::Address& remote)> source_address;
+    // Reserves the SPI of an inbound CHILD SA from `src` (the peer) to `dst` (us): the
+    // kernel's XFRM_MSG_ALLOCSPI, which picks one no other SA of the host holds and keeps it
+    // as a larval SA until the CHILD SA completes it (AddSa::larval). Injected like
+    // source_address, so the engine stays deterministic and never draws an SPI that another
+    // IKE daemon or a manual SA already uses; without it no CHILD SA can be created.
+    std::function<base::Result<std::uint32_t>(const net::Address& src, const net::Address& dst, xfrm::Proto proto)>
+        allocate_spi;
     // Tests only: rewrites each response's payloads before they are protected, to play a
     // peer that breaks the rules (a responder widening traffic selectors, RFC 7296 2.9).
     // It cannot live in the test harness: the harness sees only sealed datagrams, and

@@ -78,7 +78,14 @@ void send_ike_auth(Core& core, IkeSa& sa) {
     if (auto idr = requested_peer_id(sa)) p.push_back(std::move(*idr));
     p.push_back(std::move(proof->auth));
     if (const policy::Child* child = sa.first_child) {
-        sa.first_child_spi = core.new_child_spi();
+        auto spi_in = core.reserve_spi(sa, *child);
+        if (!spi_in) {
+            core.log(LogLevel::error, &sa, "CHILD SA " + child->name + ": " + spi_in.error().message);
+            sa.failure = {FailureKind::child_failed, child->name};
+            enter_state(core, sa, IkeState::closed);
+            return;
+        }
+        sa.first_child_spi = *spi_in;
         sa.child_offer = child_offer(*child, sa.first_child_spi, false);
         if (child->mode == policy::Mode::transport) p.push_back(notify(wire::notify::use_transport_mode));
         p.push_back(to_wire(sa.child_offer));

@@ -156,6 +156,9 @@ struct IkeSa {
     const policy::Child* first_child = nullptr;
     std::vector<policy::OfferedProposal> child_offer;
     std::vector<ChildSa> children;
+    // Inbound SPIs reserved in the kernel (larval SAs) for CHILD SAs not installed yet: what
+    // a failed negotiation or the end of the IKE SA must delete (core.hpp, release_spi).
+    std::vector<xfrm::SaId> larval;
     // Initiator: the CHILD SAs created with CREATE_CHILD_SA once established (1.3.1), after
     // the first, which IKE_AUTH carries.
     std::vector<const policy::Child*> more_children;

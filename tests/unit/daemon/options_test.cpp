@@ -14,13 +14,16 @@ TEST(Options, DefaultsFollowTheContract) {
     EXPECT_EQ(o.log_level, ipsecd::LogLevel::info);
     EXPECT_EQ(o.ike_port, 500);
     EXPECT_EQ(o.natt_port, 4500);
+    EXPECT_EQ(o.spi_min, 0x100u);
+    EXPECT_EQ(o.spi_max, 0xffffffffu);
     EXPECT_EQ(o.kernel, ipsecd::KernelBackend::netlink);
 }
 
 TEST(Options, ParsesEveryFlag) {
     auto r = parse_options({"--config-dir", "/tmp/c", "--check", "--runtime-dir", "/tmp/r",
                             "--log-level", "debug", "--log-target", "stderr", "--ike-port",
-                            "1500", "--natt-port", "14500", "--kernel", "memory"});
+                            "1500", "--natt-port", "14500", "--kernel", "memory", "--spi-range",
+                            "0xc0000000-3221225475"});
     ASSERT_TRUE(r) << r.error().message;
     const auto& o = r->options;
     EXPECT_EQ(o.config_dir, "/tmp/c");
@@ -30,6 +33,8 @@ TEST(Options, ParsesEveryFlag) {
     EXPECT_EQ(o.log_target, ipsecd::LogTarget::stderr);
     EXPECT_EQ(o.ike_port, 1500);
     EXPECT_EQ(o.natt_port, 14500);
+    EXPECT_EQ(o.spi_min, 0xc0000000u);
+    EXPECT_EQ(o.spi_max, 0xc0000003u);
     EXPECT_EQ(o.kernel, ipsecd::KernelBackend::memory);
 }
 
@@ -53,4 +58,13 @@ TEST(Options, RejectsUnknownFlag) {
 
 TEST(Options, RejectsSamePortTwice) {
     EXPECT_FALSE(parse_options({"--ike-port", "4500"}));
+}
+
+TEST(Options, RejectsAnSpiRangeReservedEmptyOrMalformed) {
+    for (const char* bad : {"0xff-0x1000", "0x2000-0x1000", "0x100", "0x100-0x100000000", "-0x100-0x200", "0x100-", "ab-cd"}) {
+        auto r = parse_options({"--spi-range", bad});
+        ASSERT_FALSE(r) << bad;
+        EXPECT_EQ(r.error().message,
+                  std::string("--spi-range must be MIN-MAX with 0x100 <= MIN <= MAX <= 0xffffffff, not '") + bad + "'");
+    }
 }

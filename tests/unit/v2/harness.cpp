@@ -16,14 +16,26 @@ template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 }  // namespace
 
+// Each peer's kernel hands out SPIs from its own point, so that one peer's SPIs never
+// equal the other's by construction (a test mixing up inbound and outbound SPIs fails).
+static std::uint32_t first_spi(std::uint64_t seed) { return static_cast<std::uint32_t>(0x100000 * (seed % 0xfff + 1)); }
+
 Peer::Peer(std::string name, net::Endpoint endpoint, policy::Config config, std::uint64_t seed,
            EngineOptions options)
-    : name_(std::move(name)), endpoint_(endpoint), rng_(seed), options_(options),
-      engine_(std::make_unique<Engine>(std::move(config), rng_, options)) {}
+    : name_(std::move(name)), endpoint_(endpoint), rng_(seed), seed_(seed), options_(with_kernel_spis(options)),
+      engine_(std::make_unique<Engine>(std::move(config), rng_, options_)), kernel_(first_spi(seed)) {}
+
+EngineOptions Peer::with_kernel_spis(EngineOptions options) {
+    if (!options.allocate_spi)
+        options.allocate_spi = [this](const net::Address& src, const net::Address& dst, xfrm::Proto proto) {
+            return kernel_.alloc_spi(src, dst, proto, 0);
+        };
+    return options;
+}
 
 void Peer::restart(policy::Config config) {
     engine_ = std::make_unique<Engine>(std::move(config), rng_, options_);
-    kernel_ = xfrm::MemoryKernel{};
+    kernel_ = xfrm::MemoryKernel{first_spi(seed_)};
 }
 
 void Peer::handle(Time now, const Event& event, Network& network) { apply(now, engine_->handle(now, event), network); }
@@ -40,7 +52,7 @@ void Peer::apply(Time now, Effects effects, Network& network) {
     for (const Effect& e : effects) {
         std::visit(Overloaded{
                        [&](const SendDatagram& d) { network.send({d.local, d.remote, d.bytes}, now); },
-                       [&](const AddSa& a) { count(kernel_.add_sa(a.sa)); },
+                       [&](const AddSa& a) { count(a.larval ? xfrm::complete_larval(kernel_, a.sa) : kernel_.add_sa(a.sa)); },
                        [&](const UpdateSa& u) { count(kernel_.update_sa(u.sa)); },
                        [&](const DeleteSa& d) { count(kernel_.delete_sa(d.id)); },
                        [&](const AddPolicy& p) { count(kernel_.add_policy(p.policy)); },

@@ -51,10 +51,13 @@ public:
 private:
     void apply(Time now, Effects effects, Network& network);
     void answer(Time now, const ResolveHost& question, Network& network);
+    // `options` with SPIs reserved in this peer's kernel, unless the test brings its own.
+    EngineOptions with_kernel_spis(EngineOptions options);
 
     std::string name_;
     net::Endpoint endpoint_;
     crypto::DeterministicRng rng_;
+    std::uint64_t seed_;
     EngineOptions options_;
     std::unique_ptr<Engine> engine_;
     xfrm::MemoryKernel kernel_;

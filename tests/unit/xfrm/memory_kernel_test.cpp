@@ -57,6 +57,47 @@ TEST(MemoryKernel, UpdateCompletesTheLarvalSa) {
     EXPECT_EQ(k.sas().at(sa.id()), sa);
 }
 
+TEST(CompleteLarval, FillsTheLarvalSa) {
+    MemoryKernel k;
+    auto spi = k.alloc_spi(ip("192.0.2.1"), ip("192.0.2.2"), Proto::esp, 0);
+    ASSERT_TRUE(spi.ok());
+    auto sa = gcm_sa();
+    sa.spi = *spi;
+    ASSERT_TRUE(complete_larval(k, sa).ok());
+    EXPECT_FALSE(k.is_larval(sa.id()));
+    EXPECT_EQ(k.sas().at(sa.id()), sa);
+    EXPECT_EQ(k.sas().size(), 1u);
+}
+
+TEST(CompleteLarval, AddsTheSaWhenTheLarvalSaExpired) {
+    MemoryKernel k;
+    auto spi = k.alloc_spi(ip("192.0.2.1"), ip("192.0.2.2"), Proto::esp, 0);
+    ASSERT_TRUE(spi.ok());
+    auto sa = gcm_sa();
+    sa.spi = *spi;
+    ASSERT_TRUE(k.delete_sa(sa.id()).ok());  // the kernel's acquire timeout
+    ASSERT_TRUE(complete_larval(k, sa).ok());
+    EXPECT_EQ(k.sas().at(sa.id()), sa);
+}
+
+TEST(CompleteLarval, NeverTakesAnSpiAnotherSaHoldsMeanwhile) {
+    MemoryKernel k;
+    auto spi = k.alloc_spi(ip("192.0.2.1"), ip("192.0.2.2"), Proto::esp, 0);
+    ASSERT_TRUE(spi.ok());
+    auto ours = gcm_sa();
+    ours.spi = *spi;
+    ASSERT_TRUE(k.delete_sa(ours.id()).ok());
+    auto other = gcm_sa();
+    other.spi = *spi;
+    other.reqid = 99;
+    ASSERT_TRUE(k.add_sa(other).ok());  // someone took the SPI after the larval SA expired
+    ours.reqid = 1;
+    auto st = complete_larval(k, ours);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, EEXIST);
+    EXPECT_EQ(k.sas().at(other.id()), other);
+}
+
 TEST(MemoryKernel, AddingAnExistingSaFailsWithEexist) {
     MemoryKernel k;
     ASSERT_TRUE(k.add_sa(gcm_sa()).ok());
