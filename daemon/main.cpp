@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <random>
 
 #include "daemon/config/loader.hpp"
 #include "daemon/control.hpp"
@@ -53,7 +54,9 @@ base::Result<KernelSide> open_kernel(ipsecd::KernelBackend backend, const ipsecd
     KernelSide side;
     if (backend == ipsecd::KernelBackend::memory) {
         log.warning("kernel: in-memory model, no packet is protected");
-        side.kernel = std::make_unique<xfrm::MemoryKernel>();
+        // SPIs from a random point, as the kernel picks them at random: two daemons with
+        // their own models on one address (tests) must not hand out the same SPIs.
+        side.kernel = std::make_unique<xfrm::MemoryKernel>(std::random_device{}());
     } else {
         auto netlink = xfrm::NetlinkKernel::open();
         if (!netlink) return base::fail("opening the kernel's XFRM interface: " + netlink.error().message);
