@@ -131,6 +131,7 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     running_ = config;
     ike::v1::EngineOptions v1_options;
     v1_options.ike_port = options_.ike_port;
+    v1_options.natt_port = options_.natt_port;
     engine_v1_ = std::make_unique<ike::v1::Engine>(config, rng_, v1_options);
     engine_ = std::make_unique<ike::v2::Engine>(std::move(config), rng_, engine_options);
     return {};

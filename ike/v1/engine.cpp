@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "ike/v1/core.hpp"
+#include "ike/v1/nat_traversal.hpp"
 #include "ike/wire/v1/codec.hpp"
 
 namespace ike::v1 {
@@ -201,6 +202,7 @@ void on_tick(Core& core, Time now) {
             if (now < sa.expires) {
                 quick_mode_timers(core, now, sa);
                 dpd_timers(core, now, sa);
+                keepalive_timers(core, now, sa);
                 if (core.sas.contains(cookie)) renewal_timers(core, now, sa);  // it may delete the SA too
                 continue;
             }
@@ -282,6 +284,7 @@ std::optional<Time> Engine::next_wakeup() const {
             consider(quick_mode_wakeup(sa));
             consider(renewal_wakeup(sa));
             consider(dpd_wakeup(*core_, sa));
+            consider(keepalive_wakeup(sa));
         }
         else if (sa.role == Role::initiator)
             consider(sa.pending.deadline());

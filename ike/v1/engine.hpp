@@ -23,7 +23,9 @@
 //   ISAKMP SA) and removes the kernel state; a peer's Delete of IPsec SAs removes them
 //   (their policies stay unless the child's close action is clear), of the ISAKMP SA
 //   forgets it; notifies are logged by name.
-// Not yet: DPD, INITIAL-CONTACT, sending error notifies, NAT-T, AH, reconfigure.
+// - NAT-T (RFC 3947, nat_traversal.hpp): vendor ID, NAT-D, port 4500, UDP-encapsulated ESP
+//   (modes 3/4), keepalives.
+// Not yet: DPD, INITIAL-CONTACT, sending error notifies, AH, reconfigure.
 #pragma once
 
 #include <memory>
@@ -57,6 +59,8 @@ struct EngineOptions {
     // A responder Main Mode not completed within this time is forgotten.
     v2::Duration half_open_timeout{30000};
     std::uint16_t ike_port = 500;
+    // IKE moves here when a NAT is detected (RFC 3947 4); the daemon adds the non-ESP marker.
+    std::uint16_t natt_port = 4500;
     // Certificates and keys for signature authentication (not owned; nullptr: none).
     const v2::Credentials* credentials = nullptr;
 };

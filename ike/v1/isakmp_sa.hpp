@@ -100,6 +100,10 @@ struct IsakmpSa {
     // message from it; our last R-U-THERE sequence number and the first one still unanswered,
     // with the retransmission timer of the probe under way.
     bool peer_dpd = false;
+    // NAT-T (RFC 3947, nat_traversal.hpp): both announced it; a NAT changed our endpoint
+    // (we are behind it) or the peer's; the next keepalive (behind a NAT).
+    bool natt = false, nat_local = false, nat_remote = false;
+    Time keepalive_at{};
     Time last_heard{};
     std::uint32_t dpd_seq = 0, dpd_unanswered = 0;
     v2::PendingRequest dpd_probe;

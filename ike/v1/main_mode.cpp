@@ -4,6 +4,7 @@
 //   MM5 I->R  HDR*, IDii, HASH_I | CERT*, SIG_I MM6 R->I  HDR*, IDir, HASH_R | CERT*, SIG_R
 #include "ike/v1/authentication.hpp"
 #include "ike/v1/core.hpp"
+#include "ike/v1/nat_traversal.hpp"
 #include "ike/v1/payload_bytes.hpp"
 #include "ike/v1/protection.hpp"
 #include "ike/wire/v1/codec.hpp"
@@ -52,10 +53,13 @@ base::Result<void> derive_keys(Core& core, IsakmpSa& sa, const policy::Connectio
     return {};
 }
 
-// MM3/MM4: KE and nonce, and CERTREQ when the peer signs.
-std::vector<Payload> with_certificate_requests(const Core& core, const policy::Connection& c,
-                                               std::vector<Payload> payloads) {
+// MM3/MM4: KE and nonce, CERTREQ when the peer signs, NAT-D when both announced NAT-T.
+std::vector<Payload> key_exchange_message(const Core& core, const IsakmpSa& sa, const policy::Connection& c,
+                                          const Bytes& gx, const Bytes& nonce) {
+    std::vector<Payload> payloads{KeyExchange{gx}, Nonce{nonce}};
     for (auto& request : certificate_requests(core, c)) payloads.push_back(std::move(request));
+    if (sa.natt)
+        for (auto& d : nat_d_payloads(sa)) payloads.push_back(std::move(d));
     return payloads;
 }
 
@@ -127,7 +131,10 @@ void respond_mm1(Core& core, Time now, const v2::DatagramIn& in, const Message& 
     sa.deadline = now + core.options.half_open_timeout;
     core.log(LogLevel::info, sa, "Main Mode from " + in.remote.str() + ": chose " + to_string(sa.suite));
     sa.peer_dpd = has_dpd_vendor_id(m.payloads);
-    core.send(sa, plain_message(sa, {phase1_answer(choice->transform), dpd_vendor_id()}));
+    sa.natt = announces_natt(core, sa, m.payloads);
+    std::vector<Payload> answer{phase1_answer(choice->transform), dpd_vendor_id()};
+    if (sa.natt) answer.push_back(natt_vendor_id());
+    core.send(sa, plain_message(sa, std::move(answer)));
     core.publish(sa);
 }
 
@@ -161,7 +168,8 @@ void respond_mm3(Core& core, IsakmpSa& sa, const policy::Connection& c, const v2
     if (!keys) return fail_sa(core, sa, v2::FailureKind::other, keys.error().message);
     sa.state = MmState::sent_mm4;
     sa.last_in = in.bytes;
-    core.send(sa, plain_message(sa, with_certificate_requests(core, c, {KeyExchange{sa.gx_r}, Nonce{sa.n_r}})));
+    if (sa.natt) detect_nat(core, sa, in, m.payloads);
+    core.send(sa, plain_message(sa, key_exchange_message(core, sa, c, sa.gx_r, sa.n_r)));
 }
 
 void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
@@ -177,6 +185,7 @@ void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c
     auto peer = verify(core, sa, c, *msg);
     if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
     sa.iv = std::move(msg->next_iv);
+    if (sa.natt) follow_ports(core, sa, in);  // RFC 3947 4: the initiator moved to port 4500
     auto proof = prove(core, sa, c);
     if (!proof) return fail_sa(core, sa, v2::FailureKind::other, proof.error().message);
     sa.last_in = in.bytes;
@@ -194,12 +203,13 @@ void on_mm2(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, con
     if (!suite) return fail_sa(core, sa, v2::FailureKind::no_proposal_chosen, suite.error().message);
     sa.suite = *suite;
     sa.peer_dpd = has_dpd_vendor_id(m.payloads);
+    sa.natt = announces_natt(core, sa, m.payloads);
     sa.cky_r = m.header.cookie_r;
     sa.last_in = in.bytes;
     if (auto r = make_ke_nonce(core, sa, sa.gx_i, sa.n_i); !r)
         return fail_sa(core, sa, v2::FailureKind::other, r.error().message);
     sa.state = MmState::sent_mm3;
-    send_request(core, now, sa, plain_message(sa, with_certificate_requests(core, c, {KeyExchange{sa.gx_i}, Nonce{sa.n_i}})));
+    send_request(core, now, sa, plain_message(sa, key_exchange_message(core, sa, c, sa.gx_i, sa.n_i)));
 }
 
 void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
@@ -211,6 +221,10 @@ void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, con
     if (!keys) return fail_sa(core, sa, v2::FailureKind::other, keys.error().message);
     auto proof = prove(core, sa, c);
     if (!proof) return fail_sa(core, sa, v2::FailureKind::other, proof.error().message);
+    if (sa.natt) {
+        detect_nat(core, sa, in, m.payloads);
+        float_ports(core, sa);
+    }
     sa.state = MmState::sent_mm5;
     send_request(core, now, sa, encrypted_message(sa, *proof));
 }
@@ -260,7 +274,7 @@ IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& c) 
     const auto chain = encode_payloads(std::vector<Payload>{offer});
     sa.sai_b.assign(chain.begin() + 4, chain.end());  // without the generic payload header
     core.log(LogLevel::info, sa, "initiating Main Mode to " + sa.remote.str());
-    send_request(core, now, sa, plain_message(sa, {offer, dpd_vendor_id()}));
+    send_request(core, now, sa, plain_message(sa, {offer, dpd_vendor_id(), natt_vendor_id()}));
     core.publish(sa);
     return &sa;
 }

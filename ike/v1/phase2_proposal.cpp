@@ -65,9 +65,14 @@ base::Result<Phase2Suite> parse_transform(const Transform& t) {
                 break;
             case esp_attr::group: group = static_cast<KeGroup>(*v); break;
             case esp_attr::encapsulation:
-                if (*v != esp_attr::tunnel && *v != esp_attr::transport)
+                if (*v == esp_attr::tunnel || *v == esp_attr::udp_tunnel || *v == esp_attr::draft_udp_tunnel)
+                    s.mode = policy::Mode::tunnel;
+                else if (*v == esp_attr::transport || *v == esp_attr::udp_transport ||
+                         *v == esp_attr::draft_udp_transport)
+                    s.mode = policy::Mode::transport;
+                else
                     return base::fail("encapsulation mode " + std::to_string(*v) + " not supported");
-                s.mode = *v == esp_attr::tunnel ? policy::Mode::tunnel : policy::Mode::transport;
+                s.udp = *v != esp_attr::tunnel && *v != esp_attr::transport;
                 break;
             case esp_attr::auth:
                 integ = integ_of(*v);
@@ -130,6 +135,11 @@ std::vector<Phase2Suite> phase2_suites(const policy::Child& child) {
     return out;
 }
 
+std::uint16_t encapsulation_mode(policy::Mode mode, bool udp) {
+    if (mode == policy::Mode::tunnel) return udp ? esp_attr::udp_tunnel : esp_attr::tunnel;
+    return udp ? esp_attr::udp_transport : esp_attr::transport;
+}
+
 wire::v1::SecurityAssociation phase2_offer(const std::vector<Phase2Suite>& suites, std::uint32_t spi) {
     wire::v1::Proposal proposal{.number = 1, .protocol = wire::v1::ProtocolId::esp, .spi = spi_bytes(spi)};
     std::uint8_t number = 1;
@@ -140,8 +150,7 @@ wire::v1::SecurityAssociation phase2_offer(const std::vector<Phase2Suite>& suite
                         attribute(esp_attr::life_duration, static_cast<std::uint64_t>(s.lifetime.count()))};
         if (s.group() != KeGroup::none)
             t.attributes.push_back(DataAttribute::tv(esp_attr::group, static_cast<std::uint16_t>(s.group())));
-        t.attributes.push_back(DataAttribute::tv(
-            esp_attr::encapsulation, s.mode == policy::Mode::tunnel ? esp_attr::tunnel : esp_attr::transport));
+        t.attributes.push_back(DataAttribute::tv(esp_attr::encapsulation, encapsulation_mode(s.mode, s.udp)));
         if (const auto* i = s.proposal.first(TransformType::integ))
             t.attributes.push_back(DataAttribute::tv(esp_attr::auth, *auth_of(static_cast<IntegId>(i->id))));
         t.attributes.push_back(DataAttribute::tv(esp_attr::key_length, e->key_length));

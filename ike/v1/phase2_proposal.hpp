@@ -21,12 +21,17 @@ inline constexpr std::uint16_t life_type = 1, life_duration = 2, group = 3, enca
                                key_length = 6;
 inline constexpr std::uint16_t life_seconds = 1, life_kilobytes = 2;
 inline constexpr std::uint16_t tunnel = 1, transport = 2;
+// RFC 3947 5.1: UDP-Encapsulated-Tunnel/-Transport; the draft values strongSwan and
+// Libreswan also accept (61443/61444) are read as the same.
+inline constexpr std::uint16_t udp_tunnel = 3, udp_transport = 4, draft_udp_tunnel = 61443,
+                               draft_udp_transport = 61444;
 }  // namespace esp_attr
 
 struct Phase2Suite {
     policy::Proposal proposal;  // negotiated form: one ENCR, at most one INTEG, KE for PFS
     policy::Mode mode = policy::Mode::tunnel;
     std::chrono::seconds lifetime{0};
+    bool udp = false;  // a UDP-Encapsulated mode (NAT-T)
     KeGroup group() const;
     bool operator==(const Phase2Suite&) const = default;
 };
@@ -34,6 +39,9 @@ struct Phase2Suite {
 // The suites a child's ESP proposals stand for: AES-CBC with HMAC-SHA1/SHA2 and AES-GCM-16,
 // each with the proposal's PFS group (or none). Others have no IKEv1 form here.
 std::vector<Phase2Suite> phase2_suites(const policy::Child& child);
+
+// The Encapsulation Mode attribute value of a mode, UDP-encapsulated or not (RFC 3947 5.1).
+std::uint16_t encapsulation_mode(policy::Mode mode, bool udp);
 
 wire::v1::SecurityAssociation phase2_offer(const std::vector<Phase2Suite>& suites, std::uint32_t spi);
 wire::v1::SecurityAssociation phase2_answer(const wire::v1::Transform& chosen, std::uint32_t spi);

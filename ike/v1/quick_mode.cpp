@@ -9,6 +9,7 @@
 #include "ike/crypto/transform_keys.hpp"
 #include "ike/v1/core.hpp"
 #include "ike/v1/identification.hpp"
+#include "ike/v1/nat_traversal.hpp"
 #include "ike/v1/protection.hpp"
 #include "ike/v2/child_sa.hpp"
 
@@ -92,6 +93,9 @@ base::Result<xfrm::Sa> kernel_sa(const IsakmpSa& sa, const QuickMode& qm, const 
     k.spi = inbound ? qm.spi_in : qm.spi_out;
     k.mode = qm.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport;
     k.reqid = ipsec.reqid;
+    // ESP in UDP on the ISAKMP SA's ports when a NAT is between the peers (RFC 3948).
+    if (nat_between(sa))
+        k.encap = xfrm::UdpEncap{inbound ? sa.remote.port : sa.local.port, inbound ? sa.local.port : sa.remote.port};
     k.aead = std::move(alg->aead);
     k.cipher = std::move(alg->cipher);
     k.integ = std::move(alg->integ);
@@ -319,6 +323,7 @@ void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm
 
 void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child, const IpsecSa* replaces) {
     auto suites = phase2_suites(child);
+    for (auto& s : suites) s.udp = nat_between(sa);  // RFC 3947 5.1: UDP-Encapsulated modes
     auto local = replaces ? replaces->local_ts : ts_or_host(child.local_subnets, sa.local.address);
     auto remote = replaces ? replaces->remote_ts : ts_or_host(child.remote_subnets, sa.remote.address);
     std::string why = suites.empty() ? "no ESP proposal has an IKEv1 form" : "";

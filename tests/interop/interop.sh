@@ -9,6 +9,8 @@
 # AH_PROPOSALS (e.g. sha256): the child is AH (RFC 4302) with those proposals instead of ESP,
 # and both kernels must count the pings on their two `proto ah` SAs. INTEROP_MODE=transport:
 # a host-to-host transport mode child (pings between the outer addresses) instead of a tunnel.
+# INTEROP_CAPTURE=1: both netns are captured during the pings, and neither may send ICMP
+# between the subnets in clear.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../ipsecd.sh"
 PSK='interop-psk-0123456789abcdef0123456789'
@@ -154,8 +156,18 @@ interop() {
   ctl a status
   swanctl_ b --list-sas
 
+  [ -n "${INTEROP_CAPTURE:-}" ] && capture
   ping_through a $IN_A $IN_B 5
   ping_through b $IN_B $IN_A 3
+  if [ -n "${INTEROP_CAPTURE:-}" ]; then
+    stop_capture
+    local ns clear
+    for ns in a b; do
+      clear=$(clear_icmp "$OUT/wire-$ns.pcapng")
+      [ "$clear" = 0 ] || die "$ns sent $clear ICMP packets between the subnets in clear"
+    done
+    log "capture: no ICMP between the subnets in clear from either side"
+  fi
   mark ping_ok
   check_status a site "$MODE" 8 "${AH_PROPOSALS:+ah}"
   if [ -n "${AH_PROPOSALS:-}" ]; then ah_counted a 8; ah_counted b 8; fi
