@@ -48,7 +48,9 @@ const sd_bus_vtable connection_vtable[] = {
     SD_BUS_PROPERTY("LocalAddress", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("RemoteAddress", "s", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Transient", "b", get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-    SD_BUS_PROPERTY("IkeSas", "ao", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    // Invalidated, not sent, on change: a responder's list is as long as its peers are many,
+    // and each IKE SA comes and goes with its own InterfacesAdded/InterfacesRemoved.
+    SD_BUS_PROPERTY("IkeSas", "ao", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
     // SAs of no IKE SA (a manually keyed connection's pair), below the connection's path.
     SD_BUS_PROPERTY("ChildSas", "ao", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_METHOD("Up", "", "", method_operation<&Backend::up>, SD_BUS_VTABLE_UNPRIVILEGED),
