@@ -1,5 +1,6 @@
 #include "cli/client.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -155,6 +156,18 @@ IkeSaView ike_sa_view(const Objects& objects, const View& v) {
     return sa;
 }
 
+// The connection at `path` with its SAs, as far as `objects` holds them.
+ConnectionView view_of(const Objects& objects, const std::string& path) {
+    View v(objects, path, "org.ipsecd1.Connection");
+    ConnectionView c{v.str("Name"), v.str("State"), v.str("LocalAddress"), v.str("RemoteAddress"), {}, {}};
+    for (auto& ike_path : v.list("IkeSas"))
+        if (View ike(objects, ike_path, "org.ipsecd1.IkeSa"); ike.exists()) c.ike_sas.push_back(ike_sa_view(objects, ike));
+    for (auto& child_path : v.list("ChildSas"))
+        if (View child(objects, child_path, "org.ipsecd1.ChildSa"); child.exists())
+            c.children.push_back(child_view(child));
+    return c;
+}
+
 }  // namespace
 
 base::Result<Client> Client::connect(const std::string& address) {
@@ -229,19 +242,41 @@ base::Result<std::vector<ConnectionView>> Client::status() {
 
     std::vector<ConnectionView> out;
     for (auto& [name, path] : *connections) {
-        View v(objects, path, "org.ipsecd1.Connection");
-        if (!v.exists()) continue;  // removed between the two calls
-        ConnectionView c{v.str("Name"), v.str("State"), v.str("LocalAddress"),
-                         v.str("RemoteAddress"), {}, {}};
-        for (auto& ike_path : v.list("IkeSas"))
-            if (View ike(objects, ike_path, "org.ipsecd1.IkeSa"); ike.exists())
-                c.ike_sas.push_back(ike_sa_view(objects, ike));
-        for (auto& child_path : v.list("ChildSas"))
-            if (View child(objects, child_path, "org.ipsecd1.ChildSa"); child.exists())
-                c.children.push_back(child_view(child));
-        out.push_back(std::move(c));
+        if (!View(objects, path, "org.ipsecd1.Connection").exists()) continue;  // removed between the two calls
+        out.push_back(view_of(objects, path));
     }
     return out;
+}
+
+base::Result<Client::Message> Client::get_all(const std::string& path, const char* interface) {
+    return call(path.c_str(), "org.freedesktop.DBus.Properties", "GetAll", interface, 0);
+}
+
+base::Result<ConnectionView> Client::status(const std::string& name) {
+    auto connections = list();
+    if (!connections) return base::Unexpected{connections.error()};
+    auto it = std::find_if(connections->begin(), connections->end(), [&](const auto& c) { return c.first == name; });
+    if (it == connections->end()) return base::fail("no connection named " + name);
+    Objects objects;
+    // Properties.GetAll of `interface` at `path`, into `objects` as GetManagedObjects lays them out.
+    auto read = [&](const std::string& path, const char* interface) -> base::Status {
+        auto reply = get_all(path, interface);
+        if (!reply) return base::Unexpected{reply.error()};
+        if (int r = read_properties(reply->get(), objects[path][interface]); r < 0)
+            return errno_error("reading " + path, r);
+        return {};
+    };
+    const std::string& path = it->second;
+    if (auto st = read(path, "org.ipsecd1.Connection"); !st) return base::Unexpected{st.error()};
+    const auto connection = View(objects, path, "org.ipsecd1.Connection");
+    // An SA deleted between two calls is left out, as GetManagedObjects would have.
+    for (auto& ike_path : connection.list("IkeSas")) {
+        if (!read(ike_path, "org.ipsecd1.IkeSa")) continue;
+        for (auto& child_path : View(objects, ike_path, "org.ipsecd1.IkeSa").list("Children"))
+            (void)read(child_path, "org.ipsecd1.ChildSa");
+    }
+    for (auto& child_path : connection.list("ChildSas")) (void)read(child_path, "org.ipsecd1.ChildSa");
+    return view_of(objects, path);
 }
 
 }  // namespace ipsecd::cli

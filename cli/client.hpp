@@ -30,6 +30,9 @@ public:
     base::Result<std::vector<std::pair<std::string, std::string>>> list();  // (name, path)
     // Connections in ListConnections order, with their SAs (from GetManagedObjects).
     base::Result<std::vector<ConnectionView>> status();
+    // One connection with its SAs, from its own objects (Properties.GetAll on each): the
+    // cost does not grow with the other connections' SAs.
+    base::Result<ConnectionView> status(const std::string& name);
 
 private:
     struct MessageUnref {
@@ -41,6 +44,7 @@ private:
     base::Result<Message> call(const char* path, const char* interface, const char* member,
                                const char* arg, std::uint64_t timeout_usec);
     base::Status invoke(const char* member, const char* arg, std::uint64_t timeout_usec);
+    base::Result<Message> get_all(const std::string& path, const char* interface);
 
     sd_bus* bus_;
 };

@@ -14,9 +14,10 @@ struct VerbName {
     const char* name;
     Verb verb;
     int arguments;  // positional arguments after the verb
+    bool optional = false;  // ... or none
 };
 constexpr VerbName kVerbs[] = {
-    {"status", Verb::status, 0}, {"up", Verb::up, 1},     {"down", Verb::down, 1},
+    {"status", Verb::status, 1, true}, {"up", Verb::up, 1},     {"down", Verb::down, 1},
     {"reload", Verb::reload, 0}, {"list", Verb::list, 0}, {"help", Verb::help, 0},
 };
 
@@ -58,9 +59,10 @@ base::Result<Command> parse(int argc, const char* const* argv) {
     command.json = own_vm.count("json") > 0;
     auto args = own_vm.count("args") ? own_vm["args"].as<std::vector<std::string>>()
                                      : std::vector<std::string>{};
-    if (static_cast<int>(args.size()) != verb->arguments)
-        return base::fail(std::string(verb->name) +
-                          (verb->arguments ? " takes a connection name" : " takes no arguments"));
+    if (static_cast<int>(args.size()) != verb->arguments && !(verb->optional && args.empty()))
+        return base::fail(std::string(verb->name) + (verb->optional    ? " takes at most one connection name"
+                                                     : verb->arguments ? " takes a connection name"
+                                                                       : " takes no arguments"));
     if (!args.empty()) command.name = args.front();
     return command;
 }
@@ -80,7 +82,7 @@ const char* help_text() {
        ipsecctl - control and observe the ipsecd IKE daemon
 
 SYNOPSIS
-       ipsecctl [--address BUS_ADDRESS] status [--json]
+       ipsecctl [--address BUS_ADDRESS] status [--json] [NAME]
        ipsecctl [--address BUS_ADDRESS] up NAME
        ipsecctl [--address BUS_ADDRESS] down NAME
        ipsecctl [--address BUS_ADDRESS] reload
@@ -92,10 +94,12 @@ DESCRIPTION
        is allowed to every user; up, down and reload need root (the bus policy decides).
 
 COMMANDS
-       status [--json]
+       status [--json] [NAME]
               Show every connection with its state, its IKE SAs and CHILD SAs: addresses,
               SPIs, algorithms, traffic selectors, age, next rekey and traffic. With --json,
-              print one JSON object {"connections":[...]} for scripts.
+              print one JSON object {"connections":[...]} for scripts. With NAME, only that
+              connection (read from its own D-Bus objects: the other connections' SAs are
+              not fetched); an unknown NAME is an error.
 
        up NAME
               Bring connection NAME up; returns when its IKE SA and first CHILD SA are

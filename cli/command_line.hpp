@@ -14,7 +14,7 @@ struct Command {
     Verb verb = Verb::help;
     std::string address;  // --address; empty = system bus
     bool json = false;    // status --json
-    std::string name;     // up/down NAME
+    std::string name;     // up/down NAME, status [NAME]
 };
 
 base::Result<Command> parse_command_line(int argc, const char* const* argv);

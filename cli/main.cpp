@@ -30,7 +30,14 @@ int run(Client& client, const Command& command) {
             return 0;
         }
         case Verb::status: {
-            auto status = client.status();
+            base::Result<std::vector<ConnectionView>> status = std::vector<ConnectionView>{};
+            if (command.name.empty()) {
+                status = client.status();
+            } else if (auto one = client.status(command.name)) {
+                status->push_back(std::move(*one));
+            } else {
+                status = base::Unexpected{one.error()};
+            }
             if (!status) return fail(status.error().message, 1);
             auto now = static_cast<std::uint64_t>(std::time(nullptr));
             std::cout << (command.json ? render_json(*status) : render_text(*status, now));
