@@ -18,8 +18,13 @@ Diff diff(const Config& before, const Config& after) {
     }
     for (const auto& c : before.connections)
         if (!after.find(c.name)) d.removed.push_back(c.name);
-    d.secrets_changed = before.secrets != after.secrets;
+    d.secrets_changed = before.secrets != after.secrets || before.eap_secrets != after.eap_secrets;
     return d;
+}
+
+const base::SecretBytes* find_eap_password(const std::vector<EapSecret>& secrets, std::string_view id) {
+    auto it = std::find_if(secrets.begin(), secrets.end(), [&](const EapSecret& s) { return s.id == id; });
+    return it == secrets.end() ? nullptr : &it->password;
 }
 
 const Secret* find_psk(const std::vector<Secret>& secrets, const Identity& local,
