@@ -176,6 +176,8 @@ void read_children(Reader& r, const Field& f, ike::policy::Connection& c) {
 void check_ikev1(Reader& r, const Field& version, const ike::policy::Connection& c) {
     auto refuse = [&](const std::string& what) { r.error(version.value, "IKEv1 (version: 1): " + what); };
     if (c.manual) return;
+    if (c.local.auth == Auth::eap_mschapv2 || c.remote.auth == Auth::eap_mschapv2)
+        refuse("no EAP: auth eap-mschapv2 is IKEv2's (RFC 7296 2.16)");
     // RFC 2409 5: one Authentication Method in the SA covers both directions.
     if (c.local.auth != c.remote.auth)
         refuse("local.auth and remote.auth must be the same (both psk or both pubkey): IKEv1 negotiates one "
@@ -246,7 +248,7 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
         if (const Field* ch = fs->get("children")) read_children(r, *ch, c);
     }
     if (const Field* v = fs->get("version"); v && c.version == 1) check_ikev1(r, *v, c);
-    else check_eap(r, fs->get("local"), fs->get("remote"), c);
+    check_eap(r, fs->get("local"), fs->get("remote"), c);
     if (r.error_count() != errors_before) return std::nullopt;
     return c;
 }
