@@ -110,5 +110,12 @@ TEST(EapConfig, AnEapSecretHasNoPsk) {
               "a.yaml:2:34: secret: 'psk' does not go with 'eap_id'");
 }
 
+TEST(EapConfig, IkeV1HasNoEap) {
+    TempDir dir;
+    EXPECT_EQ(first(problems(dir, "connections:\n  c:\n    version: 1\n    local: {address: 192.0.2.2, auth: eap-mschapv2, eap_id: a}\n"
+                                  "    remote: {address: 192.0.2.1, auth: pubkey, ca: /dev/null}\n")),
+              "a.yaml:3:14: IKEv1 (version: 1): no EAP: auth eap-mschapv2 is IKEv2's (RFC 7296 2.16)");
+}
+
 }  // namespace
 }  // namespace ipsecd::config
