@@ -4,7 +4,7 @@
 set -u
 BUILD="meson ninja-build pkg-config gcc g++ libmnl-dev libbotan-2-dev libyaml-cpp-dev libsystemd-dev
   libboost-program-options-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev libnm-dev"
-LAB="user-mode-linux strongswan-charon strongswan-swanctl libstrongswan-standard-plugins iproute2 iputils-ping kmod procps
+LAB="user-mode-linux strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins libcharon-extauth-plugins iproute2 iputils-ping kmod procps
   psmisc dbus systemd tshark network-manager"
 case "${1:-all}" in
   build) want=$BUILD ;;

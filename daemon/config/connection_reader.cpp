@@ -19,7 +19,7 @@ constexpr std::chrono::seconds kMaxLifetime = std::chrono::hours(24 * 7);
 std::optional<Auth> read_auth(Reader& r, const Fields& fs) {
     const Field* f = fs.get("auth");
     if (!f) return Auth::psk;
-    return r.choice<Auth>(*f, {{"psk", Auth::psk}, {"pubkey", Auth::pubkey}});
+    return r.choice<Auth>(*f, {{"psk", Auth::psk}, {"pubkey", Auth::pubkey}, {"eap-mschapv2", Auth::eap_mschapv2}});
 }
 
 // A DNS host name (RFC 1123 2.1): dot-separated labels of 1-63 letters, digits and '-', not
@@ -49,7 +49,7 @@ std::vector<net::Prefix> host_prefix(const std::optional<net::Address>& a) {
 }
 
 void read_local(Reader& r, const Field& f, const std::filesystem::path& dir, ike::policy::LocalEnd& end) {
-    auto fs = r.fields(f.value, "local", {"address", "id", "auth", "cert", "key", "subnets"});
+    auto fs = r.fields(f.value, "local", {"address", "id", "auth", "cert", "key", "eap_id", "subnets"});
     if (!fs) return;
     if (const Field* a = fs->get("address"))
         if (auto t = r.text(*a)) {
@@ -66,9 +66,16 @@ void read_local(Reader& r, const Field& f, const std::filesystem::path& dir, ike
         if (auto t = r.text(*key)) end.key = read_path(r, {*t, key->value}, "key", dir, true).value_or("");
     if (end.auth == Auth::pubkey && (!cert || !key))
         r.error(f.key_node, "local: auth pubkey needs both 'cert' and 'key'");
-    if (end.auth == Auth::psk && (cert || key))
+    if (end.auth != Auth::pubkey && (cert || key))
         r.error((cert ? cert : key)->key_node, "local: '" + (cert ? cert : key)->key +
                                                    "' is only used with auth: pubkey");
+    if (const Field* e = fs->get("eap_id")) {
+        if (auto t = r.text(*e)) end.eap_id = *t;
+        if (end.auth != Auth::eap_mschapv2) r.error(e->key_node, "local: 'eap_id' is only used with auth: eap-mschapv2");
+        else if (end.eap_id.empty()) r.error(e->value, "local: 'eap_id' must not be empty");
+    } else if (end.auth == Auth::eap_mschapv2) {
+        r.error(f.key_node, "local: auth eap-mschapv2 needs 'eap_id' (our EAP identity)");
+    }
     if (const Field* s = fs->get("subnets")) end.subnets = read_prefixes(r, *s).value_or(end.subnets);
     if (!end.id && end.address) end.id = ike::policy::Identity::of_address(*end.address);
     if (end.subnets.empty()) end.subnets = host_prefix(end.address);
@@ -96,14 +103,14 @@ void read_remote(Reader& r, const Field& f, const std::filesystem::path& dir, ik
     if (ca) {
         for (const auto& item : r.texts(*ca).value_or(std::vector<Item>{}))
             if (auto p = read_path(r, item, "ca", dir, false)) end.ca.push_back(*p);
-        if (end.auth == Auth::psk) r.error(ca->key_node, "remote: 'ca' is only used with auth: pubkey");
+        if (end.auth != Auth::pubkey) r.error(ca->key_node, "remote: 'ca' is only used with auth: pubkey");
     } else if (end.auth == Auth::pubkey) {
         r.error(f.key_node, "remote: auth pubkey needs 'ca' (trust anchors for the peer's certificate)");
     }
     if (const Field* crls = fs->get("crls")) {
         for (const auto& item : r.texts(*crls).value_or(std::vector<Item>{}))
             if (auto p = read_path(r, item, "crls", dir, false)) end.crls.push_back(*p);
-        if (end.auth == Auth::psk) r.error(crls->key_node, "remote: 'crls' is only used with auth: pubkey");
+        if (end.auth != Auth::pubkey) r.error(crls->key_node, "remote: 'crls' is only used with auth: pubkey");
     }
     if (const Field* s = fs->get("subnets")) end.subnets = read_prefixes(r, *s).value_or(end.subnets);
     if (end.subnets.empty()) end.subnets = host_prefix(end.address);
@@ -169,6 +176,8 @@ void read_children(Reader& r, const Field& f, ike::policy::Connection& c) {
 void check_ikev1(Reader& r, const Field& version, const ike::policy::Connection& c) {
     auto refuse = [&](const std::string& what) { r.error(version.value, "IKEv1 (version: 1): " + what); };
     if (c.manual) return;
+    if (c.local.auth == Auth::eap_mschapv2 || c.remote.auth == Auth::eap_mschapv2)
+        refuse("no EAP: auth eap-mschapv2 is IKEv2's (RFC 7296 2.16)");
     // RFC 2409 5: one Authentication Method in the SA covers both directions.
     if (c.local.auth != c.remote.auth)
         refuse("local.auth and remote.auth must be the same (both psk or both pubkey): IKEv1 negotiates one "
@@ -196,6 +205,16 @@ void check_ikev1(Reader& r, const Field& version, const ike::policy::Connection&
                        "' has no IKEv1 form (aes128/aes256 with sha1/sha256/sha384/sha512, or aes128gcm16/aes256gcm16)");
         }
     }
+}
+
+// EAP-MSCHAPv2 authenticates the road warrior only: the gateway proves itself with a
+// certificate (RFC 7296 2.16), and only one end runs EAP.
+void check_eap(Reader& r, const Field* local, const Field* remote, const ike::policy::Connection& c) {
+    if (!local || !remote) return;
+    if (c.local.auth == Auth::eap_mschapv2 && c.remote.auth != Auth::pubkey)
+        r.error(remote->key_node, "remote: with local auth eap-mschapv2 the gateway authenticates with auth: pubkey");
+    if (c.remote.auth == Auth::eap_mschapv2 && c.local.auth != Auth::pubkey)
+        r.error(local->key_node, "local: with remote auth eap-mschapv2 we authenticate with auth: pubkey");
 }
 
 }  // namespace
@@ -229,6 +248,7 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
         if (const Field* ch = fs->get("children")) read_children(r, *ch, c);
     }
     if (const Field* v = fs->get("version"); v && c.version == 1) check_ikev1(r, *v, c);
+    check_eap(r, fs->get("local"), fs->get("remote"), c);
     if (r.error_count() != errors_before) return std::nullopt;
     return c;
 }

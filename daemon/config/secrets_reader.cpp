@@ -24,7 +24,7 @@ void read_psk(Reader& r, const YAML::Node& entry, const Fields& fs, ike::policy:
     } else {
         r.error(entry, "secret: 'psk' is missing");
     }
-    if (fs.get("password")) r.error(fs.get("password")->key_node, "secret: 'password' goes with 'key', not 'ids'");
+    if (fs.get("password")) r.error(fs.get("password")->key_node, "secret: 'password' goes with 'key' or 'eap_id', not 'ids'");
     if (r.error_count() == errors_before) out.secrets.push_back(std::move(secret));
 }
 
@@ -35,7 +35,7 @@ void read_key_password(Reader& r, const YAML::Node& entry, const Fields& fs, con
     const std::size_t errors_before = r.error_count();
     ike::policy::KeyPassword kp;
     if (auto t = r.text(key)) kp.key = checked_path(r, {*t, key.value}, "key", base_dir, true).value_or("");
-    for (const char* other : {"ids", "psk"})
+    for (const char* other : {"ids", "psk", "eap_id"})
         if (const Field* f = fs.get(other)) r.error(f->key_node, std::string("secret: '") + other + "' does not go with 'key'");
     if (const Field* password = fs.get("password")) {
         if (auto t = r.text(*password)) {
@@ -48,17 +48,43 @@ void read_key_password(Reader& r, const YAML::Node& entry, const Fields& fs, con
     if (r.error_count() == errors_before) out.key_passwords.push_back(std::move(kp));
 }
 
+// `- eap_id: alice` + `password: ...`: the EAP-MSCHAPv2 password of an EAP identity, ours
+// (local.eap_id) or a road warrior's (remote auth: eap-mschapv2). The text as written.
+void read_eap_password(Reader& r, const YAML::Node& entry, const Fields& fs, const Field& eap_id,
+                       ike::policy::Config& out) {
+    const std::size_t errors_before = r.error_count();
+    ike::policy::EapSecret secret;
+    if (auto t = r.text(eap_id)) secret.id = *t;
+    if (secret.id.empty()) r.error(eap_id.value, "secret: 'eap_id' must not be empty");
+    for (const auto& s : out.eap_secrets)
+        if (!secret.id.empty() && s.id == secret.id) r.error(eap_id.value, "secret: a second password for EAP identity '" + secret.id + "'");
+    for (const char* other : {"ids", "psk"})
+        if (const Field* f = fs.get(other)) r.error(f->key_node, std::string("secret: '") + other + "' does not go with 'eap_id'");
+    if (const Field* password = fs.get("password")) {
+        if (auto t = r.text(*password)) {
+            secret.password.assign(t->begin(), t->end());
+            Botan::secure_scrub_memory(t->data(), t->size());
+            if (secret.password.empty()) r.error(password->value, "secret: the password of an EAP identity must not be empty");
+        }
+    } else {
+        r.error(entry, "secret: 'password' is missing (the EAP-MSCHAPv2 password of 'eap_id')");
+    }
+    if (r.error_count() == errors_before) out.eap_secrets.push_back(std::move(secret));
+}
+
 }  // namespace
 
 void read_secrets(Reader& r, const Field& f, const std::filesystem::path& base_dir, ike::policy::Config& out) {
     if (!f.value.IsSequence()) {
-        r.error(f.value.IsNull() ? f.key_node : f.value, "secrets: must be a list of {ids, psk} or {key, password}");
+        r.error(f.value.IsNull() ? f.key_node : f.value,
+                "secrets: must be a list of {ids, psk}, {key, password} or {eap_id, password}");
         return;
     }
     for (const auto& entry : f.value) {
-        auto fs = r.fields(entry, "a secret", {"ids", "psk", "key", "password"});
+        auto fs = r.fields(entry, "a secret", {"ids", "psk", "key", "password", "eap_id"});
         if (!fs) continue;
         if (const Field* key = fs->get("key")) read_key_password(r, entry, *fs, *key, base_dir, out);
+        else if (const Field* id = fs->get("eap_id")) read_eap_password(r, entry, *fs, *id, out);
         else read_psk(r, entry, *fs, out);
     }
 }

@@ -1,8 +1,6 @@
 #include "ike/policy/config.hpp"
 
 #include <algorithm>
-#include <map>
-#include <string_view>
 
 namespace ike::policy {
 
@@ -14,18 +12,19 @@ const Connection* Config::find(const std::string& name) const {
 
 Diff diff(const Config& before, const Config& after) {
     Diff d;
-    // By name, not by Config::find: a reload of many connections stays O(n log n).
-    std::map<std::string_view, const Connection*> old, now;
-    for (const auto& c : before.connections) old.emplace(c.name, &c);
-    for (const auto& c : after.connections) now.emplace(c.name, &c);
     for (const auto& c : after.connections) {
-        auto it = old.find(c.name);
-        (it == old.end() ? d.added : *it->second == c ? d.unchanged : d.changed).push_back(c.name);
+        const Connection* old = before.find(c.name);
+        (old == nullptr ? d.added : *old == c ? d.unchanged : d.changed).push_back(c.name);
     }
     for (const auto& c : before.connections)
-        if (!now.contains(c.name)) d.removed.push_back(c.name);
-    d.secrets_changed = before.secrets != after.secrets;
+        if (!after.find(c.name)) d.removed.push_back(c.name);
+    d.secrets_changed = before.secrets != after.secrets || before.eap_secrets != after.eap_secrets;
     return d;
+}
+
+const base::SecretBytes* find_eap_password(const std::vector<EapSecret>& secrets, std::string_view id) {
+    auto it = std::find_if(secrets.begin(), secrets.end(), [&](const EapSecret& s) { return s.id == id; });
+    return it == secrets.end() ? nullptr : &it->password;
 }
 
 const Secret* find_psk(const std::vector<Secret>& secrets, const Identity& local,

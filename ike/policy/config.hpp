@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ike/policy/connection.hpp"
@@ -11,6 +12,7 @@ namespace ike::policy {
 struct Config {
     std::vector<Connection> connections;  // names unique
     std::vector<Secret> secrets;
+    std::vector<EapSecret> eap_secrets;
     std::vector<KeyPassword> key_passwords;  // read by the daemon only (it loads the keys)
 
     const Connection* find(const std::string& name) const;
@@ -26,6 +28,9 @@ struct Diff {
     bool secrets_changed = false;
 };
 Diff diff(const Config& before, const Config& after);
+
+// The password of an EAP identity (compared exactly); nullptr if none.
+const base::SecretBytes* find_eap_password(const std::vector<EapSecret>& secrets, std::string_view id);
 
 // The PSK for an IKE SA between two identities: the secret listing both wins, then one
 // listing the remote identity, then one listing the local one, then one listing "%any"

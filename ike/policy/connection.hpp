@@ -18,7 +18,9 @@ namespace ike::policy {
 
 using Seconds = std::chrono::seconds;
 
-enum class Auth : std::uint8_t { psk, pubkey };
+// eap_mschapv2: EAP-MSCHAPv2 inside IKE_AUTH (RFC 7296 2.16); the other end authenticates
+// with a certificate (the method does not authenticate the gateway on its own).
+enum class Auth : std::uint8_t { psk, pubkey, eap_mschapv2 };
 enum class Mode : std::uint8_t { tunnel, transport };
 // up: initiate when loaded; trap: install policies, initiate on the kernel's acquire;
 // none: wait for the peer.
@@ -35,6 +37,7 @@ struct LocalEnd {
     Auth auth = Auth::psk;
     std::string cert;  // absolute path of our certificate (PEM), pubkey only; else empty
     std::string key;   // absolute path of our private key (PEM), pubkey only; else empty
+    std::string eap_id;  // our EAP identity, eap_mschapv2 only; its password is an EapSecret
     // Default: address/32 or /128; empty when no address is configured: dynamic, the
     // engine uses the IKE SA's address (ike/v2/traffic_selectors.hpp or_dynamic).
     std::vector<net::Prefix> subnets;
@@ -138,6 +141,15 @@ struct Secret {
     base::SecretBytes psk;
 
     bool operator==(const Secret&) const = default;
+};
+
+// The password of an EAP identity (`secrets: - eap_id: …, password: …`): ours as a road
+// warrior, a user's as the gateway.
+struct EapSecret {
+    std::string id;
+    base::SecretBytes password;
+
+    bool operator==(const EapSecret&) const = default;
 };
 
 // The passphrase of an encrypted private key (PKCS#8 PEM): `secrets: - key: …, password: …`.

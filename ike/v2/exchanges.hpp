@@ -30,6 +30,25 @@ void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
 void send_ike_auth(Core& core, IkeSa& sa);
 void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
 void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response);
+// The steps EAP (eap_auth.cpp) shares. Initiator: 2.21.2 AUTHENTICATION_FAILED in a
+// separate INFORMATIONAL, sent once; the end of IKE_AUTH with the authenticated peer (as
+// logs show it): the first CHILD SA, established. Responder: `reply` and
+// AUTHENTICATION_FAILED, closed; the last response with `reply` (IDr/AUTH), the CHILD SA
+// `request` asked for (2.4 INITIAL_CONTACT too), established.
+void tell_authentication_failed(Core& core, IkeSa& sa);
+void complete_ike_auth(Core& core, IkeSa& sa, const Payloads& response, const std::string& peer);
+void refuse_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, Payloads reply = {});
+void conclude_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request, Payloads reply,
+                       const std::string& peer);
+
+// ---- eap_auth.cpp: EAP-MSCHAPv2 inside IKE_AUTH (2.16) ----
+// Initiator: the EAP peer for our eap_id; false (logged, closed) without its password.
+bool start_eap_peer(Core& core, IkeSa& sa);
+// Initiator: each IKE_AUTH response while EAP runs (the gateway's AUTH first).
+void process_eap_response(Core& core, IkeSa& sa, const Payloads& response);
+// Responder: the first IKE_AUTH request without AUTH, then each request while EAP runs.
+void start_eap_authenticator(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
+void respond_eap(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
 
 // ---- child_create.cpp ----
 // Initiator: rekeys `old` (1.3.3), or creates a new CHILD SA for `config` when old is null.

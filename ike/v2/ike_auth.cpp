@@ -15,14 +15,6 @@ namespace ike::v2 {
 
 namespace {
 
-// 2.21.2: an initiator that refuses the responder's authentication says so in a separate
-// INFORMATIONAL; it is sent once, as nothing waits for its answer.
-void tell_authentication_failed(Core& core, IkeSa& sa) {
-    const auto header = header_for(sa, wire::ExchangeType::informational, false, sa.ids.next_request);
-    const Payloads inner{notify(wire::notify::authentication_failed)};
-    if (auto sealed = seal(core, sa, header, inner)) core.send_message(sa, header, inner, *sealed);
-}
-
 // Who an initiator's IKE SA goes to: its configured peer identity, or its address when
 // any identity will do.
 std::string peer_key(const IkeSa& sa) {
@@ -42,25 +34,45 @@ bool first_contact(const Core& core, const IkeSa& sa) {
     });
 }
 
-// Records who is at both ends of an authenticated IKE SA.
-void note_identities(const Core& core, IkeSa& sa, const policy::Identity& peer) {
-    sa.local_identity = local_identity(core, sa);
-    sa.peer_identity = peer.str();
-}
-
 // 2.4: INITIAL_CONTACT says the peer restarted and forgot every other IKE SA between our two
 // identities: they go, with their CHILD SAs' kernel state, without a word to the peer.
 // Before the new CHILD SA is installed, as its policies are often the old ones.
 void forget_previous_sas(Core& core, const IkeSa& fresh) {
-    for (IkeSa* other : core.sas_with_peer(fresh.peer_identity)) {
+    for (auto& [spi, other] : core.sas) {
         IkeSa& o = *other;
-        if (&o == &fresh || o.state == IkeState::closed || o.local_identity != fresh.local_identity) continue;
+        if (&o == &fresh || o.state == IkeState::closed || o.peer_identity != fresh.peer_identity ||
+            o.local_identity != fresh.local_identity)
+            continue;
         core.log(LogLevel::info, &o, "deleted: the peer " + o.peer_identity + " restarted (INITIAL_CONTACT)");
         enter_state(core, o, IkeState::closed);
     }
 }
 
 }  // namespace
+
+void tell_authentication_failed(Core& core, IkeSa& sa) {
+    const auto header = header_for(sa, wire::ExchangeType::informational, false, sa.ids.next_request);
+    const Payloads inner{notify(wire::notify::authentication_failed)};
+    if (auto sealed = seal(core, sa, header, inner)) core.send_message(sa, header, inner, *sealed);
+}
+
+void refuse_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, Payloads reply) {
+    reply.push_back(notify(wire::notify::authentication_failed));
+    send_response(core, sa, wire::ExchangeType::ike_auth, message_id, reply);
+    enter_state(core, sa, IkeState::closed);
+}
+
+void conclude_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request, Payloads reply,
+                       const std::string& peer) {
+    sa.local_identity = local_identity(core, sa);
+    sa.peer_identity = peer;
+    if (find_notify(request, wire::notify::initial_contact)) forget_previous_sas(core, sa);
+    if (auto refused = accept_child(core, sa, request, {sa.ni, sa.nr}, nullptr, reply))
+        reply.push_back(std::move(*refused));
+    send_response(core, sa, wire::ExchangeType::ike_auth, message_id, reply);
+    core.log(LogLevel::info, &sa, "IKE SA established with " + peer);
+    enter_state(core, sa, IkeState::established);
+}
 
 void send_ike_auth(Core& core, IkeSa& sa) {
     auto proof = prove(core, sa, sa.conn->remote.id);
@@ -74,7 +86,8 @@ void send_ike_auth(Core& core, IkeSa& sa) {
     p.insert(p.end(), proof->certificates.begin(), proof->certificates.end());
     if (auto req = certificate_request(core, sa)) p.push_back(std::move(*req));
     if (auto idr = requested_peer_id(sa)) p.push_back(std::move(*idr));
-    p.push_back(std::move(proof->auth));
+    if (proof->auth) p.push_back(std::move(*proof->auth));
+    else if (!start_eap_peer(core, sa)) return;
     if (const policy::Child* child = sa.first_child) {
         auto spi_in = core.reserve_spi(sa, *child);
         if (!spi_in) {
@@ -97,26 +110,28 @@ void send_ike_auth(Core& core, IkeSa& sa) {
 }
 
 void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request) {
-    const auto peer = select_connection(core, sa, request) ? authenticate_peer(core, sa, request) : std::nullopt;
-    auto proof = peer ? prove(core, sa, *peer) : base::Result<Proof>{base::fail("peer not authenticated")};
-    if (peer && !proof) core.log(LogLevel::error, &sa, "cannot authenticate: " + proof.error().message);
-    if (!proof) {
-        send_response(core, sa, wire::ExchangeType::ike_auth, message_id,
-                      {notify(wire::notify::authentication_failed)});
-        enter_state(core, sa, IkeState::closed);
+    if (sa.eap) {
+        respond_eap(core, sa, message_id, request);
         return;
     }
-    note_identities(core, sa, *peer);
-    if (find_notify(request, wire::notify::initial_contact)) forget_previous_sas(core, sa);
+    const bool selected = select_connection(core, sa, request);
+    // 2.16: no AUTH from the initiator asks for EAP.
+    if (selected && sa.conn->remote.auth == policy::Auth::eap_mschapv2 && !find<wire::Authentication>(request)) {
+        start_eap_authenticator(core, sa, message_id, request);
+        return;
+    }
+    const auto peer = selected ? authenticate_peer(core, sa, request) : std::nullopt;
+    auto proof = peer ? prove(core, sa, *peer) : base::Result<Proof>{base::fail("peer not authenticated")};
+    if (peer && !proof) core.log(LogLevel::error, &sa, "cannot authenticate: " + proof.error().message);
+    if (!proof || !proof->auth) {
+        refuse_ike_auth(core, sa, message_id);
+        return;
+    }
     // 1.2: IDr, [CERT,] AUTH, then the CHILD SA.
     Payloads reply{wire::IdR{proof->id.type, proof->id.data}};
     reply.insert(reply.end(), proof->certificates.begin(), proof->certificates.end());
-    reply.push_back(std::move(proof->auth));
-    if (auto refused = accept_child(core, sa, request, {sa.ni, sa.nr}, nullptr, reply))
-        reply.push_back(std::move(*refused));
-    send_response(core, sa, wire::ExchangeType::ike_auth, message_id, reply);
-    core.log(LogLevel::info, &sa, "IKE SA established with " + peer->str());
-    enter_state(core, sa, IkeState::established);
+    reply.push_back(std::move(*proof->auth));
+    conclude_ike_auth(core, sa, message_id, request, std::move(reply), peer->str());
 }
 
 void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) {
@@ -126,14 +141,23 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
         enter_state(core, sa, IkeState::closed);
         return;
     }
+    if (sa.eap) {
+        process_eap_response(core, sa, response);
+        return;
+    }
     const auto peer = authenticate_peer(core, sa, response);
     if (!peer) {
         tell_authentication_failed(core, sa);
         enter_state(core, sa, IkeState::closed);
         return;
     }
-    core.log(LogLevel::info, &sa, "IKE SA established with " + peer->str());
-    note_identities(core, sa, *peer);
+    complete_ike_auth(core, sa, response, peer->str());
+}
+
+void complete_ike_auth(Core& core, IkeSa& sa, const Payloads& response, const std::string& peer) {
+    core.log(LogLevel::info, &sa, "IKE SA established with " + peer);
+    sa.local_identity = local_identity(core, sa);
+    sa.peer_identity = peer;
     const policy::Child* child = sa.first_child;
     base::Result<std::uint32_t, ChildRefusal> installed(0u);
     if (child) {

@@ -16,11 +16,13 @@
 #include "ike/crypto/keymat.hpp"
 #include "ike/crypto/prf.hpp"
 #include "ike/crypto/sk_cipher.hpp"
+#include "ike/eap/mschapv2.hpp"
 #include "ike/policy/connection.hpp"
 #include "ike/policy/negotiation.hpp"
 #include "ike/v2/clock.hpp"
 #include "ike/v2/effects.hpp"
 #include "ike/v2/fragmentation.hpp"
+#include "ike/v2/payloads.hpp"
 #include "ike/v2/retransmit.hpp"
 #include "ike/v2/traffic_selectors.hpp"
 #include "net/address.hpp"
@@ -83,6 +85,21 @@ enum class IkeState : std::uint8_t {
 };
 
 struct IkeSa;
+
+// EAP inside IKE_AUTH (RFC 7296 2.16), from the first IKE_AUTH exchange until the AUTHs
+// computed with the MSK: the gateway's authenticator or the road warrior's peer.
+struct EapRound {
+    std::variant<eap::Authenticator, eap::Peer> method;
+    // The peer's ID payload, which its final AUTH signs, and the identity it names: the
+    // gateway's (checked by its certificate) or the road warrior's IDi.
+    wire::IdI peer_id;
+    std::optional<policy::Identity> peer;
+    Payloads first_request;  // gateway: the SA, TSi and TSr its last response answers
+    bool succeeded = false;  // EAP succeeded: the AUTHs with the MSK remain
+    const base::SecretBytes& msk() const {
+        return std::visit([](const auto& m) -> const base::SecretBytes& { return m.msk(); }, method);
+    }
+};
 
 // Our outstanding request (window size 1, RFC 7296 2.3) and what its answer completes:
 // one value, so that a new request can never overwrite the state of the one in flight.
@@ -150,6 +167,8 @@ struct IkeSa {
     // The peer's SIGNATURE_HASH_ALGORITHMS (RFC 7427 4); empty if it sent none.
     std::vector<HashAlgorithm> peer_hashes;
     bool nat_local = false, nat_remote = false;  // which side is behind a NAT (2.23)
+
+    std::optional<EapRound> eap;  // while IKE_AUTH runs EAP
 
     // The first CHILD SA, negotiated inside IKE_AUTH.
     std::uint32_t first_child_spi = 0;

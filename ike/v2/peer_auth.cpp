@@ -141,6 +141,8 @@ base::Status check_signature(const Core& core, const IkeSa& sa, const IdData& id
 base::Status check_auth(const Core& core, const IkeSa& sa, const IdData& id, const policy::Identity& peer,
                         const Payloads& message) {
     const auto* auth = find<wire::Authentication>(message);
+    if (sa.conn->remote.auth == policy::Auth::eap_mschapv2)
+        return base::fail(auth ? "peer sent AUTH, the connection expects EAP-MSCHAPv2" : "the peer runs no EAP");
     if (!auth) return base::fail("no AUTH payload");
     if (sa.conn->remote.auth == policy::Auth::pubkey) {
         if (auth->method == AuthMethod::psk) return base::fail("peer used a PSK, the connection expects a certificate");
@@ -163,7 +165,6 @@ base::Result<IdData> our_id(const Core& core, const policy::Connection& conn, co
     return to_payload(policy::Identity::of_address(local));
 }
 
-base::Result<IdData> our_id(const Core& core, const IkeSa& sa) { return our_id(core, *sa.conn, sa.local.address); }
 
 // Whether two ID payloads name the same identity; DNs compare as X.509 names.
 bool same_id(const IdData& a, const IdData& b) {
@@ -194,7 +195,9 @@ std::optional<int> fit(const Core& core, const IkeSa& sa, const policy::Connecti
     const bool presents_idr = idr && ours && same_id(*ours, IdData{idr->type, idr->data});
     const auto* auth = find<wire::Authentication>(request);
     const bool signs = auth && auth->method != AuthMethod::psk;
-    const bool method_fits = signs == (conn.remote.auth == policy::Auth::pubkey);
+    // 2.16: no AUTH in the first IKE_AUTH request asks for EAP.
+    const bool method_fits = auth ? signs == (conn.remote.auth == policy::Auth::pubkey)
+                                  : conn.remote.auth == policy::Auth::eap_mschapv2;
     return (presents_idr ? kPresentsIdr : 0) + (conn.remote.id.kind != policy::IdKind::any ? kExactId : 0) +
            (method_fits ? kMethodFits : 0);
 }
@@ -206,15 +209,35 @@ std::string described(const IdData& id) {
 
 }  // namespace
 
+base::Result<IdData> our_id(const Core& core, const IkeSa& sa) { return our_id(core, *sa.conn, sa.local.address); }
+
+std::optional<PeerId> peer_id(const IkeSa& sa, const Payloads& message) {
+    auto payload = peer_id_payload(sa, message);
+    auto identity = payload ? from_payload(*payload) : std::nullopt;
+    if (!identity) return std::nullopt;
+    return PeerId{std::move(*payload), std::move(*identity)};
+}
+
+wire::Authentication msk_auth(const IkeSa& sa, const IdData& ours, base::ByteView msk) {
+    const auto mac = crypto::psk_auth(*sa.prf, msk, octets(sa, sa.initiator, ours));
+    return {AuthMethod::psk, base::Bytes(mac.begin(), mac.end())};
+}
+
+bool msk_auth_matches(const IkeSa& sa, const IdData& theirs, base::ByteView msk, const wire::Authentication& auth) {
+    return auth.method == AuthMethod::psk &&
+           crypto::psk_auth_matches(*sa.prf, msk, octets(sa, !sa.initiator, theirs), auth.data);
+}
+
 base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& peer) {
     auto id = our_id(core, sa);
     if (!id) return base::Unexpected{id.error()};
+    if (sa.conn->local.auth == policy::Auth::eap_mschapv2) return Proof{*id, {}, std::nullopt};
     const auto signed_octets = octets(sa, sa.initiator, *id);
     if (sa.conn->local.auth == policy::Auth::psk) {
         const auto* psk = psk_for(core, sa, peer);
         if (!psk) return base::fail("no PSK for " + psk_local_id(sa).str() + " and " + peer.str());
         const auto mac = crypto::psk_auth(*sa.prf, *psk, signed_octets);
-        return Proof{*id, {}, {AuthMethod::psk, base::Bytes(mac.begin(), mac.end())}};
+        return Proof{*id, {}, wire::Authentication{AuthMethod::psk, base::Bytes(mac.begin(), mac.end())}};
     }
     const auto* creds = credentials_of(core, sa);
     if (!creds || creds->chain.empty() || !creds->key)
@@ -224,7 +247,7 @@ base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& p
     if (!scheme) return base::Unexpected{scheme.error()};
     auto data = crypto::sign_auth(AuthMethod::digital_signature, *scheme, *creds->key, signed_octets, core.rng);
     if (!data) return base::Unexpected{data.error()};
-    return Proof{*id, certificate_payloads(*creds), {AuthMethod::digital_signature, std::move(*data)}};
+    return Proof{*id, certificate_payloads(*creds), wire::Authentication{AuthMethod::digital_signature, std::move(*data)}};
 }
 
 std::optional<policy::Identity> authenticate_peer(Core& core, const IkeSa& sa, const Payloads& message) {
@@ -259,7 +282,7 @@ bool select_connection(Core& core, IkeSa& sa, const Payloads& request) {
     int best_fit = -1;
     std::string expected;
     for (const auto& name : sa.candidates) {
-        const policy::Connection* conn = core.find(name);
+        const policy::Connection* conn = core.config.find(name);
         if (!conn) continue;  // removed by a reconfiguration since IKE_SA_INIT
         expected += (expected.empty() ? "" : " or ") + conn->remote.id.str();
         const auto f = peer ? fit(core, sa, *conn, *idi, *peer, request) : std::nullopt;

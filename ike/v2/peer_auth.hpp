@@ -19,11 +19,12 @@ using IdData = wire::IdI;
 // What we send in IKE_AUTH to authenticate: our ID (3.5: the configured id, a DN in DER;
 // without one, the subject DN of our certificate when we authenticate with it, else the IKE
 // address in use), the CERT payloads (public key only) and AUTH over our signed octets.
-// `peer` selects the PSK. Error: why we cannot authenticate (for the log).
+// `peer` selects the PSK. No AUTH when we authenticate with EAP (2.16: it follows the
+// exchange). Error: why we cannot authenticate (for the log).
 struct Proof {
     IdData id;
     std::vector<wire::Certificate> certificates;
-    wire::Authentication auth;
+    std::optional<wire::Authentication> auth;
 };
 base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& peer);
 
@@ -36,6 +37,22 @@ bool select_connection(Core& core, IkeSa& sa, const Payloads& request);
 
 // Initiator: the IDr naming the responder identity we want (3.5), unless any will do.
 std::optional<wire::IdR> requested_peer_id(const IkeSa& sa);
+
+// Our ID payload as `sa`'s connection presents it (see Proof).
+base::Result<IdData> our_id(const Core& core, const IkeSa& sa);
+
+// The ID payload the peer sent in `message` (IDi to a responder, IDr to an initiator) and
+// the identity it names, if usable.
+struct PeerId {
+    IdData payload;
+    policy::Identity identity;
+};
+std::optional<PeerId> peer_id(const IkeSa& sa, const Payloads& message);
+
+// 2.16: AUTH after EAP, the MSK taking the place of the shared key: ours over the signed
+// octets of our ID, and the check of the peer's over those of its ID.
+wire::Authentication msk_auth(const IkeSa& sa, const IdData& ours, base::ByteView msk);
+bool msk_auth_matches(const IkeSa& sa, const IdData& theirs, base::ByteView msk, const wire::Authentication& auth);
 
 // Our identity as `sa`'s connection presents it (text as logs show it; empty if none).
 std::string local_identity(const Core& core, const IkeSa& sa);

@@ -288,7 +288,7 @@ TEST(Diagnostics, KeyPasswordDoesNotMixWithIdsOrPsk) {
     auto p = problems("secrets:\n  - key: a.yaml\n    password: x\n    psk: y\n  - ids: \"@a\"\n    psk: y\n    password: x\n");
     ASSERT_EQ(p.size(), 2u);
     EXPECT_EQ(p[0], "a.yaml:4:5: secret: 'psk' does not go with 'key'");
-    EXPECT_EQ(p[1], "a.yaml:7:5: secret: 'password' goes with 'key', not 'ids'");
+    EXPECT_EQ(p[1], "a.yaml:7:5: secret: 'password' goes with 'key' or 'eap_id', not 'ids'");
 }
 
 TEST(Diagnostics, ManualKeyOfWrongLength) {

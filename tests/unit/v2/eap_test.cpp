@@ -1,0 +1,180 @@
+// Two engines in one process running EAP-MSCHAPv2 inside IKE_AUTH (RFC 7296 2.16): alice
+// the road warrior (auth eap-mschapv2, EAP identity "carol"), bob the gateway with its
+// certificate (test PKI, tests/unit/crypto/test_pki.hpp) and the users' passwords.
+#include <gtest/gtest.h>
+
+#include "ike/v2/credentials.hpp"
+#include "ike/v2/payloads.hpp"
+#include "ike/wire/decode.hpp"
+#include "tests/unit/crypto/test_pki.hpp"
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
+
+using namespace ike;
+using namespace ike::v2;
+using namespace ike::v2::test;
+
+namespace {
+
+policy::EapSecret password(const std::string& id, const std::string& text) {
+    return {id, base::SecretBytes(text.begin(), text.end())};
+}
+
+// alice's connection is "home", bob's "rw": one Credentials object serves both engines.
+struct Scenario {
+    policy::Config alice = site_config(kAlice, kBob);
+    policy::Config bob = site_config(kBob, kAlice);
+    Credentials credentials;
+
+    Scenario() {
+        auto& home = alice.connections.front();
+        home.name = "home";
+        home.local.auth = policy::Auth::eap_mschapv2;
+        home.local.eap_id = "carol";
+        home.remote.auth = policy::Auth::pubkey;
+        alice.secrets.clear();
+        alice.eap_secrets = {password("carol", "c4rol's p\xc3\xa4ssword")};
+        auto& rw = bob.connections.front();
+        rw.name = "rw";
+        rw.local.auth = policy::Auth::pubkey;
+        rw.remote.auth = policy::Auth::eap_mschapv2;
+        bob.secrets.clear();
+        bob.eap_secrets = {password("dave", "other"), password("carol", "c4rol's p\xc3\xa4ssword")};
+        static const auto ca = crypto::test::make_ca("ipsecd test CA");
+        static const auto key = crypto::test::pki_key(crypto::test::KeyType::p256, 1);
+        credentials.wall_clock = [] { return std::chrono::system_clock::now(); };
+        credentials.connections["home"] = {{}, nullptr, {{ca.cert}, {}}};
+        credentials.connections["rw"] = {{crypto::test::issue(ca, "bob", *key, {.dns = "bob.example"})}, key, {}};
+    }
+    // The engines keep a pointer to `credentials`: the scenario outlives the pair.
+    Pair pair() const {
+        EngineOptions o;
+        o.credentials = &credentials;
+        return Pair(alice, bob, o);
+    }
+};
+
+void expect_up(Pair& p) {
+    EXPECT_EQ(p.alice().connection("home").state, ConnectionState::up);
+    EXPECT_EQ(p.bob().connection("rw").state, ConnectionState::up);
+    EXPECT_EQ(p.alice().kernel().sas().size(), 2u);
+    EXPECT_EQ(p.bob().kernel().sas().size(), 2u);
+}
+
+void expect_refused(Pair& p) {
+    EXPECT_EQ(p.alice().connection("home").state, ConnectionState::down);
+    EXPECT_EQ(p.alice().connection("home").failure.kind, FailureKind::authentication_failed);
+    EXPECT_EQ(p.bob().connection("rw").state, ConnectionState::down);
+    EXPECT_TRUE(p.alice().kernel().sas().empty());
+    EXPECT_TRUE(p.bob().kernel().sas().empty());
+}
+
+// The EAP payloads bob sent, decoded as IKE_AUTH responses pass (counted by message).
+unsigned ike_auth_exchanges(const std::vector<base::Bytes>& sent) {
+    unsigned n = 0;
+    for (const auto& b : sent)
+        if (auto m = wire::decode_message(b); m && m->header.exchange == wire::ExchangeType::ike_auth &&
+                                              !(m->header.flags & wire::flag::response))
+            ++n;
+    return n;
+}
+
+void connect(Pair& p, std::vector<base::Bytes>* seen = nullptr) {
+    if (seen)
+        p.network().set_rule([seen](const Datagram& d, std::uint64_t) {
+            seen->push_back(d.bytes);
+            return Fate{};
+        });
+    p.up(p.alice(), "home");
+    p.run();
+}
+
+TEST(Eap, MsChapV2EstablishesTheSaAndTheChildAfterTheAuthsWithTheMsk) {
+    Scenario s;
+    std::vector<base::Bytes> seen;
+    Pair p = s.pair();
+    connect(p, &seen);
+    expect_up(p);
+    EXPECT_TRUE(p.bob().logged("IKE SA established with carol"));
+    EXPECT_TRUE(p.alice().logged("IKE SA established with @bob.example"));
+    // IDi without AUTH, Identity, MS-CHAPv2 Response, Success acknowledgement, AUTH.
+    EXPECT_EQ(ike_auth_exchanges(seen), 5u);
+}
+
+TEST(Eap, AnIkeIdentityWithAPasswordSkipsTheEapIdentityRound) {
+    Scenario s;
+    s.alice.connections.front().local.id = policy::Identity::parse("carol@example.org").value();
+    s.bob.connections.front().remote.id = policy::Identity::parse("%any").value();
+    s.bob.eap_secrets.push_back(password("carol@example.org", "c4rol's p\xc3\xa4ssword"));
+    s.alice.eap_secrets.push_back(password("carol@example.org", "c4rol's p\xc3\xa4ssword"));
+    s.alice.connections.front().local.eap_id = "carol@example.org";
+    std::vector<base::Bytes> seen;
+    Pair p = s.pair();
+    connect(p, &seen);
+    expect_up(p);
+    EXPECT_EQ(ike_auth_exchanges(seen), 4u);
+}
+
+TEST(Eap, AWrongPasswordIsAnAuthenticationFailureLoggedWithoutThePassword) {
+    Scenario s;
+    s.alice.eap_secrets = {password("carol", "guess0")};
+    Pair p = s.pair();
+    connect(p);
+    expect_refused(p);
+    EXPECT_TRUE(p.bob().logged("EAP-MSCHAPv2 authentication of 'carol' failed (wrong password)"));
+    EXPECT_FALSE(p.bob().logged("guess0"));
+    EXPECT_FALSE(p.alice().logged("guess0"));
+    EXPECT_FALSE(p.bob().logged("c4rol"));
+}
+
+TEST(Eap, AnUnknownIdentityIsRefused) {
+    Scenario s;
+    s.alice.connections.front().local.eap_id = "mallory";
+    s.alice.eap_secrets = {password("mallory", "x")};
+    Pair p = s.pair();
+    connect(p);
+    expect_refused(p);
+    EXPECT_TRUE(p.bob().logged("failed (unknown identity): no password for EAP identity 'mallory'"));
+}
+
+TEST(Eap, ARoadWarriorWithoutItsPasswordDoesNotStart) {
+    Scenario s;
+    s.alice.eap_secrets.clear();
+    Pair p = s.pair();
+    connect(p);
+    EXPECT_TRUE(p.alice().logged("cannot authenticate: no password for EAP identity 'carol'"));
+    EXPECT_TRUE(p.alice().kernel().sas().empty());
+}
+
+TEST(Eap, AGatewayWhoseCertificateIsNotTrustedIsRefusedBeforeAnyEap) {
+    Scenario s;
+    static const auto other = crypto::test::make_ca("Other CA", 1);
+    s.credentials.connections["home"].trust = {{other.cert}, {}};
+    std::vector<base::Bytes> seen;
+    Pair p = s.pair();
+    connect(p, &seen);
+    expect_refused(p);
+    EXPECT_EQ(ike_auth_exchanges(seen), 1u);
+}
+
+TEST(Eap, LostMessagesInTheMiddleOfEapAreRetransmitted) {
+    Scenario s;
+    Pair p = s.pair();
+    // The gateway's first EAP request (its AUTH with it) and the MS-CHAPv2 Response are
+    // lost once: alice retransmits, bob answers the first from its cache.
+    p.network().set_rule([](const Datagram&, std::uint64_t seq) { return Fate{seq == 3 || seq == 7 ? 0u : 1u}; });
+    p.up(p.alice(), "home");
+    p.advance(std::chrono::seconds(10));
+    expect_up(p);
+}
+
+TEST(Eap, DuplicatedMessagesInTheMiddleOfEapAreHarmless) {
+    Scenario s;
+    Pair p = s.pair();
+    p.network().set_rule([](const Datagram&, std::uint64_t) { return Fate{2u}; });
+    p.up(p.alice(), "home");
+    p.run();
+    expect_up(p);
+}
+
+}  // namespace
