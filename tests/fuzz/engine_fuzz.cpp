@@ -15,6 +15,7 @@
 
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
+#include "tests/fuzz/effect_dump.hpp"
 
 namespace {
 
@@ -124,21 +125,6 @@ void acquire(Peer& p, Peer& peer, Wire& w) {
     p.handle(w.now, KernelAcquire{a}, w.network);
 }
 
-// What a peer did, for the report of a failed input: its kernel changes and its log.
-void dump(Peer& p) {
-    for (const Effect& e : p.history()) {
-        std::string line;
-        if (const auto* a = std::get_if<AddSa>(&e)) line = "add " + xfrm::describe(a->sa);
-        else if (const auto* u = std::get_if<UpdateSa>(&e)) line = "update " + xfrm::describe(u->sa);
-        else if (const auto* d = std::get_if<DeleteSa>(&e)) line = "delete " + xfrm::describe(d->id);
-        else if (const auto* ap = std::get_if<AddPolicy>(&e)) line = "add " + xfrm::describe(ap->policy.id());
-        else if (const auto* dp = std::get_if<DeletePolicy>(&e)) line = "delete " + xfrm::describe(dp->id);
-        else if (const auto* up = std::get_if<UpdatePolicy>(&e)) line = "update " + xfrm::describe(up->policy.id());
-        else if (const auto* l = std::get_if<Log>(&e)) line = "log [" + l->connection + "] " + l->message;
-        if (!line.empty()) std::fprintf(stderr, "%s: %s\n", p.name().c_str(), line.c_str());
-    }
-}
-
 void run(FuzzedDataProvider& in) {
     EngineOptions options;
     options.cookie_threshold = in.ConsumeBool() ? 0 : 64;
@@ -217,8 +203,8 @@ void run(FuzzedDataProvider& in) {
         w.drain();
         if (alice.kernel_errors() || bob.kernel_errors()) {
             std::fprintf(stderr, "a kernel change was refused after op %zu (code %d)\n", op, code);
-            dump(alice);
-            dump(bob);
+            fuzz::dump("alice", alice.history());
+            fuzz::dump("bob", bob.history());
             __builtin_trap();
         }
     }
