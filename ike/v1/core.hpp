@@ -23,6 +23,18 @@ struct Core {
     Effects out;                            // effects of the event being handled
     std::map<std::string, v2::Failure> failures;  // the last failed attempt per connection
     std::uint32_t next_reqid = kReqidBaseV1;
+    // The policies in the kernel, the connection they protect and the reqid they send to.
+    // They outlive their pair (a hard expiry, a peer's Delete, a dead peer: the traffic is
+    // dropped, never sent in clear) until the next pair for the selectors takes them over or
+    // the operator's down: so none is ever added twice or deleted when not there.
+    struct HeldPolicy {
+        std::string connection;
+        std::uint32_t reqid = 0;
+    };
+    std::map<xfrm::PolicyId, HeldPolicy> policies;
+    // Adds `p`, or points the one in the kernel to p's reqid.
+    void hold_policy(xfrm::Policy p, const IsakmpSa& sa);
+    void release_policy(const xfrm::PolicyId& id, const v2::KernelOwner& owner);
 
     void log(v2::LogLevel level, const std::string& connection, std::string message, std::uint64_t cookie = 0);
     void log(v2::LogLevel level, const IsakmpSa& sa, std::string message) {
@@ -111,8 +123,11 @@ std::optional<Time> dpd_wakeup(const Core& core, const IsakmpSa& sa);
 // informational.cpp
 // Sends an authenticated notify about the ISAKMP SA itself (SPI: the cookie pair).
 void send_isakmp_notify(Core& core, IsakmpSa& sa, std::uint16_t type, base::Bytes data);
-// Sends a Delete of our inbound SPI and removes the pair's kernel SAs, and its policies when
-// no other IPsec SA of the same reqid (a rekeyed pair) uses them and `with_policies`.
+// The pair's policies (informational.cpp).
+std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec);
+// Sends a Delete of our inbound SPI and removes the pair's kernel SAs. Its policies go to
+// another pair of the connection for the same selectors if there is one (a rekey's), else
+// they are deleted when `with_policies`.
 void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_delete, bool with_policies);
 void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
 // An operator's down: Deletes for its IPsec SAs and itself to the peer, kernel state removed.

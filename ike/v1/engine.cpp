@@ -110,6 +110,18 @@ void Core::remove(IsakmpSa& sa) {
     publish(gone, true);
 }
 
+void Core::hold_policy(xfrm::Policy p, const IsakmpSa& sa) {
+    auto [it, added] = policies.try_emplace(p.id(), HeldPolicy{sa.connection, 0});
+    if (!added && it->second.reqid == p.templates.front().reqid) return;
+    it->second.reqid = p.templates.front().reqid;
+    if (added) out.push_back(v2::AddPolicy{std::move(p), owner(sa)});
+    else out.push_back(v2::UpdatePolicy{std::move(p), owner(sa)});
+}
+
+void Core::release_policy(const xfrm::PolicyId& id, const v2::KernelOwner& who) {
+    if (policies.erase(id)) out.push_back(v2::DeletePolicy{id, who});
+}
+
 IsakmpSa* Core::heir(const IsakmpSa& sa) {
     if (auto it = sas.find(sa.successor); sa.successor && it != sas.end()) return &it->second;
     IsakmpSa* best = nullptr;
@@ -249,6 +261,15 @@ void on_admin_down(Core& core, const std::string& name) {
     for (const auto& [cookie, sa] : core.sas)
         if (sa.connection == name) cookies.push_back(cookie);
     for (auto cookie : cookies) take_down(core, core.sas.at(cookie));
+    // Policies kept after their pairs ended go too: the operator took the connection down.
+    for (auto it = core.policies.begin(); it != core.policies.end();) {
+        if (it->second.connection != name) {
+            ++it;
+            continue;
+        }
+        core.out.push_back(v2::DeletePolicy{it->first, {name, 0}});
+        it = core.policies.erase(it);
+    }
     core.failures.erase(name);
 }
 

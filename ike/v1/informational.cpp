@@ -60,12 +60,6 @@ void send_informational(Core& core, IsakmpSa& sa, Payload payload) {
     core.transmit(sa, seal(sa, ExchangeType::informational, mid, *iv, with_hash(sa, mid, {}, {std::move(payload)})));
 }
 
-std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec) {
-    const std::vector<net::Prefix> local{ipsec.local_ts}, remote{ipsec.remote_ts};
-    return v2::policies_for({local, remote, sa.local.address, sa.remote.address, xfrm::Proto::esp,
-                             ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport,
-                             ipsec.reqid});
-}
 
 // The peer deleted IPsec SAs (its inbound SPIs: our outbound ones). The policies stay
 // unless the child's close action is clear: its traffic is dropped, never sent in the clear.
@@ -91,6 +85,13 @@ void on_esp_delete(Core& core, IsakmpSa& sa, const Delete& d) {
 }
 
 }  // namespace
+
+std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec) {
+    const std::vector<net::Prefix> local{ipsec.local_ts}, remote{ipsec.remote_ts};
+    return v2::policies_for({local, remote, sa.local.address, sa.remote.address, xfrm::Proto::esp,
+                             ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport,
+                             ipsec.reqid});
+}
 
 void send_isakmp_notify(Core& core, IsakmpSa& sa, std::uint16_t type, Bytes data) {
     send_informational(core, sa,
@@ -138,11 +139,14 @@ void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_dele
         send_informational(core, sa,
                            Delete{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::esp), .spi_size = 4,
                                   .spis = {spi_bytes(ipsec.spi_in)}});
-    const bool shared = core.find_ipsec(sa.connection, [&ipsec](const IpsecSa& other) {
-                                return other.reqid == ipsec.reqid && other.spi_in != ipsec.spi_in;
-                            }).ipsec != nullptr;
-    if (with_policies && !shared)
-        for (const auto& p : policies_of(sa, ipsec)) core.out.push_back(v2::DeletePolicy{p.id(), core.owner(sa)});
+    const auto other = core.find_ipsec(sa.connection, [&ipsec](const IpsecSa& o) {
+        return o.spi_in != ipsec.spi_in && o.child == ipsec.child && o.local_ts == ipsec.local_ts &&
+               o.remote_ts == ipsec.remote_ts;
+    });
+    if (other.ipsec)
+        for (auto& p : policies_of(*other.sa, *other.ipsec)) core.hold_policy(std::move(p), *other.sa);
+    else if (with_policies)
+        for (const auto& p : policies_of(sa, ipsec)) core.release_policy(p.id(), core.owner(sa));
     core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
     core.out.push_back(v2::DeleteSa{{sa.remote.address, ipsec.spi_out, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
 }

@@ -134,13 +134,8 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
     // Inbound first: the peer may send as soon as it has our SPI.
     core.out.push_back(v2::AddSa{std::move(*in), core.owner(sa)});
     core.out.push_back(v2::AddSa{std::move(*out), core.owner(sa)});
-    const std::vector<net::Prefix> local{qm.local_ts}, remote{qm.remote_ts};
-    if (!rekey)
-        for (auto& p : v2::policies_for({local, remote, sa.local.address, sa.remote.address, xfrm::Proto::esp,
-                                         ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel
-                                                                                  : xfrm::Mode::transport,
-                                         ipsec.reqid}))
-            core.out.push_back(v2::AddPolicy{std::move(p), core.owner(sa)});
+    // Policies kept from an earlier pair for these selectors now send to this one.
+    for (auto& p : policies_of(sa, ipsec)) core.hold_policy(std::move(p), sa);
     core.log(LogLevel::info, sa,
              "IPsec SA " + qm.child + " installed, spi in " + hex_spi(qm.spi_in) + " out " + hex_spi(qm.spi_out) +
                  " (" + policy::to_string(qm.suite.proposal) + ", " + qm.local_ts.str() + " === " +

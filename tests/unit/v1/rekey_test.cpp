@@ -53,6 +53,25 @@ TEST(Rekey, ASoftExpiryReplacesThePairOnBothSidesAndDeletesTheOld) {
     }
 }
 
+// Found by ikev1-engine-fuzz: bob's pair ended at its hard expiry (its policies stay: traffic
+// dropped), then alice's rekey reaches him as a new pair: it takes those policies over
+// instead of adding them again (the kernel answers EEXIST).
+TEST(Rekey, APairAfterAHardExpiryTakesOverThePoliciesLeftBehind) {
+    auto p = std::make_unique<Pair>(v1_site(true), v1_site(false));
+    p->up(p->alice(), "site");
+    p->run();
+    const auto bobs = children(p->bob()).at(0);
+    p->expire(p->bob(), bobs.spi_in, effects<v2::AddSa>(p->bob()).at(0).sa.reqid, true);
+    const auto alices = children(p->alice()).at(0);
+    p->expire(p->alice(), alices.spi_in, effects<v2::AddSa>(p->alice()).at(0).sa.reqid, false);
+    p->run();
+    ASSERT_EQ(children(p->bob()).size(), 1u);
+    EXPECT_EQ(effects<v2::AddPolicy>(p->bob()).size(), 3u);
+    ASSERT_EQ(effects<v2::UpdatePolicy>(p->bob()).size(), 3u);
+    EXPECT_EQ(effects<v2::UpdatePolicy>(p->bob())[0].policy.templates.at(0).reqid,
+              effects<v2::AddSa>(p->bob()).at(2).sa.reqid);
+}
+
 TEST(Rekey, TheNewPairTakesTheOldReqidAndItsPolicies) {
     auto r = rekey(true);
     for (Peer* peer : {&r.pair->alice(), &r.pair->bob()}) {
