@@ -30,6 +30,9 @@ constexpr std::size_t kHeaderSize = 28;  // RFC 2408 3.1: cookies, next payload,
 
 // One engine and the kernel its effects are applied to.
 struct Side {
+    Side(const char* address, policy::Config config, std::uint64_t seed, EngineOptions options)
+        : peer({*net::Address::parse(address), 500}, std::move(config), seed, options) {}
+
     test::Peer peer;
     xfrm::MemoryKernel kernel;
     std::size_t applied = 0;  // effects of peer.history() already applied
@@ -136,8 +139,8 @@ void expire(FuzzedDataProvider& in, Side& s, Wire& w) {
 void run(FuzzedDataProvider& in) {
     EngineOptions options;
     options.retransmit.max_retransmits = in.ConsumeIntegralInRange(0u, 5u);
-    Side alice{test::Peer({*net::Address::parse("192.0.2.1"), 500}, variant_config(in, true), 1, options), {}};
-    Side bob{test::Peer({*net::Address::parse("192.0.2.2"), 500}, variant_config(in, false), 2, options), {}};
+    Side alice("192.0.2.1", variant_config(in, true), 1, options);
+    Side bob("192.0.2.2", variant_config(in, false), 2, options);
     Wire w;
     handle(alice, w, v2::AdminUp{"site"});
     w.drain();
