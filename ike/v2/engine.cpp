@@ -267,6 +267,11 @@ void on_expire(Core& core, const xfrm::Expire& e) {
             return;
         }
     }
+    // A larval SA (reserved by ALLOCSPI) outlived the kernel's acquire timeout: the kernel
+    // removed it, so it is neither deleted later nor completed (its CHILD SA gets a new SA).
+    if (e.hard)
+        for (auto& [spi, sa] : core.sas)
+            if (e.sa.dst == sa->local.address && take_larval(*sa, e.sa.spi)) return;
 }
 
 // A kernel effect of this IKE SA failed: run it with half its kernel state no longer.

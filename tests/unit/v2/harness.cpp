@@ -1,5 +1,7 @@
 #include "tests/unit/v2/harness.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <type_traits>
 
@@ -47,7 +49,10 @@ void Peer::reconfigure(Time now, policy::Config config, Network& network) {
 }
 
 void Peer::apply(Time now, Effects effects, Network& network) {
-    auto count = [&](const base::Status& st) { kernel_errors_ += st ? 0 : 1; };
+    auto count = [&](const base::Status& st) {
+        if (!st) std::fprintf(stderr, "%s: kernel refused: %s\n", name_.c_str(), st.error().message.c_str());
+        kernel_errors_ += st ? 0 : 1;
+    };
     std::vector<ResolveHost> questions;
     for (const Effect& e : effects) {
         std::visit(Overloaded{

@@ -97,6 +97,25 @@ TEST(SpiAllocation, AnIkeSaThatTimesOutDeletesItsLarvalSa) {
     EXPECT_EQ(p.alice().kernel_errors(), 0u);
 }
 
+// Found by engine-fuzz: the kernel removes a larval SA at its acquire timeout (hard expiry);
+// the IKE SA that reserved it does not delete it again when its negotiation ends.
+TEST(SpiAllocation, ALarvalSaTheKernelExpiredIsNotDeletedAgain) {
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    p.network().set_rule([](const Datagram&, std::uint64_t seq) { return Fate{seq < 2 ? 1u : 0u}; });
+    p.up(p.alice(), "site");
+    p.advance(Duration{1000});
+    ASSERT_EQ(larval_sas(p.alice()), 1u);
+    const xfrm::SaId larval = p.alice().kernel().sas().begin()->first;
+    ASSERT_TRUE(p.alice().kernel().delete_sa(larval));
+    xfrm::Expire e;
+    e.sa = larval;
+    e.hard = true;
+    p.alice().handle(p.now(), KernelExpire{e}, p.network());
+    p.advance(Duration{300000});
+    EXPECT_EQ(p.alice().connection("site").failure.kind, FailureKind::timeout);
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
 TEST(SpiAllocation, ACreateChildSaRefusedDeletesItsLarvalSa) {
     auto alice = site_config(kAlice, kBob);
     alice.connections[0].children[0].start = policy::Start::up;
