@@ -209,13 +209,13 @@ void on_tick(Core& core, Time now) {
     std::vector<std::uint64_t> cookies;
     for (const auto& [cookie, sa] : core.sas) cookies.push_back(cookie);
     for (auto cookie : cookies) {
+        if (!core.sas.contains(cookie)) continue;  // removed by an earlier SA's timer (renewal)
         auto& sa = core.sas.at(cookie);
         if (sa.state == MmState::established) {
             if (now < sa.expires) {
-                quick_mode_timers(core, now, sa);
-                dpd_timers(core, now, sa);
-                keepalive_timers(core, now, sa);
-                if (core.sas.contains(cookie)) renewal_timers(core, now, sa);  // it may delete the SA too
+                // Each may remove the SA (a dead peer, a renewal done): the next one must not run.
+                for (auto timers : {quick_mode_timers, dpd_timers, keepalive_timers, renewal_timers})
+                    if (core.sas.contains(cookie)) timers(core, now, core.sas.at(cookie));
                 continue;
             }
             if (core.heir(sa)) {
