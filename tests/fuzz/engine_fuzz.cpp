@@ -15,6 +15,7 @@
 
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
+#include "tests/fuzz/datagram_mutations.hpp"
 #include "tests/fuzz/effect_dump.hpp"
 
 namespace {
@@ -25,7 +26,6 @@ using namespace ike::v2::test;
 
 constexpr std::size_t kMaxOps = 96;
 constexpr std::size_t kMaxPending = 64;
-constexpr std::size_t kHeaderSize = 28;  // RFC 7296 3.1: SPIs, next payload, version, exchange, flags, id, length
 
 // Every datagram the peers sent and the fuzzer has not yet delivered or dropped.
 struct Wire {
@@ -73,24 +73,8 @@ Peer& receiver(const Datagram& d, Peer& a, Peer& b) { return d.to.address == a.e
 Datagram forge(FuzzedDataProvider& in, Peer& to, Peer& from, const Datagram* last) {
     Datagram d{from.endpoint(), to.endpoint(), {}};
     if (in.ConsumeBool()) d.from.port = 4500, d.to.port = 4500;
-    if (last && last->bytes.size() >= kHeaderSize && in.ConsumeBool()) {
-        d.bytes.assign(last->bytes.begin(), last->bytes.begin() + kHeaderSize);
-        auto body = in.ConsumeBytes<std::uint8_t>(in.ConsumeIntegralInRange<std::size_t>(0, 1500));
-        d.bytes.insert(d.bytes.end(), body.begin(), body.end());
-        const auto length = static_cast<std::uint32_t>(d.bytes.size());
-        for (int i = 0; i < 4; ++i) d.bytes[24 + i] = static_cast<std::uint8_t>(length >> (8 * (3 - i)));
-    } else {
-        auto bytes = in.ConsumeBytes<std::uint8_t>(in.ConsumeIntegralInRange<std::size_t>(0, 1500));
-        d.bytes.assign(bytes.begin(), bytes.end());
-    }
+    d.bytes = fuzz::forged_bytes(in, last ? &last->bytes : nullptr);
     return d;
-}
-
-void corrupt(FuzzedDataProvider& in, base::Bytes& bytes) {
-    const unsigned flips = in.ConsumeIntegralInRange(1, 4);
-    for (unsigned i = 0; i < flips && !bytes.empty(); ++i)
-        bytes[in.ConsumeIntegralInRange<std::size_t>(0, bytes.size() - 1)] ^= in.ConsumeIntegral<std::uint8_t>() | 1;
-    if (in.ConsumeBool() && !bytes.empty()) bytes.resize(in.ConsumeIntegralInRange<std::size_t>(0, bytes.size()));
 }
 
 // The kernel told a peer that one of its SAs expired; a hard expiry means the kernel
@@ -161,7 +145,7 @@ void run(FuzzedDataProvider& in) {
                 if (have) w.pending.erase(w.pending.begin() + static_cast<std::ptrdiff_t>(k));
                 break;
             case 5:  // corrupt one in flight
-                if (have) corrupt(in, w.pending[k].bytes);
+                if (have) fuzz::corrupt(in, w.pending[k].bytes);
                 break;
             case 6: {  // a forged datagram
                 Peer& to = pick(in, alice, bob);

@@ -14,6 +14,7 @@
 #include <iterator>
 #include <vector>
 
+#include "tests/fuzz/datagram_mutations.hpp"
 #include "tests/fuzz/effect_dump.hpp"
 #include "tests/unit/v1/harness.hpp"
 #include "xfrm/memory_kernel.hpp"
@@ -26,7 +27,6 @@ using ike::v2::test::Datagram;
 
 constexpr std::size_t kMaxOps = 96;
 constexpr std::size_t kMaxPending = 64;
-constexpr std::size_t kHeaderSize = 28;  // RFC 2408 3.1: cookies, next payload, version, exchange, flags, id, length
 
 // One engine and the kernel its effects are applied to.
 struct Side {
@@ -96,24 +96,8 @@ Side& receiver(const Datagram& d, Side& a, Side& b) { return d.to.address == a.p
 
 Datagram forge(FuzzedDataProvider& in, Side& to, Side& from, const Datagram* last) {
     Datagram d{from.peer.endpoint(), to.peer.endpoint(), {}};
-    if (last && last->bytes.size() >= kHeaderSize && in.ConsumeBool()) {
-        d.bytes.assign(last->bytes.begin(), last->bytes.begin() + kHeaderSize);
-        auto body = in.ConsumeBytes<std::uint8_t>(in.ConsumeIntegralInRange<std::size_t>(0, 1500));
-        d.bytes.insert(d.bytes.end(), body.begin(), body.end());
-        const auto length = static_cast<std::uint32_t>(d.bytes.size());
-        for (int i = 0; i < 4; ++i) d.bytes[24 + i] = static_cast<std::uint8_t>(length >> (8 * (3 - i)));
-    } else {
-        auto bytes = in.ConsumeBytes<std::uint8_t>(in.ConsumeIntegralInRange<std::size_t>(0, 1500));
-        d.bytes.assign(bytes.begin(), bytes.end());
-    }
+    d.bytes = fuzz::forged_bytes(in, last ? &last->bytes : nullptr);
     return d;
-}
-
-void corrupt(FuzzedDataProvider& in, base::Bytes& bytes) {
-    const unsigned flips = in.ConsumeIntegralInRange(1, 4);
-    for (unsigned i = 0; i < flips && !bytes.empty(); ++i)
-        bytes[in.ConsumeIntegralInRange<std::size_t>(0, bytes.size() - 1)] ^= in.ConsumeIntegral<std::uint8_t>() | 1;
-    if (in.ConsumeBool() && !bytes.empty()) bytes.resize(in.ConsumeIntegralInRange<std::size_t>(0, bytes.size()));
 }
 
 // The kernel tells a side that one of its SAs (or an unknown SPI) expired; a hard expiry
@@ -172,7 +156,7 @@ void run(FuzzedDataProvider& in) {
                 if (have) w.pending.erase(w.pending.begin() + static_cast<std::ptrdiff_t>(k));
                 break;
             case 5:  // corrupt one in flight
-                if (have) corrupt(in, w.pending[k].bytes);
+                if (have) fuzz::corrupt(in, w.pending[k].bytes);
                 break;
             case 6: {  // a forged datagram
                 Side& from = &side == &alice ? bob : alice;
