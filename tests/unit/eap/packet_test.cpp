@@ -42,7 +42,8 @@ TEST(EapPacket, ResponseIsFortyNineOctetsOfValue) {
     r.nt_response.fill(2);
     const auto bytes = encode(Packet{Code::response, 9, MsChapV2{r}});
     EXPECT_EQ(bytes[9], 49);
-    const auto& m = std::get<MsResponse>(std::get<MsChapV2>(roundtrip(Packet{Code::response, 9, MsChapV2{r}}).data));
+    const auto p = roundtrip(Packet{Code::response, 9, MsChapV2{r}});
+    const auto& m = std::get<MsResponse>(std::get<MsChapV2>(p.data));
     EXPECT_EQ(m.nt_response, r.nt_response);
     EXPECT_EQ(m.name, "alice");
 }
