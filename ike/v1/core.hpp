@@ -129,6 +129,26 @@ std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec);
 // another pair of the connection for the same selectors if there is one (a rekey's), else
 // they are deleted when `with_policies`.
 void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_delete, bool with_policies);
+// Error notifies (RFC 2408 5.4, 5.5): a refused Quick Mode is answered under the ISAKMP
+// SA with the offer's SPI (protocol ESP); a refused Main Mode in the clear (no keys yet).
+void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, base::Bytes spi);
+void send_plain_notify(Core& core, const v2::DatagramIn& in, std::uint64_t cookie_i, std::uint16_t type);
+std::string notify_name(std::uint16_t type);
+// quick_mode.cpp: the peer's authenticated error notify about the Quick Mode whose offer
+// carried `spi`: it failed (no waiting for the retransmissions to run out).
+void quick_mode_refused(Core& core, IsakmpSa& sa, std::uint32_t spi, std::uint16_t type);
+// The ISAKMP SA's SPI in notifies and Deletes: CKY-I | CKY-R.
+base::Bytes cookie_pair(const IsakmpSa& sa);
+// INITIAL-CONTACT (RFC 2407 4.6.3.3) goes in MM5 of the first Main Mode with a peer (no
+// other SA of the connection with it; never in a renewal, strongSwan would drop the old
+// SAs' CHILD SAs).
+bool first_contact(const Core& core, const IsakmpSa& sa);
+wire::v1::Notification initial_contact(const IsakmpSa& sa);
+bool has_initial_contact(const std::vector<wire::v1::Payload>& payloads);
+// INITIAL-CONTACT from the peer of `fresh`: it has no state from before, so the
+// connection's other SAs with that peer go (kernel SAs, no Deletes; the policies stay for
+// the next Quick Mode, fail closed).
+void forget_peer_state(Core& core, IsakmpSa& fresh);
 void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
 // An operator's down: Deletes for its IPsec SAs and itself to the peer, kernel state removed.
 void take_down(Core& core, IsakmpSa& sa);

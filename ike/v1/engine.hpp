@@ -25,7 +25,10 @@
 //   forgets it; notifies are logged by name.
 // - NAT-T (RFC 3947, nat_traversal.hpp): vendor ID, NAT-D, port 4500, UDP-encapsulated ESP
 //   (modes 3/4), keepalives.
-// Not yet: DPD, INITIAL-CONTACT, sending error notifies, AH, reconfigure.
+// - DPD (dpd.cpp, RFC 3706), INITIAL-CONTACT on the first Main Mode with a peer, error
+//   notifies for refused Main and Quick Modes; policies left without SAs are kept for the
+//   next Quick Mode of their child (Core::policies).
+// Not yet: close_action restart, start: trap, AH, reconfigure.
 #pragma once
 
 #include <memory>

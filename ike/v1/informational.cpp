@@ -9,10 +9,9 @@
 #include "ike/v1/core.hpp"
 #include "ike/v1/protection.hpp"
 #include "ike/v2/child_sa.hpp"
+#include "ike/wire/v1/codec.hpp"
 
 namespace ike::v1 {
-
-namespace {
 
 using namespace wire::v1;
 using v2::LogLevel;
@@ -38,16 +37,11 @@ std::string notify_name(std::uint16_t type) {
     }
 }
 
+namespace {
+
 Bytes spi_bytes(std::uint32_t spi) {
     return {static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
             static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
-}
-
-Bytes cookie_pair(const IsakmpSa& sa) {
-    Bytes out;
-    for (auto cookie : {sa.cky_i, sa.cky_r})
-        for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(cookie >> shift));
-    return out;
 }
 
 void send_informational(Core& core, IsakmpSa& sa, Payload payload) {
@@ -93,6 +87,19 @@ std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec) 
                              ipsec.reqid});
 }
 
+void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, Bytes spi) {
+    core.log(LogLevel::info, sa, "sent " + notify_name(type) + " to the peer");
+    send_informational(core, sa,
+                       Notification{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::esp),
+                                    .spi = std::move(spi), .type = type});
+}
+
+void send_plain_notify(Core& core, const v2::DatagramIn& in, std::uint64_t cookie_i, std::uint16_t type) {
+    const Header header{.cookie_i = cookie_i, .exchange = ExchangeType::informational};
+    const Notification n{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp), .type = type};
+    core.out.push_back(v2::SendDatagram{in.local, in.remote, encode(Message{.header = header, .payloads = {n}})});
+}
+
 void send_isakmp_notify(Core& core, IsakmpSa& sa, std::uint16_t type, Bytes data) {
     send_informational(core, sa,
                        Notification{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp),
@@ -122,6 +129,13 @@ void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& 
             on_dpd_notify(core, sa, *n);
         else if (n)
             core.log(LogLevel::info, sa, "the peer notified " + notify_name(n->type));
+        // RFC 2408 3.14.1: types below 8192 are errors; one about our offer's SPI ends it.
+        if (n && n->type < 8192 && n->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::esp) &&
+            n->spi.size() == 4) {
+            std::uint32_t spi = 0;
+            for (auto b : n->spi) spi = spi << 8 | b;
+            quick_mode_refused(core, sa, spi, n->type);
+        }
         const auto* d = std::get_if<Delete>(&p);
         if (d && d->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::esp) && d->spi_size == 4) on_esp_delete(core, sa, *d);
         if (d && d->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp) && d->spis.size() == 1 &&
@@ -149,6 +163,49 @@ void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_dele
         for (const auto& p : policies_of(sa, ipsec)) core.release_policy(p.id(), core.owner(sa));
     core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
     core.out.push_back(v2::DeleteSa{{sa.remote.address, ipsec.spi_out, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
+}
+
+Bytes cookie_pair(const IsakmpSa& sa) {
+    Bytes out;
+    for (auto cookie : {sa.cky_i, sa.cky_r})
+        for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(cookie >> shift));
+    return out;
+}
+
+bool first_contact(const Core& core, const IsakmpSa& sa) {
+    return std::none_of(core.sas.begin(), core.sas.end(), [&sa](const auto& other) {
+        return &other.second != &sa && other.second.connection == sa.connection &&
+               other.second.remote.address == sa.remote.address;
+    });
+}
+
+Notification initial_contact(const IsakmpSa& sa) {
+    return {.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp), .spi = cookie_pair(sa),
+            .type = notify::initial_contact};
+}
+
+bool has_initial_contact(const std::vector<Payload>& payloads) {
+    return std::any_of(payloads.begin(), payloads.end(), [](const Payload& p) {
+        const auto* n = std::get_if<Notification>(&p);
+        return n && n->type == notify::initial_contact;
+    });
+}
+
+void forget_peer_state(Core& core, IsakmpSa& fresh) {
+    std::vector<std::uint64_t> old;
+    for (const auto& [cookie, sa] : core.sas)
+        if (&sa != &fresh && sa.connection == fresh.connection && sa.remote.address == fresh.remote.address)
+            old.push_back(cookie);
+    for (auto cookie : old) {
+        auto& sa = core.sas.at(cookie);
+        core.log(LogLevel::info, sa, "INITIAL-CONTACT: the peer has no state from before: this SA and its IPsec SAs go");
+        while (!sa.ipsec_sas.empty()) {
+            const IpsecSa ipsec = sa.ipsec_sas.front();
+            sa.ipsec_sas.erase(sa.ipsec_sas.begin());
+            retire_ipsec(core, sa, ipsec, false, false);
+        }
+        core.remove(sa);
+    }
 }
 
 void take_down(Core& core, IsakmpSa& sa) {

@@ -120,7 +120,7 @@ void respond_mm1(Core& core, Time now, const v2::DatagramIn& in, const Message& 
     if (!choice) {
         core.log(LogLevel::warning, c->name, "Main Mode from " + in.remote.str() + ": NO-PROPOSAL-CHOSEN (" +
                                                  choice.error().message + ")");
-        return;
+        return send_plain_notify(core, in, m.header.cookie_i, notify::no_proposal_chosen);
     }
     IsakmpSa fresh{.connection = c->name, .role = Role::responder, .state = MmState::sent_mm2,
                    .cky_i = m.header.cookie_i, .cky_r = core.new_cookie(), .local = in.local, .remote = in.remote};
@@ -184,6 +184,7 @@ void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c
     }
     auto peer = verify(core, sa, c, *msg);
     if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
+    if (has_initial_contact(msg->payloads)) forget_peer_state(core, sa);
     sa.iv = std::move(msg->next_iv);
     if (sa.natt) follow_ports(core, sa, in);  // RFC 3947 4: the initiator moved to port 4500
     auto proof = prove(core, sa, c);
@@ -225,6 +226,7 @@ void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, con
         detect_nat(core, sa, in, m.payloads);
         float_ports(core, sa);
     }
+    if (first_contact(core, sa)) proof->push_back(initial_contact(sa));
     sa.state = MmState::sent_mm5;
     send_request(core, now, sa, encrypted_message(sa, *proof));
 }
@@ -235,6 +237,7 @@ void on_mm6(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, con
     if (!msg) return core.log(LogLevel::warning, sa, "MM6 ignored: " + msg.error().message);
     auto peer = verify(core, sa, c, *msg);
     if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
+    if (has_initial_contact(msg->payloads)) forget_peer_state(core, sa);
     sa.iv = std::move(msg->next_iv);
     sa.last_in = in.bytes;
     establish(core, now, sa, c, std::move(*peer));

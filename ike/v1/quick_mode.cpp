@@ -235,10 +235,16 @@ void respond_qm1(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, c
     // RFC 2409 5.5: without client IDs the SAs are between the ISAKMP peers' addresses.
     auto idci = ids.empty() ? net::Prefix::host(sa.remote.address) : prefix_of(*ids[0]);
     auto idcr = ids.empty() ? net::Prefix::host(sa.local.address) : prefix_of(*ids[1]);
-    if (!idci || !idcr) return core.log(LogLevel::warning, sa, "QM1 refused: INVALID-ID-INFORMATION");
+    const auto offer_spi = offer->proposals.empty() ? base::Bytes{} : offer->proposals.front().spi;
+    if (!idci || !idcr) {
+        core.log(LogLevel::warning, sa, "QM1 refused: INVALID-ID-INFORMATION");
+        return send_child_notify(core, sa, notify::invalid_id_information, offer_spi);
+    }
     auto selection = select_child(core, sa, *offer, *idci, *idcr);
-    if (!selection)
-        return core.log(LogLevel::warning, sa, "QM1 refused: NO-PROPOSAL-CHOSEN (" + selection.error().message + ")");
+    if (!selection) {
+        core.log(LogLevel::warning, sa, "QM1 refused: NO-PROPOSAL-CHOSEN (" + selection.error().message + ")");
+        return send_child_notify(core, sa, notify::no_proposal_chosen, offer_spi);
+    }
     QuickMode qm{.child = selection->child->name, .role = Role::responder, .iv = std::move(msg->next_iv)};
     qm.suite = selection->choice.suite;
     qm.spi_out = selection->choice.spi;
@@ -348,6 +354,12 @@ void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child
     sa.quick_modes.emplace(mid, std::move(qm));
     core.log(LogLevel::info, sa, "Quick Mode for " + child.name + (replaces ? " (rekey)" : "") + " started");
     core.transmit(sa, bytes);
+}
+
+void quick_mode_refused(Core& core, IsakmpSa& sa, std::uint32_t spi, std::uint16_t type) {
+    for (const auto& [mid, qm] : sa.quick_modes)
+        if (qm.role == Role::initiator && !qm.done && qm.spi_in == spi)
+            return child_failed(core, sa, mid, v2::FailureKind::child_refused, "the peer answered " + notify_name(type));
 }
 
 void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c) {

@@ -66,6 +66,8 @@ TEST(MainMode, NoCommonProposalIsRefusedAndTheInitiatorGivesUp) {
     p.up(p.alice(), "site");
     p.run();
     EXPECT_TRUE(p.bob().logged("NO-PROPOSAL-CHOSEN"));
+    // Told in the clear (no keys yet), so only logged: anyone could have sent it.
+    EXPECT_TRUE(p.alice().logged("unauthenticated notify from 192.0.2.2:500: NO-PROPOSAL-CHOSEN"));
     EXPECT_EQ(p.bob().connection("site").state, ConnectionState::down);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
     EXPECT_EQ(p.alice().connection("site").failure.kind, v2::FailureKind::timeout);

@@ -137,7 +137,9 @@ TEST(QuickMode, AResponderWithoutPfsRefusesAPfsOffer) {
     EXPECT_TRUE(p.bob().logged("NO-PROPOSAL-CHOSEN"));
     EXPECT_TRUE(added_sas(p.bob()).empty());
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::partial);
-    EXPECT_EQ(p.alice().connection("site").failure, (v2::Failure{v2::FailureKind::timeout, "net", 0}));
+    // Its error notify (RFC 2408 5.5) ends the Quick Mode at once.
+    EXPECT_TRUE(p.alice().logged("Quick Mode for net failed: the peer answered NO-PROPOSAL-CHOSEN"));
+    EXPECT_EQ(p.alice().connection("site").failure, (v2::Failure{v2::FailureKind::child_refused, "net", 0}));
 }
 
 TEST(QuickMode, TransportModeBetweenTheHostsHasNoForwardPolicy) {
