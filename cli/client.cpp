@@ -148,6 +148,7 @@ IkeSaView ike_sa_view(const Objects& objects, const View& v) {
     sa.proposal = v.str("Proposal");
     sa.local = v.str("Local");
     sa.remote = v.str("Remote");
+    sa.virtual_ips = v.list("VirtualIps");
     sa.established = v.num("EstablishedTime");
     sa.rekey = v.num("RekeyTime");
     for (auto& path : v.list("Children"))
@@ -229,6 +230,20 @@ base::Result<std::vector<std::pair<std::string, std::string>>> Client::list() {
     while (r >= 0 && (r = sd_bus_message_read(m, "(so)", &name, &path)) > 0)
         out.emplace_back(name, path);
     if (r < 0) return errno_error("reading ListConnections", r);
+    return out;
+}
+
+base::Result<std::vector<LeaseView>> Client::leases() {
+    auto reply = call(kRoot, kManager, "ListLeases", nullptr, 0);
+    if (!reply) return base::Unexpected{reply.error()};
+    sd_bus_message* m = reply->get();
+    std::vector<LeaseView> out;
+    int r = sd_bus_message_enter_container(m, 'a', "(sssb)");
+    const char *pool = nullptr, *address = nullptr, *identity = nullptr;
+    int online = 0;
+    while (r >= 0 && (r = sd_bus_message_read(m, "(sssb)", &pool, &address, &identity, &online)) > 0)
+        out.push_back({pool, address, identity, online != 0});
+    if (r < 0) return errno_error("reading ListLeases", r);
     return out;
 }
 

@@ -33,6 +33,8 @@ public:
     // One connection with its SAs, from its own objects (Properties.GetAll on each): the
     // cost does not grow with the other connections' SAs.
     base::Result<ConnectionView> status(const std::string& name);
+    // Every lease of every address pool (Manager.ListLeases).
+    base::Result<std::vector<LeaseView>> leases();
 
 private:
     struct MessageUnref {

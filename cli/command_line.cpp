@@ -19,6 +19,7 @@ struct VerbName {
 constexpr VerbName kVerbs[] = {
     {"status", Verb::status, 1, true}, {"up", Verb::up, 1},     {"down", Verb::down, 1},
     {"reload", Verb::reload, 0}, {"list", Verb::list, 0}, {"help", Verb::help, 0},
+    {"leases", Verb::leases, 0},
 };
 
 base::Result<Command> parse(int argc, const char* const* argv) {
@@ -50,7 +51,7 @@ base::Result<Command> parse(int argc, const char* const* argv) {
     auto rest = po::collect_unrecognized(parsed.options, po::include_positional);
     rest.erase(rest.begin());
     po::options_description own;
-    if (command.verb == Verb::status) own.add_options()("json", "");
+    if (command.verb == Verb::status || command.verb == Verb::leases) own.add_options()("json", "");
     own.add_options()("args", po::value<std::vector<std::string>>(), "");
     po::positional_options_description own_positional;
     own_positional.add("args", -1);
@@ -87,6 +88,7 @@ SYNOPSIS
        ipsecctl [--address BUS_ADDRESS] down NAME
        ipsecctl [--address BUS_ADDRESS] reload
        ipsecctl [--address BUS_ADDRESS] list
+       ipsecctl [--address BUS_ADDRESS] leases [--json]
        ipsecctl --help
 
 DESCRIPTION
@@ -112,6 +114,10 @@ COMMANDS
               problem is printed as FILE:LINE:COLUMN: message.
 
        list   Print the connection names, one a line.
+
+       leases [--json]
+              Print the leases of the address pools, one a line: pool, address,
+              identity, online or offline. With --json, one object {"leases":[...]}.
 
 OPTIONS
        --address BUS_ADDRESS

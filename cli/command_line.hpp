@@ -8,12 +8,12 @@
 
 namespace ipsecd::cli {
 
-enum class Verb { help, status, up, down, reload, list };
+enum class Verb { help, status, up, down, reload, list, leases };
 
 struct Command {
     Verb verb = Verb::help;
     std::string address;  // --address; empty = system bus
-    bool json = false;    // status --json
+    bool json = false;    // status --json, leases --json
     std::string name;     // up/down NAME, status [NAME]
 };
 

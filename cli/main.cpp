@@ -29,6 +29,16 @@ int run(Client& client, const Command& command) {
             for (auto& [name, path] : *connections) std::cout << name << "\n";
             return 0;
         }
+        case Verb::leases: {
+            auto leases = client.leases();
+            if (!leases) return fail(leases.error().message, 1);
+            if (command.json) std::cout << render_json(*leases);
+            else
+                for (const auto& l : *leases)
+                    std::cout << l.pool << " " << l.address << " " << l.identity << " "
+                              << (l.online ? "online" : "offline") << "\n";
+            return 0;
+        }
         case Verb::status: {
             base::Result<std::vector<ConnectionView>> status = std::vector<ConnectionView>{};
             if (command.name.empty()) {

@@ -75,6 +75,7 @@ void write_ike_sa(std::string& out, const IkeSaView& sa) {
     o.string("proposal", sa.proposal);
     o.string("local", sa.local);
     o.string("remote", sa.remote);
+    o.strings("virtual_ips", sa.virtual_ips);
     o.objects("children", sa.children, write_child);
     o.number("established", sa.established);
     o.number("rekey", sa.rekey);
@@ -113,6 +114,21 @@ std::string json_string(const std::string& text) {
         }
     }
     return out + "\"";
+}
+
+std::string render_json(const std::vector<LeaseView>& leases) {
+    std::string out;
+    {
+        Object root(out);
+        root.objects("leases", leases, [](std::string& o, const LeaseView& l) {
+            Object lease(o);
+            lease.string("pool", l.pool);
+            lease.string("address", l.address);
+            lease.string("identity", l.identity);
+            lease.key("online") += l.online ? "true" : "false";
+        });
+    }
+    return out + "\n";
 }
 
 std::string render_json(const std::vector<ConnectionView>& connections) {

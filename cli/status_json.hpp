@@ -12,6 +12,7 @@
 namespace ipsecd::cli {
 
 std::string render_json(const std::vector<ConnectionView>& connections);  // one line + "\n"
+std::string render_json(const std::vector<LeaseView>& leases);            // {"leases":[...]}
 
 // A JSON string literal with RFC 8259 7 escaping ("a\"b" for a"b).
 std::string json_string(const std::string& text);

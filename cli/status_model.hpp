@@ -22,8 +22,15 @@ struct IkeSaView {
     std::string state;
     std::uint64_t local_spi = 0, remote_spi = 0;
     std::string proposal, local, remote;
+    std::vector<std::string> virtual_ips;
     std::uint64_t established = 0, rekey = 0;
     std::vector<ChildView> children;
+};
+
+// One lease of an address pool (Manager.ListLeases).
+struct LeaseView {
+    std::string pool, address, identity;
+    bool online = false;
 };
 
 struct ConnectionView {

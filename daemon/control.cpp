@@ -221,7 +221,9 @@ bus::Status Control::reload() {
 bus::Result<bus::AddedConnections> Control::add_connection(const std::string& yaml, const std::string& sender) {
     config::TextOptions opts;
     opts.config_dir = options_.config_dir;
-    for (const auto& c : merged().connections) opts.names_in_use.push_back(c.name);
+    const auto current = merged();
+    for (const auto& c : current.connections) opts.names_in_use.push_back(c.name);
+    for (const auto& p : current.pools) opts.pools_in_use.push_back(p.name);
     auto loaded = config::parse_text(yaml, opts);
     if (!loaded.ok()) {
         auto text = diagnostics_text(loaded.diagnostics);

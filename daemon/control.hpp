@@ -34,6 +34,7 @@ public:
 
     // ---- bus::Backend ----
     std::vector<bus::ConnectionSnapshot> connections() override;
+    std::vector<ike::v2::Lease> leases() override { return daemon_.engine().leases(); }
     bus::SaTimes ike_sa_times(const std::string& connection, const ike::v2::IkeSaStatus& ike) override;
     bus::ChildSaLive child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
                                    const ike::v2::ChildStatus& child) override;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "ike/v2/address_pool.hpp"
 #include "ike/v2/effects.hpp"
 
 namespace ipsecd::bus {
@@ -88,6 +89,8 @@ public:
 
     // All connections, in configuration order (files first, then transient ones).
     virtual std::vector<ConnectionSnapshot> connections() = 0;
+    // Every lease of every address pool (ListLeases, DESIGN Part 2 "Remote access").
+    virtual std::vector<ike::v2::Lease> leases() = 0;
 
     // Read when a client asks for the property (not cached, not signalled). `connection` and
     // `ike` identify the SA as published (`ike` is empty, local_spi 0, for the child_sas of

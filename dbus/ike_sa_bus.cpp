@@ -30,6 +30,11 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "Connection")
         return sd_bus_message_append(reply, "o", connection_path(connection).c_str());
     if (p == "Children") return append_array(reply, 'o', child_sa_paths(connection, sa));
+    if (p == "VirtualIps") {
+        std::vector<std::string> ips;
+        for (const auto& a : sa.virtual_ips) ips.push_back(a.str());
+        return append_array(reply, 's', ips);
+    }
     auto times = self.backend().ike_sa_times(connection, sa);
     if (p == "EstablishedTime") return sd_bus_message_append(reply, "t", times.established);
     return sd_bus_message_append(reply, "t", times.rekey);  // RekeyTime
@@ -51,6 +56,7 @@ const sd_bus_vtable ike_sa_vtable[] = {
     SD_BUS_PROPERTY("RemotePort", "q", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("Connection", "o", get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("Children", "ao", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("VirtualIps", "as", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("EstablishedTime", "t", get_property, 0, 0),
     SD_BUS_PROPERTY("RekeyTime", "t", get_property, 0, 0),
     SD_BUS_VTABLE_END,
@@ -70,6 +76,7 @@ PropertyNames ike_sa_changes(const ike::v2::IkeSaStatus& before,
         !std::equal(before.children.begin(), before.children.end(), after.children.begin(),
                     [](auto& a, auto& b) { return a.spi_in == b.spi_in; }))
         names.push_back("Children");
+    if (before.virtual_ips != after.virtual_ips) names.push_back("VirtualIps");
     return names;
 }
 

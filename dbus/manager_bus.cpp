@@ -60,6 +60,22 @@ int method_list_connections(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return r;
 }
 
+int method_list_leases(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto& self = self_of(userdata);
+    sd_bus_message* reply = nullptr;
+    int r = sd_bus_message_new_method_return(m, &reply);
+    if (r >= 0) r = sd_bus_message_open_container(reply, 'a', "(sssb)");
+    for (const auto& lease : self.backend().leases()) {
+        if (r < 0) break;
+        r = sd_bus_message_append(reply, "(sssb)", lease.pool.c_str(), lease.address.str().c_str(),
+                                  lease.identity.c_str(), static_cast<int>(lease.online));
+    }
+    if (r >= 0) r = sd_bus_message_close_container(reply);
+    if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
+    sd_bus_message_unref(reply);
+    return r;
+}
+
 int method_add_connection(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     const char* yaml = nullptr;
     if (int r = sd_bus_message_read(m, "s", &yaml); r < 0) return r;
@@ -102,6 +118,8 @@ const sd_bus_vtable manager_vtable[] = {
     SD_BUS_METHOD("Reload", "", "", method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_ARGS("ListConnections", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(so)", connections),
                             method_list_connections, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD_WITH_ARGS("ListLeases", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sssb)", leases), method_list_leases,
+                            SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_ARGS("AddConnection", SD_BUS_ARGS("s", yaml), SD_BUS_RESULT("ao", objects),
                             method_add_connection, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD_WITH_ARGS("RemoveConnection", SD_BUS_ARGS("s", name), SD_BUS_NO_RESULT,

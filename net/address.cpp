@@ -81,6 +81,40 @@ Address Prefix::last() const {
     return a;
 }
 
+Address advance(const Address& a, std::uint64_t n) {
+    Address out = a;
+    unsigned carry = 0;
+    for (std::size_t i = a.size(); i-- > 0 && (n != 0 || carry != 0); n >>= 8) {
+        const unsigned sum = out.bytes[i] + static_cast<unsigned>(n & 0xff) + carry;
+        out.bytes[i] = static_cast<std::uint8_t>(sum);
+        carry = sum >> 8;
+    }
+    return out;
+}
+
+Address previous(const Address& a) {
+    Address out = a;
+    for (std::size_t i = a.size(); i-- > 0;)
+        if (out.bytes[i]-- != 0) break;
+    return out;
+}
+
+std::uint64_t distance(const Address& a, const Address& b) {
+    std::uint64_t d = 0;
+    int borrow = 0;
+    std::uint64_t scale = 1;
+    for (std::size_t i = a.size(); i-- > 0;) {
+        int diff = b.bytes[i] - a.bytes[i] - borrow;
+        borrow = diff < 0;
+        if (borrow) diff += 256;
+        const std::size_t byte = a.size() - 1 - i;
+        if (byte < 8) d += static_cast<std::uint64_t>(diff) * scale;
+        else if (diff != 0) return ~std::uint64_t{0};
+        scale <<= 8;
+    }
+    return d;
+}
+
 std::string Endpoint::str() const {
     auto p = std::to_string(port);
     return address.family == Family::v4 ? address.str() + ":" + p : "[" + address.str() + "]:" + p;

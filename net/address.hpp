@@ -48,6 +48,13 @@ struct Prefix {
     auto operator<=>(const Prefix&) const = default;
 };
 
+// Address arithmetic for address pools: `a` moved up by `n` or down by one (wrapping within
+// its family), and the number of addresses from `a` to `b` (b >= a, same family), saturated
+// at 2^64 - 1.
+Address advance(const Address& a, std::uint64_t n);
+Address previous(const Address& a);
+std::uint64_t distance(const Address& a, const Address& b);
+
 struct Endpoint {
     Address address;
     std::uint16_t port = 0;

@@ -22,27 +22,6 @@ std::optional<Auth> read_auth(Reader& r, const Fields& fs) {
     return r.choice<Auth>(*f, {{"psk", Auth::psk}, {"pubkey", Auth::pubkey}, {"eap-mschapv2", Auth::eap_mschapv2}});
 }
 
-// A DNS host name (RFC 1123 2.1): dot-separated labels of 1-63 letters, digits and '-', not
-// starting or ending with '-', 253 characters at most (a trailing dot allowed); the last label
-// not all digits (RFC 3696 2), which is a mistyped address.
-bool valid_hostname(std::string_view h) {
-    if (h.ends_with('.')) h.remove_suffix(1);
-    if (h.empty() || h.size() > 253) return false;
-    std::string_view last;
-    for (std::string_view rest = h; !rest.empty();) {
-        const auto dot = rest.find('.');
-        const std::string_view label = rest.substr(0, dot);
-        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-' ||
-            !std::all_of(label.begin(), label.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
-            return false;
-        last = label;
-        if (dot == std::string_view::npos) break;
-        rest = rest.substr(dot + 1);
-        if (rest.empty()) return false;  // "a..": an empty last label
-    }
-    return !std::all_of(last.begin(), last.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
 std::vector<net::Prefix> host_prefix(const std::optional<net::Address>& a) {
     if (!a) return {};
     return {net::Prefix::host(*a)};
@@ -217,6 +196,32 @@ void check_eap(Reader& r, const Field* local, const Field* remote, const ike::po
         r.error(local->key_node, "local: with remote auth eap-mschapv2 we authenticate with auth: pubkey");
 }
 
+// `vips: [0.0.0.0, "::"]`: the families of the virtual IPs a road warrior asks for.
+void read_vips(Reader& r, const Field& f, ike::policy::Connection& c) {
+    for (const auto& item : r.texts(f).value_or(std::vector<Item>{})) {
+        auto a = net::Address::parse(item.text);
+        if (!a || !a->is_any()) {
+            r.error(item.node, "vips: '" + item.text + "' must be 0.0.0.0 (an IPv4 address) or :: (IPv6)");
+            continue;
+        }
+        if (std::find(c.vips.begin(), c.vips.end(), a->family) != c.vips.end())
+            r.error(item.node, "vips: " + item.text + " is asked for twice");
+        else
+            c.vips.push_back(a->family);
+    }
+    if (c.remote.is_any()) r.error(f.key_node, "vips: a road warrior asks its gateway: remote.address cannot be %any");
+}
+
+// `pools: [office]`: a gateway hands out addresses as responder (the names are checked
+// against the top-level pools once every file is read).
+void read_pools(Reader& r, const Field& f, ike::policy::Connection& c) {
+    for (const auto& item : r.texts(f).value_or(std::vector<Item>{})) c.pools.push_back(item.text);
+    for (const auto& child : c.children)
+        if (child.start != ike::policy::Start::none)
+            r.error(f.key_node, "pools: addresses are handed out as responder: child '" + child.name +
+                                    "' has start: up or trap (use start: none)");
+}
+
 }  // namespace
 
 std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& entry,
@@ -227,7 +232,7 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
     if (!valid_name(c.name))
         r.error(entry.key_node, "connection name '" + c.name + "' must match [A-Za-z0-9_.-]+");
     auto fs = r.fields(entry.value, "connection '" + c.name + "'",
-                       {"version", "local", "remote", "ike", "children", "manual"});
+                       {"version", "local", "remote", "ike", "children", "manual", "pools", "vips"});
     if (!fs) return std::nullopt;
     if (const Field* v = fs->get("version")) {
         c.version = static_cast<int>(r.integer(*v, 1, 2).value_or(2));
@@ -247,6 +252,14 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
         if (const Field* i = fs->get("ike")) read_ike(r, *i, c.ike);
         if (const Field* ch = fs->get("children")) read_children(r, *ch, c);
     }
+    const Field* pools = fs->get("pools");
+    const Field* vips = fs->get("vips");
+    if (pools) read_pools(r, *pools, c);
+    if (vips) read_vips(r, *vips, c);
+    if (pools && vips) r.error(vips->key_node, "vips: a connection either hands out addresses (pools) or asks for one");
+    if ((pools || vips) && (c.manual || c.version == 1))
+        r.error((pools ? pools : vips)->key_node,
+                (pools ? pools : vips)->key + ": virtual IPs are negotiated by IKEv2 (not with manual: or version: 1)");
     if (const Field* v = fs->get("version"); v && c.version == 1) check_ikev1(r, *v, c);
     check_eap(r, fs->get("local"), fs->get("remote"), c);
     if (r.error_count() != errors_before) return std::nullopt;

@@ -12,6 +12,7 @@
 
 #include "daemon/config/connection_reader.hpp"
 #include "daemon/config/file_check.hpp"
+#include "daemon/config/pool_reader.hpp"
 #include "daemon/config/reader.hpp"
 #include "daemon/config/secrets_reader.hpp"
 
@@ -31,10 +32,18 @@ using Names = std::map<std::string, std::string>;
 // 4.1) -> where its SPI was first written.
 using Spis = std::map<std::tuple<net::Address, std::uint32_t, ike::ProtocolId>, std::string>;
 
-// What must be unique across all files of a load.
+// A connection's `pools:` entry, checked once every file is read.
+struct PoolReference {
+    std::string name;
+    Diagnostic at;
+};
+
+// What must be unique across all files of a load, and what refers across them.
 struct Seen {
     Names names;
     Spis spis;
+    std::map<std::string, std::string> pools;  // pool name -> where it was defined ("": loaded elsewhere)
+    std::vector<PoolReference> pool_references;
 };
 
 std::string where(const Reader& r, const YAML::Mark& m) {
@@ -56,10 +65,47 @@ void check_spis(Reader& r, const Field& entry, const ike::policy::Connection& c,
     }
 }
 
+// Pools are unique by name and share no address (a lease must come from one place).
+void add_pool(Reader& r, const Field& entry, Seen& seen, Loaded& out) {
+    auto [it, fresh] = seen.pools.emplace(entry.key, where(r, entry.key_node.Mark()));
+    if (!fresh) {
+        r.error(entry.key_node, "pool '" + entry.key + "' is already " +
+                                    (it->second.empty() ? "in use" : "defined at " + it->second));
+        return;
+    }
+    auto pool = read_pool(r, entry);
+    if (!pool) return;
+    for (const auto& other : out.config.pools)
+        if (other.first.family == pool->first.family && other.first <= pool->last && pool->first <= other.last)
+            r.error(entry.value["addresses"], "addresses: overlap those of pool '" + other.name + "' (" +
+                                                  seen.pools[other.name] + ")");
+    out.config.pools.push_back(std::move(*pool));
+}
+
+void note_pool_references(Reader& r, const Field& entry, Seen& seen) {
+    const YAML::Node list = entry.value["pools"];
+    auto note = [&](const YAML::Node& item) {
+        seen.pool_references.push_back({item.Scalar(), r.at(item.Mark(), "")});
+    };
+    if (list.IsScalar()) note(list);
+    else if (list.IsSequence())
+        for (const auto& item : list) note(item);
+}
+
+// After every file: each pool a connection names exists.
+void check_pool_references(const Seen& seen, Loaded& out) {
+    for (const auto& ref : seen.pool_references)
+        if (!seen.pools.contains(ref.name)) {
+            Diagnostic d = ref.at;
+            d.message = "pools: no pool '" + ref.name + "' is defined (top-level pools:)";
+            out.diagnostics.push_back(std::move(d));
+        }
+}
+
 void read_document(Reader& r, const YAML::Node& root, const Source& src, Seen& seen, Loaded& out) {
     if (root.IsNull()) return;  // an empty file is a valid, empty configuration
     std::optional<Fields> fs = src.text ? r.fields(root, "the top level", {"connections", "secrets", "transient_owner"})
-                                        : r.fields(root, "the top level", {"connections", "secrets"});
+                                        : r.fields(root, "the top level", {"pools", "connections", "secrets"});
     if (!fs) return;
     if (const Field* t = fs->get("transient_owner")) out.transient_owner = r.boolean(*t).value_or(false);
     // DESIGN.md "Security posture": a file holding secrets (PSKs, manual keys) must not be
@@ -73,6 +119,9 @@ void read_document(Reader& r, const YAML::Node& root, const Source& src, Seen& s
         require_private(s->key_node);
         read_secrets(r, *s, src.base_dir, out.config);
     }
+    if (const Field* pools = fs->get("pools"); pools && !pools->value.IsNull())
+        if (auto entries = r.fields(pools->value, "pools", {}))
+            for (const Field& entry : entries->all) add_pool(r, entry, seen, out);
     const Field* conns = fs->get("connections");
     if (!conns || conns->value.IsNull()) return;
     auto entries = r.fields(conns->value, "connections", {});
@@ -86,6 +135,7 @@ void read_document(Reader& r, const YAML::Node& root, const Source& src, Seen& s
         }
         auto c = read_connection(r, entry, src.base_dir);
         if (!c) continue;
+        if (!c->pools.empty()) note_pool_references(r, entry, seen);
         if (c->manual) {
             require_private(entry.key_node);
             check_spis(r, entry, *c, seen.spis);
@@ -127,6 +177,7 @@ Loaded load_file(const std::filesystem::path& file) {
     Loaded out;
     Seen seen;
     load_path(file, seen, out);
+    check_pool_references(seen, out);
     return out;
 }
 
@@ -146,6 +197,7 @@ Loaded load_directory(const std::filesystem::path& dir) {
     std::sort(files.begin(), files.end());
     Seen seen;
     for (const auto& f : files) load_path(f, seen, out);
+    check_pool_references(seen, out);
     return out;
 }
 
@@ -153,7 +205,9 @@ Loaded parse_text(std::string_view yaml, const TextOptions& options) {
     Loaded out;
     Seen seen;
     for (const auto& n : options.names_in_use) seen.names.emplace(n, "");
+    for (const auto& n : options.pools_in_use) seen.pools.emplace(n, "");
     load(yaml, {options.source, std::nullopt, options.config_dir, true}, seen, out);
+    check_pool_references(seen, out);
     return out;
 }
 

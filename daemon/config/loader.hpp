@@ -37,6 +37,7 @@ struct TextOptions {
     std::string source = "<bus>";                       // the FILE of its diagnostics
     std::filesystem::path config_dir = "/etc/ipsecd.d";  // base of relative paths
     std::vector<std::string> names_in_use;             // names taken by loaded connections
+    std::vector<std::string> pools_in_use;             // pools the loaded files define
 };
 
 // YAML text in the file schema (AddConnection), plus the top-level key `transient_owner`.

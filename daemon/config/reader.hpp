@@ -80,8 +80,10 @@ public:
         return std::nullopt;
     }
 
-private:
+    // A diagnostic at `mark`, not recorded (for checks made once every file is read).
     Diagnostic at(const YAML::Mark& mark, std::string message) const;
+
+private:
 
     std::string source_;
     std::vector<Diagnostic>& out_;

@@ -10,6 +10,27 @@
 
 namespace ipsecd::config {
 
+// A DNS host name (RFC 1123 2.1): dot-separated labels of 1-63 letters, digits and '-', not
+// starting or ending with '-', 253 characters at most (a trailing dot allowed); the last label
+// not all digits (RFC 3696 2), which is a mistyped address.
+bool valid_hostname(std::string_view h) {
+    if (h.ends_with('.')) h.remove_suffix(1);
+    if (h.empty() || h.size() > 253) return false;
+    std::string_view last;
+    for (std::string_view rest = h; !rest.empty();) {
+        const auto dot = rest.find('.');
+        const std::string_view label = rest.substr(0, dot);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-' ||
+            !std::all_of(label.begin(), label.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
+            return false;
+        last = label;
+        if (dot == std::string_view::npos) break;
+        rest = rest.substr(dot + 1);
+        if (rest.empty()) return false;  // "a..": an empty last label
+    }
+    return !std::all_of(last.begin(), last.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
 bool valid_name(std::string_view name) {
     return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
         return std::isalnum(c) || c == '_' || c == '.' || c == '-';

@@ -20,6 +20,8 @@ namespace ipsecd::config {
 
 // Connection and CHILD SA names: [A-Za-z0-9_.-]+ (they end up in D-Bus object paths).
 bool valid_name(std::string_view name);
+// A DNS host name (RFC 1123 2.1), not a mistyped address.
+bool valid_hostname(std::string_view h);
 
 // tunnel | transport
 std::optional<ike::policy::Mode> read_mode(Reader& r, const Field& f);

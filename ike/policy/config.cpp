@@ -10,11 +10,30 @@ const Connection* Config::find(const std::string& name) const {
     return it == connections.end() ? nullptr : &*it;
 }
 
+const Pool* Config::find_pool(const std::string& name) const {
+    auto it = std::find_if(pools.begin(), pools.end(), [&](const Pool& p) { return p.name == name; });
+    return it == pools.end() ? nullptr : &*it;
+}
+
+namespace {
+
+// A connection whose pools were redefined changes too: its leases came from the old ranges.
+bool same_pools(const Config& before, const Config& after, const Connection& c) {
+    return std::all_of(c.pools.begin(), c.pools.end(), [&](const std::string& name) {
+        const Pool* a = before.find_pool(name);
+        const Pool* b = after.find_pool(name);
+        return a && b && *a == *b;
+    });
+}
+
+}  // namespace
+
 Diff diff(const Config& before, const Config& after) {
     Diff d;
     for (const auto& c : after.connections) {
         const Connection* old = before.find(c.name);
-        (old == nullptr ? d.added : *old == c ? d.unchanged : d.changed).push_back(c.name);
+        (old == nullptr ? d.added : *old == c && same_pools(before, after, c) ? d.unchanged : d.changed)
+            .push_back(c.name);
     }
     for (const auto& c : before.connections)
         if (!after.find(c.name)) d.removed.push_back(c.name);

@@ -14,8 +14,10 @@ struct Config {
     std::vector<Secret> secrets;
     std::vector<EapSecret> eap_secrets;
     std::vector<KeyPassword> key_passwords;  // read by the daemon only (it loads the keys)
+    std::vector<Pool> pools;                 // names unique, ranges disjoint
 
     const Connection* find(const std::string& name) const;
+    const Pool* find_pool(const std::string& name) const;
     bool operator==(const Config&) const = default;
 };
 

@@ -123,6 +123,18 @@ struct Manual {
     bool operator==(const Manual&) const = default;
 };
 
+// Addresses a remote-access gateway hands out (top-level `pools:`), with the DNS
+// configuration that goes with them (RFC 7296 3.15.1, RFC 8598).
+struct Pool {
+    std::string name;
+    net::Address first, last;  // inclusive, one family; a prefix without its network and
+                               // (IPv4) broadcast address
+    std::vector<net::Address> dns;
+    std::vector<std::string> domains;
+
+    bool operator==(const Pool&) const = default;
+};
+
 struct Connection {
     std::string name;
     int version = 2;  // 2, or 1 for IKEv1 Main + Quick Mode
@@ -131,6 +143,10 @@ struct Connection {
     IkeSettings ike;              // unused when manual is set
     std::vector<Child> children;  // empty when manual is set
     std::optional<Manual> manual;
+    // Gateway: the pools (by name, in order) a virtual IP is leased from (RFC 7296 3.15).
+    std::vector<std::string> pools;
+    // Road warrior: the families of the virtual IPs it asks for (`vips: [0.0.0.0, "::"]`).
+    std::vector<net::Family> vips;
 
     bool operator==(const Connection&) const = default;
 };

@@ -6,6 +6,7 @@
 
 #include "ike/wire/notify_data.hpp"
 #include "ike/v2/child_negotiation.hpp"
+#include "ike/v2/config_payload.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/protection.hpp"
 #include "ike/v2/sa_payload.hpp"
@@ -71,7 +72,7 @@ void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, cons
     p.push_back(to_wire(r.offer));
     p.push_back(wire::Nonce{r.ni});
     if (r.ke) p.push_back(wire::KeyExchange{r.ke->group(), r.ke->public_value()});
-    r.ts = old ? Selectors{old->local_ts, old->remote_ts} : proposed_selectors(config, sa.local.address, sa.remote.address);
+    r.ts = old ? Selectors{old->local_ts, old->remote_ts} : allowed_selectors(sa, config);
     p.push_back(wire::TsI{to_selectors(r.ts.local)});
     p.push_back(wire::TsR{to_selectors(r.ts.remote)});
     core.log(LogLevel::info, &sa,

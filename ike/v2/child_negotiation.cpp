@@ -3,6 +3,7 @@
 #include "ike/v2/child_negotiation.hpp"
 
 #include "ike/v2/child_sa.hpp"
+#include "ike/v2/config_payload.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/sa_payload.hpp"
 #include "ike/v2/traffic_selectors.hpp"
@@ -40,7 +41,7 @@ std::string ts_refusal(const IkeSa& sa, const ChildExchange& exchange, const wir
                       describe(tsr.selectors) + mode_name(transport) + ", configured";
     const auto children = candidates(sa, exchange);
     for (const auto* child : children) {
-        const auto ts = proposed_selectors(*child, sa.local.address, sa.remote.address);
+        const auto ts = allowed_selectors(sa, *child);
         out += (children.size() > 1 ? " child " + child->name : "") + " local " + describe(ts.local) + " remote " +
                describe(ts.remote) + mode_name(child->mode == policy::Mode::transport) + ";";
     }
@@ -89,8 +90,9 @@ std::optional<wire::Notify> accept_child(Core& core, IkeSa& sa, const Payloads& 
         if (!peer_spi) continue;
         any_proposal = true;
         // 2.9: TSi is the initiator's side, i.e. our remote side.
-        auto remote_ts = narrow(tsi->selectors, or_dynamic(child.remote_subnets, sa.remote.address));
-        auto local_ts = narrow(tsr->selectors, or_dynamic(child.local_subnets, sa.local.address));
+        const auto allowed = allowed_selectors(sa, child);
+        auto remote_ts = narrow(tsi->selectors, allowed.remote);
+        auto local_ts = narrow(tsr->selectors, allowed.local);
         // 1.3.1: transport mode only when both ask for it.
         if (remote_ts.empty() || local_ts.empty() || transport != (child.mode == policy::Mode::transport))
             continue;

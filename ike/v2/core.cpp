@@ -3,13 +3,16 @@
 #include <cstdio>
 
 #include "ike/v2/child_sa.hpp"
+#include "ike/v2/config_payload.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/message_summary.hpp"
 
 namespace ike::v2 {
 
 Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o)
-    : config(std::move(c)), rng(r), options(o), cookie_secret(random_bytes(32)) {}
+    : config(std::move(c)), rng(r), options(o), cookie_secret(random_bytes(32)) {
+    sync_pools(*this);
+}
 
 base::Bytes Core::random_bytes(std::size_t n) {
     base::Bytes b(n);
@@ -200,6 +203,7 @@ IkeSaStatus status_of(const IkeSa& sa) {
     s.remote = sa.remote;
     s.established = sa.established_at;
     if (sa.state == IkeState::established) s.rekey_at = sa.rekey_at;
+    for (const auto& ip : sa.virtual_ips) s.virtual_ips.push_back(ip.address);
     for (const auto& c : sa.children) {
         if (c.state != ChildState::installed) continue;
         s.children.push_back({c.config->name, c.mode,
@@ -383,6 +387,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             break;
         case IkeState::closed:
             record_failure(core, sa);
+            release_leases(core, sa);
             core.closed.push_back(sa.local_spi());
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.pending.clear();

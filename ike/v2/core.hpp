@@ -2,6 +2,8 @@
 // the daemon sees only engine.hpp.
 #pragma once
 
+#include "ike/v2/address_pool.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -68,6 +70,8 @@ struct Core {
     // Peers (identity, and address for `remote.id: %any`) an IKE SA was established with
     // since start: only the first IKE_AUTH to a peer carries INITIAL_CONTACT (2.4).
     std::set<std::string> contacted;
+    // The address pools by name (config.pools), with their leases (config_payload.hpp).
+    std::map<std::string, AddressPool> pools;
     // The last failed attempt per connection name, until an IKE SA is established.
     std::map<std::string, Failure> failures;
     crypto::Rng& rng;

@@ -94,6 +94,8 @@ struct IkeSaStatus {
     std::string proposal;  // "aes256gcm16-prfsha256-x25519"
     net::Endpoint local, remote;
     std::vector<ChildStatus> children;
+    // Leased to the peer (gateway) or received from it (road warrior), RFC 7296 3.15.
+    std::vector<net::Address> virtual_ips;
     Time established{};  // engine time (steady clock); zero while connecting
     Time rekey_at{};     // when the configured IKE lifetime is reached; zero while connecting
 };

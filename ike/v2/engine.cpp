@@ -365,6 +365,15 @@ std::vector<ConnectionStatus> Engine::status() const {
     return core_->snapshot();
 }
 
+std::vector<Lease> Engine::leases() const {
+    std::vector<Lease> out;
+    for (const auto& pool : core_->config.pools) {
+        auto leases = core_->pools.at(pool.name).leases();
+        out.insert(out.end(), leases.begin(), leases.end());
+    }
+    return out;
+}
+
 std::optional<ConnectionStatus> Engine::status(const std::string& connection) const {
     const policy::Connection* conn = core_->config.find(connection);
     if (!conn) return std::nullopt;

@@ -33,6 +33,7 @@
 #include "base/result.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/policy/config.hpp"
+#include "ike/v2/address_pool.hpp"
 #include "ike/v2/clock.hpp"
 #include "ike/v2/effects.hpp"
 #include "ike/v2/events.hpp"
@@ -119,6 +120,9 @@ public:
     // One configured connection's (what `ipsecctl status NAME` shows), from its own IKE SAs:
     // the cost does not grow with the other connections' SAs. nullopt: no such connection.
     std::optional<ConnectionStatus> status(const std::string& connection) const;
+
+    // The leases of every pool, in configuration order, each pool's in address order.
+    std::vector<Lease> leases() const;
 
     // Replaces the credentials (EngineOptions::credentials; not owned); IKE SAs
     // authenticate with the ones set when their IKE_AUTH runs.

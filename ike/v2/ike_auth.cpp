@@ -5,6 +5,7 @@
 
 #include "ike/v2/cert_payloads.hpp"
 #include "ike/v2/child_negotiation.hpp"
+#include "ike/v2/config_payload.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/peer_auth.hpp"
 #include "ike/v2/protection.hpp"
@@ -37,13 +38,17 @@ bool first_contact(const Core& core, const IkeSa& sa) {
 // 2.4: INITIAL_CONTACT says the peer restarted and forgot every other IKE SA between our two
 // identities: they go, with their CHILD SAs' kernel state, without a word to the peer.
 // Before the new CHILD SA is installed, as its policies are often the old ones.
-void forget_previous_sas(Core& core, const IkeSa& fresh) {
+// A remote-access connection (pools) does the same for an identity that connects again
+// without it (strongSwan's uniqueids = yes): a laptop back from sleep takes the place, and
+// the lease, of its dead IKE SA.
+void forget_previous_sas(Core& core, const IkeSa& fresh, bool initial_contact) {
     for (auto& [spi, other] : core.sas) {
         IkeSa& o = *other;
         if (&o == &fresh || o.state == IkeState::closed || o.peer_identity != fresh.peer_identity ||
-            o.local_identity != fresh.local_identity)
+            o.local_identity != fresh.local_identity || (!initial_contact && o.conn != fresh.conn))
             continue;
-        core.log(LogLevel::info, &o, "deleted: the peer " + o.peer_identity + " restarted (INITIAL_CONTACT)");
+        core.log(LogLevel::info, &o, "deleted: the peer " + o.peer_identity +
+                                         (initial_contact ? " restarted (INITIAL_CONTACT)" : " connected again"));
         enter_state(core, o, IkeState::closed);
     }
 }
@@ -66,8 +71,13 @@ void conclude_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Pa
                        const std::string& peer) {
     sa.local_identity = local_identity(core, sa);
     sa.peer_identity = peer;
-    if (find_notify(request, wire::notify::initial_contact)) forget_previous_sas(core, sa);
-    if (auto refused = accept_child(core, sa, request, {sa.ni, sa.nr}, nullptr, reply))
+    const bool initial_contact = find_notify(request, wire::notify::initial_contact) != nullptr;
+    if (initial_contact || !sa.conn->pools.empty()) forget_previous_sas(core, sa, initial_contact);
+    // 1.2: [CP(CFG_REPLY),] then the CHILD SA, which needs the lease (3.15.4).
+    auto config = answer_config_request(core, sa, request);
+    if (config.reply) reply.push_back(std::move(*config.reply));
+    if (config.refusal) reply.push_back(std::move(*config.refusal));
+    else if (auto refused = accept_child(core, sa, request, {sa.ni, sa.nr}, nullptr, reply))
         reply.push_back(std::move(*refused));
     send_response(core, sa, wire::ExchangeType::ike_auth, message_id, reply);
     core.log(LogLevel::info, &sa, "IKE SA established with " + peer);
@@ -88,6 +98,7 @@ void send_ike_auth(Core& core, IkeSa& sa) {
     if (auto idr = requested_peer_id(sa)) p.push_back(std::move(*idr));
     if (proof->auth) p.push_back(std::move(*proof->auth));
     else if (!start_eap_peer(core, sa)) return;
+    if (auto cp = config_request(sa)) p.push_back(std::move(*cp));
     if (const policy::Child* child = sa.first_child) {
         auto spi_in = core.reserve_spi(sa, *child);
         if (!spi_in) {
@@ -100,7 +111,7 @@ void send_ike_auth(Core& core, IkeSa& sa) {
         sa.child_offer = child_offer(*child, sa.first_child_spi, false);
         if (child->mode == policy::Mode::transport) p.push_back(notify(wire::notify::use_transport_mode));
         p.push_back(to_wire(sa.child_offer));
-        const auto ts = proposed_selectors(*child, sa.local.address, sa.remote.address);
+        const auto ts = allowed_selectors(sa, *child);
         p.push_back(wire::TsI{to_selectors(ts.local)});
         p.push_back(wire::TsR{to_selectors(ts.remote)});
     }
@@ -160,9 +171,17 @@ void complete_ike_auth(Core& core, IkeSa& sa, const Payloads& response, const st
     sa.peer_identity = peer;
     const policy::Child* child = sa.first_child;
     base::Result<std::uint32_t, ChildRefusal> installed(0u);
-    if (child) {
+    if (!take_config_reply(core, sa, response) && child) {
+        // The CHILD SA has no local selector without a virtual IP: the peer deletes it again.
+        if (find<wire::SecurityAssociation>(response)) send_delete_child_spi(core, sa, child->protocol, sa.first_child_spi);
+        const auto* err = find_error(response);
+        installed = base::Unexpected<ChildRefusal>{{err ? FailureKind::child_refused : FailureKind::child_failed,
+                                                    err ? err->type : std::uint16_t{0}, "got no virtual IP"}};
+    } else if (child) {
         ChildExchange exchange{sa.ni, sa.nr};
-        exchange.proposed = proposed_selectors(*child, sa.local.address, sa.remote.address);
+        // 2.9: the answer lies inside what we proposed, and on a road warrior inside the
+        // virtual IPs just received.
+        exchange.proposed = allowed_selectors(sa, *child);
         installed = complete_child(core, sa, *child, sa.first_child_spi, sa.child_offer, response, exchange, nullptr);
         if (!installed) core.log(LogLevel::warning, &sa, "CHILD SA " + child->name + " " + installed.error().message);
     }

@@ -5,6 +5,7 @@
 // refusals per 1.3 (another KE group) and 2.25 (TEMPORARY_FAILURE).
 #include "ike/wire/notify_data.hpp"
 #include "ike/wire/spi.hpp"
+#include "ike/v2/config_payload.hpp"
 #include "ike/v2/exchanges.hpp"
 #include "ike/v2/ike_keys.hpp"
 #include "ike/v2/protection.hpp"
@@ -32,6 +33,9 @@ std::unique_ptr<IkeSa> successor_of(Core& core, const IkeSa& old, bool initiator
     // an INITIAL_CONTACT arriving meanwhile must find the new SA too (2.4).
     fresh->local_identity = old.local_identity;
     fresh->peer_identity = old.peer_identity;
+    fresh->virtual_ips = old.virtual_ips;  // held once it is live (go_live)
+    fresh->dns = old.dns;
+    fresh->domains = old.domains;
     (initiator ? fresh->spis.initiator : fresh->spis.responder) = core.new_ike_spi();
     return fresh;
 }
@@ -42,6 +46,7 @@ wire::Notify ke_notify(KeGroup group) {
 
 IkeSa& go_live(Core& core, std::unique_ptr<IkeSa> fresh) {
     IkeSa& s = core.add_sa(std::move(fresh));
+    hold_leases(core, s);
     core.log(LogLevel::info, &s, "IKE SA rekeyed");
     enter_state(core, s, IkeState::established);
     return s;

@@ -135,6 +135,13 @@ struct DeleteChild {
 }  // namespace wanted
 using Waiting = std::variant<wanted::CreateChild, wanted::DeleteChild, sent::DeleteIke>;
 
+// A virtual IP of an IKE SA (RFC 7296 3.15): leased to the peer from `pool` (gateway), or
+// received from the peer (road warrior, `pool` empty).
+struct VirtualIp {
+    net::Address address;
+    std::string pool;
+};
+
 struct IkeSa {
     const policy::Connection* conn = nullptr;
     bool initiator = false;  // original initiator (RFC 7296 2.2: the I flag)
@@ -197,6 +204,11 @@ struct IkeSa {
     // Both ends' identities (as logs show them) once authenticated: INITIAL_CONTACT (2.4)
     // names the IKE SAs between the same pair.
     std::string local_identity, peer_identity;
+    // Remote access (config_payload.hpp): the virtual IPs, and the DNS servers and domains
+    // a road warrior received with them.
+    std::vector<VirtualIp> virtual_ips;
+    std::vector<net::Address> dns;
+    std::vector<std::string> domains;
 
     Time last_heard{};   // last authenticated message from the peer (DPD)
     Time expires{};      // half-open give-up time (responder); rekeyed: end without a Delete;

@@ -4,6 +4,7 @@
 // the new settings; added ones are started as their `start:` says. New secrets apply to
 // the next authentication (the exchanges read core.config.secrets then).
 #include "ike/v2/child_sa.hpp"
+#include "ike/v2/config_payload.hpp"
 #include "ike/v2/engine.hpp"
 #include "ike/v2/exchanges.hpp"
 
@@ -137,6 +138,7 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
                                          std::to_string(diff.unchanged.size()) + " unchanged");
         // Moving the vector keeps the old connections where the SAs point until repointed.
         const policy::Config before = std::exchange(core.config, std::move(next));
+        sync_pools(core);
         for (const auto& conn : before.connections) {
             const policy::Connection* same = core.config.find(conn.name);
             if (same && *same == conn) {

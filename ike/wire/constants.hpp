@@ -139,6 +139,7 @@ enum class CfgAttr : std::uint16_t {
     internal_ip4_subnet = 13,
     supported_attributes = 14,
     internal_ip6_subnet = 15,
+    internal_dns_domain = 25,  // RFC 8598 4
 };
 
 }  // namespace ike::wire

@@ -173,7 +173,8 @@ bool valid_cfg_length(CfgAttr type, std::size_t len) {
         case CfgAttr::internal_ip6_dhcp: return len == 0 || len == 16;
         case CfgAttr::internal_ip4_subnet: return len == 0 || len == 8;
         case CfgAttr::supported_attributes: return len % 2 == 0;
-        case CfgAttr::application_version: return true;
+        case CfgAttr::application_version:
+        case CfgAttr::internal_dns_domain: return true;  // RFC 8598 4: a name, empty in a request
     }
     return true;  // attributes from other RFCs: any length
 }

@@ -24,6 +24,8 @@ public:
     void attach(Bus* bus) { bus_ = bus; }
 
     std::vector<ConnectionSnapshot> connections() override;
+    std::vector<ike::v2::Lease> leases() override { return lease_list; }
+    std::vector<ike::v2::Lease> lease_list;
     SaTimes ike_sa_times(const std::string& connection, const ike::v2::IkeSaStatus& ike) override;
     ChildSaLive child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
                               const ike::v2::ChildStatus& child) override;

@@ -39,12 +39,12 @@ TEST(Diagnostics, UnknownKeyAtItsOwnPosition) {
 
 TEST(Diagnostics, UnknownTopLevelKey) {
     EXPECT_EQ(first(problems("connection:\n  c: {}\n")),
-              "a.yaml:1:1: unknown key 'connection' in the top level (expected connections, secrets)");
+              "a.yaml:1:1: unknown key 'connection' in the top level (expected pools, connections, secrets)");
 }
 
 TEST(Diagnostics, TransientOwnerIsNotAFileKey) {
     EXPECT_EQ(first(problems("transient_owner: true\n")),
-              "a.yaml:1:1: unknown key 'transient_owner' in the top level (expected connections, secrets)");
+              "a.yaml:1:1: unknown key 'transient_owner' in the top level (expected pools, connections, secrets)");
 }
 
 TEST(Diagnostics, DuplicateKey) {

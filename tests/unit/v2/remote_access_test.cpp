@@ -1,0 +1,141 @@
+// Remote access (RFC 7296 2.19, 3.15): alice is a gateway leasing addresses from a pool on a
+// `%any` connection, bob a road warrior asking for an IPv4 virtual IP.
+#include <gtest/gtest.h>
+
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
+
+using namespace ike;
+using namespace ike::v2;
+using namespace ike::v2::test;
+
+namespace {
+
+policy::Config gateway(const char* first = "10.3.0.1", const char* last = "10.3.0.254") {
+    auto c = site_config(kAlice, kBob);
+    auto& conn = c.connections[0];
+    conn.remote.host = "%any";
+    conn.remote.address.reset();
+    conn.remote.id = policy::Identity{};
+    conn.remote.subnets.clear();
+    conn.children[0].remote_subnets.clear();
+    conn.pools = {"office"};
+    c.pools.push_back({"office", *net::Address::parse(first), *net::Address::parse(last),
+                       {*net::Address::parse("10.1.0.53")}, {"corp.example"}});
+    c.secrets[0].ids = {policy::Identity{}};
+    return c;
+}
+
+policy::Config road_warrior() {
+    auto c = site_config(kBob, kAlice);
+    auto& conn = c.connections[0];
+    conn.local.subnets.clear();
+    conn.children[0].local_subnets.clear();
+    conn.vips = {net::Family::v4};
+    return c;
+}
+
+std::vector<std::string> texts(const std::vector<net::Address>& v) {
+    std::vector<std::string> out;
+    for (const auto& a : v) out.push_back(a.str());
+    return out;
+}
+
+struct Connected : Pair {
+    explicit Connected(policy::Config gw = gateway()) : Pair(std::move(gw), road_warrior()) {
+        up(bob(), "site");
+        run();
+    }
+};
+
+TEST(RemoteAccess, TheRoadWarriorGetsAnAddressFromThePool) {
+    Connected p;
+    const auto bob = p.bob().connection("site");
+    ASSERT_EQ(bob.state, ConnectionState::up);
+    EXPECT_EQ(texts(bob.ike_sas.at(0).virtual_ips), std::vector<std::string>{"10.3.0.1"});
+    EXPECT_EQ(texts(p.alice().connection("site").ike_sas.at(0).virtual_ips), std::vector<std::string>{"10.3.0.1"});
+}
+
+TEST(RemoteAccess, TheGatewayNarrowsTheRemoteSelectorToTheLease) {
+    Connected p;
+    const auto& child = p.alice().connection("site").ike_sas.at(0).children.at(0);
+    EXPECT_EQ(describe(child.remote_ts), "10.3.0.1/32");
+    EXPECT_EQ(describe(child.local_ts), "10.1.0.0/24");
+}
+
+TEST(RemoteAccess, TheRoadWarriorUsesItsVirtualIpAsLocalSelector) {
+    Connected p;
+    const auto& child = p.bob().connection("site").ike_sas.at(0).children.at(0);
+    EXPECT_EQ(describe(child.local_ts), "10.3.0.1/32");
+    EXPECT_EQ(describe(child.remote_ts), "10.1.0.0/24");
+}
+
+TEST(RemoteAccess, TheGatewayHandsOutDnsServersAndDomains) {
+    Connected p;
+    EXPECT_TRUE(p.alice().logged("leased virtual IP 10.3.0.1 to @bob.example"));
+    EXPECT_TRUE(p.bob().logged("virtual IP 10.3.0.1 assigned by the peer (DNS 10.1.0.53, domains corp.example)"));
+}
+
+TEST(RemoteAccess, ALeaseIsListedWhileItsIkeSaLives) {
+    Connected p;
+    const auto leases = p.alice().engine().leases();
+    ASSERT_EQ(leases.size(), 1u);
+    EXPECT_EQ(leases[0].pool, "office");
+    EXPECT_EQ(leases[0].identity, "@bob.example");
+    EXPECT_TRUE(leases[0].online);
+    p.down(p.bob(), "site");
+    p.run();
+    ASSERT_EQ(p.alice().engine().leases().size(), 1u);
+    EXPECT_FALSE(p.alice().engine().leases()[0].online);
+}
+
+TEST(RemoteAccess, AnExhaustedPoolRefusesWithInternalAddressFailure) {
+    Connected p(gateway("10.3.0.1", "10.3.0.1"));
+    p.bob().restart(road_warrior());  // another identity would do as well: the one lease is held
+    auto other = road_warrior();
+    other.connections[0].local.id = *policy::Identity::parse("@carol.example");
+    other.secrets[0].ids = {*policy::Identity::parse("@carol.example"), *policy::Identity::parse(kAlice.id)};
+    p.bob().restart(other);
+    p.up(p.bob(), "site");
+    p.run();
+    EXPECT_TRUE(p.alice().logged("no address left for @carol.example in pools office: INTERNAL_ADDRESS_FAILURE"));
+    const auto carol = p.bob().connection("site");
+    EXPECT_EQ(carol.failure.notify, wire::notify::internal_address_failure);
+    EXPECT_TRUE(carol.ike_sas.empty() || carol.ike_sas[0].children.empty());
+}
+
+TEST(RemoteAccess, AReconnectingIdentityReplacesItsIkeSaAndKeepsItsAddress) {
+    auto rw = road_warrior();
+    rw.connections.push_back(rw.connections[0]);
+    rw.connections[1].name = "again";  // the same peer again, without INITIAL_CONTACT
+    Pair p(gateway(), rw);
+    p.up(p.bob(), "site");
+    p.run();
+    p.up(p.bob(), "again");
+    p.run();
+    EXPECT_TRUE(p.alice().logged("deleted: the peer @bob.example connected again"));
+    const auto gw = p.alice().connection("site");
+    ASSERT_EQ(gw.ike_sas.size(), 1u);
+    EXPECT_EQ(texts(gw.ike_sas[0].virtual_ips), std::vector<std::string>{"10.3.0.1"});
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+TEST(RemoteAccess, AReleasedLeaseComesBackToItsIdentity) {
+    Connected p;
+    p.down(p.bob(), "site");
+    p.run();
+    p.up(p.bob(), "site");
+    p.run();
+    EXPECT_EQ(texts(p.bob().connection("site").ike_sas.at(0).virtual_ips), std::vector<std::string>{"10.3.0.1"});
+}
+
+TEST(RemoteAccess, ARoadWarriorThatAsksForNoAddressIsRefused) {
+    auto rw = road_warrior();
+    rw.connections[0].vips.clear();
+    Pair p(gateway(), rw);
+    p.up(p.bob(), "site");
+    p.run();
+    EXPECT_EQ(p.bob().connection("site").failure.notify, wire::notify::failed_cp_required);
+}
+
+}  // namespace
