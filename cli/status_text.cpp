@@ -45,6 +45,11 @@ void write_ike_sa(std::string& out, const IkeSaView& sa, std::uint64_t now) {
     out += "\n    " + sa.local + " <-> " + sa.remote + ", SPIs " + ike_spi_text(sa.local_spi) +
            " " + ike_spi_text(sa.remote_spi) + "\n";
     if (!sa.proposal.empty()) out += "    " + sa.proposal + "\n";
+    if (!sa.virtual_ips.empty()) {
+        out += "    virtual IP";
+        for (const auto& ip : sa.virtual_ips) out += " " + ip;
+        out += "\n";
+    }
     for (auto& child : sa.children) write_child(out, child, now);
 }
 
