@@ -27,6 +27,8 @@ FakeBackend::FakeBackend(sd_event* event) : event_(event) {
     add("road.warrior-1", "", "%any", false, "");
     add("stalled", "192.0.2.1", "192.0.2.9", false, "");
     add("badauth", "192.0.2.1", "192.0.2.66", false, "");
+    lease_list = {{"office", *net::Address::parse("10.3.0.1"), "@bob.example", true},
+                  {"office", *net::Address::parse("10.3.0.2"), "carol", false}};
 }
 
 void FakeBackend::add(const std::string& name, std::string local, std::string remote,
@@ -122,6 +124,8 @@ void FakeBackend::set_state(const std::string& name, ConnectionState state, cons
         sa.proposal = with_child ? "aes256gcm16-prfsha256-x25519" : "";
         sa.local = {*net::Address::parse("192.0.2.1"), 500};
         sa.remote = {*net::Address::parse("192.0.2.2"), 500};
+        // road.warrior-1 stands for a road warrior: it received a virtual IP.
+        if (with_child && name == "road.warrior-1") sa.virtual_ips = {*net::Address::parse("10.3.0.7")};
         if (with_child) {
             ike::v2::ChildStatus child;
             child.name = "net";

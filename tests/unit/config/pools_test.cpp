@@ -84,7 +84,8 @@ TEST(Pools, APoolMayBeDefinedInAnotherFile) {
 TEST(Pools, OverlappingPoolsAreRefused) {
     auto p = problems("pools:\n  a: {addresses: 10.3.0.0/24}\n  b: {addresses: 10.3.0.200-10.3.1.10}\n");
     ASSERT_EQ(p.size(), 1u);
-    EXPECT_EQ(p[0], "a.yaml:3:18: addresses: overlap those of pool 'a' (a.yaml:2:3)");
+    EXPECT_TRUE(p[0].starts_with("a.yaml:3:18: addresses: overlap those of pool 'a' (")) << p[0];
+    EXPECT_TRUE(p[0].ends_with("/a.yaml:2:3)")) << p[0];
 }
 
 TEST(Pools, ABadRangeIsRefused) {

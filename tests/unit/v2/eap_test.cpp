@@ -115,6 +115,30 @@ TEST(Eap, AnIkeIdentityWithAPasswordSkipsTheEapIdentityRound) {
     EXPECT_EQ(ike_auth_exchanges(seen), 4u);
 }
 
+// RFC 7296 3.15 with 2.16: the CFG_REQUEST of the first IKE_AUTH is answered in the last
+// one, and the lease belongs to the EAP identity, not to the IKE identity (the address).
+TEST(Eap, AVirtualIpIsLeasedToTheEapIdentityInTheLastResponse) {
+    Scenario s;
+    auto& home = s.alice.connections.front();
+    home.local.subnets.clear();
+    home.children.front().local_subnets.clear();
+    home.vips = {net::Family::v4};
+    auto& rw = s.bob.connections.front();
+    rw.remote.subnets.clear();
+    rw.children.front().remote_subnets.clear();
+    rw.pools = {"office"};
+    s.bob.pools.push_back({"office", *net::Address::parse("10.3.0.1"), *net::Address::parse("10.3.0.9"),
+                           {*net::Address::parse("10.1.0.53")}, {}});
+    Pair p = s.pair();
+    connect(p, nullptr);
+    expect_up(p);
+    const auto leases = p.bob().engine().leases();
+    ASSERT_EQ(leases.size(), 1u);
+    EXPECT_EQ(leases[0].identity, "carol");
+    EXPECT_EQ(leases[0].address.str(), "10.3.0.1");
+    EXPECT_TRUE(p.alice().logged("virtual IP 10.3.0.1 assigned by the peer (DNS 10.1.0.53, domains none)"));
+}
+
 TEST(Eap, AWrongPasswordIsAnAuthenticationFailureLoggedWithoutThePassword) {
     Scenario s;
     s.alice.eap_secrets = {password("carol", "guess0")};

@@ -2,6 +2,7 @@
 // `%any` connection, bob a road warrior asking for an IPv4 virtual IP.
 #include <gtest/gtest.h>
 
+#include "ike/v2/traffic_selectors.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
 
@@ -58,14 +59,16 @@ TEST(RemoteAccess, TheRoadWarriorGetsAnAddressFromThePool) {
 
 TEST(RemoteAccess, TheGatewayNarrowsTheRemoteSelectorToTheLease) {
     Connected p;
-    const auto& child = p.alice().connection("site").ike_sas.at(0).children.at(0);
+    const auto gw = p.alice().connection("site");
+    const auto& child = gw.ike_sas.at(0).children.at(0);
     EXPECT_EQ(describe(child.remote_ts), "10.3.0.1/32");
     EXPECT_EQ(describe(child.local_ts), "10.1.0.0/24");
 }
 
 TEST(RemoteAccess, TheRoadWarriorUsesItsVirtualIpAsLocalSelector) {
     Connected p;
-    const auto& child = p.bob().connection("site").ike_sas.at(0).children.at(0);
+    const auto rw = p.bob().connection("site");
+    const auto& child = rw.ike_sas.at(0).children.at(0);
     EXPECT_EQ(describe(child.local_ts), "10.3.0.1/32");
     EXPECT_EQ(describe(child.remote_ts), "10.1.0.0/24");
 }
@@ -105,19 +108,25 @@ TEST(RemoteAccess, AnExhaustedPoolRefusesWithInternalAddressFailure) {
 }
 
 TEST(RemoteAccess, AReconnectingIdentityReplacesItsIkeSaAndKeepsItsAddress) {
-    auto rw = road_warrior();
-    rw.connections.push_back(rw.connections[0]);
-    rw.connections[1].name = "again";  // the same peer again, without INITIAL_CONTACT
-    Pair p(gateway(), rw);
-    p.up(p.bob(), "site");
-    p.run();
-    p.up(p.bob(), "again");
+    auto gw_config = gateway();
+    gw_config.connections[0].ike.dpd = policy::Seconds{0};  // the gateway would not notice the sleep
+    Connected p(gw_config);
+    // The laptop goes to sleep: its Delete never reaches the gateway, which keeps the IKE SA.
+    p.network().set_rule([](const Datagram&, std::uint64_t) { return Fate{0u}; });
+    p.down(p.bob(), "site");
+    p.advance(Duration{200000});  // its retransmissions give up
+    p.network().set_rule({});
+    ASSERT_EQ(p.bob().connection("site").state, ConnectionState::down);
+    ASSERT_EQ(p.alice().connection("site").ike_sas.size(), 1u);
+    p.up(p.bob(), "site");  // back, without INITIAL_CONTACT (the gateway was contacted before)
     p.run();
     EXPECT_TRUE(p.alice().logged("deleted: the peer @bob.example connected again"));
     const auto gw = p.alice().connection("site");
     ASSERT_EQ(gw.ike_sas.size(), 1u);
     EXPECT_EQ(texts(gw.ike_sas[0].virtual_ips), std::vector<std::string>{"10.3.0.1"});
+    EXPECT_EQ(p.bob().connection("site").state, ConnectionState::up);
     EXPECT_EQ(p.alice().kernel_errors(), 0u);
+    EXPECT_EQ(p.bob().kernel_errors(), 0u);
 }
 
 TEST(RemoteAccess, AReleasedLeaseComesBackToItsIdentity) {
