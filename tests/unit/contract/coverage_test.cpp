@@ -49,7 +49,7 @@ std::vector<std::string> section(const std::string& heading) {
 
 bool key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
 
-// The keys of the schema example as dotted paths (leaves only); a connection's and a child's own name is `*`.
+// The keys of the schema example as dotted paths (leaves only); a connection's, a child's and a pool's own name is `*`.
 // A commented-out key (`# eap_id: alice`) is a documented key too.
 std::set<std::string> schema_keys() {
     std::set<std::string> out;
@@ -72,7 +72,8 @@ std::set<std::string> schema_keys() {
         if (end == i || end >= l.size() || l[end] != ':') continue;
         while (!path.empty() && path.back().first >= indent) path.pop_back();
         std::string key = l.substr(i, end - i);
-        if (!path.empty() && (path.back().second == "connections" || path.back().second == "children")) key = "*";
+        if (!path.empty() && (path.back().second == "connections" || path.back().second == "children" || path.back().second == "pools"))
+            key = "*";
         std::string dotted;
         for (const auto& p : path) dotted += p.second + ".";
         out.insert(dotted + key);
