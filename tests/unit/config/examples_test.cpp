@@ -65,6 +65,11 @@ TEST(Examples, CoverTheDocumentedCases) {
     EXPECT_TRUE(config.find("manual-b")->manual.has_value());
     ASSERT_NE(config.find("site-b"), nullptr);
     EXPECT_FALSE(config.secrets.empty());
+    const auto* gateway = config.find("rw-pool");
+    ASSERT_NE(gateway, nullptr);
+    EXPECT_EQ(gateway->remote.auth, ike::policy::Auth::eap_mschapv2);
+    EXPECT_EQ(gateway->pools, std::vector<std::string>{"office"});
+    EXPECT_FALSE(config.eap_secrets.empty());
 }
 
 TEST(Examples, AsCheckedOutTheSecretsAreRefusedUntilInstalled) {
