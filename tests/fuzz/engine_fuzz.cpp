@@ -40,12 +40,34 @@ struct Wire {
     }
 };
 
+// Remote access (RFC 7296 3.15): bob a gateway leasing from a two-address pool (exhaustion,
+// release and re-lease under reordering, reloads), alice a road warrior asking for a virtual
+// IP. As --check requires, a gateway's children wait for the peer.
+void remote_access(policy::Config& c, bool gateway) {
+    auto& conn = c.connections.front();
+    if (gateway) {
+        conn.remote.subnets.clear();
+        for (auto& child : conn.children) {
+            child.remote_subnets.clear();
+            child.start = policy::Start::none;
+        }
+        conn.pools = {"office"};
+        c.pools.push_back({"office", *net::Address::parse("10.3.0.1"), *net::Address::parse("10.3.0.2"),
+                           {*net::Address::parse("10.1.0.53")}, {"corp.example"}});
+    } else {
+        conn.local.subnets.clear();
+        for (auto& child : conn.children) child.local_subnets.clear();
+        conn.vips = {net::Family::v4};
+    }
+}
+
 policy::Config variant_config(FuzzedDataProvider& in, const Side& local, const Side& remote) {
     policy::Config c = site_config(local, remote);
-    switch (in.ConsumeIntegralInRange(0, 3)) {
+    switch (in.ConsumeIntegralInRange(0, 4)) {
         case 1: set_ike_proposal(c, "aes128-sha256-modp2048"); break;
         case 2: set_child_proposal(c, "aes128gcm16-x25519"); break;  // PFS in CREATE_CHILD_SA
         case 3: c.connections.front().children.front().start = policy::Start::trap; break;
+        case 4: remote_access(c, &local == &kBob); break;
         default: break;
     }
     return c;
