@@ -291,6 +291,9 @@ void Daemon::apply(const ike::v2::Effect& effect) {
                 st = kernel_->delete_policy(fx.id);
             } else if constexpr (std::is_same_v<T, ike::v2::UpdatePolicy>) {
                 st = added(kernel_->update_policy(fx.policy), fx.owner);
+            } else if constexpr (std::is_same_v<T, ike::v2::MigrateSa>) {
+                // Logged only: an SA that did not move still protects, towards the old mapping.
+                st = kernel_->migrate(fx.migration);
             } else if constexpr (std::is_same_v<T, ike::v2::ResolveHost>) {
                 resolver_->resolve(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {

@@ -56,6 +56,11 @@ std::string describe(const PolicyId& id) {
     return to_string(id.dir) + " policy " + describe(id.selector);
 }
 
+std::string describe(const Migration& m) {
+    return describe(m.policy) + " " + m.old_src.str() + "→" + m.old_dst.str() + " to " + m.new_src.str() + "→" +
+           m.new_dst.str() + (m.spi ? " with " + spi_text(m.proto, m.spi) : "");
+}
+
 SaInfo make_info(const Sa& sa, const Counters& counters) {
     SaInfo info;
     info.src = sa.src;

@@ -184,6 +184,22 @@ struct Migrate {  // an SA/policy was moved to new endpoints (MOBIKE, XFRM_MSG_M
     bool operator==(const Migrate&) const = default;
 };
 using Event = std::variant<Acquire, Expire, Migrate>;
+
+// XFRM_MSG_MIGRATE: the policy `policy` and its template of (proto, mode, reqid) between
+// old_src and old_dst move to new_src→new_dst (a transport template has no endpoints: it
+// matches by the rest). The kernel moves with it one SA of that reqid between those
+// endpoints: spi names the one the caller expects (0: none), `encap` its new UDP
+// encapsulation (nullopt: unchanged). Keys, sequence numbers and counters stay.
+struct Migration {
+    PolicyId policy;
+    Proto proto = Proto::esp;
+    Mode mode = Mode::tunnel;
+    std::uint32_t reqid = 0;
+    net::Address old_src, old_dst, new_src, new_dst;
+    std::uint32_t spi = 0;
+    std::optional<UdpEncap> encap;
+    bool operator==(const Migration&) const = default;
+};
 using EventHandler = std::function<void(const Event&)>;
 
 class Kernel {
@@ -208,6 +224,10 @@ public:
     virtual Status delete_policy(const PolicyId& id) = 0;
     virtual Result<std::vector<Policy>> list_policies() = 0;  // ours and others', no sockets
 
+    // Moves a policy and its SA to new endpoints (see Migration): ENOENT without the policy,
+    // ENODATA without a matching template, ESRCH when the SA m.spi names did not move.
+    virtual Status migrate(const Migration& m) = 0;
+
     // Deletes every SA and policy this object added and has not deleted since; leaves
     // other software's state alone.
     virtual Status flush_owned() = 0;
@@ -223,6 +243,8 @@ std::string describe(const SaId& id);  // "ESP SA spi 0x0000c1a5 to 192.0.2.2"
 std::string describe(const Sa& sa);    // "ESP SA spi 0x0000c1a5 192.0.2.1→192.0.2.2"
 std::string describe(const PolicyId& id);  // "out policy 10.1.0.0/24→10.2.0.0/24"
 std::string describe(const Selector& s);   // "10.1.0.0/24→10.2.0.0/24 proto 6 port 0→443"
+// "out policy 10.1.0.0/24→10.2.0.0/24 192.0.2.1→198.51.100.7 to 192.0.2.1→198.51.100.9 with ESP SA spi 0x0000c1a5"
+std::string describe(const Migration& m);
 
 // The SA as get_sa() reports it: parameters without keys, plus counters.
 SaInfo make_info(const Sa& sa, const Counters& counters);

@@ -1,5 +1,6 @@
 #include "xfrm/memory_kernel.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -92,6 +93,45 @@ Status MemoryKernel::update_policy(const Policy& p) {
 
 Status MemoryKernel::delete_policy(const PolicyId& id) {
     if (!policies_.erase(id)) return fail("deleting " + describe(id), ENOENT);
+    return {};
+}
+
+// As the kernel's xfrm_migrate(): the policy must exist and hold a matching template (a
+// tunnel one by its endpoints); the SA moves with the policy, all or nothing.
+Status MemoryKernel::migrate(const Migration& m) {
+    const std::string context = "migrating " + describe(m);
+    auto policy = policies_.find(m.policy);
+    if (policy == policies_.end()) return fail(context, ENOENT);
+    auto matches = [&](const Template& t) {
+        return t.proto == m.proto && t.mode == m.mode && (m.reqid == 0 || t.reqid == m.reqid) &&
+               (t.mode == Mode::transport || (t.src == m.old_src && t.dst == m.old_dst));
+    };
+    auto& templates = policy->second.templates;
+    if (std::none_of(templates.begin(), templates.end(), matches)) return fail(context, ENODATA);
+    const SaId old_id{m.old_dst, m.spi, m.proto, std::nullopt};
+    const SaId new_id{m.new_dst, m.spi, m.proto, std::nullopt};
+    if (m.spi) {
+        auto sa = sas_.find(old_id);
+        if (sa == sas_.end() || larval_.contains(old_id) || sa->second.src != m.old_src ||
+            sa->second.reqid != m.reqid || sa->second.mode != m.mode)
+            return fail(context, ESRCH);
+        if (new_id != old_id && sas_.contains(new_id)) return fail(context, EEXIST);
+    }
+    for (auto& t : templates)
+        if (matches(t) && t.mode == Mode::tunnel) {
+            t.src = m.new_src;
+            t.dst = m.new_dst;
+        }
+    if (!m.spi) return {};
+    Sa moved = sas_.at(old_id);
+    moved.src = m.new_src;
+    moved.dst = m.new_dst;
+    if (m.encap) moved.encap = m.encap;
+    const Counters counters = counters_.at(old_id);
+    sas_.erase(old_id);
+    counters_.erase(old_id);
+    sas_[new_id] = moved;
+    counters_[new_id] = counters;
     return {};
 }
 

@@ -31,6 +31,7 @@ public:
     Status update_policy(const Policy& p) override;
     Status delete_policy(const PolicyId& id) override;
     Result<std::vector<Policy>> list_policies() override;
+    Status migrate(const Migration& m) override;
 
     // Everything here was added through this object, so this empties the model.
     Status flush_owned() override;

@@ -108,6 +108,19 @@ Status NetlinkKernel::delete_policy(const PolicyId& id) {
     return ok;
 }
 
+// The kernel finds the SA to move by reqid and addresses, not by SPI: the SA m.spi names is
+// read back at its new place, so that a migration that moved no SA is an error.
+Status NetlinkKernel::migrate(const Migration& m) {
+    const std::string context = "migrating " + describe(m);
+    if (auto ok = request(context, encode_migrate(m)); !ok) return ok;
+    if (!m.spi) return {};
+    const SaId old_id{m.old_dst, m.spi, m.proto, std::nullopt}, new_id{m.new_dst, m.spi, m.proto, std::nullopt};
+    if (auto moved = get_sa(new_id); !moved || moved->src != m.new_src || (m.encap && moved->encap != m.encap))
+        return base::fail(context + ": the kernel did not move that SA", ESRCH);
+    if (owned_sas_.erase(old_id)) owned_sas_.insert(new_id);
+    return {};
+}
+
 Result<std::vector<Policy>> NetlinkKernel::list_policies() {
     std::vector<Policy> policies;
     auto ok = request("listing policies", encode_policy_dump(), [&](const nlmsghdr& nlh) -> Status {

@@ -34,6 +34,7 @@ public:
     Status update_policy(const Policy& p) override;
     Status delete_policy(const PolicyId& id) override;
     Result<std::vector<Policy>> list_policies() override;
+    Status migrate(const Migration& m) override;
 
     Status flush_owned() override;
     void set_event_handler(EventHandler handler) override { handler_ = std::move(handler); }

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
+#include <linux/udp.h>
 #include <netinet/in.h>
 
 #include <cerrno>
@@ -70,6 +71,37 @@ Message encode_delete_policy(const PolicyId& id) {
     pid.dir = static_cast<std::uint8_t>(id.dir);
     (void)put_mark_if_id(m, id.mark, id.if_id);  // always fits the empty buffer
     return m;
+}
+
+base::Result<Message> encode_migrate(const Migration& m) {
+    auto fail = [&](const std::string& why, int code) { return base::fail(describe(m) + ": " + why, code); };
+    if (m.old_src.family != m.old_dst.family || m.new_src.family != m.new_dst.family)
+        return fail("endpoint families differ", EINVAL);
+    if (m.policy.mark) return fail("a marked policy cannot be migrated", EOPNOTSUPP);
+    Message msg(XFRM_MSG_MIGRATE, NLM_F_ACK);
+    auto& pid = msg.header<xfrm_userpolicy_id>();
+    pid.sel = wire::selector(m.policy.selector);
+    pid.dir = static_cast<std::uint8_t>(m.policy.dir);
+    xfrm_user_migrate um{};
+    um.old_daddr = wire::address(m.old_dst);
+    um.old_saddr = wire::address(m.old_src);
+    um.new_daddr = wire::address(m.new_dst);
+    um.new_saddr = wire::address(m.new_src);
+    um.proto = static_cast<std::uint8_t>(m.proto);
+    um.mode = static_cast<std::uint8_t>(m.mode);
+    um.reqid = m.reqid;
+    um.old_family = wire::af(m.old_src.family);
+    um.new_family = wire::af(m.new_src.family);
+    bool fits = msg.put(XFRMA_MIGRATE, um) && put_mark_if_id(msg, std::nullopt, m.policy.if_id);
+    if (m.encap) {  // the moved SA's new ESP-in-UDP ports (RFC 3948)
+        xfrm_encap_tmpl e{};
+        e.encap_type = UDP_ENCAP_ESPINUDP;
+        e.encap_sport = htons(m.encap->sport);
+        e.encap_dport = htons(m.encap->dport);
+        fits = fits && msg.put(XFRMA_ENCAP, e);
+    }
+    if (!fits) return fail("netlink message too large", EMSGSIZE);
+    return msg;
 }
 
 Message encode_policy_dump() {

@@ -1,6 +1,8 @@
 #include "ike/v2/child_sa.hpp"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "ike/crypto/transform_keys.hpp"
 
@@ -139,6 +141,8 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
         else if (with_policies)
             core.emit(UpdatePolicy{std::move(p), core.owner(sa)});
     }
+    child.local = sa.local.address;
+    child.remote = sa.remote.address;
     child.installed_at = core.now;
     core.log(LogLevel::info, &sa,
              "CHILD SA " + child.config->name + " installed, spi in " + hex_spi(child.spi_in) +
@@ -147,6 +151,32 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     core.index_child(sa, sa.children.back());
     child_installed(core, sa, sa.children.back());
     return {};
+}
+
+void move_children(Core& core, IkeSa& sa) {
+    std::set<std::uint32_t> moved;  // reqids
+    // Newest first: the kernel moves one SA per policy and reqid, the newest it holds. An
+    // older CHILD SA of the reqid (rekeyed, its Delete pending) stays where it is until removed.
+    for (auto c = sa.children.rbegin(); c != sa.children.rend(); ++c) {
+        if (c->state == ChildState::deleted || !moved.insert(c->reqid).second) continue;
+        bool in_moved = false, out_moved = false;
+        for (const auto& p : policies_for({c->local_ts, c->remote_ts, c->local, c->remote, proto_of(*c), c->mode,
+                                           c->reqid})) {
+            const bool out = p.dir == xfrm::Dir::out;
+            const auto& [from, to] = out ? std::pair{sa.local, sa.remote} : std::pair{sa.remote, sa.local};
+            xfrm::Migration m{p.id(), proto_of(*c), c->mode, c->reqid, p.templates[0].src, p.templates[0].dst,
+                              from.address, to.address, 0, std::nullopt};
+            // Each SA moves with the first policy of its direction (fwd policies have none).
+            if (bool& carried = out ? out_moved : in_moved; p.dir != xfrm::Dir::fwd && !carried) {
+                carried = true;
+                m.spi = out ? c->spi_out : c->spi_in;
+                if (sa.nat_local || sa.nat_remote) m.encap = xfrm::UdpEncap{from.port, to.port};
+            }
+            core.emit(MigrateSa{std::move(m), core.owner(sa)});
+        }
+        c->local = sa.local.address;
+        c->remote = sa.remote.address;
+    }
 }
 
 void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
@@ -166,9 +196,9 @@ void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
         if (!trapped(core, p.id()) && !held_by_sibling(p.id()) && !used_by_child(core, *sa.conn, p.id()))
             core.emit(DeletePolicy{p.id(), core.owner(sa)});
     if (child.spi_in != child.expired_spi)
-        core.emit(DeleteSa{{sa.local.address, child.spi_in, proto_of(child), std::nullopt}, core.owner(sa)});
+        core.emit(DeleteSa{{child.local, child.spi_in, proto_of(child), std::nullopt}, core.owner(sa)});
     if (child.spi_out != child.expired_spi)
-        core.emit(DeleteSa{{sa.remote.address, child.spi_out, proto_of(child), std::nullopt}, core.owner(sa)});
+        core.emit(DeleteSa{{child.remote, child.spi_out, proto_of(child), std::nullopt}, core.owner(sa)});
 }
 
 }  // namespace ike::v2

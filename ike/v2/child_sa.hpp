@@ -44,5 +44,8 @@ std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& child);
 // Removes the CHILD SA's SAs from the kernel, and its policies unless another CHILD SA of
 // the IKE SA still uses them (the other half of a rekey) or they are trap policies.
 void remove_child(Core& core, const IkeSa& sa, const ChildSa& child);
+// The IKE SA's endpoints changed (a NAT rebinding, RFC 7296 2.23): each reqid's newest
+// CHILD SA moves its SAs and policies there (MigrateSa).
+void move_children(Core& core, IkeSa& sa);
 
 }  // namespace ike::v2

@@ -62,6 +62,13 @@ struct UpdatePolicy {
     KernelOwner owner;
 };
 
+// Moves a CHILD SA's kernel SAs and policies to new endpoints (xfrm::Migration): the peer
+// behind a NAT appeared at another address or port (RFC 7296 2.23). One per policy.
+struct MigrateSa {
+    xfrm::Migration migration;
+    KernelOwner owner;
+};
+
 // Resolve a host name (a connection's remote.address, resolve.cpp) without blocking; the
 // answer comes back as HostResolved (events.hpp). `family`: only that family's addresses
 // (the family of local.address); nullopt: both.
@@ -156,7 +163,7 @@ struct Log {
     std::string ike_spi;  // "0x…", our SPI of the IKE SA it is about; empty if none
 };
 
-using Effect = std::variant<SendDatagram, AddSa, UpdateSa, DeleteSa, AddPolicy, DeletePolicy, UpdatePolicy,
+using Effect = std::variant<SendDatagram, AddSa, UpdateSa, DeleteSa, AddPolicy, DeletePolicy, UpdatePolicy, MigrateSa,
                             ResolveHost, StatePublished, Log>;
 using Effects = std::vector<Effect>;
 

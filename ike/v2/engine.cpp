@@ -72,6 +72,27 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
     send_waiting(core, sa);
 }
 
+// 2.23: behind a NAT, the peer's address is the one its latest request came from (a new,
+// integrity-checked one: never a retransmit, which an attacker could replay). The
+// responder's IKE SA takes the NAT mapping of port 4500 from IKE_AUTH. Later, with the peer
+// behind a NAT, its CHILD SAs' kernel SAs and policies follow it too (XFRM_MSG_MIGRATE):
+// their UDP encapsulation would otherwise still send to a NAT mapping that is gone. A host
+// behind a NAT itself does not follow, lest one forged packet break the connection, unless
+// it is the responder (a static NAT in front of it).
+void follow_peer(Core& core, IkeSa& sa, const DatagramIn& in) {
+    if ((!sa.nat_local && !sa.nat_remote) || (in.local == sa.local && in.remote == sa.remote)) return;
+    if (sa.state == IkeState::half_open) {
+        sa.local = in.local;
+        sa.remote = in.remote;
+        return;
+    }
+    if (sa.state != IkeState::established || !sa.nat_remote || (sa.nat_local && sa.initiator)) return;
+    core.log(LogLevel::info, &sa, "peer moved from " + sa.remote.str() + " to " + in.remote.str() + " (NAT rebinding)");
+    sa.local = in.local;
+    sa.remote = in.remote;
+    move_children(core, sa);
+}
+
 void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::Message& m) {
     const std::uint32_t id = m.header.message_id;
     switch (sa.ids.classify_request(id)) {
@@ -94,11 +115,7 @@ void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::M
     core.log_received(&sa, in, m, inner);
     ++sa.ids.expected_request;
     sa.last_heard = core.now;
-    // 2.23: behind a NAT, the peer's address is the one its latest request came from.
-    if (sa.nat_local || sa.nat_remote) {
-        sa.local = in.local;
-        sa.remote = in.remote;
-    }
+    follow_peer(core, sa, in);
     switch (m.header.exchange) {
         case wire::ExchangeType::ike_auth:
             if (sa.state == IkeState::half_open) respond_ike_auth(core, sa, id, inner);
@@ -250,8 +267,8 @@ void on_expire(Core& core, const xfrm::Expire& e) {
         if (!sa) continue;
         for (auto& c : sa->children) {
             // By SPI and destination: a peer's SPI may equal one of ours (or a larval SA's).
-            const bool ours = c.spi_in == e.sa.spi && e.sa.dst == sa->local.address;
-            if (!ours && (c.spi_out != e.sa.spi || e.sa.dst != sa->remote.address)) continue;
+            const bool ours = c.spi_in == e.sa.spi && e.sa.dst == c.local;
+            if (!ours && (c.spi_out != e.sa.spi || e.sa.dst != c.remote)) continue;
             if (e.hard) {  // the kernel already removed that SA; the other one and the policies go
                 c.expired_spi = e.sa.spi;
                 enter_state(core, *sa, c, ChildState::deleted);

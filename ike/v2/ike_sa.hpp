@@ -43,6 +43,9 @@ struct ChildSa {
     std::uint32_t spi_in = 0, spi_out = 0;
     std::uint32_t reqid = 0;
     xfrm::Mode mode = xfrm::Mode::tunnel;
+    // Where its kernel SAs are: the IKE SA's endpoints when installed, or when a NAT
+    // rebinding moved them (move_children). An older CHILD SA of the same reqid stays behind.
+    net::Address local, remote;
     policy::Proposal proposal;
     std::vector<net::Prefix> local_ts, remote_ts;
     bool rekey_wanted = false;  // soft expiry seen; rekey once the window is free

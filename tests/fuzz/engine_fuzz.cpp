@@ -3,14 +3,16 @@
 // them: which datagram is delivered next (reordering), dropped, replayed or corrupted,
 // forged datagrams (random bytes, or random bodies behind a real header so they reach an
 // IKE SA's own handler), clock jumps that fire retransmits, DPD, rekeys and expiries,
-// kernel events (acquire, soft/hard expire, a failed install), admin Up/Down, reloads and
-// restarts. The engine must never crash, throw or trip a sanitizer; its in-memory kernel
-// must never see an SA or policy deleted that it does not hold or added twice.
+// kernel events (acquire, soft/hard expire, a failed install, inbound SPIs running out), a
+// NAT in front of alice that rebinds, admin Up/Down, reloads and restarts. The engine must
+// never crash, throw or trip a sanitizer; its in-memory kernel must never see an SA or
+// policy deleted that it does not hold or added twice, nor refuse a migration.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "tests/unit/v2/configs.hpp"
@@ -32,6 +34,7 @@ struct Wire {
     Network network;  // the harness's sink: drained into `pending` after every call
     std::vector<Datagram> pending;
     Time now{};
+    bool nat = false;  // a NAT in front of alice (set_nat)
 
     void drain() {
         while (auto d = network.pop_due(Time::max())) {
@@ -70,6 +73,12 @@ policy::Config variant_config(FuzzedDataProvider& in, const Side& local, const S
         case 4: remote_access(c, &local == &kBob); break;
         default: break;
     }
+    return c;
+}
+
+policy::Config any_peer(policy::Config c) {
+    c.connections.front().remote.host = "%any";
+    c.connections.front().remote.address.reset();
     return c;
 }
 
@@ -187,11 +196,26 @@ void run(FuzzedDataProvider& in) {
                 else p.handle(w.now, AdminDown{name}, w.network);
                 break;
             }
-            case 9: {  // the kernel
+            case 9: {  // the kernel, or the NAT
                 Peer& p = pick(in, alice, bob);
-                switch (in.ConsumeIntegralInRange(0, 2)) {
+                switch (in.ConsumeIntegralInRange(0, 4)) {
                     case 0: expire(in, p, w); break;
                     case 1: acquire(p, other(p, alice, bob), w); break;
+                    case 2: {  // inbound SPIs run out (a few left, or none), or come back
+                        const auto left = in.ConsumeIntegralInRange<std::uint32_t>(0, 3);
+                        if (in.ConsumeBool()) p.limit_spis(0x100, 0x100 + left);
+                        else p.limit_spis(0x100, 0xffffffff);
+                        break;
+                    }
+                    case 3: {  // a NAT comes in front of alice (bob then accepts any peer), or maps her anew (2.23)
+                        if (!w.nat) bob.reconfigure(w.now, any_peer(variant_config(in, kBob, kAlice)), w.network);
+                        w.nat = true;
+                        const auto host = in.ConsumeIntegralInRange(1, 4);
+                        const auto shift = static_cast<std::uint16_t>(in.ConsumeIntegralInRange(0, 3) * 1000);
+                        w.network.set_nat(alice.endpoint().address,
+                                          *net::Address::parse("198.51.100." + std::to_string(host)), shift);
+                        break;
+                    }
                     default:
                         p.handle(w.now, KernelFailed{"site", in.ConsumeIntegral<std::uint64_t>(), "fuzz"}, w.network);
                 }

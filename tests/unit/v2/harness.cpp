@@ -30,7 +30,7 @@ Peer::Peer(std::string name, net::Endpoint endpoint, policy::Config config, std:
 EngineOptions Peer::with_kernel_spis(EngineOptions options) {
     if (!options.allocate_spi)
         options.allocate_spi = [this](const net::Address& src, const net::Address& dst, xfrm::Proto proto) {
-            return kernel_.alloc_spi(src, dst, proto, 0);
+            return kernel_.alloc_spi(src, dst, proto, 0, spi_range_.first, spi_range_.second);
         };
     return options;
 }
@@ -63,6 +63,7 @@ void Peer::apply(Time now, Effects effects, Network& network) {
                        [&](const AddPolicy& p) { count(kernel_.add_policy(p.policy)); },
                        [&](const DeletePolicy& p) { count(kernel_.delete_policy(p.id)); },
                        [&](const UpdatePolicy& p) { count(kernel_.update_policy(p.policy)); },
+                       [&](const MigrateSa& m) { count(kernel_.migrate(m.migration)); },
                        [&](const ResolveHost& r) { questions.push_back(r); },
                        [](const StatePublished&) {},
                        [](const Log&) {},

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ike/crypto/rng.hpp"
@@ -42,6 +43,9 @@ public:
     // one with "Name or service not known"; with answer_names(false) questions stay unanswered.
     void set_hosts(std::map<std::string, std::vector<net::Address>> hosts) { hosts_ = std::move(hosts); }
     void answer_names(bool on) { answer_names_ = on; }
+    // The kernel hands out inbound SPIs only in [min, max] (the daemon's --spi-range): with
+    // all of them held, an allocation fails as the kernel's does.
+    void limit_spis(std::uint32_t min, std::uint32_t max) { spi_range_ = {min, max}; }
 
     // The engine's current view of a connection.
     ConnectionStatus connection(const std::string& name) const;
@@ -65,6 +69,7 @@ private:
     unsigned kernel_errors_ = 0;
     std::map<std::string, std::vector<net::Address>> hosts_;
     bool answer_names_ = true;
+    std::pair<std::uint32_t, std::uint32_t> spi_range_{0x100, 0xffffffff};
 };
 
 class Pair {

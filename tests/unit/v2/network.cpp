@@ -4,10 +4,18 @@
 
 namespace ike::v2::test {
 
+void Network::set_nat(net::Address inside, net::Address outside, std::uint16_t port_shift) {
+    if (nat_ && nat_->outside != outside) stale_.push_back(nat_->outside);
+    nat_ = Nat{inside, outside, port_shift};
+}
+
 void Network::send(Datagram d, Time now) {
-    if (nat_ && d.from.address == nat_->first) d.from.address = nat_->second;
-    if (nat_ && d.to.address == nat_->second) d.to.address = nat_->first;
-    const Fate fate = rule_ ? rule_(d, sequence_) : Fate{};
+    if (nat_ && d.from.address == nat_->inside)
+        d.from = {nat_->outside, static_cast<std::uint16_t>(d.from.port + nat_->port_shift)};
+    if (nat_ && d.to.address == nat_->outside)
+        d.to = {nat_->inside, static_cast<std::uint16_t>(d.to.port - nat_->port_shift)};
+    const bool unmapped = std::find(stale_.begin(), stale_.end(), d.to.address) != stale_.end();
+    const Fate fate = unmapped ? Fate{0} : rule_ ? rule_(d, sequence_) : Fate{};
     ++sequence_;
     if (fate.copies == 0) ++dropped_;
     for (unsigned i = 0; i < fate.copies; ++i) queue_.push_back({now + fate.delay, order_++, d});

@@ -30,9 +30,10 @@ public:
     using Rule = std::function<Fate(const Datagram&, std::uint64_t sequence)>;
 
     void set_rule(Rule rule) { rule_ = std::move(rule); }
-    // A NAT in front of `inside`: what it sends appears to come from `outside` (same port),
-    // and what is sent to `outside` reaches `inside`.
-    void set_nat(net::Address inside, net::Address outside) { nat_ = {{inside, outside}}; }
+    // A NAT in front of `inside`: what it sends appears to come from `outside`, its port
+    // shifted by port_shift, and what is sent there reaches `inside`. Setting another outside
+    // address rebinds: what is sent to the previous one is dropped.
+    void set_nat(net::Address inside, net::Address outside, std::uint16_t port_shift = 0);
     void send(Datagram d, Time now);
     // The next datagram due by `until`, earliest first (FIFO among equal times).
     std::optional<Datagram> pop_due(Time until);
@@ -48,7 +49,12 @@ private:
     };
     std::vector<InFlight> queue_;
     Rule rule_;
-    std::optional<std::pair<net::Address, net::Address>> nat_;
+    struct Nat {
+        net::Address inside, outside;
+        std::uint16_t port_shift = 0;
+    };
+    std::optional<Nat> nat_;
+    std::vector<net::Address> stale_;  // outside addresses of former mappings
     std::uint64_t sequence_ = 0, order_ = 0, dropped_ = 0;
 };
 
