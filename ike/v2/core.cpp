@@ -78,9 +78,9 @@ void Core::log(LogLevel level, const std::string& connection, std::string messag
     emit(Log{level, connection, std::move(message), {}});
 }
 
-void Core::send(const IkeSa& sa, const Datagrams& datagrams) {
+void Core::send(const IkeSa& sa, const net::Endpoint& from, const net::Endpoint& to, const Datagrams& datagrams) {
     touch(sa);
-    for (const auto& d : datagrams) emit(SendDatagram{sa.local, sa.remote, d});
+    for (const auto& d : datagrams) emit(SendDatagram{from, to, d});
 }
 
 void Core::send_message(const IkeSa& sa, const wire::Header& header, std::span<const wire::Payload> payloads,

@@ -137,7 +137,8 @@ struct Core {
     void emit(Effect e) { out->push_back(std::move(e)); }
     // `sa`'s timers may have changed: its deadline is recomputed once the event is handled.
     void touch(const IkeSa& sa) { touched.push_back(sa.local_spi()); }
-    void send(const IkeSa& sa, const Datagrams& datagrams);
+    void send(const IkeSa& sa, const Datagrams& datagrams) { send(sa, sa.local, sa.remote, datagrams); }
+    void send(const IkeSa& sa, const net::Endpoint& from, const net::Endpoint& to, const Datagrams& datagrams);
     // Sends the datagrams of a new message (not a retransmission) of `sa`, after its debug
     // line (log_message).
     void send_message(const IkeSa& sa, const wire::Header& header, std::span<const wire::Payload> payloads,

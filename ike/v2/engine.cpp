@@ -98,9 +98,11 @@ void dispatch_request(Core& core, IkeSa& sa, const DatagramIn& in, const wire::M
     switch (sa.ids.classify_request(id)) {
         case MessageIds::Incoming::retransmit:
             // 2.1: the same request again; our response was lost. Of a fragmented request only
-            // fragment 1 asks for it again (RFC 7383 2.6.1).
+            // fragment 1 asks for it again (RFC 7383 2.6.1). The answer goes where the request
+            // came from (2.11): a NAT may have mapped the peer anew since the first copy, which
+            // moves nothing (2.23: a retransmit may be a replay).
             if (const auto* cached = sa.responses.lookup(id); cached && !fragmentation::later_fragment(m))
-                core.send(sa, *cached);
+                core.send(sa, in.local, in.remote, *cached);
             return;
         case MessageIds::Incoming::invalid: return;  // 2.3: outside the window, dropped
         case MessageIds::Incoming::fresh: break;

@@ -166,3 +166,25 @@ TEST(NatRebinding, AChildSaRekeyedJustBeforeIsDeletedWhereItStayed) {
     EXPECT_EQ(n.p.bob().kernel().sas().size(), 2u);
     EXPECT_EQ(n.p.bob().kernel_errors(), 0u);
 }
+
+TEST(NatRebinding, AnAnswerLostWithTheOldMappingGoesAgainWhereTheRetransmitCameFrom) {
+    NatPair n;
+    // bob's answer to alice's liveness check is lost as the NAT rebinds: her retransmit comes
+    // from the new mapping, and the answer must go there (2.11), though it moves nothing.
+    bool lost = false;
+    n.p.network().set_rule([&](const Datagram& d, std::uint64_t) {
+        if (d.from.address != ip(kBob.address) || std::exchange(lost, true)) return Fate{};
+        n.p.network().set_nat(ip(kAlice.address), kRebound, 1000);
+        return Fate{0};
+    });
+    const std::size_t mark = n.p.bob().history().size();
+    n.p.advance(16s);  // the check at 10 s, its retransmit 4 s later; the next check at 24 s
+    ASSERT_TRUE(lost);
+    bool answered_there = false;
+    for (std::size_t i = mark; i < n.p.bob().history().size(); ++i)
+        if (const auto* d = std::get_if<SendDatagram>(&n.p.bob().history()[i]))
+            answered_there = answered_there || d->remote == net::Endpoint{kRebound, 5500};
+    EXPECT_TRUE(answered_there);
+    EXPECT_TRUE(migrations(n.p.bob(), mark).empty());
+    EXPECT_EQ(n.p.bob().connection("site").ike_sas.at(0).remote, (net::Endpoint{kOutside, 4500}));
+}
