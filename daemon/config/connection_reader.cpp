@@ -171,8 +171,8 @@ void check_ikev1(Reader& r, const Field& version, const ike::policy::Connection&
         const std::string name = "child '" + child.name + "': ";
         if (child.protocol != ike::ProtocolId::esp) refuse(name + "ESP only (no AH yet)");
         if (child.start == ike::policy::Start::trap) refuse(name + "start: trap is not supported yet");
-        if (child.close_action == ike::policy::CloseAction::restart)
-            refuse(name + "close_action: restart is not supported yet (the policies stay: traffic is dropped)");
+        if (child.close_action == ike::policy::CloseAction::trap)
+            refuse(name + "close_action: trap is not supported yet (no acquire for IKEv1): use restart or clear");
         if (child.local_subnets.size() > 1 || child.remote_subnets.size() > 1)
             refuse(name + "one subnet per side (IKEv1 negotiates one pair of client IDs per SA)");
         const bool default_esp = child.proposals == ike::policy::default_proposals(child.protocol);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "ike/crypto/rng.hpp"
@@ -33,7 +34,20 @@ struct Core {
     };
     std::map<xfrm::PolicyId, HeldPolicy> policies;
     // Adds `p`, or points the one in the kernel to p's reqid.
-    void hold_policy(xfrm::Policy p, const IsakmpSa& sa);
+    void hold_policy(xfrm::Policy p, const IsakmpSa& sa) { hold_policy(std::move(p), owner(sa)); }
+    void hold_policy(xfrm::Policy p, const v2::KernelOwner& who);
+    // A connection brought up (start: up, or the operator's Up) whose `start: up` children
+    // ipsecd keeps up until the operator's down (fail_closed.cpp): their policies are in the
+    // kernel before any negotiation, and a child that is not up is attempted again with
+    // back-off: until it is first up, and after that while its close_action is restart.
+    struct Wanted {
+        std::set<std::string> been_up;  // children installed at least once
+        Time at = Time::max();          // the next attempt; max: nothing is missing
+        v2::Duration delay{};           // the back-off after that attempt
+        unsigned attempts = 0;
+        std::string child;  // the missing child the attempts are for (in the log)
+    };
+    std::map<std::string, Wanted> wanted;
     void release_policy(const xfrm::PolicyId& id, const v2::KernelOwner& owner);
 
     void log(v2::LogLevel level, const std::string& connection, std::string message, std::uint64_t cookie = 0);
@@ -88,7 +102,21 @@ void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, 
 // Starts a Quick Mode for each child of `c` without IPsec SAs or a negotiation under way.
 void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c);
 
+// fail_closed.cpp (DESIGN "Fail closed", strongSwan's close_action=start)
+// The operator's Up or start: up: the `start: up` children's policies go into the kernel
+// (a template and no SA: their traffic is dropped, never sent in clear) and stay, and the
+// children are brought up and kept up with back-off (1 s doubling to 60 s, plus up to a
+// fifth at random) until the operator's down (forget_wanted).
+void want_up(Core& core, const policy::Connection& c);
+void forget_wanted(Core& core, const std::string& connection);
+// After each event: schedules, runs and ends the attempts; the earliest one due.
+void run_attempts(Core& core, Time now);
+std::optional<Time> next_attempt(const Core& core);
+bool attempts_pending(const Core& core, const std::string& connection);
+
 // quick_mode.cpp
+// IKEv1 negotiates one selector per side: the child's subnet, or the IKE address.
+base::Result<net::Prefix> ts_or_host(const std::vector<net::Prefix>& subnets, const net::Address& ike);
 // `replaces`: the IPsec SA a rekey replaces (its selectors are negotiated again).
 void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child,
                          const IpsecSa* replaces = nullptr);

@@ -89,7 +89,9 @@ v2::ConnectionState Core::connection_state(const std::string& connection) const 
         if (sa.state == MmState::established && child_failed) return v2::ConnectionState::partial;
         state = v2::ConnectionState::connecting;
     }
-    return state;
+    // No SA, but ipsecd brings it back by itself: not down (DESIGN, status).
+    return state == v2::ConnectionState::down && attempts_pending(*this, connection) ? v2::ConnectionState::connecting
+                                                                                     : state;
 }
 
 void Core::publish(const IsakmpSa& sa, bool closed) {
@@ -110,12 +112,12 @@ void Core::remove(IsakmpSa& sa) {
     publish(gone, true);
 }
 
-void Core::hold_policy(xfrm::Policy p, const IsakmpSa& sa) {
-    auto [it, added] = policies.try_emplace(p.id(), HeldPolicy{sa.connection, 0});
+void Core::hold_policy(xfrm::Policy p, const v2::KernelOwner& who) {
+    auto [it, added] = policies.try_emplace(p.id(), HeldPolicy{who.connection, 0});
     if (!added && it->second.reqid == p.templates.front().reqid) return;
     it->second.reqid = p.templates.front().reqid;
-    if (added) out.push_back(v2::AddPolicy{std::move(p), owner(sa)});
-    else out.push_back(v2::UpdatePolicy{std::move(p), owner(sa)});
+    if (added) out.push_back(v2::AddPolicy{std::move(p), who});
+    else out.push_back(v2::UpdatePolicy{std::move(p), who});
 }
 
 void Core::release_policy(const xfrm::PolicyId& id, const v2::KernelOwner& who) {
@@ -247,6 +249,7 @@ void on_tick(Core& core, Time now) {
 void on_admin_up(Core& core, Time now, const std::string& name) {
     const auto* c = core.config.find(name);
     if (!c || c->version != 1) return core.log(LogLevel::error, name, "no IKEv1 connection of that name");
+    want_up(core, *c);
     for (auto& [cookie, sa] : core.sas) {
         if (sa.connection != name) continue;
         if (sa.state != MmState::established || sa.role != Role::initiator)
@@ -260,6 +263,7 @@ void on_admin_down(Core& core, const std::string& name) {
     std::vector<std::uint64_t> cookies;
     for (const auto& [cookie, sa] : core.sas)
         if (sa.connection == name) cookies.push_back(cookie);
+    forget_wanted(core, name);
     for (auto cookie : cookies) take_down(core, core.sas.at(cookie));
     // Policies kept after their pairs ended go too: the operator took the connection down.
     for (auto it = core.policies.begin(); it != core.policies.end();) {
@@ -291,6 +295,7 @@ Effects Engine::handle(Time now, const Event& event) {
             if constexpr (std::is_same_v<E, v2::KernelExpire>) on_ipsec_expire(*core_, now, e.expire);
         },
         event);
+    run_attempts(*core_, now);
     return std::move(core_->out);
 }
 
@@ -299,6 +304,7 @@ std::optional<Time> Engine::next_wakeup() const {
     auto consider = [&next](std::optional<Time> t) {
         if (t && (!next || *t < *next)) next = t;
     };
+    consider(next_attempt(*core_));
     for (const auto& [cookie, sa] : core_->sas) {
         if (sa.state == MmState::established) {
             consider(sa.expires);

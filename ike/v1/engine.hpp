@@ -28,7 +28,10 @@
 // - DPD (dpd.cpp, RFC 3706), INITIAL-CONTACT on the first Main Mode with a peer, error
 //   notifies for refused Main and Quick Modes; policies left without SAs are kept for the
 //   next Quick Mode of their child (Core::policies).
-// Not yet: close_action restart, start: trap, AH, reconfigure.
+// - Fail closed (fail_closed.cpp): a `start: up` child's policies are in the kernel from the
+//   Up to the operator's down, and the child is brought up and back (close_action restart)
+//   with back-off.
+// Not yet: start: trap (acquires), AH, reconfigure.
 #pragma once
 
 #include <memory>

@@ -29,13 +29,6 @@ std::string hex_spi(std::uint32_t spi) {
     return buf;
 }
 
-// IKEv1 negotiates one selector per side: the child's subnet, or the IKE address.
-base::Result<net::Prefix> ts_or_host(const std::vector<net::Prefix>& subnets, const net::Address& ike) {
-    if (subnets.empty()) return net::Prefix::host(ike);
-    if (subnets.size() == 1) return subnets.front();
-    return base::fail("IKEv1 negotiates one subnet per side, the child has " + std::to_string(subnets.size()));
-}
-
 bool within(const net::Prefix& inner, const net::Prefix& outer) {
     return inner.address.family == outer.address.family && inner.length >= outer.length &&
            outer.contains(inner.address);
@@ -321,6 +314,12 @@ void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm
 }
 
 }  // namespace
+
+base::Result<net::Prefix> ts_or_host(const std::vector<net::Prefix>& subnets, const net::Address& ike) {
+    if (subnets.empty()) return net::Prefix::host(ike);
+    if (subnets.size() == 1) return subnets.front();
+    return base::fail("IKEv1 negotiates one subnet per side, the child has " + std::to_string(subnets.size()));
+}
 
 void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child, const IpsecSa* replaces) {
     auto suites = phase2_suites(child);

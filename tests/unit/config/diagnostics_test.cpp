@@ -74,6 +74,7 @@ TEST(Diagnostics, IkeV1AcceptsMainModeAndQuickModeWithPsk) {
     EXPECT_EQ(problems(ikev1("aes256-sha256-modp2048", "proposals: [aes256-sha256-modp2048], start: up, "
                                                        "close_action: clear")),
               std::vector<std::string>{});
+    EXPECT_EQ(problems(ikev1("aes256-sha256-modp2048", "start: up, close_action: restart")), std::vector<std::string>{});
 }
 
 TEST(Diagnostics, IkeV1NeedsBothAddresses) {
@@ -90,6 +91,9 @@ TEST(Diagnostics, IkeV1NamesAnIkeProposalWithoutIkev1Form) {
 TEST(Diagnostics, IkeV1NamesWhatAChildCannotDoYet) {
     EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "start: trap"))),
               "a.yaml:3:14: IKEv1 (version: 1): child 'net': start: trap is not supported yet");
+    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "start: up, close_action: trap"))),
+              "a.yaml:3:14: IKEv1 (version: 1): child 'net': close_action: trap is not supported yet (no acquire "
+              "for IKEv1): use restart or clear");
     EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "protocol: ah"))),
               "a.yaml:3:14: IKEv1 (version: 1): child 'net': ESP only (no AH yet)");
     EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "local_subnets: [10.1.0.0/24, 10.3.0.0/24]"))),
