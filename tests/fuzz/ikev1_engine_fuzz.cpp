@@ -76,6 +76,12 @@ policy::Config variant_config(FuzzedDataProvider& in, bool alice_side) {
     if (in.ConsumeBool()) conn.ike.lifetime = policy::Seconds{in.ConsumeIntegralInRange(30, 600)};
     if (in.ConsumeBool()) conn.ike.dpd = policy::Seconds{in.ConsumeIntegralInRange(0, 60)};
     if (in.ConsumeBool()) conn.children.front().lifetime = policy::Seconds{in.ConsumeIntegralInRange(30, 600)};
+    if (in.ConsumeBool()) {  // fail closed: guarding policies, attempts with back-off
+        static const policy::CloseAction kClose[] = {policy::CloseAction::restart, policy::CloseAction::trap,
+                                                     policy::CloseAction::clear};
+        conn.children.front().start = policy::Start::up;
+        conn.children.front().close_action = kClose[in.ConsumeIntegralInRange(0, 2)];
+    }
     return c;
 }
 
