@@ -33,6 +33,16 @@ LogLevel to_level(ike::v2::LogLevel l) {
     return LogLevel::info;
 }
 
+ike::v2::LogLevel to_engine_level(LogLevel l) {
+    switch (l) {
+    case LogLevel::error: return ike::v2::LogLevel::error;
+    case LogLevel::warning: return ike::v2::LogLevel::warning;
+    case LogLevel::info: return ike::v2::LogLevel::info;
+    case LogLevel::debug: return ike::v2::LogLevel::debug;
+    }
+    return ike::v2::LogLevel::debug;
+}
+
 // The connection a kernel effect belongs to, for the log line of its failure.
 template <class T>
 std::string fx_connection(const T& fx) {
@@ -112,6 +122,7 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     ike::v2::EngineOptions engine_options;
     engine_options.ike_port = options_.ike_port;
     engine_options.natt_port = options_.natt_port;
+    engine_options.log_level = to_engine_level(log_.level());
     // The kernel's answer to `ip route get PEER`: the address its packets would leave from.
     engine_options.source_address = [&routing](const net::Address& remote) -> base::Result<net::Address> {
         auto path = routing.path_to(remote);

@@ -26,6 +26,7 @@ public:
     Logger(LogLevel level, LogTarget target) : level_(level), target_(target) {}
 
     bool enabled(LogLevel l) const { return static_cast<int>(l) <= static_cast<int>(level_); }
+    LogLevel level() const { return level_; }
     void log(LogLevel l, std::string_view message, const LogContext& ctx = {}) const;
 
     void error(std::string_view m, const LogContext& c = {}) const { log(LogLevel::error, m, c); }

@@ -1,6 +1,8 @@
 #include "ike/policy/config.hpp"
 
 #include <algorithm>
+#include <map>
+#include <string_view>
 
 namespace ike::policy {
 
@@ -30,13 +32,17 @@ bool same_pools(const Config& before, const Config& after, const Connection& c) 
 
 Diff diff(const Config& before, const Config& after) {
     Diff d;
+    // By name, not by Config::find: a reload of many connections stays O(n log n).
+    std::map<std::string_view, const Connection*> old, now;
+    for (const auto& c : before.connections) old.emplace(c.name, &c);
+    for (const auto& c : after.connections) now.emplace(c.name, &c);
     for (const auto& c : after.connections) {
-        const Connection* old = before.find(c.name);
-        (old == nullptr ? d.added : *old == c && same_pools(before, after, c) ? d.unchanged : d.changed)
+        auto it = old.find(c.name);
+        (it == old.end() ? d.added : *it->second == c && same_pools(before, after, c) ? d.unchanged : d.changed)
             .push_back(c.name);
     }
     for (const auto& c : before.connections)
-        if (!after.find(c.name)) d.removed.push_back(c.name);
+        if (!now.contains(c.name)) d.removed.push_back(c.name);
     d.secrets_changed = before.secrets != after.secrets || before.eap_secrets != after.eap_secrets;
     return d;
 }

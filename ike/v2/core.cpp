@@ -9,9 +9,22 @@
 
 namespace ike::v2 {
 
-Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o)
-    : config(std::move(c)), rng(r), options(o), cookie_secret(random_bytes(32)) {
+Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o) : rng(r), options(o), cookie_secret(random_bytes(32)) {
+    replace_config(std::move(c));
     sync_pools(*this);
+}
+
+const policy::Connection* Configuration::find(std::string_view name) const {
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : it->second;
+}
+
+policy::Config Configuration::replace_config(policy::Config next) {
+    // Moving the vector keeps the old connections where the SAs point until repointed.
+    policy::Config before = std::exchange(config, std::move(next));
+    by_name.clear();
+    for (const auto& c : config.connections) by_name.emplace(c.name, &c);
+    return before;
 }
 
 base::Bytes Core::random_bytes(std::size_t n) {
@@ -69,12 +82,14 @@ xfrm::Proto kernel_proto(const policy::Child& child) {
 }
 
 void Core::log(LogLevel level, const IkeSa* sa, std::string message) {
+    if (!logs(level)) return;
     if (!sa) return log(level, std::string(), std::move(message));
     const std::string spi = hex_spi(sa->local_spi());
     emit(Log{level, sa->conn->name, "IKE SA " + spi + ": " + message, spi});
 }
 
 void Core::log(LogLevel level, const std::string& connection, std::string message) {
+    if (!logs(level)) return;
     emit(Log{level, connection, std::move(message), {}});
 }
 
@@ -93,6 +108,7 @@ void Core::send_message(const IkeSa& sa, const wire::Header& header, std::span<c
 
 void Core::log_message(const IkeSa* sa, bool sent, const wire::Header& header,
                        std::span<const wire::Payload> payloads, const Traffic& traffic) {
+    if (!logs(LogLevel::debug)) return;
     std::string line = (sent ? "sending " : "received ") + message_summary(header, payloads) + " " +
                        traffic.from.str() + " -> " + traffic.to.str() + " (";
     if (traffic.datagrams > 1) line += std::to_string(traffic.datagrams) + " fragments" + (traffic.bytes ? ", " : "");
@@ -122,6 +138,12 @@ void Core::finish() {
             auto of = by_connection.find(it->second->conn);
             of->second.erase(spi);
             if (of->second.empty()) by_connection.erase(of);
+            auto [first, last] = by_peer_identity.equal_range(std::hash<std::string>{}(it->second->peer_identity));
+            for (auto p = first; p != last; ++p)
+                if (p->second == spi) {
+                    by_peer_identity.erase(p);
+                    break;
+                }
             sas.erase(it);
         }
         timers.cancel(spi);
@@ -137,6 +159,8 @@ void Core::finish() {
 void Core::index_child(const IkeSa& sa, const ChildSa& child) {
     by_child_spi.emplace(child.spi_in, sa.local_spi());
     by_child_spi.emplace(child.spi_out, sa.local_spi());
+    auto& held = held_policies[sa.conn];
+    for (const auto& p : policies_of(sa, child)) ++held[p.id()];
 }
 
 void Core::unindex_child(const IkeSa& sa, const ChildSa& child) {
@@ -148,6 +172,25 @@ void Core::unindex_child(const IkeSa& sa, const ChildSa& child) {
                 break;
             }
     }
+    // A policy's id depends on the CHILD SA's selectors only: the ids counted in are found.
+    auto of = held_policies.find(sa.conn);
+    if (of == held_policies.end()) return;
+    for (const auto& p : policies_of(sa, child))
+        if (auto it = of->second.find(p.id()); it != of->second.end() && --it->second == 0) of->second.erase(it);
+    if (of->second.empty()) held_policies.erase(of);
+}
+
+std::vector<IkeSa*> Core::sas_with_peer(const std::string& peer_identity) const {
+    std::vector<IkeSa*> found;
+    auto [first, last] = by_peer_identity.equal_range(std::hash<std::string>{}(peer_identity));
+    for (auto it = first; it != last; ++it)
+        if (auto sa = sas.find(it->second); sa != sas.end() && sa->second->state != IkeState::closed &&
+                                            sa->second->peer_identity == peer_identity)
+            found.push_back(sa->second.get());
+    // In SPI order, as a walk of `sas` would: the engine stays deterministic.
+    std::sort(found.begin(), found.end(), [](const IkeSa* a, const IkeSa* b) { return a->local_spi() < b->local_spi(); });
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    return found;
 }
 
 std::vector<IkeSa*> Core::sas_of(const policy::Connection& conn) const {
@@ -273,7 +316,7 @@ void Core::publish(const IkeSa& sa) {
     auto status = status_of(sa);
     // An IKE SA of a retired connection is not shown under the name (the snapshot hides it
     // too); the name's state is the configured connection's, if any.
-    const policy::Connection* current = configured(*sa.conn) ? sa.conn : config.find(sa.conn->name);
+    const policy::Connection* current = configured(*sa.conn) ? sa.conn : find(sa.conn->name);
     if (current != sa.conn) status.state = ike_state_name(IkeState::closed);
     emit(StatePublished{sa.conn->name, current ? published_state(*current) : ConnectionState::down, std::move(status),
                         failure(sa.conn->name)});
@@ -288,7 +331,12 @@ void Core::change_connection(IkeSa& sa, const policy::Connection& conn) {
     of->second.erase(sa.local_spi());
     if (of->second.empty()) by_connection.erase(of);
     by_connection[&conn].insert(sa.local_spi());
+    const auto live = [](const ChildSa& c) { return c.state != ChildState::deleted; };
+    for (const auto& c : sa.children)
+        if (live(c)) unindex_child(sa, c);
     sa.conn = &conn;
+    for (const auto& c : sa.children)
+        if (live(c)) index_child(sa, c);
     // For the connection it leaves, the IKE SA is gone.
     auto gone = status_of(sa);
     gone.state = ike_state_name(IkeState::closed);
@@ -373,6 +421,8 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.offered = {};
             sa.child_offer = {};
             sa.candidates = {};
+            if (!sa.peer_identity.empty())
+                core.by_peer_identity.emplace(std::hash<std::string>{}(sa.peer_identity), sa.local_spi());
             if (!sa.peer_identity.empty()) {  // a rekey's successor adds nothing new here
                 core.contacted.insert(sa.peer_identity);
                 core.contacted.insert(policy::Identity::of_address(sa.remote.address).str());

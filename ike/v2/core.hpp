@@ -13,6 +13,8 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ike/crypto/rng.hpp"
@@ -56,13 +58,58 @@ struct Resolution {
     Duration delay{};
 };
 
-struct Core {
-    Core(policy::Config c, crypto::Rng& r, EngineOptions o);
-
+// The configuration the engine runs: connections are found by name without a walk, and a
+// reconfiguration replaces it whole (reconfigure.cpp moves the SAs' records over).
+struct Configuration {
     policy::Config config;
     // Connections removed or changed by a reconfiguration whose IKE SAs are still being
     // deleted; dropped once none refers to them (a list: their addresses must not move).
     std::list<policy::Connection> retired;
+    // The connections of `config` by name (find): an event naming a connection (Up, Down, a
+    // restart, a status request) does not walk the others.
+    std::map<std::string_view, const policy::Connection*> by_name;
+
+    const policy::Connection* find(std::string_view name) const;
+    // Replaces the configuration and its index; returns the one replaced.
+    policy::Config replace_config(policy::Config next);
+};
+
+// The IKE SAs and every index they are found by: by SPI, by connection, by CHILD SA SPI, by
+// peer identity, by the policies their CHILD SAs hold. No lookup here walks every SA.
+struct SaTable {
+    // The fragment bytes all IKE SAs' reassemblies may hold together (RFC 7383 2.6.1 leaves
+    // the bound to us): declared before `sas` so that it outlives every IKE SA.
+    fragmentation::Budget reassembly_budget;
+    // IKE SAs by our own SPI.
+    std::map<std::uint64_t, std::unique_ptr<IkeSa>> sas;
+    // Responder half-open SAs by the initiator's SPI and address, for IKE_SA_INIT
+    // retransmissions (which carry no responder SPI).
+    std::map<std::pair<std::uint64_t, net::Endpoint>, std::uint64_t> half_open;
+    // IKE SAs per connection and state (closed ones are not counted), for the connection
+    // state without walking every SA.
+    std::map<const policy::Connection*, std::array<unsigned, 8>> census;
+    // Our SPIs of each connection's IKE SAs until they are dropped, in the order of `sas`:
+    // what concerns one connection never walks the others' SAs.
+    std::map<const policy::Connection*, std::set<std::uint64_t>> by_connection;
+    // Our SPI of the IKE SA of each CHILD SA not deleted, by its inbound and its outbound
+    // SPI (a kernel expiry names either); several peers may pick the same outbound SPI.
+    std::multimap<std::uint32_t, std::uint64_t> by_child_spi;
+    // How many CHILD SAs not deleted of each connection hold each policy (index_child): a
+    // CHILD SA's installation or removal asks whether another one holds its policies without
+    // walking the connection's IKE SAs (a responder for %any has them all).
+    std::map<const policy::Connection*, std::map<xfrm::PolicyId, unsigned>> held_policies;
+    // Our SPIs of the IKE SAs established with a peer identity, by the hash of that identity:
+    // INITIAL_CONTACT (2.4) finds the peer's other IKE SAs without walking every SA.
+    std::unordered_multimap<std::size_t, std::uint64_t> by_peer_identity;
+    // Our SPIs of IKE SAs closed during this event, dropped once it is handled.
+    std::vector<std::uint64_t> closed;
+};
+
+// The engine: its configuration and SA table (destroyed first: the SAs point into the
+// configuration), the timers (scheduler.hpp), and what the exchanges share.
+struct Core : Configuration, SaTable {
+    Core(policy::Config c, crypto::Rng& r, EngineOptions o);
+
     std::vector<Trap> traps;
     std::vector<Restart> restarts;
     // By host name.
@@ -77,27 +124,8 @@ struct Core {
     crypto::Rng& rng;
     EngineOptions options;
 
-    // The fragment bytes all IKE SAs' reassemblies may hold together (RFC 7383 2.6.1 leaves
-    // the bound to us): declared before `sas` so that it outlives every IKE SA.
-    fragmentation::Budget reassembly_budget;
-    // IKE SAs by our own SPI.
-    std::map<std::uint64_t, std::unique_ptr<IkeSa>> sas;
-    // Responder half-open SAs by the initiator's SPI and address, for IKE_SA_INIT
-    // retransmissions (which carry no responder SPI).
-    std::map<std::pair<std::uint64_t, net::Endpoint>, std::uint64_t> half_open;
     base::Bytes cookie_secret;
     std::uint32_t next_reqid = kReqidBase + 1;
-    // IKE SAs per connection and state (closed ones are not counted), for the connection
-    // state without walking every SA.
-    std::map<const policy::Connection*, std::array<unsigned, 8>> census;
-    // Our SPIs of each connection's IKE SAs until they are dropped, in the order of `sas`:
-    // what concerns one connection never walks the others' SAs.
-    std::map<const policy::Connection*, std::set<std::uint64_t>> by_connection;
-    // Our SPI of the IKE SA of each CHILD SA not deleted, by its inbound and its outbound
-    // SPI (a kernel expiry names either); several peers may pick the same outbound SPI.
-    std::multimap<std::uint32_t, std::uint64_t> by_child_spi;
-    // Our SPIs of IKE SAs closed during this event, dropped once it is handled.
-    std::vector<std::uint64_t> closed;
     // Each IKE SA's next deadline; rescheduled after every event for the SAs it touched.
     Scheduler timers;
     // Our SPIs of the IKE SAs this event sent for, published, changed state of or looked
@@ -132,6 +160,9 @@ struct Core {
     // so that two peers with equal lifetimes do not start crossing rekeys every time
     // (RFC 7296 2.8.1: rekeys SHOULD be delayed by a random amount).
     Duration rekey_after(Duration lifetime);
+    // True if a Log of `level` is emitted (EngineOptions::log_level): callers building a
+    // costly line ask first.
+    bool logs(LogLevel level) const { return level <= options.log_level; }
     void log(LogLevel level, const IkeSa* sa, std::string message);
     void log(LogLevel level, const std::string& connection, std::string message);
     void emit(Effect e) { out->push_back(std::move(e)); }
@@ -161,9 +192,11 @@ struct Core {
     // The reqid of a new CHILD SA for `child`: its trap's if it has one, else a fresh one.
     std::uint32_t reqid_for(const policy::Child& child);
     IkeSa& add_sa(std::unique_ptr<IkeSa> sa);
-    // Adds `child` of `sa` to by_child_spi, or removes it.
+    // Adds `child` of `sa` to by_child_spi and held_policies, or removes it.
     void index_child(const IkeSa& sa, const ChildSa& child);
     void unindex_child(const IkeSa& sa, const ChildSa& child);
+    // The IKE SAs not closed established with `peer_identity` (by_peer_identity).
+    std::vector<IkeSa*> sas_with_peer(const std::string& peer_identity) const;
     // The IKE SAs of `conn` not closed, in SPI order.
     std::vector<IkeSa*> sas_of(const policy::Connection& conn) const;
     // Moves an IKE SA to another connection (the responder's choice in IKE_AUTH).

@@ -220,7 +220,7 @@ void on_tick(Core& core) {
 bool active(const IkeSa& sa) { return sa.state != IkeState::closed; }
 
 void on_admin_up(Core& core, const std::string& name) {
-    const policy::Connection* conn = core.config.find(name);
+    const policy::Connection* conn = core.find(name);
     if (!conn || conn->version != 2 || conn->manual) {
         core.log(LogLevel::error, name, "no IKEv2 connection named " + name);
         return;
@@ -245,7 +245,7 @@ void on_admin_up(Core& core, const std::string& name) {
 }
 
 void on_admin_down(Core& core, const std::string& name) {
-    const policy::Connection* conn = core.config.find(name);
+    const policy::Connection* conn = core.find(name);
     if (!conn) {
         core.log(LogLevel::error, name, "no connection named " + name);
         return;
@@ -394,7 +394,7 @@ std::vector<Lease> Engine::leases() const {
 }
 
 std::optional<ConnectionStatus> Engine::status(const std::string& connection) const {
-    const policy::Connection* conn = core_->config.find(connection);
+    const policy::Connection* conn = core_->find(connection);
     if (!conn) return std::nullopt;
     return core_->status(*conn);
 }

@@ -66,6 +66,9 @@ struct EngineOptions {
     std::uint16_t natt_port = 4500;
     // Largest IKE datagram sent unfragmented once both sides support RFC 7383.
     std::size_t fragment_size = 1280;
+    // The least important Log effect emitted (the daemon's --log-level): lines below it are
+    // neither built nor emitted, so that a busy responder formats none of its debug lines.
+    LogLevel log_level = LogLevel::debug;
     // Certificates and keys of the connections that authenticate with public keys (auth:
     // pubkey); without them such connections fail authentication with a log line. Not
     // owned: like the Rng, it must outlive the engine.

@@ -42,10 +42,10 @@ bool first_contact(const Core& core, const IkeSa& sa) {
 // without it (strongSwan's uniqueids = yes): a laptop back from sleep takes the place, and
 // the lease, of its dead IKE SA.
 void forget_previous_sas(Core& core, const IkeSa& fresh, bool initial_contact) {
-    for (auto& [spi, other] : core.sas) {
+    for (IkeSa* other : core.sas_with_peer(fresh.peer_identity)) {
         IkeSa& o = *other;
-        if (&o == &fresh || o.state == IkeState::closed || o.peer_identity != fresh.peer_identity ||
-            o.local_identity != fresh.local_identity || (!initial_contact && o.conn != fresh.conn))
+        if (&o == &fresh || o.state == IkeState::closed || o.local_identity != fresh.local_identity ||
+            (!initial_contact && o.conn != fresh.conn))
             continue;
         core.log(LogLevel::info, &o, "deleted: the peer " + o.peer_identity +
                                          (initial_contact ? " restarted (INITIAL_CONTACT)" : " connected again"));

@@ -282,7 +282,7 @@ bool select_connection(Core& core, IkeSa& sa, const Payloads& request) {
     int best_fit = -1;
     std::string expected;
     for (const auto& name : sa.candidates) {
-        const policy::Connection* conn = core.config.find(name);
+        const policy::Connection* conn = core.find(name);
         if (!conn) continue;  // removed by a reconfiguration since IKE_SA_INIT
         expected += (expected.empty() ? "" : " or ") + conn->remote.id.str();
         const auto f = peer ? fit(core, sa, *conn, *idi, *peer, request) : std::nullopt;

@@ -29,15 +29,18 @@ void repoint(Core& core, const policy::Connection& from, const policy::Connectio
             if (auto* c = std::get_if<wanted::CreateChild>(&w)) c->config = child(c->config);
         if (IkeSa* fresh = sa.rekeying()) self(self, *fresh);
     };
-    for (auto& [spi, sa] : core.sas) repoint_sa(repoint_sa, *sa);
-    if (auto node = core.census.extract(&from)) {
-        node.key() = &to;
-        core.census.insert(std::move(node));
-    }
-    if (auto node = core.by_connection.extract(&from)) {
-        node.key() = &to;
-        core.by_connection.insert(std::move(node));
-    }
+    // Only the connection's own IKE SAs: a reload costs nothing per SA of the others.
+    if (auto of = core.by_connection.find(&from); of != core.by_connection.end())
+        for (std::uint64_t spi : of->second) repoint_sa(repoint_sa, *core.sas.at(spi));
+    auto rekey = [&](auto& index) {
+        if (auto node = index.extract(&from)) {
+            node.key() = &to;
+            index.insert(std::move(node));
+        }
+    };
+    rekey(core.census);
+    rekey(core.by_connection);
+    rekey(core.held_policies);
     for (auto& t : core.traps)
         if (t.conn == &from) {
             t.conn = &to;
@@ -136,11 +139,10 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
                                          std::to_string(diff.removed.size()) + " removed, " +
                                          std::to_string(diff.changed.size()) + " changed, " +
                                          std::to_string(diff.unchanged.size()) + " unchanged");
-        // Moving the vector keeps the old connections where the SAs point until repointed.
-        const policy::Config before = std::exchange(core.config, std::move(next));
+        const policy::Config before = core.replace_config(std::move(next));
         sync_pools(core);
         for (const auto& conn : before.connections) {
-            const policy::Connection* same = core.config.find(conn.name);
+            const policy::Connection* same = core.find(conn.name);
             if (same && *same == conn) {
                 repoint(core, conn, *same);
                 resolve(core, *same);  // each reload refreshes the addresses of a host name
@@ -152,7 +154,7 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
             if (!same) core.failures.erase(conn.name);
         }
         for (const auto* names : {&diff.added, &diff.changed})
-            for (const auto& name : *names) start_connection(core, *core.config.find(name));
+            for (const auto& name : *names) start_connection(core, *core.find(name));
     });
 }
 

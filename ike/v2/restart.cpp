@@ -77,7 +77,7 @@ bool attempt(Core& core, const policy::Connection& conn, const policy::Child& ch
 
 // Runs the attempt of one due restart; false once it is over (configuration gone, child up).
 bool run(Core& core, Restart& r) {
-    const policy::Connection* conn = core.config.find(r.connection);
+    const policy::Connection* conn = core.find(r.connection);
     const policy::Child* child = conn ? find_child(*conn, r.child) : nullptr;
     if (!child || carried(core, *conn, *child)) return false;
     // Why the last attempt failed, before the next one forgets it.

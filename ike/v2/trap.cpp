@@ -18,15 +18,8 @@ bool has_trap(const Core& core, const policy::Child& child) {
 }
 
 bool used_by_child(const Core& core, const policy::Connection& conn, const xfrm::PolicyId& id) {
-    for (const IkeSa* sa : core.sas_of(conn)) {
-        for (const auto& c : sa->children) {
-            if (c.state == ChildState::deleted) continue;
-            const auto policies = policies_of(*sa, c);
-            if (std::any_of(policies.begin(), policies.end(), [&](const xfrm::Policy& p) { return p.id() == id; }))
-                return true;
-        }
-    }
-    return false;
+    auto of = core.held_policies.find(&conn);
+    return of != core.held_policies.end() && of->second.contains(id);
 }
 
 namespace {

@@ -137,3 +137,25 @@ TEST(ExchangeLog, StatelessAnswerNamesTheSpisInstead) {
 }
 
 }  // namespace
+
+// The daemon's --log-level reaches the engine (EngineOptions::log_level): a line below it is
+// not emitted at all, so a busy responder formats none of its debug lines.
+TEST(ExchangeLog, LinesBelowTheLogLevelAreNotEmitted) {
+    EngineOptions options;
+    options.log_level = LogLevel::info;
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice), options);
+    p.up(p.alice(), "site");
+    p.run();
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    for (const Peer* peer : {&p.alice(), &p.bob()}) {
+        const auto& h = peer->history();
+        EXPECT_FALSE(std::any_of(h.begin(), h.end(), [](const Effect& e) {
+            const auto* l = std::get_if<Log>(&e);
+            return l && l->level == LogLevel::debug;
+        }));
+        EXPECT_TRUE(std::any_of(h.begin(), h.end(), [](const Effect& e) {
+            const auto* l = std::get_if<Log>(&e);
+            return l && l->level == LogLevel::info;
+        }));
+    }
+}
