@@ -14,5 +14,6 @@ int run_codec(const Args& args);       // bench/codec_bench.cpp
 int run_crypto(const Args& args);      // bench/crypto_bench.cpp
 int run_handshakes(const Args& args);  // bench/handshake_bench.cpp
 int run_idle_sas(const Args& args);    // bench/handshake_bench.cpp
+int run_daemon_load(const Args& args); // bench/daemon_load.cpp
 
 }  // namespace bench

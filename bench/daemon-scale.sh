@@ -1,0 +1,71 @@
+#!/bin/bash
+# bench/daemon-scale.sh - ipsecd holding N established IKE SA + CHILD SA (issue 13 item 6).
+# Runs, as root, in a private network namespace (its own 127.0.0.1) with a private D-Bus:
+# one ipsecd --kernel memory with a %any responder connection `load` and an unrelated
+# connection `other`; `ipsecd-bench daemon-load` brings up N SAs with `load`. Prints the
+# responder's CPU per SA, its memory per SA (RSS growth / N), then, with the N SAs held, the
+# wall time of `ipsecctl status other`, of a D-Bus property read of `other`, and of a reload
+# that changes only `other` (each the best of 5 runs).
+#   usage: bench/daemon-scale.sh [-n N] [-w WINDOW] [-b BUILD_DIR]
+set -eu
+N=10000; WINDOW=64; BUILD=$(dirname "$0")/../build
+while getopts "n:w:b:" o; do
+  case $o in n) N=$OPTARG;; w) WINDOW=$OPTARG;; b) BUILD=$OPTARG;; *) exit 2;; esac
+done
+IPSECD=$BUILD/daemon/ipsecd; IPSECCTL=$BUILD/cli/ipsecctl; BENCH=$BUILD/bench/ipsecd-bench
+DIR=$(mktemp -d /tmp/ipsecd-scale.XXXXXX); NS=ipsecd-scale-$$
+mkdir -m 700 "$DIR/conf" "$DIR/run"
+conf() {  # $1: the proposal of `other` (the reload changes it)
+  cat > "$DIR/conf/scale.yaml" <<Y
+connections:
+  load:
+    local: {address: 127.0.0.1, id: "srv@load.test", auth: psk}
+    remote: {address: "%any", id: "%any", auth: psk}
+    ike: {proposals: [aes256gcm16-prfsha256-x25519]}
+    children:
+      net: {mode: tunnel, proposals: [aes256gcm16], start: none}
+  other:
+    local: {address: 127.0.0.1, id: "127.0.0.1", auth: psk}
+    remote: {address: 192.0.2.9, id: "192.0.2.9", auth: psk}
+    ike: {proposals: [$1]}
+    children:
+      net: {mode: tunnel, proposals: [aes256gcm16], start: none}
+secrets:
+  - ids: ["srv@load.test", "%any"]
+    psk: "lab-load-test-psk-0123456789abcdef"
+Y
+  chmod 600 "$DIR/conf/scale.yaml"
+}
+conf aes256gcm16-prfsha256-x25519
+BUS="unix:path=$DIR/bus"; DPID=""; BUSPID=""
+cleanup() { [ -n "$DPID" ] && kill "$DPID" 2>/dev/null; sleep 0.5; [ -n "$BUSPID" ] && kill "$BUSPID"; ip netns del $NS 2>/dev/null; rm -rf "$DIR"; }
+trap cleanup EXIT
+ip netns add $NS; ip -n $NS link set lo up
+BUSPID=$(dbus-daemon --session --address="$BUS" --fork --print-pid)
+ip netns exec $NS env DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$IPSECD" --kernel memory --config-dir "$DIR/conf" \
+  --runtime-dir "$DIR/run" --log-level warning > "$DIR/ipsecd.log" 2>&1 &
+DPID=$!
+for i in $(seq 100); do "$IPSECCTL" --address "$BUS" list >/dev/null 2>&1 && break; sleep 0.1; done
+rss() { awk '/VmRSS/{print $2}' /proc/$DPID/status; }
+cpu() { awk '{print $14+$15}' /proc/$DPID/stat; }
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+# best of 5 wall-clock runs of "$@", in ms
+best() { local b=999999 t0 t; for _ in 1 2 3 4 5; do t0=$(date +%s%N); "$@" >/dev/null || return 1; t=$(ms $t0); [ $t -lt $b ] && b=$t; done; echo $b; }
+RSS0=$(rss); CPU0=$(cpu)
+ip netns exec $NS "$BENCH" daemon-load --sas "$N" --window "$WINDOW"
+CPU1=$(cpu); RSS1=$(rss); HZ=$(getconf CLK_TCK)
+UP=$("$IPSECCTL" --address "$BUS" status --json | grep -o '"state":"established"' | wc -l)
+echo "ipsecd holds $UP established IKE SAs of 'load' (N=$N)"
+awk -v n="$N" -v c0="$CPU0" -v c1="$CPU1" -v hz="$HZ" -v r0="$RSS0" -v r1="$RSS1" 'BEGIN{
+  printf "responder CPU per SA: %.0f us; RSS %d -> %d kB: %.0f bytes per IKE SA + CHILD SA\n",
+    1e6*(c1-c0)/hz/n, r0, r1, 1024*(r1-r0)/n }'
+echo "ipsecctl status other: $(best "$IPSECCTL" --address "$BUS" status other) ms (best of 5)"
+OTHER=/org/ipsecd1/connection/other
+echo "D-Bus property read (busctl get-property $OTHER State): $(best busctl --address="$BUS" get-property org.ipsecd1 $OTHER org.ipsecd1.Connection State) ms (best of 5)"
+reload() { conf "$1"; "$IPSECCTL" --address "$BUS" reload; }
+b=999999
+for p in aes128gcm16-prfsha256-x25519 aes256gcm16-prfsha256-x25519 aes128gcm16-prfsha256-x25519 aes256gcm16-prfsha256-x25519 aes128gcm16-prfsha256-x25519; do
+  t0=$(date +%s%N); reload $p; t=$(ms $t0); [ $t -lt $b ] && b=$t
+done
+UP2=$("$IPSECCTL" --address "$BUS" status --json | grep -o '"state":"established"' | wc -l)
+echo "reload changing only 'other': $b ms (best of 5); 'load' still holds $UP2 established IKE SAs"
