@@ -59,6 +59,8 @@ echo "ipsecd holds $UP established IKE SAs of 'load' (N=$N)"
 awk -v n="$N" -v c0="$CPU0" -v c1="$CPU1" -v hz="$HZ" -v r0="$RSS0" -v r1="$RSS1" 'BEGIN{
   printf "responder CPU per SA: %.0f us; RSS %d -> %d kB: %.0f bytes per IKE SA + CHILD SA\n",
     1e6*(c1-c0)/hz/n, r0, r1, 1024*(r1-r0)/n }'
+# The floor: a process start and one D-Bus call that reads no SA (ListConnections).
+echo "ipsecctl list (baseline: process start + one call): $(best "$IPSECCTL" --address "$BUS" list) ms (best of 5)"
 echo "ipsecctl status other: $(best "$IPSECCTL" --address "$BUS" status other) ms (best of 5)"
 OTHER=/org/ipsecd1/connection/other
 echo "D-Bus property read (busctl get-property $OTHER State): $(best busctl --address="$BUS" get-property org.ipsecd1 $OTHER org.ipsecd1.Connection State) ms (best of 5)"
