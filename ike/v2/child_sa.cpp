@@ -180,20 +180,13 @@ void move_children(Core& core, IkeSa& sa) {
 }
 
 void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
-    // A live sibling in this IKE SA, even one being torn down (sas_of skips a closed IKE SA,
-    // whose CHILD SAs are removed one by one: the last one removed deletes the policies).
-    auto held_by_sibling = [&](const xfrm::PolicyId& id) {
-        return std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& other) {
-            if (&other == &child || other.state == ChildState::deleted) return false;
-            const auto held = policies_of(sa, other);
-            return std::any_of(held.begin(), held.end(), [&](const xfrm::Policy& p) { return p.id() == id; });
-        });
-    };
     // Trap policies stay (fail closed, DESIGN): the next packet triggers a new acquire. So do
-    // policies another live CHILD SA holds: a rekey's successor or a CHILD SA for the same
-    // selectors in this IKE SA, or one of another IKE SA of the connection.
+    // policies another CHILD SA not deleted holds (SaTable::held_policies, which no longer
+    // counts `child`): a rekey's successor, a CHILD SA for the same selectors in this IKE SA
+    // (even one closing: its CHILD SAs go one by one, the last one deletes the policies), or
+    // one of another IKE SA of the connection.
     for (const auto& p : policies_of(sa, child))
-        if (!trapped(core, p.id()) && !held_by_sibling(p.id()) && !used_by_child(core, *sa.conn, p.id()))
+        if (!trapped(core, p.id()) && !used_by_child(core, *sa.conn, p.id()))
             core.emit(DeletePolicy{p.id(), core.owner(sa)});
     if (child.spi_in != child.expired_spi)
         core.emit(DeleteSa{{child.local, child.spi_in, proto_of(child), std::nullopt}, core.owner(sa)});

@@ -42,7 +42,8 @@ std::vector<xfrm::Policy> policies_for(const PolicySpec& spec);
 std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& child);
 
 // Removes the CHILD SA's SAs from the kernel, and its policies unless another CHILD SA of
-// the IKE SA still uses them (the other half of a rekey) or they are trap policies.
+// the connection still holds them (the other half of a rekey) or they are trap policies.
+// `child` is out of the SA table's indexes already (Core::unindex_child).
 void remove_child(Core& core, const IkeSa& sa, const ChildSa& child);
 // The IKE SA's endpoints changed (a NAT rebinding, RFC 7296 2.23): each reqid's newest
 // CHILD SA moves its SAs and policies there (MigrateSa).
