@@ -90,25 +90,27 @@ bus::Status Control::apply() {
 
 void Control::start_connections() { daemon_.start_connections(); }
 
-std::vector<bus::ConnectionSnapshot> Control::connections() {
-    std::vector<bus::ConnectionSnapshot> out;
-    std::map<std::string, ike::v2::ConnectionStatus> statuses;
-    for (auto& st : daemon_.status()) statuses.emplace(st.name, std::move(st));
-    for (const auto& c : merged().connections) {
-        bus::ConnectionSnapshot s;
-        s.status.name = c.name;
-        if (auto st = statuses.find(c.name); st != statuses.end()) s.status = std::move(st->second);
-        s.local_address = address_text(c.local.address);
-        s.remote_address = c.remote.host;
-        s.transient = is_transient(c.name);
-        if (auto manual = daemon_.manual().status(c.name)) {  // its SA pair (when in the kernel), no IKE SA
-            s.status.state = manual->state;
-            s.manual_error = manual->error;
-            if (manual->state == ike::v2::ConnectionState::up) s.child_sas = {manual->sa};
-        }
-        out.push_back(std::move(s));
-    }
+std::vector<std::string> Control::names() {
+    std::vector<std::string> out;
+    for (const auto& c : files_.connections) out.push_back(c.name);
+    for (const auto& t : transient_) out.push_back(t.connection.name);
     return out;
+}
+
+std::optional<bus::ConnectionSnapshot> Control::connection(const std::string& name) {
+    const ike::policy::Connection* c = find(name);
+    if (!c) return std::nullopt;
+    bus::ConnectionSnapshot s;
+    s.status = daemon_.status_of(name);
+    s.local_address = address_text(c->local.address);
+    s.remote_address = c->remote.host;
+    s.transient = is_transient(name);
+    if (auto manual = daemon_.manual().status(name)) {  // its SA pair (when in the kernel), no IKE SA
+        s.status.state = manual->state;
+        s.manual_error = manual->error;
+        if (manual->state == ike::v2::ConnectionState::up) s.child_sas = {manual->sa};
+    }
+    return s;
 }
 
 bus::SaTimes Control::ike_sa_times(const std::string&, const ike::v2::IkeSaStatus& ike) {
@@ -191,7 +193,7 @@ void Control::on_state(const ike::v2::StatePublished& change) {
         complete(waiting_up_, name, up_failure(name, change.failure));
 }
 
-bus::Status Control::reload() {
+bus::Result<std::vector<std::string>> Control::reload() {
     auto loaded = config::load_directory(options_.config_dir);
     // The files it names are checked here for their FILE:LINE:COLUMN (apply() reads them again).
     if (auto credentials = load_credentials(loaded); !credentials)
@@ -213,9 +215,9 @@ bus::Status Control::reload() {
     auto before = std::exchange(files_, std::move(loaded.config));
     if (auto st = apply(); !st) {
         files_ = std::move(before);
-        return st;
+        return base::Unexpected{st.error()};
     }
-    return {};
+    return d.changed;
 }
 
 bus::Result<bus::AddedConnections> Control::add_connection(const std::string& yaml, const std::string& sender) {

@@ -33,14 +33,15 @@ public:
     const ike::v2::Credentials& credentials() const { return *credentials_; }
 
     // ---- bus::Backend ----
-    std::vector<bus::ConnectionSnapshot> connections() override;
     std::vector<ike::v2::Lease> leases() override { return daemon_.engine().leases(); }
+    std::vector<std::string> names() override;
+    std::optional<bus::ConnectionSnapshot> connection(const std::string& name) override;
     bus::SaTimes ike_sa_times(const std::string& connection, const ike::v2::IkeSaStatus& ike) override;
     bus::ChildSaLive child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
                                    const ike::v2::ChildStatus& child) override;
     void up(const std::string& name, bus::Done done) override;
     void down(const std::string& name, bus::Done done) override;
-    bus::Status reload() override;
+    bus::Result<std::vector<std::string>> reload() override;
     bus::Result<bus::AddedConnections> add_connection(const std::string& yaml,
                                                       const std::string& sender) override;
     bus::Status remove_connection(const std::string& name) override;

@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
         (*objects)->publish(s);
     });
     daemon.set_reload_handler([&] {
-        if (control.reload()) (*objects)->sync();
+        if (auto changed = control.reload()) (*objects)->sync(*changed);
     });
     if (auto st = (*objects)->request_name(); !st) {
         log.error("owning org.ipsecd1 on the bus: " + st.error().message);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,10 +88,13 @@ class Backend {
 public:
     virtual ~Backend() = default;
 
-    // All connections, in configuration order (files first, then transient ones).
-    virtual std::vector<ConnectionSnapshot> connections() = 0;
     // Every lease of every address pool (ListLeases, DESIGN Part 2 "Remote access").
     virtual std::vector<ike::v2::Lease> leases() = 0;
+    // The names of all connections, in configuration order (files first, then transient ones).
+    virtual std::vector<std::string> names() = 0;
+    // One connection, from its own state (the cost does not grow with the SAs of the others);
+    // nullopt for an unknown name.
+    virtual std::optional<ConnectionSnapshot> connection(const std::string& name) = 0;
 
     // Read when a client asks for the property (not cached, not signalled). `connection` and
     // `ike` identify the SA as published (`ike` is empty, local_spi 0, for the child_sas of
@@ -107,9 +111,10 @@ public:
     virtual void up(const std::string& name, Done done) = 0;
     virtual void down(const std::string& name, Done done) = 0;
 
-    // Re-read the configuration directory and apply it as a diff. On any error nothing
-    // changes and the error is invalid_config with every "FILE:LINE:COLUMN: message".
-    virtual Status reload() = 0;
+    // Re-read the configuration directory and apply it as a diff; returns the names of the
+    // connections it changed (neither added nor removed). On any error nothing changes and
+    // the error is invalid_config with every "FILE:LINE:COLUMN: message".
+    virtual Result<std::vector<std::string>> reload() = 0;
 
     // Transient connections from YAML text in the file schema (plus top-level
     // `transient_owner: true`), validated like a file with "<bus>" as the file name.

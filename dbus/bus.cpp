@@ -250,17 +250,18 @@ void Bus::publish(const ike::v2::StatePublished& change) {
     if (known && !gone) emit_children_removed(bus_, name, *before, *at);
 }
 
-void Bus::sync() {
-    auto current = backend_.connections();
-    std::set<std::string, std::less<>> keep;
-    for (auto& c : current) keep.insert(c.status.name);
+void Bus::sync() { sync(backend_.names()); }
+
+void Bus::sync(const std::vector<std::string>& changed) {
+    auto names = backend_.names();
+    const std::set<std::string, std::less<>> keep(names.begin(), names.end());
+    const std::set<std::string, std::less<>> stale(changed.begin(), changed.end());
     for (auto& name : std::vector<std::string>(order_))
         if (!keep.contains(name)) drop(name);
-    order_.clear();
-    for (auto& c : current) {
-        order_.push_back(c.status.name);
-        apply(std::move(c));
-    }
+    order_ = std::move(names);
+    for (const auto& name : order_)
+        if (!by_name_.contains(name) || stale.contains(name))
+            if (auto snapshot = backend_.connection(name)) apply(std::move(*snapshot));
 }
 
 

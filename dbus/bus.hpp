@@ -1,7 +1,8 @@
 // ipsecd::bus::Bus: the org.ipsecd1 objects on an sd-bus connection, over a Backend.
 // The daemon creates one after connecting to the system bus (and attaching it to its
 // sd-event loop), then calls request_name(). It forwards every engine StatePublished to
-// publish(), and calls sync() after it changed the set of connections on its own (SIGHUP).
+// publish(), and calls sync() after it changed the set of connections on its own (SIGHUP:
+// sync(changed)).
 // A publish() touches only the one IKE SA's objects and its connection's properties: its
 // cost does not grow with the number of SAs (issue 13).
 //
@@ -46,8 +47,12 @@ public:
     // (addresses and transient flag are kept); only that SA's objects and signals change.
     // An unknown name makes the bus re-read the whole list (sync()).
     void publish(const ike::v2::StatePublished& change);
-    // Re-read backend.connections() and announce what was added, removed or changed.
+    // Re-read the list of connections and the snapshot of each, and announce what was added,
+    // removed or changed.
     void sync();
+    // As sync(), but only new connections and `changed` are read again: the others' snapshots
+    // are current (publish()), so a reload costs nothing per SA of the connections it leaves.
+    void sync(const std::vector<std::string>& changed);
 
     // Up/Down calls waiting for their operation.
     std::size_t pending_replies() const { return pending_->size(); }

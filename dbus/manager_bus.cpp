@@ -40,9 +40,10 @@ int method_down(sd_bus_message* m, void* userdata, sd_bus_error*) {
 
 int method_reload(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     auto& self = self_of(userdata);
-    auto status = self.backend().reload();
-    if (status) self.sync();
-    return reply_status(m, status, error);
+    auto changed = self.backend().reload();
+    if (!changed) return set_error(error, changed.error());
+    self.sync(*changed);
+    return sd_bus_reply_method_return(m, nullptr);
 }
 
 int method_list_connections(sd_bus_message* m, void* userdata, sd_bus_error*) {

@@ -48,10 +48,15 @@ FakeBackend::Entry* FakeBackend::find(const std::string& name) {
     return it == entries_.end() ? nullptr : &*it;
 }
 
-std::vector<ConnectionSnapshot> FakeBackend::connections() {
-    std::vector<ConnectionSnapshot> out;
-    for (auto& e : entries_) out.push_back(e.snapshot);
+std::vector<std::string> FakeBackend::names() {
+    std::vector<std::string> out;
+    for (auto& e : entries_) out.push_back(e.snapshot.status.name);
     return out;
+}
+
+std::optional<ConnectionSnapshot> FakeBackend::connection(const std::string& name) {
+    if (Entry* e = find(name)) return e->snapshot;
+    return std::nullopt;
 }
 
 SaTimes FakeBackend::ike_sa_times(const std::string&, const ike::v2::IkeSaStatus& ike) {
@@ -177,10 +182,10 @@ void FakeBackend::complete_stalled() {
     }
 }
 
-Status FakeBackend::reload() {
+Result<std::vector<std::string>> FakeBackend::reload() {
     if (!reload_error_.empty()) return fail(Reason::invalid_config, reload_error_);
     for (auto& name : std::exchange(staged_, {})) add(name, "192.0.2.1", "198.51.100.7", false, "");
-    return {};
+    return std::vector<std::string>{};
 }
 
 Result<AddedConnections> FakeBackend::add_connection(const std::string& yaml,

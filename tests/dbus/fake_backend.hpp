@@ -23,15 +23,16 @@ public:
     ~FakeBackend() override;
     void attach(Bus* bus) { bus_ = bus; }
 
-    std::vector<ConnectionSnapshot> connections() override;
     std::vector<ike::v2::Lease> leases() override { return lease_list; }
     std::vector<ike::v2::Lease> lease_list;
+    std::vector<std::string> names() override;
+    std::optional<ConnectionSnapshot> connection(const std::string& name) override;
     SaTimes ike_sa_times(const std::string& connection, const ike::v2::IkeSaStatus& ike) override;
     ChildSaLive child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
                               const ike::v2::ChildStatus& child) override;
     void up(const std::string& name, Done done) override;
     void down(const std::string& name, Done done) override;
-    Status reload() override;
+    Result<std::vector<std::string>> reload() override;
     Result<AddedConnections> add_connection(const std::string& yaml,
                                             const std::string& sender) override;
     Status remove_connection(const std::string& name) override;

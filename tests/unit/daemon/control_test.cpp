@@ -185,9 +185,10 @@ protected:
 };
 
 TEST_F(ControlManual, AManualConnectionIsUpWithItsSaPairAndNoIkeSa) {
-    auto connections = control->connections();
-    ASSERT_EQ(connections.size(), 1u);
-    const auto& c = connections[0];
+    ASSERT_EQ(control->names(), std::vector<std::string>{"hosts-ah"});
+    const auto connection = control->connection("hosts-ah");
+    ASSERT_TRUE(connection.has_value());
+    const auto& c = *connection;
     EXPECT_EQ(c.status.state, ike::v2::ConnectionState::up);
     EXPECT_TRUE(c.status.ike_sas.empty());
     ASSERT_EQ(c.child_sas.size(), 1u);
@@ -201,7 +202,7 @@ TEST_F(ControlManual, ItsCountersComeFromTheKernel) {
     const xfrm::SaId out{*net::Address::parse("192.0.2.2"), 0x4001, xfrm::Proto::ah, std::nullopt};
     ASSERT_TRUE(kernel().set_counters(in, {.bytes = 840, .packets = 10}));
     ASSERT_TRUE(kernel().set_counters(out, {.bytes = 420, .packets = 5}));
-    auto c = control->connections().at(0);
+    auto c = control->connection("hosts-ah").value();
     auto live = control->child_sa_live(c.status.name, {}, c.child_sas.at(0));
     EXPECT_EQ(live.packets_in, 10u);
     EXPECT_EQ(live.bytes_in, 840u);
@@ -229,6 +230,24 @@ TEST_F(ControlManual, AReloadWithoutItRemovesItsSasAndPolicies) {
     EXPECT_TRUE(kernel().policies().empty());
 }
 
+TEST_F(ControlManual, AReloadNamesTheConnectionsItChangedAndNoOther) {
+    auto same = control->reload();
+    ASSERT_TRUE(same.ok()) << same.error().message;
+    EXPECT_TRUE(same->empty());
+    std::string changed = kManualAh;
+    changed.replace(changed.find("spi: 0x4001"), 11, "spi: 0x4003");
+    dir.write("c.yaml", changed + R"(  hosts-new:
+    local: {address: 192.0.2.1}
+    remote: {address: 192.0.2.3}
+    children:
+      net: {mode: transport, start: none}
+)");
+    auto st = control->reload();
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    EXPECT_EQ(*st, std::vector<std::string>{"hosts-ah"});
+    EXPECT_EQ(control->names(), (std::vector<std::string>{"hosts-ah", "hosts-new"}));
+}
+
 TEST_F(ControlManual, SigtermLeavesNoSaAndNoPolicy) {
     ASSERT_EQ(kernel().sas().size(), 2u);
     ASSERT_EQ(kill(getpid(), SIGTERM), 0);  // blocked by start(): sd-event's signalfd takes it
@@ -249,7 +268,7 @@ TEST_F(ControlTest, AManualConnectionTheKernelRefusesIsDownWithTheReasonAndShows
     theirs.integ = xfrm::Integrity{"hmac(sha256)", base::SecretBytes(32), 128};
     ASSERT_TRUE(kernel.add_sa(theirs));
     control->start_connections();
-    auto c = control->connections().at(0);
+    auto c = control->connection("hosts-ah").value();
     EXPECT_EQ(c.status.state, ike::v2::ConnectionState::down);
     EXPECT_NE(c.manual_error.find("spi 0x00004002"), std::string::npos) << c.manual_error;
     EXPECT_TRUE(c.child_sas.empty());
