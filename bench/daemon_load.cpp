@@ -3,7 +3,8 @@
 // (bench-K@load.test), to one responder over UDP on IPv4; at most --window handshakes are in
 // flight. It stops once N IKE SAs are established and prints the count, the wall time and
 // its own CPU time; the responder's figures (RSS, status and reload times) are measured
-// around it by bench/daemon-scale.sh. Kernel effects are ignored: the generator has none.
+// around it by bench/daemon-scale.sh. Kernel effects are ignored: the generator has no kernel,
+// its inbound SPIs come from a counter.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -83,6 +84,11 @@ public:
         options.natt_port = static_cast<std::uint16_t>(o.port + 1);
         options.log_level = v2::LogLevel::warning;
         options.max_half_open = o.window * 2;
+        // Without it the engine creates no CHILD SA (EngineOptions::allocate_spi).
+        options.allocate_spi = [next = std::uint32_t{0x1000}](const net::Address&, const net::Address&,
+                                                              xfrm::Proto) mutable -> base::Result<std::uint32_t> {
+            return next++;
+        };
         engine_ = std::make_unique<v2::Engine>(initiator_config(o), rng_, options);
         fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         const sockaddr_in sin = to_sockaddr(local_);
