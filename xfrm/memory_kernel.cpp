@@ -14,10 +14,10 @@ Result<std::uint32_t> MemoryKernel::alloc_spi(const net::Address& src, const net
                                               std::uint32_t reqid, std::uint32_t min, std::uint32_t max) {
     std::string context = "allocating " + to_string(proto) + " SPI " + src.str() + "→" + dst.str();
     if (src.family != dst.family || min > max) return fail(context, EINVAL);
+    // With any mark: SaId orders by dst, spi and proto first, and no mark before every mark.
     auto taken = [&](std::uint32_t spi) {
-        for (const auto& [id, sa] : sas_)
-            if (id.dst == dst && id.spi == spi && id.proto == proto) return true;
-        return false;
+        auto it = sas_.lower_bound(SaId{dst, spi, proto, std::nullopt});
+        return it != sas_.end() && it->first.dst == dst && it->first.spi == spi && it->first.proto == proto;
     };
     // Deterministic for tests (the kernel picks at random): the first free SPI at or after
     // the last one handed out, wrapping around within [min, max].

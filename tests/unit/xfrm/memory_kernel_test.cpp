@@ -39,6 +39,17 @@ TEST(MemoryKernel, AllocatedSpiSkipsSpisInUse) {
     EXPECT_EQ(*spi, 0x101u);
 }
 
+TEST(MemoryKernel, AllocatedSpiSkipsSpisAMarkedSaUses) {
+    MemoryKernel k;
+    auto sa = gcm_sa();
+    sa.spi = 0x100;
+    sa.mark = Mark{1, 0xff};
+    ASSERT_TRUE(k.add_sa(sa).ok());
+    auto spi = k.alloc_spi(ip("192.0.2.1"), ip("192.0.2.2"), Proto::esp, 1, 0x100, 0x101);
+    ASSERT_TRUE(spi.ok());
+    EXPECT_EQ(*spi, 0x101u);
+}
+
 TEST(MemoryKernel, AllocSpiRejectsBadArguments) {
     MemoryKernel k;
     EXPECT_EQ(k.alloc_spi(ip("192.0.2.1"), ip("192.0.2.2"), Proto::esp, 1, 9, 8).error().code, EINVAL);
