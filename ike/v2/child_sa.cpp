@@ -42,6 +42,16 @@ namespace {
 
 xfrm::Proto proto_of(const ChildSa& c) { return kernel_proto(*c.config); }
 
+// Its outbound SA is in the kernel, which sends with the newest of a reqid.
+bool sends(const ChildSa& c) {
+    return c.state != ChildState::deleted && !c.pending_out && !c.out_removed && c.spi_out != c.expired_spi;
+}
+
+bool another_sends(const IkeSa& sa, const ChildSa& child) {
+    return std::any_of(sa.children.begin(), sa.children.end(),
+                       [&](const ChildSa& c) { return &c != &child && c.reqid == child.reqid && sends(c); });
+}
+
 struct Direction {
     net::Endpoint src, dst;
     std::uint32_t spi;
@@ -129,7 +139,12 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     // Inbound first: the peer may send as soon as it has our SPI. It fills the larval SA
     // that reserved the SPI.
     core.emit(AddSa{std::move(*in), core.owner(sa), take_larval(sa, child.spi_in)});
-    core.emit(AddSa{std::move(*out), core.owner(sa)});
+    // The kernel sends with the newest SA of the reqid: as the responder of a rekey
+    // (policies kept), not before the peer has the new pair (RFC 7296 2.8).
+    if (!we_initiated && !with_policies)
+        child.pending_out = std::make_unique<ChildSa::PendingOutbound>(out_encr, out_integ);
+    else
+        core.emit(AddSa{std::move(*out), core.owner(sa)});
     // A trap policy of the same selector already sends to this reqid (trap.cpp). A policy a
     // live CHILD SA of the connection holds stays: a rekey's successor inherits it, a new CHILD
     // SA for the same selectors (the peer lost the first) updates it in place. A rekey whose
@@ -167,7 +182,10 @@ void move_children(Core& core, IkeSa& sa) {
             xfrm::Migration m{p.id(), proto_of(*c), c->mode, c->reqid, p.templates[0].src, p.templates[0].dst,
                               from.address, to.address, 0, std::nullopt};
             // Each SA moves with the first policy of its direction (fwd policies have none).
-            if (bool& carried = out ? out_moved : in_moved; p.dir != xfrm::Dir::fwd && !carried) {
+            // An outbound SA still pending is installed where the IKE SA is by then; the
+            // older one stays behind (dropping what would go to the old mapping, fail closed).
+            if (bool& carried = out ? out_moved : in_moved;
+                p.dir != xfrm::Dir::fwd && !carried && !(out && c->pending_out)) {
                 carried = true;
                 m.spi = out ? c->spi_out : c->spi_in;
                 if (sa.nat_local || sa.nat_remote) m.encap = xfrm::UdpEncap{from.port, to.port};
@@ -177,6 +195,23 @@ void move_children(Core& core, IkeSa& sa) {
         c->local = sa.local.address;
         c->remote = sa.remote.address;
     }
+}
+
+void install_pending_outbound(Core& core, IkeSa& sa, const ChildSa& old) {
+    if (another_sends(sa, old)) return;
+    for (auto c = sa.children.rbegin(); c != sa.children.rend(); ++c) {
+        if (!c->pending_out || c->reqid != old.reqid || c->state == ChildState::deleted) continue;
+        const auto keys = std::move(c->pending_out);
+        auto out = make_sa(sa, *c, {sa.local, sa.remote, c->spi_out, keys->encr, keys->integ});
+        if (out) core.emit(AddSa{std::move(*out), core.owner(sa)});  // checked at install_child
+        return;
+    }
+}
+
+void stop_sending(Core& core, const IkeSa& sa, ChildSa& child) {
+    if (!sends(child) || !another_sends(sa, child)) return;
+    core.emit(DeleteSa{{child.remote, child.spi_out, proto_of(child), std::nullopt}, core.owner(sa)});
+    child.out_removed = true;
 }
 
 void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
@@ -190,7 +225,7 @@ void remove_child(Core& core, const IkeSa& sa, const ChildSa& child) {
             core.emit(DeletePolicy{p.id(), core.owner(sa)});
     if (child.spi_in != child.expired_spi)
         core.emit(DeleteSa{{child.local, child.spi_in, proto_of(child), std::nullopt}, core.owner(sa)});
-    if (child.spi_out != child.expired_spi)
+    if (child.spi_out != child.expired_spi && !child.pending_out && !child.out_removed)
         core.emit(DeleteSa{{child.remote, child.spi_out, proto_of(child), std::nullopt}, core.owner(sa)});
 }
 

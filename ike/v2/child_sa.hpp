@@ -41,6 +41,14 @@ std::vector<xfrm::Policy> policies_for(const PolicySpec& spec);
 // The policies of an installed CHILD SA (its negotiated selectors and reqid).
 std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& child);
 
+// `old` goes: unless another CHILD SA of its reqid sends, the newest one whose outbound SA
+// waits (the responder's side of a rekey, ChildSa::pending_out) gets it, before `old`'s
+// is removed.
+void install_pending_outbound(Core& core, IkeSa& sa, const ChildSa& old);
+// Our Delete of `child` is out: when another CHILD SA of its reqid sends already, its
+// outbound SA goes now, so nothing is sent on a pair the peer may have removed before its
+// answer reaches us. Its inbound SA stays until then (1.4.1).
+void stop_sending(Core& core, const IkeSa& sa, ChildSa& child);
 // Removes the CHILD SA's SAs from the kernel, and its policies unless another CHILD SA of
 // the connection still holds them (the other half of a rekey) or they are trap policies.
 // `child` is out of the SA table's indexes already (Core::unindex_child).

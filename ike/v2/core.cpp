@@ -479,6 +479,7 @@ void enter_state(Core& core, IkeSa& sa, ChildSa& child, ChildState next) {
         case ChildState::deleted:
             if (before != ChildState::deleted) {
                 core.unindex_child(sa, child);
+                install_pending_outbound(core, sa, child);
                 remove_child(core, sa, child);
                 core.log(LogLevel::info, &sa, "CHILD SA " + child.config->name + " deleted");
                 child_lost(core, sa, child);

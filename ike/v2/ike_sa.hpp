@@ -59,6 +59,14 @@ struct ChildSa {
         std::uint32_t spi_in = 0;
     };
     std::optional<PeerRekey> peer_rekey;
+    // RFC 7296 2.8: the responder of a rekey keeps sending on the old SA until the peer,
+    // which installs the new pair only on our answer, deletes the old one; the new outbound
+    // SA's keys wait here until then (install_pending_outbound). Null once installed.
+    struct PendingOutbound {
+        base::SecretBytes encr, integ;
+    };
+    std::unique_ptr<PendingOutbound> pending_out;
+    bool out_removed = false;  // our Delete is out: we no longer send on it (send_delete_child)
 };
 
 // Our outstanding CREATE_CHILD_SA request.

@@ -22,6 +22,7 @@ void send_delete_ike(Core& core, IkeSa& sa) {
 
 void send_delete_child(Core& core, IkeSa& sa, ChildSa& child) {
     send_delete_child_spi(core, sa, child.config->protocol, child.spi_in);
+    stop_sending(core, sa, child);
     enter_state(core, sa, child, ChildState::deleting);
 }
 

@@ -110,6 +110,7 @@ void Pair::soft_expire(Peer& peer, std::uint32_t spi_in) {
     e.sa = {peer.endpoint().address, spi_in, xfrm::Proto::esp, std::nullopt};
     e.hard = false;
     peer.handle(now_, KernelExpire{e}, network_);
+    handled();
 }
 
 void Pair::up(Peer& peer, const std::string& connection) {
@@ -133,10 +134,14 @@ void Pair::step_until(Time until) {
         now_ = std::max(now_, *next);
         if (auto d = network_.pop_due(now_)) {
             peer_at(d->to).handle(now_, DatagramIn{d->to, d->from, std::move(d->bytes)}, network_);
+            handled();
             continue;
         }
         for (Peer* p : {&alice_, &bob_})
-            if (auto w = p->engine().next_wakeup(); w && *w <= now_) p->handle(now_, Tick{}, network_);
+            if (auto w = p->engine().next_wakeup(); w && *w <= now_) {
+                p->handle(now_, Tick{}, network_);
+                handled();
+            }
     }
 }
 

@@ -3,6 +3,7 @@
 // driven by one fake clock. Tests script scenarios and inspect kernels and effects.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -94,14 +95,22 @@ public:
     void advance(Duration d);
     // The kernel tells `peer` that the CHILD SA's inbound SA reached its soft lifetime.
     void soft_expire(Peer& peer, std::uint32_t spi_in);
+    // `check` runs after every event either peer handles from now on: a packet sent at any
+    // moment between two events sees the kernels as they are then.
+    void watch(std::function<void()> check) { watch_ = std::move(check); }
 
 private:
     void step_until(Time until);
     Peer& peer_at(const net::Endpoint& e);
 
+    void handled() {
+        if (watch_) watch_();
+    }
+
     Time now_{};
     Network network_;
     Peer alice_, bob_;
+    std::function<void()> watch_;
 };
 
 }  // namespace ike::v2::test

@@ -1,7 +1,10 @@
 // CHILD SA rekeying with CREATE_CHILD_SA (RFC 7296 1.3.3, 2.8, 2.8.1).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
@@ -111,6 +114,54 @@ void simultaneous_rekey(std::uint64_t seed_a, std::uint64_t seed_b, bool alice_w
 
 TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenAliceWins) { simultaneous_rekey(1, 2, true); }
 TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenBobWins) { simultaneous_rekey(2, 1, false); }
+
+// The SPI `from`'s kernel sends the CHILD SA's traffic with: of the outbound SAs it holds,
+// the one added last (XFRM picks the newest valid SA matching the policy's template).
+std::optional<std::uint32_t> sending_spi(Peer& from) {
+    std::optional<std::uint32_t> newest;
+    for (const auto& e : from.history())
+        if (const auto* a = std::get_if<AddSa>(&e);
+            a && a->sa.src == from.endpoint().address && from.kernel().sas().contains(a->sa.id()))
+            newest = a->sa.spi;
+    return newest;
+}
+
+bool receives_on(Peer& to, std::uint32_t spi) {
+    const xfrm::SaId id{to.endpoint().address, spi, xfrm::Proto::esp, std::nullopt};
+    return to.kernel().sas().contains(id) && !to.kernel().is_larval(id);
+}
+
+// RFC 7296 2.8: at every moment of a rekey, what either side sends with the other can
+// decrypt: no packet is lost to a rekey (the lab's ipsecd-rekey-child pings through them).
+void expect_no_packet_lost(std::uint64_t seed_a, std::uint64_t seed_b, bool alice_rekeys, bool bob_rekeys) {
+    auto pair = up_pair(site_config(kAlice, kBob), site_config(kBob, kAlice), seed_a, seed_b);
+    Pair& p = *pair;
+    const auto a = only_child(p.alice()), b = only_child(p.bob());
+    unsigned moments = 0;
+    std::string lost;
+    p.watch([&] {
+        ++moments;
+        for (auto [from, to] : {std::pair{&p.alice(), &p.bob()}, std::pair{&p.bob(), &p.alice()}}) {
+            const auto spi = sending_spi(*from);
+            if (lost.empty() && (!spi || !receives_on(*to, *spi)))
+                lost = from->name() + " sends with an SA " + to->name() + " does not hold, at moment " +
+                       std::to_string(moments);
+        }
+    });
+    if (alice_rekeys) p.soft_expire(p.alice(), a.spi_in);
+    if (bob_rekeys) p.soft_expire(p.bob(), b.spi_in);
+    p.run();
+    p.watch(nullptr);
+    EXPECT_EQ(lost, "");
+    EXPECT_GE(moments, 4u);
+    EXPECT_NE(only_child(p.alice()).spi_in, a.spi_in);
+    expect_consistent(p);
+}
+
+TEST(ChildRekey, NoPacketIsLostWhenTheInitiatorRekeys) { expect_no_packet_lost(1, 2, true, false); }
+TEST(ChildRekey, NoPacketIsLostWhenTheResponderRekeys) { expect_no_packet_lost(1, 2, false, true); }
+TEST(ChildRekey, NoPacketIsLostWhenBothRekeyAndAliceWins) { expect_no_packet_lost(1, 2, true, true); }
+TEST(ChildRekey, NoPacketIsLostWhenBothRekeyAndBobWins) { expect_no_packet_lost(2, 1, true, true); }
 
 }  // namespace
 
