@@ -142,7 +142,7 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     // The kernel sends with the newest SA of the reqid: as the responder of a rekey
     // (policies kept), not before the peer has the new pair (RFC 7296 2.8).
     if (!we_initiated && !with_policies)
-        child.pending_out = std::make_unique<ChildSa::PendingOutbound>(out_encr, out_integ);
+        child.pending_out = std::make_unique<ChildSa::PendingOutbound>(ChildSa::PendingOutbound{out_encr, out_integ});
     else
         core.emit(AddSa{std::move(*out), core.owner(sa)});
     // A trap policy of the same selector already sends to this reqid (trap.cpp). A policy a

@@ -80,6 +80,9 @@ stop_ipsecd() {
 # xfrm_states NS, xfrm_policies NS: how many SAs and (non-socket) policies NS holds
 xfrm_states() { ip -n "$1" xfrm state | grep -c '^src'; }
 xfrm_policies() { ip -n "$1" xfrm policy | grep -c '^\s*dir '; }
+# xfrm_stat NS COUNTER: a counter of the netns's /proc/net/xfrm_stat (e.g. XfrmInNoStates:
+# ESP packets dropped for want of an inbound SA)
+xfrm_stat() { ip netns exec "$1" awk -v c="$2" '$1 == c {print $2}' /proc/net/xfrm_stat; }
 # no_xfrm NS WHAT: the netns holds no XFRM state and no (non-socket) policy
 no_xfrm() {
   local s p

@@ -3,7 +3,8 @@
 # accepts): the kernel's soft expire makes both peers rekey the CHILD SA with CREATE_CHILD_SA
 # (make-before-break; both rekey at about the same time, so RFC 7296 2.8.1 collisions are
 # likely) while ping runs through the tunnel. Every ping must be answered, the CHILD SA's SPIs
-# must change at least twice, and after the rekeys only one SA pair stays in each kernel.
+# must change at least twice, no ESP packet may be dropped for want of its SA, and after the
+# rekeys only one SA pair stays in each kernel.
 source "$(dirname "$0")/../../lib.sh"
 source "$(dirname "$0")/../../ipsecd.sh"
 mk_topology
@@ -17,6 +18,14 @@ first=$(child_spi a)
 log "CHILD SA spi_in $first; pinging for 25 s across the rekeys"
 ping_across_rekeys 25
 mark ping_ok
+# every ESP packet found its SA: neither side sent on a new SA before the other had it, nor
+# on one the other had removed (RFC 7296 2.8; a lost ping is a coarser view of the same)
+for ns in a b; do
+  for c in XfrmInNoStates XfrmOutNoStates; do
+    n=$(xfrm_stat $ns $c)
+    [ "$n" = 0 ] || die "$c is ${n:-missing} in $ns across the rekeys"
+  done
+done
 rekeys=$(grep -c 'rekeying CHILD SA' "$OUT/ipsecd-a.log" "$OUT/ipsecd-b.log" | awk -F: '{s+=$2} END{print s}')
 log "rekeys started (both peers): $rekeys; collisions: $(cat "$OUT"/ipsecd-?.log | grep -c 'rekey collision')"
 # (the kernel, not the status: the engine does not publish a CHILD SA the peer deleted, see
