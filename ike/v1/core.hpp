@@ -122,6 +122,10 @@ void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child
                          const IpsecSa* replaces = nullptr);
 // A Quick Mode datagram (exchange type 32) on an ISAKMP SA.
 void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
+// Forgets a Quick Mode (all of an ISAKMP SA's): one that did not complete takes the inbound SA
+// its responder added with QM2 out of the kernel.
+void drop_quick_mode(Core& core, IsakmpSa& sa, std::uint32_t mid);
+void drop_quick_modes(Core& core, IsakmpSa& sa);
 // Retransmissions and the end of finished exchanges; the earliest time either is due.
 void quick_mode_timers(Core& core, Time now, IsakmpSa& sa);
 std::optional<Time> quick_mode_wakeup(const IsakmpSa& sa);

@@ -101,6 +101,7 @@ void Core::publish(const IsakmpSa& sa, bool closed) {
 }
 
 void Core::remove(IsakmpSa& sa) {
+    drop_quick_modes(*this, sa);
     IsakmpSa gone = std::move(sa);
     sas.erase(gone.own_cookie());
     auto* next = gone.ipsec_sas.empty() ? nullptr : heir(gone);

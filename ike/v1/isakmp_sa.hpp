@@ -36,6 +36,10 @@ struct QuickMode {
     std::string child;  // the configured child it negotiates
     Role role = Role::initiator;
     bool done = false;  // the IPsec SAs are installed
+    // Responder: its inbound SA went into the kernel with QM2 (the initiator sends on it as
+    // soon as it has QM2); it is removed if QM3 never comes (drop_quick_mode).
+    bool inbound_added = false;
+    std::uint32_t reqid = 0;  // set when the first of its SAs goes into the kernel
     Time forget_at{};   // once done: kept until then to answer retransmissions
     std::uint32_t replaces = 0;  // initiator of a rekey: the spi_in of the IPsec SA it replaces
     base::Bytes iv;     // this exchange's IV chain (Appendix B)

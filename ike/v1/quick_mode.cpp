@@ -2,7 +2,8 @@
 //   QM1 I->R  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]
 //   QM2 R->I  HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]
 //   QM3 I->R  HDR*, HASH(3)
-// The initiator installs its SAs on QM2, the responder on QM3 (the commit bit is never set).
+// The initiator installs its SAs on QM2. The responder installs its inbound SA when it sends
+// QM2 and its outbound SA and policies on QM3 (Libreswan's order; the commit bit is never set).
 #include <algorithm>
 #include <cstdio>
 
@@ -100,33 +101,64 @@ base::Result<xfrm::Sa> kernel_sa(const IsakmpSa& sa, const QuickMode& qm, const 
     return k;
 }
 
-// Installs both SAs and the policies of a finished negotiation.
-base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, const policy::Child& child) {
+// The reqid of a new pair: a rekey's (either side's) that of the pair it replaces (on this
+// ISAKMP SA or, after a renewal, on its successor), so the policies in place send through the
+// newest SA (make-before-break); else that of the policies held for its selectors (fail
+// closed: the responder's inbound SA passes their check before QM3); else a new one (0).
+std::uint32_t reqid_for(Core& core, const IsakmpSa& sa, const IpsecSa& pair) {
+    const auto* old = core.find_ipsec(sa.connection, [&pair](const IpsecSa& i) {
+        return i.child == pair.child && i.local_ts == pair.local_ts && i.remote_ts == pair.remote_ts;
+    }).ipsec;
+    if (old) return old->reqid;
+    for (const auto& p : policies_of(sa, pair))
+        if (auto it = core.policies.find(p.id()); it != core.policies.end() && it->second.connection == sa.connection)
+            return it->second.reqid;
+    return 0;
+}
+
+// A negotiation's pair as keyed (RFC 2409 5.5): the IPsec SA and its two kernel SAs.
+struct KeyedPair {
+    IpsecSa ipsec;
+    xfrm::Sa in, out;
+};
+
+base::Result<KeyedPair> key_pair(Core& core, Time now, const IsakmpSa& sa, const QuickMode& qm,
+                                 const policy::Child& child) {
     base::SecretBytes g_qm;
     if (qm.dh) {
         auto shared = qm.dh->compute(qm.peer_ke);
         if (!shared) return base::fail("PFS KE: " + shared.error().message);
         g_qm = std::move(*shared);
     }
-    // A rekey (either side's): the pair it replaces has these selectors (on this ISAKMP SA
-    // or, after a renewal, on its successor); the new pair takes its reqid, so the policies
-    // in place send through the newest SA (make-before-break).
-    const auto* old = core.find_ipsec(sa.connection, [&qm](const IpsecSa& i) {
-        return i.child == qm.child && i.local_ts == qm.local_ts && i.remote_ts == qm.remote_ts;
-    }).ipsec;
-    const bool rekey = old != nullptr;
-    IpsecSa ipsec{.child = qm.child, .spi_in = qm.spi_in, .spi_out = qm.spi_out,
-                  .reqid = rekey ? old->reqid : core.next_reqid, .suite = qm.suite, .local_ts = qm.local_ts,
-                  .remote_ts = qm.remote_ts, .installed_at = now};
+    IpsecSa ipsec{.child = qm.child, .spi_in = qm.spi_in, .spi_out = qm.spi_out, .reqid = qm.reqid,
+                  .suite = qm.suite, .local_ts = qm.local_ts, .remote_ts = qm.remote_ts, .installed_at = now};
+    if (!ipsec.reqid) ipsec.reqid = reqid_for(core, sa, ipsec);
+    if (!ipsec.reqid) ipsec.reqid = core.next_reqid;
     // The responder runs its own lifetime when the offer's is longer (strongSwan, Libreswan).
     if (ipsec.suite.lifetime.count() == 0 || ipsec.suite.lifetime > child.lifetime) ipsec.suite.lifetime = child.lifetime;
     auto in = kernel_sa(sa, qm, ipsec, true, g_qm);
     auto out = kernel_sa(sa, qm, ipsec, false, g_qm);
     if (!in || !out) return base::fail((in ? out : in).error().message);
-    if (!rekey) ++core.next_reqid;
+    return KeyedPair{std::move(ipsec), std::move(*in), std::move(*out)};
+}
+
+// The negotiation's inbound SA goes into the kernel, and its reqid is taken.
+void add_inbound(Core& core, const IsakmpSa& sa, QuickMode& qm, KeyedPair& pair) {
+    if (pair.ipsec.reqid == core.next_reqid) ++core.next_reqid;
+    qm.reqid = pair.ipsec.reqid;
+    qm.inbound_added = true;
+    core.out.push_back(v2::AddSa{std::move(pair.in), core.owner(sa)});
+}
+
+// Installs what is left of a finished negotiation's pair (both SAs on the initiator, the
+// outbound one on the responder) and its policies.
+base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, const policy::Child& child) {
+    auto pair = key_pair(core, now, sa, qm, child);
+    if (!pair) return base::fail(pair.error().message);
     // Inbound first: the peer may send as soon as it has our SPI.
-    core.out.push_back(v2::AddSa{std::move(*in), core.owner(sa)});
-    core.out.push_back(v2::AddSa{std::move(*out), core.owner(sa)});
+    if (!qm.inbound_added) add_inbound(core, sa, qm, *pair);
+    core.out.push_back(v2::AddSa{std::move(pair->out), core.owner(sa)});
+    IpsecSa ipsec = std::move(pair->ipsec);
     // Policies kept from an earlier pair for these selectors now send to this one.
     for (auto& p : policies_of(sa, ipsec)) core.hold_policy(std::move(p), sa);
     core.log(LogLevel::info, sa,
@@ -154,7 +186,7 @@ void child_failed(Core& core, IsakmpSa& sa, std::uint32_t mid, v2::FailureKind k
     // comes once): its policies then drop the traffic.
     core.log(LogLevel::error, sa, "Quick Mode for " + child + " failed: " + why);
     core.failures[sa.connection] = v2::Failure{.kind = kind, .child = child};
-    sa.quick_modes.erase(mid);
+    drop_quick_mode(core, sa, mid);
     core.publish(sa);
 }
 
@@ -247,6 +279,13 @@ void respond_qm1(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, c
         return core.log(LogLevel::warning, sa, "QM1 refused: " + r.error().message);
     if (auto r = make_nonce_ke(core, qm, qm.n_r); !r) return core.log(LogLevel::error, sa, r.error().message);
     qm.spi_in = core.new_spi();
+    // RFC 2409 5.5: with QM2 the responder holds all of KEYMAT, and the initiator sends on the
+    // new pair as soon as it has QM2: the inbound SA goes in now (Libreswan does too), so no
+    // packet reaches our kernel before it. The outbound SA waits for QM3: only then has the
+    // initiator installed the pair.
+    auto pair = key_pair(core, now, sa, qm, *selection->child);
+    if (!pair) return core.log(LogLevel::warning, sa, "QM1 refused: " + pair.error().message);
+    add_inbound(core, sa, qm, *pair);
     std::vector<Payload> rest{phase2_answer(selection->choice.transform, qm.spi_in)};
     for (auto& p : nonce_ke_ids(qm, qm.n_r, !ids.empty(), false)) rest.push_back(std::move(p));
     const auto bytes = seal(sa, ExchangeType::quick_mode, mid, qm.iv, with_hash(sa, mid, qm.n_i, std::move(rest)));
@@ -314,6 +353,21 @@ void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm
 }
 
 }  // namespace
+
+void drop_quick_mode(Core& core, IsakmpSa& sa, std::uint32_t mid) {
+    auto it = sa.quick_modes.find(mid);
+    if (it == sa.quick_modes.end()) return;
+    const auto& qm = it->second;
+    if (qm.inbound_added && !qm.done) {
+        core.log(LogLevel::info, sa, "Quick Mode for " + qm.child + " not completed: inbound spi " + hex_spi(qm.spi_in) + " removed");
+        core.out.push_back(v2::DeleteSa{{sa.local.address, qm.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
+    }
+    sa.quick_modes.erase(it);
+}
+
+void drop_quick_modes(Core& core, IsakmpSa& sa) {
+    while (!sa.quick_modes.empty()) drop_quick_mode(core, sa, sa.quick_modes.begin()->first);
+}
 
 base::Result<net::Prefix> ts_or_host(const std::vector<net::Prefix>& subnets, const net::Address& ike) {
     if (subnets.empty()) return net::Prefix::host(ike);
@@ -435,7 +489,7 @@ void quick_mode_timers(Core& core, Time now, IsakmpSa& sa) {
                 if (qm.role == Role::initiator)
                     child_failed(core, sa, mid, v2::FailureKind::timeout, "the peer did not answer");
                 else
-                    sa.quick_modes.erase(mid);
+                    drop_quick_mode(core, sa, mid);
                 break;
         }
     }

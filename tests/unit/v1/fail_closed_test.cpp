@@ -44,7 +44,11 @@ TEST(V1FailClosed, ThePairTakesTheGuardingPoliciesOver) {
     p.advance(5s);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
     EXPECT_EQ(count<v2::AddPolicy>(p.alice()), 3u);
-    EXPECT_EQ(count<v2::UpdatePolicy>(p.alice()), 3u);  // to the pair's reqid
+    EXPECT_EQ(count<v2::UpdatePolicy>(p.alice()), 0u);  // the pair takes their reqid
+    for (const auto& e : p.alice().history())
+        if (const auto* a = std::get_if<v2::AddSa>(&e)) {
+            EXPECT_EQ(a->sa.reqid, kReqidBaseV1);
+        }
     EXPECT_EQ(count<v2::DeletePolicy>(p.alice()), 0u);
 }
 

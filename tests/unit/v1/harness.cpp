@@ -11,8 +11,16 @@ Peer::Peer(net::Endpoint endpoint, policy::Config config, std::uint64_t seed, En
 
 void Peer::handle(Time now, const Event& event, Network& network) {
     auto effects = engine_->handle(now, event);
-    for (const auto& e : effects)
+    for (const auto& e : effects) {
+        xfrm::Status st;
         if (const auto* d = std::get_if<v2::SendDatagram>(&e)) network.send({d->local, d->remote, d->bytes}, now);
+        else if (const auto* a = std::get_if<v2::AddSa>(&e)) st = kernel_.add_sa(a->sa);
+        else if (const auto* del = std::get_if<v2::DeleteSa>(&e)) st = kernel_.delete_sa(del->id);
+        else if (const auto* ap = std::get_if<v2::AddPolicy>(&e)) st = kernel_.add_policy(ap->policy);
+        else if (const auto* up = std::get_if<v2::UpdatePolicy>(&e)) st = kernel_.update_policy(up->policy);
+        else if (const auto* dp = std::get_if<v2::DeletePolicy>(&e)) st = kernel_.delete_policy(dp->id);
+        kernel_errors_ += st ? 0 : 1;
+    }
     history_.insert(history_.end(), effects.begin(), effects.end());
 }
 
@@ -40,18 +48,22 @@ Pair::Pair(policy::Config alice, policy::Config bob, EngineOptions options)
     : alice_({*net::Address::parse("192.0.2.1"), 500}, std::move(alice), 1, options),
       bob_({*net::Address::parse("192.0.2.2"), 500}, std::move(bob), 2, options) {}
 
-void Pair::up(Peer& peer, const std::string& connection) { peer.handle(now_, v2::AdminUp{connection}, network_); }
-
-void Pair::down(Peer& peer, const std::string& connection) {
-    peer.handle(now_, v2::AdminDown{connection}, network_);
+void Pair::handle(Peer& peer, const Event& event) {
+    peer.handle(now_, event, network_);
+    if (watch_) watch_();
 }
+
+void Pair::up(Peer& peer, const std::string& connection) { handle(peer, v2::AdminUp{connection}); }
+
+void Pair::down(Peer& peer, const std::string& connection) { handle(peer, v2::AdminDown{connection}); }
 
 void Pair::expire(Peer& peer, std::uint32_t spi_in, std::uint32_t reqid, bool hard) {
     xfrm::Expire e;
     e.sa = {peer.endpoint().address, spi_in, xfrm::Proto::esp, std::nullopt};
     e.reqid = reqid;
     e.hard = hard;
-    peer.handle(now_, v2::KernelExpire{e}, network_);
+    if (hard) (void)peer.kernel().delete_sa(e.sa);  // the kernel removed it, then says so
+    handle(peer, v2::KernelExpire{e});
 }
 
 void Pair::run() { advance(std::chrono::minutes(10)); }
@@ -72,11 +84,11 @@ void Pair::step_until(Time until) {
         if (!next || *next > until) break;
         now_ = std::max(now_, *next);
         if (auto d = network_.pop_due(now_)) {
-            peer_at(d->to).handle(now_, v2::DatagramIn{d->to, d->from, std::move(d->bytes)}, network_);
+            handle(peer_at(d->to), v2::DatagramIn{d->to, d->from, std::move(d->bytes)});
             continue;
         }
         for (Peer* p : {&alice_, &bob_})
-            if (auto w = p->engine().next_wakeup(); w && *w <= now_) p->handle(now_, v2::Tick{}, network_);
+            if (auto w = p->engine().next_wakeup(); w && *w <= now_) handle(*p, v2::Tick{});
     }
 }
 

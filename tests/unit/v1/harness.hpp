@@ -2,6 +2,7 @@
 // driven by one fake clock (like tests/unit/v2/harness.hpp).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "ike/v1/engine.hpp"
 #include "ike/wire/v1/constants.hpp"
 #include "tests/unit/v2/network.hpp"
+#include "xfrm/memory_kernel.hpp"
 
 namespace ike::v1::test {
 
@@ -21,6 +23,10 @@ public:
     const net::Endpoint& endpoint() const { return endpoint_; }
     Engine& engine() { return *engine_; }
     const Effects& history() const { return history_; }
+    // The in-memory kernel the engine's kernel effects are applied to, and how many of them
+    // it refused (an SA added twice, a policy deleted when not there).
+    xfrm::MemoryKernel& kernel() { return kernel_; }
+    unsigned kernel_errors() const { return kernel_errors_; }
     void handle(Time now, const Event& event, Network& network);
     v2::ConnectionStatus connection(const std::string& name) const;
     bool logged(const std::string& text) const;
@@ -32,6 +38,8 @@ private:
     crypto::DeterministicRng rng_;
     std::unique_ptr<Engine> engine_;
     Effects history_;
+    xfrm::MemoryKernel kernel_;
+    unsigned kernel_errors_ = 0;
 };
 
 class Pair {
@@ -52,14 +60,19 @@ public:
     void run();
     // Moves the clock to now + d, delivering and ticking on the way.
     void advance(v2::Duration d);
+    // `check` runs after every event either peer handles (like tests/unit/v2/harness.hpp):
+    // each moment between two events sees the kernels as they are then.
+    void watch(std::function<void()> check) { watch_ = std::move(check); }
 
 private:
     void step_until(Time until);
+    void handle(Peer& peer, const Event& event);
     Peer& peer_at(const net::Endpoint& e);
 
     Time now_{std::chrono::hours(1)};
     Network network_;
     Peer alice_, bob_;
+    std::function<void()> watch_;
 };
 
 // The "site" connection of tests/unit/v2/configs.hpp as an IKEv1 connection with one
