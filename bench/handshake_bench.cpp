@@ -6,6 +6,8 @@
 // two key generations and two agreements, i.e. 4 X25519 operations). With --auth rsa|ecdsa|
 // ed25519 both ends authenticate with certificates of that key type from one P-256 CA made
 // at start (RFC 7427 signatures), and the raw Botan cost of the signatures is printed too.
+// With --version 1: IKEv1 Main Mode + Quick Mode (RFC 2409, PSK), the IKEv2 figure of the
+// same run printed beside it as the baseline.
 //
 // ipsecd-bench idle-sas: the same two engines holding N established pairs, and the CPU one
 // event costs at each N (issue 13: no per-event cost may grow with N).
@@ -36,6 +38,7 @@
 
 #include "bench/bench.hpp"
 #include "ike/crypto/rng.hpp"
+#include "ike/v1/engine.hpp"
 #include "ike/v2/credentials.hpp"
 #include "ike/v2/engine.hpp"
 #include "xfrm/memory_kernel.hpp"
@@ -50,6 +53,7 @@ struct Options {
     unsigned threads = 1;
     std::string ke = "x25519";
     std::string auth = "psk";
+    unsigned version = 2;
     bool json = false;
 };
 
@@ -123,7 +127,8 @@ double thread_cpu_seconds() {
 // Engine events timed as the daemon runs them: handle(), then next_wakeup() to re-arm its
 // timer.
 struct Timed {
-    v2::Effects call(v2::Engine& engine, v2::Time now, const v2::Event& event) {
+    template <class Engine, class Event>
+    v2::Effects call(Engine& engine, v2::Time now, const Event& event) {
         const double start = thread_cpu_seconds();
         auto effects = engine.handle(now, event);
         (void)engine.next_wakeup();
@@ -136,10 +141,58 @@ struct Timed {
     unsigned calls = 0;
 };
 
+// Two engines of one IKE version and their in-memory kernels, joined in-process.
+template <class Engine>
+struct Driver {
+    Driver(unsigned pairs, std::uint64_t seed) : count(pairs), rng_a(seed), rng_b(seed + 1) {}
+
+    void apply(xfrm::MemoryKernel& k, const v2::Effect& e) {
+        if (const auto* a = std::get_if<v2::AddSa>(&e)) (void)(a->larval ? xfrm::complete_larval(k, a->sa) : k.add_sa(a->sa));
+        if (const auto* p = std::get_if<v2::AddPolicy>(&e)) (void)k.add_policy(p->policy);
+        if (const auto* u = std::get_if<v2::UpdatePolicy>(&e)) (void)k.update_policy(u->policy);
+    }
+
+    // Feeds effects to the kernels and datagrams to the other engine until quiet. With
+    // `timed`, each engine call after `first` is timed with the next_wakeup() the daemon
+    // asks for after every event.
+    void pump(v2::Effects first, bool from_alice, Timed* timed = nullptr) {
+        std::deque<std::pair<bool, v2::Effects>> queue;
+        queue.emplace_back(from_alice, std::move(first));
+        while (!queue.empty()) {
+            auto [alice_sent, effects] = std::move(queue.front());
+            queue.pop_front();
+            for (const auto& e : effects) {
+                apply(alice_sent ? kernel_a : kernel_b, e);
+                if (const auto* d = std::get_if<v2::SendDatagram>(&e)) {
+                    Engine& to = alice_sent ? *bob : *alice;
+                    const v2::DatagramIn in{d->remote, d->local, d->bytes};
+                    queue.emplace_back(!alice_sent, timed ? timed->call(to, now, in) : to.handle(now, in));
+                }
+            }
+        }
+    }
+
+    void run() {
+        for (unsigned i = 0; i < count; ++i) pump(alice->handle(now, v2::AdminUp{"c" + std::to_string(i)}), true);
+    }
+
+    unsigned established() const {
+        unsigned n = 0;
+        for (const auto& c : alice->status()) n += c.state == v2::ConnectionState::up ? 1 : 0;
+        return n;
+    }
+
+    unsigned count;
+    v2::Time now{};
+    crypto::DeterministicRng rng_a, rng_b;
+    v2::Credentials creds_a, creds_b;  // before the engines: they point at them
+    std::unique_ptr<Engine> alice, bob;
+    xfrm::MemoryKernel kernel_a, kernel_b;
+};
+
 // One initiator engine with `pairs` connections to one responder engine (remote %any).
-struct Shard {
-    Shard(const Options& o, unsigned pairs, std::uint64_t seed, const Pki* pki)
-        : count(pairs), rng_a(seed), rng_b(seed + 1) {
+struct Shard : Driver<v2::Engine> {
+    Shard(const Options& o, unsigned pairs, std::uint64_t seed, const Pki* pki) : Driver(pairs, seed) {
         policy::Config a, b;
         for (unsigned i = 0; i < pairs; ++i)
             a.connections.push_back(connection("c" + std::to_string(i), "192.0.2.1", "192.0.2.2", o));
@@ -164,48 +217,45 @@ struct Shard {
         alice = std::make_unique<v2::Engine>(with_psk(std::move(a)), rng_a, options_a);
         bob = std::make_unique<v2::Engine>(with_psk(std::move(b)), rng_b, options_b);
     }
+};
 
-    void apply(xfrm::MemoryKernel& k, const v2::Effect& e) {
-        if (const auto* a = std::get_if<v2::AddSa>(&e)) (void)(a->larval ? xfrm::complete_larval(k, a->sa) : k.add_sa(a->sa));
-        if (const auto* p = std::get_if<v2::AddPolicy>(&e)) (void)k.add_policy(p->policy);
-    }
-
-    // Feeds effects to the kernels and datagrams to the other engine until quiet. With
-    // `timed`, each engine call after `first` is timed with the next_wakeup() the daemon
-    // asks for after every event.
-    void pump(v2::Effects first, bool from_alice, Timed* timed = nullptr) {
-        std::deque<std::pair<bool, v2::Effects>> queue;
-        queue.emplace_back(from_alice, std::move(first));
-        while (!queue.empty()) {
-            auto [alice_sent, effects] = std::move(queue.front());
-            queue.pop_front();
-            for (const auto& e : effects) {
-                apply(alice_sent ? kernel_a : kernel_b, e);
-                if (const auto* d = std::get_if<v2::SendDatagram>(&e)) {
-                    v2::Engine& to = alice_sent ? *bob : *alice;
-                    const v2::DatagramIn in{d->remote, d->local, d->bytes};
-                    queue.emplace_back(!alice_sent, timed ? timed->call(to, now, in) : to.handle(now, in));
-                }
-            }
+// IKEv1 (--version 1), PSK: Main Mode with aes256-sha256-KE, then Quick Mode with the same
+// ESP proposal. Each initiator connection has an address of its own (198.18.0.0/15, RFC
+// 2544's benchmark range): the responder's one connection for them all takes each
+// INITIAL-CONTACT as the end of that peer's earlier SAs (RFC 2407 4.6.3.3).
+struct V1Shard : Driver<v1::Engine> {
+    V1Shard(const Options& o, unsigned pairs, std::uint64_t seed) : Driver(pairs, seed) {
+        policy::Config a, b;
+        for (unsigned i = 0; i < pairs; ++i) {
+            const auto local = benchmark_address(i);
+            a.connections.push_back(v1(connection("c" + std::to_string(i), local.c_str(), "192.0.2.2", o), o));
         }
+        auto any = v1(connection("peers", "192.0.2.2", "%any", o), o);
+        any.remote.subnets = {*net::Prefix::parse("198.18.0.0/15")};
+        any.children[0].remote_subnets = any.remote.subnets;
+        b.connections.push_back(any);
+        alice = std::make_unique<v1::Engine>(any_psk(std::move(a)), rng_a, v1::EngineOptions{});
+        bob = std::make_unique<v1::Engine>(any_psk(std::move(b)), rng_b, v1::EngineOptions{});
     }
 
-    void run() {
-        for (unsigned i = 0; i < count; ++i) pump(alice->handle(now, v2::AdminUp{"c" + std::to_string(i)}), true);
+    static std::string benchmark_address(unsigned i) {
+        const unsigned host = 0xc6120000u + 1 + i;  // 198.18.0.1 on
+        return std::to_string(host >> 24) + "." + std::to_string(host >> 16 & 255) + "." +
+               std::to_string(host >> 8 & 255) + "." + std::to_string(host & 255);
     }
-
-    unsigned established() const {
-        unsigned n = 0;
-        for (const auto& c : alice->status()) n += c.state == v2::ConnectionState::up ? 1 : 0;
-        return n;
+    // IKEv1 has no AEAD for the ISAKMP SA: aes256-sha256 with the same key exchange.
+    static policy::Connection v1(policy::Connection c, const Options& o) {
+        c.version = 1;
+        c.ike.proposals = {*policy::parse_proposal("aes256-sha256-" + o.ke, ProtocolId::ike)};
+        return c;
     }
-
-    unsigned count;
-    v2::Time now{};
-    crypto::DeterministicRng rng_a, rng_b;
-    v2::Credentials creds_a, creds_b;  // before the engines: they point at them
-    std::unique_ptr<v2::Engine> alice, bob;
-    xfrm::MemoryKernel kernel_a, kernel_b;
+    // One key for every peer: IKEv1 looks a PSK up by the address in use (Main Mode's IDs
+    // come after the key is needed).
+    static policy::Config any_psk(policy::Config c) {
+        c = with_psk(std::move(c));
+        c.secrets.back().ids = {policy::Identity{}};
+        return c;
+    }
 };
 
 std::size_t heap_in_use() { return mallinfo2().uordblks; }
@@ -281,6 +331,9 @@ int parse(const bench::Args& args, Options& o) {
         } else if (a == "--ke" && has_value) {
             o.ke = args[++i];
             if (o.ke != "x25519" && o.ke != "ecp256" && o.ke != "modp2048") return 2;
+        } else if (a == "--version" && has_value) {
+            o.version = static_cast<unsigned>(std::stoul(args[++i]));
+            if (o.version != 1 && o.version != 2) return 2;
         } else if (a == "--auth" && has_value) {
             o.auth = args[++i];
             if (o.auth != "psk" && o.auth != "rsa" && o.auth != "ecdsa" && o.auth != "ed25519") return 2;
@@ -288,7 +341,67 @@ int parse(const bench::Args& args, Options& o) {
             return 2;
         }
     }
-    return o.pairs > 0 && o.threads > 0 ? 0 : 2;
+    // IKEv1 is measured with PSK only (Main Mode's signature modes are not benchmarked).
+    return o.pairs > 0 && o.threads > 0 && (o.version == 2 || o.auth == "psk") ? 0 : 2;
+}
+
+// One run of N handshakes in T threads, each thread with its own pair of engines.
+struct Figures {
+    double seconds = 0, cpu = 0;
+    unsigned up = 0;
+    double engine_bytes = 0, kernel_bytes = 0;  // heap of the established SAs
+};
+
+template <class S, class Make>
+Figures measure(const Options& o, Make make) {
+    std::vector<std::unique_ptr<S>> shards;
+    for (unsigned t = 0; t < o.threads; ++t)
+        shards.push_back(make(o.pairs / o.threads + (t < o.pairs % o.threads ? 1 : 0), 1000 + 2 * t));
+    Figures f;
+    const std::size_t heap_configured = heap_in_use();
+    const double cpu_start = cpu_seconds();
+    const auto start = Clock::now();
+    std::vector<std::thread> threads;
+    for (auto& s : shards) threads.emplace_back([&s] { s->run(); });
+    for (auto& t : threads) t.join();
+    f.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    f.cpu = cpu_seconds() - cpu_start;
+    const std::size_t heap_established = heap_in_use();
+    for (auto& s : shards) {
+        f.up += s->established();
+        s->kernel_a.flush_owned().ok();
+        s->kernel_b.flush_owned().ok();
+    }
+    malloc_trim(0);
+    const std::size_t heap_engines = heap_in_use();
+    f.engine_bytes = static_cast<double>(heap_engines) - static_cast<double>(heap_configured);
+    f.kernel_bytes = static_cast<double>(heap_established) - static_cast<double>(heap_engines);
+    return f;
+}
+
+// --version 1: the IKEv1 figures and, as the baseline, IKEv2's of the same run.
+void print_v1(const Options& o, const Figures& f, const Figures& v2, double bound, double sas) {
+    const double rate = o.pairs / f.seconds, per_cpu = o.pairs / f.cpu, v2_per_cpu = o.pairs / v2.cpu;
+    if (o.json) {
+        std::printf("{\"version\":1,\"pairs\":%u,\"threads\":%u,\"ke\":\"%s\",\"auth\":\"psk\",\"seconds\":%.4f,"
+                    "\"cpu_seconds\":%.4f,\"pairs_per_sec\":%.1f,\"pairs_per_cpu_sec\":%.1f,\"heap_bytes_per_sa\":%.0f,"
+                    "\"kernel_model_bytes_per_sa\":%.0f,\"primitive_bound_pairs_per_sec\":%.1f,"
+                    "\"v2_pairs_per_sec\":%.1f,\"v2_pairs_per_cpu_sec\":%.1f,\"v1_to_v2_cpu_ratio\":%.3f}\n",
+                    o.pairs, o.threads, o.ke.c_str(), f.seconds, f.cpu, rate, per_cpu, f.engine_bytes / sas,
+                    f.kernel_bytes / sas, bound, o.pairs / v2.seconds, v2_per_cpu, per_cpu / v2_per_cpu);
+        return;
+    }
+    std::printf("%u IKEv1 handshakes (Main Mode aes256-sha256-%s + Quick Mode aes256gcm16, psk), %u thread(s): "
+                "%.3f s, %.3f CPU s\n", o.pairs, o.ke.c_str(), o.threads, f.seconds, f.cpu);
+    std::printf("  %.0f pairs/s, %.0f per CPU second; IKEv2 in the same run (aes256gcm16-prfsha256-%s): %.0f pairs/s, "
+                "%.0f per CPU second (IKEv1 is x%.2f of it per CPU second)\n",
+                rate, per_cpu, o.ke.c_str(), o.pairs / v2.seconds, v2_per_cpu, per_cpu / v2_per_cpu);
+    std::printf("  key exchange alone (raw Botan, 2 keygen + 2 agreements per pair) bounds at %.0f per CPU second "
+                "(it is %.0f%% of a handshake's CPU time)\n",
+                bound / o.threads, 100.0 * per_cpu / (bound / o.threads));
+    std::printf("  heap per established ISAKMP SA + IPsec SA: %.0f bytes in the engine, "
+                "%.0f bytes in the in-memory kernel model\n",
+                f.engine_bytes / sas, f.kernel_bytes / sas);
 }
 
 }  // namespace
@@ -296,46 +409,34 @@ int parse(const bench::Args& args, Options& o) {
 int bench::run_handshakes(const Args& args) {
     Options o;
     if (parse(args, o) != 0) {
-        std::fprintf(stderr, "usage: ipsecd-bench handshakes [--pairs N] [--threads T] "
-                             "[--ke x25519|ecp256|modp2048] [--auth psk|rsa|ecdsa|ed25519] [--json]\n");
+        std::fprintf(stderr, "usage: ipsecd-bench handshakes [--version 1|2] [--pairs N] [--threads T] "
+                             "[--ke x25519|ecp256|modp2048] [--auth psk|rsa|ecdsa|ed25519 (IKEv2 only)] [--json]\n");
         return 2;
     }
     try {
         const auto pki = o.auth == "psk" ? nullptr : std::make_unique<Pki>(o.auth);
-        std::vector<std::unique_ptr<Shard>> shards;
-        for (unsigned t = 0; t < o.threads; ++t)
-            shards.push_back(std::make_unique<Shard>(o, o.pairs / o.threads + (t < o.pairs % o.threads ? 1 : 0),
-                                                     1000 + 2 * t, pki.get()));
-        const std::size_t heap_configured = heap_in_use();
-        const double cpu_start = cpu_seconds();
-        const auto start = Clock::now();
-        std::vector<std::thread> threads;
-        for (auto& s : shards) threads.emplace_back([&s] { s->run(); });
-        for (auto& t : threads) t.join();
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        const double cpu = cpu_seconds() - cpu_start;
-        const std::size_t heap_established = heap_in_use();
-        unsigned up = 0;
-        for (auto& s : shards) {
-            up += s->established();
-            s->kernel_a.flush_owned().ok();
-            s->kernel_b.flush_owned().ok();
-        }
-        malloc_trim(0);
-        const std::size_t heap_engines = heap_in_use();
+        auto v2_shard = [&o, &pki](unsigned n, std::uint64_t seed) { return std::make_unique<Shard>(o, n, seed, pki.get()); };
+        auto v1_shard = [&o](unsigned n, std::uint64_t seed) { return std::make_unique<V1Shard>(o, n, seed); };
+        const Figures f = o.version == 1 ? measure<V1Shard>(o, v1_shard) : measure<Shard>(o, v2_shard);
+        // The baseline: IKEv2 with the same options, in the same run (same machine, same load).
+        const Figures v2 = o.version == 1 ? measure<Shard>(o, v2_shard) : f;
+        const double seconds = f.seconds, cpu = f.cpu, engine_bytes = f.engine_bytes, kernel_bytes = f.kernel_bytes;
+        const unsigned up = f.up;
         // Each pair leaves one IKE SA + CHILD SA in each engine.
         const double sas = 2.0 * o.pairs;
-        const double engine_bytes = static_cast<double>(heap_engines) - static_cast<double>(heap_configured);
-        const double kernel_bytes = static_cast<double>(heap_established) - static_cast<double>(heap_engines);
         const double primitive = primitive_seconds(o.ke);
         const double bound = o.threads / (2.0 * primitive);
         // With certificates: the key exchange and the signatures together (0 = PSK).
         const double signatures = pki ? signature_seconds(*pki, o.auth) : 0;
         const double crypto_bound = o.threads / (2.0 * primitive + signatures);
         const double rate = o.pairs / seconds;
-        if (up != o.pairs) {
-            std::fprintf(stderr, "ipsecd-bench handshakes: only %u of %u pairs established\n", up, o.pairs);
+        if (up != o.pairs || v2.up != o.pairs) {
+            std::fprintf(stderr, "ipsecd-bench handshakes: only %u of %u pairs established\n", std::min(up, v2.up), o.pairs);
             return 1;
+        }
+        if (o.version == 1) {
+            print_v1(o, f, v2, bound, sas);
+            return 0;
         }
         if (o.json) {
             std::printf("{\"pairs\":%u,\"threads\":%u,\"ke\":\"%s\",\"auth\":\"%s\",\"seconds\":%.4f,\"cpu_seconds\":%.4f,"

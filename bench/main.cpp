@@ -17,8 +17,9 @@ constexpr Command commands[] = {
     {"codec", bench::run_codec, "codec [--json]: IKE messages decoded/encoded per second"},
     {"crypto", bench::run_crypto, "crypto [--json]: key exchanges and AEAD ops per second vs raw Botan"},
     {"handshakes", bench::run_handshakes,
-     "handshakes [--pairs N] [--threads T] [--ke x25519|ecp256|modp2048] [--auth psk] [--json]: "
-     "IKEv2 handshakes/s between two engines, heap per SA, key-exchange bound"},
+     "handshakes [--version 1|2] [--pairs N] [--threads T] [--ke x25519|ecp256|modp2048] [--auth psk] [--json]: "
+     "IKEv2 (or IKEv1 Main + Quick Mode, with IKEv2 as the baseline) handshakes/s between two engines, "
+     "heap per SA, key-exchange bound"},
     {"idle-sas", bench::run_idle_sas,
      "idle-sas [--sas N]... [--events K] [--json]: CPU per engine event (idle tick, CHILD SA rekey, "
      "status of one connection) with N established SA pairs, N=1000 and 10000 by default"},
