@@ -188,6 +188,10 @@ interop() {
     [ "${INTEROP_FAMILY:-4}" = 4 ] || die "rekeys are checked over IPv4 only"
     ping_across_rekeys "$(awk -v up="$t_up" -v now="$(t)" 'BEGIN{s=int(25-(now-up)); print (s<5?5:s)}')" $IN_A $IN_B
     [ "$(child_spi a)" != "$first" ] || die "the CHILD SA's SPI did not change 25 s after it was made"
+    # no ESP packet missed its SA: what ipsecd sends, charon's kernel (b) holds an SA for; when
+    # charon rekeys, ipsecd answers, so what charon sends ipsecd's kernel (a) holds too
+    no_xfrm_drops b "across the rekeys" XfrmInNoStates
+    [ "$rekey" = charon ] && no_xfrm_drops a "across the rekeys" XfrmInNoStates
     local by_charon by_ipsecd started
     if [ "${IKE_VERSION:-2}" = 1 ]; then  # every QM1 after the first one is a rekey
       by_charon=$(grep -c 'generating QUICK_MODE request .*\[ HASH SA No' "$OUT/charon-b.log")

@@ -83,6 +83,16 @@ xfrm_policies() { ip -n "$1" xfrm policy | grep -c '^\s*dir '; }
 # xfrm_stat NS COUNTER: a counter of the netns's /proc/net/xfrm_stat (e.g. XfrmInNoStates:
 # ESP packets dropped for want of an inbound SA)
 xfrm_stat() { ip netns exec "$1" awk -v c="$2" '$1 == c {print $2}' /proc/net/xfrm_stat; }
+# no_xfrm_drops NS WHEN COUNTER...: each xfrm_stat COUNTER of NS is 0
+no_xfrm_drops() {
+  local ns=$1 when=$2 c n
+  shift 2
+  for c in "$@"; do
+    n=$(xfrm_stat "$ns" "$c")
+    [ "$n" = 0 ] || die "$c is ${n:-missing} in $ns $when"
+  done
+  log "$when: $* 0 in $ns"
+}
 # no_xfrm NS WHAT: the netns holds no XFRM state and no (non-socket) policy
 no_xfrm() {
   local s p
