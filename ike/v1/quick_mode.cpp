@@ -426,7 +426,27 @@ void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection
     }
 }
 
+namespace {
+
+// A responder's Quick Mode awaiting QM3 holds its inbound SA alone (RFC 2409 5.5): at its hard
+// expiry the kernel removed it, and the negotiation ends without it.
+bool expired_before_qm3(Core& core, const xfrm::Expire& e) {
+    for (auto& [cookie, sa] : core.sas)
+        for (auto& [mid, qm] : sa.quick_modes)
+            if (qm.inbound_added && !qm.done && qm.spi_in == e.sa.spi && e.sa.dst == sa.local.address) {
+                core.log(LogLevel::info, sa, "Quick Mode for " + qm.child + ": inbound spi " + hex_spi(qm.spi_in) +
+                                                 " expired before QM3");
+                qm.inbound_added = false;
+                drop_quick_mode(core, sa, mid);
+                return true;
+            }
+    return false;
+}
+
+}  // namespace
+
 void on_ipsec_expire(Core& core, Time now, const xfrm::Expire& e) {
+    if (e.hard && expired_before_qm3(core, e)) return;
     for (auto& [cookie, sa] : core.sas) {
         auto it = std::find_if(sa.ipsec_sas.begin(), sa.ipsec_sas.end(), [&e](const IpsecSa& i) {
             return i.reqid == e.reqid && (i.spi_in == e.sa.spi || i.spi_out == e.sa.spi);

@@ -129,5 +129,22 @@ TEST(QuickModeNotCompleted, TheIsakmpSaGoingRemovesTheInboundSaOfQm2) {
     expect_clean_kernels(p);
 }
 
+// Found by ikev1-engine-fuzz: the kernel removed the inbound SA of QM2 at its hard lifetime
+// before QM3 came; the Quick Mode ends without deleting it a second time.
+TEST(QuickModeNotCompleted, AHardExpiryOfTheInboundSaOfQm2EndsItWithoutDeletingItAgain) {
+    Pair p(v1_site(true), v1_site(false));
+    lose_qm3(p);
+    p.up(p.alice(), "site");
+    p.advance(std::chrono::seconds(1));
+    ASSERT_EQ(p.bob().kernel().sas().size(), 1u);
+    const std::uint32_t spi = p.bob().kernel().sas().begin()->first.spi;
+    const std::uint32_t held = p.bob().kernel().sas().begin()->second.reqid;
+    p.expire(p.bob(), spi, held, true);
+    EXPECT_TRUE(p.bob().logged("expired before QM3"));
+    p.run();
+    EXPECT_TRUE(p.bob().kernel().sas().empty());
+    expect_clean_kernels(p);
+}
+
 }  // namespace
 }  // namespace ike::v1::test
