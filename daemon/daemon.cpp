@@ -308,7 +308,7 @@ void Daemon::apply(const ike::v2::Effect& effect) {
             } else if constexpr (std::is_same_v<T, ike::v2::ResolveHost>) {
                 resolver_->resolve(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
-                if (routes_) routes_->update(fx.connection, fx.ike_sa);
+                published(fx);
                 if (state_listener_) state_listener_(fx);
             } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
                 log_.log(to_level(fx.level), fx.message, {fx.connection, fx.ike_spi});
@@ -316,6 +316,15 @@ void Daemon::apply(const ike::v2::Effect& effect) {
             if (!st) log_.error(st.error().message, {fx_connection(fx), {}});
         },
         effect);
+}
+
+// A route's source must be an address of the host: a virtual IP goes on before the routes
+// that use it and off after them.
+void Daemon::published(const ike::v2::StatePublished& fx) {
+    const bool closed = fx.ike_sa.state == "closed";
+    if (vips_ && !closed) vips_->update(fx.connection, fx.ike_sa);
+    if (routes_) routes_->update(fx.connection, fx.ike_sa);
+    if (vips_ && closed) vips_->update(fx.connection, fx.ike_sa);
 }
 
 void Daemon::rearm_timer() {
@@ -385,6 +394,7 @@ void Daemon::shutdown() {
     if (auto st = kernel_->flush_owned(); !st) log_.error(st.error().message);
     leftovers_.drop_all(*kernel_);
     if (routes_) routes_->stop();
+    if (vips_) vips_->stop();
     log_.info("stopped");
     sd_event_exit(event_, 0);
 }

@@ -18,6 +18,7 @@
 #include "daemon/options.hpp"
 #include "daemon/resolver.hpp"
 #include "daemon/routes.hpp"
+#include "daemon/virtual_ips.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/v1/engine.hpp"
 #include "ike/v2/engine.hpp"
@@ -56,6 +57,8 @@ public:
     void set_state_listener(StateListener l) { state_listener_ = std::move(l); }
     // Tunnel routes follow every published IKE SA state; all removed at SIGTERM.
     void set_routes(Routes* routes) { routes_ = routes; }
+    // A road warrior's virtual IPs follow every published IKE SA state; all removed at SIGTERM.
+    void set_virtual_ips(VirtualIps* vips) { vips_ = vips; }
     // SIGHUP and D-Bus Reload both land here.
     void set_reload_handler(std::function<void()> h) { reload_handler_ = std::move(h); }
 
@@ -90,6 +93,8 @@ private:
     void apply_all(ike::v2::Effects effects);
     void apply(const ike::v2::Effect& effect);
     void send(const ike::v2::SendDatagram& d);
+    // Routes and virtual IPs follow one IKE SA's new state.
+    void published(const ike::v2::StatePublished& fx);
     void note_error(const std::string& message);  // kept when it is the feed's first
     void rearm_timer();
     // Whether an event belongs to the IKEv1 engine.
@@ -113,6 +118,7 @@ private:
     ike::policy::Config started_;  // given to start(), installed by start_connections()
     StateListener state_listener_;
     Routes* routes_ = nullptr;
+    VirtualIps* vips_ = nullptr;
     std::function<void()> reload_handler_;
     Leftovers leftovers_{log_};  // what a killed predecessor left in the kernel
     bool stopping_ = false;

@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     ipsecd::Routes routes(kernel->routing(), log);
+    ipsecd::VirtualIps vips(kernel->routing(), log);
     ipsecd::Daemon daemon(options, log);
     if (auto st = daemon.start(loaded.config, std::move(kernel->kernel), kernel->routing(), kernel->event_fd,
                                std::move(kernel->dispatch_events));
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     daemon.set_routes(&routes);
+    daemon.set_virtual_ips(&vips);
     ipsecd::Control control(daemon, options, log, std::move(loaded.config), std::move(*credentials));
 
     auto bus = connect_bus(daemon.event());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 namespace xfrm {
 
@@ -15,18 +16,32 @@ base::Status add(std::vector<T>& held, const T& item, const std::string& what) {
 }
 
 template <class T>
-base::Status remove(std::vector<T>& held, const T& item, const std::string& what) {
+base::Status remove(std::vector<T>& held, const T& item, const std::string& what, int missing = ESRCH) {
     auto it = std::find(held.begin(), held.end(), item);
-    if (it == held.end()) return base::fail("deleting " + what + ": No such process", ESRCH);
+    if (it == held.end()) return base::fail("deleting " + what + ": " + std::strerror(missing), missing);
     held.erase(it);
     return {};
 }
 
 }  // namespace
 
+base::Result<std::vector<net::Address>> MemoryRouting::local_addresses() {
+    auto out = lookups_.local_addresses();
+    if (out)
+        for (const auto& a : addresses_) out->push_back(a.address);
+    return out;
+}
+
 base::Status MemoryRouting::add_route(const Route& r) { return add(routes_, r, "route " + describe(r)); }
 base::Status MemoryRouting::delete_route(const Route& r) { return remove(routes_, r, "route " + describe(r)); }
 base::Status MemoryRouting::add_rule(const Rule& r) { return add(rules_, r, describe(r)); }
 base::Status MemoryRouting::delete_rule(const Rule& r) { return remove(rules_, r, describe(r)); }
+
+base::Status MemoryRouting::add_address(const InterfaceAddress& a) {
+    return add(addresses_, a, "address " + describe(a));
+}
+base::Status MemoryRouting::delete_address(const InterfaceAddress& a) {
+    return remove(addresses_, a, "address " + describe(a), EADDRNOTAVAIL);
+}
 
 }  // namespace xfrm

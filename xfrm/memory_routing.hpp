@@ -1,8 +1,9 @@
 // xfrm::Routing for `ipsecd --kernel memory`: the lookups (path to a peer, local addresses)
 // are the host's, since IKE datagrams really leave from them; the routes and rules ipsecd
-// adds for tunnel-mode CHILD SAs are kept in memory, as the XFRM state is: with no SA in
-// the kernel, a route into table 220 would only steer traffic past any protection. Adding
-// one that exists fails with EEXIST, deleting a missing one with ESRCH (the kernel's errnos).
+// adds for tunnel-mode CHILD SAs and the virtual IPs it receives are kept in memory, as the
+// XFRM state is: with no SA in the kernel, a route into table 220 would only steer traffic
+// past any protection. Adding one that exists fails with EEXIST, deleting a missing one with
+// ESRCH (EADDRNOTAVAIL for an address: the kernel's errnos).
 #pragma once
 
 #include <vector>
@@ -16,19 +17,24 @@ public:
     explicit MemoryRouting(Routing& lookups) : lookups_(lookups) {}
 
     base::Result<Path> path_to(const net::Address& destination) override { return lookups_.path_to(destination); }
-    base::Result<std::vector<net::Address>> local_addresses() override { return lookups_.local_addresses(); }
+    // The host's, and the virtual IPs held here.
+    base::Result<std::vector<net::Address>> local_addresses() override;
     base::Status add_route(const Route& r) override;
     base::Status delete_route(const Route& r) override;
     base::Status add_rule(const Rule& r) override;
     base::Status delete_rule(const Rule& r) override;
+    base::Status add_address(const InterfaceAddress& a) override;
+    base::Status delete_address(const InterfaceAddress& a) override;
 
     const std::vector<Route>& routes() const { return routes_; }
     const std::vector<Rule>& rules() const { return rules_; }
+    const std::vector<InterfaceAddress>& addresses() const { return addresses_; }
 
 private:
     Routing& lookups_;
     std::vector<Route> routes_;
     std::vector<Rule> rules_;
+    std::vector<InterfaceAddress> addresses_;
 };
 
 }  // namespace xfrm

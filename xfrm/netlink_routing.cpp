@@ -60,4 +60,12 @@ base::Status NetlinkRouting::delete_rule(const Rule& r) {
     return request("deleting " + describe(r), encode_rule(r, false));
 }
 
+base::Status NetlinkRouting::add_address(const InterfaceAddress& a) {
+    return request("adding address " + describe(a), encode_interface_address(a, true));
+}
+
+base::Status NetlinkRouting::delete_address(const InterfaceAddress& a) {
+    return request("deleting address " + describe(a), encode_interface_address(a, false));
+}
+
 }  // namespace xfrm

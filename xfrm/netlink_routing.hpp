@@ -18,6 +18,8 @@ public:
     base::Status delete_route(const Route& r) override;
     base::Status add_rule(const Rule& r) override;
     base::Status delete_rule(const Rule& r) override;
+    base::Status add_address(const InterfaceAddress& a) override;
+    base::Status delete_address(const InterfaceAddress& a) override;
 
 private:
     explicit NetlinkRouting(NetlinkSocket socket) : socket_(std::move(socket)) {}

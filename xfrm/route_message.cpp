@@ -125,6 +125,22 @@ base::Result<Path> decode_path(const nlmsghdr& nlh) {
     return Path{static_cast<int>(attr_value<std::uint32_t>(oif)), *gateway, *source};
 }
 
+Message encode_interface_address(const InterfaceAddress& a, bool add) {
+    Message m(add ? RTM_NEWADDR : RTM_DELADDR,
+              static_cast<std::uint16_t>(NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0)));
+    auto& h = m.header<ifaddrmsg>();
+    h.ifa_family = address_family(a.address.family);
+    h.ifa_prefixlen = static_cast<std::uint8_t>(a.address.max_prefix());
+    // An IPv6 address is usable at once, without duplicate address detection: it is the
+    // gateway's lease, unique by its pool (strongSwan does the same).
+    h.ifa_flags = a.address.family == net::Family::v6 ? IFA_F_NODAD : 0;
+    h.ifa_scope = RT_SCOPE_UNIVERSE;
+    h.ifa_index = static_cast<std::uint32_t>(a.interface);
+    put_address(m, IFA_LOCAL, a.address);
+    put_address(m, IFA_ADDRESS, a.address);
+    return m;
+}
+
 Message encode_addresses_request() {
     Message m(RTM_GETADDR, NLM_F_DUMP);
     m.header<ifaddrmsg>().ifa_family = AF_UNSPEC;

@@ -1,5 +1,5 @@
-// rtnetlink requests and replies for xfrm::Routing (routing.hpp): routes, rules, the route
-// lookup and the address dump. Pure, like the XFRM messages: testable byte for byte.
+// rtnetlink requests and replies for xfrm::Routing (routing.hpp): routes, rules, addresses,
+// the route lookup and the address dump. Pure, like the XFRM messages: testable byte for byte.
 #pragma once
 
 #include <linux/netlink.h>
@@ -20,6 +20,8 @@ Message encode_rule(const Rule& r, bool add);
 // RTM_GETROUTE for one destination; the kernel answers with one RTM_NEWROUTE.
 Message encode_path_request(const net::Address& destination);
 base::Result<Path> decode_path(const nlmsghdr& nlh);
+// RTM_NEWADDR (refused with EEXIST when the interface has it) or RTM_DELADDR, acknowledged.
+Message encode_interface_address(const InterfaceAddress& a, bool add);
 // RTM_GETADDR dump of both families.
 Message encode_addresses_request();
 // The address of one RTM_NEWADDR message.

@@ -9,6 +9,10 @@ std::string describe(const Route& r) {
     return s;
 }
 
+std::string describe(const InterfaceAddress& a) {
+    return a.address.str() + "/" + std::to_string(a.address.max_prefix()) + " dev #" + std::to_string(a.interface);
+}
+
 std::string describe(const Rule& r) {
     return std::string(r.family == net::Family::v4 ? "IPv4" : "IPv6") + " rule priority " +
            std::to_string(r.priority) + " table " + std::to_string(r.table);

@@ -1,6 +1,6 @@
 // The host's routing as ipsecd needs it for tunnel-mode CHILD SAs: routes in a table of its
-// own, a rule that sends every packet through that table, and two lookups (the path to a
-// peer, the host's addresses). NetlinkRouting (netlink_routing.hpp) is the real one.
+// own, a rule that sends every packet through that table, the virtual IPs a road warrior
+// receives, and two lookups (the path to a peer, the host's addresses). NetlinkRouting (netlink_routing.hpp) is the real one.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,17 @@ struct Path {
     bool operator==(const Path&) const = default;
 };
 
+// A host address (/32, /128) on one interface of this host (`ip addr add A/32 dev IF`).
+struct InterfaceAddress {
+    net::Address address;
+    int interface = 0;  // ifindex
+
+    bool operator==(const InterfaceAddress&) const = default;
+};
+
+// "10.3.0.7/32 dev #2".
+std::string describe(const InterfaceAddress& a);
+
 // `ip rule add priority P table T` for one family.
 struct Rule {
     net::Family family = net::Family::v4;
@@ -60,6 +71,10 @@ public:
     virtual base::Status delete_route(const Route& r) = 0;
     virtual base::Status add_rule(const Rule& r) = 0;
     virtual base::Status delete_rule(const Rule& r) = 0;
+    // An address the interface has already fails with EEXIST, a missing one with
+    // EADDRNOTAVAIL.
+    virtual base::Status add_address(const InterfaceAddress& a) = 0;
+    virtual base::Status delete_address(const InterfaceAddress& a) = 0;
 };
 
 }  // namespace xfrm

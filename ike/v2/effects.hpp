@@ -103,6 +103,8 @@ struct IkeSaStatus {
     std::vector<ChildStatus> children;
     // Leased to the peer (gateway) or received from it (road warrior), RFC 7296 3.15.
     std::vector<net::Address> virtual_ips;
+    // Road warrior: virtual_ips are ours, for the daemon to put on the host.
+    bool virtual_ips_received = false;
     Time established{};  // engine time (steady clock); zero while connecting
     Time rekey_at{};     // when the configured IKE lifetime is reached; zero while connecting
 };

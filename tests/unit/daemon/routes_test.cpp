@@ -2,47 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cerrno>
 
+#include "tests/unit/daemon/fake_routing.hpp"
 #include "xfrm/memory_routing.hpp"
 
 namespace ipsecd {
 namespace {
 
-net::Address ip(const char* t) { return *net::Address::parse(t); }
-net::Prefix prefix(const char* t) { return *net::Prefix::parse(t); }
-
-// The host: a gateway 192.0.2.254 on interface 2 towards the peer, addresses 192.0.2.1 and
-// 10.1.0.1.
-class FakeRouting final : public xfrm::Routing {
-public:
-    base::Result<xfrm::Path> path_to(const net::Address&) override { return path; }
-    base::Result<std::vector<net::Address>> local_addresses() override { return addresses; }
-    base::Status add_route(const xfrm::Route& r) override {
-        if (std::find(routes.begin(), routes.end(), r) != routes.end()) return base::fail("exists", EEXIST);
-        routes.push_back(r);
-        return {};
-    }
-    base::Status delete_route(const xfrm::Route& r) override {
-        if (!std::erase(routes, r)) return base::fail("no such route", ESRCH);
-        return {};
-    }
-    base::Status add_rule(const xfrm::Rule& r) override {
-        if (std::find(rules.begin(), rules.end(), r) != rules.end()) return base::fail("exists", EEXIST);
-        rules.push_back(r);
-        return {};
-    }
-    base::Status delete_rule(const xfrm::Rule& r) override {
-        std::erase(rules, r);
-        return {};
-    }
-
-    base::Result<xfrm::Path> path = xfrm::Path{2, ip("192.0.2.254"), ip("192.0.2.1")};
-    std::vector<net::Address> addresses{ip("192.0.2.1"), ip("10.1.0.1")};
-    std::vector<xfrm::Route> routes;
-    std::vector<xfrm::Rule> rules;
-};
+using test::FakeRouting;
+using test::ip;
+using test::prefix;
 
 ike::v2::ChildStatus child(const char* local_ts, const char* remote_ts, xfrm::Mode mode = xfrm::Mode::tunnel) {
     ike::v2::ChildStatus c;

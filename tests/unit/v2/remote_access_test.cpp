@@ -57,6 +57,13 @@ TEST(RemoteAccess, TheRoadWarriorGetsAnAddressFromThePool) {
     EXPECT_EQ(texts(p.alice().connection("site").ike_sas.at(0).virtual_ips), std::vector<std::string>{"10.3.0.1"});
 }
 
+// The daemon puts on the host only the addresses received (DESIGN Part 2, `vips`).
+TEST(RemoteAccess, OnlyTheRoadWarriorsStatusMarksItsVirtualIpsAsReceived) {
+    Connected p;
+    EXPECT_TRUE(p.bob().connection("site").ike_sas.at(0).virtual_ips_received);
+    EXPECT_FALSE(p.alice().connection("site").ike_sas.at(0).virtual_ips_received);
+}
+
 TEST(RemoteAccess, TheGatewayNarrowsTheRemoteSelectorToTheLease) {
     Connected p;
     const auto gw = p.alice().connection("site");

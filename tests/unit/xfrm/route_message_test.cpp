@@ -200,5 +200,36 @@ TEST(AddressMessage, RejectsAMessageWithoutAddressOrOfAnotherFamily) {
     EXPECT_FALSE(decode_address(other.nlh()).ok());
 }
 
+TEST(InterfaceAddressMessage, AddPutsAHostAddressOnTheInterfaceAndRefusesOneThere) {
+    Message m = encode_interface_address({ip("10.3.0.7"), 3}, true);
+    EXPECT_EQ(m.nlh().nlmsg_type, RTM_NEWADDR);
+    EXPECT_EQ(m.nlh().nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+    auto h = *fixed_header<ifaddrmsg>(m.nlh());
+    EXPECT_EQ(h.ifa_family, AF_INET);
+    EXPECT_EQ(h.ifa_prefixlen, 32);
+    EXPECT_EQ(h.ifa_flags, 0);
+    EXPECT_EQ(h.ifa_scope, RT_SCOPE_UNIVERSE);
+    EXPECT_EQ(h.ifa_index, 3u);
+    auto a = attrs_of(m.nlh(), sizeof(ifaddrmsg));
+    EXPECT_EQ(a[IFA_LOCAL], bytes(ip("10.3.0.7")));
+    EXPECT_EQ(a[IFA_ADDRESS], bytes(ip("10.3.0.7")));
+}
+
+TEST(InterfaceAddressMessage, Ipv6AddressIsA128WithoutDuplicateAddressDetection) {
+    Message m = encode_interface_address({ip("fd00:3::7"), 2}, true);
+    auto h = *fixed_header<ifaddrmsg>(m.nlh());
+    EXPECT_EQ(h.ifa_family, AF_INET6);
+    EXPECT_EQ(h.ifa_prefixlen, 128);
+    EXPECT_EQ(h.ifa_flags, IFA_F_NODAD);
+    EXPECT_EQ(attrs_of(m.nlh(), sizeof(ifaddrmsg))[IFA_ADDRESS], bytes(ip("fd00:3::7")));
+}
+
+TEST(InterfaceAddressMessage, DeleteIsADelAddr) {
+    Message m = encode_interface_address({ip("10.3.0.7"), 3}, false);
+    EXPECT_EQ(m.nlh().nlmsg_type, RTM_DELADDR);
+    EXPECT_EQ(m.nlh().nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(fixed_header<ifaddrmsg>(m.nlh())->ifa_index, 3u);
+}
+
 }  // namespace
 }  // namespace xfrm

@@ -1,0 +1,102 @@
+#!/bin/bash
+# rw-ipsecd-gets-vip-charon: ipsecd is a road warrior (netns a, EAP-MSCHAPv2 as carol, `vips:
+# [0.0.0.0]`, remote subnet 10.2.0.0/24) of a charon gateway (netns b, its RSA certificate,
+# pool 10.3.0.0/24 with DNS 10.2.0.53). ipsecd gets 10.3.0.1, puts it on va (the interface
+# towards the gateway) and routes 10.2.0.0/24 from it: a plain ping from a to 10.2.0.1 (no
+# -I) leaves from 10.3.0.1 through ESP (XFRM counters rising on both) while routes in clear
+# are in place both ways, and a capture on both sides holds no ICMP to or from 10.2.0.0/24 in
+# clear. `ipsecctl down` takes the address off again.
+source "$(dirname "$0")/../eap.sh"
+trap dump_on_failure EXIT
+mk_topology
+ip -n a route add 10.2.0.0/24 via 192.0.2.2   # what a fail-open would use
+ip -n b route add 10.3.0.0/24 via 192.0.2.1
+mark topology
+charon_conf b
+export SWANCTL_DIR=$W/b/swanctl
+mkdir -p "$SWANCTL_DIR/private"
+install -m 600 "$LAB_PKI/b-rsa.key" "$SWANCTL_DIR/private/"
+cat > "$W/b/swanctl/swanctl.conf" <<EOC
+connections {
+  rw {
+    local_addrs = 192.0.2.2
+    proposals = aes256gcm16-prfsha256-x25519
+    pools = office
+    send_cert = always
+    local { auth = pubkey
+            id = b.lab
+            certs = $LAB_PKI/b-rsa.pem }
+    remote { auth = eap-mschapv2
+             eap_id = %any }
+    children { net { local_ts = 10.2.0.0/24
+                     esp_proposals = aes256gcm16 } }
+  }
+}
+pools {
+  office { addrs = 10.3.0.0/24
+           dns = 10.2.0.53 }
+}
+secrets {
+  eap-carol { id = carol
+              secret = "$EAP_PASSWORD" }
+}
+EOC
+start_charon b b
+pki_install a rsa
+ipsecd_conf a <<EOC
+connections:
+  home:
+    local: {address: 192.0.2.1, auth: eap-mschapv2, eap_id: carol}
+    remote: {address: 192.0.2.2, id: "@b.lab", auth: pubkey, ca: ca.pem, subnets: [10.2.0.0/24]}
+    vips: [0.0.0.0]
+    ike: {proposals: [aes256gcm16-prfsha256-x25519]}
+    children:
+      net: {proposals: [aes256gcm16], start: up}
+secrets:
+  - eap_id: carol
+    password: "$EAP_PASSWORD"
+EOC
+capture
+start_ipsecd a a
+mark daemons_up
+wait_up a home
+wait_for 10 eval "swanctl_ b --list-sas | grep -q INSTALLED" \
+  || { swanctl_ b --list-sas; tail -30 "$OUT/charon-b.log"; die "no CHILD SA installed in charon"; }
+mark sa_up
+ctl a status
+grep -q 'virtual IP 10.3.0.1 assigned by the peer (DNS 10.2.0.53' "$OUT/ipsecd-a.log" \
+  || { grep -i virtual "$OUT/ipsecd-a.log"; die "ipsecd logged no virtual IP 10.3.0.1 with DNS 10.2.0.53"; }
+ip -n a -4 addr show dev va | grep -q 'inet 10.3.0.1/32' || { ip -n a addr; die "10.3.0.1/32 not on va"; }
+ip -n a route show table 220 | grep -q '^10.2.0.0/24 dev va .*src 10.3.0.1' \
+  || { ip -n a route show table 220; die "no route to 10.2.0.0/24 from 10.3.0.1 in table 220"; }
+log "a: $(ip -n a -4 -o addr show dev va | awk '{print $4}' | tr '\n' ' ')| table 220: $(ip -n a route show table 220)"
+src=$(ip -n a route get 10.2.0.1 | sed -n 's/.* src \([0-9.]*\).*/\1/p')
+[ "$src" = 10.3.0.1 ] || die "a reaches 10.2.0.1 from $src, not from its virtual IP"
+before=$(xfrm_pkts b)
+ip netns exec a ping -n -c 5 -i 0.2 -W 2 10.2.0.1 > "$OUT/ping.out" 2>&1 || { cat "$OUT/ping.out"; die "ping a -> 10.2.0.1"; }
+sed -n '/statistics/,$p' "$OUT/ping.out"
+[ "$(xfrm_pkts a)" -ge 10 ] && [ "$(xfrm_pkts b)" -ge $((before + 10)) ] \
+  || { show_xfrm a; show_xfrm b; die "the ping did not go through ESP in both kernels"; }
+log "XFRM packet counters: a $(xfrm_pkts a), b $before -> $(xfrm_pkts b)"
+grep -q 'src 10.3.0.1/32 dst 10.2.0.0/24' <(ip -n a xfrm policy) || { ip -n a xfrm policy; die "a's policy is not from 10.3.0.1"; }
+mark ping_ok
+stop_capture
+clear=0
+for ns in a b; do
+  n=$(tshark -r "$OUT/wire-$ns.pcapng" -Y 'sll.pkttype==4 && icmp && (ip.src==10.2.0.0/24 || ip.dst==10.2.0.0/24)' 2>/dev/null | wc -l)
+  clear=$((clear + n))
+done
+esp=$(esp_sent "$OUT/wire-a.pcapng")
+log "capture: a sent $esp ESP packets; $clear ICMP packets to or from 10.2.0.0/24 sent in clear"
+[ "$esp" -ge 5 ] || die "a sent only $esp ESP packets"
+[ "$clear" = 0 ] || die "$clear ICMP packets to or from 10.2.0.0/24 left in clear"
+grep -qF "$EAP_PASSWORD" "$OUT/ipsecd-a.log" && die "ipsecd logged the EAP password"
+ctl a down home
+wait_for 10 eval "! ip -n a addr | grep -q 10.3.0.1" || { ip -n a addr; die "10.3.0.1 still on a after ipsecctl down"; }
+ip -n a route show table 220 | grep -q 10.2.0.0 && { ip -n a route show table 220; die "the tunnel's route outlived the down"; }
+log "after ipsecctl down: 10.3.0.1 and the route in table 220 are gone"
+mark down
+stop_ipsecd a
+no_xfrm a "after SIGTERM"
+mark done
+cat "$OUT/timings"
