@@ -10,12 +10,6 @@ using v2::ConnectionState;
 using v2::test::Fate;
 using namespace std::chrono_literals;
 
-template <class T>
-unsigned count(const Peer& p) {
-    return static_cast<unsigned>(std::count_if(p.history().begin(), p.history().end(),
-                                               [](const v2::Effect& e) { return std::holds_alternative<T>(e); }));
-}
-
 std::unique_ptr<Pair> up(std::chrono::seconds alice_dpd, std::chrono::seconds bob_dpd,
                          policy::CloseAction close = policy::CloseAction::clear) {
     auto alice = v1_site(true), bob = v1_site(false);

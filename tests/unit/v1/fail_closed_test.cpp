@@ -12,12 +12,6 @@ using v2::ConnectionState;
 using v2::test::Fate;
 using namespace std::chrono_literals;
 
-template <class T>
-unsigned count(const Peer& p) {
-    return static_cast<unsigned>(std::count_if(p.history().begin(), p.history().end(),
-                                               [](const v2::Effect& e) { return std::holds_alternative<T>(e); }));
-}
-
 policy::Config start_up(policy::CloseAction close = policy::CloseAction::restart) {
     auto alice = v1_site(true);
     alice.connections[0].children[0].start = policy::Start::up;

@@ -2,9 +2,12 @@
 // driven by one fake clock (like tests/unit/v2/harness.hpp).
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "ike/crypto/rng.hpp"
 #include "ike/v1/engine.hpp"
@@ -41,6 +44,20 @@ private:
     xfrm::MemoryKernel kernel_;
     unsigned kernel_errors_ = 0;
 };
+
+// How many effects of type T the peer's engine produced so far, and those effects.
+template <class T>
+unsigned count(const Peer& p) {
+    return static_cast<unsigned>(std::count_if(p.history().begin(), p.history().end(),
+                                               [](const v2::Effect& e) { return std::holds_alternative<T>(e); }));
+}
+template <class T>
+std::vector<T> effects(const Peer& p) {
+    std::vector<T> out;
+    for (const auto& e : p.history())
+        if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
+    return out;
+}
 
 class Pair {
 public:

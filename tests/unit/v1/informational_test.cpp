@@ -8,12 +8,6 @@ namespace {
 
 using v2::ConnectionState;
 
-template <class T>
-unsigned count(const Peer& p) {
-    return static_cast<unsigned>(std::count_if(p.history().begin(), p.history().end(),
-                                               [](const v2::Effect& e) { return std::holds_alternative<T>(e); }));
-}
-
 TEST(Informational, AnOperatorsDownDeletesBothPhasesOnBothSides) {
     Pair p(v1_site(true), v1_site(false));
     p.up(p.alice(), "site");

@@ -8,14 +8,6 @@ namespace {
 
 using wire::v1::ExchangeType;
 
-template <class T>
-std::vector<T> effects(const Peer& p) {
-    std::vector<T> out;
-    for (const auto& e : p.history())
-        if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
-    return out;
-}
-
 std::vector<v2::ChildStatus> children(const Peer& p) {
     const auto c = p.connection("site");
     return c.ike_sas.empty() ? std::vector<v2::ChildStatus>{} : c.ike_sas[0].children;

@@ -10,20 +10,6 @@ namespace {
 using v2::ConnectionState;
 using namespace std::chrono_literals;
 
-template <class T>
-std::size_t count(const Peer& p) {
-    return static_cast<std::size_t>(std::count_if(p.history().begin(), p.history().end(),
-                                                  [](const v2::Effect& e) { return std::holds_alternative<T>(e); }));
-}
-
-template <class T>
-std::vector<T> effects(const Peer& p) {
-    std::vector<T> out;
-    for (const auto& e : p.history())
-        if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
-    return out;
-}
-
 struct Lifetimes {
     v2::Duration alice, bob;
 };
