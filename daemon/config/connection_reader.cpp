@@ -169,19 +169,25 @@ void check_ikev1(Reader& r, const Field& version, const ike::policy::Connection&
                    "' has no IKEv1 form (AES-CBC, sha1/sha256/sha384/sha512 and a group; no AEAD for the ISAKMP SA)");
     for (const auto& child : c.children) {
         const std::string name = "child '" + child.name + "': ";
-        if (child.protocol != ike::ProtocolId::esp) refuse(name + "ESP only (no AH yet)");
         if (child.start == ike::policy::Start::trap) refuse(name + "start: trap is not supported yet");
         if (child.close_action == ike::policy::CloseAction::trap)
             refuse(name + "close_action: trap is not supported yet (no acquire for IKEv1): use restart or clear");
         if (child.local_subnets.size() > 1 || child.remote_subnets.size() > 1)
             refuse(name + "one subnet per side (IKEv1 negotiates one pair of client IDs per SA)");
-        const bool default_esp = child.proposals == ike::policy::default_proposals(child.protocol);
+        const bool ah = child.protocol == ike::ProtocolId::ah;
+        const bool default_proposals = child.proposals == ike::policy::default_proposals(child.protocol);
         for (const auto& p : child.proposals) {
             auto one = child;
             one.proposals = {p};
-            if (!default_esp && ike::v1::phase2_suites(one).empty())
-                refuse(name + "ESP proposal '" + ike::policy::to_string(p) +
-                       "' has no IKEv1 form (aes128/aes256 with sha1/sha256/sha384/sha512, or aes128gcm16/aes256gcm16)");
+            // The DOI has no ESN attribute (RFC 2407 4.5): ESN would be parsed and ignored.
+            const auto esns = p.of(ike::TransformType::esn);
+            const bool with_esn = std::any_of(esns.begin(), esns.end(), [](const ike::policy::Transform& t) {
+                return t.id == static_cast<std::uint16_t>(ike::EsnId::esn);
+            });
+            if (with_esn || (!default_proposals && ike::v1::phase2_suites(one).empty()))
+                refuse(name + (ah ? "AH" : "ESP") + " proposal '" + ike::policy::to_string(p) + "' has no IKEv1 form (" +
+                       (ah ? "sha256/sha384/sha512" : "aes128/aes256 with sha1/sha256/sha384/sha512, or aes128gcm16/aes256gcm16") +
+                       ", no esn)");
         }
     }
 }

@@ -162,8 +162,8 @@ std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec);
 // they are deleted when `with_policies`.
 void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_delete, bool with_policies);
 // Error notifies (RFC 2408 5.4, 5.5): a refused Quick Mode is answered under the ISAKMP
-// SA with the offer's SPI (protocol ESP); a refused Main Mode in the clear (no keys yet).
-void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, base::Bytes spi);
+// SA with the offer's protocol and SPI; a refused Main Mode in the clear (no keys yet).
+void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, wire::v1::ProtocolId protocol, base::Bytes spi);
 void send_plain_notify(Core& core, const v2::DatagramIn& in, std::uint64_t cookie_i, std::uint16_t type);
 std::string notify_name(std::uint16_t type);
 // quick_mode.cpp: the peer's authenticated error notify about the Quick Mode whose offer

@@ -54,6 +54,7 @@ v2::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
         s.children.push_back({.name = ipsec.child,
                               .mode = ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel
                                                                                : xfrm::Mode::transport,
+                              .protocol = ipsec.suite.kernel_proto(),
                               .spi_in = ipsec.spi_in,
                               .spi_out = ipsec.spi_out,
                               .proposal = policy::to_string(ipsec.suite.proposal),

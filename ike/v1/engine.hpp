@@ -11,7 +11,7 @@
 //   lifetime. Aggressive Mode is refused.
 // - Renewal of the ISAKMP SA (renewal.cpp): a new Main Mode before the lifetime ends takes
 //   over the IPsec SAs (unchanged in the kernel); the old ISAKMP SA is deleted 10 s later.
-// - Quick Mode (5.5) for ESP, started by the initiator for each child once phase 1 is up:
+// - Quick Mode (5.5) for ESP or AH (RFC 2407 4.4.3; not across a NAT), started by the initiator for each child once phase 1 is up:
 //   HASH(1..3), the suites of phase2_proposal.hpp with PFS, client IDs as the selectors (one
 //   subnet or host per side), tunnel and transport mode; both SAs and the policies are
 //   installed with the same effects as IKEv2's CHILD SAs (AddSa, AddPolicy). At the kernel's
@@ -31,7 +31,7 @@
 // - Fail closed (fail_closed.cpp): a `start: up` child's policies are in the kernel from the
 //   Up to the operator's down, and the child is brought up and back (close_action restart)
 //   with back-off.
-// Not yet: start: trap (acquires), AH, reconfigure.
+// Not yet: start: trap (acquires), SA bundles (AH with ESP), reconfigure.
 #pragma once
 
 #include <memory>

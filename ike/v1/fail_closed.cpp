@@ -37,7 +37,7 @@ std::vector<xfrm::Policy> guard_policies(const policy::Connection& c, const poli
     auto remote = ts_or_host(child.remote_subnets, *c.remote.address);
     if (!local || !remote) return {};
     const std::vector<net::Prefix> l{*local}, r{*remote};
-    return v2::policies_for({l, r, *c.local.address, *c.remote.address, xfrm::Proto::esp,
+    return v2::policies_for({l, r, *c.local.address, *c.remote.address, v2::kernel_proto(child),
                              child.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport, reqid});
 }
 

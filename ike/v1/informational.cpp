@@ -57,13 +57,15 @@ void send_informational(Core& core, IsakmpSa& sa, Payload payload) {
 
 // The peer deleted IPsec SAs (its inbound SPIs: our outbound ones). The policies stay
 // unless the child's close action is clear: its traffic is dropped, never sent in the clear.
-void on_esp_delete(Core& core, IsakmpSa& sa, const Delete& d) {
+void on_ipsec_delete(Core& core, IsakmpSa& sa, const Delete& d) {
     const auto* c = core.config.find(sa.connection);
     for (const auto& raw : d.spis) {
         std::uint32_t spi = 0;
         for (auto b : raw) spi = spi << 8 | b;
         // On this ISAKMP SA or, around a renewal, on another of the connection's.
-        auto [holder, ipsec] = core.find_ipsec(sa.connection, [spi](const IpsecSa& i) { return i.spi_out == spi; });
+        auto [holder, ipsec] = core.find_ipsec(sa.connection, [spi, &d](const IpsecSa& i) {
+            return i.spi_out == spi && static_cast<std::uint8_t>(i.suite.protocol()) == d.protocol;
+        });
         if (!ipsec) continue;
         bool clear = true;
         if (c)
@@ -78,19 +80,25 @@ void on_esp_delete(Core& core, IsakmpSa& sa, const Delete& d) {
     }
 }
 
+// RFC 2407 4.4.1: the protocols of IPsec SAs (ESP, AH).
+bool ipsec_protocol(std::uint8_t protocol) {
+    return protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::esp) ||
+           protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::ah);
+}
+
 }  // namespace
 
 std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec) {
     const std::vector<net::Prefix> local{ipsec.local_ts}, remote{ipsec.remote_ts};
-    return v2::policies_for({local, remote, sa.local.address, sa.remote.address, xfrm::Proto::esp,
+    return v2::policies_for({local, remote, sa.local.address, sa.remote.address, ipsec.suite.kernel_proto(),
                              ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport,
                              ipsec.reqid});
 }
 
-void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, Bytes spi) {
+void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, wire::v1::ProtocolId protocol, Bytes spi) {
     core.log(LogLevel::info, sa, "sent " + notify_name(type) + " to the peer");
     send_informational(core, sa,
-                       Notification{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::esp),
+                       Notification{.protocol = static_cast<std::uint8_t>(protocol),
                                     .spi = std::move(spi), .type = type});
 }
 
@@ -130,14 +138,13 @@ void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& 
         else if (n)
             core.log(LogLevel::info, sa, "the peer notified " + notify_name(n->type));
         // RFC 2408 3.14.1: types below 8192 are errors; one about our offer's SPI ends it.
-        if (n && n->type < 8192 && n->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::esp) &&
-            n->spi.size() == 4) {
+        if (n && n->type < 8192 && ipsec_protocol(n->protocol) && n->spi.size() == 4) {
             std::uint32_t spi = 0;
             for (auto b : n->spi) spi = spi << 8 | b;
             quick_mode_refused(core, sa, spi, n->type);
         }
         const auto* d = std::get_if<Delete>(&p);
-        if (d && d->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::esp) && d->spi_size == 4) on_esp_delete(core, sa, *d);
+        if (d && ipsec_protocol(d->protocol) && d->spi_size == 4) on_ipsec_delete(core, sa, *d);
         if (d && d->protocol == static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp) && d->spis.size() == 1 &&
             d->spis[0] == cookie_pair(sa)) {
             // Its IPsec SAs stay until their lifetime ends or their own Delete (Libreswan's
@@ -151,7 +158,7 @@ void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& 
 void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_delete, bool with_policies) {
     if (send_delete)
         send_informational(core, sa,
-                           Delete{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::esp), .spi_size = 4,
+                           Delete{.protocol = static_cast<std::uint8_t>(ipsec.suite.protocol()), .spi_size = 4,
                                   .spis = {spi_bytes(ipsec.spi_in)}});
     const auto other = core.find_ipsec(sa.connection, [&ipsec](const IpsecSa& o) {
         return o.spi_in != ipsec.spi_in && o.child == ipsec.child && o.local_ts == ipsec.local_ts &&
@@ -161,8 +168,8 @@ void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_dele
         for (auto& p : policies_of(*other.sa, *other.ipsec)) core.hold_policy(std::move(p), *other.sa);
     else if (with_policies)
         for (const auto& p : policies_of(sa, ipsec)) core.release_policy(p.id(), core.owner(sa));
-    core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
-    core.out.push_back(v2::DeleteSa{{sa.remote.address, ipsec.spi_out, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
+    core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
+    core.out.push_back(v2::DeleteSa{{sa.remote.address, ipsec.spi_out, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
 }
 
 Bytes cookie_pair(const IsakmpSa& sa) {

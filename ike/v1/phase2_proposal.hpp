@@ -1,6 +1,7 @@
-// Quick Mode's SA payload for ESP (RFC 2409 5.5, IPsec DOI RFC 2407 4.4.4 and 4.5): one ESP
-// proposal carrying the sender's inbound SPI, one transform per suite, the suite in the
-// transform ID (the cipher) and attributes (integrity, key length, PFS group, mode, lifetime).
+// Quick Mode's SA payload for ESP or AH (RFC 2409 5.5, IPsec DOI RFC 2407 4.4.3, 4.4.4 and
+// 4.5): one proposal of the child's protocol carrying the sender's inbound SPI, one transform
+// per suite, the suite in the transform ID (ESP: the cipher; AH: the HMAC) and attributes
+// (integrity, key length, PFS group, mode, lifetime).
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include "ike/iana.hpp"
 #include "ike/policy/connection.hpp"
 #include "ike/wire/v1/message.hpp"
+#include "xfrm/kernel.hpp"
 
 namespace ike::v1 {
 
@@ -28,32 +30,39 @@ inline constexpr std::uint16_t udp_tunnel = 3, udp_transport = 4, draft_udp_tunn
 }  // namespace esp_attr
 
 struct Phase2Suite {
-    policy::Proposal proposal;  // negotiated form: one ENCR, at most one INTEG, KE for PFS
+    policy::Proposal proposal;  // negotiated form: ESP one ENCR, AH none; at most one INTEG; KE for PFS
     policy::Mode mode = policy::Mode::tunnel;
     std::chrono::seconds lifetime{0};
     bool udp = false;  // a UDP-Encapsulated mode (NAT-T)
     KeGroup group() const;
+    wire::v1::ProtocolId protocol() const;  // ESP or AH (RFC 2407 4.4.1)
+    xfrm::Proto kernel_proto() const;
     bool operator==(const Phase2Suite&) const = default;
 };
 
-// The suites a child's ESP proposals stand for: AES-CBC with HMAC-SHA1/SHA2 and AES-GCM-16,
-// each with the proposal's PFS group (or none). Others have no IKEv1 form here.
+// The suites a child's proposals stand for: ESP AES-CBC with HMAC-SHA1/SHA2 and AES-GCM-16,
+// AH HMAC-SHA2, each with the proposal's PFS group (or none). Others have no IKEv1 form
+// here.
 std::vector<Phase2Suite> phase2_suites(const policy::Child& child);
 
 // The Encapsulation Mode attribute value of a mode, UDP-encapsulated or not (RFC 3947 5.1).
 std::uint16_t encapsulation_mode(policy::Mode mode, bool udp);
 
 wire::v1::SecurityAssociation phase2_offer(const std::vector<Phase2Suite>& suites, std::uint32_t spi);
-wire::v1::SecurityAssociation phase2_answer(const wire::v1::Transform& chosen, std::uint32_t spi);
 
 struct Phase2Choice {
     Phase2Suite suite;              // lifetime: as offered
     wire::v1::Transform transform;  // as the peer sent it
     std::uint32_t spi = 0;          // the peer's inbound SPI
+    std::uint8_t number = 1;        // of the chosen proposal
 };
-// Responder: the first offered transform matching one of ours (algorithms, group and mode).
+wire::v1::SecurityAssociation phase2_answer(const Phase2Choice& chosen, std::uint32_t spi);
+
+// Responder: the first offered transform matching one of ours (protocol, algorithms, group
+// and mode); proposals bundled with another of the same number are not taken.
 base::Result<Phase2Choice> choose_phase2(const wire::v1::SecurityAssociation& offer, const std::vector<Phase2Suite>& ours);
-// Initiator: the answer holds one ESP proposal with one transform we offered.
+// Initiator: the answer holds one proposal of the offered protocol with one transform we
+// offered.
 base::Result<Phase2Choice> accept_phase2(const wire::v1::SecurityAssociation& answer,
                                          const std::vector<Phase2Suite>& offered);
 

@@ -1,4 +1,4 @@
-// Quick Mode (RFC 2409 5.5) for ESP, under an established ISAKMP SA:
+// Quick Mode (RFC 2409 5.5) for ESP or AH, under an established ISAKMP SA:
 //   QM1 I->R  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]
 //   QM2 R->I  HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]
 //   QM3 I->R  HDR*, HASH(3)
@@ -22,7 +22,6 @@ using namespace wire::v1;
 using v2::LogLevel;
 
 constexpr std::size_t kNonceSize = 32;
-constexpr std::uint8_t kProtoEsp = 3;  // RFC 2407 4.4.1, in KEYMAT (RFC 2409 5.5)
 
 std::string hex_spi(std::uint32_t spi) {
     char buf[11];
@@ -58,18 +57,17 @@ std::uint32_t new_message_id(Core& core, const IsakmpSa& sa) {
     }
 }
 
-// KEYMAT of one direction (5.5): encryption key first, then the integrity key.
+// KEYMAT of one direction (5.5): encryption key first (ESP), then the integrity key.
 struct DirectionKeys {
     base::SecretBytes encr, integ;
 };
 base::Result<DirectionKeys> direction_keys(const IsakmpSa& sa, const QuickMode& qm, base::ByteView g_qm,
                                            std::uint32_t spi) {
-    const auto* e = qm.suite.proposal.first(TransformType::encr);
-    const auto* i = qm.suite.proposal.first(TransformType::integ);
-    auto lengths = crypto::key_lengths(static_cast<EncrId>(e->id), e->key_length,
-                                       i ? static_cast<IntegId>(i->id) : IntegId::none);
+    auto lengths = v2::child_key_lengths(qm.suite.proposal);
     if (!lengths) return base::fail(lengths.error().message);
-    const auto keymat = crypto::ikev1_quick_mode_keymat(*sa.prf, sa.keys.skeyid_d, g_qm, kProtoEsp, spi, qm.n_i,
+    // The protocol in KEYMAT is the DOI's (RFC 2407 4.4.1: AH 2, ESP 3).
+    const auto protocol = static_cast<std::uint8_t>(qm.suite.protocol());
+    const auto keymat = crypto::ikev1_quick_mode_keymat(*sa.prf, sa.keys.skeyid_d, g_qm, protocol, spi, qm.n_i,
                                                         qm.n_r, lengths->encr + lengths->integ);
     const auto split = keymat.begin() + static_cast<long>(lengths->encr);
     return DirectionKeys{{keymat.begin(), split}, {split, keymat.end()}};
@@ -85,6 +83,7 @@ base::Result<xfrm::Sa> kernel_sa(const IsakmpSa& sa, const QuickMode& qm, const 
     k.src = inbound ? sa.remote.address : sa.local.address;
     k.dst = inbound ? sa.local.address : sa.remote.address;
     k.spi = inbound ? qm.spi_in : qm.spi_out;
+    k.proto = qm.suite.kernel_proto();
     k.mode = qm.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport;
     k.reqid = ipsec.reqid;
     // ESP in UDP on the ISAKMP SA's ports when a NAT is between the peers (RFC 3948).
@@ -261,14 +260,15 @@ void respond_qm1(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, c
     auto idci = ids.empty() ? net::Prefix::host(sa.remote.address) : prefix_of(*ids[0]);
     auto idcr = ids.empty() ? net::Prefix::host(sa.local.address) : prefix_of(*ids[1]);
     const auto offer_spi = offer->proposals.empty() ? base::Bytes{} : offer->proposals.front().spi;
+    const auto offer_protocol = offer->proposals.empty() ? wire::v1::ProtocolId::esp : offer->proposals.front().protocol;
     if (!idci || !idcr) {
         core.log(LogLevel::warning, sa, "QM1 refused: INVALID-ID-INFORMATION");
-        return send_child_notify(core, sa, notify::invalid_id_information, offer_spi);
+        return send_child_notify(core, sa, notify::invalid_id_information, offer_protocol, offer_spi);
     }
     auto selection = select_child(core, sa, *offer, *idci, *idcr);
     if (!selection) {
         core.log(LogLevel::warning, sa, "QM1 refused: NO-PROPOSAL-CHOSEN (" + selection.error().message + ")");
-        return send_child_notify(core, sa, notify::no_proposal_chosen, offer_spi);
+        return send_child_notify(core, sa, notify::no_proposal_chosen, offer_protocol, offer_spi);
     }
     QuickMode qm{.child = selection->child->name, .role = Role::responder, .iv = std::move(msg->next_iv)};
     qm.suite = selection->choice.suite;
@@ -286,7 +286,7 @@ void respond_qm1(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, c
     auto pair = key_pair(core, now, sa, qm, *selection->child);
     if (!pair) return core.log(LogLevel::warning, sa, "QM1 refused: " + pair.error().message);
     add_inbound(core, sa, qm, *pair);
-    std::vector<Payload> rest{phase2_answer(selection->choice.transform, qm.spi_in)};
+    std::vector<Payload> rest{phase2_answer(selection->choice, qm.spi_in)};
     for (auto& p : nonce_ke_ids(qm, qm.n_r, !ids.empty(), false)) rest.push_back(std::move(p));
     const auto bytes = seal(sa, ExchangeType::quick_mode, mid, qm.iv, with_hash(sa, mid, qm.n_i, std::move(rest)));
     qm.last_in = in.bytes;
@@ -360,7 +360,7 @@ void drop_quick_mode(Core& core, IsakmpSa& sa, std::uint32_t mid) {
     const auto& qm = it->second;
     if (qm.inbound_added && !qm.done) {
         core.log(LogLevel::info, sa, "Quick Mode for " + qm.child + " not completed: inbound spi " + hex_spi(qm.spi_in) + " removed");
-        core.out.push_back(v2::DeleteSa{{sa.local.address, qm.spi_in, xfrm::Proto::esp, std::nullopt}, core.owner(sa)});
+        core.out.push_back(v2::DeleteSa{{sa.local.address, qm.spi_in, qm.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
     }
     sa.quick_modes.erase(it);
 }
@@ -380,7 +380,9 @@ void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child
     for (auto& s : suites) s.udp = nat_between(sa);  // RFC 3947 5.1: UDP-Encapsulated modes
     auto local = replaces ? replaces->local_ts : ts_or_host(child.local_subnets, sa.local.address);
     auto remote = replaces ? replaces->remote_ts : ts_or_host(child.remote_subnets, sa.remote.address);
-    std::string why = suites.empty() ? "no ESP proposal has an IKEv1 form" : "";
+    std::string why = suites.empty() ? "no proposal has an IKEv1 form" : "";
+    // RFC 3948 encapsulates ESP only: AH's ICV covers the addresses a NAT rewrites.
+    if (nat_between(sa) && child.protocol == ike::ProtocolId::ah) why = "AH cannot pass the NAT between the peers";
     if (!local || !remote) why = (local ? remote : local).error().message;
     if (!why.empty()) {
         core.failures[sa.connection] = v2::Failure{.kind = v2::FailureKind::child_failed, .child = child.name};

@@ -84,9 +84,9 @@ base::Result<xfrm::Sa> make_sa(const IkeSa& sa, const ChildSa& c, const Directio
     return k;
 }
 
-// The key sizes the proposal's keymat holds per direction. An AH proposal has no ENCR: its
-// keymat is the integrity keys alone (RFC 7296 2.17).
-base::Result<crypto::KeyLengths> key_lengths_of(const policy::Proposal& p) {
+}  // namespace
+
+base::Result<crypto::KeyLengths> child_key_lengths(const policy::Proposal& p) {
     const auto* encr = p.first(TransformType::encr);
     const auto* integ = p.first(TransformType::integ);
     const auto integ_id = integ ? static_cast<IntegId>(integ->id) : IntegId::none;
@@ -95,8 +95,6 @@ base::Result<crypto::KeyLengths> key_lengths_of(const policy::Proposal& p) {
     if (!size) return base::Unexpected{size.error()};
     return crypto::KeyLengths{0, *size};
 }
-
-}  // namespace
 
 std::vector<xfrm::Policy> policies_for(const PolicySpec& spec) {
     std::vector<xfrm::Policy> out;
@@ -124,7 +122,7 @@ std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& c) {
 
 base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
                            base::ByteView nr, base::ByteView pfs_secret, bool with_policies) {
-    auto lengths = key_lengths_of(child.proposal);
+    auto lengths = child_key_lengths(child.proposal);
     if (!lengths) return base::fail(lengths.error().message);
     auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, *lengths, ni, nr, pfs_secret);
     if (!keys) return base::fail(keys.error().message);

@@ -26,6 +26,10 @@ struct KernelAlgorithms {
 base::Result<KernelAlgorithms> kernel_algorithms(const policy::Proposal& p, const base::SecretBytes& encr_key,
                                                  const base::SecretBytes& integ_key);
 
+// The key sizes an ESP or AH proposal's keymat holds per direction. An AH proposal has no
+// ENCR: its keymat is the integrity key alone (RFC 7296 2.17, RFC 2409 5.5).
+base::Result<crypto::KeyLengths> child_key_lengths(const policy::Proposal& p);
+
 // The SPD entries sending traffic between the selectors through SAs of `reqid`: out, in,
 // and fwd in tunnel mode, per pair of selectors of one family. Shared by CHILD SAs and traps.
 struct PolicySpec {

@@ -82,6 +82,12 @@ policy::Config variant_config(FuzzedDataProvider& in, bool alice_side) {
         conn.children.front().start = policy::Start::up;
         conn.children.front().close_action = kClose[in.ConsumeIntegralInRange(0, 2)];
     }
+    if (in.ConsumeBool()) {  // AH (RFC 2407 4.4.3), with or without PFS
+        static const char* const kAh[] = {"sha256", "sha384-sha512-modp2048"};
+        auto& child = conn.children.front();
+        child.protocol = ProtocolId::ah;
+        child.proposals = {*policy::parse_proposal(kAh[in.ConsumeIntegralInRange(0, 1)], ProtocolId::ah)};
+    }
     return c;
 }
 

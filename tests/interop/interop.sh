@@ -10,7 +10,7 @@
 # and both kernels must count the pings on their two `proto ah` SAs. INTEROP_MODE=transport:
 # a host-to-host transport mode child (pings between the outer addresses) instead of a tunnel.
 # INTEROP_CAPTURE=1: both netns are captured during the pings, and neither may send ICMP
-# between the subnets in clear.
+# between the subnets in clear (with AH_PROPOSALS: each sent AH packets, ICMP only inside AH).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../ipsecd.sh"
 PSK='interop-psk-0123456789abcdef0123456789'
@@ -161,11 +161,18 @@ interop() {
   ping_through b $IN_B $IN_A 3
   if [ -n "${INTEROP_CAPTURE:-}" ]; then
     stop_capture
-    local ns clear
-    for ns in a b; do
-      clear=$(clear_icmp "$OUT/wire-$ns.pcapng")
-      [ "$clear" = 0 ] || die "$ns sent $clear ICMP packets between the subnets in clear"
-    done
+    local ns clear ah_a ah_b
+    if [ -n "${AH_PROPOSALS:-}" ]; then
+      read -r ah_a ah_b clear <<< "$(ah_and_clear "$OUT/wire-a.pcapng" "$OUT/wire-b.pcapng")"
+      [ "$ah_a" -ge 8 ] && [ "$ah_b" -ge 8 ] || die "a sent $ah_a and b $ah_b AH packets during 8 pings each way"
+      [ "$clear" = 0 ] || die "$clear ICMP packets between the subnets were sent in clear"
+      log "capture: a sent $ah_a AH packets, b $ah_b"
+    else
+      for ns in a b; do
+        clear=$(clear_icmp "$OUT/wire-$ns.pcapng")
+        [ "$clear" = 0 ] || die "$ns sent $clear ICMP packets between the subnets in clear"
+      done
+    fi
     log "capture: no ICMP between the subnets in clear from either side"
   fi
   mark ping_ok
@@ -231,6 +238,16 @@ interop() {
 clear_icmp() {
   tshark -r "$1" -Y 'sll.pkttype==4 && icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))' \
     2>/dev/null | wc -l
+}
+# ah_and_clear FILE_A FILE_B: "AH_A AH_B CLEAR", the AH packets each netns sent and the ICMP
+# packets between the subnets not inside AH (AH does not hide its payload: tshark dissects the
+# ICMP in it) either sent, in one tshark pass (seconds to start in the lab) over both captures
+# merged; `mergecap -I none` keeps their interfaces apart (frame.interface_id 0: FILE_A's)
+ah_and_clear() {
+  mergecap -I none -w "$OUT/wire.pcapng" "$1" "$2" || die "mergecap $1 $2"
+  tshark -r "$OUT/wire.pcapng" -T fields -e frame.interface_id -e ah.spi \
+    -Y 'sll.pkttype==4 && (ah || (icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))))' \
+    2>/dev/null | awk '$2 != "" {ah[$1]++; next} {c++} END {print ah[0]+0, ah[1]+0, c+0}'
 }
 # charon_child_up: charon holds an installed CHILD SA
 charon_child_up() { swanctl_ b --list-sas | grep -q INSTALLED; }

@@ -94,14 +94,23 @@ TEST(Diagnostics, IkeV1NamesWhatAChildCannotDoYet) {
     EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "start: up, close_action: trap"))),
               "a.yaml:3:14: IKEv1 (version: 1): child 'net': close_action: trap is not supported yet (no acquire "
               "for IKEv1): use restart or clear");
-    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "protocol: ah"))),
-              "a.yaml:3:14: IKEv1 (version: 1): child 'net': ESP only (no AH yet)");
     EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "local_subnets: [10.1.0.0/24, 10.3.0.0/24]"))),
               "a.yaml:3:14: IKEv1 (version: 1): child 'net': one subnet per side (IKEv1 negotiates one pair of "
               "client IDs per SA)");
     EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "proposals: [chacha20poly1305]"))),
               "a.yaml:3:14: IKEv1 (version: 1): child 'net': ESP proposal 'chacha20poly1305' has no IKEv1 form "
-              "(aes128/aes256 with sha1/sha256/sha384/sha512, or aes128gcm16/aes256gcm16)");
+              "(aes128/aes256 with sha1/sha256/sha384/sha512, or aes128gcm16/aes256gcm16, no esn)");
+    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "protocol: ah, proposals: [sha256-esn]"))),
+              "a.yaml:3:14: IKEv1 (version: 1): child 'net': AH proposal 'sha256-esn' has no IKEv1 form "
+              "(sha256/sha384/sha512, no esn)");
+}
+
+TEST(Diagnostics, IkeV1AcceptsAnAhChildInTunnelAndTransportMode) {
+    EXPECT_EQ(problems(ikev1("aes256-sha256-modp2048", "protocol: ah, proposals: [sha256-modp2048], start: up")),
+              std::vector<std::string>{});
+    EXPECT_EQ(problems(ikev1("aes256-sha256-modp2048", "protocol: ah, mode: transport")),
+              std::vector<std::string>{});
+    EXPECT_EQ(problems(ikev1("aes256-sha256-modp2048", "protocol: ah")), std::vector<std::string>{});
 }
 
 TEST(Diagnostics, IkeV1RefusesMixedAuthenticationMethods) {
