@@ -445,6 +445,16 @@ bool expired_before_qm3(Core& core, const xfrm::Expire& e) {
     return false;
 }
 
+// A pair the peer's own rekey already replaced: a peer that does not delete the pair it
+// replaced (strongSwan's IKEv1 default) leaves it to its hard expiry, and so do we; rekeying it
+// as well would add a third pair for the same selectors.
+bool superseded(Core& core, const IsakmpSa& sa, const IpsecSa& old) {
+    return core.find_ipsec(sa.connection, [&old](const IpsecSa& i) {
+        return i.child == old.child && i.local_ts == old.local_ts && i.remote_ts == old.remote_ts &&
+               i.installed_at > old.installed_at;
+    }).ipsec != nullptr;
+}
+
 }  // namespace
 
 void on_ipsec_expire(Core& core, Time now, const xfrm::Expire& e) {
@@ -462,6 +472,9 @@ void on_ipsec_expire(Core& core, Time now, const xfrm::Expire& e) {
         }
         const auto* child = child_of(core, sa, it->child);
         if (it->rekeying || !child || sa.state != MmState::established) return;
+        if (superseded(core, sa, *it))
+            return core.log(LogLevel::info, sa, "IPsec SA " + it->child + " spi in " + hex_spi(it->spi_in) +
+                                                    " was replaced by the peer's rekey: it goes at its hard expiry");
         it->rekeying = true;
         return initiate_quick_mode(core, now, sa, *child, &*it);
     }

@@ -98,6 +98,45 @@ TEST(Rekey, OneSoftExpiryPerPairStartsOneQuickMode) {
     EXPECT_EQ(p->alice().sent(ExchangeType::quick_mode), 4u);  // QM1+QM3, twice: not three times
 }
 
+// Alice's rekey reached bob, who still holds the pair it replaced (a peer such as strongSwan's
+// IKEv1 does not delete it): the soft expiry of that old pair starts nothing, the new pair's does.
+struct ReplacedByThePeer {
+    std::unique_ptr<Pair> pair;
+    v2::ChildStatus old_pair, new_pair;
+    std::uint32_t reqid = 0;
+    unsigned bob_sent = 0;
+};
+
+ReplacedByThePeer replaced_by_the_peer() {
+    auto p = std::make_unique<Pair>(v1_site(true), v1_site(false));
+    p->up(p->alice(), "site");
+    p->run();
+    const auto old_pair = children(p->bob()).at(0);
+    const auto reqid = effects<v2::AddSa>(p->alice()).at(0).sa.reqid;
+    p->expire(p->alice(), children(p->alice()).at(0).spi_in, reqid, false);
+    p->advance(std::chrono::seconds(5));  // alice's Quick Mode is done; her Delete of the old pair is not due
+    const auto now_held = children(p->bob());
+    EXPECT_EQ(now_held.size(), 2u);
+    const auto new_pair = now_held.at(0).spi_in == old_pair.spi_in ? now_held.at(1) : now_held.at(0);
+    const unsigned sent = p->bob().sent(ExchangeType::quick_mode);
+    return {std::move(p), old_pair, new_pair, reqid, sent};
+}
+
+TEST(Rekey, APairThePeerAlreadyReplacedIsNotRekeyedAtItsSoftExpiry) {
+    auto r = replaced_by_the_peer();
+    r.pair->expire(r.pair->bob(), r.old_pair.spi_in, r.reqid, false);
+    r.pair->advance(std::chrono::seconds(5));
+    EXPECT_EQ(r.pair->bob().sent(ExchangeType::quick_mode), r.bob_sent);
+    EXPECT_TRUE(r.pair->bob().logged("was replaced by the peer's rekey"));
+}
+
+TEST(Rekey, TheReplacingPairIsRekeyedAtItsSoftExpiryWhileTheOldOneLives) {
+    auto r = replaced_by_the_peer();
+    r.pair->expire(r.pair->bob(), r.new_pair.spi_in, r.reqid, false);
+    r.pair->advance(std::chrono::seconds(5));
+    EXPECT_EQ(r.pair->bob().sent(ExchangeType::quick_mode), r.bob_sent + 2);  // QM1 + QM3
+}
+
 TEST(Rekey, AHardExpiryForgetsThePairAndKeepsItsPolicies) {
     auto p = std::make_unique<Pair>(v1_site(true), v1_site(false));
     p->up(p->alice(), "site");
