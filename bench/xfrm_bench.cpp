@@ -1,9 +1,11 @@
 // ipsecd-bench xfrm --sas N [--ip-sas M] [--json]: how fast xfrm/ programs the kernel.
 // Needs a kernel with ESP (the lab); run it in a network namespace of its own.
 //   1. xfrm/: installs N SA pairs (out + in, tunnel, AES-GCM-256) with their out and in
-//      policies, then deletes them all: sas_per_sec = N / seconds (pairs with policies).
-//   2. the baseline, in the same run: M SAs added by xfrm/ add_sa, then the same M SAs by a
-//      loop of `ip xfrm state add` (one process per SA, as a shell script would), and the ratio.
+//      policies through the request queue (batched sends, xfrm/request_queue.hpp), then
+//      deletes them all the same way: sas_per_sec = N / seconds (pairs with policies).
+//   2. the baselines, in the same run: M SAs added by xfrm/ add_sa one round trip at a
+//      time, the same M SAs queued and sent in batches, then by a loop of `ip xfrm state
+//      add` (one process per SA, as a shell script would), and the ratio xfrm/ : ip.
 // Addresses come from the benchmarking range 198.18.0.0/15 (RFC 2544); SPIs from fixed bases,
 // so a run never touches SAs it did not create.
 #include <spawn.h>
@@ -97,37 +99,63 @@ std::array<xfrm::Sa, 2> pair_sas(std::uint32_t i) {
     return {tunnel_sa(local, peer(i), out_spi + i, i + 1), tunnel_sa(peer(i), local, in_spi + i, i + 1)};
 }
 
-// Phase 1: N pairs + their policies in, then out. Returns {install, delete} seconds.
-base::Result<std::pair<double, double>> pairs_round_trip(xfrm::Kernel& k, std::uint32_t n) {
-    auto t0 = Clock::now();
-    for (std::uint32_t i = 0; i < n; ++i) {
-        for (const auto& sa : pair_sas(i))
-            if (auto s = k.add_sa(sa); !s) return base::fail(s.error().message);
-        for (const auto& p : pair_policies(i))
-            if (auto s = k.add_policy(p); !s) return base::fail(s.error().message);
+// The first failure of many queued requests.
+struct FirstError {
+    base::Status status;
+    xfrm::Kernel::Done note() {
+        return [this](const base::Status& s) {
+            if (!s && status) status = s;
+        };
     }
-    const double install = seconds_since(t0);
-    t0 = Clock::now();
-    for (std::uint32_t i = 0; i < n; ++i) {
-        for (const auto& sa : pair_sas(i))
-            if (auto s = k.delete_sa(sa.id()); !s) return base::fail(s.error().message);
-        for (const auto& p : pair_policies(i))
-            if (auto s = k.delete_policy(p.id()); !s) return base::fail(s.error().message);
-    }
-    return std::pair{install, seconds_since(t0)};
+};
+
+struct PairTimes {
+    double sas = 0, policies = 0, removal = 0;  // seconds: 2N SAs in, 2N policies in, all out
+};
+
+// Phase 1: N pairs, then their policies, in, then all out, through the request queue
+// (batched sends). The kernel's time to add a policy grows with the policies it holds.
+base::Result<PairTimes> pairs_round_trip(xfrm::Kernel& k, std::uint32_t n) {
+    FirstError failed;
+    PairTimes took;
+    auto timed = [&](double& seconds, auto&& queue_all) {
+        const auto t0 = Clock::now();
+        for (std::uint32_t i = 0; i < n; ++i) queue_all(i);
+        k.flush();
+        seconds = seconds_since(t0);
+        return failed.status;
+    };
+    auto ok = timed(took.sas, [&](std::uint32_t i) {
+        for (const auto& sa : pair_sas(i)) k.queue_sa(sa, false, failed.note());
+    });
+    if (ok) ok = timed(took.policies, [&](std::uint32_t i) {
+        for (const auto& p : pair_policies(i)) k.queue_policy(p, false, failed.note());
+    });
+    if (ok) ok = timed(took.removal, [&](std::uint32_t i) {
+        for (const auto& sa : pair_sas(i)) k.queue_delete_sa(sa.id(), failed.note());
+        for (const auto& p : pair_policies(i)) k.queue_delete_policy(p.id(), failed.note());
+    });
+    if (!ok) return base::fail(ok.error().message);
+    return took;
 }
 
 // The SAs of the baseline: one direction, the same parameters for xfrm/ and for ip.
 xfrm::Sa baseline_sa(std::uint32_t i) { return tunnel_sa(net::Address::v4(local_v4), peer(i), ip_spi + i, i + 1); }
 
-// Phase 2a: M SAs added through xfrm/ (deleted afterwards, untimed). Returns the add seconds.
-base::Result<double> add_sas_xfrm(xfrm::Kernel& k, std::uint32_t m) {
+// Phase 2a: M SAs added through xfrm/, one add_sa and its ack at a time, or all queued
+// and sent in batches (deleted afterwards, untimed). Returns the add seconds.
+base::Result<double> add_sas_xfrm(xfrm::Kernel& k, std::uint32_t m, bool queued) {
+    FirstError failed;
     const auto t0 = Clock::now();
-    for (std::uint32_t i = 0; i < m; ++i)
-        if (auto s = k.add_sa(baseline_sa(i)); !s) return base::fail(s.error().message);
+    for (std::uint32_t i = 0; i < m; ++i) {
+        if (queued) k.queue_sa(baseline_sa(i), false, failed.note());
+        else failed.note()(k.add_sa(baseline_sa(i)));
+    }
+    k.flush();
     const double took = seconds_since(t0);
-    for (std::uint32_t i = 0; i < m; ++i)
-        if (auto s = k.delete_sa(baseline_sa(i).id()); !s) return base::fail(s.error().message);
+    for (std::uint32_t i = 0; i < m; ++i) k.queue_delete_sa(baseline_sa(i).id(), failed.note());
+    k.flush();
+    if (!failed.status) return base::fail(failed.status.error().message);
     return took;
 }
 
@@ -178,30 +206,38 @@ int bench::run_xfrm(const Args& args) {
     }
     auto& k = **kernel;
     const auto pairs = pairs_round_trip(k, opt->sas);
-    const auto direct = pairs ? add_sas_xfrm(k, opt->ip_sas) : base::Result<double>(base::fail("skipped"));
-    const auto ip = direct ? add_sas_ip(k, opt->ip_sas) : base::Result<double>(base::fail("skipped"));
-    if (!pairs || !direct || !ip) {
-        const auto& err = !pairs ? pairs.error() : !direct ? direct.error() : ip.error();
+    const auto skipped = base::Result<double>(base::fail("skipped"));
+    const auto direct = pairs ? add_sas_xfrm(k, opt->ip_sas, false) : skipped;
+    const auto queued = direct ? add_sas_xfrm(k, opt->ip_sas, true) : skipped;
+    const auto ip = queued ? add_sas_ip(k, opt->ip_sas) : skipped;
+    if (!pairs || !direct || !queued || !ip) {
+        const auto& err = !pairs ? pairs.error() : !direct ? direct.error() : !queued ? queued.error() : ip.error();
         std::fprintf(stderr, "ipsecd-bench xfrm: %s\n", err.message.c_str());
         (void)k.flush_owned();  // leave nothing behind
         return 1;
     }
-    const auto [install, remove] = *pairs;
+    const double install = pairs->sas + pairs->policies, remove = pairs->removal;
     const double seconds = install + remove;
     const double rate = opt->sas / seconds;
-    const double direct_rate = opt->ip_sas / *direct, ip_rate = opt->ip_sas / *ip;
+    const double direct_rate = opt->ip_sas / *direct, queued_rate = opt->ip_sas / *queued, ip_rate = opt->ip_sas / *ip;
     if (opt->json) {
         std::printf("{\"sas\": %u, \"seconds\": %.6f, \"sas_per_sec\": %.1f, \"install_seconds\": %.6f, "
+                    "\"sa_install_seconds\": %.6f, \"policy_install_seconds\": %.6f, "
                     "\"delete_seconds\": %.6f, \"policies\": %u, \"baseline_sas\": %u, "
-                    "\"xfrm_add_sa_per_sec\": %.1f, \"ip_state_add_per_sec\": %.1f, \"ratio\": %.1f}\n",
-                    opt->sas, seconds, rate, install, remove, 2 * opt->sas, opt->ip_sas, direct_rate, ip_rate,
-                    direct_rate / ip_rate);
+                    "\"xfrm_add_sa_per_sec\": %.1f, \"xfrm_queued_sa_per_sec\": %.1f, \"ip_state_add_per_sec\": %.1f, "
+                    "\"ratio\": %.1f}\n",
+                    opt->sas, seconds, rate, install, pairs->sas, pairs->policies, remove, 2 * opt->sas, opt->ip_sas,
+                    direct_rate, queued_rate, ip_rate, direct_rate / ip_rate);
         return 0;
     }
-    std::printf("xfrm/: %u SA pairs + %u policies installed in %.3f s and deleted in %.3f s: %.1f SA pairs/s\n",
-                opt->sas, 2 * opt->sas, install, remove, rate);
-    std::printf("xfrm/ add_sa:                          %u SAs in %.3f s: %9.1f SAs/s\n", opt->ip_sas, *direct,
+    std::printf("xfrm/ request queue: %u SA pairs + %u policies installed in %.3f s (%.1f pairs/s: %u SAs in %.3f s, "
+                "then their policies in %.3f s) and deleted in %.3f s (%.1f pairs/s): %.1f SA pairs/s in and out\n",
+                opt->sas, 2 * opt->sas, install, opt->sas / install, 2 * opt->sas, pairs->sas, pairs->policies, remove,
+                opt->sas / remove, rate);
+    std::printf("xfrm/ add_sa (one round trip each):    %u SAs in %.3f s: %9.1f SAs/s\n", opt->ip_sas, *direct,
                 direct_rate);
+    std::printf("xfrm/ queue_sa (batched sends):        %u SAs in %.3f s: %9.1f SAs/s\n", opt->ip_sas, *queued,
+                queued_rate);
     std::printf("ip xfrm state add (one process each):  %u SAs in %.3f s: %9.1f SAs/s\n", opt->ip_sas, *ip, ip_rate);
     std::printf("ratio xfrm/ : ip xfrm = %.1f\n", direct_rate / ip_rate);
     return 0;

@@ -122,6 +122,11 @@ Status check(const Sa& sa) {
     return {};
 }
 
+void Kernel::queue_sa(const Sa& sa, bool update, Done done) { done(update ? update_sa(sa) : add_sa(sa)); }
+void Kernel::queue_delete_sa(const SaId& id, Done done) { done(delete_sa(id)); }
+void Kernel::queue_policy(const Policy& p, bool update, Done done) { done(update ? update_policy(p) : add_policy(p)); }
+void Kernel::queue_delete_policy(const PolicyId& id, Done done) { done(delete_policy(id)); }
+
 bool is_not_found(const base::Error& e) { return e.code == ESRCH || e.code == ENOENT; }
 
 Status complete_larval(Kernel& kernel, const Sa& sa) {

@@ -228,6 +228,17 @@ public:
     // ENODATA without a matching template, ESRCH when the SA m.spi names did not move.
     virtual Status migrate(const Migration& m) = 0;
 
+    // Queued forms of add_sa/update_sa, delete_sa, add_policy/update_policy and
+    // delete_policy, for many changes at once: applied in order, each answering through
+    // `done` at the latest when flush() returns. The netlink backend sends them in batches
+    // through its request queue (xfrm/request_queue.hpp); by default each applies at once.
+    using Done = std::function<void(const Status&)>;
+    virtual void queue_sa(const Sa& sa, bool update, Done done);
+    virtual void queue_delete_sa(const SaId& id, Done done);
+    virtual void queue_policy(const Policy& p, bool update, Done done);
+    virtual void queue_delete_policy(const PolicyId& id, Done done);
+    virtual void flush() {}
+
     // Deletes every SA and policy this object added and has not deleted since; leaves
     // other software's state alone.
     virtual Status flush_owned() = 0;

@@ -22,12 +22,20 @@ void NetlinkKernel::dispatch_events() {
     });
 }
 
+// Requests with replies go straight to the socket, after what is queued.
 Status NetlinkKernel::request(const std::string& context, base::Result<Message> msg,
                               const NetlinkSocket::ReplyFn& on_reply) {
+    flush();
     if (!msg) return base::fail(context + ": " + msg.error().message, msg.error().code);
     if (auto ok = requests_.transact(*msg, on_reply); !ok)
         return base::fail(context + ": " + ok.error().message, ok.error().code);
     return {};
+}
+
+// A message that could not be built answers at once, without reaching the queue.
+void NetlinkKernel::queue(std::string context, base::Result<Message> msg, Done done) {
+    if (!msg) return done(base::fail(context + ": " + msg.error().message, msg.error().code));
+    queue_.push(std::move(context), *msg, std::move(done));
 }
 
 Result<std::uint32_t> NetlinkKernel::alloc_spi(const net::Address& src, const net::Address& dst, Proto proto,
@@ -45,25 +53,34 @@ Result<std::uint32_t> NetlinkKernel::alloc_spi(const net::Address& src, const ne
     return spi;
 }
 
+void NetlinkKernel::queue_sa(const Sa& sa, bool update, Done done) {
+    queue((update ? "updating " : "adding ") + describe(sa), encode_sa(sa, update),
+          [this, id = sa.id(), update, done = std::move(done)](const Status& ok) {
+              // An update completes the larval SA alloc_spi() recorded without a mark.
+              if (ok && update) owned_sas_.erase(SaId{id.dst, id.spi, id.proto, std::nullopt});
+              if (ok) owned_sas_.insert(id);
+              done(ok);
+          });
+}
+
+void NetlinkKernel::queue_delete_sa(const SaId& id, Done done) {
+    queue("deleting " + describe(id), encode_sa_id(id, XFRM_MSG_DELSA),
+          [this, id, done = std::move(done)](const Status& ok) {
+              if (ok) owned_sas_.erase(id);
+              done(ok);
+          });
+}
+
 Status NetlinkKernel::add_sa(const Sa& sa) {
-    auto ok = request("adding " + describe(sa), encode_sa(sa, false));
-    if (ok) owned_sas_.insert(sa.id());
-    return ok;
+    return now([&](Done d) { queue_sa(sa, false, std::move(d)); });
 }
 
 Status NetlinkKernel::update_sa(const Sa& sa) {
-    auto ok = request("updating " + describe(sa), encode_sa(sa, true));
-    if (ok) {
-        owned_sas_.erase(SaId{sa.dst, sa.spi, sa.proto, std::nullopt});  // the larval SA it completes
-        owned_sas_.insert(sa.id());
-    }
-    return ok;
+    return now([&](Done d) { queue_sa(sa, true, std::move(d)); });
 }
 
 Status NetlinkKernel::delete_sa(const SaId& id) {
-    auto ok = request("deleting " + describe(id), encode_sa_id(id, XFRM_MSG_DELSA));
-    if (ok) owned_sas_.erase(id);
-    return ok;
+    return now([&](Done d) { queue_delete_sa(id, std::move(d)); });
 }
 
 Result<SaInfo> NetlinkKernel::get_sa(const SaId& id) {
@@ -90,22 +107,31 @@ Result<std::vector<SaInfo>> NetlinkKernel::list_sas() {
     return sas;
 }
 
+void NetlinkKernel::queue_policy(const Policy& p, bool update, Done done) {
+    queue((update ? "updating " : "adding ") + describe(p.id()), encode_policy(p, update),
+          [this, id = p.id(), done = std::move(done)](const Status& ok) {
+              if (ok) owned_policies_.insert(id);
+              done(ok);
+          });
+}
+
+void NetlinkKernel::queue_delete_policy(const PolicyId& id, Done done) {
+    queue("deleting " + describe(id), encode_delete_policy(id), [this, id, done = std::move(done)](const Status& ok) {
+        if (ok) owned_policies_.erase(id);
+        done(ok);
+    });
+}
+
 Status NetlinkKernel::add_policy(const Policy& p) {
-    auto ok = request("adding " + describe(p.id()), encode_policy(p, false));
-    if (ok) owned_policies_.insert(p.id());
-    return ok;
+    return now([&](Done d) { queue_policy(p, false, std::move(d)); });
 }
 
 Status NetlinkKernel::update_policy(const Policy& p) {
-    auto ok = request("updating " + describe(p.id()), encode_policy(p, true));
-    if (ok) owned_policies_.insert(p.id());
-    return ok;
+    return now([&](Done d) { queue_policy(p, true, std::move(d)); });
 }
 
 Status NetlinkKernel::delete_policy(const PolicyId& id) {
-    auto ok = request("deleting " + describe(id), encode_delete_policy(id));
-    if (ok) owned_policies_.erase(id);
-    return ok;
+    return now([&](Done d) { queue_delete_policy(id, std::move(d)); });
 }
 
 // The kernel finds the SA to move by reqid and addresses, not by SPI: the SA m.spi names is
@@ -133,22 +159,24 @@ Result<std::vector<Policy>> NetlinkKernel::list_policies() {
     return policies;
 }
 
-// Deletes all it can; an SA or policy already gone (expired, removed by hand) is not an error.
+// Deletes all it can, in batches; an SA or policy already gone (expired, removed by hand) is
+// not an error.
 Status NetlinkKernel::flush_owned() {
     Status first;
     auto note = [&](const Status& s) {
         if (!s && !is_not_found(s.error()) && first) first = base::Unexpected{s.error()};
     };
-    for (auto id : std::set<SaId>(owned_sas_)) {
-        auto ok = delete_sa(id);
-        note(ok);
-        if (!ok && is_not_found(ok.error())) owned_sas_.erase(id);
-    }
-    for (auto id : std::set<PolicyId>(owned_policies_)) {
-        auto ok = delete_policy(id);
-        note(ok);
-        if (!ok && is_not_found(ok.error())) owned_policies_.erase(id);
-    }
+    for (const auto& id : std::set<SaId>(owned_sas_))
+        queue_delete_sa(id, [this, &note, id](const Status& ok) {
+            note(ok);
+            if (!ok && is_not_found(ok.error())) owned_sas_.erase(id);
+        });
+    for (const auto& id : std::set<PolicyId>(owned_policies_))
+        queue_delete_policy(id, [this, &note, id](const Status& ok) {
+            note(ok);
+            if (!ok && is_not_found(ok.error())) owned_policies_.erase(id);
+        });
+    flush();
     return first;
 }
 

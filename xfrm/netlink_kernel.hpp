@@ -1,6 +1,9 @@
 // xfrm::Kernel over netlink (libmnl): one socket for requests, one for the kernel's
-// acquire / expire / migrate multicasts. Remembers what it added so flush_owned() can
-// remove exactly that.
+// acquire / expire / migrate multicasts. Every change (SAs and policies added, updated,
+// deleted) goes through one request queue on the request socket, which sends them in
+// batches; the synchronous calls are a queued change and a flush(). Requests with replies
+// (SPI allocation, reads, dumps, migration) flush the queue first, so order is kept.
+// Remembers what it added so flush_owned() can remove exactly that.
 #pragma once
 
 #include <memory>
@@ -8,6 +11,7 @@
 
 #include "xfrm/kernel.hpp"
 #include "xfrm/netlink_socket.hpp"
+#include "xfrm/request_queue.hpp"
 
 namespace xfrm {
 
@@ -36,6 +40,12 @@ public:
     Result<std::vector<Policy>> list_policies() override;
     Status migrate(const Migration& m) override;
 
+    void queue_sa(const Sa& sa, bool update, Done done) override;
+    void queue_delete_sa(const SaId& id, Done done) override;
+    void queue_policy(const Policy& p, bool update, Done done) override;
+    void queue_delete_policy(const PolicyId& id, Done done) override;
+    void flush() override { queue_.flush(); }
+
     Status flush_owned() override;
     void set_event_handler(EventHandler handler) override { handler_ = std::move(handler); }
 
@@ -44,8 +54,18 @@ private:
         : requests_(std::move(requests)), events_(std::move(events)) {}
     Status request(const std::string& context, base::Result<Message> msg,
                    const NetlinkSocket::ReplyFn& on_reply = {});
+    void queue(std::string context, base::Result<Message> msg, Done done);
+    // One queued change, sent now: its result.
+    template <class Queue>
+    Status now(Queue&& queue_change) {
+        Status result;
+        queue_change([&](const Status& s) { result = s; });
+        flush();
+        return result;
+    }
 
     NetlinkSocket requests_, events_;
+    RequestQueue queue_{requests_};
     EventHandler handler_;
     std::set<SaId> owned_sas_;
     std::set<PolicyId> owned_policies_;

@@ -75,6 +75,17 @@ base::Status NetlinkSocket::transact(Message& msg, const ReplyFn& on_reply) {
     return t.status;
 }
 
+base::Status NetlinkSocket::send(std::span<const std::uint8_t> batch) {
+    if (mnl_socket_sendto(sock_.get(), batch.data(), batch.size()) < 0) return errno_fail("sending netlink requests");
+    return {};
+}
+
+base::Result<std::size_t> NetlinkSocket::receive(std::span<std::uint8_t> buf) {
+    auto n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
+    if (n < 0) return errno_fail("reading netlink replies");
+    return static_cast<std::size_t>(n);
+}
+
 void NetlinkSocket::drain(const std::function<void(const nlmsghdr&)>& fn) {
     auto cb = [](const nlmsghdr* nlh, void* data) {
         (*static_cast<const std::function<void(const nlmsghdr&)>*>(data))(*nlh);

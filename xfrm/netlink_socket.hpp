@@ -12,10 +12,11 @@
 
 #include "base/result.hpp"
 #include "xfrm/netlink_message.hpp"
+#include "xfrm/request_queue.hpp"
 
 namespace xfrm {
 
-class NetlinkSocket {
+class NetlinkSocket final : public NetlinkChannel {
 public:
     // groups: multicast groups (XFRMNLGRP_*) to join (event sockets are opened non-blocking).
     static base::Result<NetlinkSocket> open(std::initializer_list<unsigned> groups = {},
@@ -32,6 +33,11 @@ public:
     // Reads, without blocking, every message queued and passes each one to fn.
     void drain(const std::function<void(const nlmsghdr&)>& fn);
 
+    // The channel of the request queue (transact() numbers its requests from the same count).
+    std::uint32_t next_seq() override { return ++seq_; }
+    base::Status send(std::span<const std::uint8_t> batch) override;
+    base::Result<std::size_t> receive(std::span<std::uint8_t> buf) override;
+
 private:
     struct Close {
         void operator()(mnl_socket* s) const { mnl_socket_close(s); }
@@ -40,7 +46,7 @@ private:
 
     std::unique_ptr<mnl_socket, Close> sock_;
     std::vector<std::uint8_t> buf_;  // 32 KiB: the kernel fills dump replies up to this
-    unsigned seq_ = 0;
+    std::uint32_t seq_ = 0;
 };
 
 }  // namespace xfrm

@@ -7,6 +7,8 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 SCENARIO_TIMEOUT=120
 if [ "${1:-}" = -t ]; then SCENARIO_TIMEOUT=$2; shift 2; fi
+# The host's settings for scenarios, written by lab_stage (tests/lab/host.sh).
+if [ -f "$HERE/scenario.env" ]; then source "$HERE/scenario.env"; fi
 
 clean_guest() {
   local ns pid

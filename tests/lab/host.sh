@@ -94,7 +94,17 @@ lab_stage() {
     "$ROOT/examples" "$stage/" || return 1
   if [ -d "$ROOT/tests/interop" ]; then cp -r "$ROOT/tests/interop/." "$stage/interop/" || return 1; fi
   for t in $LAB_TARGETS; do cp "$dir/$t" "$stage/bin/" || return 1; done
-  mkdir -p "$stage/nm" && cp "$dir/dbus/nm/nm-ipsecd-service.name" "$ROOT/dbus/nm/nm-ipsecd-service.conf" "$stage/nm/"
+  mkdir -p "$stage/nm" && cp "$dir/dbus/nm/nm-ipsecd-service.name" "$ROOT/dbus/nm/nm-ipsecd-service.conf" "$stage/nm/" || return 1
+  lab_scenario_env > "$stage/scenario.env"
+}
+
+# lab_scenario_env: the host's settings for scenarios (the host's environment does not reach
+# the guest), as shell assignments guest.sh exports: BENCH_SAS and BENCH_IP_SAS (xfrm-bench).
+lab_scenario_env() {
+  local v
+  for v in BENCH_SAS BENCH_IP_SAS; do
+    if [ -n "${!v:-}" ]; then echo "export $v=${!v@Q}"; fi
+  done
 }
 
 # lab_boot STAGE RUNDIR SCENARIO_TIMEOUT SCENARIO...: one UML boot running the scenarios in

@@ -130,6 +130,32 @@ TEST_F(NetlinkKernelTest, DeletingMissingPolicyFailsWithEnoentAndContext) {
     EXPECT_EQ(s.error().message, "deleting out policy 10.1.0.0/24→10.2.0.0/24: No such file or directory");
 }
 
+// 300 policies: several batches of the request queue in one flush, read back by the dump.
+TEST_F(NetlinkKernelTest, QueuedPoliciesAreAllAddedAndADuplicateFailsAloneWithItsContext) {
+    std::vector<Status> results;
+    auto record = [&](const Status& s) { results.push_back(s); };
+    std::vector<Policy> added;
+    for (unsigned i = 0; i < 300; ++i) {
+        auto p = tunnel_policy();
+        p.selector.dst = net::Prefix::host(net::Address::v4(0x0a020000 + i));
+        added.push_back(p);
+        kernel->queue_policy(p, false, record);
+        if (i == 150) kernel->queue_policy(added.front(), false, record);
+    }
+    kernel->flush();
+    ASSERT_EQ(results.size(), 301u);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (i == 151) continue;
+        EXPECT_TRUE(results[i].ok()) << i << ": " << results[i].error().message;
+    }
+    ASSERT_FALSE(results[151].ok());
+    EXPECT_EQ(results[151].error().code, EEXIST);
+    EXPECT_EQ(results[151].error().message, "adding out policy 10.1.0.0/24→10.2.0.0/32: File exists");
+    EXPECT_EQ(policies().size(), 300u);
+    ASSERT_TRUE(kernel->flush_owned().ok());
+    EXPECT_TRUE(policies().empty());
+}
+
 TEST_F(NetlinkKernelTest, InvalidPolicyIsRefusedBeforeTheKernel) {
     auto p = tunnel_policy();
     p.templates.assign(7, p.templates.front());
