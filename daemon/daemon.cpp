@@ -230,12 +230,14 @@ std::uint64_t Daemon::wall_seconds(ike::v2::Time t) {
 
 void Daemon::apply_all(ike::v2::Effects effects) {
     for (const auto& effect : effects) apply(effect);
+    kernel_->flush();
     // Not re-entrant: the engine hears of failures once the batch that met them is done.
     while (!kernel_failed_.empty()) {
         auto failed = std::move(kernel_failed_);
         kernel_failed_.clear();
         for (auto& f : failed)
             for (const auto& effect : engine_->handle(now_monotonic(), std::move(f))) apply(effect);
+        kernel_->flush();
     }
     rearm_timer();
 }
@@ -276,46 +278,69 @@ void Daemon::send(const ike::v2::SendDatagram& d) {
     note_error("no IKE socket for " + d.local.str() + " -> " + d.remote.str());
 }
 
+// Kernel changes are queued: a run of them (a CHILD SA's SAs and policies) shares sends
+// (xfrm/request_queue.hpp). Every other effect but a log line waits until what is queued is
+// in the kernel: no datagram, route or published state goes ahead of the SAs and policies
+// before it.
 void Daemon::apply(const ike::v2::Effect& effect) {
     std::visit(
         [this](const auto& fx) {
             using T = std::decay_t<decltype(fx)>;
-            base::Status st;
-            // A failed addition leaves an IKE SA with half its kernel state: the engine takes
-            // it down. A failed removal is only logged (the state is gone either way).
-            auto added = [&](const base::Status& r, const ike::v2::KernelOwner& owner) {
-                if (!r) kernel_failed_.push_back({owner.connection, owner.ike_spi, r.error().message});
-                return r;
-            };
-            if constexpr (std::is_same_v<T, ike::v2::SendDatagram>) {
-                send(fx);
-            } else if constexpr (std::is_same_v<T, ike::v2::AddSa>) {
-                st = added(fx.larval ? xfrm::complete_larval(*kernel_, fx.sa) : kernel_->add_sa(fx.sa), fx.owner);
-                if (st) leftovers_.added_sa(*kernel_, fx.sa);
+            if constexpr (std::is_same_v<T, ike::v2::AddSa>) {
+                auto on = kernel_changed(fx.owner, true);
+                if (fx.larval) return sa_added(on, xfrm::complete_larval(*kernel_, fx.sa), fx.sa);
+                kernel_->queue_sa(fx.sa, false, [this, on, sa = fx.sa](const auto& r) { sa_added(on, r, sa); });
             } else if constexpr (std::is_same_v<T, ike::v2::UpdateSa>) {
-                st = added(kernel_->update_sa(fx.sa), fx.owner);
+                kernel_->queue_sa(fx.sa, true, kernel_changed(fx.owner, true));
             } else if constexpr (std::is_same_v<T, ike::v2::DeleteSa>) {
-                st = kernel_->delete_sa(fx.id);
+                kernel_->queue_delete_sa(fx.id, kernel_changed(fx.owner, false));
             } else if constexpr (std::is_same_v<T, ike::v2::AddPolicy>) {
-                st = added(leftovers_.add_policy(*kernel_, fx.policy), fx.owner);
+                leftovers_.add_policy(*kernel_, fx.policy, kernel_changed(fx.owner, true));
             } else if constexpr (std::is_same_v<T, ike::v2::DeletePolicy>) {
-                st = kernel_->delete_policy(fx.id);
+                kernel_->queue_delete_policy(fx.id, kernel_changed(fx.owner, false));
             } else if constexpr (std::is_same_v<T, ike::v2::UpdatePolicy>) {
-                st = added(kernel_->update_policy(fx.policy), fx.owner);
-            } else if constexpr (std::is_same_v<T, ike::v2::MigrateSa>) {
-                // Logged only: an SA that did not move still protects, towards the old mapping.
-                st = kernel_->migrate(fx.migration);
-            } else if constexpr (std::is_same_v<T, ike::v2::ResolveHost>) {
-                resolver_->resolve(fx);
-            } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
-                published(fx);
-                if (state_listener_) state_listener_(fx);
-            } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
-                log_.log(to_level(fx.level), fx.message, {fx.connection, fx.ike_spi});
+                kernel_->queue_policy(fx.policy, true, kernel_changed(fx.owner, true));
+            } else {
+                if constexpr (!std::is_same_v<T, ike::v2::Log>) kernel_->flush();
+                apply_now(fx);
             }
-            if (!st) log_.error(st.error().message, {fx_connection(fx), {}});
         },
         effect);
+}
+
+// A failed addition leaves an IKE SA with half its kernel state: the engine takes it down
+// (after the batch, apply_all). A failed removal is only logged (the state is gone either way).
+xfrm::Kernel::Done Daemon::kernel_changed(const ike::v2::KernelOwner& owner, bool addition) {
+    return [this, owner, addition](const base::Status& r) {
+        if (r) return;
+        log_.error(r.error().message, {owner.connection, {}});
+        if (addition) kernel_failed_.push_back({owner.connection, owner.ike_spi, r.error().message});
+    };
+}
+
+// An SA added: the leftover SAs it replaces go.
+void Daemon::sa_added(const xfrm::Kernel::Done& on, const base::Status& r, const xfrm::Sa& sa) {
+    on(r);
+    if (r) leftovers_.added_sa(*kernel_, sa);
+}
+
+template <class T>
+void Daemon::apply_now(const T& fx) {
+    base::Status st;
+    if constexpr (std::is_same_v<T, ike::v2::SendDatagram>) {
+        send(fx);
+    } else if constexpr (std::is_same_v<T, ike::v2::MigrateSa>) {
+        // Logged only: an SA that did not move still protects, towards the old mapping.
+        st = kernel_->migrate(fx.migration);
+    } else if constexpr (std::is_same_v<T, ike::v2::ResolveHost>) {
+        resolver_->resolve(fx);
+    } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
+        published(fx);
+        if (state_listener_) state_listener_(fx);
+    } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
+        log_.log(to_level(fx.level), fx.message, {fx.connection, fx.ike_spi});
+    }
+    if (!st) log_.error(st.error().message, {fx_connection(fx), {}});
 }
 
 // A route's source must be an address of the host: a virtual IP goes on before the routes

@@ -92,6 +92,10 @@ private:
     // and applies what the engine answers, and re-arms the timer.
     void apply_all(ike::v2::Effects effects);
     void apply(const ike::v2::Effect& effect);
+    template <class T>
+    void apply_now(const T& fx);  // an effect that is not a kernel change
+    xfrm::Kernel::Done kernel_changed(const ike::v2::KernelOwner& owner, bool addition);
+    void sa_added(const xfrm::Kernel::Done& on, const base::Status& r, const xfrm::Sa& sa);
     void send(const ike::v2::SendDatagram& d);
     // Routes and virtual IPs follow one IKE SA's new state.
     void published(const ike::v2::StatePublished& fx);

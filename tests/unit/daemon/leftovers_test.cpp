@@ -38,13 +38,20 @@ struct Restarted {
     Leftovers leftovers{log};
 };
 
+base::Status add_policy(Restarted& r, const xfrm::Policy& p) {
+    base::Status result;
+    r.leftovers.add_policy(r.kernel, p, [&](const base::Status& s) { result = s; });
+    r.kernel.flush();
+    return result;
+}
+
 TEST(Leftovers, APolicyAddedAgainIsUpdatedInPlace) {
     Restarted r;
     ASSERT_TRUE(r.kernel.add_policy(out_policy(kOurs)));
     r.leftovers.read(r.kernel);
     EXPECT_EQ(r.leftovers.policies(), 1u);
     const auto now = out_policy(kOurs, "0.0.0.0");
-    ASSERT_TRUE(r.leftovers.add_policy(r.kernel, now));
+    ASSERT_TRUE(add_policy(r, now));
     EXPECT_EQ(r.kernel.policies().at(now.id()), now);
     r.leftovers.drop_unused(r.kernel);
     EXPECT_EQ(r.kernel.policies().size(), 1u);
@@ -57,7 +64,7 @@ TEST(Leftovers, OtherSoftwaresPoliciesAndSasAreLeftAlone) {
     r.leftovers.read(r.kernel);
     EXPECT_EQ(r.leftovers.policies(), 0u);
     EXPECT_EQ(r.leftovers.sas(), 0u);
-    EXPECT_FALSE(r.leftovers.add_policy(r.kernel, out_policy(kOurs)));  // EEXIST: not ours to replace
+    EXPECT_FALSE(add_policy(r, out_policy(kOurs)));  // EEXIST: not ours to replace
     r.leftovers.drop_unused(r.kernel);
     r.leftovers.drop_all(r.kernel);
     EXPECT_EQ(r.kernel.policies().size(), 1u);
@@ -69,7 +76,7 @@ TEST(Leftovers, AnSaStaysUntilOneOfItsReqidAndDestinationIsIn) {
     ASSERT_TRUE(r.kernel.add_policy(out_policy(kOurs)));
     ASSERT_TRUE(r.kernel.add_sa(sa(0x1000, kOurs)));
     r.leftovers.read(r.kernel);
-    ASSERT_TRUE(r.leftovers.add_policy(r.kernel, out_policy(kOurs)));
+    ASSERT_TRUE(add_policy(r, out_policy(kOurs)));
     r.leftovers.drop_unused(r.kernel);
     EXPECT_EQ(r.kernel.sas().size(), 1u);  // its reqid is in use: kept
     ASSERT_TRUE(r.kernel.add_sa(sa(0x2000, kOurs)));
@@ -92,7 +99,7 @@ TEST(Leftovers, SigtermRemovesTheSasStillKept) {
     Restarted r;
     ASSERT_TRUE(r.kernel.add_sa(sa(0x1000, kOurs)));
     r.leftovers.read(r.kernel);
-    ASSERT_TRUE(r.leftovers.add_policy(r.kernel, out_policy(kOurs)));
+    ASSERT_TRUE(add_policy(r, out_policy(kOurs)));
     r.leftovers.drop_unused(r.kernel);
     r.leftovers.drop_all(r.kernel);
     EXPECT_TRUE(r.kernel.sas().empty());
