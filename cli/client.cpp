@@ -149,6 +149,8 @@ IkeSaView ike_sa_view(const Objects& objects, const View& v) {
     sa.local = v.str("Local");
     sa.remote = v.str("Remote");
     sa.virtual_ips = v.list("VirtualIps");
+    sa.dns = v.list("Dns");
+    sa.dns_domains = v.list("DnsDomains");
     sa.established = v.num("EstablishedTime");
     sa.rekey = v.num("RekeyTime");
     for (auto& path : v.list("Children"))

@@ -76,6 +76,8 @@ void write_ike_sa(std::string& out, const IkeSaView& sa) {
     o.string("local", sa.local);
     o.string("remote", sa.remote);
     o.strings("virtual_ips", sa.virtual_ips);
+    o.strings("dns", sa.dns);
+    o.strings("dns_domains", sa.dns_domains);
     o.objects("children", sa.children, write_child);
     o.number("established", sa.established);
     o.number("rekey", sa.rekey);

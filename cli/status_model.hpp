@@ -22,7 +22,7 @@ struct IkeSaView {
     std::string state;
     std::uint64_t local_spi = 0, remote_spi = 0;
     std::string proposal, local, remote;
-    std::vector<std::string> virtual_ips;
+    std::vector<std::string> virtual_ips, dns, dns_domains;
     std::uint64_t established = 0, rekey = 0;
     std::vector<ChildView> children;
 };

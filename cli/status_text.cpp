@@ -50,6 +50,13 @@ void write_ike_sa(std::string& out, const IkeSaView& sa, std::uint64_t now) {
         for (const auto& ip : sa.virtual_ips) out += " " + ip;
         out += "\n";
     }
+    if (!sa.dns.empty() || !sa.dns_domains.empty()) {
+        out += "    DNS";
+        for (const auto& a : sa.dns) out += " " + a;
+        out += sa.dns.empty() ? " none, domains" : ", domains";
+        for (const auto& d : sa.dns_domains) out += " " + d;
+        out += sa.dns_domains.empty() ? " none\n" : "\n";
+    }
     for (auto& child : sa.children) write_child(out, child, now);
 }
 

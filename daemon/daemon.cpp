@@ -344,10 +344,11 @@ void Daemon::apply_now(const T& fx) {
 }
 
 // A route's source must be an address of the host: a virtual IP goes on before the routes
-// that use it and off after them.
+// that use it and off after them. Its DNS configuration follows it on its link.
 void Daemon::published(const ike::v2::StatePublished& fx) {
     const bool closed = fx.ike_sa.state == "closed";
     if (vips_ && !closed) vips_->update(fx.connection, fx.ike_sa);
+    if (dns_) dns_->update(fx.connection, fx.ike_sa, vips_ ? vips_->link_of(fx.connection, fx.ike_sa.local_spi) : std::nullopt);
     if (routes_) routes_->update(fx.connection, fx.ike_sa);
     if (vips_ && closed) vips_->update(fx.connection, fx.ike_sa);
 }
@@ -420,6 +421,7 @@ void Daemon::shutdown() {
     leftovers_.drop_all(*kernel_);
     if (routes_) routes_->stop();
     if (vips_) vips_->stop();
+    if (dns_) dns_->stop();
     log_.info("stopped");
     sd_event_exit(event_, 0);
 }

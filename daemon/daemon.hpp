@@ -18,6 +18,7 @@
 #include "daemon/options.hpp"
 #include "daemon/resolver.hpp"
 #include "daemon/routes.hpp"
+#include "daemon/resolved_dns.hpp"
 #include "daemon/virtual_ips.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/v1/engine.hpp"
@@ -59,6 +60,7 @@ public:
     void set_routes(Routes* routes) { routes_ = routes; }
     // A road warrior's virtual IPs follow every published IKE SA state; all removed at SIGTERM.
     void set_virtual_ips(VirtualIps* vips) { vips_ = vips; }
+    void set_resolved_dns(ResolvedDns* dns) { dns_ = dns; }
     // SIGHUP and D-Bus Reload both land here.
     void set_reload_handler(std::function<void()> h) { reload_handler_ = std::move(h); }
 
@@ -123,6 +125,7 @@ private:
     StateListener state_listener_;
     Routes* routes_ = nullptr;
     VirtualIps* vips_ = nullptr;
+    ResolvedDns* dns_ = nullptr;
     std::function<void()> reload_handler_;
     Leftovers leftovers_{log_};  // what a killed predecessor left in the kernel
     bool stopping_ = false;

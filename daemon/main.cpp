@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
         log.error(bus.error().message);
         return 1;
     }
+    auto resolved = std::make_unique<ipsecd::ResolvedDns>(*bus, log);
+    daemon.set_resolved_dns(resolved.get());
     auto objects = ipsecd::bus::Bus::create(*bus, control);
     if (!objects) {
         log.error("registering the D-Bus objects: " + objects.error().message);
@@ -156,6 +158,8 @@ int main(int argc, char** argv) {
     (*objects)->sync();  // the manual connections start_connections() installed
     int rc = daemon.run();
     objects->reset();
+    daemon.set_resolved_dns(nullptr);
+    resolved.reset();  // its last calls (stop()) stay queued: the flush sends them
     sd_bus_flush_close_unref(*bus);
     return rc;
 }

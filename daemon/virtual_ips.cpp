@@ -63,6 +63,14 @@ void VirtualIps::release(const Owner& owner, const net::Address& address) {
     installed_.erase(it);
 }
 
+std::optional<int> VirtualIps::link_of(const std::string& connection, std::uint64_t local_spi) const {
+    auto h = held_.find({connection, local_spi});
+    if (h == held_.end()) return std::nullopt;
+    for (const auto& a : h->second)
+        if (auto it = installed_.find(a); it != installed_.end()) return it->second.address.interface;
+    return std::nullopt;
+}
+
 void VirtualIps::stop() {
     while (!held_.empty()) {
         auto [owner, addresses] = *held_.begin();

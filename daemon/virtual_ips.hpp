@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -26,6 +27,8 @@ public:
     // state "closed" takes them off once no other IKE SA holds them (a rekey's successor
     // inherits them). An address the interface had already is used and left there.
     void update(const std::string& connection, const ike::v2::IkeSaStatus& sa);
+    // The interface (ifindex) of the virtual IPs the IKE SA holds, if any.
+    std::optional<int> link_of(const std::string& connection, std::uint64_t local_spi) const;
     // Removes every virtual IP added.
     void stop();
 

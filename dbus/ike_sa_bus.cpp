@@ -35,6 +35,12 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
         for (const auto& a : sa.virtual_ips) ips.push_back(a.str());
         return append_array(reply, 's', ips);
     }
+    if (p == "Dns") {
+        std::vector<std::string> servers;
+        for (const auto& a : sa.dns) servers.push_back(a.str());
+        return append_array(reply, 's', servers);
+    }
+    if (p == "DnsDomains") return append_array(reply, 's', sa.dns_domains);
     auto times = self.backend().ike_sa_times(connection, sa);
     if (p == "EstablishedTime") return sd_bus_message_append(reply, "t", times.established);
     return sd_bus_message_append(reply, "t", times.rekey);  // RekeyTime
@@ -57,6 +63,8 @@ const sd_bus_vtable ike_sa_vtable[] = {
     SD_BUS_PROPERTY("Connection", "o", get_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
     SD_BUS_PROPERTY("Children", "ao", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("VirtualIps", "as", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("Dns", "as", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+    SD_BUS_PROPERTY("DnsDomains", "as", get_property, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
     SD_BUS_PROPERTY("EstablishedTime", "t", get_property, 0, 0),
     SD_BUS_PROPERTY("RekeyTime", "t", get_property, 0, 0),
     SD_BUS_VTABLE_END,
@@ -77,6 +85,8 @@ PropertyNames ike_sa_changes(const ike::v2::IkeSaStatus& before,
                     [](auto& a, auto& b) { return a.spi_in == b.spi_in; }))
         names.push_back("Children");
     if (before.virtual_ips != after.virtual_ips) names.push_back("VirtualIps");
+    if (before.dns != after.dns) names.push_back("Dns");
+    if (before.dns_domains != after.dns_domains) names.push_back("DnsDomains");
     return names;
 }
 

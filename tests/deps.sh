@@ -2,6 +2,7 @@
 # tests/deps.sh [build|lab|all]: installs the Debian 12 packages ipsecd needs to build and test.
 # Idempotent and quiet when everything is there already. Needs root (apt-get).
 set -u
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 BUILD="meson ninja-build pkg-config gcc g++ libmnl-dev libbotan-2-dev libyaml-cpp-dev libsystemd-dev
   libboost-program-options-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev libnm-dev"
 LAB="user-mode-linux strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins libcharon-extauth-plugins iproute2 iputils-ping kmod procps
@@ -12,17 +13,37 @@ case "${1:-all}" in
   all) want="$BUILD $LAB" ;;
   *) echo "usage: $0 [build|lab|all]" >&2; exit 2 ;;
 esac
+# LAB_RESOLVED: systemd-resolved for the lab's guest (tests/interop/rw-ipsecd-gets-vip-charon),
+# unpacked here and NEVER installed: installing it takes over the host's /etc/resolv.conf. Its
+# version is the host's systemd's (it links libsystemd-shared of that version).
+LAB_RESOLVED=$ROOT/build-tests/lab-debs/systemd-resolved
+fetch_resolved() {
+  local version dir=$LAB_RESOLVED
+  version=$(dpkg-query -W -f='${Version}' systemd 2>/dev/null) || { echo "deps: systemd is not installed" >&2; return 2; }
+  [ "$(cat "$dir/version" 2>/dev/null)" = "$version" ] && [ -x "$dir/lib/systemd/systemd-resolved" ] && return 0
+  echo "deps: fetching systemd-resolved $version into $dir (unpacked, not installed)"
+  rm -rf "$dir" "$dir.deb" && mkdir -p "$dir.deb" || return 2
+  ( cd "$dir.deb" && { apt-get download -qq "systemd-resolved=$version" > /dev/null 2>&1 \
+      || { apt-get update -qq && apt-get download -qq "systemd-resolved=$version"; }; } ) \
+    && dpkg-deb -x "$dir.deb"/systemd-resolved_*.deb "$dir" && echo "$version" > "$dir/version" \
+    || { echo "deps: could not fetch systemd-resolved $version" >&2; return 2; }
+  rm -rf "$dir.deb"
+}
+
 need=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
 done
-[ -z "$need" ] && exit 0
-if [ "$(id -u)" != 0 ]; then
-  echo "deps: missing packages:$need (run as root to install them)" >&2; exit 2
+if [ -n "$need" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "deps: missing packages:$need (run as root to install them)" >&2; exit 2
+  fi
+  echo "deps: installing$need"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || { echo "deps: apt-get update failed" >&2; exit 2; }
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $need > /tmp/ipsecd-deps.log 2>&1 \
+    || { tail -20 /tmp/ipsecd-deps.log; echo "deps: apt-get install failed" >&2; exit 2; }
 fi
-echo "deps: installing$need"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq || { echo "deps: apt-get update failed" >&2; exit 2; }
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $need > /tmp/ipsecd-deps.log 2>&1 \
-  || { tail -20 /tmp/ipsecd-deps.log; echo "deps: apt-get install failed" >&2; exit 2; }
+case "${1:-all}" in lab|all) fetch_resolved || exit 2 ;; esac
+exit 0

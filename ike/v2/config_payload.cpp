@@ -47,17 +47,22 @@ std::optional<VirtualIp> lease(Core& core, const IkeSa& sa, net::Family family) 
     return std::nullopt;
 }
 
-// The DNS servers and, when asked for (RFC 8598 4), the domains of the pools leased from.
-void add_dns(const Core& core, const IkeSa& sa, const wire::Configuration& request, wire::Configuration& reply) {
+// The DNS servers and, when asked for (RFC 8598 4), the domains of the pools leased from;
+// the IKE SA records what it handed out (status).
+void add_dns(const Core& core, IkeSa& sa, const wire::Configuration& request, wire::Configuration& reply) {
     const bool domains = has_attribute(request, CfgAttr::internal_dns_domain);
     for (const auto& ip : sa.virtual_ips) {
         const auto& pool = core.pools.at(ip.pool).config();
-        for (const auto& dns : pool.dns)
+        for (const auto& dns : pool.dns) {
             reply.attributes.push_back({dns.family == net::Family::v4 ? CfgAttr::internal_ip4_dns : CfgAttr::internal_ip6_dns,
                                         address_bytes(dns)});
+            sa.dns.push_back(dns);
+        }
         if (domains)
-            for (const auto& d : pool.domains)
+            for (const auto& d : pool.domains) {
                 reply.attributes.push_back({CfgAttr::internal_dns_domain, base::Bytes(d.begin(), d.end())});
+                sa.domains.push_back(d);
+            }
     }
 }
 

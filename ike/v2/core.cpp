@@ -248,6 +248,8 @@ IkeSaStatus status_of(const IkeSa& sa) {
     if (sa.state == IkeState::established) s.rekey_at = sa.rekey_at;
     for (const auto& ip : sa.virtual_ips) s.virtual_ips.push_back(ip.address);
     s.virtual_ips_received = sa.conn && !sa.conn->vips.empty();
+    s.dns = sa.dns;
+    s.dns_domains = sa.domains;
     for (const auto& c : sa.children) {
         if (c.state != ChildState::installed) continue;
         s.children.push_back({c.config->name, c.mode,

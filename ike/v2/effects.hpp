@@ -103,8 +103,13 @@ struct IkeSaStatus {
     std::vector<ChildStatus> children;
     // Leased to the peer (gateway) or received from it (road warrior), RFC 7296 3.15.
     std::vector<net::Address> virtual_ips;
-    // Road warrior: virtual_ips are ours, for the daemon to put on the host.
+    // Road warrior: virtual_ips are ours, for the daemon to put on the host (and dns and
+    // dns_domains to hand to the host's resolver).
     bool virtual_ips_received = false;
+    // DNS servers and domains (RFC 8598) received with the virtual IPs (road warrior) or
+    // handed out with them (gateway).
+    std::vector<net::Address> dns;
+    std::vector<std::string> dns_domains;
     Time established{};  // engine time (steady clock); zero while connecting
     Time rekey_at{};     // when the configured IKE lifetime is reached; zero while connecting
 };

@@ -216,7 +216,7 @@ struct IkeSa {
     // names the IKE SAs between the same pair.
     std::string local_identity, peer_identity;
     // Remote access (config_payload.hpp): the virtual IPs, and the DNS servers and domains
-    // a road warrior received with them.
+    // a road warrior received with them or a gateway handed out with them.
     std::vector<VirtualIp> virtual_ips;
     std::vector<net::Address> dns;
     std::vector<std::string> domains;

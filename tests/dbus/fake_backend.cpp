@@ -129,8 +129,13 @@ void FakeBackend::set_state(const std::string& name, ConnectionState state, cons
         sa.proposal = with_child ? "aes256gcm16-prfsha256-x25519" : "";
         sa.local = {*net::Address::parse("192.0.2.1"), 500};
         sa.remote = {*net::Address::parse("192.0.2.2"), 500};
-        // road.warrior-1 stands for a road warrior: it received a virtual IP.
-        if (with_child && name == "road.warrior-1") sa.virtual_ips = {*net::Address::parse("10.3.0.7")};
+        // road.warrior-1 stands for a road warrior: it received a virtual IP, a DNS server and
+        // a domain.
+        if (with_child && name == "road.warrior-1") {
+            sa.virtual_ips = {*net::Address::parse("10.3.0.7")};
+            sa.dns = {*net::Address::parse("10.3.0.53")};
+            sa.dns_domains = {"corp.example"};
+        }
         if (with_child) {
             ike::v2::ChildStatus child;
             child.name = "net";

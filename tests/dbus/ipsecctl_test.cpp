@@ -31,7 +31,8 @@ TEST_F(Ipsecctl, StatusJsonIsTheContractObject) {
         R"({"connections":[{"name":"site-b","state":"up","ike_sas":[{"version":2,)"
         R"("state":"established","local_spi":"0x0123456789abcdef","remote_spi":"0xfedcba9876543210",)"
         R"("proposal":"aes256gcm16-prfsha256-x25519","local":"192.0.2.1","remote":"192.0.2.2",)"
-        R"("virtual_ips":[],"children":[{"name":"net","mode":"tunnel","protocol":"esp","spi_in":"0xc0ffee01",)"
+        R"("virtual_ips":[],"dns":[],"dns_domains":[],"children":[{"name":"net","mode":"tunnel","protocol":"esp",)"
+        R"("spi_in":"0xc0ffee01",)"
         R"("spi_out":"0x0badf00d","proposal":"aes256gcm16","local_ts":["10.1.0.0/24"],)"
         R"("remote_ts":["10.2.0.0/24"],"bytes_in":1000,"bytes_out":2000,"packets_in":10,)"
         R"("packets_out":20,"established":1700000000,"rekey":1700003600}],)"
@@ -40,14 +41,17 @@ TEST_F(Ipsecctl, StatusJsonIsTheContractObject) {
     EXPECT_TRUE(r.out.ends_with("]}\n")) << r.out;
 }
 
-TEST_F(Ipsecctl, StatusShowsTheVirtualIpsOfAnIkeSa) {
+TEST_F(Ipsecctl, StatusShowsTheVirtualIpsDnsServersAndDomainsOfAnIkeSa) {
     ASSERT_EQ(ipsecctl({"up", "road.warrior-1"}).exit_code, 0);
     auto json = ipsecctl({"status", "--json", "road.warrior-1"});
     auto text = ipsecctl({"status", "road.warrior-1"});
     ipsecctl({"down", "road.warrior-1"});
-    EXPECT_NE(json.out.find(R"("remote":"192.0.2.2","virtual_ips":["10.3.0.7"],"children")"), std::string::npos)
+    EXPECT_NE(json.out.find(R"("remote":"192.0.2.2","virtual_ips":["10.3.0.7"],"dns":["10.3.0.53"],)"
+                            R"("dns_domains":["corp.example"],"children")"),
+              std::string::npos)
         << json.out;
-    EXPECT_NE(text.out.find("    virtual IP 10.3.0.7\n"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("    virtual IP 10.3.0.7\n    DNS 10.3.0.53, domains corp.example\n"), std::string::npos)
+        << text.out;
 }
 
 TEST_F(Ipsecctl, LeasesPrintsPoolAddressIdentityAndWhetherOnline) {

@@ -85,16 +85,20 @@ lab_scenario_dir() {
 # lab_stage BUILD_DIR STAGE: copies the guest's scripts, the test PKI, the bus policy and the built
 # programs into STAGE (STAGE/scenarios and STAGE/interop mirror tests/lab/scenarios and
 # tests/interop, so scenarios find lib.sh and ipsecd.sh by relative path); STAGE/nm holds the
-# NetworkManager plugin's .name file and bus policy.
+# NetworkManager plugin's .name file and bus policy, STAGE/resolved systemd-resolved unpacked.
 lab_stage() {
   local dir=$1 stage=$2 t
   rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/interop" || return 1
-  cp -r "$ROOT/tests/lab/lib.sh" "$ROOT/tests/lab/ipsecd.sh" "$ROOT/tests/lab/guest.sh" \
+  cp -r "$ROOT/tests/lab/lib.sh" "$ROOT/tests/lab/ipsecd.sh" "$ROOT/tests/lab/resolved.sh" "$ROOT/tests/lab/guest.sh" \
     "$ROOT/tests/lab/scenarios" "$ROOT/tests/lab/pki" "$ROOT/units/org.ipsecd1.conf" \
     "$ROOT/examples" "$stage/" || return 1
   if [ -d "$ROOT/tests/interop" ]; then cp -r "$ROOT/tests/interop/." "$stage/interop/" || return 1; fi
   for t in $LAB_TARGETS; do cp "$dir/$t" "$stage/bin/" || return 1; done
   mkdir -p "$stage/nm" && cp "$dir/dbus/nm/nm-ipsecd-service.name" "$ROOT/dbus/nm/nm-ipsecd-service.conf" "$stage/nm/" || return 1
+  # systemd-resolved as tests/deps.sh unpacked it (absent: the scenarios that need it say so)
+  if [ -d "$ROOT/build-tests/lab-debs/systemd-resolved" ]; then
+    cp -r "$ROOT/build-tests/lab-debs/systemd-resolved" "$stage/resolved" || return 1
+  fi
   lab_scenario_env > "$stage/scenario.env"
 }
 

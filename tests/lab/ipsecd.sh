@@ -18,7 +18,8 @@ ipsecd_conf() {
 ctl() { local name=$1; shift; "$IPSECCTL" --address "unix:path=$W/$name/bus.sock" "$@"; }
 
 # bus_start NAME [POLICY_DIR...]: a private system bus for peer NAME, with ipsecd's own bus
-# policy (root may own org.ipsecd1 and call it) and the policies in each POLICY_DIR
+# policy (root may own org.ipsecd1 and call it) and the policies in each POLICY_DIR; BUS_WRAP:
+# a command the bus runs under (resolved.sh's namespace that knows resolved's user)
 bus_start() {
   local d=$W/$1 name=$1 dir includes=""
   shift
@@ -46,7 +47,7 @@ bus_start() {
 $includes</busconfig>
 EOF
   rm -f "$d/bus.sock"
-  dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile > "$OUT/dbus-$name.log" 2>&1 &
+  ${BUS_WRAP:-} dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile > "$OUT/dbus-$name.log" 2>&1 &
   echo $! > "$d/bus.pid"
   wait_for 5 test -S "$d/bus.sock" || { cat "$OUT/dbus-$name.log"; die "dbus-daemon for $name did not start"; }
 }

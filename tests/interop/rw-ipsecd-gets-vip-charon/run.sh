@@ -1,13 +1,16 @@
 #!/bin/bash
 # rw-ipsecd-gets-vip-charon: ipsecd is a road warrior (netns a, EAP-MSCHAPv2 as carol, `vips:
 # [0.0.0.0]`, remote subnet 10.2.0.0/24) of a charon gateway (netns b, its RSA certificate,
-# pool 10.3.0.0/24 with DNS 10.2.0.53). ipsecd gets 10.3.0.1, puts it on va (the interface
+# pool 10.3.0.0/24 with DNS 10.2.0.53 and the domain corp.example). ipsecd gets 10.3.0.1, puts it on va (the interface
 # towards the gateway) and routes 10.2.0.0/24 from it: a plain ping from a to 10.2.0.1 (no
 # -I) leaves from 10.3.0.1 through ESP (XFRM counters rising on both) while routes in clear
 # are in place both ways, and a capture of what a sends holds no ICMP to or from 10.2.0.0/24
 # in clear, also across charon's Delete of the IKE SA (the address goes and comes back with
-# the next IKE SA). `ipsecctl down` takes the address off again.
+# the next IKE SA). `ipsecctl down` takes the address off again. A real systemd-resolved on a's
+# bus (tests/lab/resolved.sh) holds 10.2.0.53 and the routing-only domain ~corp.example for va
+# while an IKE SA is up, and va has none of them again after charon's Delete and after down.
 source "$(dirname "$0")/../eap.sh"
+source "$(dirname "$0")/../../resolved.sh"
 trap dump_on_failure EXIT
 mk_topology
 ip -n a route add 10.2.0.0/24 via 192.0.2.2   # what a fail-open would use
@@ -35,7 +38,8 @@ connections {
 }
 pools {
   office { addrs = 10.3.0.0/24
-           dns = 10.2.0.53 }
+           dns = 10.2.0.53
+           25 = corp.example }
 }
 secrets {
   eap-carol { id = carol
@@ -57,6 +61,7 @@ secrets:
   - eap_id: carol
     password: "$EAP_PASSWORD"
 EOC
+resolved_start a a
 capture
 start_ipsecd a a
 mark daemons_up
@@ -67,6 +72,19 @@ mark sa_up
 ctl a status
 grep -q 'virtual IP 10.3.0.1 assigned by the peer (DNS 10.2.0.53' "$OUT/ipsecd-a.log" \
   || { grep -i virtual "$OUT/ipsecd-a.log"; die "ipsecd logged no virtual IP 10.3.0.1 with DNS 10.2.0.53"; }
+grep -q 'virtual IP 10.3.0.1 assigned by the peer (DNS 10.2.0.53, domains corp.example)' "$OUT/ipsecd-a.log" \
+  || { grep -i virtual "$OUT/ipsecd-a.log"; die "ipsecd logged no domain corp.example"; }
+ctl a status --json > "$OUT/status.json"
+grep -q '"virtual_ips":\["10.3.0.1"\],"dns":\["10.2.0.53"\],"dns_domains":\["corp.example"\]' "$OUT/status.json" \
+  || { cat "$OUT/status.json"; die "no dns/dns_domains in ipsecd's status"; }
+# resolved_has WHAT: va's DNS servers and domains in resolved are WHAT ("10.2.0.53 ~corp.example"
+# or "" for none)
+resolved_va() { echo "$(resolvectl_ a a dns va | sed 's/^[^:]*: *//') $(resolvectl_ a a domain va | sed 's/^[^:]*: *//')" | xargs; }
+wait_for 5 eval '[ "$(resolved_va)" = "10.2.0.53 ~corp.example" ]' \
+  || { resolvectl_ a a status va; grep resolved "$OUT/ipsecd-a.log"; die "resolved does not hold 10.2.0.53 ~corp.example for va: '$(resolved_va)'"; }
+log "resolved for va: $(resolvectl_ a a dns va) | $(resolvectl_ a a domain va)"
+log "ipsecd's calls to resolved: $(grep -o 'systemd-resolved [A-Za-z]*(link [0-9]*) done in [0-9]* us' "$OUT/ipsecd-a.log" | sed 's/systemd-resolved //' | tr '\n' ';')"
+mark resolved_set
 ip -n a -4 addr show dev va | grep -q 'inet 10.3.0.1/32' || { ip -n a addr; die "10.3.0.1/32 not on va"; }
 ip -n a route show table 220 | grep -q '^10.2.0.0/24 dev va .*src 10.3.0.1' \
   || { ip -n a route show table 220; die "no route to 10.2.0.0/24 from 10.3.0.1 in table 220"; }
@@ -88,9 +106,15 @@ ip netns exec a ping -n -i 0.2 -W 1 10.2.0.1 > "$OUT/ping-across.out" 2>&1 &
 PING=$!
 swanctl_ b --terminate --ike rw --timeout 10 > "$OUT/terminate.out" 2>&1 || { cat "$OUT/terminate.out"; die "swanctl --terminate"; }
 wait_for 10 grep -q 'removed virtual IP 10.3.0.1/32' "$OUT/ipsecd-a.log" || die "ipsecd kept 10.3.0.1 after charon's Delete"
+wait_for 5 eval '[ -z "$(resolved_va)" ] || [ $(grep -c "added virtual IP 10.3.0.1/32" "$OUT/ipsecd-a.log") = 2 ]' \
+  || die "resolved kept '$(resolved_va)' for va after charon's Delete"
+grep -q "systemd-resolved link [0-9]*: DNS none, domains none" "$OUT/ipsecd-a.log" \
+  || die "ipsecd did not give va its DNS configuration back after charon's Delete"
 wait_for 15 eval "[ \$(grep -c 'added virtual IP 10.3.0.1/32' '$OUT/ipsecd-a.log') = 2 ]" \
   || { tail -20 "$OUT/ipsecd-a.log"; die "ipsecd did not put 10.3.0.1 back with its next IKE SA"; }
 wait_up a home
+wait_for 5 eval '[ "$(resolved_va)" = "10.2.0.53 ~corp.example" ]' \
+  || die "resolved does not hold 10.2.0.53 ~corp.example for va with the next IKE SA: '$(resolved_va)'"
 before=$(xfrm_pkts a)
 sleep 1
 kill -INT "$PING"; wait "$PING" 2>/dev/null
@@ -109,9 +133,11 @@ grep -qF "$EAP_PASSWORD" "$OUT/ipsecd-a.log" && die "ipsecd logged the EAP passw
 ctl a down home
 wait_for 10 eval "! ip -n a addr | grep -q 10.3.0.1" || { ip -n a addr; die "10.3.0.1 still on a after ipsecctl down"; }
 ip -n a route show table 220 | grep -q 10.2.0.0 && { ip -n a route show table 220; die "the tunnel's route outlived the down"; }
-log "after ipsecctl down: 10.3.0.1 and the route in table 220 are gone"
+wait_for 5 eval '[ -z "$(resolved_va)" ]' || die "resolved kept '$(resolved_va)' for va after ipsecctl down"
+log "after ipsecctl down: 10.3.0.1, the route in table 220 and va's DNS servers and domains in resolved are gone"
 mark down
 stop_ipsecd a
+resolved_stop a
 no_xfrm a "after SIGTERM"
 mark done
 cat "$OUT/timings"

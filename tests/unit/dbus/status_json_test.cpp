@@ -10,7 +10,8 @@ ConnectionView site_b() {
     ChildView child{"net", "tunnel", "esp", 0xc0ffee01, 0x0badf00d, "aes256gcm16",
                     {"10.1.0.0/24"}, {"10.2.0.0/24"}, 1, 2, 3, 4, 1700000000, 1700003600};
     IkeSaView sa{2, "established", 0x0123456789abcdefULL, 0xfedcba9876543210ULL,
-                 "aes256gcm16-prfsha256-x25519", "192.0.2.1", "192.0.2.2", {"10.3.0.7"}, 1700000000, 0, {child}};
+                 "aes256gcm16-prfsha256-x25519", "192.0.2.1", "192.0.2.2", {"10.3.0.7"}, {"10.3.0.53"}, {"corp.example"},
+                 1700000000, 0, {child}};
     return {"site-b", "up", "192.0.2.1", "192.0.2.2", {sa}};
 }
 
@@ -21,7 +22,8 @@ TEST(StatusJson, RendersTheContractShape) {
               R"({"connections":[{"name":"site-b","state":"up","ike_sas":[{"version":2,)"
               R"("state":"established","local_spi":"0x0123456789abcdef",)"
               R"("remote_spi":"0xfedcba9876543210","proposal":"aes256gcm16-prfsha256-x25519",)"
-              R"("local":"192.0.2.1","remote":"192.0.2.2","virtual_ips":["10.3.0.7"],"children":[{"name":"net",)"
+              R"("local":"192.0.2.1","remote":"192.0.2.2","virtual_ips":["10.3.0.7"],)"
+              R"("dns":["10.3.0.53"],"dns_domains":["corp.example"],"children":[{"name":"net",)"
               R"("mode":"tunnel","protocol":"esp","spi_in":"0xc0ffee01","spi_out":"0x0badf00d",)"
               R"("proposal":"aes256gcm16","local_ts":["10.1.0.0/24"],"remote_ts":["10.2.0.0/24"],)"
               R"("bytes_in":1,"bytes_out":2,"packets_in":3,"packets_out":4,)"

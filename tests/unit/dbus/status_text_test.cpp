@@ -22,7 +22,7 @@ TEST(StatusText, BytesUseBinaryUnits) {
 TEST(StatusText, NoConnectionsSaysSo) { EXPECT_EQ(render_text({}, 0), "no connections\n"); }
 
 TEST(StatusText, ShowsTheVirtualIpsOfAnIkeSa) {
-    IkeSaView sa{2, "established", 1, 2, "", "192.0.2.1", "192.0.2.2", {"10.3.0.7", "fd00::7"}, 1000, 0, {}};
+    IkeSaView sa{2, "established", 1, 2, "", "192.0.2.1", "192.0.2.2", {"10.3.0.7", "fd00::7"}, {}, {}, 1000, 0, {}};
     EXPECT_EQ(render_text({{"rw", "up", "192.0.2.1", "%any", {sa}}}, 1000),
               "rw: up, local 192.0.2.1, peer %any\n"
               "  IKEv2 SA established, established 0s ago\n"
@@ -34,7 +34,7 @@ TEST(StatusText, ShowsConnectionPeerAgeAndTraffic) {
     ChildView child{"net", "tunnel", "esp", 0xc0ffee01, 0x0badf00d, "aes256gcm16",
                     {"10.1.0.0/24"}, {"10.2.0.0/24"}, 2048, 0, 2, 0, 1000, 4600};
     IkeSaView sa{2, "established", 1, 2, "aes256gcm16-prfsha256-x25519", "192.0.2.1",
-                 "192.0.2.2", {}, 1000, 0, {child}};
+                 "192.0.2.2", {}, {}, {}, 1000, 0, {child}};
     auto text = render_text({{"site-b", "up", "192.0.2.1", "192.0.2.2", {sa}}}, 1312);
     EXPECT_EQ(text,
               "site-b: up, local 192.0.2.1, peer 192.0.2.2\n"

@@ -86,6 +86,16 @@ TEST(RemoteAccess, TheGatewayHandsOutDnsServersAndDomains) {
     EXPECT_TRUE(p.bob().logged("virtual IP 10.3.0.1 assigned by the peer (DNS 10.1.0.53, domains corp.example)"));
 }
 
+TEST(RemoteAccess, BothStatusesShowTheDnsServersAndDomainsOfTheLease) {
+    Connected p;
+    for (auto* side : {&p.alice(), &p.bob()}) {
+        const auto site = side->connection("site");
+        const auto& sa = site.ike_sas.at(0);
+        EXPECT_EQ(texts(sa.dns), std::vector<std::string>{"10.1.0.53"});
+        EXPECT_EQ(sa.dns_domains, std::vector<std::string>{"corp.example"});
+    }
+}
+
 TEST(RemoteAccess, ALeaseIsListedWhileItsIkeSaLives) {
     Connected p;
     const auto leases = p.alice().engine().leases();
