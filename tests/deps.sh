@@ -23,8 +23,15 @@ fetch_resolved() {
   [ "$(cat "$dir/version" 2>/dev/null)" = "$version" ] && [ -x "$dir/lib/systemd/systemd-resolved" ] && return 0
   echo "deps: fetching systemd-resolved $version into $dir (unpacked, not installed)"
   rm -rf "$dir" "$dir.deb" && mkdir -p "$dir.deb" || return 2
-  ( cd "$dir.deb" && { apt-get download -qq "systemd-resolved=$version" > /dev/null 2>&1 \
-      || { apt-get update -qq && apt-get download -qq "systemd-resolved=$version"; }; } ) \
+  if ! ( cd "$dir.deb" && { apt-get download -qq "systemd-resolved=$version" > /dev/null 2>&1 \
+      || { apt-get update -qq && apt-get download -qq "systemd-resolved=$version" > /dev/null 2>&1; }; } ); then
+    # The archive keeps only the newest point release: bring systemd to it, then fetch that one.
+    echo "deps: systemd-resolved $version is no longer in the archive: upgrading systemd to match"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --only-upgrade systemd > /tmp/ipsecd-deps.log 2>&1 \
+      || { tail -20 /tmp/ipsecd-deps.log; echo "deps: could not upgrade systemd" >&2; return 2; }
+    version=$(dpkg-query -W -f='${Version}' systemd)
+  fi
+  ( cd "$dir.deb" && { ls systemd-resolved_*.deb > /dev/null 2>&1 || apt-get download -qq "systemd-resolved=$version"; } ) \
     && dpkg-deb -x "$dir.deb"/systemd-resolved_*.deb "$dir" && echo "$version" > "$dir/version" \
     || { echo "deps: could not fetch systemd-resolved $version" >&2; return 2; }
   rm -rf "$dir.deb"
