@@ -7,8 +7,17 @@
 #include <utility>
 
 namespace xfrm {
+namespace {
 
-RequestQueue::~RequestQueue() { explicit_bzero(batch_.data(), batch_.size()); }
+// The batch carries SA keys. An empty vector's data() may be null, which explicit_bzero
+// must not be given.
+void wipe(std::vector<std::uint8_t>& bytes) {
+    if (!bytes.empty()) explicit_bzero(bytes.data(), bytes.size());
+}
+
+}  // namespace
+
+RequestQueue::~RequestQueue() { wipe(batch_); }
 
 void RequestQueue::push(std::string context, const Message& msg, Done done) {
     if (queued_.size() >= bound_) flush();
@@ -20,7 +29,7 @@ void RequestQueue::flush() {
 }
 
 std::vector<RequestQueue::Request> RequestQueue::take_batch() {
-    explicit_bzero(batch_.data(), batch_.size());
+    wipe(batch_);
     batch_.clear();
     std::vector<Request> taken;
     while (!queued_.empty() && taken.size() < batch_messages) {
