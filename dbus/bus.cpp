@@ -35,18 +35,6 @@ int find_object(sd_bus*, const char* path, const char*, void* userdata, void** f
     return 1;
 }
 
-// Where an IKE SA of this local SPI is or belongs in the connection's SPI-ordered list.
-template <class Sas>
-auto ike_position(Sas& sas, std::uint64_t local_spi) {
-    return std::lower_bound(sas.begin(), sas.end(), local_spi,
-                            [](const IkeSaStatus& sa, std::uint64_t spi) { return sa.local_spi < spi; });
-}
-
-const IkeSaStatus* find_ike(const ConnectionSnapshot& c, std::uint64_t local_spi) {
-    auto it = ike_position(c.status.ike_sas, local_spi);
-    return it == c.status.ike_sas.end() || it->local_spi != local_spi ? nullptr : &*it;
-}
-
 const ChildStatus* find_child(const std::vector<ChildStatus>& children, std::uint32_t spi_in) {
     auto it = std::find_if(children.begin(), children.end(),
                            [&](auto& child) { return child.spi_in == spi_in; });
@@ -188,27 +176,55 @@ base::Status Bus::request_name() {
 }
 
 Bus::Located Bus::locate(const char* path) const {
+    if (last_.generation == generation_ && last_.path == path) return last_.at;
     Located at;
-    auto ref = parse_path(path);
-    if (!ref) return at;
-    auto it = by_name_.find(ref->connection);
-    if (it == by_name_.end()) return at;
-    if (!ref->ike_spi && ref->child_spi) {
-        const ChildStatus* child = find_child(it->second.child_sas, *ref->child_spi);
-        return child ? Located{&it->second, nullptr, child} : at;
+    if (auto ref = parse_path(path)) {
+        if (auto it = by_name_.find(ref->connection); it != by_name_.end()) at = locate(it->second, *ref);
     }
-    if (!ref->ike_spi) return {&it->second, nullptr, nullptr};
-    const IkeSaStatus* ike = find_ike(it->second, *ref->ike_spi);
-    if (!ike) return at;
-    if (!ref->child_spi) return {&it->second, ike, nullptr};
-    const ChildStatus* child = find_child(*ike, *ref->child_spi);
-    if (!child) return at;
-    return {&it->second, ike, child};
+    last_ = {path, at, generation_};
+    return at;
+}
+
+Bus::Located Bus::locate(const Cached& c, const ObjectRef& ref) {
+    const ConnectionSnapshot* connection = &c.snapshot;
+    if (!ref.ike_spi && ref.child_spi) {
+        const ChildStatus* child = find_child(connection->child_sas, *ref.child_spi);
+        return child ? Located{connection, nullptr, child} : Located{};
+    }
+    if (!ref.ike_spi) return {connection, nullptr, nullptr};
+    const IkeSaStatus* ike = find_ike(c, *ref.ike_spi);
+    if (!ike) return {};
+    if (!ref.child_spi) return {connection, ike, nullptr};
+    const ChildStatus* child = find_child(*ike, *ref.child_spi);
+    return child ? Located{connection, ike, child} : Located{};
+}
+
+const IkeSaStatus* Bus::find_ike(const Cached& c, std::uint64_t local_spi) {
+    auto it = c.ike_at.find(local_spi);
+    return it == c.ike_at.end() ? nullptr : &c.snapshot.status.ike_sas[it->second];
+}
+
+void Bus::store(Cached& c, ConnectionSnapshot next) {
+    ++generation_;
+    c.snapshot = std::move(next);
+    c.ike_at.clear();
+    const auto& sas = c.snapshot.status.ike_sas;
+    for (std::size_t i = 0; i < sas.size(); ++i) c.ike_at[sas[i].local_spi] = i;
+}
+
+void Bus::erase_ike(Cached& c, std::size_t index) {
+    auto& sas = c.snapshot.status.ike_sas;
+    c.ike_at.erase(sas[index].local_spi);
+    if (index + 1 != sas.size()) {
+        sas[index] = std::move(sas.back());
+        c.ike_at[sas[index].local_spi] = index;
+    }
+    sas.pop_back();
 }
 
 const ConnectionSnapshot* Bus::connection(const std::string& name) const {
     auto it = by_name_.find(name);
-    return it == by_name_.end() ? nullptr : &it->second;
+    return it == by_name_.end() ? nullptr : &it->second.snapshot;
 }
 
 int Bus::reply_when_done(sd_bus_message* call, const std::function<void(Done)>& start) {
@@ -225,8 +241,10 @@ void Bus::watch_owner(sd_bus_message* call) {
 void Bus::publish(const ike::v2::StatePublished& change) {
     auto it = by_name_.find(change.connection);
     if (it == by_name_.end()) return sync();
+    ++generation_;
     const std::string& name = change.connection;
-    ConnectionSnapshot& c = it->second;
+    Cached& cached = it->second;
+    ConnectionSnapshot& c = cached.snapshot;
     const std::string remote_before = remote_address(c);
     PropertyNames changed;
     if (c.status.state != change.state) changed.push_back("State");
@@ -234,20 +252,24 @@ void Bus::publish(const ike::v2::StatePublished& change) {
     c.status.failure = change.failure;
     const IkeSaStatus& next = change.ike_sa;
     auto& sas = c.status.ike_sas;
-    auto at = ike_position(sas, next.local_spi);
-    const bool known = at != sas.end() && at->local_spi == next.local_spi;
+    auto at = cached.ike_at.find(next.local_spi);
+    const bool known = at != cached.ike_at.end();
     const bool gone = next.state == "closed";
     std::optional<IkeSaStatus> before;
-    if (known) before = std::exchange(*at, next);
-    if (known && gone) sas.erase(at);
-    if (!known && !gone) at = sas.insert(at, next);
+    if (known) before = std::exchange(sas[at->second], next);
+    if (known && gone) erase_ike(cached, at->second);
+    if (!known && !gone) {
+        cached.ike_at.emplace(next.local_spi, sas.size());
+        sas.push_back(next);
+    }
     if (known == gone) changed.push_back("IkeSas");  // added or removed
     if (remote_address(c) != remote_before) changed.push_back("RemoteAddress");
-    if (!known && !gone) emit_ike_added(bus_, name, *at);
-    if (known && !gone) emit_ike_changed(bus_, name, *before, *at);
+    const IkeSaStatus* now = gone ? nullptr : find_ike(cached, next.local_spi);
+    if (!known && !gone) emit_ike_added(bus_, name, *now);
+    if (known && !gone) emit_ike_changed(bus_, name, *before, *now);
     emit_changed(bus_, connection_path(name), kConnectionInterface, changed);
     if (known && gone) emit_ike_removed(bus_, name, *before);
-    if (known && !gone) emit_children_removed(bus_, name, *before, *at);
+    if (known && !gone) emit_children_removed(bus_, name, *before, *now);
 }
 
 void Bus::sync() { sync(backend_.names()); }
@@ -270,30 +292,29 @@ void Bus::sync(const std::vector<std::string>& changed) {
 // properties that list them change, gone ones after.
 void Bus::apply(ConnectionSnapshot next) {
     const std::string name = next.status.name;
-    auto& sas = next.status.ike_sas;
-    std::sort(sas.begin(), sas.end(), [](const IkeSaStatus& a, const IkeSaStatus& b) { return a.local_spi < b.local_spi; });
     auto it = by_name_.find(name);
     if (it == by_name_.end()) {
-        auto& added = by_name_.emplace(name, std::move(next)).first->second;
+        Cached& added = by_name_.emplace(name, Cached{}).first->second;
+        store(added, std::move(next));
         emit_added(bus_, connection_path(name), kConnectionInterface);
-        for (auto& ike : added.status.ike_sas) emit_ike_added(bus_, name, ike);
-        emit_child_sas(bus_, name, {}, added.child_sas);
+        for (auto& ike : added.snapshot.status.ike_sas) emit_ike_added(bus_, name, ike);
+        emit_child_sas(bus_, name, {}, added.snapshot.child_sas);
         return;
     }
-    ConnectionSnapshot before = std::move(it->second);
-    it->second = std::move(next);
-    const ConnectionSnapshot& after = it->second;
+    Cached before = std::move(it->second);
+    store(it->second, std::move(next));
+    const Cached& after = it->second;
 
-    for (auto& ike : after.status.ike_sas) {
+    for (auto& ike : after.snapshot.status.ike_sas) {
         if (const IkeSaStatus* old_ike = find_ike(before, ike.local_spi))
             emit_ike_changed(bus_, name, *old_ike, ike);
         else
             emit_ike_added(bus_, name, ike);
     }
-    emit_child_sas(bus_, name, before.child_sas, after.child_sas);
+    emit_child_sas(bus_, name, before.snapshot.child_sas, after.snapshot.child_sas);
     emit_changed(bus_, connection_path(name), kConnectionInterface,
-                 connection_changes(before, after));
-    for (auto& ike : before.status.ike_sas) {
+                 connection_changes(before.snapshot, after.snapshot));
+    for (auto& ike : before.snapshot.status.ike_sas) {
         if (const IkeSaStatus* new_ike = find_ike(after, ike.local_spi))
             emit_children_removed(bus_, name, ike, *new_ike);
         else
@@ -304,7 +325,8 @@ void Bus::apply(ConnectionSnapshot next) {
 void Bus::drop(const std::string& name) {
     auto it = by_name_.find(name);
     if (it == by_name_.end()) return;
-    ConnectionSnapshot gone = std::move(it->second);
+    ++generation_;
+    ConnectionSnapshot gone = std::move(it->second.snapshot);
     by_name_.erase(it);
     std::erase(order_, name);
     for (auto& ike : gone.status.ike_sas) emit_ike_removed(bus_, name, ike);
@@ -332,7 +354,7 @@ int Bus::enumerate(sd_bus*, const char*, void* userdata, char*** nodes, sd_bus_e
     auto* self = static_cast<Bus*>(userdata);
     std::vector<std::string> paths;
     for (auto& name : self->order_) {
-        auto& c = self->by_name_.at(name);
+        auto& c = self->by_name_.at(name).snapshot;
         paths.push_back(connection_path(name));
         for (auto& ike : c.status.ike_sas) {
             paths.push_back(ike_sa_path(name, ike.local_spi));

@@ -11,8 +11,9 @@
 //   .../connection/<name>               org.ipsecd1.Connection
 //   .../connection/<name>/ike_<spi>     org.ipsecd1.IkeSa
 //   .../ike_<spi>/child_<spi>           org.ipsecd1.ChildSa
-// The bus keeps the last snapshot of every connection, its IKE SAs in local SPI order (found
-// by binary search): property reads, signals
+// The bus keeps the last snapshot of every connection, its IKE SAs in no particular order and
+// found by local SPI through an index (a publish adds or removes one in constant time; the
+// IkeSas property lists them in local SPI order): property reads, signals
 // (PropertiesChanged, InterfacesAdded/Removed) and ListConnections come from it; SA times
 // and counters are read from the Backend when a client asks.
 #pragma once
@@ -20,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@
 
 #include "base/result.hpp"
 #include "dbus/backend.hpp"
+#include "dbus/paths.hpp"
 #include "dbus/pending_replies.hpp"
 
 namespace ipsecd::bus {
@@ -79,6 +82,17 @@ private:
     base::Status attach();
     void apply(ConnectionSnapshot next);
     void drop(const std::string& name);
+    // A connection's snapshot and where each of its IKE SAs is in status.ike_sas.
+    struct Cached {
+        ConnectionSnapshot snapshot;
+        std::unordered_map<std::uint64_t, std::size_t> ike_at;  // local SPI -> index
+    };
+    static const ike::v2::IkeSaStatus* find_ike(const Cached& c, std::uint64_t local_spi);
+    static Located locate(const Cached& c, const ObjectRef& ref);
+    // Makes `c` hold `next`, its index rebuilt; the cached locate() is forgotten.
+    void store(Cached& c, ConnectionSnapshot next);
+    // Removes the IKE SA at `index` (the last one takes its place).
+    static void erase_ike(Cached& c, std::size_t index);
     void peer_left(const std::string& unique_name);
     static int on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int enumerate(sd_bus* bus, const char* prefix, void* userdata, char*** nodes,
@@ -87,7 +101,16 @@ private:
     sd_bus* bus_;
     Backend& backend_;
     std::vector<sd_bus_slot*> slots_;
-    std::map<std::string, ConnectionSnapshot, std::less<>> by_name_;
+    std::map<std::string, Cached, std::less<>> by_name_;
+    // The last locate(): the getters of one signal or one GetAll ask for the same path once
+    // per property. Valid while generation_ is unchanged (every change of the cache bumps it).
+    struct LastLocated {
+        std::string path;
+        Located at;
+        std::uint64_t generation = 0;
+    };
+    mutable LastLocated last_;
+    std::uint64_t generation_ = 1;
     std::vector<std::string> order_;
     std::set<std::string, std::less<>> owners_;
     std::shared_ptr<PendingReplies> pending_ = std::make_shared<PendingReplies>();

@@ -1,4 +1,5 @@
 // org.ipsecd1.Connection on /org/ipsecd1/connection/<escaped name>.
+#include <algorithm>
 #include <string_view>
 
 #include "dbus/bus.hpp"
@@ -76,10 +77,15 @@ std::string remote_address(const ConnectionSnapshot& c) {
     return c.remote_address;
 }
 
+// In local SPI order, whatever the order of the snapshot.
 std::vector<std::string> ike_sa_paths(const ConnectionSnapshot& connection) {
+    std::vector<std::uint64_t> spis;
+    spis.reserve(connection.status.ike_sas.size());
+    for (auto& ike : connection.status.ike_sas) spis.push_back(ike.local_spi);
+    std::sort(spis.begin(), spis.end());
     std::vector<std::string> paths;
-    for (auto& ike : connection.status.ike_sas)
-        paths.push_back(ike_sa_path(connection.status.name, ike.local_spi));
+    paths.reserve(spis.size());
+    for (auto spi : spis) paths.push_back(ike_sa_path(connection.status.name, spi));
     return paths;
 }
 

@@ -21,7 +21,8 @@ PropertyNames ike_sa_changes(const ike::v2::IkeSaStatus& before, const ike::v2::
 PropertyNames child_sa_changes(const ike::v2::ChildStatus& before,
                                const ike::v2::ChildStatus& after);
 
-// Object paths of the SAs below a connection, in snapshot order (the ao properties).
+// Object paths of the SAs below a connection (the ao properties): IKE SAs in local SPI order,
+// CHILD SAs in snapshot order.
 std::vector<std::string> ike_sa_paths(const ConnectionSnapshot& connection);
 std::vector<std::string> child_sa_paths(const std::string& connection,
                                         const ike::v2::IkeSaStatus& ike);
