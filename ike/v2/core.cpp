@@ -220,6 +220,12 @@ IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {
 }
 
 namespace {
+// Frees a container's storage (clear() and `= {}` keep the capacity).
+template <class T>
+void release(T& v) {
+    T().swap(v);
+}
+
 std::string ike_state_name(IkeState s) {
     switch (s) {
         case IkeState::resolving:
@@ -418,12 +424,13 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
         case IkeState::established:
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.last_heard = core.now;
-            // The IKE_SA_INIT material is not needed any more (and is most of the memory).
-            sa.init_request = {};
-            sa.init_response = {};
-            sa.offered = {};
-            sa.child_offer = {};
-            sa.candidates = {};
+            // The IKE_SA_INIT material is not needed any more (and is most of the memory):
+            // released, not cleared (`v = {}` keeps a vector's capacity).
+            release(sa.init_request);
+            release(sa.init_response);
+            release(sa.offered);
+            release(sa.child_offer);
+            release(sa.candidates);
             if (!sa.peer_identity.empty())
                 core.by_peer_identity.emplace(std::hash<std::string>{}(sa.peer_identity), sa.local_spi());
             if (!sa.peer_identity.empty()) {  // a rekey's successor adds nothing new here

@@ -82,7 +82,7 @@ bool start_eap_peer(Core& core, IkeSa& sa) {
         enter_state(core, sa, IkeState::closed);
         return false;
     }
-    sa.eap.emplace(EapRound{eap::Peer(eap_id, *password, random_challenge(core)), {}, {}, {}, false});
+    sa.eap = std::make_unique<EapRound>(EapRound{eap::Peer(eap_id, *password, random_challenge(core)), {}, {}, {}, false});
     return true;
 }
 
@@ -134,7 +134,7 @@ void start_eap_authenticator(Core& core, IkeSa& sa, std::uint32_t message_id, co
     }
     eap::Authenticator authenticator(random_challenge(core), local_identity(core, sa));
     const auto first = authenticator.start(id->identity.str(), passwords(core));
-    sa.eap.emplace(EapRound{std::move(authenticator), id->payload, id->identity, request, false});
+    sa.eap = std::make_unique<EapRound>(EapRound{std::move(authenticator), id->payload, id->identity, request, false});
     // 2.16: IDr, [CERT,] AUTH and the first EAP request.
     Payloads reply{wire::IdR{proof->id.type, proof->id.data}};
     reply.insert(reply.end(), proof->certificates.begin(), proof->certificates.end());
