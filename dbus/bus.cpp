@@ -5,6 +5,8 @@
 #include <cstring>
 #include <optional>
 
+#include <systemd/sd-event.h>
+
 #include "dbus/objects.hpp"
 #include "dbus/paths.hpp"
 
@@ -220,6 +222,18 @@ void Bus::erase_ike(Cached& c, std::size_t index) {
         c.ike_at[sas[index].local_spi] = index;
     }
     sas.pop_back();
+}
+
+const ChildSaLive& Bus::child_live(sd_bus_message* reply, const char* path, const Located& at) {
+    std::uint64_t iteration = 0;
+    sd_event* event = sd_bus_get_event(bus_);
+    const bool iterating = event && sd_event_get_iteration(event, &iteration) >= 0;  // else: read each time
+    if (!iterating || last_live_.reply != reply || last_live_.iteration != iteration || last_live_.path != path) {
+        const std::string& connection = at.connection->status.name;
+        last_live_ = {reply, path, iteration,
+                      backend_.child_sa_live(connection, at.ike ? *at.ike : ike::v2::IkeSaStatus{}, *at.child)};
+    }
+    return last_live_.live;
 }
 
 const ConnectionSnapshot* Bus::connection(const std::string& name) const {

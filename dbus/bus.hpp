@@ -67,6 +67,9 @@ public:
         const ike::v2::ChildStatus* child = nullptr;
     };
     Located locate(const char* path) const;
+    // A CHILD SA's counters and times (Backend::child_sa_live) for the message `reply` being
+    // built: read once per message, though a signal or GetAll asks for six of them.
+    const ChildSaLive& child_live(sd_bus_message* reply, const char* path, const Located& at);
     const ConnectionSnapshot* connection(const std::string& name) const;
     const std::vector<std::string>& names() const { return order_; }
     Backend& backend() { return backend_; }
@@ -110,6 +113,14 @@ private:
         std::uint64_t generation = 0;
     };
     mutable LastLocated last_;
+    // The last child_live(): valid for the same message, path and event loop iteration.
+    struct LastLive {
+        const sd_bus_message* reply = nullptr;
+        std::string path;
+        std::uint64_t iteration = 0;
+        ChildSaLive live;
+    };
+    LastLive last_live_;
     std::uint64_t generation_ = 1;
     std::vector<std::string> order_;
     std::set<std::string, std::less<>> owners_;

@@ -37,7 +37,7 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "RemoteTs") return append_array(reply, 's', prefixes(child.remote_ts));
     if (p == "IkeSa")  // "/" for an SA of no IKE SA (manual keying)
         return sd_bus_message_append(reply, "o", at.ike ? ike_sa_path(connection, at.ike->local_spi).c_str() : "/");
-    auto live = self.backend().child_sa_live(connection, at.ike ? *at.ike : ike::v2::IkeSaStatus{}, child);
+    const auto& live = self.child_live(reply, path, at);
     if (p == "BytesIn") return sd_bus_message_append(reply, "t", live.bytes_in);
     if (p == "BytesOut") return sd_bus_message_append(reply, "t", live.bytes_out);
     if (p == "PacketsIn") return sd_bus_message_append(reply, "t", live.packets_in);
