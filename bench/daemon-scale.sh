@@ -3,14 +3,15 @@
 # Runs, as root, in a private network namespace (its own 127.0.0.1) with a private D-Bus:
 # one ipsecd --kernel memory with a %any responder connection `load` and an unrelated
 # connection `other`; `ipsecd-bench daemon-load` brings up N SAs with `load`. Prints the
-# responder's CPU per SA, its memory per SA (RSS growth / N), then, with the N SAs held, the
-# wall time of `ipsecctl status other`, of a D-Bus property read of `other`, and of a reload
-# that changes only `other` (each the best of 5 runs).
-#   usage: bench/daemon-scale.sh [-n N] [-w WINDOW] [-b BUILD_DIR]
+# responder's CPU per SA, its memory per SA (RSS growth / N), its CPU per SA for M more set up
+# while the N are held (the per-event cost at N: compare -n 1000, 10000, 100000), then, with
+# the SAs held, the wall time of `ipsecctl status other`, of a D-Bus property read of `other`,
+# and of a reload that changes only `other` (each the best of 5 runs).
+#   usage: bench/daemon-scale.sh [-n N] [-m M] [-w WINDOW] [-b BUILD_DIR]
 set -eu
-N=10000; WINDOW=64; BUILD=$(dirname "$0")/../build
-while getopts "n:w:b:" o; do
-  case $o in n) N=$OPTARG;; w) WINDOW=$OPTARG;; b) BUILD=$OPTARG;; *) exit 2;; esac
+N=10000; M=1000; WINDOW=64; BUILD=$(dirname "$0")/../build
+while getopts "n:m:w:b:" o; do
+  case $o in n) N=$OPTARG;; m) M=$OPTARG;; w) WINDOW=$OPTARG;; b) BUILD=$OPTARG;; *) exit 2;; esac
 done
 IPSECD=$BUILD/daemon/ipsecd; IPSECCTL=$BUILD/cli/ipsecctl; BENCH=$BUILD/bench/ipsecd-bench
 DIR=$(mktemp -d /tmp/ipsecd-scale.XXXXXX); NS=ipsecd-scale-$$
@@ -54,11 +55,16 @@ best() { local b=999999 t0 t; for _ in 1 2 3 4 5; do t0=$(date +%s%N); "$@" >/de
 RSS0=$(rss); CPU0=$(cpu)
 ip netns exec $NS "$BENCH" daemon-load --sas "$N" --window "$WINDOW"
 CPU1=$(cpu); RSS1=$(rss); HZ=$(getconf CLK_TCK)
+# M more (other identities, another generator port) while the N are held.
+ip netns exec $NS "$BENCH" daemon-load --sas "$M" --first "$N" --port 5510 --window "$WINDOW" >/dev/null
+CPU2=$(cpu)
 UP=$("$IPSECCTL" --address "$BUS" status --json | grep -o '"state":"established"' | wc -l)
-echo "ipsecd holds $UP established IKE SAs of 'load' (N=$N)"
+echo "ipsecd holds $UP established IKE SAs of 'load' (N=$N, then M=$M more)"
 awk -v n="$N" -v c0="$CPU0" -v c1="$CPU1" -v hz="$HZ" -v r0="$RSS0" -v r1="$RSS1" 'BEGIN{
   printf "responder CPU per SA: %.0f us; RSS %d -> %d kB: %.0f bytes per IKE SA + CHILD SA\n",
     1e6*(c1-c0)/hz/n, r0, r1, 1024*(r1-r0)/n }'
+awk -v n="$N" -v m="$M" -v c1="$CPU1" -v c2="$CPU2" -v hz="$HZ" 'BEGIN{
+  printf "responder CPU per SA for %d more with %d held: %.0f us\n", m, n, 1e6*(c2-c1)/hz/m }'
 # The floor: a process start and one D-Bus call that reads no SA (ListConnections).
 echo "ipsecctl list (baseline: process start + one call): $(best "$IPSECCTL" --address "$BUS" list) ms (best of 5)"
 echo "ipsecctl status other: $(best "$IPSECCTL" --address "$BUS" status other) ms (best of 5)"

@@ -1,7 +1,8 @@
 // ipsecd-bench daemon-load: a load generator against a running ipsecd (issue 13 item 6). One
 // initiator engine in this process holds N connections, each with its own identity
-// (bench-K@load.test), to one responder over UDP on IPv4; at most --window handshakes are in
-// flight. It stops once N IKE SAs are established and prints the count, the wall time and
+// (bench-K@load.test, K from --first on), to one responder over UDP on IPv4; at most --window
+// handshakes are in flight. A second run with other identities and another --port adds SAs
+// to those a first run left up (the marginal cost of one more SA while N are held). It stops once N IKE SAs are established and prints the count, the wall time and
 // its own CPU time; the responder's figures (RSS, status and reload times) are measured
 // around it by bench/daemon-scale.sh. Kernel effects are ignored: the generator has no kernel,
 // its inbound SPIs come from a counter.
@@ -28,6 +29,7 @@ using namespace ike;
 
 struct LoadOptions {
     unsigned sas = 1000;
+    unsigned first = 0;  // the first identity's number
     unsigned window = 64;
     std::string local = "127.0.0.1", remote = "127.0.0.1";
     std::uint16_t port = 5500, remote_port = 500;
@@ -46,7 +48,7 @@ policy::Config initiator_config(const LoadOptions& o) {
         policy::Connection c;
         c.name = "c" + std::to_string(i);
         c.local.address = local;
-        c.local.id = *policy::Identity::parse("bench-" + std::to_string(i) + "@load.test");
+        c.local.id = *policy::Identity::parse("bench-" + std::to_string(o.first + i) + "@load.test");
         c.remote.host = o.remote;
         c.remote.address = remote;
         c.remote.port = o.remote_port;
@@ -78,14 +80,16 @@ double process_cpu_seconds() {
 
 class Generator {
 public:
-    explicit Generator(const LoadOptions& o) : o_(o), rng_(0x5eed), local_{*net::Address::parse(o.local), o.port} {
+    // Seeded by --first: a second generator must not repeat the first one's IKE SPIs.
+    explicit Generator(const LoadOptions& o) : o_(o), rng_(0x5eed + o.first), local_{*net::Address::parse(o.local), o.port} {
         v2::EngineOptions options;
         options.ike_port = o.port;
         options.natt_port = static_cast<std::uint16_t>(o.port + 1);
         options.log_level = v2::LogLevel::warning;
         options.max_half_open = o.window * 2;
-        // Without it the engine creates no CHILD SA (EngineOptions::allocate_spi).
-        options.allocate_spi = [next = std::uint32_t{0x1000}](const net::Address&, const net::Address&,
+        // Without it the engine creates no CHILD SA (EngineOptions::allocate_spi). One SPI per
+        // SA, from --first on: the responder's outbound SAs of two runs (one address) differ.
+        options.allocate_spi = [next = std::uint32_t{0x1000} + o.first](const net::Address&, const net::Address&,
                                                               xfrm::Proto) mutable -> base::Result<std::uint32_t> {
             return next++;
         };
@@ -165,6 +169,7 @@ int parse_load(const bench::Args& args, LoadOptions& o) {
         const std::string& a = args[i];
         const std::string& v = args[i + 1];
         if (a == "--sas") o.sas = static_cast<unsigned>(std::stoul(v));
+        else if (a == "--first") o.first = static_cast<unsigned>(std::stoul(v));
         else if (a == "--window") o.window = static_cast<unsigned>(std::stoul(v));
         else if (a == "--local") o.local = v;
         else if (a == "--remote") o.remote = v;
@@ -182,7 +187,7 @@ int parse_load(const bench::Args& args, LoadOptions& o) {
 int bench::run_daemon_load(const Args& args) {
     LoadOptions o;
     if (parse_load(args, o) != 0) {
-        std::fprintf(stderr, "usage: ipsecd-bench daemon-load [--sas N] [--window W] [--local A] [--port P] "
+        std::fprintf(stderr, "usage: ipsecd-bench daemon-load [--sas N] [--first K] [--window W] [--local A] [--port P] "
                              "[--remote A] [--remote-port P] [--psk KEY] [--timeout S]\n");
         return 2;
     }

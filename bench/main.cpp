@@ -24,8 +24,8 @@ constexpr Command commands[] = {
      "idle-sas [--sas N]... [--events K] [--json]: CPU per engine event (idle tick, CHILD SA rekey, "
      "status of one connection) with N established SA pairs, N=1000 and 10000 by default"},
     {"daemon-load", bench::run_daemon_load,
-     "daemon-load [--sas N] [--window W] [--port P] [--remote A] [--remote-port P] [--psk KEY]: brings up N IKE SA + "
-     "CHILD SA (identities bench-K@load.test) with a running ipsecd over UDP (bench/daemon-scale.sh)"},
+     "daemon-load [--sas N] [--first K] [--window W] [--port P] [--remote A] [--remote-port P] [--psk KEY]: brings up N "
+     "IKE SA + CHILD SA (identities bench-K@load.test from K=0) with a running ipsecd over UDP (bench/daemon-scale.sh)"},
 };
 
 void usage() {
