@@ -1,6 +1,8 @@
 #include <botan/aead.h>
 
 #include <array>
+#include <set>
+#include <string>
 
 #include "ike/crypto/sk/modes.hpp"
 
@@ -11,16 +13,25 @@ namespace {
 constexpr std::size_t kSalt = 4;  // RFC 5282 7.1, RFC 7634 2
 constexpr std::size_t kIv = 8;    // RFC 5282 3.1, RFC 7634 2
 
+// Throws, as SkCipher::create expects of an unsupported mode, when Botan has no `mode`; asks
+// Botan once per mode and thread.
+void check_supported(const std::string& mode) {
+    thread_local std::set<std::string, std::less<>> supported;
+    if (supported.contains(mode)) return;
+    Botan::AEAD_Mode::create_or_throw(mode, Botan::ENCRYPTION);
+    Botan::AEAD_Mode::create_or_throw(mode, Botan::DECRYPTION);
+    supported.insert(mode);
+}
+
+// Each direction's Botan object is made (and keyed) when first used: an SkCipher is built per
+// message (ike/v2/ike_sa.hpp), which seals or opens, and making both was 5% of a responder's
+// CPU (perf, issue 13).
 class Aead final : public SkCipher {
 public:
     Aead(const std::string& mode, base::ByteView key_with_salt, std::size_t icv)
-        : encrypt_(Botan::AEAD_Mode::create_or_throw(mode, Botan::ENCRYPTION)),
-          decrypt_(Botan::AEAD_Mode::create_or_throw(mode, Botan::DECRYPTION)),
-          icv_(icv) {
-        const std::size_t key_len = key_with_salt.size() - kSalt;
-        encrypt_->set_key(key_with_salt.data(), key_len);
-        decrypt_->set_key(key_with_salt.data(), key_len);
-        std::copy(key_with_salt.begin() + static_cast<std::ptrdiff_t>(key_len), key_with_salt.end(), salt_.begin());
+        : mode_(mode), key_(key_with_salt.begin(), key_with_salt.end() - kSalt), icv_(icv) {
+        check_supported(mode_);
+        std::copy(key_with_salt.end() - kSalt, key_with_salt.end(), salt_.begin());
     }
 
     std::size_t iv_size() const override { return kIv; }
@@ -30,6 +41,7 @@ public:
 protected:
     void seal_padded(base::ByteView aad, base::SecretBytes& padded, base::Bytes& out) override {
         const auto n = nonce(out);
+        keyed(encrypt_, Botan::ENCRYPTION);
         encrypt_->set_associated_data(aad.data(), aad.size());
         encrypt_->start(n.data(), n.size());
         encrypt_->finish(padded);
@@ -40,6 +52,7 @@ protected:
         if (body.size() < kIv + icv_ + 1) return base::fail("SK payload: shorter than IV, pad length and ICV");
         Botan::secure_vector<std::uint8_t> buf(body.begin() + kIv, body.end());
         try {
+            keyed(decrypt_, Botan::DECRYPTION);
             decrypt_->set_associated_data(aad.data(), aad.size());
             const auto n = nonce(body.first(kIv));
             decrypt_->start(n.data(), n.size());
@@ -58,6 +71,14 @@ private:
         return n;
     }
 
+    void keyed(std::unique_ptr<Botan::AEAD_Mode>& m, Botan::Cipher_Dir direction) const {
+        if (m) return;
+        m = Botan::AEAD_Mode::create_or_throw(mode_, direction);
+        m->set_key(key_.data(), key_.size());
+    }
+
+    std::string mode_;
+    base::SecretBytes key_;
     std::unique_ptr<Botan::AEAD_Mode> encrypt_, decrypt_;
     std::array<std::uint8_t, kSalt> salt_{};
     std::size_t icv_;
