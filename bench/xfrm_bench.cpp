@@ -1,13 +1,22 @@
-// ipsecd-bench xfrm --sas N [--ip-sas M] [--json]: how fast xfrm/ programs the kernel.
-// Needs a kernel with ESP (the lab); run it in a network namespace of its own.
+// ipsecd-bench xfrm --sas N [--ip-sas M] [--spd-hthresh4 LOCAL/REMOTE] [--json]: how fast
+// xfrm/ programs the kernel. Needs a kernel with ESP (the lab); run it in a network namespace
+// of its own.
+//   0. with --spd-hthresh4, sets the SPD hash thresholds first (as ipsecd --spd-hthresh4
+//      does); prints the thresholds in force either way.
 //   1. xfrm/: installs N SA pairs (out + in, tunnel, AES-GCM-256) with their out and in
-//      policies through the request queue (batched sends, xfrm/request_queue.hpp), then
-//      deletes them all the same way: sas_per_sec = N / seconds (pairs with policies).
+//      policies (10.0.0.0/24 <-> a /32 each) through the request queue (batched sends,
+//      xfrm/request_queue.hpp), then deletes them all the same way: sas_per_sec = N /
+//      seconds (pairs with policies).
 //   2. the baselines, in the same run: M SAs added by xfrm/ add_sa one round trip at a
 //      time, the same M SAs queued and sent in batches, then by a loop of `ip xfrm state
-//      add` (one process per SA, as a shell script would), and the ratio xfrm/ : ip.
-// Addresses come from the benchmarking range 198.18.0.0/15 (RFC 2544); SPIs from fixed bases,
-// so a run never touches SAs it did not create.
+//      add` (one process each, as a shell script would), and the ratio xfrm/ : ip.
+// N tunnels as a gateway sees them: N peers with their own addresses, reqids from 1 as the
+// daemon hands them out, SPIs scattered as the kernel and peers pick them. Peer addresses
+// are spread over the benchmarking range 198.18.0.0/15 (RFC 2544), not counted up: the
+// kernel hashes an SA by (daddr + saddr) ^ reqid, so peers counted up in step with the
+// reqids would put every SA into a handful of hash chains and measure that instead (an
+// insert walks its chain). SPIs come from fixed bijections, so a run never touches SAs it
+// did not create.
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -31,13 +40,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t local_v4 = 0xc6120001;  // 198.18.0.1
-constexpr std::uint32_t peer_v4 = 0xc6130000;   // 198.19.0.0 + i + 1
-constexpr std::uint32_t out_spi = 0x10000000, in_spi = 0x20000000, ip_spi = 0x30000000;
+// Peer i is 198.18.0.1 + ((i + 1) * peer_step mod peer_spread): a permutation of
+// 198.18.0.2-198.19.255.255 (2^17 - 1 is prime), so at most peer_spread - 1 pairs.
+constexpr std::uint32_t peer_spread = 131071, peer_step = 40503;
+enum class SpiKind : std::uint32_t { out = 0, in = 1, ip = 2 };
 constexpr std::size_t gcm_key_bytes = 36;  // AES-256 key + 4-byte salt (RFC 4106)
 
 struct Options {
     std::uint32_t sas = 0;
     std::uint32_t ip_sas = 0;  // 0: min(2 * sas, 100)
+    std::optional<xfrm::SpdHashThreshold> hthresh4;
     bool json = false;
 };
 
@@ -54,9 +66,12 @@ std::optional<Options> parse(const bench::Args& args) {
         if (args[i] == "--json") o.json = true;
         else if (args[i] == "--sas" && has_value && parse_number(args[i + 1], o.sas)) ++i;
         else if (args[i] == "--ip-sas" && has_value && parse_number(args[i + 1], o.ip_sas)) ++i;
+        else if (args[i] == "--spd-hthresh4" && has_value &&
+                 (o.hthresh4 = xfrm::parse_spd_hash_threshold(args[i + 1], 32)))
+            ++i;
         else return std::nullopt;
     }
-    if (o.sas == 0) return std::nullopt;
+    if (o.sas == 0 || o.sas >= peer_spread || o.ip_sas >= peer_spread) return std::nullopt;
     if (o.ip_sas == 0) o.ip_sas = std::min<std::uint32_t>(2 * o.sas, 100);
     return o;
 }
@@ -65,7 +80,15 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 
 base::SecretBytes gcm_key() { return base::SecretBytes(gcm_key_bytes, 0x5a); }
 
-net::Address peer(std::uint32_t i) { return net::Address::v4(peer_v4 + i + 1); }
+net::Address peer(std::uint32_t i) {
+    return net::Address::v4(local_v4 + static_cast<std::uint32_t>(std::uint64_t{i + 1} * peer_step % peer_spread));
+}
+
+// The i-th SPI of a kind: Knuth's multiplicative hash of (kind, i + 1), a bijection of u32
+// that is >= 0x100 for every i the peers allow (checked once, offline, for the three kinds).
+std::uint32_t spi(SpiKind kind, std::uint32_t i) {
+    return (static_cast<std::uint32_t>(kind) << 30 | (i + 1)) * 2654435761u;
+}
 
 xfrm::Sa tunnel_sa(const net::Address& src, const net::Address& dst, std::uint32_t spi, std::uint32_t reqid) {
     xfrm::Sa sa;
@@ -96,7 +119,7 @@ std::vector<xfrm::Policy> pair_policies(std::uint32_t i) {
 
 std::array<xfrm::Sa, 2> pair_sas(std::uint32_t i) {
     const auto local = net::Address::v4(local_v4);
-    return {tunnel_sa(local, peer(i), out_spi + i, i + 1), tunnel_sa(peer(i), local, in_spi + i, i + 1)};
+    return {tunnel_sa(local, peer(i), spi(SpiKind::out, i), i + 1), tunnel_sa(peer(i), local, spi(SpiKind::in, i), i + 1)};
 }
 
 // The first failure of many queued requests.
@@ -140,7 +163,9 @@ base::Result<PairTimes> pairs_round_trip(xfrm::Kernel& k, std::uint32_t n) {
 }
 
 // The SAs of the baseline: one direction, the same parameters for xfrm/ and for ip.
-xfrm::Sa baseline_sa(std::uint32_t i) { return tunnel_sa(net::Address::v4(local_v4), peer(i), ip_spi + i, i + 1); }
+xfrm::Sa baseline_sa(std::uint32_t i) {
+    return tunnel_sa(net::Address::v4(local_v4), peer(i), spi(SpiKind::ip, i), i + 1);
+}
 
 // Phase 2a: M SAs added through xfrm/, one add_sa and its ack at a time, or all queued
 // and sent in batches (deleted afterwards, untimed). Returns the add seconds.
@@ -179,9 +204,9 @@ base::Result<double> add_sas_ip(xfrm::Kernel& k, std::uint32_t m) {
     const std::string hex_key = "0x" + base::to_hex(base::ByteView(key.data(), key.size()));
     const auto t0 = Clock::now();
     for (std::uint32_t i = 0; i < m; ++i) {
-        char spi[16];
-        std::snprintf(spi, sizeof spi, "0x%08x", ip_spi + i);
-        auto s = run_ip({"ip", "xfrm", "state", "add", "src", local, "dst", peer(i).str(), "proto", "esp", "spi", spi,
+        char spi_text[16];
+        std::snprintf(spi_text, sizeof spi_text, "0x%08x", spi(SpiKind::ip, i));
+        auto s = run_ip({"ip", "xfrm", "state", "add", "src", local, "dst", peer(i).str(), "proto", "esp", "spi", spi_text,
                          "reqid", std::to_string(i + 1), "mode", "tunnel", "aead", "rfc4106(gcm(aes))", hex_key, "128"});
         if (!s) return base::fail(s.error().message);
     }
@@ -191,12 +216,20 @@ base::Result<double> add_sas_ip(xfrm::Kernel& k, std::uint32_t m) {
     return took;
 }
 
+// Step 0: the thresholds asked for set, and those in force (asked for or not) read back.
+base::Result<xfrm::SpdHashThresholds> spd_hash(xfrm::Kernel& k, const Options& o) {
+    if (o.hthresh4)
+        if (auto ok = k.set_spd_hash_thresholds({o.hthresh4, std::nullopt}); !ok) return base::Unexpected{ok.error()};
+    return k.spd_hash_thresholds();
+}
+
 }  // namespace
 
 int bench::run_xfrm(const Args& args) {
     const auto opt = parse(args);
     if (!opt) {
-        std::fprintf(stderr, "usage: ipsecd-bench xfrm --sas N [--ip-sas M] [--json]\n");
+        std::fprintf(stderr, "usage: ipsecd-bench xfrm --sas N [--ip-sas M] [--spd-hthresh4 LOCAL/REMOTE] [--json]\n"
+                             "  (N, M < %u)\n", peer_spread);
         return 2;
     }
     auto kernel = xfrm::NetlinkKernel::open();
@@ -205,6 +238,11 @@ int bench::run_xfrm(const Args& args) {
         return 1;
     }
     auto& k = **kernel;
+    const auto thresholds = spd_hash(k, *opt);
+    if (!thresholds) {
+        std::fprintf(stderr, "ipsecd-bench xfrm: %s\n", thresholds.error().message.c_str());
+        return 1;
+    }
     const auto pairs = pairs_round_trip(k, opt->sas);
     const auto skipped = base::Result<double>(base::fail("skipped"));
     const auto direct = pairs ? add_sas_xfrm(k, opt->ip_sas, false) : skipped;
@@ -225,11 +263,13 @@ int bench::run_xfrm(const Args& args) {
                     "\"sa_install_seconds\": %.6f, \"policy_install_seconds\": %.6f, "
                     "\"delete_seconds\": %.6f, \"policies\": %u, \"baseline_sas\": %u, "
                     "\"xfrm_add_sa_per_sec\": %.1f, \"xfrm_queued_sa_per_sec\": %.1f, \"ip_state_add_per_sec\": %.1f, "
-                    "\"ratio\": %.1f}\n",
+                    "\"ratio\": %.1f, \"spd_hthresh4\": \"%u/%u\"}\n",
                     opt->sas, seconds, rate, install, pairs->sas, pairs->policies, remove, 2 * opt->sas, opt->ip_sas,
-                    direct_rate, queued_rate, ip_rate, direct_rate / ip_rate);
+                    direct_rate, queued_rate, ip_rate, direct_rate / ip_rate, thresholds->v4->local_bits,
+                    thresholds->v4->remote_bits);
         return 0;
     }
+    std::printf("SPD hash thresholds in force (local/remote prefix bits): %s\n", xfrm::describe(*thresholds).c_str());
     std::printf("xfrm/ request queue: %u SA pairs + %u policies installed in %.3f s (%.1f pairs/s: %u SAs in %.3f s, "
                 "then their policies in %.3f s) and deleted in %.3f s (%.1f pairs/s): %.1f SA pairs/s in and out\n",
                 opt->sas, 2 * opt->sas, install, opt->sas / install, 2 * opt->sas, pairs->sas, pairs->policies, remove,

@@ -14,6 +14,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/instance_lock.hpp"
 #include "daemon/options.hpp"
+#include "daemon/spd_hash.hpp"
 #include "dbus/bus.hpp"
 #include "xfrm/memory_kernel.hpp"
 #include "xfrm/memory_routing.hpp"
@@ -49,8 +50,10 @@ struct KernelSide {
     }
 };
 
-// Fails as the kernel does: --kernel memory is chosen, never a fallback.
-base::Result<KernelSide> open_kernel(ipsecd::KernelBackend backend, const ipsecd::Logger& log) {
+// Fails as the kernel does: --kernel memory is chosen, never a fallback. The SPD hash
+// thresholds asked for are in force, or the daemon does not start.
+base::Result<KernelSide> open_kernel(const ipsecd::Options& options, const ipsecd::Logger& log) {
+    const ipsecd::KernelBackend backend = options.kernel;
     KernelSide side;
     if (backend == ipsecd::KernelBackend::memory) {
         log.warning("kernel: in-memory model, no packet is protected");
@@ -65,6 +68,9 @@ base::Result<KernelSide> open_kernel(ipsecd::KernelBackend backend, const ipsecd
         side.dispatch_events = [events] { events->dispatch_events(); };
         side.kernel = std::move(*netlink);
     }
+    auto spd_hash = ipsecd::apply_spd_hash_thresholds(*side.kernel, options.spd_hash);
+    if (!spd_hash) return base::fail("--spd-hthresh4/6: " + spd_hash.error().message);
+    if (*spd_hash) log.info("kernel: SPD hash thresholds " + xfrm::describe(**spd_hash) + " (local/remote prefix bits)");
     auto routing = xfrm::NetlinkRouting::open();
     if (!routing) return base::fail("opening the kernel's routing interface: " + routing.error().message);
     side.host_routing = std::move(*routing);
@@ -110,7 +116,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    auto kernel = open_kernel(options.kernel, log);
+    auto kernel = open_kernel(options, log);
     if (!kernel) {
         log.error(kernel.error().message);
         return 1;

@@ -42,7 +42,7 @@ bool parse_spi_range(const std::string& text, Options& o) {
 base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) {
     ParsedOptions out;
     Options& o = out.options;
-    std::string level = "info", target, kernel = "netlink", spi_range;
+    std::string level = "info", target, kernel = "netlink", spi_range, hthresh4, hthresh6;
     unsigned ike_port = o.ike_port, natt_port = o.natt_port;
     po::options_description desc("Options");
     desc.add_options()
@@ -58,7 +58,14 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
         ("spi-range", po::value(&spi_range), "MIN-MAX: the inbound CHILD SA SPIs the kernel allocates from "
                                               "(default 0x100-0xffffffff)")
         ("kernel", po::value(&kernel), "netlink|memory (default netlink); memory: SAs, policies and routes in an in-memory "
-                                       "model, NO PACKET IS PROTECTED (benchmarks, tests)");
+                                       "model, NO PACKET IS PROTECTED (benchmarks, tests)")
+        ("spd-hthresh4", po::value(&hthresh4),
+         "LOCAL/REMOTE: IPv4 policies whose local (outbound source) and remote selector prefixes are at least "
+         "this long go into the kernel's policy hash table; shorter ones into its inexact lists, whose inserts "
+         "slow down as they grow (the kernel's default, 32/32, hashes host<->host policies only). Set at start "
+         "for the whole network namespace (ip xfrm policy set hthresh4); which policy a packet matches does "
+         "not change. E.g. 24/32 for /24 <-> /32 road-warrior tunnels")
+        ("spd-hthresh6", po::value(&hthresh6), "LOCAL/REMOTE: the same for IPv6 (kernel default 128/128)");
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -92,6 +99,10 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
     o.natt_port = static_cast<std::uint16_t>(natt_port);
     if (!spi_range.empty() && !parse_spi_range(spi_range, o))
         return base::fail("--spi-range must be MIN-MAX with 0x100 <= MIN <= MAX <= 0xffffffff, not '" + spi_range + "'");
+    if (!hthresh4.empty() && !(o.spd_hash.v4 = xfrm::parse_spd_hash_threshold(hthresh4, 32)))
+        return base::fail("--spd-hthresh4 must be LOCAL/REMOTE prefix lengths 0..32, not '" + hthresh4 + "'");
+    if (!hthresh6.empty() && !(o.spd_hash.v6 = xfrm::parse_spd_hash_threshold(hthresh6, 128)))
+        return base::fail("--spd-hthresh6 must be LOCAL/REMOTE prefix lengths 0..128, not '" + hthresh6 + "'");
     return out;
 }
 

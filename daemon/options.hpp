@@ -7,6 +7,7 @@
 
 #include "base/result.hpp"
 #include "daemon/log.hpp"
+#include "xfrm/kernel.hpp"
 
 namespace ipsecd {
 
@@ -26,6 +27,9 @@ struct Options {
     // reserved (RFC 4303 2.1).
     std::uint32_t spi_min = 0x100, spi_max = 0xffffffff;
     KernelBackend kernel = KernelBackend::netlink;
+    // --spd-hthresh4/6: the SPD hash thresholds set at start; a family not given keeps the
+    // kernel's (the daemon does not touch the setting at all when neither is given).
+    xfrm::SpdHashThresholds spd_hash{std::nullopt, std::nullopt};
 };
 
 enum class OptionsOutcome { run, exit_ok };  // exit_ok: --help / --version printed

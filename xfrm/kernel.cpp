@@ -2,6 +2,7 @@
 // and the structural checks every backend applies before touching the kernel.
 #include "xfrm/kernel.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -126,6 +127,41 @@ void Kernel::queue_sa(const Sa& sa, bool update, Done done) { done(update ? upda
 void Kernel::queue_delete_sa(const SaId& id, Done done) { done(delete_sa(id)); }
 void Kernel::queue_policy(const Policy& p, bool update, Done done) { done(update ? update_policy(p) : add_policy(p)); }
 void Kernel::queue_delete_policy(const PolicyId& id, Done done) { done(delete_policy(id)); }
+
+Status check(const SpdHashThresholds& t) {
+    auto fits = [](const std::optional<SpdHashThreshold>& h, unsigned bits) {
+        return !h || (h->local_bits <= bits && h->remote_bits <= bits);
+    };
+    if (!fits(t.v4, 32) || !fits(t.v6, 128))
+        return base::fail("a threshold longer than its addresses (IPv4 <= 32 bits, IPv6 <= 128)", EINVAL);
+    return {};
+}
+
+std::optional<SpdHashThreshold> parse_spd_hash_threshold(const std::string& text, unsigned max_bits) {
+    auto bits = [max_bits](const std::string& s, std::uint8_t& out) {
+        if (s.empty() || s.size() > 3 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return false;
+        const unsigned v = static_cast<unsigned>(std::stoul(s));
+        out = static_cast<std::uint8_t>(v);
+        return v <= max_bits;
+    };
+    const auto slash = text.find('/');
+    SpdHashThreshold h;
+    if (slash == std::string::npos || !bits(text.substr(0, slash), h.local_bits) ||
+        !bits(text.substr(slash + 1), h.remote_bits))
+        return std::nullopt;
+    return h;
+}
+
+std::string describe(const SpdHashThresholds& t) {
+    auto one = [](const char* family, const SpdHashThreshold& h) {
+        return std::string(family) + " " + std::to_string(h.local_bits) + "/" + std::to_string(h.remote_bits);
+    };
+    std::string text;
+    if (t.v4) text = one("IPv4", *t.v4);
+    if (t.v6) text += (text.empty() ? "" : ", ") + one("IPv6", *t.v6);
+    return text.empty() ? "(none)" : text;
+}
 
 bool is_not_found(const base::Error& e) { return e.code == ESRCH || e.code == ENOENT; }
 

@@ -202,6 +202,23 @@ struct Migration {
 };
 using EventHandler = std::function<void(const Event&)>;
 
+// The SPD's hash thresholds for one address family (XFRMA_SPD_IPV4_HTHRESH /
+// _IPV6_HTHRESH): a policy whose local selector prefix is at least local_bits long and
+// whose remote one is at least remote_bits goes into the kernel's policy hash table; the
+// others go into its inexact lists, whose insertions slow down as they grow. Which policy
+// a packet matches is the same either way. Local is an outbound policy's source.
+struct SpdHashThreshold {
+    std::uint8_t local_bits = 0, remote_bits = 0;
+    auto operator<=>(const SpdHashThreshold&) const = default;
+};
+struct SpdHashThresholds {
+    // The kernel's defaults (only host <-> host policies are hashed); a setting leaves a
+    // family it does not name as it is.
+    std::optional<SpdHashThreshold> v4 = SpdHashThreshold{32, 32};
+    std::optional<SpdHashThreshold> v6 = SpdHashThreshold{128, 128};
+    bool operator==(const SpdHashThresholds&) const = default;
+};
+
 class Kernel {
 public:
     virtual ~Kernel() = default;
@@ -227,6 +244,13 @@ public:
     // Moves a policy and its SA to new endpoints (see Migration): ENOENT without the policy,
     // ENODATA without a matching template, ESRCH when the SA m.spi names did not move.
     virtual Status migrate(const Migration& m) = 0;
+
+    // XFRM_MSG_NEWSPDINFO: sets the thresholds of the families given (the kernel then
+    // rehashes every policy); EINVAL beyond 32 bits (IPv4) or 128 (IPv6). The setting
+    // belongs to the network namespace, not to this object: flush_owned() leaves it.
+    virtual Status set_spd_hash_thresholds(const SpdHashThresholds& t) = 0;
+    // XFRM_MSG_GETSPDINFO: the thresholds in force, both families.
+    virtual Result<SpdHashThresholds> spd_hash_thresholds() = 0;
 
     // Queued forms of add_sa/update_sa, delete_sa, add_policy/update_policy and
     // delete_policy, for many changes at once: applied in order, each answering through
@@ -262,6 +286,14 @@ SaInfo make_info(const Sa& sa, const Counters& counters);
 // Structural checks shared by every backend: one family, the algorithms the protocol
 // needs (ESP: AEAD or cipher (+integrity); AH: integrity only), key sizes, ESN window.
 Status check(const Sa& sa);
+// EINVAL unless every threshold given fits its family (<= 32 bits IPv4, <= 128 IPv6);
+// the error has no context (the caller's).
+Status check(const SpdHashThresholds& t);
+// "LOCAL/REMOTE" (as `ip xfrm policy set hthresh4 LOCAL REMOTE` takes them): two decimal
+// prefix lengths of at most max_bits; nullopt when malformed.
+std::optional<SpdHashThreshold> parse_spd_hash_threshold(const std::string& text, unsigned max_bits);
+// "IPv4 24/32, IPv6 128/128" (local/remote bits), the families given only.
+std::string describe(const SpdHashThresholds& t);
 // True for the errno a missing SA (ESRCH) or policy (ENOENT) is reported with.
 bool is_not_found(const base::Error& e);
 // Completes the larval SA that alloc_spi() reserved for sa.spi with `sa` (XFRM_MSG_UPDSA).

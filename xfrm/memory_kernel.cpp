@@ -147,6 +147,14 @@ Result<std::vector<Policy>> MemoryKernel::list_policies() {
     return out;
 }
 
+Status MemoryKernel::set_spd_hash_thresholds(const SpdHashThresholds& t) {
+    if (auto ok = check(t); !ok)
+        return base::fail("setting the SPD hash thresholds " + describe(t) + ": " + ok.error().message, EINVAL);
+    if (t.v4) spd_hash_.v4 = t.v4;
+    if (t.v6) spd_hash_.v6 = t.v6;
+    return {};
+}
+
 Status MemoryKernel::flush_owned() {
     sas_.clear();
     counters_.clear();

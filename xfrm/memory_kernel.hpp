@@ -32,6 +32,9 @@ public:
     Status delete_policy(const PolicyId& id) override;
     Result<std::vector<Policy>> list_policies() override;
     Status migrate(const Migration& m) override;
+    // Kept and read back as the kernel does; the model has one policy table either way.
+    Status set_spd_hash_thresholds(const SpdHashThresholds& t) override;
+    Result<SpdHashThresholds> spd_hash_thresholds() override { return spd_hash_; }
 
     // Everything here was added through this object, so this empties the model.
     Status flush_owned() override;
@@ -54,6 +57,7 @@ private:
     std::map<PolicyId, Policy> policies_;
     EventHandler handler_;
     std::uint32_t next_spi_ = 0;
+    SpdHashThresholds spd_hash_;
 };
 
 }  // namespace xfrm

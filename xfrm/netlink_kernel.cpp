@@ -3,6 +3,7 @@
 #include "xfrm/event_message.hpp"
 #include "xfrm/policy_message.hpp"
 #include "xfrm/sa_message.hpp"
+#include "xfrm/spd_message.hpp"
 
 namespace xfrm {
 
@@ -157,6 +158,23 @@ Result<std::vector<Policy>> NetlinkKernel::list_policies() {
     });
     if (!ok) return base::Unexpected{ok.error()};
     return policies;
+}
+
+Status NetlinkKernel::set_spd_hash_thresholds(const SpdHashThresholds& t) {
+    return request("setting the SPD hash thresholds " + describe(t), encode_set_spd_hash(t));
+}
+
+Result<SpdHashThresholds> NetlinkKernel::spd_hash_thresholds() {
+    std::optional<SpdHashThresholds> read;
+    auto ok = request("reading the SPD hash thresholds", encode_get_spdinfo(), [&](const nlmsghdr& nlh) -> Status {
+        auto t = decode_spd_hash(nlh);
+        if (!t) return base::Unexpected{t.error()};
+        read = *t;
+        return {};
+    });
+    if (!ok) return base::Unexpected{ok.error()};
+    if (!read) return base::fail("reading the SPD hash thresholds: no reply from the kernel");
+    return *read;
 }
 
 // Deletes all it can, in batches; an SA or policy already gone (expired, removed by hand) is

@@ -39,6 +39,8 @@ public:
     Status delete_policy(const PolicyId& id) override;
     Result<std::vector<Policy>> list_policies() override;
     Status migrate(const Migration& m) override;
+    Status set_spd_hash_thresholds(const SpdHashThresholds& t) override;
+    Result<SpdHashThresholds> spd_hash_thresholds() override;
 
     void queue_sa(const Sa& sa, bool update, Done done) override;
     void queue_delete_sa(const SaId& id, Done done) override;

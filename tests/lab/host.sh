@@ -103,10 +103,11 @@ lab_stage() {
 }
 
 # lab_scenario_env: the host's settings for scenarios (the host's environment does not reach
-# the guest), as shell assignments guest.sh exports: BENCH_SAS and BENCH_IP_SAS (xfrm-bench).
+# the guest), as shell assignments guest.sh exports: BENCH_SAS, BENCH_IP_SAS and
+# BENCH_SPD_HTHRESH4 (xfrm-bench).
 lab_scenario_env() {
   local v
-  for v in BENCH_SAS BENCH_IP_SAS; do
+  for v in BENCH_SAS BENCH_IP_SAS BENCH_SPD_HTHRESH4; do
     if [ -n "${!v:-}" ]; then echo "export $v=${!v@Q}"; fi
   done
 }

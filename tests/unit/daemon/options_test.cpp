@@ -17,13 +17,16 @@ TEST(Options, DefaultsFollowTheContract) {
     EXPECT_EQ(o.spi_min, 0x100u);
     EXPECT_EQ(o.spi_max, 0xffffffffu);
     EXPECT_EQ(o.kernel, ipsecd::KernelBackend::netlink);
+    EXPECT_FALSE(o.spd_hash.v4);  // the kernel's own thresholds, untouched
+    EXPECT_FALSE(o.spd_hash.v6);
 }
 
 TEST(Options, ParsesEveryFlag) {
     auto r = parse_options({"--config-dir", "/tmp/c", "--check", "--runtime-dir", "/tmp/r",
                             "--log-level", "debug", "--log-target", "stderr", "--ike-port",
                             "1500", "--natt-port", "14500", "--kernel", "memory", "--spi-range",
-                            "0xc0000000-3221225475"});
+                            "0xc0000000-3221225475", "--spd-hthresh4", "24/32",
+                            "--spd-hthresh6", "64/128"});
     ASSERT_TRUE(r) << r.error().message;
     const auto& o = r->options;
     EXPECT_EQ(o.config_dir, "/tmp/c");
@@ -36,6 +39,26 @@ TEST(Options, ParsesEveryFlag) {
     EXPECT_EQ(o.spi_min, 0xc0000000u);
     EXPECT_EQ(o.spi_max, 0xc0000003u);
     EXPECT_EQ(o.kernel, ipsecd::KernelBackend::memory);
+    EXPECT_EQ(o.spd_hash.v4, (xfrm::SpdHashThreshold{24, 32}));
+    EXPECT_EQ(o.spd_hash.v6, (xfrm::SpdHashThreshold{64, 128}));
+}
+
+TEST(Options, OneFamilysSpdHashThresholdsLeaveTheOthersToTheKernel) {
+    auto r = parse_options({"--spd-hthresh4", "0/32"});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->options.spd_hash.v4, (xfrm::SpdHashThreshold{0, 32}));
+    EXPECT_FALSE(r->options.spd_hash.v6);
+}
+
+TEST(Options, RejectsSpdHashThresholdsMalformedOrLongerThanTheAddressWithOneLine) {
+    for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+             {"--spd-hthresh4", "33/32"}, {"--spd-hthresh4", "24"}, {"--spd-hthresh4", "24/x"},
+             {"--spd-hthresh6", "64/129"}, {"--spd-hthresh6", "/128"}}) {
+        auto r = parse_options({flag, value});
+        ASSERT_FALSE(r) << flag << " " << value;
+        EXPECT_NE(r.error().message.find(flag + " must be LOCAL/REMOTE"), std::string::npos) << r.error().message;
+        EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
+    }
 }
 
 TEST(Options, RejectsUnknownKernelWithOneLine) {

@@ -144,5 +144,22 @@ TEST(Wire, AddressAndMarkRoundTrip) {
     EXPECT_EQ(wire::mark(wire::mark(Mark{3, 4})), (Mark{3, 4}));
 }
 
+TEST(SpdHashThreshold, ParsesLocalSlashRemoteUpToTheFamilysBits) {
+    EXPECT_EQ(parse_spd_hash_threshold("24/32", 32), (SpdHashThreshold{24, 32}));
+    EXPECT_EQ(parse_spd_hash_threshold("0/0", 32), (SpdHashThreshold{0, 0}));
+    EXPECT_EQ(parse_spd_hash_threshold("64/128", 128), (SpdHashThreshold{64, 128}));
+}
+
+TEST(SpdHashThreshold, RefusesMalformedOrTooLongThresholds) {
+    for (const char* bad : {"33/32", "24/33", "24", "24/", "/32", "a/32", "-1/32", "24/32/1", " 24/32", "0024/32", ""})
+        EXPECT_FALSE(parse_spd_hash_threshold(bad, 32)) << bad;
+    EXPECT_FALSE(parse_spd_hash_threshold("64/129", 128));
+}
+
+TEST(Describe, SpdHashThresholdsNameTheFamiliesGiven) {
+    EXPECT_EQ(describe(SpdHashThresholds{}), "IPv4 32/32, IPv6 128/128");
+    EXPECT_EQ(describe(SpdHashThresholds{std::nullopt, SpdHashThreshold{64, 128}}), "IPv6 64/128");
+}
+
 }  // namespace
 }  // namespace xfrm

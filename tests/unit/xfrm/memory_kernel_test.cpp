@@ -237,5 +237,26 @@ TEST(MemoryKernel, EmitDeliversToTheHandler) {
     EXPECT_EQ(std::get<Expire>(got.front()), ev);
 }
 
+TEST(MemoryKernel, SpdHashThresholdsStartAtTheKernelsDefaults) {
+    MemoryKernel k;
+    EXPECT_EQ(*k.spd_hash_thresholds(), (SpdHashThresholds{SpdHashThreshold{32, 32}, SpdHashThreshold{128, 128}}));
+}
+
+TEST(MemoryKernel, SettingOneFamilysSpdHashThresholdsLeavesTheOthers) {
+    MemoryKernel k;
+    ASSERT_TRUE(k.set_spd_hash_thresholds({SpdHashThreshold{24, 32}, std::nullopt}));
+    EXPECT_EQ(*k.spd_hash_thresholds(), (SpdHashThresholds{SpdHashThreshold{24, 32}, SpdHashThreshold{128, 128}}));
+}
+
+TEST(MemoryKernel, SpdHashThresholdsLongerThanTheAddressFailWithEinvalAndContext) {
+    MemoryKernel k;
+    auto ok = k.set_spd_hash_thresholds({SpdHashThreshold{24, 40}, std::nullopt});
+    ASSERT_FALSE(ok);
+    EXPECT_EQ(ok.error().code, EINVAL);
+    EXPECT_NE(ok.error().message.find("setting the SPD hash thresholds IPv4 24/40"), std::string::npos)
+        << ok.error().message;
+    EXPECT_EQ(k.spd_hash_thresholds()->v4, (SpdHashThreshold{32, 32}));
+}
+
 }  // namespace
 }  // namespace xfrm

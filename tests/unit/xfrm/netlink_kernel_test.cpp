@@ -353,5 +353,28 @@ TEST_F(NetlinkKernelTest, MigrateOfAPolicyIsReportedAsEvent) {
     EXPECT_TRUE(contains(policies(), p));
 }
 
+// Policies hashed or not, the kernel lists and matches the same ones; the namespace is left
+// with its defaults for the other tests.
+TEST_F(NetlinkKernelTest, SpdHashThresholdsAreSetAndReadBack) {
+    const SpdHashThresholds wanted{SpdHashThreshold{24, 32}, SpdHashThreshold{64, 128}};
+    ASSERT_TRUE(kernel->set_spd_hash_thresholds(wanted));
+    auto got = kernel->spd_hash_thresholds();
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(*got, wanted);
+    auto p = tunnel_policy();
+    ASSERT_TRUE(kernel->add_policy(p).ok());
+    EXPECT_TRUE(contains(policies(), p));
+    ASSERT_TRUE(kernel->set_spd_hash_thresholds(SpdHashThresholds{}));
+    EXPECT_EQ(*kernel->spd_hash_thresholds(), SpdHashThresholds{});
+}
+
+TEST_F(NetlinkKernelTest, SpdHashThresholdsLongerThanTheAddressAreRefusedWithContext) {
+    auto ok = kernel->set_spd_hash_thresholds({SpdHashThreshold{33, 32}, std::nullopt});
+    ASSERT_FALSE(ok);
+    EXPECT_EQ(ok.error().code, EINVAL);
+    EXPECT_NE(ok.error().message.find("setting the SPD hash thresholds IPv4 33/32"), std::string::npos)
+        << ok.error().message;
+}
+
 }  // namespace
 }  // namespace xfrm

@@ -7,6 +7,8 @@
 # Routing is ipsecd's own: while the CHILD SA is up each side has a route to the peer's
 # subnet in table 220 (rule priority 220) with a source in its own subnet, so a plain ping
 # (no -I) enters the tunnel; the route goes with the CHILD SA, the rule with ipsecd.
+# b runs with --spd-hthresh4 24/24: the kernel reports those thresholds, so b's /24 <-> /24
+# policies sit in the kernel's policy hash table, and traffic passes through them the same.
 source "$(dirname "$0")/../../lib.sh"
 source "$(dirname "$0")/../../ipsecd.sh"
 PSK='lab-psk-0123456789abcdef0123456789'
@@ -17,8 +19,11 @@ mark topology
 table_220() { ip -n "$1" route show table 220; }
 
 site_pair "psk=$PSK"
-start_ipsecd b b
+start_ipsecd b b --spd-hthresh4 24/24
 start_ipsecd a a
+ip -n b -s -s xfrm policy count > "$OUT/spdinfo-b.txt" 2>&1
+grep -Eq 'IPv4 thresholds: local 24 remote 24\b' "$OUT/spdinfo-b.txt" \
+  || { cat "$OUT/spdinfo-b.txt"; die "ipsecd --spd-hthresh4 24/24 did not set the kernel's thresholds in b"; }
 wait_up a site
 wait_up b site
 mark sa_up
