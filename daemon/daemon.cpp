@@ -172,6 +172,7 @@ bool Daemon::for_v1(const ike::v2::Event& event) const {
     if (const auto* up = std::get_if<ike::v2::AdminUp>(&event)) return version_of(up->connection) == 1;
     if (const auto* down = std::get_if<ike::v2::AdminDown>(&event)) return version_of(down->connection) == 1;
     if (const auto* exp = std::get_if<ike::v2::KernelExpire>(&event)) return ike::v1::is_v1_reqid(exp->expire.reqid);
+    if (const auto* acq = std::get_if<ike::v2::KernelAcquire>(&event)) return ike::v1::is_v1_reqid(acq->acquire.reqid);
     return false;
 }
 
@@ -193,12 +194,7 @@ void Daemon::feed(const ike::v2::Event& event) {
 void Daemon::start_connections() {
     manual_->apply(std::exchange(started_, {}));
     apply_all(engine_->start(now_monotonic()));
-    // IKEv1 connections with a `start: up` child initiate (config refuses `start: trap`).
-    for (const auto& c : running_.connections)
-        if (c.version == 1 && std::any_of(c.children.begin(), c.children.end(), [](const auto& child) {
-                return child.start == ike::policy::Start::up;
-            }))
-            apply_all(engine_v1_->handle(now_monotonic(), ike::v2::AdminUp{c.name}));
+    apply_all(engine_v1_->start(now_monotonic()));
     leftovers_.drop_unused(*kernel_);
 }
 

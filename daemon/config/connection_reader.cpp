@@ -169,9 +169,6 @@ void check_ikev1(Reader& r, const Field& version, const ike::policy::Connection&
                    "' has no IKEv1 form (AES-CBC, sha1/sha256/sha384/sha512 and a group; no AEAD for the ISAKMP SA)");
     for (const auto& child : c.children) {
         const std::string name = "child '" + child.name + "': ";
-        if (child.start == ike::policy::Start::trap) refuse(name + "start: trap is not supported yet");
-        if (child.close_action == ike::policy::CloseAction::trap)
-            refuse(name + "close_action: trap is not supported yet (no acquire for IKEv1): use restart or clear");
         if (child.local_subnets.size() > 1 || child.remote_subnets.size() > 1)
             refuse(name + "one subnet per side (IKEv1 negotiates one pair of client IDs per SA)");
         const bool ah = child.protocol == ike::ProtocolId::ah;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/secret.hpp"
@@ -147,6 +148,12 @@ struct Connection {
     std::vector<std::string> pools;
     // Road warrior: the families of the virtual IPs it asks for (`vips: [0.0.0.0, "::"]`).
     std::vector<net::Family> vips;
+
+    const Child* find_child(std::string_view child_name) const {
+        for (const auto& c : children)
+            if (c.name == child_name) return &c;
+        return nullptr;
+    }
 
     bool operator==(const Connection&) const = default;
 };

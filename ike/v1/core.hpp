@@ -48,6 +48,12 @@ struct Core {
         std::string child;  // the missing child the attempts are for (in the log)
     };
     std::map<std::string, Wanted> wanted;
+    // The children whose policies wait for traffic (trap.cpp), by the reqid those policies
+    // send to: the kernel's acquire names it, and the child's pairs keep it (reqid_for).
+    struct Trap {
+        std::string connection, child;
+    };
+    std::map<std::uint32_t, Trap> traps;
     void release_policy(const xfrm::PolicyId& id, const v2::KernelOwner& owner);
 
     void log(v2::LogLevel level, const std::string& connection, std::string message, std::uint64_t cookie = 0);
@@ -103,6 +109,9 @@ void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, 
 void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c);
 
 // fail_closed.cpp (DESIGN "Fail closed", strongSwan's close_action=start)
+// Puts `child`'s policies into the kernel with a template and no SA, unless they are held
+// already; the reqid they send to.
+std::uint32_t hold_child_policies(Core& core, const policy::Connection& c, const policy::Child& child);
 // The operator's Up or start: up: the `start: up` children's policies go into the kernel
 // (a template and no SA: their traffic is dropped, never sent in clear) and stay, and the
 // children are brought up and kept up with back-off (1 s doubling to 60 s, plus up to a
@@ -113,6 +122,15 @@ void forget_wanted(Core& core, const std::string& connection);
 void run_attempts(Core& core, Time now);
 std::optional<Time> next_attempt(const Core& core);
 bool attempts_pending(const Core& core, const std::string& connection);
+
+// trap.cpp (start: trap and close_action: trap, DESIGN "Fail closed")
+// The policies of `c`'s `start: trap` children into the kernel, each child a trap.
+void install_traps(Core& core, const policy::Connection& c);
+// Also a trap: a `start: up` child whose close action is trap, once its policies are held.
+void trap_child(Core& core, const policy::Connection& c, const policy::Child& child, std::uint32_t reqid);
+void forget_traps(Core& core, const std::string& connection);
+// The kernel's acquire: a packet matched a trapped child's policy and there is no SA yet.
+void on_acquire(Core& core, Time now, const xfrm::Acquire& acquire);
 
 // quick_mode.cpp
 // IKEv1 negotiates one selector per side: the child's subnet, or the IKE address.

@@ -251,6 +251,7 @@ void on_tick(Core& core, Time now) {
 void on_admin_up(Core& core, Time now, const std::string& name) {
     const auto* c = core.config.find(name);
     if (!c || c->version != 1) return core.log(LogLevel::error, name, "no IKEv1 connection of that name");
+    install_traps(core, *c);  // again after a down: closed while connecting
     want_up(core, *c);
     for (auto& [cookie, sa] : core.sas) {
         if (sa.connection != name) continue;
@@ -266,6 +267,7 @@ void on_admin_down(Core& core, const std::string& name) {
     for (const auto& [cookie, sa] : core.sas)
         if (sa.connection == name) cookies.push_back(cookie);
     forget_wanted(core, name);
+    forget_traps(core, name);
     for (auto cookie : cookies) take_down(core, core.sas.at(cookie));
     // Policies kept after their pairs ended go too: the operator took the connection down.
     for (auto it = core.policies.begin(); it != core.policies.end();) {
@@ -285,6 +287,19 @@ Engine::Engine(policy::Config config, crypto::Rng& rng, EngineOptions options)
     : core_(std::make_unique<Core>(std::move(config), rng, options)) {}
 Engine::~Engine() = default;
 
+Effects Engine::start(Time now) {
+    core_->out.clear();
+    for (const auto& c : core_->config.connections) {
+        if (c.version != 1) continue;
+        install_traps(*core_, c);
+        if (std::any_of(c.children.begin(), c.children.end(),
+                        [](const policy::Child& child) { return child.start == policy::Start::up; }))
+            on_admin_up(*core_, now, c.name);
+    }
+    run_attempts(*core_, now);
+    return std::move(core_->out);
+}
+
 Effects Engine::handle(Time now, const Event& event) {
     core_->out.clear();
     std::visit(
@@ -295,6 +310,7 @@ Effects Engine::handle(Time now, const Event& event) {
             if constexpr (std::is_same_v<E, v2::AdminUp>) on_admin_up(*core_, now, e.connection);
             if constexpr (std::is_same_v<E, v2::AdminDown>) on_admin_down(*core_, e.connection);
             if constexpr (std::is_same_v<E, v2::KernelExpire>) on_ipsec_expire(*core_, now, e.expire);
+            if constexpr (std::is_same_v<E, v2::KernelAcquire>) on_acquire(*core_, now, e.acquire);
         },
         event);
     run_attempts(*core_, now);

@@ -31,7 +31,9 @@
 // - Fail closed (fail_closed.cpp): a `start: up` child's policies are in the kernel from the
 //   Up to the operator's down, and the child is brought up and back (close_action restart)
 //   with back-off.
-// Not yet: start: trap (acquires), SA bundles (AH with ESP), reconfigure.
+// - start: trap and close_action: trap (trap.cpp): the kernel's acquire for a trapped
+//   child's policies starts its Quick Mode, after a Main Mode if there is no ISAKMP SA.
+// Not yet: SA bundles (AH with ESP), reconfigure.
 #pragma once
 
 #include <memory>
@@ -53,7 +55,7 @@ using v2::Effects;
 using v2::Time;
 
 // The events this engine handles (the version-neutral ones of ike/v2/events.hpp).
-using Event = std::variant<v2::DatagramIn, v2::Tick, v2::AdminUp, v2::AdminDown, v2::KernelExpire>;
+using Event = std::variant<v2::DatagramIn, v2::Tick, v2::AdminUp, v2::AdminDown, v2::KernelExpire, v2::KernelAcquire>;
 
 // The reqids of IKEv1 IPsec SAs: the engines' mark (v2::kReqidBase), in a half of its range
 // apart from the IKEv2 engine's, so that the daemon hands a kernel expiry to the right engine.
@@ -80,6 +82,9 @@ public:
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
+    // The configuration taking effect: `start: trap` children trapped, `start: up` ones
+    // brought up (as an operator's Up).
+    Effects start(Time now);
     Effects handle(Time now, const Event& event);
     std::optional<Time> next_wakeup() const;
     // Connections with `version: 1` only: up once the initiator's children all have IPsec

@@ -107,14 +107,21 @@ void run(Core& core, Time now, const policy::Connection& c, Core::Wanted& w) {
 
 }  // namespace
 
+std::uint32_t hold_child_policies(Core& core, const policy::Connection& c, const policy::Child& child) {
+    auto policies = guard_policies(c, child, core.next_reqid);
+    if (policies.empty()) return 0;
+    if (auto held = core.policies.find(policies.front().id()); held != core.policies.end()) return held->second.reqid;
+    for (auto& p : policies) core.hold_policy(std::move(p), v2::KernelOwner{c.name, 0});
+    return core.next_reqid++;
+}
+
 void want_up(Core& core, const policy::Connection& c) {
     bool any = false;
     for (const auto& child : c.children) {
         if (child.start != policy::Start::up) continue;
         any = true;
-        const std::uint32_t reqid = core.next_reqid++;
-        for (auto& p : guard_policies(c, child, reqid))
-            if (!core.policies.contains(p.id())) core.hold_policy(std::move(p), v2::KernelOwner{c.name, 0});
+        const std::uint32_t reqid = hold_child_policies(core, c, child);
+        if (reqid && child.on_close() == policy::CloseAction::trap) trap_child(core, c, child, reqid);
     }
     if (any) core.wanted.try_emplace(c.name);
 }

@@ -36,10 +36,7 @@ bool within(const net::Prefix& inner, const net::Prefix& outer) {
 
 const policy::Child* child_of(const Core& core, const IsakmpSa& sa, const std::string& name) {
     const auto* c = core.config.find(sa.connection);
-    if (!c) return nullptr;
-    for (const auto& child : c->children)
-        if (child.name == name) return &child;
-    return nullptr;
+    return c ? c->find_child(name) : nullptr;
 }
 
 std::vector<const Identification*> ids_of(const std::vector<Payload>& payloads) {

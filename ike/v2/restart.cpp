@@ -48,12 +48,6 @@ IkeSa* established(Core& core, const policy::Connection& conn) {
     return nullptr;
 }
 
-const policy::Child* find_child(const policy::Connection& conn, const std::string& name) {
-    for (const auto& c : conn.children)
-        if (c.name == name) return &c;
-    return nullptr;
-}
-
 // One attempt at bringing `child` up, or none while an exchange that could do it is out.
 // False if the attempt has to wait.
 bool attempt(Core& core, const policy::Connection& conn, const policy::Child& child) {
@@ -78,7 +72,7 @@ bool attempt(Core& core, const policy::Connection& conn, const policy::Child& ch
 // Runs the attempt of one due restart; false once it is over (configuration gone, child up).
 bool run(Core& core, Restart& r) {
     const policy::Connection* conn = core.find(r.connection);
-    const policy::Child* child = conn ? find_child(*conn, r.child) : nullptr;
+    const policy::Child* child = conn ? conn->find_child(r.child) : nullptr;
     if (!child || carried(core, *conn, *child)) return false;
     // Why the last attempt failed, before the next one forgets it.
     const auto failure = core.failures.find(conn->name);

@@ -88,12 +88,12 @@ TEST(Diagnostics, IkeV1NamesAnIkeProposalWithoutIkev1Form) {
               "(AES-CBC, sha1/sha256/sha384/sha512 and a group; no AEAD for the ISAKMP SA)");
 }
 
+TEST(Diagnostics, IkeV1AcceptsTrapAsStartAndAsCloseAction) {
+    EXPECT_EQ(problems(ikev1("aes256-sha256-modp2048", "start: trap")), std::vector<std::string>{});
+    EXPECT_EQ(problems(ikev1("aes256-sha256-modp2048", "start: up, close_action: trap")), std::vector<std::string>{});
+}
+
 TEST(Diagnostics, IkeV1NamesWhatAChildCannotDoYet) {
-    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "start: trap"))),
-              "a.yaml:3:14: IKEv1 (version: 1): child 'net': start: trap is not supported yet");
-    EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "start: up, close_action: trap"))),
-              "a.yaml:3:14: IKEv1 (version: 1): child 'net': close_action: trap is not supported yet (no acquire "
-              "for IKEv1): use restart or clear");
     EXPECT_EQ(first(problems(ikev1("aes256-sha256-modp2048", "local_subnets: [10.1.0.0/24, 10.3.0.0/24]"))),
               "a.yaml:3:14: IKEv1 (version: 1): child 'net': one subnet per side (IKEv1 negotiates one pair of "
               "client IDs per SA)");

@@ -9,8 +9,11 @@ namespace ike::v1::test {
 Peer::Peer(net::Endpoint endpoint, policy::Config config, std::uint64_t seed, EngineOptions options)
     : endpoint_(endpoint), rng_(seed), engine_(std::make_unique<Engine>(std::move(config), rng_, options)) {}
 
-void Peer::handle(Time now, const Event& event, Network& network) {
-    auto effects = engine_->handle(now, event);
+void Peer::handle(Time now, const Event& event, Network& network) { apply(now, engine_->handle(now, event), network); }
+
+void Peer::start(Time now, Network& network) { apply(now, engine_->start(now), network); }
+
+void Peer::apply(Time now, const Effects& effects, Network& network) {
     for (const auto& e : effects) {
         xfrm::Status st;
         if (const auto* d = std::get_if<v2::SendDatagram>(&e)) network.send({d->local, d->remote, d->bytes}, now);

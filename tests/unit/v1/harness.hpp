@@ -31,12 +31,16 @@ public:
     xfrm::MemoryKernel& kernel() { return kernel_; }
     unsigned kernel_errors() const { return kernel_errors_; }
     void handle(Time now, const Event& event, Network& network);
+    // The engine's start (traps, `start: up`).
+    void start(Time now, Network& network);
     v2::ConnectionStatus connection(const std::string& name) const;
     bool logged(const std::string& text) const;
     // Datagrams this peer's engine sent so far, of one exchange type.
     unsigned sent(wire::v1::ExchangeType exchange = wire::v1::ExchangeType::identity_protection) const;
 
 private:
+    void apply(Time now, const Effects& effects, Network& network);
+
     net::Endpoint endpoint_;
     crypto::DeterministicRng rng_;
     std::unique_ptr<Engine> engine_;
