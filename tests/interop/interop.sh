@@ -249,6 +249,32 @@ ah_and_clear() {
     -Y 'sll.pkttype==4 && (ah || (icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))))' \
     2>/dev/null | awk '$2 != "" {ah[$1]++; next} {c++} END {print ah[0]+0, ah[1]+0, c+0}'
 }
+# none_in_clear MIN_ESP: ends the capture; a sent at least MIN_ESP ESP packets, and neither
+# netns sent one ICMP packet between the protected subnets in clear
+none_in_clear() {
+  local clear esp
+  stop_capture
+  clear=$(( $(clear_icmp "$OUT/wire-a.pcapng") + $(clear_icmp "$OUT/wire-b.pcapng") ))
+  esp=$(esp_sent "$OUT/wire-a.pcapng")
+  log "capture on the wire: a sent $esp ESP packets; $clear ICMP packets between the protected subnets sent in clear"
+  [ "$esp" -ge "$1" ] || die "a sent only $esp ESP packets"
+  [ "$clear" = 0 ] || { tshark -r "$OUT/wire-a.pcapng" -Y 'sll.pkttype==4 && icmp' | head; die "$clear protected packets left in clear"; }
+}
+# clear_after_down: the operator's down (SIGTERM) takes a's policies out by design, and the
+# routes carry the same ping in clear: the control that the capture does see clear text
+clear_after_down() {
+  local control
+  stop_ipsecd a
+  no_xfrm a "after SIGTERM"
+  CAPS=""
+  capture
+  sleep 1
+  ip netns exec a ping -n -c 3 -i 0.2 -W 1 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-clear.out" 2>&1
+  stop_capture
+  control=$(clear_icmp "$OUT/wire-a.pcapng")
+  log "control after the operator's down: $control ICMP packets sent in clear by a"
+  [ "$control" -ge 3 ] || die "the capture does not see clear ICMP (control: $control packets)"
+}
 # charon_child_up: charon holds an installed CHILD SA
 charon_child_up() { swanctl_ b --list-sas | grep -q INSTALLED; }
 # esp_after WHAT: the ping is answered through ESP again (a's XFRM counters rise) after WHAT

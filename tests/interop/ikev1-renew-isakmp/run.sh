@@ -63,12 +63,8 @@ grep -E 'renew|ISAKMP SA (established|renewed)|deleted the ISAKMP' "$OUT/ipsecd-
 grep -E 'detected reauth|reauthenticating|DELETE for IKE_SA|deleting IKE_SA' "$OUT/charon-b.log" | sed 's/^/  charon: /'
 lost=$(awk '/packets transmitted/{print $1 - $4}' "$OUT/ping.out")
 [ -n "$lost" ] && [ "$lost" -le 2 ] || die "$lost pings lost across the renewals"
-stop_capture
-clear=$(( $(clear_icmp "$OUT/wire-a.pcapng") + $(clear_icmp "$OUT/wire-b.pcapng") ))
-esp=$(esp_sent "$OUT/wire-a.pcapng")
-log "capture on the wire: a sent $esp ESP packets; $clear ICMP packets between the protected subnets sent in clear; $lost pings lost"
-[ "$esp" -gt 100 ] || die "a sent only $esp ESP packets"
-[ "$clear" = 0 ] || { tshark -r "$OUT/wire-a.pcapng" -Y 'sll.pkttype==4 && icmp' | head; die "$clear protected packets left in clear"; }
+log "$lost pings lost across the renewals"
+none_in_clear 101
 
 stop_ipsecd a
 no_xfrm a "after SIGTERM"
