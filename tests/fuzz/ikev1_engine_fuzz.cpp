@@ -3,7 +3,7 @@
 // decides which is delivered next, dropped, replayed or corrupted, forged datagrams (random
 // bytes, or random bodies behind the last real ISAKMP header so they reach an SA's own
 // handler), clock jumps that fire retransmits, DPD, Quick Mode rekeys and ISAKMP SA renewals,
-// kernel expiries and admin Up/Down. The engine must never crash or trip a sanitizer, and an
+// kernel expiries and acquires (start: trap), and admin Up/Down. The engine must never crash or trip a sanitizer, and an
 // in-memory kernel fed its effects must never see an SA or policy added twice or deleted
 // when it is not there.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -76,10 +76,10 @@ policy::Config variant_config(FuzzedDataProvider& in, bool alice_side) {
     if (in.ConsumeBool()) conn.ike.lifetime = policy::Seconds{in.ConsumeIntegralInRange(30, 600)};
     if (in.ConsumeBool()) conn.ike.dpd = policy::Seconds{in.ConsumeIntegralInRange(0, 60)};
     if (in.ConsumeBool()) conn.children.front().lifetime = policy::Seconds{in.ConsumeIntegralInRange(30, 600)};
-    if (in.ConsumeBool()) {  // fail closed: guarding policies, attempts with back-off
+    if (in.ConsumeBool()) {  // fail closed: guarding policies, attempts with back-off, or a trap
         static const policy::CloseAction kClose[] = {policy::CloseAction::restart, policy::CloseAction::trap,
                                                      policy::CloseAction::clear};
-        conn.children.front().start = policy::Start::up;
+        conn.children.front().start = in.ConsumeBool() ? policy::Start::trap : policy::Start::up;
         conn.children.front().close_action = kClose[in.ConsumeIntegralInRange(0, 2)];
     }
     if (in.ConsumeBool()) {  // AH (RFC 2407 4.4.3), with or without PFS
@@ -132,12 +132,33 @@ void expire(FuzzedDataProvider& in, Side& s, Wire& w) {
     handle(s, w, v2::KernelExpire{e});
 }
 
+// A packet hits one of the side's policies (or the kernel names an unknown reqid).
+void acquire(FuzzedDataProvider& in, Side& s, Wire& w) {
+    const auto& policies = s.kernel.policies();
+    xfrm::Acquire a;
+    if (policies.empty() || in.ConsumeIntegralInRange(0, 7) == 0) {
+        a.reqid = in.ConsumeIntegral<std::uint32_t>();
+    } else {
+        auto it = policies.begin();
+        std::advance(it, in.ConsumeIntegralInRange<std::size_t>(0, policies.size() - 1));
+        if (!it->second.templates.empty()) a.reqid = it->second.templates.front().reqid;
+    }
+    handle(s, w, v2::KernelAcquire{a});
+}
+
+void start(Side& s, Wire& w) {
+    s.peer.start(w.now, w.network);
+    s.apply();
+}
+
 void run(FuzzedDataProvider& in) {
     EngineOptions options;
     options.retransmit.max_retransmits = in.ConsumeIntegralInRange(0u, 5u);
     Side alice("192.0.2.1", variant_config(in, true), 1, options);
     Side bob("192.0.2.2", variant_config(in, false), 2, options);
     Wire w;
+    start(alice, w);
+    start(bob, w);
     handle(alice, w, v2::AdminUp{"site"});
     w.drain();
     std::optional<Datagram> last_to[2];  // the last real datagram to alice, to bob
@@ -187,8 +208,11 @@ void run(FuzzedDataProvider& in) {
                 else handle(side, w, v2::AdminDown{"site"});
                 break;
             default:
-                if (in.ConsumeBool()) expire(in, side, w);
-                else (void)side.peer.engine().status();
+                switch (in.ConsumeIntegralInRange(0, 2)) {
+                    case 0: expire(in, side, w); break;
+                    case 1: acquire(in, side, w); break;
+                    default: (void)side.peer.engine().status();
+                }
         }
         w.drain();
         if (alice.refused || bob.refused) {
