@@ -22,7 +22,7 @@ std::optional<net::Address> source_in(const std::vector<net::Prefix>& local_ts, 
 // The destinations plan_routes gives routes to, known without asking the kernel anything.
 std::vector<net::Prefix> destinations(const ike::v2::IkeSaStatus& sa) {
     std::vector<net::Prefix> out;
-    if (sa.state == "closed") return out;
+    if (sa.state == "closed" || !sa.host_config) return out;
     for (const auto& child : sa.children)
         if (child.mode == xfrm::Mode::tunnel)
             for (const auto& ts : child.remote_ts)

@@ -14,7 +14,7 @@ bool has(const std::vector<net::Address>& v, const net::Address& a) { return std
 void VirtualIps::update(const std::string& connection, const ike::v2::IkeSaStatus& sa) {
     const Owner owner{connection, sa.local_spi};
     std::vector<net::Address> want;
-    if (sa.virtual_ips_received && sa.state != "closed") want = sa.virtual_ips;
+    if (sa.virtual_ips_received && sa.host_config && sa.state != "closed") want = sa.virtual_ips;
     auto it = held_.find(owner);
     if (it == held_.end()) {
         if (want.empty()) return;

@@ -235,7 +235,8 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
     if (!valid_name(c.name))
         r.error(entry.key_node, "connection name '" + c.name + "' must match [A-Za-z0-9_.-]+");
     auto fs = r.fields(entry.value, "connection '" + c.name + "'",
-                       {"version", "local", "remote", "ike", "children", "manual", "pools", "vips"});
+                       {"version", "local", "remote", "ike", "children", "manual", "pools", "vips",
+                        "host_config"});
     if (!fs) return std::nullopt;
     if (const Field* v = fs->get("version")) {
         c.version = static_cast<int>(r.integer(*v, 1, 2).value_or(2));
@@ -263,6 +264,10 @@ std::optional<ike::policy::Connection> read_connection(Reader& r, const Field& e
     if ((pools || vips) && (c.manual || c.version == 1))
         r.error((pools ? pools : vips)->key_node,
                 (pools ? pools : vips)->key + ": virtual IPs are negotiated by IKEv2 (not with manual: or version: 1)");
+    if (const Field* h = fs->get("host_config")) {
+        c.host_config = r.boolean(*h).value_or(true);
+        if (c.manual) r.error(h->key_node, "host_config: a manually keyed connection puts nothing on the host");
+    }
     if (const Field* v = fs->get("version"); v && c.version == 1) check_ikev1(r, *v, c);
     check_eap(r, fs->get("local"), fs->get("remote"), c);
     if (r.error_count() != errors_before) return std::nullopt;

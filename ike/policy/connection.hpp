@@ -148,6 +148,10 @@ struct Connection {
     std::vector<std::string> pools;
     // Road warrior: the families of the virtual IPs it asks for (`vips: [0.0.0.0, "::"]`).
     std::vector<net::Family> vips;
+    // The host's side of the tunnel (`host_config`): the virtual IPs received, the routes in
+    // table 220 and the DNS received are put on the host by the daemon (true), or left to
+    // another program that applies them itself (false: NetworkManager's plugin).
+    bool host_config = true;
 
     const Child* find_child(std::string_view child_name) const {
         for (const auto& c : children)

@@ -49,6 +49,7 @@ v2::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
                       .local = sa.local,
                       .remote = sa.remote};
     if (sa.state != MmState::sent_mm1) s.proposal = to_string(sa.suite);
+    if (const auto* c = config.find(sa.connection)) s.host_config = c->host_config;
     if (up) s.established = sa.established_at, s.rekey_at = sa.successor ? sa.retire_at : sa.renew_at;
     for (const auto& ipsec : sa.ipsec_sas)
         s.children.push_back({.name = ipsec.child,

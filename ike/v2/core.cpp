@@ -254,6 +254,7 @@ IkeSaStatus status_of(const IkeSa& sa) {
     if (sa.state == IkeState::established) s.rekey_at = sa.rekey_at;
     for (const auto& ip : sa.virtual_ips) s.virtual_ips.push_back(ip.address);
     s.virtual_ips_received = sa.conn && !sa.conn->vips.empty();
+    s.host_config = !sa.conn || sa.conn->host_config;
     s.dns = sa.dns;
     s.dns_domains = sa.domains;
     for (const auto& c : sa.children) {

@@ -106,6 +106,9 @@ struct IkeSaStatus {
     // Road warrior: virtual_ips are ours, for the daemon to put on the host (and dns and
     // dns_domains to hand to the host's resolver).
     bool virtual_ips_received = false;
+    // The connection's `host_config`: false leaves the virtual IPs, routes and DNS to
+    // another program (the daemon puts none of them on the host).
+    bool host_config = true;
     // DNS servers and domains (RFC 8598) received with the virtual IPs (road warrior) or
     // handed out with them (gateway).
     std::vector<net::Address> dns;

@@ -67,6 +67,25 @@ TEST(Pools, ARoadWarriorAsksForOneVirtualIpPerFamily) {
     EXPECT_EQ(l.config.connections[0].vips, (std::vector<net::Family>{net::Family::v4, net::Family::v6}));
 }
 
+// NetworkManager's plugin applies the virtual IP, routes and DNS itself (DESIGN Part 2).
+TEST(Pools, HostConfigFalseLeavesTheHostToAnotherProgram) {
+    TempDir dir;
+    Loaded l = load_file(dir.write("a.yaml",
+                                   "connections:\n  home:\n    remote: {address: 192.0.2.1}\n"
+                                   "    vips: [0.0.0.0]\n    host_config: false\n"
+                                   "  office:\n    remote: {address: 192.0.2.2}\n",
+                                   0600));
+    ASSERT_TRUE(l.ok()) << problems(l, dir)[0];
+    EXPECT_FALSE(l.config.connections[0].host_config);
+    EXPECT_TRUE(l.config.connections[1].host_config);
+}
+
+TEST(Pools, HostConfigIsABoolean) {
+    auto p = problems("connections:\n  home:\n    remote: {address: 192.0.2.1}\n    host_config: nm\n");
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0], "a.yaml:4:18: host_config: must be true or false");
+}
+
 TEST(Pools, AnUnknownPoolIsReportedWhereTheConnectionNamesIt) {
     auto p = problems("connections:\n  rw:\n    remote: {address: \"%any\"}\n    pools: [office]\n");
     ASSERT_EQ(p.size(), 1u);

@@ -117,6 +117,13 @@ TEST_F(RoutesTest, RouteComesWithTheChildSaAndGoesWithIt) {
     EXPECT_TRUE(kernel.routes.empty());
 }
 
+TEST_F(RoutesTest, WithoutHostConfigNoRouteIsAdded) {
+    auto sa = ike_sa({child("10.1.0.0/24", "10.2.0.0/24")});
+    sa.host_config = false;
+    routes.update("nm", sa);
+    EXPECT_TRUE(kernel.routes.empty());
+}
+
 TEST_F(RoutesTest, ClosedIkeSaRemovesItsRoutes) {
     routes.update("site", ike_sa({child("10.1.0.0/24", "10.2.0.0/24")}));
     auto closed = ike_sa({child("10.1.0.0/24", "10.2.0.0/24")});

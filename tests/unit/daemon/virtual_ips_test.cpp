@@ -62,6 +62,14 @@ TEST_F(VirtualIpsTest, AGatewaysLeasesStayOffTheHost) {
     EXPECT_TRUE(kernel.interface_addresses.empty());
 }
 
+TEST_F(VirtualIpsTest, WithoutHostConfigTheVirtualIpIsLeftToAnotherProgram) {
+    auto sa = road_warrior();
+    sa.host_config = false;
+    vips.update("nm", sa);
+    EXPECT_TRUE(kernel.interface_addresses.empty());
+    EXPECT_FALSE(vips.link_of("nm", sa.local_spi));
+}
+
 TEST_F(VirtualIpsTest, TheClosedIkeSaTakesItsVirtualIpOff) {
     vips.update("home", road_warrior());
     vips.update("home", closed(road_warrior()));

@@ -64,6 +64,18 @@ TEST(RemoteAccess, OnlyTheRoadWarriorsStatusMarksItsVirtualIpsAsReceived) {
     EXPECT_FALSE(p.alice().connection("site").ike_sas.at(0).virtual_ips_received);
 }
 
+// host_config: false tells the daemon to leave the host to another program (NetworkManager).
+TEST(RemoteAccess, TheStatusCarriesTheConnectionsHostConfig) {
+    auto rw = road_warrior();
+    rw.connections[0].host_config = false;
+    Pair p(gateway(), std::move(rw));
+    p.up(p.bob(), "site");
+    p.run();
+    ASSERT_EQ(p.bob().connection("site").state, ConnectionState::up);
+    EXPECT_FALSE(p.bob().connection("site").ike_sas.at(0).host_config);
+    EXPECT_TRUE(p.alice().connection("site").ike_sas.at(0).host_config);
+}
+
 TEST(RemoteAccess, TheGatewayNarrowsTheRemoteSelectorToTheLease) {
     Connected p;
     const auto gw = p.alice().connection("site");
