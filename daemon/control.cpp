@@ -60,6 +60,7 @@ ike::policy::Config Control::merged() const {
         c.connections.push_back(t.connection);
         c.secrets.insert(c.secrets.end(), t.secrets.begin(), t.secrets.end());
         c.key_passwords.insert(c.key_passwords.end(), t.key_passwords.begin(), t.key_passwords.end());
+        c.eap_secrets.insert(c.eap_secrets.end(), t.eap_secrets.begin(), t.eap_secrets.end());
     }
     return c;
 }
@@ -238,12 +239,13 @@ bus::Result<bus::AddedConnections> Control::add_connection(const std::string& ya
     auto before = transient_;
     for (auto& c : loaded.config.connections) {
         added.names.push_back(c.name);
-        transient_.push_back({std::move(c), {}, {}, loaded.transient_owner ? sender : ""});
+        transient_.push_back({std::move(c), {}, {}, {}, loaded.transient_owner ? sender : ""});
     }
     // the text's secrets travel with its last connection, so removing them all removes them
     if (!added.names.empty()) {
         transient_.back().secrets = std::move(loaded.config.secrets);
         transient_.back().key_passwords = std::move(loaded.config.key_passwords);
+        transient_.back().eap_secrets = std::move(loaded.config.eap_secrets);
     }
     if (auto st = apply(); !st) {
         transient_ = std::move(before);

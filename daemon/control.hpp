@@ -52,6 +52,7 @@ private:
         ike::policy::Connection connection;
         std::vector<ike::policy::Secret> secrets;
         std::vector<ike::policy::KeyPassword> key_passwords;
+        std::vector<ike::policy::EapSecret> eap_secrets;
         std::string owner;  // unique bus name when `transient_owner: true`, else empty
     };
     const ike::policy::Connection* find(const std::string& name) const;

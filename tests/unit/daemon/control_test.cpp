@@ -154,6 +154,21 @@ TEST_F(ControlReload, PicksUpARenewedCertificate) {
     EXPECT_EQ(certificate_cn(), "host-a.renewed");
 }
 
+// NetworkManager's plugin hands an EAP road warrior's password over with its connection.
+TEST_F(ControlReload, AnAddedConnectionsEapPasswordGoesAndLeavesWithIt) {
+    const std::string ca = dir.path().string() + "/certs/ca.pem";
+    auto added = control->add_connection("connections:\n  home:\n    local: {auth: eap-mschapv2, eap_id: carol}\n"
+                                         "    remote: {address: 192.0.2.3, auth: pubkey, ca: \"" + ca + "\"}\n"
+                                         "secrets:\n  - eap_id: carol\n    password: \"secret\"\n",
+                                         ":1.7");
+    ASSERT_TRUE(added.ok()) << added.error().message;
+    auto merged = control->merged();
+    ASSERT_EQ(merged.eap_secrets.size(), 1u);
+    EXPECT_EQ(merged.eap_secrets[0].id, "carol");
+    ASSERT_TRUE(control->remove_connection("home").ok());
+    EXPECT_TRUE(control->merged().eap_secrets.empty());
+}
+
 TEST_F(ControlReload, ABrokenCertificateFailsTheReloadAtItsKeyAndChangesNothing) {
     dir.write("certs/host.pem", "not a certificate", 0644);
     auto st = control->reload();
