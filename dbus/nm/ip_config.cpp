@@ -19,8 +19,20 @@ std::vector<net::Prefix> of_family(const std::vector<net::Prefix>& prefixes, net
     return out;
 }
 
+std::vector<net::Address> addresses_of(const std::vector<net::Address>& addresses, net::Family f) {
+    std::vector<net::Address> out;
+    for (const auto& a : addresses)
+        if (a.family == f) out.push_back(a);
+    return out;
+}
+
 std::optional<net::Address> inner_address(const VpnData& vpn, const Negotiated& negotiated,
                                           net::Family f) {
+    // The CHILD SA's local selectors are the virtual IPs: no other address is protected.
+    if (!vpn.virtual_ips.empty()) {
+        auto vips = addresses_of(negotiated.virtual_ips, f);
+        return vips.empty() ? std::nullopt : std::optional(vips.front());
+    }
     if (auto subnets = of_family(vpn.local_subnets, f); !subnets.empty())
         return host_address_in(subnets.front());
     if (vpn.local && vpn.local->family == f) return vpn.local;
@@ -34,11 +46,13 @@ std::optional<IpConfig> build_for(const VpnData& vpn, const Negotiated& negotiat
     auto remote = of_family(negotiated.remote_ts.empty() ? vpn.remote_subnets : negotiated.remote_ts, f);
     auto address = inner_address(vpn, negotiated, f);
     if (remote.empty() || !address) return std::nullopt;
-    IpConfig config{*address, {}, true};
+    IpConfig config{*address, {}, true, addresses_of(negotiated.dns, f), {}};
     for (const auto& p : remote) {
         if (p.length == 0) config.never_default = false;
         else config.routes.push_back(p);
     }
+    // RFC 8598: the domains name what to resolve through the tunnel, not a search list.
+    for (const auto& d : negotiated.dns_domains) config.domains.push_back("~" + d);
     return config;
 }
 

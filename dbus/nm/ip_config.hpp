@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "dbus/nm/vpn_data.hpp"
@@ -17,12 +18,17 @@ namespace nm {
 struct Negotiated {
     std::vector<net::Prefix> local_ts, remote_ts;  // the CHILD SA's traffic selectors
     std::optional<net::Address> local_address;     // the IKE SA's local address
+    // The IKE SA's virtual IPs, DNS servers and domains (IkeSa.VirtualIps, Dns, DnsDomains).
+    std::vector<net::Address> virtual_ips, dns;
+    std::vector<std::string> dns_domains;
 };
 
 struct IpConfig {
     net::Address address;               // our inner address, announced as a host prefix
     std::vector<net::Prefix> routes;    // remote selectors other than the default route
     bool never_default = true;          // false when a remote selector is 0.0.0.0/0 (::/0)
+    std::vector<net::Address> dns;      // the gateway's DNS servers of this family
+    std::vector<std::string> domains;   // routing-only ("~corp.example", RFC 8598)
 };
 
 struct IpConfigs {
@@ -34,9 +40,11 @@ struct IpConfigs {
 net::Address host_address_in(const net::Prefix& p);
 
 // Per family: remote selectors are the negotiated ones, else the configured ones; the inner
-// address is the first configured local subnet's host address, else the configured local
-// address, else the first negotiated local selector's, else the IKE SA's local address.
-// A family without remote selectors or without an inner address gets no config.
+// address is the virtual IP received of the family when `virtual-ip` is set (none received:
+// no config for the family), else the first configured local subnet's host address, else the configured
+// local address, else the first negotiated local selector's, else the IKE SA's local address.
+// A family without remote selectors or without an inner address gets no config. The DNS
+// servers of the family and the domains go with it.
 IpConfigs build_ip_configs(const VpnData& vpn, const Negotiated& negotiated);
 
 }  // namespace nm

@@ -65,6 +65,38 @@ int append_ip6_routes(sd_bus_message* m, const IpConfig& c) {
     return 0;
 }
 
+// "dns": au of network-order IPv4 addresses, aay of IPv6 ones.
+int append_dns(sd_bus_message* m, const IpConfig& c) {
+    if (c.dns.empty()) return 0;
+    const bool v4 = c.address.family == net::Family::v4;
+    int r;
+    if ((r = sd_bus_message_open_container(m, 'e', "sv")) < 0) return r;
+    if ((r = sd_bus_message_append(m, "s", "dns")) < 0) return r;
+    if ((r = sd_bus_message_open_container(m, 'v', v4 ? "au" : "aay")) < 0) return r;
+    if ((r = sd_bus_message_open_container(m, 'a', v4 ? "u" : "ay")) < 0) return r;
+    for (const auto& a : c.dns) {
+        r = v4 ? sd_bus_message_append(m, "u", ip4_as_nm_u32(a)) : append_bytes(m, a);
+        if (r < 0) return r;
+    }
+    for (int i = 0; i < 3; ++i)
+        if ((r = sd_bus_message_close_container(m)) < 0) return r;
+    return 0;
+}
+
+int append_domains(sd_bus_message* m, const IpConfig& c) {
+    if (c.domains.empty()) return 0;
+    int r;
+    if ((r = sd_bus_message_open_container(m, 'e', "sv")) < 0) return r;
+    if ((r = sd_bus_message_append(m, "s", "domains")) < 0) return r;
+    if ((r = sd_bus_message_open_container(m, 'v', "as")) < 0) return r;
+    if ((r = sd_bus_message_open_container(m, 'a', "s")) < 0) return r;
+    for (const auto& d : c.domains)
+        if ((r = sd_bus_message_append(m, "s", d.c_str())) < 0) return r;
+    for (int i = 0; i < 3; ++i)
+        if ((r = sd_bus_message_close_container(m)) < 0) return r;
+    return 0;
+}
+
 }  // namespace
 
 int append_ip_config(sd_bus_message* m, const IpConfig& c) {
@@ -75,6 +107,8 @@ int append_ip_config(sd_bus_message* m, const IpConfig& c) {
         return r;
     r = c.address.family == net::Family::v4 ? append_ip4_routes(m, c) : append_ip6_routes(m, c);
     if (r < 0) return r;
+    if ((r = append_dns(m, c)) < 0) return r;
+    if ((r = append_domains(m, c)) < 0) return r;
     if ((r = sd_bus_message_append(m, "{sv}", "never-default", "b", int{c.never_default})) < 0) return r;
     return sd_bus_message_close_container(m);
 }

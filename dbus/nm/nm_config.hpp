@@ -1,7 +1,7 @@
 // The Config / Ip4Config / Ip6Config signals' a{sv} dictionaries, in the formats NM reads
 // (nm-vpn-dbus-interface.h): IPv4 addresses as a uint32 holding the network-order bytes,
 // IPv6 ones as ay; IPv4 routes aau [dest, plen, next-hop, metric, pref-src], IPv6 routes
-// a(ayuayu) [dest, plen, next-hop, metric].
+// a(ayuayu) [dest, plen, next-hop, metric]; DNS servers au (IPv4) or aay (IPv6), domains as.
 #pragma once
 
 #include <systemd/sd-bus.h>

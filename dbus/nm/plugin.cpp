@@ -19,6 +19,7 @@ constexpr const char* ipsecd_root = "/org/ipsecd1";
 constexpr const char* manager_interface = "org.ipsecd1.Manager";
 constexpr const char* connection_interface = "org.ipsecd1.Connection";
 constexpr const char* child_sa_interface = "org.ipsecd1.ChildSa";
+constexpr const char* ike_sa_interface = "org.ipsecd1.IkeSa";
 
 constexpr uint64_t usec_per_sec = 1000000;
 // Up replies when the CHILD SA is up or ipsecd gave up; NM's own vpn.timeout (60 s default)
@@ -50,6 +51,45 @@ int read_prefixes(sd_bus_message* m, std::vector<net::Prefix>& out) {
     const char* text;
     while ((r = sd_bus_message_read(m, "s", &text)) > 0)
         if (auto p = net::Prefix::parse(text)) out.push_back(*p);
+    if (r < 0) return r;
+    return sd_bus_message_exit_container(m);
+}
+
+// Reads a variant holding "as" or "ao" (`type` 's' or 'o') into `out`; 1 on success.
+int read_variant_strings(sd_bus_message* m, char type, std::vector<std::string>& out) {
+    const char contents[] = {type, '\0'};
+    const char array[] = {'a', type, '\0'};
+    int r = sd_bus_message_enter_container(m, 'v', array);
+    if (r <= 0) return r < 0 ? r : -EINVAL;
+    if ((r = sd_bus_message_enter_container(m, 'a', contents)) < 0) return r;
+    const char* text;
+    while ((r = sd_bus_message_read_basic(m, type, &text)) > 0) out.emplace_back(text);
+    if (r < 0) return r;
+    if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+    if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+    return 1;
+}
+
+std::vector<net::Address> addresses(const std::vector<std::string>& texts) {
+    std::vector<net::Address> out;
+    for (const auto& t : texts)
+        if (auto a = net::Address::parse(t)) out.push_back(*a);
+    return out;
+}
+
+// Reads a GetAll reply's a{sv}: `read(key)` consumes the values it wants (> 0), leaves the
+// others (0) to be skipped, or fails (< 0).
+template <class Read>
+int read_properties(sd_bus_message* m, Read read) {
+    int r = sd_bus_message_enter_container(m, 'a', "{sv}");
+    if (r <= 0) return r;
+    while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+        const char* key = nullptr;
+        if ((r = sd_bus_message_read(m, "s", &key)) < 0) return r;
+        if ((r = read(std::string_view(key))) == 0) r = sd_bus_message_skip(m, "v");
+        if (r < 0) return r;
+        if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+    }
     if (r < 0) return r;
     return sd_bus_message_exit_container(m);
 }
@@ -290,23 +330,47 @@ int Plugin::on_up(sd_bus_message* m, void* self, sd_bus_error*) {
 int Plugin::on_connection_properties(sd_bus_message* m, void* self, sd_bus_error*) {
     auto* p = static_cast<Plugin*>(self);
     p->call_.reset();
-    if (const sd_bus_error* e = sd_bus_message_get_error(m))
+    std::vector<std::string> ike_sas;
+    if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
         p->log_.warning("ipsecd connection properties: " + error_text(e));
-    else if (sd_bus_message_enter_container(m, 'a', "{sv}") > 0) {
-        while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
-            const char* key = nullptr;
+    } else {
+        read_properties(m, [&](std::string_view key) -> int {
             const char* value = nullptr;
-            if (sd_bus_message_read(m, "s", &key) < 0) break;
-            bool wanted = !std::strcmp(key, "RemoteAddress") || !std::strcmp(key, "LocalAddress");
-            if (wanted && sd_bus_message_read(m, "v", "s", &value) > 0) {
-                if (!std::strcmp(key, "RemoteAddress")) p->remote_address_ = value;
-                else if (auto a = net::Address::parse(value)) p->negotiated_.local_address = a;
-            } else if (sd_bus_message_skip(m, "v") < 0) {
-                break;
-            }
-            if (sd_bus_message_exit_container(m) < 0) break;
-        }
+            if (key == "IkeSas") return read_variant_strings(m, 'o', ike_sas);
+            if (key != "RemoteAddress" && key != "LocalAddress") return 0;
+            int r = sd_bus_message_read(m, "v", "s", &value);
+            if (r <= 0) return r < 0 ? r : -EINVAL;
+            if (key == "RemoteAddress") p->remote_address_ = value;
+            else if (auto a = net::Address::parse(value)) p->negotiated_.local_address = a;
+            return 1;
+        });
     }
+    // The virtual IPs and DNS the gateway gave are the IKE SA's (RFC 7296 3.15).
+    if (!p->vpn_.virtual_ips.empty() && !ike_sas.empty() &&
+        sd_bus_call_method_async(p->bus_, p->call_.out(), ipsecd_bus, ike_sas.front().c_str(),
+                                 "org.freedesktop.DBus.Properties", "GetAll", on_ike_sa_properties, p, "s",
+                                 ike_sa_interface) >= 0)
+        return 0;
+    p->established();
+    return 0;
+}
+
+int Plugin::on_ike_sa_properties(sd_bus_message* m, void* self, sd_bus_error*) {
+    auto* p = static_cast<Plugin*>(self);
+    p->call_.reset();
+    if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
+        p->fail(Failure::bad_ip_config, "ipsecd IKE SA properties: " + error_text(e));
+        return 0;
+    }
+    std::vector<std::string> vips, dns;
+    read_properties(m, [&](std::string_view key) -> int {
+        if (key == "VirtualIps") return read_variant_strings(m, 's', vips);
+        if (key == "Dns") return read_variant_strings(m, 's', dns);
+        if (key == "DnsDomains") return read_variant_strings(m, 's', p->negotiated_.dns_domains);
+        return 0;
+    });
+    p->negotiated_.virtual_ips = addresses(vips);
+    p->negotiated_.dns = addresses(dns);
     p->established();
     return 0;
 }
@@ -317,13 +381,17 @@ void Plugin::established() {
     if (!gateway) gateway = net::Address::parse(vpn_.remote);
     if (!gateway)
         return fail(Failure::bad_ip_config, "ipsecd reported no address for remote " + vpn_.remote);
-    log_.info("'" + conn_.id + "' is up (ipsecd connection " + name_ + ", peer " + gateway->str() + ")");
-    emit_config(*gateway);
+    auto ip = build_ip_configs(vpn_, negotiated_);
+    if (!vpn_.virtual_ips.empty() && negotiated_.virtual_ips.empty())
+        return fail(Failure::bad_ip_config, "the gateway assigned no virtual IP");
+    std::string vips;
+    for (const auto& a : negotiated_.virtual_ips) vips += ", virtual IP " + a.str();
+    log_.info("'" + conn_.id + "' is up (ipsecd connection " + name_ + ", peer " + gateway->str() + vips + ")");
+    emit_config(*gateway, ip);
     enter(ServiceState::started);
 }
 
-void Plugin::emit_config(const net::Address& gateway) {
-    auto ip = build_ip_configs(vpn_, negotiated_);
+void Plugin::emit_config(const net::Address& gateway, const IpConfigs& ip) {
     // No mtu: NM applies it to the VPN's tunnel device only, and there is none here (with
     // 1400 sent, NM 1.42 left the uplink at 1500 in the lab); the kernel sizes ESP packets.
     GenericConfig generic{gateway, ip.v4.has_value(), ip.v6.has_value(), 0,

@@ -1,5 +1,6 @@
 // One NetworkManager VPN connection, carried out by ipsecd over its public D-Bus API:
-// Connect -> AddConnection (transient_owner) -> Up -> Config/Ip4Config/Ip6Config + started;
+// Connect -> AddConnection (transient_owner) -> Up -> (the IKE SA's virtual IPs and DNS) ->
+// Config/Ip4Config/Ip6Config + started;
 // Disconnect, a connection ipsecd takes down, or ipsecd leaving the bus -> Down +
 // RemoveConnection -> stopped -> the process exits (one process per NM connection).
 // Everything is asynchronous on one sd-event loop; NM's methods return at once.
@@ -68,13 +69,14 @@ private:
     void fail(Failure f, const std::string& reason);
     void stop();
     void remove_from_ipsecd();
-    void emit_config(const net::Address& gateway);
+    void emit_config(const net::Address& gateway, const IpConfigs& ip);
     void arm_exit_timer(uint64_t usec);
 
     // Replies and signals from the bus (static trampolines in plugin.cpp).
     static int on_added(sd_bus_message* m, void* self, sd_bus_error*);
     static int on_up(sd_bus_message* m, void* self, sd_bus_error*);
     static int on_connection_properties(sd_bus_message* m, void* self, sd_bus_error*);
+    static int on_ike_sa_properties(sd_bus_message* m, void* self, sd_bus_error*);
     static int on_down(sd_bus_message* m, void* self, sd_bus_error*);
     static int on_removed(sd_bus_message* m, void* self, sd_bus_error*);
     static int on_state_changed(sd_bus_message* m, void* self, sd_bus_error*);

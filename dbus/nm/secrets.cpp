@@ -27,10 +27,19 @@ bool present(const StringMap& secrets, const std::string& name) {
     return it != secrets.end() && !it->second.empty();
 }
 
+std::string secret_name(Auth auth) {
+    switch (auth) {
+    case Auth::psk: return "psk";
+    case Auth::pubkey: return "key-password";
+    case Auth::eap_mschapv2: return "password";
+    }
+    return "psk";
+}
+
 }  // namespace
 
 std::vector<std::string> needed_secrets(const VpnData& vpn, const StringMap& data) {
-    const std::string name = vpn.auth == Auth::psk ? "psk" : "key-password";
+    const std::string name = secret_name(vpn.auth);
     auto flags = flags_of(data, name);
     if (flags & not_required) return {};
     if (vpn.auth == Auth::pubkey && !user_supplied(flags)) return {};

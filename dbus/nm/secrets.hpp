@@ -10,9 +10,10 @@
 
 namespace nm {
 
-// The secrets this connection uses: "psk" for auth psk, "key-password" for pubkey.
-// key-password is needed only when its flags say a user supplies it (the key file may be
-// unencrypted), psk always unless flagged not-required.
+// The secrets this connection uses: "psk" for auth psk, "key-password" for pubkey,
+// "password" (the EAP identity's) for eap-mschapv2. key-password is needed only when its flags
+// say a user supplies it (the key file may be unencrypted), psk and password always unless
+// flagged not-required.
 std::vector<std::string> needed_secrets(const VpnData& vpn, const StringMap& data);
 
 // Needed secrets that are absent or empty in `secrets`.

@@ -1,5 +1,6 @@
 #include "dbus/nm/vpn_data.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace nm {
@@ -47,6 +48,38 @@ static base::Result<std::vector<std::string>> parse_proposals(const StringMap& d
     return words;
 }
 
+// `virtual-ip`: "yes" (IPv4), or the words ipv4 and/or ipv6; "no" or absent: none.
+static base::Result<std::vector<net::Family>> parse_virtual_ip(const std::string& text) {
+    std::vector<net::Family> families;
+    for (const auto& word : split_words(text)) {
+        std::optional<net::Family> f;
+        if (word == "yes" || word == "ipv4") f = net::Family::v4;
+        else if (word == "ipv6") f = net::Family::v6;
+        else if (word != "no")
+            return base::fail("vpn.data virtual-ip: '" + word + "' is not yes, no, ipv4 or ipv6");
+        if (f && std::find(families.begin(), families.end(), *f) == families.end()) families.push_back(*f);
+    }
+    return families;
+}
+
+static base::Status check_auth(const VpnData& v) {
+    switch (v.auth) {
+    case Auth::psk:
+        return {};
+    case Auth::pubkey:
+        if (v.cert.empty() || v.key.empty()) return base::fail("vpn.data auth pubkey: cert and key are required");
+        return {};
+    case Auth::eap_mschapv2:
+        // RFC 7296 2.16: MS-CHAPv2 does not authenticate the gateway; its certificate does.
+        if (v.eap_id.empty()) return base::fail("vpn.data auth eap-mschapv2: eap-id is required");
+        if (v.ca.empty()) return base::fail("vpn.data auth eap-mschapv2: ca (the gateway's trust anchor) is required");
+        if (!v.cert.empty() || !v.key.empty())
+            return base::fail("vpn.data auth eap-mschapv2: cert and key are not used (the password authenticates us)");
+        return {};
+    }
+    return {};
+}
+
 base::Result<VpnData> parse_vpn_data(const StringMap& data) {
     VpnData v;
     v.remote = value_of(data, "remote");
@@ -60,13 +93,14 @@ base::Result<VpnData> parse_vpn_data(const StringMap& data) {
 
     auto auth = value_of(data, "auth");
     if (auth == "pubkey") v.auth = Auth::pubkey;
+    else if (auth == "eap-mschapv2") v.auth = Auth::eap_mschapv2;
     else if (!auth.empty() && auth != "psk")
-        return base::fail("vpn.data auth: '" + auth + "' is neither psk nor pubkey");
+        return base::fail("vpn.data auth: '" + auth + "' is not psk, pubkey or eap-mschapv2");
     v.cert = value_of(data, "cert");
     v.key = value_of(data, "key");
     v.ca = value_of(data, "ca");
-    if (v.auth == Auth::pubkey && (v.cert.empty() || v.key.empty()))
-        return base::fail("vpn.data auth pubkey: cert and key are required");
+    v.eap_id = value_of(data, "eap-id");
+    if (auto st = check_auth(v); !st) return base::Unexpected{st.error()};
 
     auto mode = value_of(data, "mode");
     if (mode == "transport") v.mode = Mode::transport;
@@ -80,6 +114,13 @@ base::Result<VpnData> parse_vpn_data(const StringMap& data) {
     if (!remote_subnets) return base::Unexpected{remote_subnets.error()};
     v.remote_subnets = std::move(*remote_subnets);
     if (v.remote_subnets.empty()) v.remote_subnets.push_back(*net::Prefix::parse("0.0.0.0/0"));
+
+    auto vips = parse_virtual_ip(value_of(data, "virtual-ip"));
+    if (!vips) return base::Unexpected{vips.error()};
+    v.virtual_ips = std::move(*vips);
+    // The CHILD SA's local selector is the virtual IP the gateway assigns.
+    if (!v.virtual_ips.empty() && !v.local_subnets.empty())
+        return base::fail("vpn.data virtual-ip: the inner address is the virtual IP; local-subnets cannot be set too");
 
     auto ike = parse_proposals(data, "ike-proposals");
     if (!ike) return base::Unexpected{ike.error()};

@@ -15,7 +15,9 @@ namespace nm {
 // vpn.data and vpn.secrets are both a{ss} on D-Bus.
 using StringMap = std::map<std::string, std::string>;
 
-enum class Auth { psk, pubkey };
+// eap_mschapv2: we are a road warrior authenticating with EAP-MSCHAPv2 (`eap-id` and the
+// `password` secret), the gateway with its certificate (`ca`).
+enum class Auth { psk, pubkey, eap_mschapv2 };
 enum class Mode { tunnel, transport };
 
 struct VpnData {
@@ -23,7 +25,11 @@ struct VpnData {
     std::optional<net::Address> local;      // local IKE address
     std::string local_id, remote_id;        // empty = ipsecd's default (the address)
     Auth auth = Auth::psk;
-    std::string cert, key, ca;              // pubkey: file paths
+    std::string cert, key, ca;              // pubkey: file paths; eap-mschapv2: ca
+    std::string eap_id;                     // eap-mschapv2: our EAP identity
+    // `virtual-ip`: the families of the virtual IPs asked from the gateway (RFC 7296 3.15);
+    // the inner address is the one received.
+    std::vector<net::Family> virtual_ips;
     std::vector<net::Prefix> local_subnets;  // empty = ipsecd's default (host-to-host)
     std::vector<net::Prefix> remote_subnets;  // never empty: default 0.0.0.0/0
     std::vector<std::string> ike_proposals, esp_proposals;  // empty = ipsecd's defaults

@@ -63,9 +63,15 @@ const char* auth_name(Auth a) {
     switch (a) {
     case Auth::psk: return "psk";
     case Auth::pubkey: return "pubkey";
+    case Auth::eap_mschapv2: return "eap-mschapv2";
     }
     return "psk";
 }
+
+// EAP-MSCHAPv2 authenticates us only; the gateway proves itself with its certificate.
+const char* remote_auth_name(Auth a) { return a == Auth::eap_mschapv2 ? "pubkey" : auth_name(a); }
+
+std::string family_any(net::Family f) { return net::Address::any(f).str(); }
 
 const char* mode_name(Mode m) {
     switch (m) {
@@ -75,16 +81,17 @@ const char* mode_name(Mode m) {
     return "tunnel";
 }
 
-std::string secret_of(const StringMap& secrets, const std::string& key) {
+// A view into `secrets`: no copy of a secret is left behind unzeroised.
+std::string_view secret_of(const StringMap& secrets, const std::string& key) {
     auto it = secrets.find(key);
-    return it == secrets.end() ? std::string() : it->second;
+    return it == secrets.end() ? std::string_view() : std::string_view(it->second);
 }
 
 }  // namespace
 
 std::string connection_yaml(const VpnData& vpn, std::string_view name, const StringMap& secrets) {
     // (parse_vpn_data makes auth pubkey come with a key)
-    const std::string key_password = vpn.auth == Auth::pubkey ? secret_of(secrets, "key-password") : "";
+    const std::string_view key_password = vpn.auth == Auth::pubkey ? secret_of(secrets, "key-password") : "";
     const std::string local_address = vpn.local ? vpn.local->str() : std::string();
     std::string y = "transient_owner: true\nconnections:\n";
     y.append("  ").append(yaml_quote(name)).append(":\n");
@@ -94,13 +101,18 @@ std::string connection_yaml(const VpnData& vpn, std::string_view name, const Str
     scalar(y, 6, "auth", auth_name(vpn.auth));
     scalar(y, 6, "cert", vpn.cert);
     scalar(y, 6, "key", vpn.key);
+    scalar(y, 6, "eap_id", vpn.eap_id);
     flow_list(y, 6, "subnets", vpn.local_subnets, prefix_str);
     y += "    remote:\n";
     scalar(y, 6, "address", vpn.remote);
     scalar(y, 6, "id", vpn.remote_id);
-    scalar(y, 6, "auth", auth_name(vpn.auth));
+    scalar(y, 6, "auth", remote_auth_name(vpn.auth));
     scalar(y, 6, "ca", vpn.ca);
     flow_list(y, 6, "subnets", vpn.remote_subnets, prefix_str);
+    flow_list(y, 4, "vips", vpn.virtual_ips, family_any);
+    // NM applies the inner address, the routes and the DNS servers the plugin reports, and
+    // removes them with the VPN: ipsecd must not put its own copies on the host.
+    y += "    host_config: false\n";
     if (!vpn.ike_proposals.empty()) {
         y += "    ike:\n";
         flow_list(y, 6, "proposals", vpn.ike_proposals, same);
@@ -116,7 +128,8 @@ std::string connection_yaml(const VpnData& vpn, std::string_view name, const Str
 
     auto psk = secret_of(secrets, "psk");
     const bool with_psk = vpn.auth == Auth::psk && !psk.empty();
-    if (with_psk || !key_password.empty()) y += "secrets:\n";
+    const std::string_view password = vpn.auth == Auth::eap_mschapv2 ? secret_of(secrets, "password") : "";
+    if (with_psk || !key_password.empty() || !password.empty()) y += "secrets:\n";
     if (with_psk) {
         // The secret binds the two identities ipsecd will use: an explicit id, else the address.
         std::vector<std::string> ids;
@@ -130,6 +143,10 @@ std::string connection_yaml(const VpnData& vpn, std::string_view name, const Str
         // ipsecd matches the passphrase to the connection's key by the key's path.
         scalar(y, 2, "- key", vpn.key);
         scalar(y, 4, "password", key_password);
+    }
+    if (!password.empty()) {
+        scalar(y, 2, "- eap_id", vpn.eap_id);
+        scalar(y, 4, "password", password);
     }
     return y;
 }

@@ -52,6 +52,42 @@ secrets {
 EOC
 }
 
+# eap_charon_pool: charon in netns b as a remote-access gateway (its RSA certificate; carol by
+# EAP-MSCHAPv2) handing out 10.3.0.0/24 with DNS 10.2.0.53 and the domain corp.example, its
+# local_ts 10.2.0.0/24 (rw-ipsecd-gets-vip-charon, nm-eap-vip-charon)
+eap_charon_pool() {
+  charon_conf b
+  export SWANCTL_DIR=$W/b/swanctl
+  mkdir -p "$SWANCTL_DIR/private"
+  install -m 600 "$LAB_PKI/b-rsa.key" "$SWANCTL_DIR/private/"
+  cat > "$W/b/swanctl/swanctl.conf" <<EOC
+connections {
+  rw {
+    local_addrs = 192.0.2.2
+    proposals = aes256gcm16-prfsha256-x25519
+    pools = office
+    send_cert = always
+    local { auth = pubkey
+            id = b.lab
+            certs = $LAB_PKI/b-rsa.pem }
+    remote { auth = eap-mschapv2
+             eap_id = %any }
+    children { net { local_ts = 10.2.0.0/24
+                     esp_proposals = aes256gcm16 } }
+  }
+}
+pools {
+  office { addrs = 10.3.0.0/24
+           dns = 10.2.0.53
+           25 = corp.example }
+}
+secrets {
+  eap-carol { id = carol
+              secret = "$EAP_PASSWORD" }
+}
+EOC
+}
+
 # eap_ipsecd ROLE: ipsecd's configuration in netns a, the other role than charon's.
 eap_ipsecd() {
   pki_install a rsa

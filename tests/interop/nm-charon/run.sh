@@ -37,8 +37,9 @@ log "plugin: $(grep -m1 'is up (ipsecd connection' "$OUT/plugin.log")"
   || die "ipsecd did not log the resolution of $NM_REMOTE"
 
 # NM's routes from Ip4Config: the remote subnet on the uplink with the inner address as source
-# (ipsecd adds its own in table 220)
+# (ipsecd adds none of its own: the plugin's connection has host_config: false)
 ip -n a route show table all | grep -E '^10\.' | sed 's/^/route: /'
+[ -z "$(ip -n a route show table 220)" ] || { ip -n a route show table 220; die "ipsecd routed in table 220 for NM's VPN"; }
 ip -n a route show table main 10.2.0.0/24 | grep -q 'dev va .*src 10.1.0.1' || die "no route 10.2.0.0/24 dev va src 10.1.0.1 from NM"
 ip -n a route get 10.2.0.1 | grep -q 'src 10.1.0.1' || die "traffic to 10.2.0.1 does not leave from 10.1.0.1"
 ip -n a -4 addr show dev va | grep -q 'inet 10.1.0.1/32' || die "NM did not add the inner address 10.1.0.1/32"

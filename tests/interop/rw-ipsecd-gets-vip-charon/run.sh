@@ -16,36 +16,7 @@ mk_topology
 ip -n a route add 10.2.0.0/24 via 192.0.2.2   # what a fail-open would use
 ip -n b route add 10.3.0.0/24 via 192.0.2.1
 mark topology
-charon_conf b
-export SWANCTL_DIR=$W/b/swanctl
-mkdir -p "$SWANCTL_DIR/private"
-install -m 600 "$LAB_PKI/b-rsa.key" "$SWANCTL_DIR/private/"
-cat > "$W/b/swanctl/swanctl.conf" <<EOC
-connections {
-  rw {
-    local_addrs = 192.0.2.2
-    proposals = aes256gcm16-prfsha256-x25519
-    pools = office
-    send_cert = always
-    local { auth = pubkey
-            id = b.lab
-            certs = $LAB_PKI/b-rsa.pem }
-    remote { auth = eap-mschapv2
-             eap_id = %any }
-    children { net { local_ts = 10.2.0.0/24
-                     esp_proposals = aes256gcm16 } }
-  }
-}
-pools {
-  office { addrs = 10.3.0.0/24
-           dns = 10.2.0.53
-           25 = corp.example }
-}
-secrets {
-  eap-carol { id = carol
-              secret = "$EAP_PASSWORD" }
-}
-EOC
+eap_charon_pool
 start_charon b b
 pki_install a rsa
 ipsecd_conf a <<EOC

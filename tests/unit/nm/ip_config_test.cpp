@@ -85,5 +85,53 @@ TEST(IpConfig, DualStackSelectorsGiveBothConfigs) {
     EXPECT_FALSE(ip.v6->never_default);
 }
 
+
+net::Address addr(const char* text) { return *net::Address::parse(text); }
+
+VpnData road_warrior(const char* families = "yes") {
+    return vpn({{"remote", "192.0.2.2"}, {"auth", "eap-mschapv2"}, {"eap-id", "carol"}, {"ca", "/ca.pem"},
+                {"remote-subnets", "10.2.0.0/24 fd00:2::/64"}, {"virtual-ip", families}});
+}
+
+Negotiated given(std::vector<net::Address> vips) {
+    Negotiated n{{}, {}, addr("192.0.2.1")};
+    n.virtual_ips = std::move(vips);
+    n.dns = {addr("10.2.0.53"), addr("fd00:2::53")};
+    n.dns_domains = {"corp.example"};
+    return n;
+}
+
+TEST(IpConfig, TheVirtualIpIsTheInnerAddressAndTheSourceOfTheRoutes) {
+    auto ip = build_ip_configs(road_warrior(), given({addr("10.3.0.1")}));
+    ASSERT_TRUE(ip.v4);
+    EXPECT_EQ(ip.v4->address.str(), "10.3.0.1");
+    EXPECT_EQ(routes(*ip.v4), std::vector<std::string>{"10.2.0.0/24"});
+    EXPECT_TRUE(ip.v4->never_default);
+    EXPECT_FALSE(ip.v6);  // not asked for: the CHILD SA has no IPv6 selector of ours
+}
+
+TEST(IpConfig, TheDnsServersOfTheFamilyAndRoutingOnlyDomainsGoWithIt) {
+    auto ip = build_ip_configs(road_warrior(), given({addr("10.3.0.1")}));
+    ASSERT_TRUE(ip.v4);
+    EXPECT_EQ(ip.v4->dns, std::vector{addr("10.2.0.53")});
+    EXPECT_EQ(ip.v4->domains, std::vector<std::string>{"~corp.example"});
+}
+
+TEST(IpConfig, AFamilyAskedForWithoutAVirtualIpReceivedGetsNoConfig) {
+    // The IKE address would not be inside the CHILD SA's selectors.
+    auto ip = build_ip_configs(road_warrior("ipv4 ipv6"), given({addr("10.3.0.1")}));
+    EXPECT_TRUE(ip.v4);
+    EXPECT_FALSE(ip.v6);
+    EXPECT_FALSE(build_ip_configs(road_warrior(), given({})).v4);
+}
+
+TEST(IpConfig, AnIpv6VirtualIpGetsTheIpv6DnsServer) {
+    auto ip = build_ip_configs(road_warrior("ipv6"), given({addr("fd00:3::7")}));
+    ASSERT_TRUE(ip.v6);
+    EXPECT_EQ(ip.v6->address.str(), "fd00:3::7");
+    EXPECT_EQ(ip.v6->dns, std::vector{addr("fd00:2::53")});
+    EXPECT_EQ(routes(*ip.v6), std::vector<std::string>{"fd00:2::/64"});
+}
+
 }  // namespace
 }  // namespace nm

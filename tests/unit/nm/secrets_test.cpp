@@ -56,5 +56,22 @@ TEST(Secrets, MalformedFlagsCountAsNmStored) {
     EXPECT_EQ(need_secrets_reply(psk(), {{"psk-flags", "x1"}}, {}), "vpn");
 }
 
+
+VpnData eap() {
+    return *parse_vpn_data({{"remote", "r"}, {"auth", "eap-mschapv2"}, {"eap-id", "carol"}, {"ca", "ca"}});
+}
+
+TEST(Secrets, EapMschapv2NeedsThePasswordLikeAPsk) {
+    EXPECT_EQ(needed_secrets(eap(), {}), Names{"password"});
+    EXPECT_EQ(needed_secrets(eap(), {{"password-flags", "4"}}), Names{});
+    EXPECT_EQ(need_secrets_reply(eap(), {}, {}), "vpn");
+    EXPECT_EQ(missing_secrets(eap(), {}, {{"password", "p"}}), Names{});
+}
+
+TEST(Secrets, AnAgentOwnedPasswordIsAskedThroughHints) {
+    EXPECT_EQ(need_secrets_reply(eap(), {{"password-flags", "1"}}, {}), "");
+    EXPECT_EQ(secrets_for_hints(eap(), {{"password-flags", "1"}}, {}), Names{"password"});
+}
+
 }  // namespace
 }  // namespace nm

@@ -71,7 +71,7 @@ TEST(VpnData, RejectsLocalThatIsNotAnAddress) {
 
 TEST(VpnData, RejectsUnknownAuth) {
     EXPECT_EQ(parse_error({{"remote", "r"}, {"auth", "eap"}}),
-              "vpn.data auth: 'eap' is neither psk nor pubkey");
+              "vpn.data auth: 'eap' is not psk, pubkey or eap-mschapv2");
 }
 
 TEST(VpnData, PubkeyNeedsCertAndKey) {
@@ -96,6 +96,53 @@ TEST(VpnData, RejectsProposalWithYamlSyntax) {
 
 TEST(SplitWords, SplitsOnSpacesTabsAndCommas) {
     EXPECT_EQ(split_words(" a\tb,c  d "), (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
+
+const StringMap kEap = {{"remote", "vpn.example"}, {"auth", "eap-mschapv2"}, {"eap-id", "carol"}, {"ca", "/ca.pem"}};
+
+StringMap with(StringMap data, const std::string& key, const std::string& value) {
+    data[key] = value;
+    return data;
+}
+
+TEST(VpnData, ReadsAnEapMschapv2RoadWarrior) {
+    auto v = parse_ok(with(kEap, "virtual-ip", "yes"));
+    EXPECT_EQ(v.auth, Auth::eap_mschapv2);
+    EXPECT_EQ(v.eap_id, "carol");
+    EXPECT_EQ(v.ca, "/ca.pem");
+    EXPECT_EQ(v.virtual_ips, std::vector<net::Family>{net::Family::v4});
+}
+
+TEST(VpnData, EapMschapv2NeedsItsEapIdAndTheGatewaysCa) {
+    StringMap no_id = kEap, no_ca = kEap;
+    no_id.erase("eap-id");
+    no_ca.erase("ca");
+    EXPECT_EQ(parse_error(no_id), "vpn.data auth eap-mschapv2: eap-id is required");
+    EXPECT_EQ(parse_error(no_ca), "vpn.data auth eap-mschapv2: ca (the gateway's trust anchor) is required");
+}
+
+TEST(VpnData, EapMschapv2TakesNoCertificateOfOurs) {
+    EXPECT_EQ(parse_error(with(kEap, "cert", "/c.pem")),
+              "vpn.data auth eap-mschapv2: cert and key are not used (the password authenticates us)");
+}
+
+TEST(VpnData, VirtualIpNamesTheFamiliesAskedFor) {
+    EXPECT_TRUE(parse_ok(kEap).virtual_ips.empty());
+    EXPECT_TRUE(parse_ok(with(kEap, "virtual-ip", "no")).virtual_ips.empty());
+    EXPECT_EQ(parse_ok(with(kEap, "virtual-ip", "ipv6")).virtual_ips, std::vector<net::Family>{net::Family::v6});
+    EXPECT_EQ(parse_ok(with(kEap, "virtual-ip", "ipv4 ipv6 yes")).virtual_ips,
+              (std::vector<net::Family>{net::Family::v4, net::Family::v6}));
+}
+
+TEST(VpnData, RejectsAnUnknownVirtualIpWord) {
+    EXPECT_EQ(parse_error(with(kEap, "virtual-ip", "true")),
+              "vpn.data virtual-ip: 'true' is not yes, no, ipv4 or ipv6");
+}
+
+TEST(VpnData, AVirtualIpExcludesLocalSubnets) {
+    EXPECT_EQ(parse_error(with(with(kEap, "virtual-ip", "yes"), "local-subnets", "10.1.0.0/24")),
+              "vpn.data virtual-ip: the inner address is the virtual IP; local-subnets cannot be set too");
 }
 
 }  // namespace

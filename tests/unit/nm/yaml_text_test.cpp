@@ -160,5 +160,32 @@ TEST(ConnectionName, ReplacesCharactersIpsecdRejects) {
     EXPECT_EQ(connection_name("a b/c:\"d"), "nm-a_b_c__d");
 }
 
+
+// NM applies the inner address, routes and DNS itself: ipsecd must not (DESIGN `host_config`).
+TEST(ConnectionYaml, LeavesTheHostConfigurationToNm) {
+    EXPECT_FALSE(connection(load({{"remote", "r"}}))["host_config"].as<bool>());
+}
+
+TEST(ConnectionYaml, AnEapRoadWarriorAsksForAVirtualIpWithItsPassword) {
+    auto doc = load({{"remote", "192.0.2.2"}, {"remote-id", "@b.lab"}, {"auth", "eap-mschapv2"}, {"eap-id", "carol"},
+                     {"ca", "/etc/ca.pem"}, {"virtual-ip", "ipv4 ipv6"}},
+                    {{"password", "pä\"ss"}, {"psk", "unused"}});
+    auto c = connection(doc);
+    EXPECT_EQ(c["local"]["auth"].as<std::string>(), "eap-mschapv2");
+    EXPECT_EQ(c["local"]["eap_id"].as<std::string>(), "carol");
+    EXPECT_EQ(c["remote"]["auth"].as<std::string>(), "pubkey");
+    EXPECT_EQ(c["remote"]["ca"].as<std::string>(), "/etc/ca.pem");
+    EXPECT_EQ(strings(c["vips"]), (std::vector<std::string>{"0.0.0.0", "::"}));
+    ASSERT_EQ(doc["secrets"].size(), 1u);
+    EXPECT_EQ(doc["secrets"][0]["eap_id"].as<std::string>(), "carol");
+    EXPECT_EQ(doc["secrets"][0]["password"].as<std::string>(), "pä\"ss");
+}
+
+TEST(ConnectionYaml, AnEapRoadWarriorWithoutItsPasswordHasNoSecrets) {
+    auto doc = load({{"remote", "r"}, {"auth", "eap-mschapv2"}, {"eap-id", "carol"}, {"ca", "/ca.pem"}});
+    EXPECT_FALSE(doc["secrets"]);
+    EXPECT_FALSE(connection(doc)["vips"]);
+}
+
 }  // namespace
 }  // namespace nm
