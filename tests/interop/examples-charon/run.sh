@@ -4,7 +4,9 @@
 # The example files are used as written; only host addresses the lab does not have are
 # substituted (sed), and certs/ and private/ are copied next to them. Each case has its own
 # fresh topology. Routes that would carry the traffic in clear are in place (the inner
-# subnets via the underlay), so a tunnel that failed open could not hide.
+# subnets via the underlay), so a tunnel that failed open could not hide. The remote-access
+# gateway roadwarrior-pool-gateway.yaml has its own scenario (rw-charon-gets-vip); its road
+# warrior roadwarrior-client.yaml is the last case here.
 source "$(dirname "$0")/../interop.sh"
 EXAMPLES=$(cd "$(dirname "$0")/../../examples" && pwd)
 
@@ -17,21 +19,22 @@ example() {
   "$IPSECD" --check --config-dir "$W/$1/conf" || die "ipsecd --check refuses $2"
 }
 
-# charon_with NAME: charon NAME in netns b with swanctl.conf from stdin and the examples' host-b
-# certificate and key
+# charon_with NAME [NS HOST]: charon NAME in netns NS (default b) with swanctl.conf from stdin
+# and the private key of the examples' HOST (default host-b)
 charon_with() {
   charon_conf "$1"
   export SWANCTL_DIR=$W/$1/swanctl
   mkdir -p "$SWANCTL_DIR/private"
-  install -m 600 "$EXAMPLES/private/host-b.pem" "$SWANCTL_DIR/private/"
+  install -m 600 "$EXAMPLES/private/${3:-host-b}.pem" "$SWANCTL_DIR/private/"
   cat > "$W/$1/swanctl/swanctl.conf"
-  start_charon "$1" b
+  start_charon "$1" "${2:-b}"
 }
 
-# next_case: ends the case's daemons and topology
+# next_case IPSECD MARK CHARON [NS]: ends the case's daemons (ipsecd in netns NS, default a)
+# and topology
 next_case() {
   stop_ipsecd "$1"
-  no_xfrm a "$2: after SIGTERM"
+  no_xfrm "${4:-a}" "$2: after SIGTERM"
   kill "$(cat "$W/$3/pid")"
   wait_for 10 eval "! kill -0 $(cat "$W/$3/pid")" || die "charon $3 did not stop"
   ip netns del a; ip netns del b
@@ -130,4 +133,67 @@ ping_through b 192.0.2.2 10.1.0.1 5
 ping_through a 10.1.0.1 192.0.2.2 3
 check_status gw roadwarriors tunnel 8
 next_case gw roadwarrior_responder rw
-log "examples: site-to-site-psk, host-to-host-certs, roadwarrior-responder up with ESP (manual-keying.yaml: no IKE, not here)"
+
+# ---- roadwarrior-client.yaml: ipsecd is the road warrior (b, 192.0.2.2: the file names no
+# local address, so nothing is substituted) of a charon gateway at 192.0.2.1 (a) set up as
+# roadwarrior-pool-gateway.yaml is: host-a's certificate, alice by EAP-MSCHAPv2, pool
+# 10.3.0.0/24 with DNS 10.1.0.53 and corp.example, its subnet 10.1.0.0/24. ipsecd gets
+# 10.3.0.1 on vb and a plain ping (no -I: the route in table 220 picks the source) reaches
+# 10.1.0.1 from it through ESP while routes in clear are in place; ipsecctl down takes the
+# address and the route off again.
+mk_topology
+ip -n b route add 10.1.0.0/24 via 192.0.2.1   # what a fail-open would use
+ip -n a route add 10.3.0.0/24 via 192.0.2.2
+example rw roadwarrior-client.yaml
+password=$(sed -n 's/^ *password: "\(.*\)"$/\1/p' "$EXAMPLES/roadwarrior-client.yaml")
+[ -n "$password" ] || die "no password in roadwarrior-client.yaml"
+CHARON_PLUGINS="$CHARON_PLUGINS eap-mschapv2 eap-identity"
+charon_with gw-a a host-a <<EOC
+connections {
+  rw {
+    local_addrs = 192.0.2.1
+    pools = office
+    send_cert = always
+    local { auth = pubkey
+            certs = $EXAMPLES/certs/host-a.pem
+            id = host-a.example }
+    remote { auth = eap-mschapv2
+             eap_id = %any }
+    children { office { local_ts = 10.1.0.0/24 } }
+  }
+}
+pools {
+  office { addrs = 10.3.0.0/24
+           dns = 10.1.0.53
+           25 = corp.example }
+}
+secrets {
+  eap-alice { id = alice
+              secret = "$password" }
+}
+EOC
+start_ipsecd rw b
+wait_up rw office
+wait_for 10 eval "swanctl_ gw-a --list-sas | grep -q INSTALLED" \
+  || { swanctl_ gw-a --list-sas; tail -30 "$OUT/charon-gw-a.log"; die "no CHILD SA installed in charon"; }
+grep -q "received EAP identity 'alice'" "$OUT/charon-gw-a.log" && grep -q "with EAP successful" "$OUT/charon-gw-a.log" \
+  || { tail -30 "$OUT/charon-gw-a.log"; die "charon's gateway did not authenticate alice with EAP"; }
+grep -q 'virtual IP 10.3.0.1 assigned by the peer (DNS 10.1.0.53, domains corp.example)' "$OUT/ipsecd-rw.log" \
+  || { grep -i virtual "$OUT/ipsecd-rw.log"; die "ipsecd logged no virtual IP 10.3.0.1 with DNS 10.1.0.53 and corp.example"; }
+ip -n b -4 addr show dev vb | grep -q 'inet 10.3.0.1/32' || { ip -n b addr; die "10.3.0.1/32 not on vb"; }
+src=$(ip -n b route get 10.1.0.1 | sed -n 's/.* src \([0-9.]*\).*/\1/p')
+[ "$src" = 10.3.0.1 ] || { ip -n b route show table 220; die "b reaches 10.1.0.1 from '$src', not from its virtual IP"; }
+before=$(xfrm_pkts a)
+ip netns exec b ping -n -c 5 -i 0.2 -W 2 10.1.0.1 > "$OUT/ping-rw.out" 2>&1 || { cat "$OUT/ping-rw.out"; die "ping b -> 10.1.0.1"; }
+[ "$(xfrm_pkts b)" -ge 10 ] && [ "$(xfrm_pkts a)" -ge $((before + 10)) ] \
+  || { show_xfrm b; show_xfrm a; die "the ping from the virtual IP did not go through ESP in both kernels"; }
+log "ping from 10.3.0.1: XFRM packet counters b $(xfrm_pkts b), a $before -> $(xfrm_pkts a)"
+ping_through a 10.1.0.1 10.3.0.1 3
+check_status rw office tunnel 8
+grep -qF "$password" "$OUT/ipsecd-rw.log" && die "ipsecd logged the EAP password"
+ctl rw down office
+wait_for 10 eval "! ip -n b addr | grep -q 10.3.0.1" || { ip -n b addr; die "10.3.0.1 still on b after ipsecctl down"; }
+ip -n b route show table 220 | grep -q 10.1.0.0 && { ip -n b route show table 220; die "the tunnel's route outlived the down"; }
+log "after ipsecctl down: 10.3.0.1 and its route in table 220 are gone"
+next_case rw roadwarrior_client gw-a b
+log "examples: site-to-site-psk, host-to-host-certs, roadwarrior-responder, roadwarrior-client up with ESP (manual-keying.yaml: no IKE, not here)"

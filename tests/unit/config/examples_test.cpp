@@ -1,5 +1,6 @@
 // Every file in examples/ loads without a diagnostic, alone and as one directory, once
-// installed as examples/README.md says (files readable by root only).
+// installed as examples/README.md says (files readable by root only). The remote-access pair
+// is two hosts: the road warrior and its gateway each share a directory with the others.
 #include <gtest/gtest.h>
 
 #include "daemon/config/loader.hpp"
@@ -42,12 +43,42 @@ TEST(Examples, EachFileLoadsWithoutDiagnostics) {
     }
 }
 
-TEST(Examples, LoadTogetherAsOneConfigDirectory) {
+// The road warrior (roadwarrior-client.yaml) and its gateway (roadwarrior-pool-gateway.yaml)
+// hold alice's password each: one directory takes one of them (a second password for one
+// EAP identity is refused).
+TEST(Examples, LoadTogetherAsOneConfigDirectoryWithOneEndOfTheRemoteAccessPair) {
+    for (const char* other_host : {"roadwarrior-client.yaml", "roadwarrior-pool-gateway.yaml"}) {
+        test_support::TempDir dir;
+        install(dir.path());
+        fs::remove(dir.path() / other_host);
+        Loaded l = load_directory(dir.path());
+        EXPECT_TRUE(l.ok()) << "without " << other_host << ":\n" << all(l);
+        EXPECT_EQ(l.config.connections.size(), example_files(dir.path()).size()) << other_host;
+    }
+}
+
+TEST(Examples, RoadWarriorLogsInToThePoolGatewayAndReachesItsSubnet) {
     test_support::TempDir dir;
     install(dir.path());
-    Loaded l = load_directory(dir.path());
-    EXPECT_TRUE(l.ok()) << all(l);
-    EXPECT_EQ(l.config.connections.size(), example_files(dir.path()).size());
+    Loaded client = load_file(dir.path() / "roadwarrior-client.yaml");
+    Loaded gateway = load_file(dir.path() / "roadwarrior-pool-gateway.yaml");
+    ASSERT_TRUE(client.ok()) << all(client);
+    ASSERT_TRUE(gateway.ok()) << all(gateway);
+    const auto* rw = client.config.find("office");
+    const auto* gw = gateway.config.find("rw-pool");
+    ASSERT_NE(rw, nullptr);
+    ASSERT_NE(gw, nullptr);
+    EXPECT_EQ(rw->vips, std::vector<net::Family>{net::Family::v4});
+    EXPECT_EQ(rw->children.at(0).start, ike::policy::Start::up);
+    EXPECT_FALSE(rw->local.address.has_value());
+    EXPECT_EQ(rw->local.auth, ike::policy::Auth::eap_mschapv2);
+    EXPECT_EQ(rw->remote.auth, ike::policy::Auth::pubkey);
+    EXPECT_EQ(rw->remote.address, gw->local.address);
+    EXPECT_EQ(rw->remote.id, gw->local.id);
+    EXPECT_EQ(rw->remote.subnets, gw->local.subnets);
+    ASSERT_EQ(client.config.eap_secrets.size(), 1u);
+    EXPECT_EQ(client.config.eap_secrets[0].id, rw->local.eap_id);
+    EXPECT_EQ(gateway.config.eap_secrets, client.config.eap_secrets);
 }
 
 TEST(Examples, CoverTheDocumentedCases) {
