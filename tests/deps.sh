@@ -6,7 +6,9 @@ ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 BUILD="meson ninja-build pkg-config gcc g++ libmnl-dev libbotan-2-dev libyaml-cpp-dev libsystemd-dev
   libboost-program-options-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev libnm-dev"
 LAB="user-mode-linux strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins libcharon-extauth-plugins iproute2 iputils-ping kmod procps
-  psmisc dbus systemd tshark network-manager"
+  psmisc dbus systemd tshark network-manager
+  libnss3-tools libnss3 libnspr4 libevent-core-2.1-7 libevent-pthreads-2.1-7 libldns3 libunbound8 libcurl3-nss
+  libcap-ng0 libaudit1 libpam0g libldap-2.5-0 libselinux1 libcrypt1"
 case "${1:-all}" in
   build) want=$BUILD ;;
   lab) want=$LAB ;;
@@ -37,6 +39,24 @@ fetch_resolved() {
   rm -rf "$dir.deb"
 }
 
+# LAB_LIBRESWAN: Libreswan's pluto for the lab's guest (tests/interop/libreswan.sh), unpacked here
+# and NEVER installed: the package conflicts with strongSwan's (both ship /usr/sbin/ipsec). Its
+# libraries (libnss3-tools for the NSS database among them) are in LAB above.
+LAB_LIBRESWAN=$ROOT/build-tests/lab-debs/libreswan
+fetch_libreswan() {
+  local version dir=$LAB_LIBRESWAN
+  version=$(apt-cache policy libreswan 2>/dev/null | sed -n 's/^ *Candidate: //p')
+  case $version in ""|"(none)") apt-get update -qq; version=$(apt-cache policy libreswan | sed -n 's/^ *Candidate: //p') ;; esac
+  [ -n "$version" ] && [ "$version" != "(none)" ] || { echo "deps: no libreswan package in apt's sources" >&2; return 2; }
+  [ "$(cat "$dir/version" 2>/dev/null)" = "$version" ] && [ -x "$dir/usr/libexec/ipsec/pluto" ] && return 0
+  echo "deps: fetching libreswan $version into $dir (unpacked, not installed)"
+  rm -rf "$dir" "$dir.deb" && mkdir -p "$dir.deb" || return 2
+  ( cd "$dir.deb" && apt-get download -qq "libreswan=$version" > /dev/null 2>&1 ) \
+    && dpkg-deb -x "$dir.deb"/libreswan_*.deb "$dir" && echo "$version" > "$dir/version" \
+    || { echo "deps: could not fetch libreswan $version" >&2; return 2; }
+  rm -rf "$dir.deb"
+}
+
 need=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
@@ -52,5 +72,5 @@ if [ -n "$need" ]; then
   apt-get install -y -qq --no-install-recommends $need > /tmp/ipsecd-deps.log 2>&1 \
     || { tail -20 /tmp/ipsecd-deps.log; echo "deps: apt-get install failed" >&2; exit 2; }
 fi
-case "${1:-all}" in lab|all) fetch_resolved || exit 2 ;; esac
+case "${1:-all}" in lab|all) { fetch_resolved && fetch_libreswan; } || exit 2 ;; esac
 exit 0

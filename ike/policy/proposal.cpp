@@ -15,14 +15,17 @@ struct Keyword {
 };
 
 // The keywords we speak. Every one is at least a RFC 8247/8221 "MAY"; nothing here is a
-// "SHOULD NOT" or "MUST NOT" (no DES, 3DES, MD5, SHA-1 PRF, MODP-1024).
-constexpr std::array<Keyword, 20> kKeywords{{
+// "SHOULD NOT" or "MUST NOT" (no DES, 3DES, MD5, SHA-1 PRF, MODP-1024). HMAC-SHA1-96 ESP
+// and AH integrity is "MUST-" (RFC 8221 6): still sound, and the only ESP integrity
+// Libreswan's IKEv1 default offers.
+constexpr std::array<Keyword, 21> kKeywords{{
     {"aes128", {TransformType::encr, id(EncrId::aes_cbc), 128}},
     {"aes256", {TransformType::encr, id(EncrId::aes_cbc), 256}},
     {"aes128gcm16", {TransformType::encr, id(EncrId::aes_gcm_16), 128}},
     {"aes256gcm16", {TransformType::encr, id(EncrId::aes_gcm_16), 256}},
     // RFC 7634 2: ChaCha20-Poly1305 has a fixed key size and carries no Key Length attribute.
     {"chacha20poly1305", {TransformType::encr, id(EncrId::chacha20_poly1305), 0}},
+    {"sha1", {TransformType::integ, id(IntegId::hmac_sha1_96), 0}},
     {"sha256", {TransformType::integ, id(IntegId::hmac_sha2_256_128), 0}},
     {"sha384", {TransformType::integ, id(IntegId::hmac_sha2_384_192), 0}},
     {"sha512", {TransformType::integ, id(IntegId::hmac_sha2_512_256), 0}},
@@ -136,6 +139,9 @@ base::Result<Proposal> parse_proposal(std::string_view text, ProtocolId protocol
         if (!allowed(protocol, t.type))
             return err(word, "is not valid in an " + std::string(protocol_name(protocol)) +
                                  " proposal");
+        // An IKE SA's integrity hash is its PRF in IKEv1 (RFC 2409 4): SHA-1 for children only.
+        if (protocol == ProtocolId::ike && t.type == TransformType::integ && t.id == id(IntegId::hmac_sha1_96))
+            return err(word, "is not valid in an IKE proposal (HMAC-SHA1-96 protects children only)");
         if (std::find(p.transforms.begin(), p.transforms.end(), t) != p.transforms.end())
             return err(word, "appears twice");
         if (t.type == TransformType::encr) {

@@ -136,6 +136,20 @@ base::Bytes spi_bytes(std::uint32_t spi) {
             static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
 }
 
+bool default_proposals(const policy::Child& child) {
+    return child.proposals == policy::default_proposals(child.protocol);
+}
+
+// Libreswan's IKEv1 default ESP proposal is AES_CBC-HMAC_SHA1_96 alone (4.10, `algparse -v1
+// esp`); HMAC-SHA1-96 is still sound for ESP (RFC 8221 6: MUST-), so default children add it
+// last, behind the SHA-2 HMACs a peer configured either way prefers.
+std::vector<policy::Proposal> v1_proposals(const policy::Child& child) {
+    auto out = child.proposals;
+    if (child.protocol == ProtocolId::esp && default_proposals(child))
+        out.push_back(policy::parse_proposal("aes256-aes128-sha1", ProtocolId::esp).value());
+    return out;
+}
+
 }  // namespace
 
 KeGroup Phase2Suite::group() const {
@@ -148,7 +162,7 @@ std::vector<Phase2Suite> phase2_suites(const policy::Child& child) {
     auto add = [&](policy::Proposal p, std::optional<IntegId> integ, KeGroup group) {
         out.push_back({negotiated(std::move(p), integ, group), child.mode, child.lifetime});
     };
-    for (const auto& p : child.proposals) {
+    for (const auto& p : v1_proposals(child)) {
         auto groups = p.of(TransformType::ke);
         if (groups.empty()) groups.push_back({TransformType::ke, 0, 0});
         const auto integs = p.of(TransformType::integ);
@@ -172,6 +186,22 @@ std::vector<Phase2Suite> phase2_suites(const policy::Child& child) {
             }
         }
     }
+    return out;
+}
+
+// RFC 2409 5.5: PFS only adds a Diffie-Hellman exchange to the keys, so a child left to the
+// defaults takes it when the peer asks (Libreswan's default pfs=yes offers the phase-1 group
+// and refuses an answer without it), in any group the default IKE proposals hold (RFC 8247).
+std::vector<Phase2Suite> responder_suites(const policy::Child& child) {
+    auto out = phase2_suites(child);
+    if (!default_proposals(child)) return out;
+    const auto plain = out;
+    for (const auto& ike : policy::default_proposals(ProtocolId::ike))
+        for (const auto& g : ike.of(TransformType::ke))
+            for (auto s : plain) {
+                s.proposal.transforms.push_back({TransformType::ke, g.id, 0});
+                if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+            }
     return out;
 }
 

@@ -43,7 +43,13 @@ struct Phase2Suite {
 // The suites a child's proposals stand for: ESP AES-CBC with HMAC-SHA1/SHA2 and AES-GCM-16,
 // AH HMAC-SHA2, each with the proposal's PFS group (or none). Others have no IKEv1 form
 // here.
+// A child that names no proposals (policy::default_proposals) also offers and takes ESP
+// AES-CBC with HMAC-SHA1-96, after the SHA-2 HMACs.
 std::vector<Phase2Suite> phase2_suites(const policy::Child& child);
+
+// What a responder takes for a child: its suites, and where it names no proposals also each of
+// them with PFS in one of the default IKE groups.
+std::vector<Phase2Suite> responder_suites(const policy::Child& child);
 
 // The Encapsulation Mode attribute value of a mode, UDP-encapsulated or not (RFC 3947 5.1).
 std::uint16_t encapsulation_mode(policy::Mode mode, bool udp);

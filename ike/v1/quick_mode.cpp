@@ -234,7 +234,7 @@ base::Result<Selection> select_child(const Core& core, const IsakmpSa& sa, const
         auto local = ts_or_host(child.local_subnets, sa.local.address);
         auto remote = ts_or_host(child.remote_subnets, sa.remote.address);
         if (!local || !remote || !within(idcr, *local) || !within(idci, *remote)) continue;
-        auto choice = choose_phase2(offer, phase2_suites(child));
+        auto choice = choose_phase2(offer, responder_suites(child));
         if (choice) return Selection{&child, std::move(*choice)};
         why = "child " + child.name + ": " + choice.error().message;
     }

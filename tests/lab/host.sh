@@ -85,7 +85,8 @@ lab_scenario_dir() {
 # lab_stage BUILD_DIR STAGE: copies the guest's scripts, the test PKI, the bus policy and the built
 # programs into STAGE (STAGE/scenarios and STAGE/interop mirror tests/lab/scenarios and
 # tests/interop, so scenarios find lib.sh and ipsecd.sh by relative path); STAGE/nm holds the
-# NetworkManager plugin's .name file and bus policy, STAGE/resolved systemd-resolved unpacked.
+# NetworkManager plugin's .name file and bus policy, STAGE/resolved systemd-resolved unpacked,
+# STAGE/libreswan Libreswan unpacked.
 lab_stage() {
   local dir=$1 stage=$2 t
   rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/interop" || return 1
@@ -98,6 +99,10 @@ lab_stage() {
   # systemd-resolved as tests/deps.sh unpacked it (absent: the scenarios that need it say so)
   if [ -d "$ROOT/build-tests/lab-debs/systemd-resolved" ]; then
     cp -r "$ROOT/build-tests/lab-debs/systemd-resolved" "$stage/resolved" || return 1
+  fi
+  # Libreswan as tests/deps.sh unpacked it (absent: tests/interop/libreswan.sh says so)
+  if [ -d "$ROOT/build-tests/lab-debs/libreswan" ]; then
+    cp -r "$ROOT/build-tests/lab-debs/libreswan" "$stage/libreswan" || return 1
   fi
   lab_scenario_env > "$stage/scenario.env"
 }

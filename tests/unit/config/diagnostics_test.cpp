@@ -146,8 +146,8 @@ TEST(Diagnostics, BadSubnetAtTheListItem) {
 }
 
 TEST(Diagnostics, BadProposalNamesTheKeyword) {
-    EXPECT_EQ(first(problems(with_remote("    ike:\n      proposals:\n        - aes256-sha1-modp2048\n"))),
-              "a.yaml:7:11: proposals: proposal 'aes256-sha1-modp2048': 'sha1' is not a known keyword");
+    EXPECT_EQ(first(problems(with_remote("    ike:\n      proposals:\n        - aes256-md5-modp2048\n"))),
+              "a.yaml:7:11: proposals: proposal 'aes256-md5-modp2048': 'md5' is not a known keyword");
 }
 
 TEST(Diagnostics, BadChildProposalForItsProtocol) {

@@ -103,7 +103,8 @@ TEST_P(RejectsBadProposal, NamingTheProblem) {
 
 INSTANTIATE_TEST_SUITE_P(
     Proposal, RejectsBadProposal,
-    testing::Values(BadProposal{"aes256-sha1-modp2048", ProtocolId::ike, "'sha1' is not a known keyword"},
+    testing::Values(BadProposal{"aes256-sha1-modp2048", ProtocolId::ike, "'sha1' is not valid in an IKE proposal"},
+                    BadProposal{"aes256-sha256-md5", ProtocolId::esp, "'md5' is not a known keyword"},
                     BadProposal{"3des-sha256-modp2048", ProtocolId::ike, "'3des'"},
                     BadProposal{"aes256gcm16-prfsha256-modp1024", ProtocolId::ike, "'modp1024'"},
                     BadProposal{"aes256--sha256", ProtocolId::esp, "stray '-'"},

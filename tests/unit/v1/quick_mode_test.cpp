@@ -142,6 +142,38 @@ TEST(QuickMode, AResponderWithoutPfsRefusesAPfsOffer) {
     EXPECT_EQ(p.alice().connection("site").failure, (v2::Failure{v2::FailureKind::child_refused, "net", 0}));
 }
 
+// Libreswan's IKEv1 defaults (pfs=yes in the phase-1 group, esp=AES_CBC-HMAC_SHA1_96): a
+// responder that names no proposals takes them.
+TEST(QuickMode, ADefaultResponderTakesLibreswansDefaultOffer) {
+    auto alice = v1_site(true), bob = v1_site(false);
+    v2::test::set_child_proposal(alice, "aes128-sha1-modp2048");
+    auto holder = established(alice, bob);
+    auto& p = *holder;
+    expect_matching_sas(p.alice(), p.bob());
+    const auto sa = added_sas(p.bob()).at(1);
+    ASSERT_TRUE(sa.integ);
+    EXPECT_EQ(sa.integ->name, "hmac(sha1)");
+    EXPECT_EQ(p.bob().connection("site").ike_sas.at(0).children.at(0).proposal, "aes128-sha1-modp2048");
+}
+
+TEST(QuickMode, ADefaultResponderTakesPfsInADefaultIkeGroup) {
+    auto alice = v1_site(true), bob = v1_site(false);
+    v2::test::set_child_proposal(alice, "aes256gcm16-x25519");
+    auto holder = established(alice, bob);
+    auto& p = *holder;
+    expect_matching_sas(p.alice(), p.bob());
+    EXPECT_EQ(p.bob().connection("site").ike_sas.at(0).children.at(0).proposal, "aes256gcm16-x25519");
+}
+
+TEST(QuickMode, ADefaultInitiatorOffersSha1AfterTheSha2Hmacs) {
+    auto alice = v1_site(true), bob = v1_site(false);
+    v2::test::set_child_proposal(bob, "aes128-sha1");
+    auto holder = established(alice, bob);
+    auto& p = *holder;
+    expect_matching_sas(p.alice(), p.bob());
+    EXPECT_EQ(p.alice().connection("site").ike_sas.at(0).children.at(0).proposal, "aes128-sha1");
+}
+
 TEST(QuickMode, TransportModeBetweenTheHostsHasNoForwardPolicy) {
     auto alice = v1_site(true), bob = v1_site(false);
     for (auto* c : {&alice, &bob}) {
