@@ -74,13 +74,14 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
 
 // 2.23: behind a NAT, the peer's address is the one its latest request came from (a new,
 // integrity-checked one: never a retransmit, which an attacker could replay). The
-// responder's IKE SA takes the NAT mapping of port 4500 from IKE_AUTH. Later, with the peer
-// behind a NAT, its CHILD SAs' kernel SAs and policies follow it too (XFRM_MSG_MIGRATE):
-// their UDP encapsulation would otherwise still send to a NAT mapping that is gone. A host
-// behind a NAT itself does not follow, lest one forged packet break the connection, unless
-// it is the responder (a static NAT in front of it).
+// responder's IKE SA takes the endpoints of IKE_AUTH, where its answers go (2.11): the NAT
+// mapping of port 4500, or port 4500 itself, to which an initiator may move without a NAT
+// (2.23; strongSwan does). Later, with the peer behind a NAT, its CHILD SAs' kernel SAs and
+// policies follow it too (XFRM_MSG_MIGRATE): their UDP encapsulation would otherwise still
+// send to a NAT mapping that is gone. A host behind a NAT itself does not follow, lest one
+// forged packet break the connection, unless it is the responder (a static NAT in front).
 void follow_peer(Core& core, IkeSa& sa, const DatagramIn& in) {
-    if ((!sa.nat_local && !sa.nat_remote) || (in.local == sa.local && in.remote == sa.remote)) return;
+    if (in.local == sa.local && in.remote == sa.remote) return;
     if (sa.state == IkeState::half_open) {
         sa.local = in.local;
         sa.remote = in.remote;

@@ -1,6 +1,7 @@
 #include "tests/unit/v2/network.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace ike::v2::test {
 
@@ -18,6 +19,7 @@ void Network::send(Datagram d, Time now) {
     const Fate fate = unmapped ? Fate{0} : rule_ ? rule_(d, sequence_) : Fate{};
     ++sequence_;
     if (fate.copies == 0) ++dropped_;
+    if (fate.ports) std::tie(d.from.port, d.to.port) = *fate.ports;
     for (unsigned i = 0; i < fate.copies; ++i) queue_.push_back({now + fate.delay, order_++, d});
 }
 

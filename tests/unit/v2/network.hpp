@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -22,6 +23,8 @@ struct Datagram {
 struct Fate {
     unsigned copies = 1;  // 0 = dropped, 2 = duplicated, ...
     Duration delay{1};    // one-way latency; a longer delay overtakes nothing, is overtaken
+    // It arrives from and to these ports instead (a peer that moves ports by itself).
+    std::optional<std::pair<std::uint16_t, std::uint16_t>> ports;
 };
 
 class Network {

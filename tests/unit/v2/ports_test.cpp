@@ -69,4 +69,33 @@ TEST(Ports, RemotePortIsWhereTheInitiatorSends) {
     EXPECT_EQ(seen[0], (PortPair{500, 4242}));
 }
 
+// RFC 7296 2.23 lets an initiator move IKE to port 4500 without a NAT (strongSwan does): the
+// responder answers each request from the port it came to, to the port it came from (2.11),
+// and talks to it there from then on, while ESP stays plain (no NAT, no UDP encapsulation).
+TEST(Ports, AResponderAnswersOnThePortsTheInitiatorMovedTo) {
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    const auto alice = *net::Address::parse(kAlice.address);
+    std::vector<std::pair<bool, PortPair>> seen;   // from alice?, ports as delivered
+    p.network().set_rule([&](const Datagram& d, std::uint64_t sequence) {
+        Fate f;
+        if (d.from.address == alice && sequence >= 2) f.ports = PortPair{4500, 4500};   // after IKE_SA_INIT
+        seen.push_back({d.from.address == alice, f.ports.value_or(PortPair{d.from.port, d.to.port})});
+        return f;
+    });
+    p.up(p.alice(), "site");
+    p.run(Duration{10000});
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    ASSERT_EQ(p.bob().connection("site").state, ConnectionState::up);
+    for (Peer* peer : {&p.alice(), &p.bob()}) {
+        ASSERT_FALSE(peer->kernel().sas().empty());
+        for (const auto& [id, sa] : peer->kernel().sas()) EXPECT_FALSE(sa.encap) << peer->name();
+    }
+    p.down(p.bob(), "site");   // bob's own request (a Delete) goes where alice now is
+    p.run(Duration{10000});
+    ASSERT_GE(seen.size(), 6u);
+    EXPECT_EQ(seen[1], (std::pair{false, PortPair{500, 500}}));   // IKE_SA_INIT response
+    for (std::size_t i = 2; i < seen.size(); ++i)
+        EXPECT_EQ(seen[i].second, (PortPair{4500, 4500})) << "datagram " << i << (seen[i].first ? " from alice" : " from bob");
+}
+
 }  // namespace
