@@ -3,6 +3,10 @@
 // certificate (test PKI, tests/unit/crypto/test_pki.hpp) and the users' passwords.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "ike/v2/credentials.hpp"
 #include "ike/v2/payloads.hpp"
 #include "ike/wire/decode.hpp"
@@ -137,6 +141,70 @@ TEST(Eap, AVirtualIpIsLeasedToTheEapIdentityInTheLastResponse) {
     EXPECT_EQ(leases[0].identity, "carol");
     EXPECT_EQ(leases[0].address.str(), "10.3.0.1");
     EXPECT_TRUE(p.alice().logged("virtual IP 10.3.0.1 assigned by the peer (DNS 10.1.0.53, domains none)"));
+}
+
+// Many road warriors behind one address and port (one strongSwan with a connection per user,
+// or a NAT): each EAP identity gets an IKE SA, a CHILD SA, kernel policies and a lease of its
+// own, INITIAL_CONTACT of one forgets none of the others' (they are other peers, 2.4), and
+// one that reconnects gets its lease back while the others' IKE SAs stay as they were.
+TEST(Eap, EachIdentityFromOneAddressHasItsOwnIkeSaAndLeaseAndReconnectsAlone) {
+    Scenario s;
+    const std::vector<std::string> users{"carol", "dave", "erin"};
+    const auto home = s.alice.connections.front();
+    s.alice.connections.clear();
+    s.alice.eap_secrets.clear();
+    for (const auto& user : users) {
+        auto c = home;
+        c.name = "home-" + user;
+        c.local.eap_id = user;
+        c.local.subnets.clear();
+        c.children.front().name = user;
+        c.children.front().local_subnets.clear();
+        c.vips = {net::Family::v4};
+        s.alice.connections.push_back(c);
+        s.alice.eap_secrets.push_back(password(user, user + "'s password"));
+        s.credentials.connections[c.name] = s.credentials.connections["home"];
+    }
+    auto& rw = s.bob.connections.front();
+    rw.remote.subnets.clear();
+    rw.children.front().remote_subnets.clear();
+    rw.pools = {"office"};
+    s.bob.pools.push_back({"office", *net::Address::parse("10.3.0.1"), *net::Address::parse("10.3.0.9"), {}, {}});
+    s.bob.eap_secrets.clear();
+    for (const auto& user : users) s.bob.eap_secrets.push_back(password(user, user + "'s password"));
+    Pair p = s.pair();
+    for (const auto& user : users) p.up(p.alice(), "home-" + user);   // all at once
+    p.run();
+
+    auto by_lease = [&] {
+        std::map<std::string, std::uint64_t> spis;   // lease -> the gateway's IKE SA
+        for (const auto& sa : p.bob().connection("rw").ike_sas) {
+            EXPECT_EQ(sa.remote, p.alice().endpoint());
+            EXPECT_EQ(sa.children.size(), 1u);
+            EXPECT_EQ(sa.virtual_ips.size(), 1u);
+            if (sa.virtual_ips.size() == 1) spis[sa.virtual_ips[0].str()] = sa.local_spi;
+        }
+        return spis;
+    };
+    const auto before = by_lease();
+    EXPECT_EQ(before.size(), users.size());
+    std::map<std::string, std::string> leases;   // identity -> address
+    for (const auto& l : p.bob().engine().leases()) leases[l.identity] = l.address.str();
+    ASSERT_EQ(leases.size(), users.size());
+    EXPECT_EQ(p.bob().kernel().policies().size(), 3 * users.size());   // out, in, fwd each
+    for (const auto& user : users)
+        EXPECT_EQ(p.alice().connection("home-" + user).ike_sas.at(0).virtual_ips.at(0).str(), leases[user]);
+
+    p.down(p.alice(), "home-dave");
+    p.run();
+    p.up(p.alice(), "home-dave");
+    p.run();
+    const auto after = by_lease();
+    ASSERT_EQ(p.alice().connection("home-dave").ike_sas.size(), 1u);
+    EXPECT_EQ(p.alice().connection("home-dave").ike_sas[0].virtual_ips.at(0).str(), leases["dave"]);
+    for (const auto& user : {"carol", "erin"}) EXPECT_EQ(after.at(leases[user]), before.at(leases[user])) << user;
+    EXPECT_NE(after.at(leases["dave"]), before.at(leases["dave"]));
+    EXPECT_EQ(p.bob().kernel_errors(), 0u);
 }
 
 TEST(Eap, AWrongPasswordIsAnAuthenticationFailureLoggedWithoutThePassword) {
