@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -186,7 +187,7 @@ void send_plain_notify(Core& core, const v2::DatagramIn& in, std::uint64_t cooki
 std::string notify_name(std::uint16_t type);
 // quick_mode.cpp: the peer's authenticated error notify about the Quick Mode whose offer
 // carried `spi`: it failed (no waiting for the retransmissions to run out).
-void quick_mode_refused(Core& core, IsakmpSa& sa, std::uint32_t spi, std::uint16_t type);
+void quick_mode_refused(Core& core, Time now, IsakmpSa& sa, std::optional<std::uint32_t> spi, std::uint16_t type);
 // The ISAKMP SA's SPI in notifies and Deletes: CKY-I | CKY-R.
 base::Bytes cookie_pair(const IsakmpSa& sa);
 // INITIAL-CONTACT (RFC 2407 4.6.3.3) goes in MM5 of the first Main Mode with a peer (no

@@ -137,11 +137,14 @@ void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& 
             on_dpd_notify(core, sa, *n);
         else if (n)
             core.log(LogLevel::info, sa, "the peer notified " + notify_name(n->type));
-        // RFC 2408 3.14.1: types below 8192 are errors; one about our offer's SPI ends it.
+        // RFC 2408 3.14.1: types below 8192 are errors; one about our offer's SPI ends it, and
+        // one without an SPI (Libreswan's) the Quick Mode under way, if there is one.
         if (n && n->type < 8192 && ipsec_protocol(n->protocol) && n->spi.size() == 4) {
             std::uint32_t spi = 0;
             for (auto b : n->spi) spi = spi << 8 | b;
-            quick_mode_refused(core, sa, spi, n->type);
+            quick_mode_refused(core, now, sa, spi, n->type);
+        } else if (n && n->type < 8192 && n->spi.empty()) {
+            quick_mode_refused(core, now, sa, std::nullopt, n->type);
         }
         const auto* d = std::get_if<Delete>(&p);
         if (d && ipsec_protocol(d->protocol) && d->spi_size == 4) on_ipsec_delete(core, sa, *d);

@@ -107,6 +107,9 @@ struct IsakmpSa {
     // NAT-T (RFC 3947, nat_traversal.hpp): both announced it; a NAT changed our endpoint
     // (we are behind it) or the peer's; the next keepalive (behind a NAT).
     bool natt = false, nat_local = false, nat_remote = false;
+    // The peer refused a Quick Mode of a child left to the defaults for want of PFS
+    // (Libreswan's default pfs=yes): later ones offer PFS in this SA's group.
+    bool pfs_for_defaults = false;
     Time keepalive_at{};
     Time last_heard{};
     std::uint32_t dpd_seq = 0, dpd_unanswered = 0;

@@ -189,6 +189,13 @@ std::vector<Phase2Suite> phase2_suites(const policy::Child& child) {
     return out;
 }
 
+std::vector<Phase2Suite> pfs_suites(const policy::Child& child, KeGroup group) {
+    if (!default_proposals(child)) return {};
+    auto out = phase2_suites(child);
+    for (auto& s : out) s.proposal.transforms.push_back({TransformType::ke, static_cast<std::uint16_t>(group), 0});
+    return out;
+}
+
 // RFC 2409 5.5: PFS only adds a Diffie-Hellman exchange to the keys, so a child left to the
 // defaults takes it when the peer asks (Libreswan's default pfs=yes offers the phase-1 group
 // and refuses an answer without it), in any group the default IKE proposals hold (RFC 8247).

@@ -47,6 +47,10 @@ struct Phase2Suite {
 // AES-CBC with HMAC-SHA1-96, after the SHA-2 HMACs.
 std::vector<Phase2Suite> phase2_suites(const policy::Child& child);
 
+// What an initiator offers for a child left to the defaults once the peer refused them without
+// PFS: each of its suites with PFS in `group`; nothing for a child with proposals of its own.
+std::vector<Phase2Suite> pfs_suites(const policy::Child& child, KeGroup group);
+
 // What a responder takes for a child: its suites, and where it names no proposals also each of
 // them with PFS in one of the default IKE groups.
 std::vector<Phase2Suite> responder_suites(const policy::Child& child);

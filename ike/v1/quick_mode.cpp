@@ -374,6 +374,7 @@ base::Result<net::Prefix> ts_or_host(const std::vector<net::Prefix>& subnets, co
 
 void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child, const IpsecSa* replaces) {
     auto suites = phase2_suites(child);
+    if (auto pfs = pfs_suites(child, sa.suite.group); sa.pfs_for_defaults && !pfs.empty()) suites = std::move(pfs);
     for (auto& s : suites) s.udp = nat_between(sa);  // RFC 3947 5.1: UDP-Encapsulated modes
     auto local = replaces ? replaces->local_ts : ts_or_host(child.local_subnets, sa.local.address);
     auto remote = replaces ? replaces->remote_ts : ts_or_host(child.remote_subnets, sa.remote.address);
@@ -408,10 +409,26 @@ void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child
     core.transmit(sa, bytes);
 }
 
-void quick_mode_refused(Core& core, IsakmpSa& sa, std::uint32_t spi, std::uint16_t type) {
+void quick_mode_refused(Core& core, Time now, IsakmpSa& sa, std::optional<std::uint32_t> spi, std::uint16_t type) {
+    std::vector<std::uint32_t> mids;  // ours under way, with that SPI if the notify names one
     for (const auto& [mid, qm] : sa.quick_modes)
-        if (qm.role == Role::initiator && !qm.done && qm.spi_in == spi)
-            return child_failed(core, sa, mid, v2::FailureKind::child_refused, "the peer answered " + notify_name(type));
+        if (qm.role == Role::initiator && !qm.done && (!spi || qm.spi_in == *spi)) mids.push_back(mid);
+    if (mids.size() != 1) return;
+    const auto& qm = sa.quick_modes.at(mids[0]);
+    const auto* c = core.config.find(sa.connection);
+    if (!c) return child_failed(core, sa, mids[0], v2::FailureKind::child_refused, "the peer answered " + notify_name(type));
+    const auto child = std::find_if(c->children.begin(), c->children.end(),
+                                    [&qm](const policy::Child& ch) { return ch.name == qm.child; });
+    // A peer that wants PFS (Libreswan's default pfs=yes) refuses a default child's offer
+    // without it, and strongSwan's defaults refuse one with it: offer again, once, with PFS in
+    // the ISAKMP SA's group, as Libreswan itself does.
+    const bool again = type == notify::no_proposal_chosen && qm.suite.group() == KeGroup::none && !qm.replaces &&
+                       !sa.pfs_for_defaults && child != c->children.end() && !pfs_suites(*child, sa.suite.group).empty();
+    child_failed(core, sa, mids[0], v2::FailureKind::child_refused, "the peer answered " + notify_name(type));
+    if (!again) return;
+    sa.pfs_for_defaults = true;
+    core.log(LogLevel::info, sa, "offering " + child->name + " again with PFS in the ISAKMP SA's group");
+    initiate_quick_mode(core, now, sa, *child, nullptr);
 }
 
 void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c) {

@@ -2,7 +2,7 @@
 # tests/interop/*-libreswan-*/run.sh. ipsecd runs in netns a (192.0.2.1, 10.1.0.0/24), pluto in
 # netns b (192.0.2.2, 10.2.0.0/24). Both are configured the way their documentation says for a
 # PSK site-to-site tunnel and nothing more: Libreswan's ipsec.conf conn names left/right, the
-# subnets, `authby=secret` and the IKE version (`ikev2=no` for IKEv1; its 4.x default is IKEv2),
+# subnets, `authby=secret` and the IKE version (`ikev2=no` for IKEv1; none for IKEv2, 4.x's default `ikev2=insist`),
 # every other setting (ike=, esp=, pfs=yes, IDs = the addresses, its _updown script) is its
 # default; IKEv1 also needs `ikev1-policy=accept` in `config setup`
 # (ipsec.conf(5) of 4.10: the default `drop` ignores every IKEv1 packet and refuses to load an
@@ -18,7 +18,7 @@ LS_EXEC=$LS/usr/libexec/ipsec
 [ -x "$LS_EXEC/pluto" ] || die "Libreswan is not staged at $LS (tests/deps.sh lab unpacks it into build-tests/lab-debs/libreswan)"
 
 # pluto_conf VERSION_LINE: netns b's ipsec.conf and ipsec.secrets, the conn "ipsecd" with
-# VERSION_LINE (e.g. ikev2=no), auto=add (loaded, initiated only by `ipsec auto --up`)
+# VERSION_LINE (ikev2=no, or empty for IKEv2), auto=add (loaded, initiated only by `ipsec auto --up`)
 pluto_conf() {
   local d=$W/b setup=""
   [ "$1" = ikev2=no ] && setup="ikev1-policy=accept"

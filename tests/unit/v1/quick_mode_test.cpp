@@ -174,6 +174,30 @@ TEST(QuickMode, ADefaultInitiatorOffersSha1AfterTheSha2Hmacs) {
     EXPECT_EQ(p.alice().connection("site").ike_sas.at(0).children.at(0).proposal, "aes128-sha1");
 }
 
+// Libreswan's default pfs=yes refuses a Quick Mode without PFS; strongSwan's defaults refuse
+// one with it: a default initiator offers without, then once with the ISAKMP SA's group.
+TEST(QuickMode, ADefaultInitiatorOffersAgainWithPfsWhenThePeerWantsIt) {
+    auto alice = v1_site(true), bob = v1_site(false);
+    v2::test::set_child_proposal(bob, "aes256-sha256-modp2048");
+    auto holder = established(alice, bob);
+    auto& p = *holder;
+    EXPECT_TRUE(p.bob().logged("NO-PROPOSAL-CHOSEN"));
+    EXPECT_TRUE(p.alice().logged("offering net again with PFS in the ISAKMP SA's group"));
+    expect_matching_sas(p.alice(), p.bob());
+    EXPECT_EQ(p.alice().connection("site").ike_sas.at(0).children.at(0).proposal, "aes256-sha256-modp2048");
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+}
+
+TEST(QuickMode, AnInitiatorWithProposalsOfItsOwnDoesNotAddPfs) {
+    auto alice = v1_site(true), bob = v1_site(false);
+    v2::test::set_child_proposal(alice, "aes256-sha256");
+    v2::test::set_child_proposal(bob, "aes256-sha256-modp2048");
+    auto holder = established(alice, bob);
+    auto& p = *holder;
+    EXPECT_FALSE(p.alice().logged("again with PFS"));
+    EXPECT_TRUE(added_sas(p.alice()).empty());
+}
+
 TEST(QuickMode, TransportModeBetweenTheHostsHasNoForwardPolicy) {
     auto alice = v1_site(true), bob = v1_site(false);
     for (auto* c : {&alice, &bob}) {
