@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <memory>
-#include <variant>
 
 namespace ipsecd::cli {
 
@@ -19,156 +17,6 @@ constexpr std::uint64_t kOperationTimeout = 300ull * 1000 * 1000;
 
 base::Unexpected<base::Error> errno_error(const std::string& what, int r) {
     return base::fail(what + ": " + std::strerror(-r), -r);
-}
-
-// ---- a{oa{sa{sv}}} from GetManagedObjects, with the value types our interfaces use ----
-using Value = std::variant<std::monostate, std::string, std::uint64_t, bool, std::vector<std::string>>;
-using Properties = std::map<std::string, Value>;
-using Objects = std::map<std::string, std::map<std::string, Properties>>;
-
-int read_value(sd_bus_message* m, Value& out) {
-    char type = 0;
-    const char* contents = nullptr;
-    int r = sd_bus_message_peek_type(m, &type, &contents);
-    if (r <= 0) return r < 0 ? r : -EBADMSG;
-    if (r = sd_bus_message_enter_container(m, 'v', contents); r < 0) return r;
-    std::string sig = contents;
-    if (sig == "s" || sig == "o") {
-        const char* s = nullptr;
-        r = sd_bus_message_read_basic(m, sig[0], &s);
-        if (r > 0) out = std::string(s);
-    } else if (sig == "t" || sig == "u" || sig == "q") {
-        std::uint64_t t = 0;
-        std::uint32_t u = 0;
-        std::uint16_t q = 0;
-        void* where = sig == "t" ? static_cast<void*>(&t) : sig == "u" ? static_cast<void*>(&u) : &q;
-        r = sd_bus_message_read_basic(m, sig[0], where);
-        if (r > 0) out = sig == "t" ? t : sig == "u" ? std::uint64_t{u} : std::uint64_t{q};
-    } else if (sig == "b") {
-        int b = 0;
-        r = sd_bus_message_read_basic(m, 'b', &b);
-        if (r > 0) out = b != 0;
-    } else if (sig == "as" || sig == "ao") {
-        std::vector<std::string> items;
-        r = sd_bus_message_enter_container(m, 'a', sig.c_str() + 1);
-        const char* s = nullptr;
-        while (r >= 0 && (r = sd_bus_message_read_basic(m, sig[1], &s)) > 0) items.emplace_back(s);
-        if (r >= 0) r = sd_bus_message_exit_container(m);
-        out = std::move(items);
-    } else {
-        r = sd_bus_message_skip(m, contents);  // a type we do not show
-    }
-    if (r < 0) return r;
-    return sd_bus_message_exit_container(m);
-}
-
-int read_properties(sd_bus_message* m, Properties& out) {
-    int r = sd_bus_message_enter_container(m, 'a', "{sv}");
-    while (r >= 0 && (r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-        const char* name = nullptr;
-        if ((r = sd_bus_message_read_basic(m, 's', &name)) < 0) break;
-        if ((r = read_value(m, out[name])) < 0) break;
-        r = sd_bus_message_exit_container(m);
-    }
-    return r < 0 ? r : sd_bus_message_exit_container(m);
-}
-
-int read_objects(sd_bus_message* m, Objects& out) {
-    int r = sd_bus_message_enter_container(m, 'a', "{oa{sa{sv}}}");
-    while (r >= 0 && (r = sd_bus_message_enter_container(m, 'e', "oa{sa{sv}}")) > 0) {
-        const char* path = nullptr;
-        if ((r = sd_bus_message_read_basic(m, 'o', &path)) < 0) break;
-        auto& interfaces = out[path];
-        r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
-        while (r >= 0 && (r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
-            const char* interface = nullptr;
-            if ((r = sd_bus_message_read_basic(m, 's', &interface)) < 0) break;
-            if ((r = read_properties(m, interfaces[interface])) < 0) break;
-            r = sd_bus_message_exit_container(m);
-        }
-        if (r >= 0) r = sd_bus_message_exit_container(m);
-        if (r >= 0) r = sd_bus_message_exit_container(m);
-    }
-    return r < 0 ? r : sd_bus_message_exit_container(m);
-}
-
-// Typed access to one object's properties; missing or mistyped values read as empty.
-class View {
-public:
-    View(const Objects& objects, const std::string& path, const char* interface) {
-        auto o = objects.find(path);
-        if (o == objects.end()) return;
-        auto i = o->second.find(interface);
-        if (i != o->second.end()) props_ = &i->second;
-    }
-    bool exists() const { return props_ != nullptr; }
-    template <class T>
-    T get(const char* name) const {
-        if (!props_) return T{};
-        auto it = props_->find(name);
-        if (it == props_->end()) return T{};
-        auto* v = std::get_if<T>(&it->second);
-        return v ? *v : T{};
-    }
-    std::string str(const char* name) const { return get<std::string>(name); }
-    std::uint64_t num(const char* name) const { return get<std::uint64_t>(name); }
-    std::vector<std::string> list(const char* name) const {
-        return get<std::vector<std::string>>(name);
-    }
-
-private:
-    const Properties* props_ = nullptr;
-};
-
-ChildView child_view(const View& v) {
-    ChildView c;
-    c.name = v.str("Name");
-    c.mode = v.str("Mode");
-    c.protocol = v.str("Protocol");
-    c.spi_in = static_cast<std::uint32_t>(v.num("SpiIn"));
-    c.spi_out = static_cast<std::uint32_t>(v.num("SpiOut"));
-    c.proposal = v.str("Proposal");
-    c.local_ts = v.list("LocalTs");
-    c.remote_ts = v.list("RemoteTs");
-    c.bytes_in = v.num("BytesIn");
-    c.bytes_out = v.num("BytesOut");
-    c.packets_in = v.num("PacketsIn");
-    c.packets_out = v.num("PacketsOut");
-    c.established = v.num("EstablishedTime");
-    c.rekey = v.num("RekeyTime");
-    return c;
-}
-
-IkeSaView ike_sa_view(const Objects& objects, const View& v) {
-    IkeSaView sa;
-    sa.version = static_cast<std::uint32_t>(v.num("Version"));
-    sa.state = v.str("State");
-    sa.local_spi = v.num("LocalSpi");
-    sa.remote_spi = v.num("RemoteSpi");
-    sa.proposal = v.str("Proposal");
-    sa.local = v.str("Local");
-    sa.remote = v.str("Remote");
-    sa.virtual_ips = v.list("VirtualIps");
-    sa.dns = v.list("Dns");
-    sa.dns_domains = v.list("DnsDomains");
-    sa.established = v.num("EstablishedTime");
-    sa.rekey = v.num("RekeyTime");
-    for (auto& path : v.list("Children"))
-        if (View child(objects, path, "org.ipsecd1.ChildSa"); child.exists())
-            sa.children.push_back(child_view(child));
-    return sa;
-}
-
-// The connection at `path` with its SAs, as far as `objects` holds them.
-ConnectionView view_of(const Objects& objects, const std::string& path) {
-    View v(objects, path, "org.ipsecd1.Connection");
-    ConnectionView c{v.str("Name"), v.str("State"), v.str("LocalAddress"), v.str("RemoteAddress"), {}, {}};
-    for (auto& ike_path : v.list("IkeSas"))
-        if (View ike(objects, ike_path, "org.ipsecd1.IkeSa"); ike.exists()) c.ike_sas.push_back(ike_sa_view(objects, ike));
-    for (auto& child_path : v.list("ChildSas"))
-        if (View child(objects, child_path, "org.ipsecd1.ChildSa"); child.exists())
-            c.children.push_back(child_view(child));
-    return c;
 }
 
 }  // namespace
@@ -222,11 +70,11 @@ base::Status Client::up(const std::string& name) { return invoke("Up", name.c_st
 base::Status Client::down(const std::string& name) { return invoke("Down", name.c_str(), kOperationTimeout); }
 base::Status Client::reload() { return invoke("Reload", nullptr, 0); }
 
-base::Result<std::vector<std::pair<std::string, std::string>>> Client::list() {
+base::Result<Client::Connections> Client::list() {
     auto reply = call(kRoot, kManager, "ListConnections", nullptr, 0);
     if (!reply) return base::Unexpected{reply.error()};
     sd_bus_message* m = reply->get();
-    std::vector<std::pair<std::string, std::string>> out;
+    Connections out;
     int r = sd_bus_message_enter_container(m, 'a', "(so)");
     const char *name = nullptr, *path = nullptr;
     while (r >= 0 && (r = sd_bus_message_read(m, "(so)", &name, &path)) > 0)
@@ -253,6 +101,9 @@ base::Result<std::vector<ConnectionView>> Client::status() {
     auto connections = list();
     if (!connections) return base::Unexpected{connections.error()};
     auto reply = call(kRoot, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", nullptr, 0);
+    // More objects than one bus message carries (LimitsExceeded, which sd-bus maps to
+    // ENOBUFS): the same views, read one connection at a time.
+    if (!reply && reply.error().code == ENOBUFS) return status_by_connection(*connections);
     if (!reply) return base::Unexpected{reply.error()};
     Objects objects;
     if (int r = read_objects(reply->get(), objects); r < 0) return errno_error("reading GetManagedObjects", r);
@@ -265,8 +116,106 @@ base::Result<std::vector<ConnectionView>> Client::status() {
     return out;
 }
 
+base::Result<std::vector<ConnectionView>> Client::status_by_connection(const Connections& connections) {
+    std::vector<ConnectionView> out;
+    for (auto& [name, path] : connections) {
+        auto one = read_connection(path);
+        if (one) out.push_back(std::move(*one));
+        else if (!one.error().message.empty()) return base::Unexpected{one.error()};
+        // else removed between the two calls
+    }
+    return out;
+}
+
 base::Result<Client::Message> Client::get_all(const std::string& path, const char* interface) {
     return call(path.c_str(), "org.freedesktop.DBus.Properties", "GetAll", interface, 0);
+}
+
+namespace {
+
+// One Properties.GetAll of many in flight.
+struct AsyncGetAll {
+    std::string path;
+    const char* interface;
+    Objects* objects;
+    std::size_t* in_flight;
+    std::string* failure;  // the first failure but an object gone
+};
+
+int on_get_all(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto& call = *static_cast<AsyncGetAll*>(userdata);
+    --*call.in_flight;
+    if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
+        // An SA deleted since its path was listed is left out, as GetManagedObjects would.
+        const bool gone = sd_bus_error_has_names(e, SD_BUS_ERROR_UNKNOWN_OBJECT, SD_BUS_ERROR_UNKNOWN_INTERFACE,
+                                                 SD_BUS_ERROR_UNKNOWN_METHOD);
+        if (!gone && call.failure->empty()) *call.failure = e->message ? e->message : e->name;
+        return 0;
+    }
+    if (int r = read_properties(m, (*call.objects)[call.path][call.interface]); r < 0 && call.failure->empty())
+        *call.failure = "reading " + call.path + ": " + std::strerror(-r);
+    return 0;
+}
+
+}  // namespace
+
+base::Status Client::get_all(const std::vector<std::string>& paths, const char* interface, Objects& objects) {
+    // A round trip per object would cost 200,000 of them for 100,000 SAs: kWindow calls are
+    // in flight at once instead.
+    constexpr std::size_t kWindow = 128;
+    std::vector<AsyncGetAll> calls;
+    calls.reserve(paths.size());  // the callbacks hold pointers into it
+    std::size_t in_flight = 0, next = 0;
+    std::string failure;
+    while (next < paths.size() || in_flight > 0) {
+        for (; next < paths.size() && in_flight < kWindow; ++next) {
+            calls.push_back({paths[next], interface, &objects, &in_flight, &failure});
+            int r = sd_bus_call_method_async(bus_, nullptr, kService, paths[next].c_str(),
+                                             "org.freedesktop.DBus.Properties", "GetAll", on_get_all,
+                                             &calls.back(), "s", interface);
+            if (r < 0) return errno_error("GetAll " + paths[next], r);
+            ++in_flight;
+        }
+        int r = sd_bus_process(bus_, nullptr);
+        if (r == 0) r = sd_bus_wait(bus_, UINT64_MAX);
+        if (r < 0) return errno_error("reading GetAll replies", r);
+    }
+    if (!failure.empty()) return base::fail(failure);
+    return {};
+}
+
+base::Result<ConnectionView> Client::read_connection(const std::string& path) {
+    Objects objects;
+    auto reply = get_all(path, "org.ipsecd1.Connection");
+    if (!reply) {
+        // Removed since it was listed: an empty message says so to status_by_connection.
+        const bool gone = reply.error().code == EBADR;  // UnknownObject, in sd-bus's map
+        return base::fail(gone ? "" : reply.error().message, reply.error().code);
+    }
+    if (int r = read_properties(reply->get(), objects[path]["org.ipsecd1.Connection"]); r < 0)
+        return errno_error("reading " + path, r);
+    const View connection(objects, path, "org.ipsecd1.Connection");
+    ConnectionView out = connection_view(connection);
+    // The IKE SAs a batch at a time, then their CHILD SAs: only one batch's objects are held.
+    constexpr std::size_t kBatch = 1024;
+    const auto ike_paths = connection.list("IkeSas");
+    for (std::size_t first = 0; first < ike_paths.size(); first += kBatch) {
+        const std::vector<std::string> batch(ike_paths.begin() + first,
+                                             ike_paths.begin() + std::min(first + kBatch, ike_paths.size()));
+        Objects sas;
+        if (auto st = get_all(batch, "org.ipsecd1.IkeSa", sas); !st) return base::Unexpected{st.error()};
+        std::vector<std::string> child_paths;
+        for (auto& ike_path : batch)
+            for (auto& child : View(sas, ike_path, "org.ipsecd1.IkeSa").list("Children")) child_paths.push_back(child);
+        if (auto st = get_all(child_paths, "org.ipsecd1.ChildSa", sas); !st) return base::Unexpected{st.error()};
+        for (auto& ike_path : batch)
+            if (View ike(sas, ike_path, "org.ipsecd1.IkeSa"); ike.exists()) out.ike_sas.push_back(ike_sa_view(sas, ike));
+    }
+    const auto child_paths = connection.list("ChildSas");
+    if (auto st = get_all(child_paths, "org.ipsecd1.ChildSa", objects); !st) return base::Unexpected{st.error()};
+    for (auto& child_path : child_paths)
+        if (View child(objects, child_path, "org.ipsecd1.ChildSa"); child.exists()) out.children.push_back(child_view(child));
+    return out;
 }
 
 base::Result<ConnectionView> Client::status(const std::string& name) {
@@ -274,26 +223,9 @@ base::Result<ConnectionView> Client::status(const std::string& name) {
     if (!connections) return base::Unexpected{connections.error()};
     auto it = std::find_if(connections->begin(), connections->end(), [&](const auto& c) { return c.first == name; });
     if (it == connections->end()) return base::fail("no connection named " + name);
-    Objects objects;
-    // Properties.GetAll of `interface` at `path`, into `objects` as GetManagedObjects lays them out.
-    auto read = [&](const std::string& path, const char* interface) -> base::Status {
-        auto reply = get_all(path, interface);
-        if (!reply) return base::Unexpected{reply.error()};
-        if (int r = read_properties(reply->get(), objects[path][interface]); r < 0)
-            return errno_error("reading " + path, r);
-        return {};
-    };
-    const std::string& path = it->second;
-    if (auto st = read(path, "org.ipsecd1.Connection"); !st) return base::Unexpected{st.error()};
-    const auto connection = View(objects, path, "org.ipsecd1.Connection");
-    // An SA deleted between two calls is left out, as GetManagedObjects would have.
-    for (auto& ike_path : connection.list("IkeSas")) {
-        if (!read(ike_path, "org.ipsecd1.IkeSa")) continue;
-        for (auto& child_path : View(objects, ike_path, "org.ipsecd1.IkeSa").list("Children"))
-            (void)read(child_path, "org.ipsecd1.ChildSa");
-    }
-    for (auto& child_path : connection.list("ChildSas")) (void)read(child_path, "org.ipsecd1.ChildSa");
-    return view_of(objects, path);
+    auto one = read_connection(it->second);
+    if (!one && one.error().message.empty()) return base::fail("no connection named " + name);
+    return one;
 }
 
 }  // namespace ipsecd::cli

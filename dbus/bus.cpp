@@ -141,6 +141,9 @@ base::Status Bus::attach() {
                                              manager_vtable, this);
          }},
         {"ObjectManager", [&](sd_bus_slot** s) { return sd_bus_add_object_manager(bus_, s, kRootPath); }},
+        {"ObjectManager bound", [&](sd_bus_slot** s) {
+             return sd_bus_add_object(bus_, s, kRootPath, managed_objects_guard, this);
+         }},
         {"Connection", [&](sd_bus_slot** s) {
              return sd_bus_add_fallback_vtable(bus_, s, kConnectionPrefix, kConnectionInterface,
                                                connection_vtable,
@@ -234,6 +237,16 @@ const ChildSaLive& Bus::child_live(sd_bus_message* reply, const char* path, cons
                       backend_.child_sa_live(connection, at.ike ? *at.ike : ike::v2::IkeSaStatus{}, *at.child)};
     }
     return last_live_.live;
+}
+
+std::size_t Bus::object_count() const {
+    std::size_t count = 0;
+    for (const auto& [name, cached] : by_name_) {
+        const auto& c = cached.snapshot;
+        count += 1 + c.status.ike_sas.size() + c.child_sas.size();
+        for (const auto& ike : c.status.ike_sas) count += ike.children.size();
+    }
+    return count;
 }
 
 const ConnectionSnapshot* Bus::connection(const std::string& name) const {

@@ -31,6 +31,7 @@
 #include "dbus/backend.hpp"
 #include "dbus/paths.hpp"
 #include "dbus/pending_replies.hpp"
+#include "dbus/reply_limits.hpp"
 
 namespace ipsecd::bus {
 
@@ -56,6 +57,12 @@ public:
     // As sync(), but only new connections and `changed` are read again: the others' snapshots
     // are current (publish()), so a reload costs nothing per SA of the connections it leaves.
     void sync(const std::vector<std::string>& changed);
+
+    // The bounds of the replies that grow with the SAs (reply_limits.hpp); tests set small ones.
+    const ReplyLimits& limits() const { return limits_; }
+    void set_limits(const ReplyLimits& limits) { limits_ = limits; }
+    // The objects GetManagedObjects would return: connections, IKE SAs, CHILD SAs.
+    std::size_t object_count() const;
 
     // Up/Down calls waiting for their operation.
     std::size_t pending_replies() const { return pending_->size(); }
@@ -122,6 +129,7 @@ private:
     };
     LastLive last_live_;
     std::uint64_t generation_ = 1;
+    ReplyLimits limits_;
     std::vector<std::string> order_;
     std::set<std::string, std::less<>> owners_;
     std::shared_ptr<PendingReplies> pending_ = std::make_shared<PendingReplies>();

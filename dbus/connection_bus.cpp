@@ -6,14 +6,27 @@
 #include "dbus/names.hpp"
 #include "dbus/objects.hpp"
 #include "dbus/paths.hpp"
+#include "dbus/reply_limits.hpp"
 
 namespace ipsecd::bus {
 
 namespace {
 
+// IkeSas, unless its paths (all of one length) would not fit in a bus message.
+int append_ike_sas(sd_bus_message* reply, const Bus& bus, const ConnectionSnapshot& c, sd_bus_error* error) {
+    const std::size_t count = c.status.ike_sas.size();
+    const std::size_t bytes = array_bytes(count, ike_sa_path(c.status.name, 0).size());
+    if (bytes > bus.limits().bytes)
+        return refuse_reply(error, "IkeSas of " + c.status.name + " would list " + std::to_string(count) +
+                                       " IKE SAs in " + std::to_string(bytes) + " bytes, more than the " +
+                                       std::to_string(bus.limits().bytes) + " one D-Bus message is given");
+    return append_array(reply, 'o', ike_sa_paths(c));
+}
+
 int get_property(sd_bus*, const char* path, const char*, const char* property,
                  sd_bus_message* reply, void* userdata, sd_bus_error* error) {
-    auto at = static_cast<Bus*>(userdata)->locate(path);
+    const auto& bus = *static_cast<Bus*>(userdata);
+    auto at = bus.locate(path);
     if (!at.connection)
         return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "No object %s", path);
     const ConnectionSnapshot& c = *at.connection;
@@ -25,7 +38,7 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "RemoteAddress") return sd_bus_message_append(reply, "s", remote_address(c).c_str());
     if (p == "Transient") return sd_bus_message_append(reply, "b", c.transient ? 1 : 0);
     if (p == "ChildSas") return append_array(reply, 'o', child_sa_paths(c));
-    return append_array(reply, 'o', ike_sa_paths(c));  // IkeSas
+    return append_ike_sas(reply, bus, c, error);
 }
 
 template <void (Backend::*operation)(const std::string&, Done)>

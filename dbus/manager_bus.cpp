@@ -3,6 +3,7 @@
 #include "dbus/errors.hpp"
 #include "dbus/objects.hpp"
 #include "dbus/paths.hpp"
+#include "dbus/reply_limits.hpp"
 
 #ifndef IPSECD_VERSION
 #error "IPSECD_VERSION is set by meson"
@@ -61,12 +62,18 @@ int method_list_connections(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return r;
 }
 
-int method_list_leases(sd_bus_message* m, void* userdata, sd_bus_error*) {
+int method_list_leases(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     auto& self = self_of(userdata);
+    const auto leases = self.backend().leases();
+    if (const std::size_t bytes = leases_bytes(leases); bytes > self.limits().bytes)
+        return refuse_reply(error, "ListLeases would list " + std::to_string(leases.size()) + " leases in " +
+                                       std::to_string(bytes) + " bytes, more than the " +
+                                       std::to_string(self.limits().bytes) +
+                                       " one D-Bus message is given; read the IKE SAs' VirtualIps instead");
     sd_bus_message* reply = nullptr;
     int r = sd_bus_message_new_method_return(m, &reply);
     if (r >= 0) r = sd_bus_message_open_container(reply, 'a', "(sssb)");
-    for (const auto& lease : self.backend().leases()) {
+    for (const auto& lease : leases) {
         if (r < 0) break;
         r = sd_bus_message_append(reply, "(sssb)", lease.pool.c_str(), lease.address.str().c_str(),
                                   lease.identity.c_str(), static_cast<int>(lease.online));

@@ -66,6 +66,14 @@ int set_manual(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return sd_bus_reply_method_return(m, nullptr);
 }
 
+// The bounds of the replies that grow with the SAs, small enough for a test to reach them.
+int set_reply_limits(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    std::uint64_t bytes = 0, objects = 0;
+    if (int r = sd_bus_message_read(m, "tt", &bytes, &objects); r < 0) return r;
+    of(userdata).bus->set_limits({bytes, objects});
+    return sd_bus_reply_method_return(m, nullptr);
+}
+
 const sd_bus_vtable control_vtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD("CompleteStalled", "", "", complete, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -74,6 +82,7 @@ const sd_bus_vtable control_vtable[] = {
     SD_BUS_METHOD("StageConnection", "s", "", stage, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("SetCounters", "tttt", "", set_counters, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("SetManual", "b", "", set_manual, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("SetReplyLimits", "tt", "", set_reply_limits, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END,
 };
 
