@@ -23,12 +23,29 @@
 
 namespace {
 
+// The bus gone (dbus-daemon stopped, or it dropped us): the daemon exits with 1 without its
+// SIGTERM clean-up, as a crash would. Its SAs and policies stay in the kernel, so traffic
+// stays protected or dropped, never in clear, and the next start (systemd's
+// Restart=on-failure) takes them over (DESIGN Part 2, "Programs").
+struct BusLoss {
+    const ipsecd::Logger& log;
+    sd_event* event;
+};
+
+int on_disconnected(sd_bus_message*, void* userdata, sd_bus_error*) {
+    const auto& loss = *static_cast<const BusLoss*>(userdata);
+    loss.log.error("lost the D-Bus connection: exiting, the SAs and policies stay in the kernel for the next start");
+    return sd_event_exit(loss.event, 1);
+}
+
 // The bus connection, attached to the daemon's loop; honours DBUS_SYSTEM_BUS_ADDRESS.
-base::Result<sd_bus*> connect_bus(sd_event* event) {
+base::Result<sd_bus*> connect_bus(sd_event* event, BusLoss& loss) {
     sd_bus* bus = nullptr;
     int r = sd_bus_open_system(&bus);
     if (r < 0) return base::fail(std::string("connecting to the system bus: ") + std::strerror(-r), -r);
-    if ((r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL)) < 0) {
+    if ((r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL)) < 0 ||
+        (r = sd_bus_match_signal(bus, nullptr, nullptr, "/org/freedesktop/DBus/Local", "org.freedesktop.DBus.Local",
+                                 "Disconnected", on_disconnected, &loss)) < 0) {
         sd_bus_unref(bus);
         return base::fail(std::string("attaching the bus to the event loop: ") + std::strerror(-r), -r);
     }
@@ -134,7 +151,8 @@ int main(int argc, char** argv) {
     daemon.set_virtual_ips(&vips);
     ipsecd::Control control(daemon, options, log, std::move(loaded.config), std::move(*credentials));
 
-    auto bus = connect_bus(daemon.event());
+    BusLoss loss{log, daemon.event()};
+    auto bus = connect_bus(daemon.event(), loss);
     if (!bus) {
         log.error(bus.error().message);
         return 1;

@@ -255,5 +255,27 @@ TEST_F(TwoDaemons, Ikev1TunnelComesUpAndDownTakesTheResponderDownToo) {
     EXPECT_NE(status_when(bob, "site", "down"), "") << "the responder kept the ISAKMP SA after the Delete";
 }
 
+// dbus-daemon gone: ipsecd exits 1 as a crash would, without its SIGTERM clean-up (no Delete
+// to the peer, its SAs and policies left for the next start to take over).
+TEST_F(TwoDaemons, LosingTheBusEndsTheDaemonWithoutItsCleanUp) {
+    ASSERT_EQ(bob.start(tmp, bob_yaml()), "");
+    ASSERT_EQ(alice.start(tmp, alice_yaml()), "");
+    ASSERT_NE(status_when(bob, "roadwarriors", "up"), "");
+
+    stop(bob.bus_pid);
+    int status = -1;
+    for (int i = 0; i < 100 && waitpid(bob.daemon_pid, &status, WNOHANG) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(WIFEXITED(status)) << "bob's ipsecd is still running without its bus";
+    bob.daemon_pid = -1;
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    const std::string log = read_file(bob.log);
+    EXPECT_NE(log.find("lost the D-Bus connection: exiting, the SAs and policies stay in the kernel"),
+              std::string::npos) << log;
+    EXPECT_EQ(log.find("stopped"), std::string::npos) << "the SIGTERM clean-up ran:\n" << log;
+    EXPECT_EQ(alice.ipsecctl({"status", "--json"}).second.find("\"state\":\"down\""), std::string::npos)
+        << "bob sent a Delete";
+}
+
 }  // namespace
 }  // namespace ipsecd
