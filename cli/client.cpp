@@ -1,6 +1,7 @@
 #include "cli/client.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 

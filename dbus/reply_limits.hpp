@@ -21,8 +21,8 @@ inline constexpr std::size_t kBusMessageMax = 32u << 20;
 // in the other half.
 inline constexpr std::size_t kReplyBytesMax = kBusMessageMax / 2;
 // GetManagedObjects lays out each object with all its properties and the standard interfaces:
-// about 1 KiB for an IKE SA or a CHILD SA of the bench (bench/daemon-scale.sh); counted at
-// 2 KiB, for identities, selectors and DNS lists longer than the bench's.
+// about 800 bytes for an IKE SA or a CHILD SA of the bench (bench/daemon-scale.sh: 3.3 MB for
+// 2,100 of each); counted at 2 KiB, for identities, selectors and DNS lists longer than those.
 inline constexpr std::size_t kManagedObjectBytes = 2048;
 inline constexpr std::size_t kManagedObjectsMax = kReplyBytesMax / kManagedObjectBytes;  // 8192
 
