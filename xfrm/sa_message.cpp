@@ -98,6 +98,10 @@ base::Result<Message> encode_sa(const Sa& sa, bool update) {
     info.mode = static_cast<std::uint8_t>(sa.mode);
     info.replay_window = needs_esn_state(sa) ? 0 : static_cast<std::uint8_t>(sa.replay_window);
     if (sa.esn) info.flags |= XFRM_STATE_ESN;
+    // A tunnel SA without a selector carries either inner family (IPv6 virtual IPs and
+    // subnets over IPv4, and the reverse): without this flag the kernel gives its selector
+    // the outer family, and the other family's packets find no SA (strongSwan sets it too).
+    if (!sa.selector && sa.mode == Mode::tunnel) info.flags |= XFRM_STATE_AF_UNSPEC;
     // RFC 4302 3.3.3.2.1: over IPv4 the AH header is padded to 32 bits. Linux pads (and
     // expects) 64 bits unless told, and drops the peer's 32-bit-aligned AH.
     if (sa.proto == Proto::ah && sa.dst.family == net::Family::v4) info.flags |= XFRM_STATE_ALIGN4;

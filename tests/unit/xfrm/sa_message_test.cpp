@@ -88,6 +88,22 @@ TEST(SaMessage, AhOverIpv4IsAlignedTo32BitsAndOverIpv6To64) {
     EXPECT_FALSE(flags(cbc_sa("hmac(sha256)", 128, 32)) & XFRM_STATE_ALIGN4);
 }
 
+TEST(SaMessage, TunnelWithoutSelectorCarriesEitherInnerFamily) {
+    auto flags = [](const Sa& sa) {
+        auto m = encode_sa(sa, false);
+        EXPECT_TRUE(m.ok());
+        return static_cast<const xfrm_usersa_info*>(mnl_nlmsg_get_payload(&m->nlh()))->flags;
+    };
+    auto tunnel = gcm_sa();  // tunnel mode
+    EXPECT_TRUE(flags(tunnel) & XFRM_STATE_AF_UNSPEC);
+    EXPECT_TRUE(flags(gcm_sa("2001:db8::1", "2001:db8::2")) & XFRM_STATE_AF_UNSPEC);
+    auto transport = gcm_sa();
+    transport.mode = Mode::transport;
+    EXPECT_FALSE(flags(transport) & XFRM_STATE_AF_UNSPEC);
+    tunnel.selector = test::selector("10.1.0.0/24", "10.2.0.0/24");
+    EXPECT_FALSE(flags(tunnel) & XFRM_STATE_AF_UNSPEC);
+}
+
 TEST(SaMessage, TransportModeWithSelectorRoundTrips) {
     auto sa = gcm_sa();
     sa.mode = Mode::transport;
