@@ -87,6 +87,58 @@ secrets {
 EOF
 }
 
+# plain_peer START [AUTH]: ipsecd's connection in netns a, nothing but what the tunnel needs;
+# START up|none. AUTH psk (default: IDs the addresses, the PSK) or cert=TYPE (a's TYPE
+# certificate and key from tests/lab/pki, IDs @a.lab and @b.lab, the peer's chain checked
+# against the lab CA); every proposal its default
+plain_peer() {
+  local local_auth="" remote_auth="" secrets
+  secrets=$(printf 'secrets:\n  - ids: ["%s", "%s"]\n    psk: "%s"' "$IP_A" "$IP_B" "$PSK")
+  if [ "${2:-psk}" != psk ]; then
+    pki_install a "${2#cert=}"
+    local_auth=", id: \"@a.lab\", auth: pubkey, cert: a-${2#cert=}.pem, key: a-${2#cert=}.key"
+    remote_auth=", id: \"@b.lab\", auth: pubkey, ca: ca.pem" secrets=""
+  fi
+  ipsecd_conf a <<EOC
+connections:
+  site:
+    version: ${IKE_VERSION:-2}
+    local: {address: $IP_A, subnets: [$NET_A]$local_auth}
+    remote: {address: $IP_B, subnets: [$NET_B]$remote_auth}
+    children:
+      net: {start: $1}
+$secrets
+EOC
+}
+
+# charon_plain_peer: charon's connection in netns b as strongSwan's documentation shows a
+# minimal IKEv1 PSK tunnel (swanctl.conf(5)): `version = 1`, the addresses, `auth = psk` on
+# both ends and the children's traffic selectors; no proposals or esp_proposals (its
+# `default`s), IDs the addresses, one secret for any ID
+charon_plain_peer() {
+  charon_conf b
+  cat > "$W/b/swanctl/swanctl.conf" <<EOF
+connections {
+  ipsecd {
+    version = 1
+    local_addrs = $IP_B
+    remote_addrs = $IP_A
+    local { auth = psk }
+    remote { auth = psk }
+    children {
+      net {
+        local_ts = $NET_B
+        remote_ts = $NET_A
+      }
+    }
+  }
+}
+secrets {
+  ike-any { secret = "$PSK" }
+}
+EOF
+}
+
 # esn_in_both_kernels: each netns holds its two ESP SAs with the ESN flag (RFC 4303 2.2.1)
 esn_in_both_kernels() {
   local ns n
@@ -163,7 +215,7 @@ interop() {
     stop_capture
     local ns clear ah_a ah_b
     if [ -n "${AH_PROPOSALS:-}" ]; then
-      read -r ah_a ah_b clear <<< "$(ah_and_clear "$OUT/wire-a.pcapng" "$OUT/wire-b.pcapng")"
+      read -r ah_a ah_b clear <<< "$(sent_and_clear ah "$OUT/wire-a.pcapng" "$OUT/wire-b.pcapng")"
       [ "$ah_a" -ge 8 ] && [ "$ah_b" -ge 8 ] || die "a sent $ah_a and b $ah_b AH packets during 8 pings each way"
       [ "$clear" = 0 ] || die "$clear ICMP packets between the subnets were sent in clear"
       log "capture: a sent $ah_a AH packets, b $ah_b"
@@ -222,6 +274,12 @@ interop() {
     swanctl_ b --list-sas
   fi
 
+  sigterm_deletes_in_charon
+}
+
+# sigterm_deletes_in_charon: ipsecd's SIGTERM leaves nothing in a's kernel and deletes charon's
+# SAs (INFORMATIONAL delete); the scenario is done
+sigterm_deletes_in_charon() {
   stop_ipsecd a
   no_xfrm a "after SIGTERM"
   wait_for 10 eval "! swanctl_ b --list-sas | grep -q ipsecd" \
@@ -239,15 +297,16 @@ clear_icmp() {
   tshark -r "$1" -Y 'sll.pkttype==4 && icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))' \
     2>/dev/null | wc -l
 }
-# ah_and_clear FILE_A FILE_B: "AH_A AH_B CLEAR", the AH packets each netns sent and the ICMP
-# packets between the subnets not inside AH (AH does not hide its payload: tshark dissects the
-# ICMP in it) either sent, in one tshark pass (seconds to start in the lab) over both captures
-# merged; `mergecap -I none` keeps their interfaces apart (frame.interface_id 0: FILE_A's)
-ah_and_clear() {
-  mergecap -I none -w "$OUT/wire.pcapng" "$1" "$2" || die "mergecap $1 $2"
-  tshark -r "$OUT/wire.pcapng" -T fields -e frame.interface_id -e ah.spi \
-    -Y 'sll.pkttype==4 && (ah || (icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))))' \
-    2>/dev/null | awk '$2 != "" {ah[$1]++; next} {c++} END {print ah[0]+0, ah[1]+0, c+0}'
+# sent_and_clear PROTO FILE_A FILE_B: "N_A N_B CLEAR", the PROTO (esp|ah) packets each netns
+# sent and the ICMP packets between the subnets not inside AH (AH does not hide its payload:
+# tshark dissects the ICMP in it) either sent in clear, in one tshark pass (seconds to start
+# in the lab) over both captures merged; `mergecap -I none` keeps their interfaces apart
+# (frame.interface_id 0: FILE_A's)
+sent_and_clear() {
+  mergecap -I none -w "$OUT/wire.pcapng" "$2" "$3" || die "mergecap $2 $3"
+  tshark -r "$OUT/wire.pcapng" -T fields -e frame.interface_id -e "$1.spi" \
+    -Y "sll.pkttype==4 && ($1 || (icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))))" \
+    2>/dev/null | awk '$2 != "" {n[$1]++; next} {c++} END {print n[0]+0, n[1]+0, c+0}'
 }
 # none_in_clear MIN_ESP: ends the capture; a sent at least MIN_ESP ESP packets, and neither
 # netns sent one ICMP packet between the protected subnets in clear

@@ -17,11 +17,17 @@ LS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/libreswan
 LS_EXEC=$LS/usr/libexec/ipsec
 [ -x "$LS_EXEC/pluto" ] || die "Libreswan is not staged at $LS (tests/deps.sh lab unpacks it into build-tests/lab-debs/libreswan)"
 
-# pluto_conf VERSION_LINE: netns b's ipsec.conf and ipsec.secrets, the conn "ipsecd" with
-# VERSION_LINE (ikev2=no, or empty for IKEv2), auto=add (loaded, initiated only by `ipsec auto --up`)
+# pluto_conf VERSION_LINE [AUTH]: netns b's ipsec.conf and ipsec.secrets, the conn "ipsecd" with
+# VERSION_LINE (ikev2=no, or empty for IKEv2), auto=add (loaded, initiated only by `ipsec auto
+# --up`); AUTH psk (default: authby=secret) or cert=TYPE: authby=rsasig with b's certificate
+# (NSS nickname b.lab, see start_pluto) and the IDs in the certificates (@b.lab, @a.lab)
 pluto_conf() {
-  local d=$W/b setup=""
+  local d=$W/b setup="" auth="authby=secret"
   [ "$1" = ikev2=no ] && setup="ikev1-policy=accept"
+  [ "${2:-psk}" != psk ] && auth="authby=rsasig
+    leftcert=b.lab
+    leftid=@b.lab
+    rightid=@a.lab"
   mkdir -p "$d/nss" "$d/ipsec.d" "$d/run"
   cat > "$d/ipsec.conf" <<EOC
 config setup
@@ -31,7 +37,7 @@ config setup
 
 conn ipsecd
     $1
-    authby=secret
+    $auth
     left=$IP_B
     leftsubnet=$NET_B
     right=$IP_A
@@ -44,12 +50,14 @@ EOC
 # whack_ ARGS...: Libreswan's control client on netns b's pluto
 whack_() { "$LS_EXEC/whack" --rundir "$W/b/run" "$@"; }
 
-# start_pluto: pluto in netns b with an empty NSS database (what `ipsec initnss` makes), then
-# its conn loaded as `ipsec auto --add` does (addconn reads ipsec.conf and tells pluto) and
+# start_pluto [AUTH]: pluto in netns b with an NSS database (what `ipsec initnss` makes; with
+# AUTH cert=TYPE the lab CA and b's certificate in it, see nss_import_b), then its conn loaded
+# as `ipsec auto --add` does (addconn reads ipsec.conf and tells pluto) and
 # its interfaces and secrets as `ipsec auto --ready` does (whack --listen)
 start_pluto() {
   local d=$W/b
   certutil -N -d "sql:$d/nss" --empty-password > "$OUT/certutil.out" 2>&1 || { cat "$OUT/certutil.out"; die "certutil -N (NSS database)"; }
+  [ "${1:-psk}" != psk ] && nss_import_b "${1#cert=}"
   mkdir -p "$d/libexec-host"
   ip netns exec b /bin/sh -c '
     mount --bind /usr/libexec "$1/libexec-host" && mount -t tmpfs libexec /usr/libexec \
@@ -66,27 +74,25 @@ start_pluto() {
   log "pluto up in netns b (pid $(cat $d/pid)), $("$LS_EXEC/pluto" --version 2>&1 | head -1)"
 }
 
+# nss_import_b TYPE: the lab CA (trusted for peers' certificates, certutil -A) and b's TYPE
+# certificate with its key (nickname b.lab, from a PKCS#12 file by pk12util -i) into netns b's
+# NSS database, as Libreswan's documentation imports them
+nss_import_b() {
+  local d=$W/b
+  { certutil -A -d "sql:$d/nss" -n "ipsecd lab CA" -t "CT,," -a -i "$LAB_PKI/ca.pem" \
+      && openssl pkcs12 -export -in "$LAB_PKI/b-$1.pem" -inkey "$LAB_PKI/b-$1.key" -name b.lab \
+           -passout pass:lab -out "$d/b.p12" \
+      && pk12util -i "$d/b.p12" -d "sql:$d/nss" -W lab; } >> "$OUT/certutil.out" 2>&1 \
+    || { cat "$OUT/certutil.out"; die "b's certificate into the NSS database"; }
+  log "NSS database of b: $(certutil -L -d "sql:$d/nss" | tail -n +5 | tr -s ' ' | tr '\n' ';')"
+}
+
 # pluto_sa_up: pluto holds an established IPsec SA for its conn
 pluto_sa_up() { whack_ --trafficstatus | grep -q '"ipsecd"'; }
 
-# plain_peer START: ipsecd's connection in netns a, nothing but what the tunnel needs
-plain_peer() {
-  ipsecd_conf a <<EOC
-connections:
-  site:
-    version: ${IKE_VERSION:-2}
-    local: {address: $IP_A, subnets: [$NET_A]}
-    remote: {address: $IP_B, subnets: [$NET_B]}
-    children:
-      net: {start: $1}
-secrets:
-  - ids: ["$IP_A", "$IP_B"]
-    psk: "$PSK"
-EOC
-}
-
-# libreswan_interop INITIATOR VERSION_LINE: INITIATOR ipsecd|pluto brings the tunnel up; pings
-# both ways through ESP with a's counters rising while a capture on both sides sees ESP and no
+# libreswan_interop INITIATOR VERSION_LINE [AUTH]: AUTH psk (default) or cert=TYPE (both
+# sides authenticate with the lab PKI's TYPE certificates); INITIATOR ipsecd|pluto brings the
+# tunnel up; pings both ways through ESP with a's counters rising while a capture on both sides sees ESP and no
 # ICMP between the subnets in clear, although both sides route the peer's subnet (ipsecd in
 # table 220; b's main table through a, as a gateway's default route would: Libreswan's _updown
 # routes only with leftsourceip= or mtu=) and would send it in clear without the policies;
@@ -97,10 +103,10 @@ libreswan_interop() {
   mk_topology
   ip -n b route add "$NET_A" via "$IP_A" || die "route $NET_A in b"
   mark topology
-  pluto_conf "$2"
-  plain_peer "$start"
+  pluto_conf "$2" "${3:-psk}"
+  plain_peer "$start" "${3:-psk}"
   start_ipsecd a a
-  start_pluto
+  start_pluto "${3:-psk}"
   mark daemons_up
   # `ipsec auto --up ipsecd`, in the background: it waits for the IPsec SA
   [ "$initiator" = pluto ] && { whack_ --name ipsecd --initiate > "$OUT/whack-up.out" 2>&1 & }
