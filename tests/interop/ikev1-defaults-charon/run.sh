@@ -8,6 +8,10 @@
 # the subnets in clear (one capture over both tunnels), although b routes a's subnet in its
 # main table and each daemon routes the peer's in table 220; the proposals each phase chose are
 # logged. ipsecd's SIGTERM deletes.
+# charon loads the crypto plugins Debian's strongswan-charon loads by default (load = yes in
+# /etc/strongswan.d/charon/, in their load order; no curve25519 plugin): they decide its
+# `default` proposals
+CHARON_PLUGINS="aesni aes rc2 sha2 sha1 md5 mgf1 random nonce x509 revocation constraints pubkey pkcs1 pkcs7 pkcs12 pgp dnskey sshkey pem openssl pkcs8 fips-prf gmp xcbc hmac kdf gcm drbg kernel-netlink socket-default vici updown"
 source "$(dirname "$0")/../interop.sh"
 IKE_VERSION=1
 
