@@ -140,6 +140,7 @@ int main(int argc, char** argv) {
     }
     ipsecd::Routes routes(kernel->routing(), log);
     ipsecd::VirtualIps vips(kernel->routing(), log);
+    vips.remove_leftovers(ipsecd::Routes::kTable);
     ipsecd::Daemon daemon(options, log);
     if (auto st = daemon.start(loaded.config, std::move(kernel->kernel), kernel->routing(), kernel->event_fd,
                                std::move(kernel->dispatch_events));

@@ -71,6 +71,25 @@ std::optional<int> VirtualIps::link_of(const std::string& connection, std::uint6
     return std::nullopt;
 }
 
+void VirtualIps::remove_leftovers(std::uint32_t table) {
+    auto left = routing_.marked_addresses();
+    if (!left) return log_.warning("virtual IPs a previous ipsecd left stay: " + left.error().message);
+    if (left->empty()) return;
+    auto from_left = [&](const xfrm::Route& r) {
+        return r.source && std::any_of(left->begin(), left->end(), [&](const auto& a) { return a.address == *r.source; });
+    };
+    if (auto routes = routing_.routes_in(table); !routes) log_.warning("routes a previous ipsecd left stay: " + routes.error().message);
+    else
+        for (const auto& r : *routes)
+            if (from_left(r))
+                if (auto st = routing_.delete_route(r); !st && st.error().code != ESRCH) log_.warning(st.error().message);
+    for (const auto& a : *left) {
+        auto st = routing_.delete_address(a);
+        if (st) log_.info("removed virtual IP " + xfrm::describe(a) + " a previous ipsecd left");
+        else if (st.error().code != EADDRNOTAVAIL) log_.warning(st.error().message);
+    }
+}
+
 void VirtualIps::stop() {
     while (!held_.empty()) {
         auto [owner, addresses] = *held_.begin();

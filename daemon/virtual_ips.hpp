@@ -31,6 +31,10 @@ public:
     std::optional<int> link_of(const std::string& connection, std::uint64_t local_spi) const;
     // Removes every virtual IP added.
     void stop();
+    // At start, before any IKE SA: the virtual IPs an ipsecd killed without its clean-up left
+    // (found by their mark, xfrm::kAddressProto) come off the host, the routes in `table`
+    // that leave from them first. Its successor negotiates afresh and adds what it receives.
+    void remove_leftovers(std::uint32_t table);
 
 private:
     using Owner = std::pair<std::string, std::uint64_t>;  // connection, local IKE SPI

@@ -32,6 +32,14 @@ base::Result<std::vector<net::Address>> MemoryRouting::local_addresses() {
     return out;
 }
 
+base::Result<std::vector<InterfaceAddress>> MemoryRouting::marked_addresses() { return addresses_; }
+
+base::Result<std::vector<Route>> MemoryRouting::routes_in(std::uint32_t table) {
+    std::vector<Route> out;
+    std::copy_if(routes_.begin(), routes_.end(), std::back_inserter(out), [&](const Route& r) { return r.table == table; });
+    return out;
+}
+
 base::Status MemoryRouting::add_route(const Route& r) { return add(routes_, r, "route " + describe(r)); }
 base::Status MemoryRouting::delete_route(const Route& r) { return remove(routes_, r, "route " + describe(r)); }
 base::Status MemoryRouting::add_rule(const Rule& r) { return add(rules_, r, describe(r)); }

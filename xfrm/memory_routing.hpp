@@ -25,6 +25,8 @@ public:
     base::Status delete_rule(const Rule& r) override;
     base::Status add_address(const InterfaceAddress& a) override;
     base::Status delete_address(const InterfaceAddress& a) override;
+    base::Result<std::vector<InterfaceAddress>> marked_addresses() override;
+    base::Result<std::vector<Route>> routes_in(std::uint32_t table) override;
 
     const std::vector<Route>& routes() const { return routes_; }
     const std::vector<Rule>& rules() const { return rules_; }

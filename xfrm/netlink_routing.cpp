@@ -42,6 +42,31 @@ base::Result<std::vector<net::Address>> NetlinkRouting::local_addresses() {
     return out;
 }
 
+base::Result<std::vector<InterfaceAddress>> NetlinkRouting::marked_addresses() {
+    std::vector<InterfaceAddress> out;
+    auto st = request("listing the host's addresses", encode_addresses_request(), [&](const nlmsghdr& nlh) -> base::Status {
+        auto a = decode_marked_address(nlh);
+        if (!a) return base::Unexpected{a.error()};
+        if (*a) out.push_back(**a);
+        return {};
+    });
+    if (!st) return base::Unexpected{st.error()};
+    return out;
+}
+
+base::Result<std::vector<Route>> NetlinkRouting::routes_in(std::uint32_t table) {
+    std::vector<Route> out;
+    auto st = request("listing the routes in table " + std::to_string(table), encode_routes_request(),
+                      [&](const nlmsghdr& nlh) -> base::Status {
+                          auto r = decode_route(nlh, table);
+                          if (!r) return base::Unexpected{r.error()};
+                          if (*r) out.push_back(**r);
+                          return {};
+                      });
+    if (!st) return base::Unexpected{st.error()};
+    return out;
+}
+
 base::Status NetlinkRouting::add_route(const Route& r) {
     auto m = encode_route(r, true);
     if (!m) return base::Unexpected{m.error()};

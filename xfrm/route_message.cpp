@@ -138,6 +138,7 @@ Message encode_interface_address(const InterfaceAddress& a, bool add) {
     h.ifa_index = static_cast<std::uint32_t>(a.interface);
     put_address(m, IFA_LOCAL, a.address);
     put_address(m, IFA_ADDRESS, a.address);
+    if (add) m.put(IFA_PROTO, kAddressProto);
     return m;
 }
 
@@ -157,6 +158,45 @@ base::Result<net::Address> decode_address(const nlmsghdr& nlh) {
     if (!a) return base::Unexpected{a.error()};
     if (!*a) return base::fail("address message without an address");
     return **a;
+}
+
+base::Result<std::optional<InterfaceAddress>> decode_marked_address(const nlmsghdr& nlh) {
+    auto a = decode_address(nlh);
+    if (!a) return base::Unexpected{a.error()};
+    auto r = parse_reply<IFA_MAX>(nlh, RTM_NEWADDR, &ifaddrmsg::ifa_family, "an address");
+    if (!r) return base::Unexpected{r.error()};
+    const auto* proto = r->attrs[IFA_PROTO];
+    if (!proto || attr_payload_len(proto) != 1 || attr_value<std::uint8_t>(proto) != kAddressProto)
+        return std::optional<InterfaceAddress>{};
+    return std::optional<InterfaceAddress>{InterfaceAddress{*a, static_cast<int>(r->header.ifa_index)}};
+}
+
+Message encode_routes_request() {
+    Message m(RTM_GETROUTE, NLM_F_DUMP);
+    m.header<rtmsg>().rtm_family = AF_UNSPEC;
+    return m;
+}
+
+base::Result<std::optional<Route>> decode_route(const nlmsghdr& nlh, std::uint32_t table) {
+    auto r = parse_reply<RTA_MAX>(nlh, RTM_NEWROUTE, &rtmsg::rtm_family, "a route");
+    if (!r) return base::Unexpected{r.error()};
+    const auto* table_attr = r->attrs[RTA_TABLE];
+    if (table_attr && attr_payload_len(table_attr) != sizeof(std::uint32_t)) return base::fail("route table attribute of the wrong size");
+    const std::uint32_t in = table_attr ? attr_value<std::uint32_t>(table_attr) : r->header.rtm_table;
+    if (in != table || r->header.rtm_type != RTN_UNICAST) return std::optional<Route>{};
+    auto dst = address_attr(r->attrs[RTA_DST], r->family);
+    auto gateway = address_attr(r->attrs[RTA_GATEWAY], r->family);
+    auto source = address_attr(r->attrs[RTA_PREFSRC], r->family);
+    if (!dst) return base::Unexpected{dst.error()};
+    if (!gateway) return base::Unexpected{gateway.error()};
+    if (!source) return base::Unexpected{source.error()};
+    const auto family = r->family == AF_INET ? net::Family::v4 : net::Family::v6;
+    if (r->header.rtm_dst_len > net::Address::any(family).max_prefix()) return base::fail("route prefix too long");
+    const auto* oif = r->attrs[RTA_OIF];
+    if (oif && attr_payload_len(oif) != sizeof(std::uint32_t)) return base::fail("route interface attribute of the wrong size");
+    Route out{{dst->value_or(net::Address::any(family)), r->header.rtm_dst_len}, in,
+              oif ? static_cast<int>(attr_value<std::uint32_t>(oif)) : 0, *gateway, *source};
+    return std::optional<Route>{out};
 }
 
 }  // namespace xfrm

@@ -26,5 +26,11 @@ Message encode_interface_address(const InterfaceAddress& a, bool add);
 Message encode_addresses_request();
 // The address of one RTM_NEWADDR message.
 base::Result<net::Address> decode_address(const nlmsghdr& nlh);
+// The interface address of one RTM_NEWADDR message if it carries kAddressProto.
+base::Result<std::optional<InterfaceAddress>> decode_marked_address(const nlmsghdr& nlh);
+// RTM_GETROUTE dump of both families, every table.
+Message encode_routes_request();
+// One RTM_NEWROUTE of the dump: nullopt unless a unicast route in `table`.
+base::Result<std::optional<Route>> decode_route(const nlmsghdr& nlh, std::uint32_t table);
 
 }  // namespace xfrm

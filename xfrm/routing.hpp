@@ -47,6 +47,11 @@ struct InterfaceAddress {
 // "10.3.0.7/32 dev #2".
 std::string describe(const InterfaceAddress& a);
 
+// The originator mark (IFA_PROTO, Linux >= 6.1) on the addresses add_address puts on an
+// interface, so that a later ipsecd finds those an earlier one left (the kernel's own values
+// are 0-3; older kernels ignore the attribute, and then nothing is found).
+inline constexpr std::uint8_t kAddressProto = 0xec;
+
 // `ip rule add priority P table T` for one family.
 struct Rule {
     net::Family family = net::Family::v4;
@@ -75,6 +80,10 @@ public:
     // EADDRNOTAVAIL.
     virtual base::Status add_address(const InterfaceAddress& a) = 0;
     virtual base::Status delete_address(const InterfaceAddress& a) = 0;
+    // The addresses add_address put on the host, this process or an earlier one
+    // (kAddressProto), and the routes in `table` (both families).
+    virtual base::Result<std::vector<InterfaceAddress>> marked_addresses() = 0;
+    virtual base::Result<std::vector<Route>> routes_in(std::uint32_t table) = 0;
 };
 
 }  // namespace xfrm

@@ -9,6 +9,7 @@
 # the next IKE SA). `ipsecctl down` takes the address off again. A real systemd-resolved on a's
 # bus (tests/lab/resolved.sh) holds 10.2.0.53 and the routing-only domain ~corp.example for va
 # while an IKE SA is up, and va has none of them again after charon's Delete and after down.
+# Then a SIGKILL: the restarted ipsecd takes its predecessor's 10.3.0.1 and route off first.
 source "$(dirname "$0")/../eap.sh"
 source "$(dirname "$0")/../../resolved.sh"
 trap dump_on_failure EXIT
@@ -107,6 +108,44 @@ ip -n a route show table 220 | grep -q 10.2.0.0 && { ip -n a route show table 22
 wait_for 5 eval '[ -z "$(resolved_va)" ]' || die "resolved kept '$(resolved_va)' for va after ipsecctl down"
 log "after ipsecctl down: 10.3.0.1, the route in table 220 and va's DNS servers and domains in resolved are gone"
 mark down
+# a crash (SIGKILL) leaves 10.3.0.1 and its route in table 220 on the host with the SAs and
+# policies; the ipsecd started again with the same configuration takes the address and the
+# route off at start, before it gets 10.3.0.1 back and puts it on va once, and a ping running
+# across the crash and the restart never leaves in clear
+ctl a up home > /dev/null
+wait_up a home
+wait_for 5 eval "ip -n a -4 addr show dev va | grep -q 'inet 10.3.0.1/32'" || { ip -n a addr; die "10.3.0.1 not back on va after up"; }
+CAPS=""
+capture
+ip netns exec a ping -n -i 0.2 -W 1 10.2.0.1 > "$OUT/ping-crash.out" 2>&1 &
+PING=$!
+sleep 1
+kill -KILL "$(cat "$W/a/pid")"
+wait "$(cat "$W/a/pid")" 2>/dev/null
+mark killed
+ip -n a -4 addr show dev va | grep -q 'inet 10.3.0.1/32' && ip -n a route show table 220 | grep -q 'src 10.3.0.1' \
+  || { ip -n a addr; ip -n a route show table 220; die "the SIGKILL left no virtual IP and route: nothing to take off"; }
+log "killed: a holds $(ip -n a -4 -o addr show dev va | awk '{print $4}' | tr '\n' ' ')and table 220: $(ip -n a route show table 220)"
+mv "$OUT/ipsecd-a.log" "$OUT/ipsecd-a-killed.log"
+start_ipsecd a a
+wait_up a home
+mark restarted
+removed=$(grep -n 'removed virtual IP 10.3.0.1/32 dev #[0-9]* a previous ipsecd left' "$OUT/ipsecd-a.log" | cut -d: -f1)
+added=$(grep -n 'added virtual IP 10.3.0.1/32' "$OUT/ipsecd-a.log" | cut -d: -f1)
+[ -n "$removed" ] && [ -n "$added" ] && [ "$removed" -lt "$added" ] \
+  || { grep -i 'virtual IP' "$OUT/ipsecd-a.log"; die "the restarted ipsecd did not take its predecessor's 10.3.0.1 off before adding its own"; }
+[ "$(ip -n a -4 addr show dev va | grep -c 'inet 10.3.0.1/32')" = 1 ] || { ip -n a addr; die "10.3.0.1 not on va once"; }
+ip -n a route show table 220 | grep -q '^10.2.0.0/24 dev va .*src 10.3.0.1' \
+  || { ip -n a route show table 220; die "no route to 10.2.0.0/24 from 10.3.0.1 after the restart"; }
+before=$(xfrm_pkts a)
+sleep 1
+kill -INT "$PING"; wait "$PING" 2>/dev/null
+[ "$(xfrm_pkts a)" -ge $((before + 6)) ] || { show_xfrm a; die "no ESP after the restart"; }
+stop_capture
+clear=$(tshark -r "$OUT/wire-a.pcapng" -Y 'sll.pkttype==4 && icmp && (ip.src==10.2.0.0/24 || ip.dst==10.2.0.0/24)' 2>/dev/null | wc -l)
+log "crash: $(grep -m1 'a previous ipsecd left' "$OUT/ipsecd-a.log" | sed 's/.*removed/removed/'), 10.3.0.1 back; ping across it: $(grep -m1 'packets transmitted' "$OUT/ping-crash.out"); $clear ICMP packets to or from 10.2.0.0/24 in clear"
+[ "$clear" = 0 ] || die "$clear ICMP packets to or from 10.2.0.0/24 left in clear across the crash"
+mark crash
 stop_ipsecd a
 resolved_stop a
 no_xfrm a "after SIGTERM"

@@ -38,6 +38,13 @@ public:
         std::erase(addresses, a.address);
         return {};
     }
+    // Every address added carries the mark (this process's and an earlier one's).
+    base::Result<std::vector<xfrm::InterfaceAddress>> marked_addresses() override { return interface_addresses; }
+    base::Result<std::vector<xfrm::Route>> routes_in(std::uint32_t table) override {
+        std::vector<xfrm::Route> out;
+        std::copy_if(routes.begin(), routes.end(), std::back_inserter(out), [&](const xfrm::Route& r) { return r.table == table; });
+        return out;
+    }
 
     base::Result<xfrm::Path> path = xfrm::Path{2, ip("192.0.2.254"), ip("192.0.2.1")};
     std::vector<net::Address> addresses{ip("192.0.2.1"), ip("10.1.0.1")};

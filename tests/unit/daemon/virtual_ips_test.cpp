@@ -50,6 +50,19 @@ TEST_F(VirtualIpsTest, AReceivedVirtualIpGoesOnTheInterfaceTowardsTheGateway) {
     EXPECT_EQ(kernel.interface_addresses, std::vector{kVip});
 }
 
+TEST_F(VirtualIpsTest, TheVirtualIpsAPreviousIpsecdLeftGoAtStartWithTheirRoutes) {
+    const xfrm::Route from_vip{prefix("10.1.0.0/24"), Routes::kTable, 2, std::nullopt, ip("10.3.0.7")};
+    const xfrm::Route site{prefix("10.9.0.0/24"), Routes::kTable, 2, std::nullopt, ip("10.1.0.1")};
+    const xfrm::Route elsewhere{prefix("10.8.0.0/24"), 254, 2, std::nullopt, ip("10.3.0.7")};
+    kernel.interface_addresses = {kVip, {ip("fd00:3::7"), 2}};
+    kernel.routes = {from_vip, site, elsewhere};
+    vips.remove_leftovers(Routes::kTable);
+    EXPECT_TRUE(kernel.interface_addresses.empty());
+    EXPECT_EQ(kernel.routes, (std::vector{site, elsewhere}));
+    vips.update("home", road_warrior());  // the successor's own goes on as usual
+    EXPECT_EQ(kernel.interface_addresses, std::vector{kVip});
+}
+
 TEST_F(VirtualIpsTest, AnIpv6VirtualIpIsA128OnTheSameInterface) {
     vips.update("home", road_warrior(1, "fd00:3::7"));
     EXPECT_EQ(kernel.interface_addresses, (std::vector<xfrm::InterfaceAddress>{{ip("fd00:3::7"), 2}}));

@@ -88,5 +88,20 @@ TEST_F(NetlinkRoutingTest, DeletingAMissingRouteIsAnErrorNamingIt) {
     EXPECT_NE(st.error().message.find("10.2.0.0/24 table 220"), std::string::npos) << st.error().message;
 }
 
+TEST_F(NetlinkRoutingTest, AnAddedAddressAndTheRoutesOfTheTableAreFoundAgain) {
+    const InterfaceAddress vip{ip("10.3.0.7"), lo};
+    ASSERT_TRUE(routing->add_address(vip).ok());
+    const Route from_vip{prefix("10.1.0.0/24"), 220, lo, std::nullopt, ip("10.3.0.7")};
+    ASSERT_TRUE(routing->add_route(from_vip).ok());
+    auto marked = routing->marked_addresses();
+    ASSERT_TRUE(marked.ok()) << marked.error().message;
+    EXPECT_EQ(*marked, std::vector{vip});  // not 127.0.0.1: the kernel's own
+    auto routes = routing->routes_in(220);
+    ASSERT_TRUE(routes.ok()) << routes.error().message;
+    EXPECT_EQ(*routes, std::vector{from_vip});
+    EXPECT_TRUE(routing->delete_route(from_vip).ok());
+    EXPECT_TRUE(routing->delete_address(vip).ok());
+}
+
 }  // namespace
 }  // namespace xfrm

@@ -224,6 +224,58 @@ TEST(InterfaceAddressMessage, Ipv6AddressIsA128WithoutDuplicateAddressDetection)
     EXPECT_EQ(attrs_of(m.nlh(), sizeof(ifaddrmsg))[IFA_ADDRESS], bytes(ip("fd00:3::7")));
 }
 
+TEST(InterfaceAddressMessage, AnAddedAddressCarriesIpsecdsMark) {
+    Message m = encode_interface_address({ip("10.3.0.7"), 3}, true);
+    EXPECT_EQ(attrs_of(m.nlh(), sizeof(ifaddrmsg))[IFA_PROTO], std::vector<std::uint8_t>{kAddressProto});
+}
+
+TEST(InterfaceAddressMessage, OnlyAnAddressWithTheMarkIsFoundAgain) {
+    // The kernel's dump has the shape of the addition.
+    Message ours = encode_interface_address({ip("fd00:3::7"), 2}, true);
+    auto found = decode_marked_address(ours.nlh());
+    ASSERT_TRUE(found.ok()) << found.error().message;
+    EXPECT_EQ(*found, (InterfaceAddress{ip("fd00:3::7"), 2}));
+    ifaddrmsg h{};
+    h.ifa_family = AF_INET;
+    RawMessage other(RTM_NEWADDR, h);
+    const std::uint8_t kernel_ll = IFAPROT_KERNEL_LL;
+    other.attr(IFA_LOCAL, ip("192.0.2.1").bytes.data(), 4).attr(IFA_PROTO, &kernel_ll, 1);
+    auto not_ours = decode_marked_address(other.nlh());
+    ASSERT_TRUE(not_ours.ok());
+    EXPECT_FALSE(*not_ours);
+    RawMessage unmarked(RTM_NEWADDR, h);
+    unmarked.attr(IFA_LOCAL, ip("192.0.2.1").bytes.data(), 4);
+    EXPECT_FALSE(*decode_marked_address(unmarked.nlh()));
+}
+
+TEST(RouteDump, RequestDumpsBothFamilies) {
+    Message m = encode_routes_request();
+    EXPECT_EQ(m.nlh().nlmsg_type, RTM_GETROUTE);
+    EXPECT_EQ(m.nlh().nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    EXPECT_EQ(fixed_header<rtmsg>(m.nlh())->rtm_family, AF_UNSPEC);
+}
+
+TEST(RouteDump, DecodesARouteOfTheTableAndSkipsOthers) {
+    // The kernel's dump has the shape of an added route.
+    auto m = encode_route(tunnel_route(), true);
+    auto r = decode_route(m->nlh(), 220);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(*r, tunnel_route());
+    auto other = decode_route(m->nlh(), 254);
+    ASSERT_TRUE(other.ok());
+    EXPECT_FALSE(*other);
+}
+
+TEST(RouteDump, RejectsASourceOfTheWrongSize) {
+    rtmsg h{};
+    h.rtm_family = AF_INET6;
+    h.rtm_table = 220;
+    h.rtm_type = RTN_UNICAST;
+    RawMessage raw(RTM_NEWROUTE, h);
+    raw.attr(RTA_PREFSRC, ip("10.3.0.7").bytes.data(), 4);
+    EXPECT_FALSE(decode_route(raw.nlh(), 220).ok());
+}
+
 TEST(InterfaceAddressMessage, DeleteIsADelAddr) {
     Message m = encode_interface_address({ip("10.3.0.7"), 3}, false);
     EXPECT_EQ(m.nlh().nlmsg_type, RTM_DELADDR);
