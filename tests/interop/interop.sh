@@ -309,15 +309,14 @@ sent_and_clear() {
     2>/dev/null | awk '$2 != "" {n[$1]++; next} {c++} END {print n[0]+0, n[1]+0, c+0}'
 }
 # none_in_clear MIN_ESP: ends the capture; a sent at least MIN_ESP ESP packets, and neither
-# netns sent one ICMP packet between the protected subnets in clear
+# netns sent one ICMP packet between the protected subnets in clear (one tshark pass)
 none_in_clear() {
-  local clear esp
+  local esp_a esp_b clear
   stop_capture
-  clear=$(( $(clear_icmp "$OUT/wire-a.pcapng") + $(clear_icmp "$OUT/wire-b.pcapng") ))
-  esp=$(esp_sent "$OUT/wire-a.pcapng")
-  log "capture on the wire: a sent $esp ESP packets; $clear ICMP packets between the protected subnets sent in clear"
-  [ "$esp" -ge "$1" ] || die "a sent only $esp ESP packets"
-  [ "$clear" = 0 ] || { tshark -r "$OUT/wire-a.pcapng" -Y 'sll.pkttype==4 && icmp' | head; die "$clear protected packets left in clear"; }
+  read -r esp_a esp_b clear <<< "$(sent_and_clear esp "$OUT/wire-a.pcapng" "$OUT/wire-b.pcapng")"
+  log "capture on the wire: a sent $esp_a ESP packets, b $esp_b; $clear ICMP packets between the protected subnets sent in clear"
+  [ "$esp_a" -ge "$1" ] || die "a sent only $esp_a ESP packets"
+  [ "$clear" = 0 ] || { tshark -r "$OUT/wire.pcapng" -Y 'sll.pkttype==4 && icmp' | head; die "$clear protected packets left in clear"; }
 }
 # clear_after_down: the operator's down (SIGTERM) takes a's policies out by design, and the
 # routes carry the same ping in clear: the control that the capture does see clear text
