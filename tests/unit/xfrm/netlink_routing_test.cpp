@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include "private_netns.hpp"
 #include "samples.hpp"
@@ -88,19 +89,23 @@ TEST_F(NetlinkRoutingTest, DeletingAMissingRouteIsAnErrorNamingIt) {
     EXPECT_NE(st.error().message.find("10.2.0.0/24 table 220"), std::string::npos) << st.error().message;
 }
 
+// Of each family: the mark (IFA_PROTO, Linux >= 6.1) comes back in the dump, where the
+// kernel's own addresses (127.0.0.1, ::1) have none.
 TEST_F(NetlinkRoutingTest, AnAddedAddressAndTheRoutesOfTheTableAreFoundAgain) {
-    const InterfaceAddress vip{ip("10.3.0.7"), lo};
-    ASSERT_TRUE(routing->add_address(vip).ok());
-    const Route from_vip{prefix("10.1.0.0/24"), 220, lo, std::nullopt, ip("10.3.0.7")};
-    ASSERT_TRUE(routing->add_route(from_vip).ok());
-    auto marked = routing->marked_addresses();
-    ASSERT_TRUE(marked.ok()) << marked.error().message;
-    EXPECT_EQ(*marked, std::vector{vip});  // not 127.0.0.1: the kernel's own
-    auto routes = routing->routes_in(220);
-    ASSERT_TRUE(routes.ok()) << routes.error().message;
-    EXPECT_EQ(*routes, std::vector{from_vip});
-    EXPECT_TRUE(routing->delete_route(from_vip).ok());
-    EXPECT_TRUE(routing->delete_address(vip).ok());
+    for (auto [vip_text, dst] : {std::pair{"10.3.0.7", "10.1.0.0/24"}, std::pair{"fd00:3::7", "fd00:1::/64"}}) {
+        const InterfaceAddress vip{ip(vip_text), lo};
+        ASSERT_TRUE(routing->add_address(vip).ok()) << vip_text;
+        const Route from_vip{prefix(dst), 220, lo, std::nullopt, ip(vip_text)};
+        ASSERT_TRUE(routing->add_route(from_vip).ok()) << dst;
+        auto marked = routing->marked_addresses();
+        ASSERT_TRUE(marked.ok()) << marked.error().message;
+        EXPECT_EQ(*marked, std::vector{vip});
+        auto routes = routing->routes_in(220);
+        ASSERT_TRUE(routes.ok()) << routes.error().message;
+        EXPECT_EQ(*routes, std::vector{from_vip});
+        EXPECT_TRUE(routing->delete_route(from_vip).ok());
+        EXPECT_TRUE(routing->delete_address(vip).ok());
+    }
 }
 
 }  // namespace
