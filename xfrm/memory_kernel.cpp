@@ -35,7 +35,6 @@ Result<std::uint32_t> MemoryKernel::alloc_spi(const net::Address& src, const net
         sa.reqid = reqid;
         sa.replay_window = 0;
         sas_[sa.id()] = sa;
-        counters_[sa.id()] = {};
         larval_.insert(sa.id());
         next_spi_ = spi + 1;
         return spi;
@@ -48,7 +47,6 @@ Status MemoryKernel::add_sa(const Sa& sa) {
     if (auto ok = check(sa); !ok) return base::fail(context + ": " + ok.error().message, ok.error().code);
     if (sas_.contains(sa.id())) return fail(context, EEXIST);
     sas_[sa.id()] = sa;
-    counters_[sa.id()] = {};
     return {};
 }
 
@@ -59,7 +57,6 @@ Status MemoryKernel::update_sa(const Sa& sa) {
     if (larval_.erase(larval)) {
         sas_.erase(larval);
         counters_.erase(larval);
-        counters_[sa.id()] = {};
     } else if (!sas_.contains(sa.id())) {
         return fail(context, ESRCH);
     }
@@ -77,7 +74,7 @@ Status MemoryKernel::delete_sa(const SaId& id) {
 Result<SaInfo> MemoryKernel::get_sa(const SaId& id) {
     auto it = sas_.find(id);
     if (it == sas_.end()) return fail("reading " + describe(id), ESRCH);
-    return make_info(it->second, counters_[id]);
+    return make_info(it->second, counters_of(id));
 }
 
 Status MemoryKernel::add_policy(const Policy& p) {
@@ -127,17 +124,17 @@ Status MemoryKernel::migrate(const Migration& m) {
     moved.src = m.new_src;
     moved.dst = m.new_dst;
     if (m.encap) moved.encap = m.encap;
-    const Counters counters = counters_.at(old_id);
+    const Counters counters = counters_of(old_id);
     sas_.erase(old_id);
     counters_.erase(old_id);
     sas_[new_id] = moved;
-    counters_[new_id] = counters;
+    if (counters != Counters{}) counters_[new_id] = counters;
     return {};
 }
 
 Result<std::vector<SaInfo>> MemoryKernel::list_sas() {
     std::vector<SaInfo> out;
-    for (const auto& [id, sa] : sas_) out.push_back(make_info(sa, counters_.at(id)));
+    for (const auto& [id, sa] : sas_) out.push_back(make_info(sa, counters_of(id)));
     return out;
 }
 
@@ -167,6 +164,11 @@ Status MemoryKernel::set_counters(const SaId& id, const Counters& c) {
     if (!sas_.contains(id)) return fail("setting counters of " + describe(id), ESRCH);
     counters_[id] = c;
     return {};
+}
+
+Counters MemoryKernel::counters_of(const SaId& id) const {
+    auto it = counters_.find(id);
+    return it == counters_.end() ? Counters{} : it->second;
 }
 
 void MemoryKernel::emit(const Event& ev) {

@@ -432,6 +432,10 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             release(sa.offered);
             release(sa.child_offer);
             release(sa.candidates);
+            release(sa.ni);  // 2.15: the nonces sign only the AUTHs, which are done
+            release(sa.nr);
+            release(sa.cookie);
+            release(sa.peer_hashes);
             if (!sa.peer_identity.empty())
                 core.by_peer_identity.emplace(std::hash<std::string>{}(sa.peer_identity), sa.local_spi());
             if (!sa.peer_identity.empty()) {  // a rekey's successor adds nothing new here
