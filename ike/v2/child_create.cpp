@@ -77,7 +77,7 @@ void send_child_request(Core& core, IkeSa& sa, const policy::Child& config, cons
     p.push_back(wire::TsR{to_selectors(r.ts.remote)});
     core.log(LogLevel::info, &sa,
              (replaces ? "renewing CHILD SA " : old ? "rekeying CHILD SA " : "creating CHILD SA ") + config.name);
-    send_request(core, sa, sent::CreateChild{std::move(r)}, wire::ExchangeType::create_child_sa, p);
+    send_request(core, sa, sent::CreateChild{std::make_unique<ChildRequest>(std::move(r))}, wire::ExchangeType::create_child_sa, p);
 }
 
 std::string group_name(const wire::Notify& invalid_ke) {
@@ -220,7 +220,7 @@ void respond_create_child(Core& core, IkeSa& sa, std::uint32_t message_id, const
     // the old one up again.)
     if (ChildSa* old = rekey ? rekeyed() : nullptr;
         old && sa.child_request() && sa.child_request()->rekeyed_spi_in == old->spi_in)
-        old->peer_rekey = ChildSa::PeerRekey{nonce->data, nr, sa.children.back().spi_in};
+        old->peer_rekey = std::make_unique<ChildSa::PeerRekey>(ChildSa::PeerRekey{nonce->data, nr, sa.children.back().spi_in});
     answer(std::move(reply));
     core.publish(sa);
 }

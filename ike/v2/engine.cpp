@@ -58,8 +58,8 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
                        release_spi(core, sa, sa.first_child_spi);  // the first CHILD SA was refused
                    },
                    [&](sent::CreateChild& c) {
-                       const std::uint32_t spi_in = c.child.spi_in;
-                       process_create_child_response(core, sa, std::move(c.child), inner);
+                       const std::uint32_t spi_in = c.child->spi_in;
+                       process_create_child_response(core, sa, std::move(*c.child), inner);
                        release_spi(core, sa, spi_in);  // no CHILD SA came of it
                    },
                    [&](sent::RekeyIke& r) { process_ike_rekey_response(core, sa, std::move(r.fresh), inner); },

@@ -142,7 +142,7 @@ void respond_ike_rekey(Core& core, IkeSa& sa, std::uint32_t message_id, const Pa
     // (decided when its response arrives).
     sa.successor = live.local_spi();
     if (sa.rekeying())
-        sa.peer_rekey = IkeSa::PeerIkeRekey{ni, nr, live.local_spi()};
+        sa.peer_rekey = std::make_unique<IkeSa::PeerIkeRekey>(IkeSa::PeerIkeRekey{ni, nr, live.local_spi()});
     else
         enter_state(core, sa, IkeState::rekeyed);
 }

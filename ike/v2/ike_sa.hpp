@@ -58,7 +58,7 @@ struct ChildSa {
         base::Bytes ni, nr;
         std::uint32_t spi_in = 0;
     };
-    std::optional<PeerRekey> peer_rekey;
+    std::unique_ptr<PeerRekey> peer_rekey;  // on the heap: rare, and 56 bytes in every CHILD SA
     // RFC 7296 2.8: the responder of a rekey keeps sending on the old SA until the peer,
     // which installs the new pair only on our answer, deletes the old one; the new outbound
     // SA's keys wait here until then (install_pending_outbound). Null once installed.
@@ -118,7 +118,8 @@ namespace sent {
 struct IkeSaInit {};
 struct IkeAuth {};
 struct CreateChild {
-    ChildRequest child;
+    // On the heap: inline it made every IKE SA's `request` 136 bytes, idle or not.
+    std::unique_ptr<ChildRequest> child;
 };
 struct RekeyIke {
     std::unique_ptr<IkeSa> fresh;  // the new SA, not registered until it is live (2.18)
@@ -208,7 +209,7 @@ struct IkeSa {
         base::Bytes ni, nr;
         std::uint64_t spi = 0;
     };
-    std::optional<PeerIkeRekey> peer_rekey;
+    std::unique_ptr<PeerIkeRekey> peer_rekey;  // on the heap: rare, and 64 bytes inline
     Time rekey_at{};  // configured IKE lifetime reached: rekey
 
     // Responder: the connections the addresses and the proposal chosen at IKE_SA_INIT
@@ -241,7 +242,7 @@ struct IkeSa {
     }
     const ChildRequest* child_request() const {
         const auto* c = std::get_if<sent::CreateChild>(&request);
-        return c ? &c->child : nullptr;
+        return c ? c->child.get() : nullptr;
     }
 };
 

@@ -24,7 +24,7 @@ void repoint(Core& core, const policy::Connection& from, const policy::Connectio
         sa.first_child = child(sa.first_child);
         for (auto& c : sa.more_children) c = child(c);
         for (auto& c : sa.children) c.config = child(c.config);
-        if (auto* c = std::get_if<sent::CreateChild>(&sa.request)) c->child.config = child(c->child.config);
+        if (auto* c = std::get_if<sent::CreateChild>(&sa.request)) c->child->config = child(c->child->config);
         for (auto& w : sa.waiting)
             if (auto* c = std::get_if<wanted::CreateChild>(&w)) c->config = child(c->config);
         if (IkeSa* fresh = sa.rekeying()) self(self, *fresh);
