@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace ipsecd {
 
@@ -104,7 +105,7 @@ base::Result<IkeSocket> IkeSocket::open(net::Family family, std::uint16_t port, 
 }
 
 IkeSocket::IkeSocket(IkeSocket&& o) noexcept
-    : fd_(o.fd_), family_(o.family_), port_(o.port_), natt_(o.natt_) {
+    : fd_(o.fd_), family_(o.family_), port_(o.port_), natt_(o.natt_), buffer_(std::move(o.buffer_)) {
     o.fd_ = -1;
 }
 
@@ -112,6 +113,7 @@ IkeSocket& IkeSocket::operator=(IkeSocket&& o) noexcept {
     if (this != &o) {
         if (fd_ >= 0) close(fd_);
         fd_ = o.fd_, family_ = o.family_, port_ = o.port_, natt_ = o.natt_;
+        buffer_ = std::move(o.buffer_);
         o.fd_ = -1;
     }
     return *this;
@@ -122,7 +124,8 @@ IkeSocket::~IkeSocket() {
 }
 
 base::Result<std::optional<Datagram>> IkeSocket::receive() {
-    base::Bytes buf(kMaxDatagram);
+    base::Bytes& buf = buffer_;
+    buf.resize(kMaxDatagram);
     sockaddr_storage from{};
     alignas(cmsghdr) char control[256];
     iovec iov{buf.data(), buf.size()};

@@ -37,6 +37,21 @@ TEST(IkeSocket, DeliversDatagramWithBothEndpoints) {
     EXPECT_EQ(d->local, loopback(test_port(1)));
 }
 
+TEST(IkeSocket, DeliversEachDatagramAtItsOwnLengthAfterALongerOne) {
+    auto a = ipsecd::IkeSocket::open(net::Family::v4, test_port(9), false);
+    auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(10), false);
+    ASSERT_TRUE(a) << a.error().message;
+    ASSERT_TRUE(b) << b.error().message;
+    const base::Bytes longer(1200, 0x22), shorter{7, 8, 9};
+    ASSERT_TRUE(a->send(loopback(test_port(9)), loopback(test_port(10)), longer));
+    ASSERT_TRUE(a->send(loopback(test_port(9)), loopback(test_port(10)), shorter));
+    auto first = receive_one(*b);
+    auto second = receive_one(*b);
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->data, longer);
+    EXPECT_EQ(second->data, shorter);
+}
+
 TEST(IkeSocket, NattSocketAddsAndStripsTheNonEspMarker) {
     auto a = ipsecd::IkeSocket::open(net::Family::v4, test_port(2), true);
     auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(3), true);
