@@ -1,8 +1,10 @@
 #include <botan/aead.h>
 
 #include <array>
-#include <set>
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "ike/crypto/sk/modes.hpp"
 
@@ -13,24 +15,39 @@ namespace {
 constexpr std::size_t kSalt = 4;  // RFC 5282 7.1, RFC 7634 2
 constexpr std::size_t kIv = 8;    // RFC 5282 3.1, RFC 7634 2
 
-// Throws, as SkCipher::create expects of an unsupported mode, when Botan has no `mode`; asks
-// Botan once per mode and thread.
-void check_supported(const std::string& mode) {
-    thread_local std::set<std::string, std::less<>> supported;
-    if (supported.contains(mode)) return;
-    Botan::AEAD_Mode::create_or_throw(mode, Botan::ENCRYPTION);
-    Botan::AEAD_Mode::create_or_throw(mode, Botan::DECRYPTION);
-    supported.insert(mode);
+// Botan's AEAD object for `mode` and `direction`, one per thread, created when first asked
+// for; throws, as SkCipher::create expects of an unsupported mode, when Botan has no `mode`.
+// Creating one by name for each message was 5% of a responder's CPU (perf, issue 13).
+Botan::AEAD_Mode& shared_mode(const std::string& mode, Botan::Cipher_Dir direction) {
+    thread_local std::map<std::pair<std::string, Botan::Cipher_Dir>, std::unique_ptr<Botan::AEAD_Mode>> modes;
+    auto& m = modes[{mode, direction}];
+    if (!m) m = Botan::AEAD_Mode::create_or_throw(mode, direction);
+    return *m;
 }
 
-// Each direction's Botan object is made (and keyed) when first used: an SkCipher is built per
-// message (ike/v2/ike_sa.hpp), which seals or opens, and making both was 5% of a responder's
-// CPU (perf, issue 13).
+// The thread's object keyed for one operation, and cleared after it (its key schedule
+// zeroised) whether the operation succeeded or threw.
+class Keyed {
+public:
+    Keyed(const std::string& mode, Botan::Cipher_Dir direction, base::ByteView key)
+        : mode_(shared_mode(mode, direction)) {
+        mode_.set_key(key.data(), key.size());
+    }
+    ~Keyed() { mode_.clear(); }
+    Keyed(const Keyed&) = delete;
+    Keyed& operator=(const Keyed&) = delete;
+    Botan::AEAD_Mode* operator->() { return &mode_; }
+
+private:
+    Botan::AEAD_Mode& mode_;
+};
+
 class Aead final : public SkCipher {
 public:
     Aead(const std::string& mode, base::ByteView key_with_salt, std::size_t icv)
         : mode_(mode), key_(key_with_salt.begin(), key_with_salt.end() - kSalt), icv_(icv) {
-        check_supported(mode_);
+        shared_mode(mode_, Botan::ENCRYPTION);  // throws if Botan lacks the mode
+        shared_mode(mode_, Botan::DECRYPTION);
         std::copy(key_with_salt.end() - kSalt, key_with_salt.end(), salt_.begin());
     }
 
@@ -41,10 +58,10 @@ public:
 protected:
     void seal_padded(base::ByteView aad, base::SecretBytes& padded, base::Bytes& out) override {
         const auto n = nonce(out);
-        keyed(encrypt_, Botan::ENCRYPTION);
-        encrypt_->set_associated_data(aad.data(), aad.size());
-        encrypt_->start(n.data(), n.size());
-        encrypt_->finish(padded);
+        Keyed encrypt(mode_, Botan::ENCRYPTION, key_);
+        encrypt->set_associated_data(aad.data(), aad.size());
+        encrypt->start(n.data(), n.size());
+        encrypt->finish(padded);
         out.insert(out.end(), padded.begin(), padded.end());
     }
 
@@ -52,11 +69,11 @@ protected:
         if (body.size() < kIv + icv_ + 1) return base::fail("SK payload: shorter than IV, pad length and ICV");
         Botan::secure_vector<std::uint8_t> buf(body.begin() + kIv, body.end());
         try {
-            keyed(decrypt_, Botan::DECRYPTION);
-            decrypt_->set_associated_data(aad.data(), aad.size());
+            Keyed decrypt(mode_, Botan::DECRYPTION, key_);
+            decrypt->set_associated_data(aad.data(), aad.size());
             const auto n = nonce(body.first(kIv));
-            decrypt_->start(n.data(), n.size());
-            decrypt_->finish(buf);
+            decrypt->start(n.data(), n.size());
+            decrypt->finish(buf);
         } catch (const std::exception&) {
             return base::fail("SK payload: ICV mismatch");
         }
@@ -71,15 +88,8 @@ private:
         return n;
     }
 
-    void keyed(std::unique_ptr<Botan::AEAD_Mode>& m, Botan::Cipher_Dir direction) const {
-        if (m) return;
-        m = Botan::AEAD_Mode::create_or_throw(mode_, direction);
-        m->set_key(key_.data(), key_.size());
-    }
-
     std::string mode_;
     base::SecretBytes key_;
-    std::unique_ptr<Botan::AEAD_Mode> encrypt_, decrypt_;
     std::array<std::uint8_t, kSalt> salt_{};
     std::size_t icv_;
 };
