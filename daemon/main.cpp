@@ -43,7 +43,9 @@ base::Result<sd_bus*> connect_bus(sd_event* event, BusLoss& loss) {
     sd_bus* bus = nullptr;
     int r = sd_bus_open_system(&bus);
     if (r < 0) return base::fail(std::string("connecting to the system bus: ") + std::strerror(-r), -r);
-    if ((r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL)) < 0 ||
+    // Open past the loop's exit (sd-bus closes it then by default): SIGTERM's calls to
+    // systemd-resolved are answered after it (ResolvedDns::settle).
+    if ((r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL)) < 0 || (r = sd_bus_set_close_on_exit(bus, 0)) < 0 ||
         (r = sd_bus_match_signal(bus, nullptr, nullptr, "/org/freedesktop/DBus/Local", "org.freedesktop.DBus.Local",
                                  "Disconnected", on_disconnected, &loss)) < 0) {
         sd_bus_unref(bus);
@@ -158,7 +160,8 @@ int main(int argc, char** argv) {
         log.error(bus.error().message);
         return 1;
     }
-    auto resolved = std::make_unique<ipsecd::ResolvedDns>(*bus, log);
+    auto resolved = std::make_unique<ipsecd::ResolvedDns>(*bus, log, options.runtime_dir);
+    resolved->take_over();  // before any IKE SA, like the virtual IPs
     daemon.set_resolved_dns(resolved.get());
     auto objects = ipsecd::bus::Bus::create(*bus, control);
     if (!objects) {
@@ -184,7 +187,8 @@ int main(int argc, char** argv) {
     int rc = daemon.run();
     objects->reset();
     daemon.set_resolved_dns(nullptr);
-    resolved.reset();  // its last calls (stop()) stay queued: the flush sends them
+    if (rc == 0) resolved->settle(std::chrono::seconds(2));  // SIGTERM: stop()'s calls answered first
+    resolved.reset();
     sd_bus_flush_close_unref(*bus);
     return rc;
 }

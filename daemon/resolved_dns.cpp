@@ -96,6 +96,21 @@ ResolvedDns::~ResolvedDns() {
     for (auto& c : calls_) sd_bus_slot_unref(c.slot);
 }
 
+void ResolvedDns::take_over() {
+    for (auto& [link, record] : records_.read_all()) {
+        if (!record) {
+            log_.warning("systemd-resolved " + link_text(link) + ": " + record.error().message + ", removed");
+            records_.remove(link);
+        } else if (record->empty()) {
+            records_.remove(link);
+        } else {
+            log_.info("systemd-resolved " + link_text(link) + ": a previous ipsecd added " + dns_text(*record));
+            left_[link] = *record;
+            read_before(link);
+        }
+    }
+}
+
 void ResolvedDns::update(const std::string& connection, const ike::v2::IkeSaStatus& sa, std::optional<int> link) {
     const ResolvedLinks::Owner owner{connection, sa.local_spi};
     const bool holds = sa.virtual_ips_received && sa.state != "closed" && link;
@@ -106,6 +121,23 @@ void ResolvedDns::update(const std::string& connection, const ike::v2::IkeSaStat
 void ResolvedDns::stop() {
     for (int link : links_.links())
         if (links_.known(link)) restore(link);
+}
+
+void ResolvedDns::settle(std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!calls_.empty()) {
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            log_.warning("systemd-resolved: " + std::to_string(calls_.size()) + " calls unanswered at exit");
+            return;
+        }
+        int r = sd_bus_process(bus_, nullptr);
+        if (r == 0) r = sd_bus_wait(bus_, static_cast<std::uint64_t>(left.count()));
+        if (r < 0) {
+            log_.warning(std::string("systemd-resolved: waiting for its answers: ") + std::strerror(-r));
+            return;
+        }
+    }
 }
 
 void ResolvedDns::sync(int link) {
@@ -125,6 +157,11 @@ void ResolvedDns::read_before(int link) {
 
 void ResolvedDns::set(int link, const LinkDns& dns) {
     if (auto it = sent_.find(link); it != sent_.end() && it->second == dns) return;
+    // Recorded before the calls: a crash after them leaves the record for the successor.
+    if (const LinkDns added = added_to(links_.before(link), dns); !added.empty())
+        if (auto st = records_.write(link, added); !st)
+            log_.warning("systemd-resolved " + link_text(link) + ": " + st.error().message +
+                         " (an ipsecd killed now would leave them)");
     log_.info("systemd-resolved " + link_text(link) + ": " + dns_text(dns));
     sent_[link] = dns;
     request(kManager, "SetLinkDNS", link, on_reply, [&](sd_bus_message* m) {
@@ -142,6 +179,22 @@ void ResolvedDns::restore(int link) {
     if (sent_.contains(link)) set(link, links_.before(link));
     sent_.erase(link);
     links_.forget(link);
+    records_.remove(link);  // the calls that set the link back went out, or none was needed
+}
+
+LinkDns ResolvedDns::own_part(int link, const LinkDns& read) {
+    auto it = left_.find(link);
+    if (it == left_.end()) return read;
+    LinkDns own = without(read, it->second);
+    left_.erase(it);
+    if (own == read) {
+        log_.info("systemd-resolved " + link_text(link) + ": holds nothing a previous ipsecd added any more");
+        return own;
+    }
+    log_.info("systemd-resolved " + link_text(link) + ": taking off " + dns_text(added_to(own, read)) +
+              " a previous ipsecd left");
+    sent_[link] = read;  // what resolved holds now: sync() sets the link's own part (with ours)
+    return own;
 }
 
 bool ResolvedDns::request(const char* interface, const char* method, int link, sd_bus_message_handler_t on_done,
@@ -200,7 +253,7 @@ int ResolvedDns::on_before(sd_bus_message* reply, void* userdata, sd_bus_error*)
             self.log_.warning("systemd-resolved GetAll(" + link_text(link) + "): unreadable reply: " + std::strerror(-r));
         } else {
             self.log_done(c);
-            self.links_.remember(link, before);
+            self.links_.remember(link, self.own_part(link, before));
             self.sync(link);
         }
     }

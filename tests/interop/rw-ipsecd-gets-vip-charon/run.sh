@@ -9,7 +9,10 @@
 # the next IKE SA). `ipsecctl down` takes the address off again. A real systemd-resolved on a's
 # bus (tests/lab/resolved.sh) holds 10.2.0.53 and the routing-only domain ~corp.example for va
 # while an IKE SA is up, and va has none of them again after charon's Delete and after down.
-# Then a SIGKILL: the restarted ipsecd takes its predecessor's 10.3.0.1 and route off first.
+# Then a SIGKILL: the restarted ipsecd takes its predecessor's 10.3.0.1 and route off first,
+# and the DNS server and domain it had added to va's own (192.0.2.53, lan.example, set as
+# NetworkManager would): after the restart and after its SIGTERM va has them once, then none.
+# Last, without resolved on the bus: one line says so, the tunnel comes up and carries traffic.
 source "$(dirname "$0")/../eap.sh"
 source "$(dirname "$0")/../../resolved.sh"
 trap dump_on_failure EXIT
@@ -112,9 +115,12 @@ mark down
 # policies; the ipsecd started again with the same configuration takes the address and the
 # route off at start, before it gets 10.3.0.1 back and puts it on va once, and a ping running
 # across the crash and the restart never leaves in clear
+resolvectl_ a a dns va 192.0.2.53 && resolvectl_ a a domain va lan.example || die "resolvectl could not set va's own DNS"
 ctl a up home > /dev/null
 wait_up a home
 wait_for 5 eval "ip -n a -4 addr show dev va | grep -q 'inet 10.3.0.1/32'" || { ip -n a addr; die "10.3.0.1 not back on va after up"; }
+WITH_OURS="192.0.2.53 10.2.0.53 lan.example ~corp.example"
+wait_for 5 eval '[ "$(resolved_va)" = "$WITH_OURS" ]' || die "resolved holds '$(resolved_va)' for va, not '$WITH_OURS'"
 CAPS=""
 capture
 ip netns exec a ping -n -i 0.2 -W 1 10.2.0.1 > "$OUT/ping-crash.out" 2>&1 &
@@ -126,6 +132,10 @@ mark killed
 ip -n a -4 addr show dev va | grep -q 'inet 10.3.0.1/32' && ip -n a route show table 220 | grep -q 'src 10.3.0.1' \
   || { ip -n a addr; ip -n a route show table 220; die "the SIGKILL left no virtual IP and route: nothing to take off"; }
 log "killed: a holds $(ip -n a -4 -o addr show dev va | awk '{print $4}' | tr '\n' ' ')and table 220: $(ip -n a route show table 220)"
+[ "$(resolved_va)" = "$WITH_OURS" ] || die "after the SIGKILL resolved holds '$(resolved_va)' for va"
+record=$(cat "$W"/a/run/resolved-link-* 2>/dev/null | tr '\n' ' ')
+[ "$record" = "dns 10.2.0.53 domain ~corp.example " ] || die "the killed ipsecd's record of what it added to resolved is '$record'"
+log "killed: resolved holds '$(resolved_va)' for va; ipsecd's record: $record"
 mv "$OUT/ipsecd-a.log" "$OUT/ipsecd-a-killed.log"
 start_ipsecd a a
 wait_up a home
@@ -135,6 +145,9 @@ added=$(grep -n 'added virtual IP 10.3.0.1/32' "$OUT/ipsecd-a.log" | cut -d: -f1
 [ -n "$removed" ] && [ -n "$added" ] && [ "$removed" -lt "$added" ] \
   || { grep -i 'virtual IP' "$OUT/ipsecd-a.log"; die "the restarted ipsecd did not take its predecessor's 10.3.0.1 off before adding its own"; }
 [ "$(ip -n a -4 addr show dev va | grep -c 'inet 10.3.0.1/32')" = 1 ] || { ip -n a addr; die "10.3.0.1 not on va once"; }
+grep -q 'systemd-resolved link [0-9]*: taking off DNS 10.2.0.53, domains ~corp.example a previous ipsecd left' "$OUT/ipsecd-a.log" \
+  || { grep resolved "$OUT/ipsecd-a.log"; die "the restarted ipsecd did not take its predecessor's DNS entries off va"; }
+wait_for 5 eval '[ "$(resolved_va)" = "$WITH_OURS" ]' || die "after the restart resolved holds '$(resolved_va)' for va, not '$WITH_OURS'"
 ip -n a route show table 220 | grep -q '^10.2.0.0/24 dev va .*src 10.3.0.1' \
   || { ip -n a route show table 220; die "no route to 10.2.0.0/24 from 10.3.0.1 after the restart"; }
 before=$(xfrm_pkts a)
@@ -146,8 +159,32 @@ clear=$(tshark -r "$OUT/wire-a.pcapng" -Y 'sll.pkttype==4 && icmp && (ip.src==10
 log "crash: $(grep -m1 'a previous ipsecd left' "$OUT/ipsecd-a.log" | sed 's/.*removed/removed/'), 10.3.0.1 back; ping across it: $(grep -m1 'packets transmitted' "$OUT/ping-crash.out"); $clear ICMP packets to or from 10.2.0.0/24 in clear"
 [ "$clear" = 0 ] || die "$clear ICMP packets to or from 10.2.0.0/24 left in clear across the crash"
 mark crash
-stop_ipsecd a
+# SIGTERM (its bus stays for resolved): va is left with its own entries only, no record
+pid=$(cat "$W/a/pid")
+kill -TERM "$pid"
+wait_for 10 eval "! kill -0 $pid" || die "ipsecd still running 10 s after SIGTERM"
+wait "$pid" || die "ipsecd exited $? after SIGTERM"
+[ "$(resolved_va)" = "192.0.2.53 lan.example" ] || die "after SIGTERM resolved holds '$(resolved_va)' for va, not its own '192.0.2.53 lan.example'"
+ls "$W"/a/run/resolved-link-* 2>/dev/null && die "a record outlived the SIGTERM"
+no_xfrm a "after SIGTERM"
+log "after the restart and a SIGTERM: resolved holds '$(resolved_va)' for va, no record left"
+mark resolved_own
+# no resolved on the bus: one line says so, once, and the tunnel is not affected
 resolved_stop a
+mv "$OUT/ipsecd-a.log" "$OUT/ipsecd-a-restarted.log"
+start_ipsecd a a
+wait_up a home
+ctl a down home > /dev/null && ctl a up home > /dev/null || die "ipsecctl down/up without resolved"
+wait_up a home
+before=$(xfrm_pkts a)
+ip netns exec a ping -n -c 3 -i 0.2 -W 2 10.2.0.1 > "$OUT/ping-no-resolved.out" 2>&1 || { cat "$OUT/ping-no-resolved.out"; die "ping without resolved"; }
+[ "$(xfrm_pkts a)" -ge $((before + 6)) ] || { show_xfrm a; die "no ESP without resolved"; }
+absent=$(grep -c 'systemd-resolved is not on the bus' "$OUT/ipsecd-a.log")
+[ "$absent" = 1 ] || { grep resolved "$OUT/ipsecd-a.log"; die "ipsecd said $absent times that resolved is absent, over two IKE SAs"; }
+grep -E '^ipsecd (warning|error): .*systemd-resolved' "$OUT/ipsecd-a.log" && die "resolved's absence was logged as a failure"
+log "without resolved: $(grep -m1 'systemd-resolved is not on the bus' "$OUT/ipsecd-a.log" | sed 's/.*systemd-resolved/systemd-resolved/') (once over two IKE SAs); ping: $(grep -m1 'packets transmitted' "$OUT/ping-no-resolved.out")"
+mark no_resolved
+stop_ipsecd a
 no_xfrm a "after SIGTERM"
 mark done
 cat "$OUT/timings"
