@@ -29,10 +29,12 @@ struct IpConfig {
     bool never_default = true;          // false when a remote selector is 0.0.0.0/0 (::/0)
     std::vector<net::Address> dns;      // the gateway's DNS servers of this family
     std::vector<std::string> domains;   // routing-only ("~corp.example", RFC 8598)
+    bool operator==(const IpConfig&) const = default;
 };
 
 struct IpConfigs {
     std::optional<IpConfig> v4, v6;
+    bool operator==(const IpConfigs&) const = default;
 };
 
 // The address a host uses inside `p`: the address itself for /32 (/128) and /31 (/127),

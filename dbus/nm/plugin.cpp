@@ -319,12 +319,15 @@ int Plugin::on_up(sd_bus_message* m, void* self, sd_bus_error*) {
         p->fail(failure_for_ipsecd_error(e->name), "ipsecd Up: " + error_text(e));
         return 0;
     }
-    // The gateway NM pins a host route to is the address ipsecd resolved `remote` to.
-    int r = sd_bus_call_method_async(p->bus_, p->call_.out(), ipsecd_bus, p->path_.c_str(),
-                                     "org.freedesktop.DBus.Properties", "GetAll",
-                                     on_connection_properties, p, "s", connection_interface);
-    if (r < 0) p->established();
+    p->read_negotiated();
     return 0;
+}
+
+void Plugin::read_negotiated() {
+    // The gateway NM pins a host route to is the address ipsecd resolved `remote` to.
+    int r = sd_bus_call_method_async(bus_, call_.out(), ipsecd_bus, path_.c_str(), "org.freedesktop.DBus.Properties",
+                                     "GetAll", on_connection_properties, this, "s", connection_interface);
+    if (r < 0) established();
 }
 
 int Plugin::on_connection_properties(sd_bus_message* m, void* self, sd_bus_error*) {
@@ -363,6 +366,7 @@ int Plugin::on_ike_sa_properties(sd_bus_message* m, void* self, sd_bus_error*) {
         return 0;
     }
     std::vector<std::string> vips, dns;
+    p->negotiated_.dns_domains.clear();
     read_properties(m, [&](std::string_view key) -> int {
         if (key == "VirtualIps") return read_variant_strings(m, 's', vips);
         if (key == "Dns") return read_variant_strings(m, 's', dns);
@@ -376,7 +380,8 @@ int Plugin::on_ike_sa_properties(sd_bus_message* m, void* self, sd_bus_error*) {
 }
 
 void Plugin::established() {
-    if (state_ != ServiceState::starting) return;
+    const bool again = state_ == ServiceState::started;
+    if (state_ != ServiceState::starting && !again) return;
     auto gateway = net::Address::parse(remote_address_);
     if (!gateway) gateway = net::Address::parse(vpn_.remote);
     if (!gateway)
@@ -386,8 +391,19 @@ void Plugin::established() {
         return fail(Failure::bad_ip_config, "the gateway assigned no virtual IP");
     std::string vips;
     for (const auto& a : negotiated_.virtual_ips) vips += ", virtual IP " + a.str();
-    log_.info("'" + conn_.id + "' is up (ipsecd connection " + name_ + ", peer " + gateway->str() + vips + ")");
+    const std::string what = "(ipsecd connection " + name_ + ", peer " + gateway->str() + vips + ")";
+    if (again && ip == sent_) return log_.info("'" + conn_.id + "' is up again as before " + what);
+    if (again) {
+        // NM's reconnect: a service going from started back to starting sends NM's VPN back
+        // to "connect"; it takes the next Config and Ip4Config/Ip6Config as it took the first
+        // and replaces the address, routes and DNS (NM 1.42: activated again within 40 ms).
+        log_.info("'" + conn_.id + "' is up again with another configuration " + what + "; telling NetworkManager");
+        enter(ServiceState::starting);
+    } else {
+        log_.info("'" + conn_.id + "' is up " + what);
+    }
     emit_config(*gateway, ip);
+    sent_ = ip;
     enter(ServiceState::started);
 }
 
@@ -435,6 +451,8 @@ int Plugin::on_state_changed(sd_bus_message* m, void* self, sd_bus_error*) {
         // restart) with the traffic blocked meanwhile; NM's VPN stays. `down`: it ended.
         if (!std::strcmp(value, "connecting"))
             p->log_.info("ipsecd is re-establishing " + p->name_ + "; its traffic is blocked meanwhile");
+        else if (!std::strcmp(value, "up"))  // the new IKE SA may have another virtual IP
+            p->read_negotiated();
         else if (!std::strcmp(value, "down"))
             p->fail(Failure::connect_failed, "ipsecd took connection " + p->name_ + " down");
     }

@@ -1,6 +1,8 @@
 // One NetworkManager VPN connection, carried out by ipsecd over its public D-Bus API:
 // Connect -> AddConnection (transient_owner) -> Up -> (the IKE SA's virtual IPs and DNS) ->
 // Config/Ip4Config/Ip6Config + started;
+// ipsecd's connection back `up` after `connecting` (the IKE SA re-established) with another
+// virtual IP or DNS -> starting + the new Config/Ip4Config/Ip6Config + started (NM's reconnect);
 // Disconnect, a connection ipsecd takes down, or ipsecd leaving the bus -> Down +
 // RemoveConnection -> stopped -> the process exits (one process per NM connection).
 // Everything is asynchronous on one sd-event loop; NM's methods return at once.
@@ -65,6 +67,8 @@ private:
     int call_manager(const char* member, const std::string& arg, sd_bus_message_handler_t on_reply,
                      uint64_t timeout);
     void add_to_ipsecd();
+    // Reads the connection's and its IKE SA's properties, then established().
+    void read_negotiated();
     void established();
     void fail(Failure f, const std::string& reason);
     void stop();
@@ -96,6 +100,7 @@ private:
     bool in_ipsecd_ = false;  // AddConnection succeeded and RemoveConnection has not
     bool waiting_for_secrets_ = false;
     Negotiated negotiated_;
+    IpConfigs sent_;  // what NM was told last
     std::string remote_address_;  // as ipsecd resolved it
 
     Slot object_, owner_watch_, interfaces_watch_, state_watch_, call_;

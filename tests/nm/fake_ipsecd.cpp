@@ -1,7 +1,9 @@
 // fake-ipsecd: a test double of ipsecd's public D-Bus API (docs/DESIGN.md Part 2, "D-Bus"),
 // just enough for nm-ipsecd-service: Manager.AddConnection/RemoveConnection/Up/Down,
 // Connection objects with State (PropertiesChanged), a ChildSa object with LocalTs/RemoteTs
-// announced through the ObjectManager, and transient_owner removal when the owner leaves.
+// announced through the ObjectManager, for a connection with `vips:` an IkeSa object with
+// VirtualIps (10.3.0.N, N counting the IKE SAs), Dns and DnsDomains, and transient_owner
+// removal when the owner leaves.
 // The outcome of Up is chosen by the connection's remote address (tests/nm/run):
 //   192.0.2.66  Up fails with org.ipsecd1.Error.AuthenticationFailed
 //   192.0.2.77  Up fails with org.ipsecd1.Error.Timeout
@@ -9,6 +11,8 @@
 //               with org.ipsecd1.Error.ChildRefused (as ipsecd does, issue 11)
 //   192.0.2.88  Up never answers
 //   192.0.2.99  comes up, then goes down 1.5 s later (the peer deleted the IKE SA)
+//   192.0.2.44  comes up, 1.5 s later goes connecting (the peer deleted the IKE SA) and 0.3 s
+//               after that up again with a new IKE SA (another virtual IP)
 //   otherwise   comes up after 0.2 s
 // --record DIR writes each AddConnection text to DIR/<name>.yaml and one line per event to
 // DIR/events, for the test to check.
@@ -31,11 +35,13 @@ constexpr const char* root = "/org/ipsecd1";
 constexpr uint64_t msec = 1000;
 
 struct Connection {
-    std::string name, path, child_path, owner, remote;
-    std::vector<std::string> local_ts, remote_ts;
+    std::string name, path, child_path, ike_path, owner, remote;
+    std::vector<std::string> local_ts, remote_ts, vips;
+    int ike_sas = 0;  // established so far: the next one's virtual IP is 10.3.0.<ike_sas + 1>
     std::string state = "down";
     sd_bus_slot* object = nullptr;
     sd_bus_slot* child_object = nullptr;
+    sd_bus_slot* ike_object = nullptr;
     sd_bus_message* pending_up = nullptr;
 };
 
@@ -75,7 +81,9 @@ int get_connection_property(sd_bus*, const char*, const char*, const char* prope
                             void* userdata, sd_bus_error*) {
     auto* c = static_cast<Connection*>(userdata);
     std::string p = property;
-    if (p == "IkeSas") return sd_bus_message_append(reply, "ao", 0);
+    if (p == "IkeSas")
+        return c->ike_object ? sd_bus_message_append(reply, "ao", 1, c->ike_path.c_str())
+                             : sd_bus_message_append(reply, "ao", 0);
     const std::string& value = p == "Name" ? c->name : p == "State" ? c->state : p == "RemoteAddress" ? c->remote
                                                                                    : std::string("192.0.2.1");
     return sd_bus_message_append(reply, "s", value.c_str());
@@ -84,12 +92,39 @@ int get_connection_property(sd_bus*, const char*, const char*, const char* prope
 int get_child_property(sd_bus*, const char*, const char*, const char* property, sd_bus_message* reply,
                        void* userdata, sd_bus_error*) {
     auto* c = static_cast<Connection*>(userdata);
-    const auto& ts = std::strcmp(property, "LocalTs") == 0 ? c->local_ts : c->remote_ts;
+    // A road warrior's local selector is its virtual IP.
+    const std::vector<std::string> vip{"10.3.0." + std::to_string(c->ike_sas) + "/32"};
+    const auto& local = c->vips.empty() ? c->local_ts : vip;
+    const auto& ts = std::strcmp(property, "LocalTs") == 0 ? local : c->remote_ts;
     int r = sd_bus_message_open_container(reply, 'a', "s");
     for (const auto& t : ts)
         if (r >= 0) r = sd_bus_message_append(reply, "s", t.c_str());
     return r < 0 ? r : sd_bus_message_close_container(reply);
 }
+
+int append_strings(sd_bus_message* reply, const std::vector<std::string>& values) {
+    int r = sd_bus_message_open_container(reply, 'a', "s");
+    for (const auto& v : values)
+        if (r >= 0) r = sd_bus_message_append(reply, "s", v.c_str());
+    return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+int get_ike_property(sd_bus*, const char*, const char*, const char* property, sd_bus_message* reply,
+                     void* userdata, sd_bus_error*) {
+    auto* c = static_cast<Connection*>(userdata);
+    std::string p = property;
+    if (p == "VirtualIps") return append_strings(reply, {"10.3.0." + std::to_string(c->ike_sas)});
+    if (p == "Dns") return append_strings(reply, {"10.2.0.53"});
+    return append_strings(reply, {"corp.example"});
+}
+
+const sd_bus_vtable ike_vtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_PROPERTY("VirtualIps", "as", get_ike_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("Dns", "as", get_ike_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_PROPERTY("DnsDomains", "as", get_ike_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+    SD_BUS_VTABLE_END,
+};
 
 const sd_bus_vtable connection_vtable[] = {
     SD_BUS_VTABLE_START(0),
@@ -122,19 +157,38 @@ void answer_up(Connection& c, const char* error, const std::string& message) {
 }
 
 void child_down(Connection& c) {
-    if (!c.child_object) return;
-    sd_bus_emit_object_removed(bus, c.child_path.c_str());
-    c.child_object = sd_bus_slot_unref(c.child_object);
+    if (c.child_object) {
+        sd_bus_emit_object_removed(bus, c.child_path.c_str());
+        c.child_object = sd_bus_slot_unref(c.child_object);
+    }
+    if (c.ike_object) {
+        sd_bus_emit_object_removed(bus, c.ike_path.c_str());
+        c.ike_object = sd_bus_slot_unref(c.ike_object);
+    }
 }
 
 void establish(Connection& c) {
-    c.child_path = c.path + "/ike_0000000000000001/child_c0000001";
+    ++c.ike_sas;
+    c.ike_path = c.path + "/ike_000000000000000" + std::to_string(c.ike_sas);
+    if (!c.vips.empty()) {
+        sd_bus_add_object_vtable(bus, &c.ike_object, c.ike_path.c_str(), "org.ipsecd1.IkeSa", ike_vtable, &c);
+        sd_bus_emit_object_added(bus, c.ike_path.c_str());
+    }
+    c.child_path = c.ike_path + "/child_c0000001";
     sd_bus_add_object_vtable(bus, &c.child_object, c.child_path.c_str(), "org.ipsecd1.ChildSa", child_vtable, &c);
     sd_bus_emit_object_added(bus, c.child_path.c_str());
     set_state(c, "up");
     answer_up(c, nullptr, "");
     if (c.remote == "192.0.2.99")
         after(1500 * msec, [name = c.name] { with(name, [](Connection& gone) { child_down(gone); set_state(gone, "down"); }); });
+    if (c.remote == "192.0.2.44" && c.ike_sas == 1)
+        after(1500 * msec, [name = c.name] {
+            with(name, [](Connection& deleted) {
+                child_down(deleted);
+                set_state(deleted, "connecting");
+                after(300 * msec, [name = deleted.name] { with(name, establish); });
+            });
+        });
 }
 
 void remove(const std::string& name, const std::string& why) {
@@ -171,6 +225,7 @@ int method_add(sd_bus_message* m, void*, sd_bus_error* error) {
         c->local_ts = strings(conn["local"]["subnets"]);
         if (c->local_ts.empty()) c->local_ts = {"192.0.2.1/32"};
         c->remote_ts = strings(conn["remote"]["subnets"]);
+        c->vips = strings(conn["vips"]);
     } catch (const YAML::Exception& e) {
         return sd_bus_error_setf(error, "org.ipsecd1.Error.InvalidConfig", "<bus>:%d:%d: %s", e.mark.line + 1,
                                  e.mark.column + 1, e.msg.c_str());

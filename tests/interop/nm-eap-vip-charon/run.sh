@@ -10,6 +10,10 @@
 #   a's and b's default routes would carry it in clear (a capture holds ESP and no ICMP of
 #   10.2.0.0/24 in clear); `nmcli connection down` takes the address, the route and NM's DNS
 #   entry away and leaves no SA or policy.
+# - new lease: before that down, the gateway hands out another pool (10.3.1.0/24) and deletes
+#   the IKE SA; ipsecd re-establishes it with 10.3.1.1 and NM, told by the plugin (its
+#   reconnect: starting, Config, Ip4Config, started), replaces 10.3.0.1 with it: the address
+#   on va, the route's source; the VPN stays activated and a ping goes through ESP from it.
 # - bad: a wrong password fails the activation with login-failed within seconds, and the
 #   password appears in no log.
 source "$(dirname "$0")/../eap.sh"
@@ -71,6 +75,34 @@ log "XFRM packets in b $before -> $after; a sent $esp ESP packets and $clear ICM
 [ "$esp" -ge 5 ] && [ "$clear" = 0 ] || die "a sent $esp ESP and $clear clear ICMP packets"
 ip -n a xfrm policy | grep -q 'src 10.3.0.1/32 dst 10.2.0.0/24' || { ip -n a xfrm policy; die "a's policy is not from 10.3.0.1"; }
 mark ping_ok
+
+# the gateway's next lease comes from another pool; its Delete makes ipsecd re-establish
+python3 - "$W/b/swanctl/swanctl.conf" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace("pools = office\n", "pools = office2\n")
+s = s.replace("pools {\n", "pools {\n  office2 { addrs = 10.3.1.0/24\n            dns = 10.2.0.53\n            25 = corp.example }\n")
+open(p, "w").write(s)
+PY
+swanctl_ b --load-all --file "$W/b/swanctl/swanctl.conf" > "$OUT/reload-b.out" 2>&1 || { cat "$OUT/reload-b.out"; die "swanctl --load-all b"; }
+t0=$(date +%s.%N)
+swanctl_ b --terminate --ike rw --timeout 10 > "$OUT/terminate.out" 2>&1 || { cat "$OUT/terminate.out"; die "swanctl --terminate"; }
+nm_address() { nmc -g IP4.ADDRESS connection show vip | cut -d' ' -f1; }
+wait_for 30 eval '[ "$(nm_address)" = 10.3.1.1/32 ]' \
+  || { tail -20 "$OUT/plugin.log"; grep '"vip"' "$OUT/nm.log" | tail -20; die "NM's VPN address is '$(nm_address)', not the new lease 10.3.1.1/32"; }
+took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+wait_for 5 eval '[ "$(nmc -g GENERAL.STATE connection show vip)" = activated ]' || die "vip not activated after the new lease"
+grep -q "'vip' is up again with another configuration .*virtual IP 10.3.1.1" "$OUT/plugin.log" \
+  || { tail -20 "$OUT/plugin.log"; die "the plugin did not report the new virtual IP"; }
+ip -n a -4 addr show dev va | grep -q 'inet 10.3.0.1/' && { ip -n a addr; die "10.3.0.1 is still on va"; }
+ip -n a route show table main 10.2.0.0/24 | grep -q 'dev va .*src 10.3.1.1' \
+  || { ip -n a route show table all | grep 10.; die "no route 10.2.0.0/24 src 10.3.1.1 from NM"; }
+before=$(xfrm_pkts b)
+ip netns exec a ping -n -c 3 -i 0.2 -W 2 10.2.0.1 > "$OUT/ping-new-lease.out" 2>&1 || { cat "$OUT/ping-new-lease.out"; die "ping from the new lease"; }
+[ "$(xfrm_pkts b)" -ge $((before + 6)) ] || { show_xfrm a; show_xfrm b; die "the ping from the new lease did not go through ESP"; }
+ip -n a xfrm policy | grep -q 'src 10.3.1.1/32 dst 10.2.0.0/24' || { ip -n a xfrm policy; die "a's policy is not from 10.3.1.1"; }
+log "new lease: NM shows $(nm_address) $took s after charon's Delete; va: $(ip -n a -4 -o addr show dev va | awk '{print $4}' | tr '\n' ' '); ping: $(grep -m1 'packets transmitted' "$OUT/ping-new-lease.out")"
+mark new_lease
 
 nmc connection down vip || die "nmcli connection down vip"
 wait_for 10 eval '[ "$(xfrm_states a)$(xfrm_policies a)" = 00 ]' || true
