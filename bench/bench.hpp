@@ -15,5 +15,6 @@ int run_crypto(const Args& args);      // bench/crypto_bench.cpp
 int run_handshakes(const Args& args);  // bench/handshake_bench.cpp
 int run_idle_sas(const Args& args);    // bench/handshake_bench.cpp
 int run_daemon_load(const Args& args); // bench/daemon_load.cpp
+int run_xfrm_model(const Args& args);  // bench/xfrm_model_bench.cpp
 
 }  // namespace bench

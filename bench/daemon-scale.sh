@@ -3,7 +3,8 @@
 # Runs, as root, in a private network namespace (its own 127.0.0.1) with a private D-Bus:
 # one ipsecd --kernel memory with a %any responder connection `load` and an unrelated
 # connection `other`; `ipsecd-bench daemon-load` brings up N SAs with `load`. Prints the
-# responder's CPU per SA, its memory per SA (RSS growth / N), its CPU per SA for M more set up
+# responder's CPU per SA, its memory per SA (RSS growth / N; with and without the in-memory
+# XFRM model's share, which ipsecd-bench xfrm-model measures alone), its CPU per SA for M more set up
 # while the N are held (the per-event cost at N: compare -n 1000, 10000, 100000), then, with
 # the SAs held, the wall time of `ipsecctl status other`, of a D-Bus property read of `other`,
 # and of a reload that changes only `other` (each the best of 5 runs), and of one `ipsecctl
@@ -77,9 +78,15 @@ CPU2=$(cpu)
 held() { busctl --address="$BUS" get-property org.ipsecd1 /org/ipsecd1/connection/load org.ipsecd1.Connection IkeSas | awk '{print $2}'; }
 UP=$(held)
 echo "ipsecd holds $UP IKE SAs of 'load' (N=$N, then M=$M more)"
-awk -v n="$N" -v c0="$CPU0" -v c1="$CPU1" -v hz="$HZ" -v r0="$RSS0" -v r1="$RSS1" 'BEGIN{
+# The in-memory XFRM model's share, measured alone with the same SAs (a real ipsecd leaves
+# them to the kernel): what the daemon itself costs per SA is the rest.
+MODEL=$("$BENCH" xfrm-model --sas "$N" | sed -n 's/.*: \([0-9]*\) bytes per CHILD SA$/\1/p')
+awk -v n="$N" -v c0="$CPU0" -v c1="$CPU1" -v hz="$HZ" -v r0="$RSS0" -v r1="$RSS1" -v model="$MODEL" 'BEGIN{
+  total = 1024*(r1-r0)/n
   printf "responder CPU per SA: %.0f us; RSS %d -> %d kB: %.0f bytes per IKE SA + CHILD SA\n",
-    1e6*(c1-c0)/hz/n, r0, r1, 1024*(r1-r0)/n }'
+    1e6*(c1-c0)/hz/n, r0, r1, total
+  printf "  of which the in-memory XFRM model (ipsecd-bench xfrm-model --sas %d, measured alone): %d bytes;\n", n, model
+  printf "  without it (what ipsecd with the kernel holds per SA): %.0f bytes\n", total - model }'
 awk -v n="$N" -v m="$M" -v c1="$CPU1" -v c2="$CPU2" -v hz="$HZ" 'BEGIN{
   printf "responder CPU per SA for %d more with %d held: %.0f us\n", m, n, 1e6*(c2-c1)/hz/m }'
 # The floor: a process start and one D-Bus call that reads no SA (ListConnections).

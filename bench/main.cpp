@@ -26,6 +26,8 @@ constexpr Command commands[] = {
     {"daemon-load", bench::run_daemon_load,
      "daemon-load [--sas N] [--first K] [--window W] [--port P] [--remote A] [--remote-port P] [--psk KEY]: brings up N "
      "IKE SA + CHILD SA (identities bench-K@load.test from K=0) with a running ipsecd over UDP (bench/daemon-scale.sh)"},
+    {"xfrm-model", bench::run_xfrm_model,
+     "xfrm-model --sas N: bytes per CHILD SA of the in-memory XFRM model (ipsecd --kernel memory), measured alone"},
 };
 
 void usage() {
