@@ -62,7 +62,7 @@ v2::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
                               .local_ts = {ipsec.local_ts},
                               .remote_ts = {ipsec.remote_ts},
                               .established = ipsec.installed_at,
-                              .rekey_at = ipsec.installed_at + ipsec.suite.lifetime});
+                              .rekey_at = ipsec.installed_at + ipsec.rekey_after});
     return s;
 }
 

@@ -62,6 +62,7 @@ struct IpsecSa {
     Phase2Suite suite;  // lifetime: the one in force
     net::Prefix local_ts, remote_ts;
     Time installed_at{};
+    std::chrono::seconds rekey_after{0};  // the kernel's soft expiry
     bool rekeying = false;  // a Quick Mode replacing it is under way
     Time retire_at{};       // replaced by our rekey: deleted then (zero: not replaced)
 };

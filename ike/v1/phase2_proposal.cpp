@@ -157,10 +157,12 @@ KeGroup Phase2Suite::group() const {
     return ke ? static_cast<KeGroup>(ke->id) : KeGroup::none;
 }
 
+std::chrono::seconds offered_lifetime(std::chrono::seconds rekey) { return rekey + rekey / 10; }
+
 std::vector<Phase2Suite> phase2_suites(const policy::Child& child) {
     std::vector<Phase2Suite> out;
     auto add = [&](policy::Proposal p, std::optional<IntegId> integ, KeGroup group) {
-        out.push_back({negotiated(std::move(p), integ, group), child.mode, child.lifetime});
+        out.push_back({negotiated(std::move(p), integ, group), child.mode, offered_lifetime(child.lifetime)});
     };
     for (const auto& p : v1_proposals(child)) {
         auto groups = p.of(TransformType::ke);

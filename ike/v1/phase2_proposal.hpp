@@ -32,13 +32,17 @@ inline constexpr std::uint16_t udp_tunnel = 3, udp_transport = 4, draft_udp_tunn
 struct Phase2Suite {
     policy::Proposal proposal;  // negotiated form: ESP one ENCR, AH none; at most one INTEG; KE for PFS
     policy::Mode mode = policy::Mode::tunnel;
-    std::chrono::seconds lifetime{0};
+    std::chrono::seconds lifetime{0};  // when both ends expire the SAs (RFC 2407 4.5)
     bool udp = false;  // a UDP-Encapsulated mode (NAT-T)
     KeGroup group() const;
     wire::v1::ProtocolId protocol() const;  // ESP or AH (RFC 2407 4.4.1)
     xfrm::Proto kernel_proto() const;
     bool operator==(const Phase2Suite&) const = default;
 };
+
+// The lifetime a Quick Mode offers for a child: its `lifetime` is when ipsecd rekeys, and the
+// SA lives 10% longer (as IKEv2's hard limit), so the peer still holds it when the rekey comes.
+std::chrono::seconds offered_lifetime(std::chrono::seconds rekey);
 
 // The suites a child's proposals stand for: ESP AES-CBC with HMAC-SHA1/SHA2 and AES-GCM-16,
 // AH HMAC-SHA2, each with the proposal's PFS group (or none). Others have no IKEv1 form

@@ -89,11 +89,10 @@ base::Result<xfrm::Sa> kernel_sa(const IsakmpSa& sa, const QuickMode& qm, const 
     k.aead = std::move(alg->aead);
     k.cipher = std::move(alg->cipher);
     k.integ = std::move(alg->integ);
-    // No rekeying yet: the soft limit only logs in the kernel; the hard one ends the SA and
-    // the policies stay (traffic is dropped, never sent in the clear).
-    const auto life = static_cast<std::uint64_t>(ipsec.suite.lifetime.count());
-    k.lifetime.soft_seconds = life;
-    k.lifetime.hard_seconds = life + life / 10;
+    // The soft expiry starts the rekey; the hard one ends the SA and the policies stay
+    // (traffic is dropped, never sent in the clear).
+    k.lifetime.soft_seconds = static_cast<std::uint64_t>(ipsec.rekey_after.count());
+    k.lifetime.hard_seconds = static_cast<std::uint64_t>(ipsec.suite.lifetime.count());
     return k;
 }
 
@@ -131,7 +130,12 @@ base::Result<KeyedPair> key_pair(Core& core, Time now, const IsakmpSa& sa, const
     if (!ipsec.reqid) ipsec.reqid = reqid_for(core, sa, ipsec);
     if (!ipsec.reqid) ipsec.reqid = core.next_reqid;
     // The responder runs its own lifetime when the offer's is longer (strongSwan, Libreswan).
-    if (ipsec.suite.lifetime.count() == 0 || ipsec.suite.lifetime > child.lifetime) ipsec.suite.lifetime = child.lifetime;
+    auto& life = ipsec.suite.lifetime;
+    if (life.count() == 0 || life > offered_lifetime(child.lifetime)) life = offered_lifetime(child.lifetime);
+    // Both ends expire the pair at that lifetime (RFC 2407 4.5), so the rekey comes before it:
+    // the initiator's at its child's `lifetime` (a tenth of the offer before), the responder's
+    // at 95%, leaving the initiator the first go (as ISAKMP SAs are renewed, renewal.cpp).
+    ipsec.rekey_after = life - life / (qm.role == Role::initiator ? 11 : 20);
     auto in = kernel_sa(sa, qm, ipsec, true, g_qm);
     auto out = kernel_sa(sa, qm, ipsec, false, g_qm);
     if (!in || !out) return base::fail((in ? out : in).error().message);
@@ -372,9 +376,22 @@ base::Result<net::Prefix> ts_or_host(const std::vector<net::Prefix>& subnets, co
     return base::fail("IKEv1 negotiates one subnet per side, the child has " + std::to_string(subnets.size()));
 }
 
+namespace {
+
+// The PFS group a default child offers: a rekey's that of the pair it replaces, which may
+// have been negotiated under an earlier ISAKMP SA (a peer that asked for PFS once refuses a
+// rekey without it); else the ISAKMP SA's group once the peer refused an offer without PFS.
+KeGroup pfs_group(const IsakmpSa& sa, const IpsecSa* replaces) {
+    if (replaces) return replaces->suite.group();
+    return sa.pfs_for_defaults ? sa.suite.group : KeGroup::none;
+}
+
+}  // namespace
+
 void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child, const IpsecSa* replaces) {
     auto suites = phase2_suites(child);
-    if (auto pfs = pfs_suites(child, sa.suite.group); sa.pfs_for_defaults && !pfs.empty()) suites = std::move(pfs);
+    const auto wanted = pfs_group(sa, replaces);
+    if (auto pfs = pfs_suites(child, wanted); wanted != KeGroup::none && !pfs.empty()) suites = std::move(pfs);
     for (auto& s : suites) s.udp = nat_between(sa);  // RFC 3947 5.1: UDP-Encapsulated modes
     auto local = replaces ? replaces->local_ts : ts_or_host(child.local_subnets, sa.local.address);
     auto remote = replaces ? replaces->remote_ts : ts_or_host(child.remote_subnets, sa.remote.address);

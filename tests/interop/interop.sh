@@ -87,10 +87,11 @@ secrets {
 EOF
 }
 
-# plain_peer START [AUTH]: ipsecd's connection in netns a, nothing but what the tunnel needs;
-# START up|none. AUTH psk (default: IDs the addresses, the PSK) or cert=TYPE (a's TYPE
-# certificate and key from tests/lab/pki, IDs @a.lab and @b.lab, the peer's chain checked
-# against the lab CA); every proposal its default
+# plain_peer START [AUTH [CHILD_KEYS [IKE_KEYS]]]: ipsecd's connection in netns a, nothing but
+# what the tunnel needs; START up|none. AUTH psk (default: IDs the addresses, the PSK) or
+# cert=TYPE (a's TYPE certificate and key from tests/lab/pki, IDs @a.lab and @b.lab, the peer's
+# chain checked against the lab CA); every proposal its default; CHILD_KEYS, IKE_KEYS: more
+# keys of the CHILD SA and of an ike: block (e.g. "lifetime: 20s")
 plain_peer() {
   local local_auth="" remote_auth="" secrets
   secrets=$(printf 'secrets:\n  - ids: ["%s", "%s"]\n    psk: "%s"' "$IP_A" "$IP_B" "$PSK")
@@ -104,9 +105,10 @@ connections:
   site:
     version: ${IKE_VERSION:-2}
     local: {address: $IP_A, subnets: [$NET_A]$local_auth}
-    remote: {address: $IP_B, subnets: [$NET_B]$remote_auth}
+    remote: {address: $IP_B, subnets: [$NET_B]$remote_auth}${4:+
+    ike: {$4\}}
     children:
-      net: {start: $1}
+      net: {start: $1${3:+, $3}}
 $secrets
 EOC
 }

@@ -17,10 +17,11 @@ LS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/libreswan
 LS_EXEC=$LS/usr/libexec/ipsec
 [ -x "$LS_EXEC/pluto" ] || die "Libreswan is not staged at $LS (tests/deps.sh lab unpacks it into build-tests/lab-debs/libreswan)"
 
-# pluto_conf VERSION_LINE [AUTH]: netns b's ipsec.conf and ipsec.secrets, the conn "ipsecd" with
+# pluto_conf VERSION_LINE [AUTH [LINE]]: netns b's ipsec.conf and ipsec.secrets, the conn "ipsecd" with
 # VERSION_LINE (ikev2=no, or empty for IKEv2), auto=add (loaded, initiated only by `ipsec auto
 # --up`); AUTH psk (default: authby=secret) or cert=TYPE: authby=rsasig with b's certificate
-# (NSS nickname b.lab, see start_pluto) and the IDs in the certificates (@b.lab, @a.lab)
+# (NSS nickname b.lab, see start_pluto) and the IDs in the certificates (@b.lab, @a.lab); LINE
+# one more setting of the conn (e.g. encapsulation=yes)
 pluto_conf() {
   local d=$W/b setup="" auth="authby=secret"
   [ "$1" = ikev2=no ] && setup="ikev1-policy=accept"
@@ -43,6 +44,7 @@ conn ipsecd
     right=$IP_A
     rightsubnet=$NET_A
     auto=add
+    ${3:-}
 EOC
   ( umask 077; echo "$IP_B $IP_A : PSK \"$PSK\"" > "$d/ipsec.secrets" )
 }
@@ -90,6 +92,25 @@ nss_import_b() {
 # pluto_sa_up: pluto holds an established IPsec SA for its conn
 pluto_sa_up() { whack_ --trafficstatus | grep -q '"ipsecd"'; }
 
+# encapsulated_in_both WHEN: each kernel's tunnel-mode SAs are ESP in UDP 4500, none plain
+# (pluto's larval SAs of SPIs it allocated are in transport mode and carry nothing)
+encapsulated_in_both() {
+  local ns
+  for ns in a b; do
+    [ "$(ip -n $ns xfrm state | grep -c 'mode tunnel')" = "$(ip -n $ns xfrm state | grep -c 'encap type espinudp sport 4500 dport 4500')" ] \
+      && ip -n $ns xfrm state | grep -q espinudp || { ip -n $ns xfrm state; die "$ns holds an SA that is not ESP-in-UDP 4500 ($1)"; }
+  done
+  log "ESP-in-UDP 4500 in both kernels $1"
+}
+# quick_modes_in_pluto WHO: how many Quick Modes pluto answered (WHO=ipsecd started them) or
+# started (WHO=pluto)
+quick_modes_in_pluto() {
+  local what="sent Quick Mode reply"; [ "$1" = pluto ] && what="sent Quick Mode request"
+  grep -v '^|' "$OUT/pluto-b.log" | grep -c "$what"
+}
+# isakmp_sas_in_pluto: how many ISAKMP SAs pluto established (all as Main Mode responder)
+isakmp_sas_in_pluto() { grep -v '^|' "$OUT/pluto-b.log" | grep -c ': IKE SA established'; }
+
 # libreswan_interop INITIATOR VERSION_LINE [AUTH]: AUTH psk (default) or cert=TYPE (both
 # sides authenticate with the lab PKI's TYPE certificates); INITIATOR ipsecd|pluto brings the
 # tunnel up; pings both ways through ESP with a's counters rising while a capture on both sides sees ESP and no
@@ -124,6 +145,12 @@ libreswan_interop() {
   mark ping_ok
   check_status a site tunnel 8
   show_xfrm a
+  sigterm_deletes_in_pluto
+}
+
+# sigterm_deletes_in_pluto: ipsecd's SIGTERM leaves nothing in a's kernel and its Delete ends
+# pluto's IPsec SA; the scenario is done
+sigterm_deletes_in_pluto() {
   stop_ipsecd a
   no_xfrm a "after SIGTERM"
   wait_for 10 eval "! pluto_sa_up" || { whack_ --trafficstatus; die "pluto still holds the IPsec SA after ipsecd's SIGTERM"; }

@@ -209,9 +209,11 @@ dump_on_failure() {
 }
 trap dump_on_failure EXIT
 
-# child_spi NAME: spi_in of the first CHILD SA of peer NAME's "site"
+# child_spi NAME: spi_in of the first CHILD SA of peer NAME's "site" (in the first IKE SA that
+# has one: an IKEv1 ISAKMP SA renewed but not yet deleted has none)
 child_spi() {
-  ctl "$1" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"][0]["ike_sas"][0]["children"][0]["spi_in"])'
+  ctl "$1" status --json | python3 -c 'import json,sys
+print([c["spi_in"] for i in json.load(sys.stdin)["connections"][0]["ike_sas"] for c in i["children"]][0])'
 }
 # ping_across_rekeys SECONDS [SRC DST]: ping SRC (a, default 10.1.0.1) -> DST (b, default 10.2.0.1)
 # for SECONDS, 5 a second; every ping must be answered (not ping_through: rekeyed SAs take their

@@ -33,11 +33,13 @@ v2::ConnectionStatus Peer::connection(const std::string& name) const {
     return {};
 }
 
-bool Peer::logged(const std::string& text) const {
-    return std::any_of(history_.begin(), history_.end(), [&](const v2::Effect& e) {
+bool Peer::logged(const std::string& text) const { return times_logged(text) > 0; }
+
+unsigned Peer::times_logged(const std::string& text) const {
+    return static_cast<unsigned>(std::count_if(history_.begin(), history_.end(), [&](const v2::Effect& e) {
         const auto* l = std::get_if<v2::Log>(&e);
         return l && l->message.find(text) != std::string::npos;
-    });
+    }));
 }
 
 unsigned Peer::sent(wire::v1::ExchangeType exchange) const {

@@ -35,6 +35,7 @@ public:
     void start(Time now, Network& network);
     v2::ConnectionStatus connection(const std::string& name) const;
     bool logged(const std::string& text) const;
+    unsigned times_logged(const std::string& text) const;  // log lines holding `text`
     // Datagrams this peer's engine sent so far, of one exchange type.
     unsigned sent(wire::v1::ExchangeType exchange = wire::v1::ExchangeType::identity_protection) const;
 

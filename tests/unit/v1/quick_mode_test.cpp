@@ -270,9 +270,28 @@ TEST(QuickMode, TheResponderRunsTheShorterLifetime) {
     bob.connections[0].children[0].lifetime = 30min;
     auto holder = established(alice, bob);
     auto& p = *holder;
-    EXPECT_EQ(added_sas(p.bob()).at(0).lifetime.soft_seconds, 1800u);
     EXPECT_EQ(added_sas(p.bob()).at(0).lifetime.hard_seconds, 1980u);
+    EXPECT_EQ(added_sas(p.bob()).at(0).lifetime.soft_seconds, 1881u);
     EXPECT_EQ(added_sas(p.alice()).at(0).lifetime.soft_seconds, 3600u);
+}
+
+// RFC 2407 4.5: both ends expire the pair at the lifetime the Quick Mode carries. The initiator
+// offers its child's `lifetime` plus a tenth and rekeys at `lifetime`; the responder rekeys at
+// 95%, after the initiator: neither rekeys when the other's SA expires.
+TEST(QuickMode, BothSidesRekeyBeforeTheLifetimeTheyAgreedOn) {
+    auto alice = v1_site(true), bob = v1_site(false);
+    alice.connections[0].children[0].lifetime = 20s;
+    bob.connections[0].children[0].lifetime = 20s;
+    auto holder = established(alice, bob);
+    auto& p = *holder;
+    for (const auto& sa : added_sas(p.alice())) {
+        EXPECT_EQ(sa.lifetime.soft_seconds, 20u);
+        EXPECT_EQ(sa.lifetime.hard_seconds, 22u);
+    }
+    for (const auto& sa : added_sas(p.bob())) {
+        EXPECT_EQ(sa.lifetime.soft_seconds, 21u);
+        EXPECT_EQ(sa.lifetime.hard_seconds, 22u);
+    }
 }
 
 TEST(QuickMode, UpOnAnEstablishedIsakmpSaOnlyStartsMissingChildren) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/v1/harness.hpp"
+#include "tests/unit/v2/configs.hpp"
 
 namespace ike::v1::test {
 namespace {
@@ -104,6 +105,26 @@ TEST(Renewal, AQuickModeRekeyUnderTheNewIsakmpSaKeepsTheReqidAndPolicies) {
         EXPECT_EQ(count<v2::DeletePolicy>(*peer), 0u);
     }
     EXPECT_NE(p->alice().connection("site").ike_sas[0].children[0].spi_in, child.spi_in);
+}
+
+// Libreswan's default pfs=yes: a rekey under the renewed ISAKMP SA offers PFS, as the pair it
+// replaces had it, instead of being refused and leaving the pair to expire.
+TEST(Renewal, ARekeyUnderTheNewIsakmpSaOffersPfsWhenThePairItReplacesHadIt) {
+    auto alice = v1_site(true), bob = v1_site(false);
+    alice.connections[0].ike.lifetime = 10min;
+    bob.connections[0].ike.lifetime = 10min;
+    v2::test::set_child_proposal(bob, "aes256-sha256-modp2048");
+    auto p = std::make_unique<Pair>(alice, bob);
+    p->up(p->alice(), "site");
+    stays_up(*p, 10min);
+    const auto child = p->alice().connection("site").ike_sas.at(0).children.at(0);
+    ASSERT_EQ(child.proposal, "aes256-sha256-modp2048");
+    p->expire(p->alice(), child.spi_in, effects<v2::AddSa>(p->alice()).at(0).sa.reqid, false);
+    p->run();
+    EXPECT_EQ(p->alice().times_logged("the peer answered NO-PROPOSAL-CHOSEN"), 1u);  // the first offer only
+    const auto rekeyed = p->alice().connection("site").ike_sas.at(0).children.at(0);
+    EXPECT_NE(rekeyed.spi_in, child.spi_in);
+    EXPECT_EQ(rekeyed.proposal, "aes256-sha256-modp2048");
 }
 
 TEST(Renewal, RenewalsRepeatForAsLongAsTheConnectionIsUp) {
