@@ -2,6 +2,7 @@
 
 #include <botan/mac.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace ike::crypto {
@@ -36,6 +37,24 @@ base::SecretBytes Prf::compute(base::ByteView key, std::initializer_list<base::B
     mac.set_key(key.data(), key.size());
     for (auto part : data) mac.update(part.data(), part.size());
     base::SecretBytes out = mac.final();
+    mac.clear();
+    return out;
+}
+
+base::SecretBytes Prf::chain(base::ByteView key, base::ByteView seed, std::size_t length) const {
+    auto& mac = hmac(id_, mac_name_);
+    mac.set_key(key.data(), key.size());
+    base::SecretBytes out;
+    out.reserve(length);
+    base::SecretBytes block;
+    for (std::uint8_t n = 1; n != 0 && out.size() < length; ++n) {  // n never wraps
+        // HMAC's final() leaves it keyed for the next block: one key schedule per chain.
+        mac.update(block);
+        mac.update(seed.data(), seed.size());
+        mac.update(n);
+        block = mac.final();
+        out.insert(out.end(), block.begin(), block.begin() + std::min(block.size(), length - out.size()));
+    }
     mac.clear();
     return out;
 }

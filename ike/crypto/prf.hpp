@@ -23,6 +23,9 @@ public:
     std::size_t size() const { return size_; }
     // prf(key, part1 | part2 | ...), without building the concatenation.
     base::SecretBytes compute(base::ByteView key, std::initializer_list<base::ByteView> data) const;
+    // T1 | T2 | ... truncated to `length`, Tn = prf(key, Tn-1 | seed | n), keyed once for all
+    // blocks: prf+ (RFC 7296 2.13), which refuses lengths beyond 255 blocks (here: cut there).
+    base::SecretBytes chain(base::ByteView key, base::ByteView seed, std::size_t length) const;
 
 private:
     Prf(PrfId id, std::string mac_name, std::size_t size) : id_(id), mac_name_(std::move(mac_name)), size_(size) {}

@@ -1,6 +1,5 @@
 #include "ike/crypto/prf_plus.hpp"
 
-#include <algorithm>
 #include <string>
 
 namespace ike::crypto {
@@ -12,15 +11,7 @@ base::Result<base::SecretBytes> prf_plus(const Prf& prf, base::ByteView key, bas
     if (length > kMaxBlocks * prf.size())
         return base::fail("prf+: " + std::to_string(length) + " bytes requested, limit is " +
                           std::to_string(kMaxBlocks * prf.size()));
-    base::SecretBytes out;
-    out.reserve(length);
-    base::SecretBytes block;
-    for (std::uint8_t n = 1; out.size() < length; ++n) {
-        const std::uint8_t counter[1] = {n};
-        block = prf.compute(key, {block, seed, counter});
-        out.insert(out.end(), block.begin(), block.begin() + std::min(block.size(), length - out.size()));
-    }
-    return out;
+    return prf.chain(key, seed, length);
 }
 
 }  // namespace ike::crypto
