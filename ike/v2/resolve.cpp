@@ -27,30 +27,39 @@ bool named(const policy::Connection& conn, const std::string& name) { return by_
 // IKE SAs are closed; their children's close_action brings them up again at the new address
 // (the trap policies already send there).
 void leave_old_address(Core& core, const policy::Connection& conn, const std::vector<net::Address>& addresses) {
-    for (auto& [spi, sa] : core.sas) {
-        if (sa->conn != &conn || sa->state == IkeState::closed || sa->state == IkeState::resolving ||
+    for (IkeSa* sa : core.sas_of(conn)) {  // only its own: an answer costs nothing per SA of the others
+        if (sa->state == IkeState::closed || sa->state == IkeState::resolving ||
             std::find(addresses.begin(), addresses.end(), sa->remote.address) != addresses.end())
             continue;
-        core.log(LogLevel::info, sa.get(), conn.remote.host + " no longer resolves to " + sa->remote.address.str() +
-                                               ": closing the IKE SA");
+        core.log(LogLevel::info, sa, conn.remote.host + " no longer resolves to " + sa->remote.address.str() +
+                                         ": closing the IKE SA");
         take_down(core, *sa);
     }
 }
 
-// The initiations that waited for `name`: each goes on to IKE_SA_INIT or fails (a failed
+// One initiation that waited for `answer.name` goes on to IKE_SA_INIT or fails (a failed
 // attempt for the restart back-off).
-void finish_initiations(Core& core, const HostResolved& answer) {
-    for (auto& [spi, sa] : core.sas) {
-        if (sa->state != IkeState::resolving || !named(*sa->conn, answer.name)) continue;
-        if (const auto remote = peer_address(core, *sa->conn); remote && answer.error.empty()) {
-            initiate_to(core, *sa, *remote);
-            continue;
-        }
-        if (answer.error.empty())
-            core.log(LogLevel::error, sa.get(), "cannot initiate: " + answer.name + " has no address of the family of local.address");
-        sa->failure = {FailureKind::unresolved};
-        enter_state(core, *sa, IkeState::closed);
+void finish_initiation(Core& core, IkeSa& sa, const HostResolved& answer) {
+    if (sa.state != IkeState::resolving) return;
+    if (const auto remote = peer_address(core, *sa.conn); remote && answer.error.empty()) {
+        initiate_to(core, sa, *remote);
+        return;
     }
+    if (answer.error.empty())
+        core.log(LogLevel::error, &sa, "cannot initiate: " + answer.name + " has no address of the family of local.address");
+    sa.failure = {FailureKind::unresolved};
+    enter_state(core, sa, IkeState::closed);
+}
+
+// The initiations that waited for `name`: only the IKE SAs of the connections that name it
+// (retired ones too: a reload may have replaced them while they waited), not every SA.
+void finish_initiations(Core& core, const HostResolved& answer) {
+    auto finish = [&](const policy::Connection& c) {
+        if (named(c, answer.name))
+            for (IkeSa* sa : core.sas_of(c)) finish_initiation(core, *sa, answer);
+    };
+    for (const auto& c : core.config.connections) finish(c);
+    for (const auto& c : core.retired) finish(c);
 }
 
 }  // namespace
