@@ -1,5 +1,6 @@
-// Signature AUTH: RSA Digital Signature (auth method 1, RSASSA-PKCS1-v1_5 with SHA-1, legacy)
-// and Digital Signature (method 14, RFC 7427) with RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA and
+// Signature AUTH: RSA Digital Signature (auth method 1, RSASSA-PKCS1-v1_5 with SHA-1, RFC
+// 7296 3.8), ECDSA with SHA-256/384/512 on P-256/384/521 (methods 9/10/11, RFC 4754) and
+// Digital Signature (method 14, RFC 7427) with RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA and
 // Ed25519 (RFC 8420). Keys are Botan's; loading and certificate checks live elsewhere.
 #pragma once
 
@@ -19,7 +20,7 @@ class Public_Key;
 namespace ike::crypto {
 
 enum class SignatureScheme : std::uint8_t {
-    rsa_pkcs1_sha1,  // only when configured: RFC 8247 4.1 SHA-1 is MUST NOT for signing
+    rsa_pkcs1_sha1,  // method 1 only, for peers without RFC 7427: RFC 8247 4.1 SHA-1 is MUST NOT in it
     rsa_pkcs1_sha256,
     rsa_pkcs1_sha384,
     rsa_pkcs1_sha512,
@@ -51,8 +52,25 @@ base::Result<DigitalSignature> parse_digital_signature(base::ByteView auth_data)
 // SIGNATURE_HASH_ALGORITHMS) when that is not empty.
 base::Result<SignatureScheme> choose_scheme(const Botan::Private_Key& key, std::span<const HashAlgorithm> peer_hashes);
 
-// AUTH payload Authentication Data over signed_octets. method is rsa_sig (scheme must be
-// rsa_pkcs1_sha1) or digital_signature (length | AlgorithmIdentifier | signature).
+// Which AUTH method and scheme we sign with (RFC 7427 4): method 14 with choose_scheme's
+// scheme when the peer sent SIGNATURE_HASH_ALGORITHMS (`peer_hashes` not empty); else a
+// method a peer without RFC 7427 knows (Apple's clients): RSA -> 1 (PKCS#1 v1.5 with SHA-1),
+// ECDSA on P-256/P-384/P-521 -> 9/10/11 (RFC 4754). Other keys fail with
+// SigningFailure::needs_rfc7427 as the error's code.
+struct Signing {
+    AuthMethod method;
+    SignatureScheme scheme;
+};
+enum class SigningFailure : int { unsupported_key = 1, needs_rfc7427 = 2, peer_hashes_unusable = 3 };
+base::Result<Signing> choose_signing(const Botan::Private_Key& key, std::span<const HashAlgorithm> peer_hashes);
+
+// The scheme a signature method other than 14 implies: 1 -> rsa_pkcs1_sha1, 9/10/11 ->
+// ecdsa_sha256/384/512; an error for any other method.
+base::Result<SignatureScheme> scheme_of_method(AuthMethod method);
+
+// AUTH payload Authentication Data over signed_octets. method is rsa_sig or an RFC 4754
+// method (scheme_of_method's scheme, a bare signature; RFC 4754's on its curve only, as
+// r | s) or digital_signature (length | AlgorithmIdentifier | signature).
 base::Result<base::Bytes> sign_auth(AuthMethod method, SignatureScheme scheme, const Botan::Private_Key& key,
                                     base::ByteView signed_octets, Rng& rng);
 

@@ -91,6 +91,11 @@ struct EngineOptions {
     // It cannot live in the test harness: the harness sees only sealed datagrams, and
     // rewriting those would need the IKE SA's keys, a wider opening than this hook.
     std::function<void(wire::ExchangeType, std::vector<wire::Payload>&)> rewrite_response;
+    // Tests only: rewrites the payloads of the IKE_SA_INIT request or response we send before
+    // it is encoded, to play a peer without an extension (Apple's clients send no
+    // SIGNATURE_HASH_ALGORITHMS, RFC 7427 4). Both AUTHs sign IKE_SA_INIT (2.15): changed in
+    // flight, it would fail them.
+    std::function<void(bool request, std::vector<wire::Payload>&)> rewrite_ike_sa_init;
 };
 
 class Engine {

@@ -66,6 +66,7 @@ void send_init_request(Core& core, IkeSa& sa) {
     add_nat_detection(p, {sa.spis.initiator, 0}, sa);
     p.push_back(notify(wire::notify::ikev2_fragmentation_supported));
     p.push_back(signature_hashes_notify());
+    if (core.options.rewrite_ike_sa_init) core.options.rewrite_ike_sa_init(true, p);
     wire::Header h;
     h.spi_i = sa.spis.initiator;
     h.exchange = wire::ExchangeType::ike_sa_init;
@@ -256,6 +257,7 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
     add_nat_detection(p, sa->spis, *sa);
     p.push_back(notify(wire::notify::ikev2_fragmentation_supported));
     p.push_back(signature_hashes_notify());
+    if (core.options.rewrite_ike_sa_init) core.options.rewrite_ike_sa_init(false, p);
     wire::Header rh = h;
     rh.spi_r = sa->spis.responder;
     rh.flags = wire::flag::response;

@@ -122,7 +122,7 @@ base::Status check_signature(const Core& core, const IkeSa& sa, const IdData& id
     if (auth.method == AuthMethod::digital_signature) {
         if (auto sig = crypto::parse_digital_signature(auth.data); !sig)
             return base::fail("unsupported signature scheme (" + sig.error().message + ")");
-    } else if (auth.method != AuthMethod::rsa_sig) {
+    } else if (!crypto::scheme_of_method(auth.method)) {  // 1 (3.8) and 9/10/11 (RFC 4754) carry no identifier
         return base::fail("unsupported scheme: auth method " + std::to_string(static_cast<unsigned>(auth.method)));
     }
     auto chain = peer_chain(message);
@@ -242,12 +242,17 @@ base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& p
     const auto* creds = credentials_of(core, sa);
     if (!creds || creds->chain.empty() || !creds->key)
         return base::fail("no certificate and key loaded for connection " + sa.conn->name);
-    // RFC 7427 4: a hash the peer announced, when it announced any.
-    auto scheme = crypto::choose_scheme(*creds->key, sa.peer_hashes);
-    if (!scheme) return base::Unexpected{scheme.error()};
-    auto data = crypto::sign_auth(AuthMethod::digital_signature, *scheme, *creds->key, signed_octets, core.rng);
+    // RFC 7427 4: a hash the peer announced; a peer that announced none may not know
+    // method 14 (Apple's clients do not), so it gets its key type's own method.
+    auto signing = crypto::choose_signing(*creds->key, sa.peer_hashes);
+    if (!signing) return base::Unexpected{signing.error()};
+    if (signing->method != AuthMethod::digital_signature)
+        core.log(LogLevel::info, &sa,
+                 "the peer sent no SIGNATURE_HASH_ALGORITHMS: signing with auth method " +
+                     std::to_string(static_cast<unsigned>(signing->method)) + " (RFC 7427 4)");
+    auto data = crypto::sign_auth(signing->method, signing->scheme, *creds->key, signed_octets, core.rng);
     if (!data) return base::Unexpected{data.error()};
-    return Proof{*id, certificate_payloads(*creds), wire::Authentication{AuthMethod::digital_signature, std::move(*data)}};
+    return Proof{*id, certificate_payloads(*creds), wire::Authentication{signing->method, std::move(*data)}};
 }
 
 std::optional<policy::Identity> authenticate_peer(Core& core, const IkeSa& sa, const Payloads& message) {

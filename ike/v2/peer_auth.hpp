@@ -1,6 +1,7 @@
 // Who we are and how we prove it, and checking the same of the peer (RFC 7296 2.15), with a
-// pre-shared key or a certificate and an RFC 7427 signature, as each end of the connection
-// configures (mixed PSK / public key works in either direction).
+// pre-shared key or a certificate and a signature (RFC 7427's method 14 with peers that
+// announce SIGNATURE_HASH_ALGORITHMS, else the key's method 1 or RFC 4754 method), as each
+// end of the connection configures (mixed PSK / public key works in either direction).
 #pragma once
 
 #include <optional>

@@ -7,6 +7,7 @@
 #include <botan/rsa.h>
 
 #include <map>
+#include <tuple>
 
 #include "tests/unit/crypto/test_support.hpp"
 
@@ -19,7 +20,7 @@ using test::hex_of;
 using test::text;
 
 // Keys are generated once per process: RSA generation dominates the test time otherwise.
-enum class KeyKind { rsa, rsa_other, p256, p384, p521, p256_other, ed25519, ed25519_other };
+enum class KeyKind { rsa, rsa_other, p256, p384, p521, p256_other, brainpool256, ed25519, ed25519_other };
 
 const Botan::Private_Key& key(KeyKind kind) {
     static Botan::AutoSeeded_RNG rng;
@@ -35,6 +36,9 @@ const Botan::Private_Key& key(KeyKind kind) {
                 break;
             case KeyKind::p384: slot = std::make_unique<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group("secp384r1")); break;
             case KeyKind::p521: slot = std::make_unique<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group("secp521r1")); break;
+            case KeyKind::brainpool256:
+                slot = std::make_unique<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group("brainpool256r1"));
+                break;
             case KeyKind::ed25519:
             case KeyKind::ed25519_other: slot = std::make_unique<Botan::Ed25519_PrivateKey>(rng); break;
         }
@@ -190,6 +194,83 @@ TEST(Signature, ChooseSchemeHonoursPeerHashes) {
     EXPECT_FALSE(choose_scheme(key(KeyKind::p256), only_sha512).ok());
     const HashAlgorithm with_identity[] = {HashAlgorithm::sha256, HashAlgorithm::identity};
     EXPECT_EQ(choose_scheme(key(KeyKind::ed25519), with_identity).value(), SignatureScheme::ed25519);
+}
+
+TEST(Signature, RsaMethodOneRejectsOtherKey) {
+    DeterministicRng rng(18);
+    const auto auth = sign_auth(AuthMethod::rsa_sig, SignatureScheme::rsa_pkcs1_sha1, key(KeyKind::rsa), kOctets, rng).value();
+    EXPECT_FALSE(verify_auth(AuthMethod::rsa_sig, key(KeyKind::rsa_other), auth, kOctets).ok());
+}
+
+TEST(Signature, RsaMethodOneRejectsChangedOctets) {
+    DeterministicRng rng(19);
+    const auto auth = sign_auth(AuthMethod::rsa_sig, SignatureScheme::rsa_pkcs1_sha1, key(KeyKind::rsa), kOctets, rng).value();
+    auto changed = kOctets;
+    changed[0] ^= 1;
+    EXPECT_FALSE(verify_auth(AuthMethod::rsa_sig, key(KeyKind::rsa), auth, changed).ok());
+}
+
+// RFC 4754 7: methods 9/10/11 carry r | s, each as long as the curve's order.
+TEST(Signature, Rfc4754MethodsRoundTripWithFixedLengthSignatures) {
+    DeterministicRng rng(20);
+    const std::tuple<AuthMethod, SignatureScheme, KeyKind, std::size_t> cases[] = {
+        {AuthMethod::ecdsa_sha256_p256, SignatureScheme::ecdsa_sha256, KeyKind::p256, 64},
+        {AuthMethod::ecdsa_sha384_p384, SignatureScheme::ecdsa_sha384, KeyKind::p384, 96},
+        {AuthMethod::ecdsa_sha512_p521, SignatureScheme::ecdsa_sha512, KeyKind::p521, 132}};
+    for (const auto& [method, scheme, kind, size] : cases) {
+        const auto auth = sign_auth(method, scheme, key(kind), kOctets, rng).value();
+        EXPECT_EQ(auth.size(), size);
+        EXPECT_TRUE(verify_auth(method, key(kind), auth, kOctets).ok());
+    }
+}
+
+TEST(Signature, Rfc4754MethodRefusesAKeyOnAnotherCurve) {
+    DeterministicRng rng(21);
+    EXPECT_FALSE(sign_auth(AuthMethod::ecdsa_sha256_p256, SignatureScheme::ecdsa_sha256, key(KeyKind::brainpool256),
+                           kOctets, rng).ok());
+    const auto auth =
+        sign_auth(AuthMethod::ecdsa_sha384_p384, SignatureScheme::ecdsa_sha384, key(KeyKind::p384), kOctets, rng).value();
+    EXPECT_FALSE(verify_auth(AuthMethod::ecdsa_sha256_p256, key(KeyKind::p256), auth, kOctets).ok());
+}
+
+TEST(Signature, Rfc4754MethodRejectsADerSignature) {
+    DeterministicRng rng(22);
+    const auto der = sign_auth(AuthMethod::digital_signature, SignatureScheme::ecdsa_sha256, key(KeyKind::p256), kOctets, rng)
+                         .value();
+    const auto signature = parse_digital_signature(der).value().signature;
+    EXPECT_FALSE(verify_auth(AuthMethod::ecdsa_sha256_p256, key(KeyKind::p256), signature, kOctets).ok());
+}
+
+// RFC 7427 4: a peer that sent SIGNATURE_HASH_ALGORITHMS gets method 14.
+TEST(Signature, ChooseSigningUsesMethod14WhenThePeerSentSignatureHashes) {
+    const HashAlgorithm sha2[] = {HashAlgorithm::sha256, HashAlgorithm::sha384};
+    const auto rsa = choose_signing(key(KeyKind::rsa), sha2).value();
+    EXPECT_EQ(rsa.method, AuthMethod::digital_signature);
+    EXPECT_EQ(rsa.scheme, SignatureScheme::rsa_pkcs1_sha256);
+    EXPECT_EQ(choose_signing(key(KeyKind::p256), sha2).value().method, AuthMethod::digital_signature);
+}
+
+// RFC 7296 3.8: Apple's clients send no SIGNATURE_HASH_ALGORITHMS and verify method 1.
+TEST(Signature, ChooseSigningUsesMethodOneForAnRsaKeyWithoutSignatureHashes) {
+    const auto rsa = choose_signing(key(KeyKind::rsa), {}).value();
+    EXPECT_EQ(rsa.method, AuthMethod::rsa_sig);
+    EXPECT_EQ(rsa.scheme, SignatureScheme::rsa_pkcs1_sha1);
+}
+
+TEST(Signature, ChooseSigningUsesTheRfc4754MethodOfTheCurveWithoutSignatureHashes) {
+    EXPECT_EQ(choose_signing(key(KeyKind::p256), {}).value().method, AuthMethod::ecdsa_sha256_p256);
+    EXPECT_EQ(choose_signing(key(KeyKind::p384), {}).value().method, AuthMethod::ecdsa_sha384_p384);
+    EXPECT_EQ(choose_signing(key(KeyKind::p521), {}).value().method, AuthMethod::ecdsa_sha512_p521);
+    EXPECT_EQ(choose_signing(key(KeyKind::p384), {}).value().scheme, SignatureScheme::ecdsa_sha384);
+}
+
+TEST(Signature, ChooseSigningFailsForKeysWithoutAMethodOtherThan14WithoutSignatureHashes) {
+    for (const auto kind : {KeyKind::ed25519, KeyKind::brainpool256}) {
+        const auto chosen = choose_signing(key(kind), {});
+        ASSERT_FALSE(chosen.ok());
+        EXPECT_EQ(chosen.error().code, static_cast<int>(SigningFailure::needs_rfc7427));
+        EXPECT_NE(chosen.error().message.find("sent no SIGNATURE_HASH_ALGORITHMS"), std::string::npos);
+    }
 }
 
 }  // namespace

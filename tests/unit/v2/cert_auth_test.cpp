@@ -41,12 +41,13 @@ struct Scenario {
     policy::Config alice = cert_config(kAlice, kBob, "to-bob", policy::Auth::pubkey, policy::Auth::pubkey);
     policy::Config bob = cert_config(kBob, kAlice, "to-alice", policy::Auth::pubkey, policy::Auth::pubkey);
     Credentials credentials;
+    EngineOptions options;
 
     ConnectionCredentials& of_alice() { return credentials.connections["to-bob"]; }
     ConnectionCredentials& of_bob() { return credentials.connections["to-alice"]; }
     // The engines keep a pointer to `credentials`: the scenario outlives the pair.
     Pair pair() const {
-        EngineOptions o;
+        EngineOptions o = options;
         o.credentials = &credentials;
         return Pair(alice, bob, o);
     }
@@ -275,6 +276,86 @@ TEST(CertAuth, WithoutAConfiguredIdTheSubjectDnIsPresented) {
     connect(p);
     expect_up(p);
     EXPECT_TRUE(p.bob().logged("IKE SA established with CN=\"alice\",C=\"CH\",O=\"ipsecd test\""));
+}
+
+// RFC 7427 4: a peer without SIGNATURE_HASH_ALGORITHMS, as Apple's clients are, may not know
+// method 14. The IKE_SA_INIT request (initiator) or response (responder) leaves it out; the
+// methods of bob's AUTHs are collected in `bob_auth`.
+void without_signature_hashes(Scenario& s, bool in_request, std::vector<AuthMethod>& bob_auth) {
+    s.options.rewrite_ike_sa_init = [in_request](bool request, std::vector<wire::Payload>& payloads) {
+        if (request != in_request) return;
+        std::erase_if(payloads, [](const wire::Payload& p) {
+            const auto* n = std::get_if<wire::Notify>(&p);
+            return n && n->type == wire::notify::signature_hash_algorithms;
+        });
+    };
+    s.options.rewrite_response = [&bob_auth](wire::ExchangeType, std::vector<wire::Payload>& payloads) {
+        if (const auto* auth = find<wire::Authentication>(payloads)) bob_auth.push_back(auth->method);
+    };
+}
+
+TEST(CertAuth, AResponderWithAnRsaKeyAnswersAnInitiatorWithoutSignatureHashesWithMethodOne) {
+    Scenario s = with_certificates(KeyType::rsa);
+    std::vector<AuthMethod> bob_auth;
+    without_signature_hashes(s, true, bob_auth);
+    Pair p = s.pair();
+    connect(p);
+    expect_up(p);
+    EXPECT_EQ(bob_auth, std::vector<AuthMethod>{AuthMethod::rsa_sig});
+    EXPECT_TRUE(p.bob().logged("the peer sent no SIGNATURE_HASH_ALGORITHMS: signing with auth method 1"));
+    EXPECT_FALSE(p.alice().logged("signing with auth method"));  // bob sent them: alice uses 14
+}
+
+TEST(CertAuth, AnInitiatorWithAnRsaKeySignsWithMethodOneForAResponderWithoutSignatureHashes) {
+    Scenario s = with_certificates(KeyType::rsa);
+    std::vector<AuthMethod> bob_auth;
+    without_signature_hashes(s, false, bob_auth);
+    Pair p = s.pair();
+    connect(p);
+    expect_up(p);
+    EXPECT_TRUE(p.alice().logged("the peer sent no SIGNATURE_HASH_ALGORITHMS: signing with auth method 1"));
+    EXPECT_EQ(bob_auth, std::vector<AuthMethod>{AuthMethod::digital_signature});
+}
+
+TEST(CertAuth, PeersThatSentSignatureHashesSignWithMethod14) {
+    Scenario s = with_certificates(KeyType::rsa);
+    std::vector<AuthMethod> bob_auth;
+    s.options.rewrite_response = [&bob_auth](wire::ExchangeType, std::vector<wire::Payload>& payloads) {
+        if (const auto* auth = find<wire::Authentication>(payloads)) bob_auth.push_back(auth->method);
+    };
+    Pair p = s.pair();
+    connect(p);
+    expect_up(p);
+    EXPECT_EQ(bob_auth, std::vector<AuthMethod>{AuthMethod::digital_signature});
+    EXPECT_FALSE(p.alice().logged("signing with auth method"));
+}
+
+// RFC 4754: ECDSA keys on P-256 and P-384 sign with methods 9 and 10.
+TEST(CertAuth, EcdsaKeysAnswerAPeerWithoutSignatureHashesWithTheirRfc4754Method) {
+    for (const auto& [type, method] : {std::pair{KeyType::p256, AuthMethod::ecdsa_sha256_p256},
+                                       std::pair{KeyType::p384, AuthMethod::ecdsa_sha384_p384}}) {
+        Scenario s = with_certificates(type);
+        std::vector<AuthMethod> bob_auth;
+        without_signature_hashes(s, true, bob_auth);
+        Pair p = s.pair();
+        connect(p);
+        expect_up(p);
+        EXPECT_EQ(bob_auth, std::vector<AuthMethod>{method});
+    }
+}
+
+TEST(CertAuth, AnEd25519KeyCannotAnswerAPeerWithoutSignatureHashesAndSaysWhy) {
+    Scenario s = with_certificates(KeyType::ed25519);
+    std::vector<AuthMethod> bob_auth;
+    without_signature_hashes(s, true, bob_auth);
+    Pair p = s.pair();
+    connect(p);
+    EXPECT_TRUE(p.bob().logged("cannot authenticate: signature: the peer sent no SIGNATURE_HASH_ALGORITHMS (RFC 7427 4) "
+                               "and our Ed25519 key signs only with method 14"));
+    EXPECT_TRUE(p.alice().logged("AUTHENTICATION_FAILED"));
+    EXPECT_TRUE(bob_auth.empty());
+    EXPECT_TRUE(p.alice().kernel().sas().empty());
+    EXPECT_TRUE(p.bob().kernel().sas().empty());
 }
 
 base::Bytes read_example(const std::string& relative) {

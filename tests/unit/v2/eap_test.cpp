@@ -24,6 +24,11 @@ policy::EapSecret password(const std::string& id, const std::string& text) {
     return {id, base::SecretBytes(text.begin(), text.end())};
 }
 
+const crypto::test::Ca& gateway_ca() {
+    static const auto ca = crypto::test::make_ca("ipsecd test CA");
+    return ca;
+}
+
 // alice's connection is "home", bob's "rw": one Credentials object serves both engines.
 struct Scenario {
     policy::Config alice = site_config(kAlice, kBob);
@@ -44,15 +49,18 @@ struct Scenario {
         rw.remote.auth = policy::Auth::eap_mschapv2;
         bob.secrets.clear();
         bob.eap_secrets = {password("dave", "other"), password("carol", "c4rol's p\xc3\xa4ssword")};
-        static const auto ca = crypto::test::make_ca("ipsecd test CA");
-        static const auto key = crypto::test::pki_key(crypto::test::KeyType::p256, 1);
         credentials.wall_clock = [] { return std::chrono::system_clock::now(); };
-        credentials.connections["home"] = {{}, nullptr, {{ca.cert}, {}}};
-        credentials.connections["rw"] = {{crypto::test::issue(ca, "bob", *key, {.dns = "bob.example"})}, key, {}};
+        credentials.connections["home"] = {{}, nullptr, {{gateway_ca().cert}, {}}};
+        gateway_key(crypto::test::KeyType::p256);
     }
+    void gateway_key(crypto::test::KeyType type) {
+        const auto key = crypto::test::pki_key(type, 1);
+        credentials.connections["rw"] = {{crypto::test::issue(gateway_ca(), "bob", *key, {.dns = "bob.example"})}, key, {}};
+    }
+    EngineOptions options;
     // The engines keep a pointer to `credentials`: the scenario outlives the pair.
     Pair pair() const {
-        EngineOptions o;
+        EngineOptions o = options;
         o.credentials = &credentials;
         return Pair(alice, bob, o);
     }
@@ -205,6 +213,29 @@ TEST(Eap, EachIdentityFromOneAddressHasItsOwnIkeSaAndLeaseAndReconnectsAlone) {
     for (const auto& user : {"carol", "erin"}) EXPECT_EQ(after.at(leases[user]), before.at(leases[user])) << user;
     EXPECT_NE(after.at(leases["dave"]), before.at(leases["dave"]));
     EXPECT_EQ(p.bob().kernel_errors(), 0u);
+}
+
+// Apple's clients run EAP-MSCHAPv2 without SIGNATURE_HASH_ALGORITHMS (RFC 7427 4): a gateway
+// with an RSA certificate signs its AUTH with method 1 (RFC 7296 3.8), the last AUTH is the
+// MSK's (2.16).
+TEST(Eap, AGatewayWithAnRsaCertificateAnswersAClientWithoutSignatureHashesWithMethodOne) {
+    Scenario s;
+    s.gateway_key(crypto::test::KeyType::rsa);
+    s.options.rewrite_ike_sa_init = [](bool request, std::vector<wire::Payload>& payloads) {
+        if (!request) return;
+        std::erase_if(payloads, [](const wire::Payload& p) {
+            const auto* n = std::get_if<wire::Notify>(&p);
+            return n && n->type == wire::notify::signature_hash_algorithms;
+        });
+    };
+    std::vector<AuthMethod> gateway_auth;
+    s.options.rewrite_response = [&gateway_auth](wire::ExchangeType, std::vector<wire::Payload>& payloads) {
+        if (const auto* auth = find<wire::Authentication>(payloads)) gateway_auth.push_back(auth->method);
+    };
+    Pair p = s.pair();
+    connect(p);
+    expect_up(p);
+    EXPECT_EQ(gateway_auth, (std::vector<AuthMethod>{AuthMethod::rsa_sig, AuthMethod::psk}));
 }
 
 TEST(Eap, AWrongPasswordIsAnAuthenticationFailureLoggedWithoutThePassword) {
