@@ -283,6 +283,9 @@ void want_up(Core& core, const policy::Connection& conn, const policy::Child& ch
 // An operator's down or a removal: no more attempts for `conn`.
 void forget_restarts(Core& core, const policy::Connection& conn);
 bool restart_pending(const Core& core, const policy::Connection& conn);
+// The last attempt of `conn`, an EAP road warrior, failed authentication: neither the
+// back-off nor the trap's acquires try its password again; a reload or an up does.
+bool password_refused(const Core& core, const policy::Connection& conn);
 // A CHILD SA went into the kernel: its restart is done.
 void child_installed(Core& core, const IkeSa& sa, const ChildSa& child);
 // A CHILD SA is gone: what its close_action says, unless the operator took it down (its

@@ -72,10 +72,9 @@ void take_down(Core& core, const policy::Connection& conn) {
         if (sa->state != IkeState::closed) take_down(core, *sa);
 }
 
-void start_connection(Core& core, const policy::Connection& conn) {
-    if (conn.version != 2 || conn.manual) return;
-    resolve(core, conn);  // a host name: for the traps and to admit the peer as a responder
-    install_traps(core, conn);
+namespace {
+// The `start: up` children: initiated now if the connection is down, wanted up until they are.
+void bring_up(Core& core, const policy::Connection& conn) {
     std::vector<const policy::Child*> up;
     for (const auto& c : conn.children)
         if (c.start == policy::Start::up) up.push_back(&c);
@@ -85,6 +84,14 @@ void start_connection(Core& core, const policy::Connection& conn) {
     }
     for (const auto& child : conn.children)
         if (child.start == policy::Start::up) want_up(core, conn, child);
+}
+}  // namespace
+
+void start_connection(Core& core, const policy::Connection& conn) {
+    if (conn.version != 2 || conn.manual) return;
+    resolve(core, conn);  // a host name: for the traps and to admit the peer as a responder
+    install_traps(core, conn);
+    bring_up(core, conn);
 }
 
 std::vector<const policy::Child*> children_for_up(const policy::Connection& conn) {
@@ -146,6 +153,10 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
             if (same && *same == conn) {
                 repoint(core, conn, *same);
                 resolve(core, *same);  // each reload refreshes the addresses of a host name
+                if (password_refused(core, *same)) {  // the password may be new: its traffic or start: up try it
+                    core.failures.erase(same->name);
+                    bring_up(core, *same);
+                }
                 continue;
             }
             const policy::Connection& old = core.retired.emplace_back(conn);

@@ -2,7 +2,9 @@
 // up` child until it is first up, and a close_action: restart child the peer closed (its
 // Delete, the IKE SA's, DPD, a failed rekey), are attempted again with back-off until they
 // are installed. The trap policies (trap.cpp) keep their traffic blocked all the while
-// (DESIGN "Fail closed"); only an operator's down or a removal ends the attempts.
+// (DESIGN "Fail closed"); only an operator's down or a removal ends the attempts, and a
+// password the gateway refused: it is not offered again by itself (directories lock an
+// account after a few wrong ones; RFC 7296 2.21.2 leaves retrying to the initiator).
 #include <algorithm>
 
 #include "ike/v2/exchanges.hpp"
@@ -74,6 +76,12 @@ bool run(Core& core, Restart& r) {
     const policy::Connection* conn = core.find(r.connection);
     const policy::Child* child = conn ? conn->find_child(r.child) : nullptr;
     if (!child || carried(core, *conn, *child)) return false;
+    if (password_refused(core, *conn)) {
+        core.log(LogLevel::warning, conn->name,
+                 "CHILD SA " + child->name + " not up (authentication failed): the password is not tried again "
+                 "until a reload or an operator's up");
+        return false;
+    }
     // Why the last attempt failed, before the next one forgets it.
     const auto failure = core.failures.find(conn->name);
     const std::string why = failure != core.failures.end() && failure->second.kind != FailureKind::none
@@ -92,6 +100,12 @@ bool run(Core& core, Restart& r) {
 }
 
 }  // namespace
+
+bool password_refused(const Core& core, const policy::Connection& conn) {
+    const auto failure = core.failures.find(conn.name);
+    return conn.local.auth == policy::Auth::eap_mschapv2 && failure != core.failures.end() &&
+           failure->second.kind == FailureKind::authentication_failed;
+}
 
 void want_up(Core& core, const policy::Connection& conn, const policy::Child& child) {
     if (std::any_of(core.restarts.begin(), core.restarts.end(), [&](const Restart& r) { return same(r, conn, child); }))

@@ -178,6 +178,10 @@ void on_acquire(Core& core, const xfrm::Acquire& acquire) {
         core.log(LogLevel::debug, conn.name, "kernel acquire while a restart is scheduled: ignored");
         return;
     }
+    if (password_refused(core, conn)) {
+        core.log(LogLevel::debug, conn.name, "kernel acquire after a failed authentication with our password: ignored");
+        return;
+    }
     core.log(LogLevel::info, conn.name, "kernel acquire for " + flow(acquire) + ": initiating");
     core.failures.erase(conn.name);
     initiate(core, conn, it->child);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -248,6 +249,112 @@ TEST(Eap, AWrongPasswordIsAnAuthenticationFailureLoggedWithoutThePassword) {
     EXPECT_FALSE(p.bob().logged("guess0"));
     EXPECT_FALSE(p.alice().logged("guess0"));
     EXPECT_FALSE(p.bob().logged("c4rol"));
+}
+
+// The road warrior of a wrong password: alice's child is `start: up`, bob hands out leases.
+struct WrongPassword {
+    Scenario s;
+    std::vector<base::Bytes> seen;
+    std::optional<Pair> p;
+    WrongPassword() {
+        s.alice.eap_secrets = {password("carol", "guess0")};
+        s.alice.connections.front().children.front().start = policy::Start::up;
+        auto& home = s.alice.connections.front();
+        home.local.subnets.clear();
+        home.children.front().local_subnets.clear();
+        home.vips = {net::Family::v4};
+        auto& rw = s.bob.connections.front();
+        rw.remote.subnets.clear();
+        rw.children.front().remote_subnets.clear();
+        rw.pools = {"office"};
+        s.bob.pools.push_back({"office", *net::Address::parse("10.3.0.1"), *net::Address::parse("10.3.0.9"), {}, {}});
+        EngineOptions o = s.options;
+        o.credentials = &s.credentials;
+        p.emplace(s.alice, s.bob, o);
+        p->network().set_rule([this](const Datagram& d, std::uint64_t) {
+            seen.push_back(d.bytes);
+            return Fate{};
+        });
+        p->alice().start(p->now(), p->network());
+        p->run(std::chrono::seconds(5));
+    }
+    unsigned attempts() const {
+        unsigned n = 0;
+        for (const auto& b : seen)
+            if (auto m = wire::decode_message(b); m && m->header.exchange == wire::ExchangeType::ike_sa_init &&
+                                                  !(m->header.flags & wire::flag::response))
+                ++n;
+        return n;
+    }
+    // A packet of alice's towards bob's subnet meets the out policy of her `start: up` child.
+    void traffic() {
+        for (const auto& [id, pol] : p->alice().kernel().policies()) {
+            if (pol.dir != xfrm::Dir::out || pol.templates.empty()) continue;
+            xfrm::Acquire a;
+            a.selector = pol.selector;
+            a.src = *net::Address::parse(kAlice.address);
+            a.dst = *net::Address::parse(kBob.address);
+            a.reqid = pol.templates.at(0).reqid;
+            p->alice().handle(p->now(), KernelAcquire{a}, p->network());
+            return;
+        }
+        ADD_FAILURE() << "no out policy guards alice's child";
+    }
+};
+
+// 2.21.2 with EAP: refused, the gateway keeps nothing of the attempt.
+TEST(Eap, AWrongPasswordLeavesTheGatewayNoIkeSaAndNoLease) {
+    WrongPassword w;
+    EXPECT_EQ(w.p->alice().connection("home").failure.kind, FailureKind::authentication_failed);
+    EXPECT_TRUE(w.p->bob().connection("rw").ike_sas.empty());
+    EXPECT_TRUE(w.p->bob().engine().leases().empty());
+    EXPECT_TRUE(w.p->bob().kernel().sas().empty());
+    EXPECT_FALSE(w.p->bob().logged("guess0"));
+}
+
+// Directories lock an account after a few wrong passwords: the back-off does not retry it.
+TEST(Eap, ARefusedPasswordIsNotTriedAgainByTheBackOff) {
+    WrongPassword w;
+    w.p->advance(std::chrono::hours(1));
+    EXPECT_EQ(w.attempts(), 1u);
+    EXPECT_TRUE(w.p->alice().logged("CHILD SA net not up (authentication failed): the password is not tried again "
+                                    "until a reload or an operator's up"));
+    EXPECT_EQ(w.p->alice().connection("home").state, ConnectionState::down);
+    EXPECT_FALSE(w.p->alice().kernel().policies().empty());  // its traffic stays blocked
+}
+
+TEST(Eap, ARefusedPasswordIsNotTriedAgainByTraffic) {
+    WrongPassword w;
+    w.p->advance(std::chrono::seconds(10));  // the back-off has given up
+    w.traffic();
+    w.p->advance(std::chrono::minutes(1));
+    EXPECT_EQ(w.attempts(), 1u);
+    EXPECT_TRUE(w.p->alice().logged("kernel acquire after a failed authentication with our password: ignored"));
+}
+
+TEST(Eap, AnOperatorsUpTriesTheRefusedPasswordOnceMore) {
+    WrongPassword w;
+    w.p->advance(std::chrono::seconds(10));
+    w.p->up(w.p->alice(), "home");
+    w.p->advance(std::chrono::hours(1));
+    EXPECT_EQ(w.attempts(), 2u);
+}
+
+// The password corrected (a reload of secrets, or NetworkManager's new one): the next attempt
+// follows at once, succeeds, and gets the lease.
+TEST(Eap, AReloadWithTheCorrectedPasswordConnectsAndGetsTheLease) {
+    WrongPassword w;
+    w.p->advance(std::chrono::seconds(10));
+    auto fixed = w.s.alice;
+    fixed.eap_secrets = {password("carol", "c4rol's p\xc3\xa4ssword")};
+    w.p->alice().reconfigure(w.p->now(), fixed, w.p->network());
+    w.p->run(std::chrono::seconds(5));
+    EXPECT_EQ(w.attempts(), 2u);
+    EXPECT_EQ(w.p->alice().connection("home").state, ConnectionState::up);
+    const auto leases = w.p->bob().engine().leases();
+    ASSERT_EQ(leases.size(), 1u);
+    EXPECT_EQ(leases[0].identity, "carol");
+    EXPECT_EQ(w.p->alice().connection("home").ike_sas.at(0).virtual_ips.at(0).str(), "10.3.0.1");
 }
 
 TEST(Eap, AnUnknownIdentityIsRefused) {
