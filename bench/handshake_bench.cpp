@@ -30,6 +30,7 @@
 #include <ctime>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -192,7 +193,10 @@ struct Driver {
 
 // One initiator engine with `pairs` connections to one responder engine (remote %any).
 struct Shard : Driver<v2::Engine> {
-    Shard(const Options& o, unsigned pairs, std::uint64_t seed, const Pki* pki) : Driver(pairs, seed) {
+    // `more` adds to both configurations, after the PSK (run() starts only the `pairs`).
+    using More = std::function<void(policy::Config& a, policy::Config& b)>;
+    Shard(const Options& o, unsigned pairs, std::uint64_t seed, const Pki* pki, const More& more = {})
+        : Driver(pairs, seed) {
         policy::Config a, b;
         for (unsigned i = 0; i < pairs; ++i)
             a.connections.push_back(connection("c" + std::to_string(i), "192.0.2.1", "192.0.2.2", o));
@@ -200,6 +204,9 @@ struct Shard : Driver<v2::Engine> {
         any.remote.subnets = {*net::Prefix::parse("192.0.2.0/24")};
         any.children[0].remote_subnets = any.remote.subnets;
         b.connections.push_back(any);
+        a = with_psk(std::move(a));
+        b = with_psk(std::move(b));
+        if (more) more(a, b);
         v2::EngineOptions options_a, options_b;
         if (pki) {
             creds_a.wall_clock = creds_b.wall_clock = [] { return std::chrono::system_clock::now(); };
@@ -214,8 +221,8 @@ struct Shard : Driver<v2::Engine> {
         options_b.allocate_spi = [this](const net::Address& src, const net::Address& dst, xfrm::Proto proto) {
             return kernel_b.alloc_spi(src, dst, proto, 0);
         };
-        alice = std::make_unique<v2::Engine>(with_psk(std::move(a)), rng_a, options_a);
-        bob = std::make_unique<v2::Engine>(with_psk(std::move(b)), rng_b, options_b);
+        alice = std::make_unique<v2::Engine>(std::move(a), rng_a, options_a);
+        bob = std::make_unique<v2::Engine>(std::move(b), rng_b, options_b);
     }
 };
 
@@ -476,21 +483,42 @@ struct IdleOptions {
 
 // Per-event costs with `n` established pairs: an idle Tick to each engine, a CHILD SA rekey
 // of one connection (the initiator's soft expiry, then every datagram both engines
-// exchange) and the status of one connection as the daemon answers `ipsecctl status NAME`.
+// exchange), the first handshake with a peer not contacted yet (its IKE_AUTH asks whether
+// to send INITIAL_CONTACT, RFC 7296 2.4; every datagram both engines exchange) and the
+// status of one connection as the daemon answers `ipsecctl status NAME`.
 struct IdleFigures {
     unsigned sas = 0;
-    double tick_us = 0, rekey_us = 0, status_us = 0;
+    double tick_us = 0, rekey_us = 0, contact_us = 0, status_us = 0;
 };
+
+// The `k`th peer of the first contacts: an address of its own (198.51.100.0/22, past the
+// documentation range's /24: a few hundred are needed), which the responder also answers on.
+std::string new_peer(unsigned k) { return "198.51." + std::to_string(100 + k / 250) + "." + std::to_string(1 + k % 250); }
+
+// `events` more connections of the initiator, each to a peer of its own, and the responder's
+// connections on those addresses, which the PSK covers too.
+void add_new_peers(policy::Config& a, policy::Config& b, unsigned events, const Options& o) {
+    for (unsigned k = 0; k < events; ++k) {
+        const std::string peer = new_peer(k);
+        a.connections.push_back(connection("new" + std::to_string(k), "192.0.2.1", peer.c_str(), o));
+        auto any = connection("peers" + std::to_string(k), peer.c_str(), "%any", o);
+        any.remote.subnets = {*net::Prefix::parse("192.0.2.0/24")};
+        any.children[0].remote_subnets = any.remote.subnets;
+        b.connections.push_back(any);
+        for (auto* c : {&a, &b}) c->secrets.back().ids.push_back(*policy::Identity::parse(peer));
+    }
+}
 
 IdleFigures idle_figures(unsigned n, unsigned events) {
     Options o;
-    Shard shard(o, n, 4242, nullptr);
+    Shard shard(o, n, 4242, nullptr, [&](policy::Config& a, policy::Config& b) { add_new_peers(a, b, events, o); });
     shard.run();
     if (shard.established() != n) throw std::runtime_error("only some pairs established");
     std::vector<xfrm::Expire> expiries;
     for (const auto& c : shard.alice->status())
-        expiries.push_back({{*net::Address::parse("192.0.2.1"), c.ike_sas.at(0).children.at(0).spi_in, xfrm::Proto::esp},
-                            *net::Address::parse("192.0.2.2"), 0, false});
+        if (!c.ike_sas.empty())  // the connections of the first contacts are not up yet
+            expiries.push_back({{*net::Address::parse("192.0.2.1"), c.ike_sas.at(0).children.at(0).spi_in, xfrm::Proto::esp},
+                                *net::Address::parse("192.0.2.2"), 0, false});
     IdleFigures f{n};
     Timed tick, rekey;
     for (unsigned k = 0; k < events; ++k) {
@@ -508,6 +536,12 @@ IdleFigures idle_figures(unsigned n, unsigned events) {
         if (auto c = shard.alice->status(name)) found += c->ike_sas.size();
     }
     f.status_us = 1e6 * (thread_cpu_seconds() - start) / events;
+    Timed contact;
+    for (unsigned k = 0; k < events; ++k)
+        shard.pump(contact.call(*shard.alice, shard.now, v2::AdminUp{"new" + std::to_string(k)}), true, &contact);
+    if (shard.alice->status("new" + std::to_string(events - 1))->state != v2::ConnectionState::up)
+        throw std::runtime_error("a first contact did not come up");
+    f.contact_us = contact.per_call_us();
     if (found != events) throw std::runtime_error("a connection's status is missing");
     f.tick_us = tick.per_call_us();
     f.rekey_us = rekey.per_call_us();
@@ -548,17 +582,20 @@ int bench::run_idle_sas(const Args& args) {
         if (o.json) {
             std::printf("{\"events\":%u,\"runs\":[", o.events);
             for (std::size_t i = 0; i < all.size(); ++i)
-                std::printf("%s{\"sas\":%u,\"tick_us\":%.2f,\"rekey_us_per_call\":%.2f,\"status_us\":%.2f}",
-                            i ? "," : "", all[i].sas, all[i].tick_us, all[i].rekey_us, all[i].status_us);
+                std::printf("%s{\"sas\":%u,\"tick_us\":%.2f,\"rekey_us_per_call\":%.2f,\"first_contact_us_per_call\":%.2f,"
+                            "\"status_us\":%.2f}",
+                            i ? "," : "", all[i].sas, all[i].tick_us, all[i].rekey_us, all[i].contact_us, all[i].status_us);
             std::printf("]}\n");
             return 0;
         }
         std::printf("CPU per event with N established IKE SA + CHILD SA pairs (each engine call timed with "
                     "the next_wakeup() after it; ratio: against N=%u)\n", first.sas);
-        std::printf("  %8s %14s %22s %18s\n", "N", "idle tick us", "CHILD rekey us/call", "status NAME us");
+        std::printf("  %8s %14s %22s %22s %18s\n", "N", "idle tick us", "CHILD rekey us/call", "first contact us/call",
+                    "status NAME us");
         for (const auto& f : all)
-            std::printf("  %8u %8.2f (x%.1f) %15.2f (x%.1f) %11.2f (x%.1f)\n", f.sas, f.tick_us, f.tick_us / first.tick_us,
-                        f.rekey_us, f.rekey_us / first.rekey_us, f.status_us, f.status_us / first.status_us);
+            std::printf("  %8u %8.2f (x%.1f) %15.2f (x%.1f) %15.2f (x%.1f) %11.2f (x%.1f)\n", f.sas, f.tick_us,
+                        f.tick_us / first.tick_us, f.rekey_us, f.rekey_us / first.rekey_us, f.contact_us,
+                        f.contact_us / first.contact_us, f.status_us, f.status_us / first.status_us);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ipsecd-bench idle-sas: %s\n", e.what());

@@ -406,8 +406,33 @@ bool Core::creating_children(const policy::Connection& conn) const {
     });
 }
 
+std::string peer_key(const IkeSa& sa) {
+    const auto& id = sa.conn->remote.id;
+    return (id.kind == policy::IdKind::any ? policy::Identity::of_address(sa.remote.address) : id).str();
+}
+
+namespace {
+
+// Keeps Core::authenticating: our IKE SAs in auth_sent, by the peer they authenticate to.
+void index_authenticating(Core& core, const IkeSa& sa, IkeState next) {
+    if (!sa.initiator || (sa.state == IkeState::auth_sent) == (next == IkeState::auth_sent)) return;
+    if (next == IkeState::auth_sent) {
+        core.authenticating.emplace(peer_key(sa), sa.local_spi());
+        return;
+    }
+    auto [first, last] = core.authenticating.equal_range(peer_key(sa));
+    for (auto it = first; it != last; ++it)
+        if (it->second == sa.local_spi()) {
+            core.authenticating.erase(it);
+            return;
+        }
+}
+
+}  // namespace
+
 void enter_state(Core& core, IkeSa& sa, IkeState next) {
     core.touch(sa);
+    index_authenticating(core, sa, next);
     auto& census = core.census[sa.conn];
     if (sa.state != IkeState::closed) --census[static_cast<std::size_t>(sa.state)];
     if (next != IkeState::closed) ++census[static_cast<std::size_t>(next)];

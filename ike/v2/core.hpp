@@ -101,6 +101,10 @@ struct SaTable {
     // Our SPIs of the IKE SAs established with a peer identity, by the hash of that identity:
     // INITIAL_CONTACT (2.4) finds the peer's other IKE SAs without walking every SA.
     std::unordered_multimap<std::size_t, std::uint64_t> by_peer_identity;
+    // Our SPIs of our IKE SAs whose IKE_AUTH request is out, by the peer it goes to
+    // (peer_key): an IKE_AUTH asks whether another one carries INITIAL_CONTACT (2.4) without
+    // walking every SA.
+    std::multimap<std::string, std::uint64_t> authenticating;
     // Our SPIs of IKE SAs closed during this event, dropped once it is handled.
     std::vector<std::uint64_t> closed;
 };
@@ -219,6 +223,10 @@ struct Core : Configuration, SaTable {
     // False for a connection removed or replaced by a reconfiguration (in `retired`).
     bool configured(const policy::Connection& conn) const;
 };
+
+// Who an initiator's IKE SA goes to: its configured peer identity, or its address when
+// any identity will do (INITIAL_CONTACT, 2.4, is sent once per peer).
+std::string peer_key(const IkeSa& sa);
 
 // "0x0000c1a5", "0x0123456789abcdef": SPIs as logs and status show them.
 std::string hex_spi(std::uint32_t spi);

@@ -16,23 +16,14 @@ namespace ike::v2 {
 
 namespace {
 
-// Who an initiator's IKE SA goes to: its configured peer identity, or its address when
-// any identity will do.
-std::string peer_key(const IkeSa& sa) {
-    const auto& id = sa.conn->remote.id;
-    return (id.kind == policy::IdKind::any ? policy::Identity::of_address(sa.remote.address) : id).str();
-}
-
 // 2.4: whether this IKE_AUTH request is our first to the peer since start. Not while
 // another of our IKE_AUTH requests to it is out (two connections started together): that
 // one carries it, and a second would make the peer delete the first IKE SA.
 bool first_contact(const Core& core, const IkeSa& sa) {
     const std::string peer = peer_key(sa);
     if (core.contacted.contains(peer)) return false;
-    return std::none_of(core.sas.begin(), core.sas.end(), [&](const auto& other) {
-        const IkeSa& o = *other.second;
-        return &o != &sa && o.initiator && o.state == IkeState::auth_sent && peer_key(o) == peer;
-    });
+    auto [first, last] = core.authenticating.equal_range(peer);
+    return std::none_of(first, last, [&](const auto& out) { return out.second != sa.local_spi(); });
 }
 
 // 2.4: INITIAL_CONTACT says the peer restarted and forgot every other IKE SA between our two

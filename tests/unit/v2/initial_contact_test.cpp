@@ -130,4 +130,27 @@ TEST(InitialContact, OnlyTheFirstIkeAuthToAPeerCarriesIt) {
     EXPECT_EQ(initial_contacts(p.alice()), (std::vector<bool>{true, false}));
 }
 
+// An IKE_AUTH request that was never answered made no contact: the next attempt, made after
+// it gave up, carries INITIAL_CONTACT again.
+TEST(InitialContact, AnAttemptThatGaveUpLeavesItToTheNext) {
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice));
+    auto lost = std::make_shared<bool>(true);
+    p.network().set_rule([lost](const Datagram& d, std::uint64_t) {
+        const auto exchange = static_cast<wire::ExchangeType>(d.bytes[18]);
+        return Fate{.copies = *lost && exchange == wire::ExchangeType::ike_auth ? 0u : 1u};
+    });
+    p.up(p.alice(), "site");
+    p.advance(std::chrono::minutes(5));
+    ASSERT_NE(p.alice().connection("site").state, ConnectionState::up);
+    *lost = false;
+    p.down(p.alice(), "site");
+    p.run();
+    p.up(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    const auto carried = initial_contacts(p.alice());
+    ASSERT_GE(carried.size(), 2u);
+    EXPECT_TRUE(carried.back());
+}
+
 }  // namespace
