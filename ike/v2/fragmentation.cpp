@@ -66,13 +66,14 @@ base::Result<std::optional<Reassembled>> Reassembly::add(std::uint32_t message_i
     // RFC 7383 2.6: fragments of another message replace what was collected (the engine only
     // lets through the message ID it currently expects); so does a larger Total Fragments,
     // the same message re-fragmented smaller on retransmission. A smaller total is stale.
-    if (total_ == 0 || message_id != message_id_ || fragment.total > total_)
+    if (!collected_ || message_id != collected_->message_id || fragment.total > collected_->parts.size())
         restart(message_id, fragment.total);
-    else if (fragment.total < total_)
+    else if (fragment.total < collected_->parts.size())
         return Outcome();
-    auto& slot = parts_[fragment.number - 1u];
+    Collected& c = *collected_;
+    auto& slot = c.parts[fragment.number - 1u];
     if (slot) return Outcome();  // duplicate
-    if (bytes_ + plain.size() > kMaxMessageBytes) {
+    if (c.bytes + plain.size() > kMaxMessageBytes) {
         clear();
         return base::fail("fragmented message exceeds " + std::to_string(kMaxMessageBytes) + " bytes");
     }
@@ -81,13 +82,13 @@ base::Result<std::optional<Reassembled>> Reassembly::add(std::uint32_t message_i
         return base::fail("reassembly memory of all IKE SAs (" + std::to_string(budget_->limit()) +
                           " bytes) in use, fragment refused");
     }
-    if (fragment.number == 1) first_inner_ = fragment.first_inner;
-    bytes_ += plain.size();
+    if (fragment.number == 1) c.first_inner = fragment.first_inner;
+    c.bytes += plain.size();
     slot = std::move(plain);
-    if (fragments() < total_) return Outcome();
-    Reassembled whole{first_inner_, {}};
-    whole.plain.reserve(bytes_);
-    for (const auto& part : parts_) whole.plain.insert(whole.plain.end(), part->begin(), part->end());
+    if (fragments() < c.parts.size()) return Outcome();
+    Reassembled whole{c.first_inner, {}};
+    whole.plain.reserve(c.bytes);
+    for (const auto& part : c.parts) whole.plain.insert(whole.plain.end(), part->begin(), part->end());
     clear();
     return Outcome(std::move(whole));
 }
@@ -106,32 +107,26 @@ Reassembly& Reassembly::operator=(Reassembly&& other) noexcept {
     if (this == &other) return *this;
     clear();
     budget_ = other.budget_;
-    message_id_ = other.message_id_;
-    total_ = std::exchange(other.total_, 0);
-    first_inner_ = std::exchange(other.first_inner_, wire::PayloadType::none);
-    bytes_ = std::exchange(other.bytes_, 0);  // now ours to give back
-    parts_ = std::exchange(other.parts_, {});
+    collected_ = std::move(other.collected_);  // its bytes are now ours to give back
     return *this;
 }
 
 void Reassembly::restart(std::uint32_t message_id, std::uint16_t total) {
     clear();
-    message_id_ = message_id;
-    total_ = total;
-    parts_.resize(total);
+    collected_ = std::make_unique<Collected>();
+    collected_->message_id = message_id;
+    collected_->parts.resize(total);
 }
 
 void Reassembly::clear() {
-    if (budget_) budget_->give_back(bytes_);
-    total_ = 0;
-    bytes_ = 0;
-    first_inner_ = wire::PayloadType::none;
-    parts_.clear();
-    parts_.shrink_to_fit();
+    if (budget_ && collected_) budget_->give_back(collected_->bytes);
+    collected_.reset();
 }
 
 std::size_t Reassembly::fragments() const {
-    return static_cast<std::size_t>(std::count_if(parts_.begin(), parts_.end(), [](const auto& p) { return p.has_value(); }));
+    if (!collected_) return 0;
+    const auto& parts = collected_->parts;
+    return static_cast<std::size_t>(std::count_if(parts.begin(), parts.end(), [](const auto& p) { return p.has_value(); }));
 }
 
 }  // namespace ike::v2::fragmentation

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -102,17 +103,21 @@ public:
                                                  base::SecretBytes plain);
     void clear();
     std::size_t fragments() const;  // stored so far
-    std::size_t bytes() const { return bytes_; }
+    std::size_t bytes() const { return collected_ ? collected_->bytes : 0; }
 
 private:
     void restart(std::uint32_t message_id, std::uint16_t total);
 
+    // What is collected of one message; on the heap only while there is some (every IKE SA
+    // has two Reassemblies, and most never see a fragment).
+    struct Collected {
+        std::uint32_t message_id = 0;
+        wire::PayloadType first_inner = wire::PayloadType::none;
+        std::size_t bytes = 0;
+        std::vector<std::optional<base::SecretBytes>> parts;  // index = fragment number - 1
+    };
     Budget* budget_ = nullptr;
-    std::uint32_t message_id_ = 0;
-    std::uint16_t total_ = 0;  // 0: nothing collected
-    wire::PayloadType first_inner_ = wire::PayloadType::none;
-    std::size_t bytes_ = 0;
-    std::vector<std::optional<base::SecretBytes>> parts_;  // index = fragment number - 1
+    std::unique_ptr<Collected> collected_;  // null: nothing collected
 };
 
 }  // namespace ike::v2::fragmentation

@@ -6,36 +6,30 @@ namespace ike::v2 {
 
 void PendingRequest::start(std::uint32_t message_id, Datagrams datagrams, Time now,
                            const RetransmitPolicy& policy) {
-    active_ = true;
-    message_id_ = message_id;
-    datagrams_ = std::move(datagrams);
-    policy_ = policy;
-    timeout_ = policy.initial;
-    deadline_ = now + timeout_;
-    retransmits_ = 0;
+    out_ = std::make_unique<Out>(Out{message_id, std::move(datagrams), now + policy.initial, policy.initial, 0, policy});
 }
 
-void PendingRequest::clear() {
-    active_ = false;
-    datagrams_.clear();
+const Datagrams& PendingRequest::datagrams() const {
+    static const Datagrams none;
+    return out_ ? out_->datagrams : none;
 }
 
 PendingRequest::Due PendingRequest::poll(Time now) {
-    if (!active_ || now < deadline_) return Due::nothing;
-    if (retransmits_ >= policy_.max_retransmits) {
+    if (!out_ || now < out_->deadline) return Due::nothing;
+    Out& out = *out_;
+    if (out.retransmits >= out.policy.max_retransmits) {
         clear();
         return Due::give_up;
     }
-    ++retransmits_;
-    timeout_ = Duration(static_cast<Duration::rep>(static_cast<double>(timeout_.count()) *
-                                                   policy_.factor));
-    deadline_ = now + timeout_;
+    ++out.retransmits;
+    out.timeout = Duration(static_cast<Duration::rep>(static_cast<double>(out.timeout.count()) * out.policy.factor));
+    out.deadline = now + out.timeout;
     return Due::resend;
 }
 
 std::optional<Time> PendingRequest::deadline() const {
-    if (!active_) return std::nullopt;
-    return deadline_;
+    if (!out_) return std::nullopt;
+    return out_->deadline;
 }
 
 void ResponseCache::store(std::uint32_t message_id, Datagrams datagrams) {

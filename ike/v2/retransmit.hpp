@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -22,18 +23,20 @@ struct RetransmitPolicy {
     unsigned max_retransmits = 5;  // then the peer is declared unreachable (~165 s in all)
 };
 
-// The request this side has sent and waits to see answered.
+// The request this side has sent and waits to see answered. Kept on the heap while it is
+// out: most IKE SAs are idle, and an idle one keeps only a null pointer.
 class PendingRequest {
 public:
     enum class Due { nothing, resend, give_up };
 
     void start(std::uint32_t message_id, Datagrams datagrams, Time now,
                const RetransmitPolicy& policy);
-    void clear();
-    bool active() const { return active_; }
-    std::uint32_t message_id() const { return message_id_; }
-    const Datagrams& datagrams() const { return datagrams_; }
-    unsigned retransmits() const { return retransmits_; }
+    void clear() { out_.reset(); }
+    bool active() const { return out_ != nullptr; }
+    // 0, none and 0 while no request is out.
+    std::uint32_t message_id() const { return out_ ? out_->message_id : 0; }
+    const Datagrams& datagrams() const;
+    unsigned retransmits() const { return out_ ? out_->retransmits : 0; }
 
     // What is due at `now`. After `resend` the caller sends datagrams() again; after
     // `give_up` the request is cleared.
@@ -41,13 +44,15 @@ public:
     std::optional<Time> deadline() const;
 
 private:
-    bool active_ = false;
-    std::uint32_t message_id_ = 0;
-    Datagrams datagrams_;
-    Time deadline_{};
-    Duration timeout_{};
-    unsigned retransmits_ = 0;
-    RetransmitPolicy policy_;
+    struct Out {
+        std::uint32_t message_id = 0;
+        Datagrams datagrams;
+        Time deadline{};
+        Duration timeout{};
+        unsigned retransmits = 0;
+        RetransmitPolicy policy;
+    };
+    std::unique_ptr<Out> out_;
 };
 
 // The last response sent, kept until the next request proves the peer received it.
