@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base/bytes.hpp"
+#include "ike/v2/removal_order.hpp"
 
 namespace ipsecd {
 
@@ -225,14 +226,16 @@ std::uint64_t Daemon::wall_seconds(ike::v2::Time t) {
 }
 
 void Daemon::apply_all(ike::v2::Effects effects) {
-    for (const auto& effect : effects) apply(effect);
+    for (const auto& effect : ike::v2::removals_after_published_state(std::move(effects))) apply(effect);
     kernel_->flush();
     // Not re-entrant: the engine hears of failures once the batch that met them is done.
     while (!kernel_failed_.empty()) {
         auto failed = std::move(kernel_failed_);
         kernel_failed_.clear();
         for (auto& f : failed)
-            for (const auto& effect : engine_->handle(now_monotonic(), std::move(f))) apply(effect);
+            for (const auto& effect :
+                 ike::v2::removals_after_published_state(engine_->handle(now_monotonic(), std::move(f))))
+                apply(effect);
         kernel_->flush();
     }
     rearm_timer();

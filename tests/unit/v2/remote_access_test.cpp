@@ -2,6 +2,9 @@
 // `%any` connection, bob a road warrior asking for an IPv4 virtual IP.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "ike/v2/removal_order.hpp"
 #include "ike/v2/traffic_selectors.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
@@ -119,6 +122,31 @@ TEST(RemoteAccess, ALeaseIsListedWhileItsIkeSaLives) {
     p.run();
     ASSERT_EQ(p.alice().engine().leases().size(), 1u);
     EXPECT_FALSE(p.alice().engine().leases()[0].online);
+}
+
+// The gateway deletes the road warrior's IKE SA (the lab's rw-ipsecd-gets-vip-charon): in
+// the order the daemon applies its effects, the road warrior publishes the IKE SA closed
+// (its route from the virtual IP and the virtual IP come down) before any policy of the
+// virtual IP leaves the kernel (removal_order.hpp).
+TEST(RemoteAccess, TheRoadWarriorsVirtualIpRoutesGoBeforeItsPoliciesWhenTheGatewayDeletesTheIkeSa) {
+    Connected p;
+    const auto before = p.bob().history().size();
+    p.down(p.alice(), "site");
+    p.run();
+    const auto& h = p.bob().history();
+    const auto ordered = removals_after_published_state(Effects(h.begin() + static_cast<long>(before), h.end()));
+    const auto vip = *net::Prefix::parse("10.3.0.1/32");
+    const auto first_removal = std::find_if(ordered.begin(), ordered.end(), [&](const Effect& e) {
+        const auto* d = std::get_if<DeletePolicy>(&e);
+        return d && (d->id.selector.src == vip || d->id.selector.dst == vip);
+    });
+    const auto closing = std::find_if(ordered.begin(), ordered.end(), [](const Effect& e) {
+        const auto* s = std::get_if<StatePublished>(&e);
+        return s && s->ike_sa.state == "closed";
+    });
+    ASSERT_NE(first_removal, ordered.end());
+    ASSERT_NE(closing, ordered.end());
+    EXPECT_LT(closing - ordered.begin(), first_removal - ordered.begin());
 }
 
 TEST(RemoteAccess, AnExhaustedPoolRefusesWithInternalAddressFailure) {

@@ -1,0 +1,38 @@
+#include "ike/v2/removal_order.hpp"
+
+#include <iterator>
+
+namespace ike::v2 {
+
+namespace {
+
+bool kernel_change(const Effect& e) {
+    return std::holds_alternative<AddSa>(e) || std::holds_alternative<UpdateSa>(e) ||
+           std::holds_alternative<AddPolicy>(e) || std::holds_alternative<UpdatePolicy>(e) ||
+           std::holds_alternative<MigrateSa>(e);
+}
+
+}  // namespace
+
+Effects removals_after_published_state(Effects effects) {
+    Effects out, held;
+    out.reserve(effects.size());
+    auto release = [&] {
+        std::move(held.begin(), held.end(), std::back_inserter(out));
+        held.clear();
+    };
+    for (auto& e : effects) {
+        if (std::holds_alternative<DeletePolicy>(e)) {
+            held.push_back(std::move(e));
+            continue;
+        }
+        const bool published = std::holds_alternative<StatePublished>(e);
+        if (kernel_change(e)) release();
+        out.push_back(std::move(e));
+        if (published) release();
+    }
+    release();
+    return out;
+}
+
+}  // namespace ike::v2
