@@ -85,7 +85,7 @@ public:
         v2::EngineOptions options;
         options.ike_port = o.port;
         options.natt_port = static_cast<std::uint16_t>(o.port + 1);
-        options.log_level = v2::LogLevel::warning;
+        options.log_level = engine::LogLevel::warning;
         options.max_half_open = o.window * 2;
         // Without it the engine creates no CHILD SA (EngineOptions::allocate_spi). One SPI per
         // SA, from --first on: the responder's outbound SAs of two runs (one address) differ.
@@ -105,19 +105,19 @@ public:
 
     // Runs until every connection is up; false on timeout.
     bool run() {
-        const auto deadline = v2::Clock::now() + std::chrono::seconds(o_.timeout_s);
+        const auto deadline = engine::Clock::now() + std::chrono::seconds(o_.timeout_s);
         while (up_.size() < o_.sas) {
             while ((next_ < o_.sas || !retry_.empty()) && connecting_.size() < o_.window) {
                 std::string name = "c" + std::to_string(next_);
                 if (retry_.empty()) ++next_;
                 else name = retry_.extract(retry_.begin()).value();
                 connecting_.insert(name);
-                apply(engine_->handle(v2::Clock::now(), v2::AdminUp{name}));
+                apply(engine_->handle(engine::Clock::now(), engine::AdminUp{name}));
             }
             receive();
-            if (auto when = engine_->next_wakeup(); when && *when <= v2::Clock::now())
-                apply(engine_->handle(v2::Clock::now(), v2::Tick{}));
-            if (v2::Clock::now() > deadline) return false;
+            if (auto when = engine_->next_wakeup(); when && *when <= engine::Clock::now())
+                apply(engine_->handle(engine::Clock::now(), engine::Tick{}));
+            if (engine::Clock::now() > deadline) return false;
         }
         return true;
     }
@@ -135,20 +135,20 @@ private:
             const ssize_t n = recvfrom(fd_, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
             if (n <= 0) return;
             net::Address a = net::Address::v4(ntohl(from.sin_addr.s_addr));
-            v2::DatagramIn in{local_, {a, ntohs(from.sin_port)}, base::Bytes(buf, buf + n)};
-            apply(engine_->handle(v2::Clock::now(), in));
+            engine::DatagramIn in{local_, {a, ntohs(from.sin_port)}, base::Bytes(buf, buf + n)};
+            apply(engine_->handle(engine::Clock::now(), in));
         }
     }
 
-    void apply(const v2::Effects& effects) {
+    void apply(const engine::Effects& effects) {
         for (const auto& e : effects) {
-            if (const auto* d = std::get_if<v2::SendDatagram>(&e)) {
+            if (const auto* d = std::get_if<engine::SendDatagram>(&e)) {
                 const sockaddr_in to = to_sockaddr(d->remote);
                 (void)sendto(fd_, d->bytes.data(), d->bytes.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
-            } else if (const auto* s = std::get_if<v2::StatePublished>(&e)) {
-                if (s->state == v2::ConnectionState::up && connecting_.erase(s->connection)) up_.insert(s->connection);
+            } else if (const auto* s = std::get_if<engine::StatePublished>(&e)) {
+                if (s->state == engine::ConnectionState::up && connecting_.erase(s->connection)) up_.insert(s->connection);
                 // A failed attempt (the responder too busy to answer in time) is made again.
-                else if (s->state == v2::ConnectionState::down && connecting_.erase(s->connection))
+                else if (s->state == engine::ConnectionState::down && connecting_.erase(s->connection))
                     retry_.insert(s->connection), ++retries_;
             }
         }

@@ -40,7 +40,7 @@
 #include "bench/bench.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/v1/engine.hpp"
-#include "ike/v2/credentials.hpp"
+#include "ike/engine/credentials.hpp"
 #include "ike/v2/engine.hpp"
 #include "xfrm/memory_kernel.hpp"
 
@@ -115,7 +115,7 @@ struct Pki {
     }
     Botan::AutoSeeded_RNG rng;
     Botan::X509_Certificate ca;
-    std::vector<v2::ConnectionCredentials> ends;  // 192.0.2.1, 192.0.2.2
+    std::vector<engine::ConnectionCredentials> ends;  // 192.0.2.1, 192.0.2.2
 };
 
 // CPU time of a thread (not wall time: the machine is shared).
@@ -129,7 +129,7 @@ double thread_cpu_seconds() {
 // timer.
 struct Timed {
     template <class Engine, class Event>
-    v2::Effects call(Engine& engine, v2::Time now, const Event& event) {
+    engine::Effects call(Engine& engine, engine::Time now, const Event& event) {
         const double start = thread_cpu_seconds();
         auto effects = engine.handle(now, event);
         (void)engine.next_wakeup();
@@ -147,26 +147,26 @@ template <class Engine>
 struct Driver {
     Driver(unsigned pairs, std::uint64_t seed) : count(pairs), rng_a(seed), rng_b(seed + 1) {}
 
-    void apply(xfrm::MemoryKernel& k, const v2::Effect& e) {
-        if (const auto* a = std::get_if<v2::AddSa>(&e)) (void)(a->larval ? xfrm::complete_larval(k, a->sa) : k.add_sa(a->sa));
-        if (const auto* p = std::get_if<v2::AddPolicy>(&e)) (void)k.add_policy(p->policy);
-        if (const auto* u = std::get_if<v2::UpdatePolicy>(&e)) (void)k.update_policy(u->policy);
+    void apply(xfrm::MemoryKernel& k, const engine::Effect& e) {
+        if (const auto* a = std::get_if<engine::AddSa>(&e)) (void)(a->larval ? xfrm::complete_larval(k, a->sa) : k.add_sa(a->sa));
+        if (const auto* p = std::get_if<engine::AddPolicy>(&e)) (void)k.add_policy(p->policy);
+        if (const auto* u = std::get_if<engine::UpdatePolicy>(&e)) (void)k.update_policy(u->policy);
     }
 
     // Feeds effects to the kernels and datagrams to the other engine until quiet. With
     // `timed`, each engine call after `first` is timed with the next_wakeup() the daemon
     // asks for after every event.
-    void pump(v2::Effects first, bool from_alice, Timed* timed = nullptr) {
-        std::deque<std::pair<bool, v2::Effects>> queue;
+    void pump(engine::Effects first, bool from_alice, Timed* timed = nullptr) {
+        std::deque<std::pair<bool, engine::Effects>> queue;
         queue.emplace_back(from_alice, std::move(first));
         while (!queue.empty()) {
             auto [alice_sent, effects] = std::move(queue.front());
             queue.pop_front();
             for (const auto& e : effects) {
                 apply(alice_sent ? kernel_a : kernel_b, e);
-                if (const auto* d = std::get_if<v2::SendDatagram>(&e)) {
+                if (const auto* d = std::get_if<engine::SendDatagram>(&e)) {
                     Engine& to = alice_sent ? *bob : *alice;
-                    const v2::DatagramIn in{d->remote, d->local, d->bytes};
+                    const engine::DatagramIn in{d->remote, d->local, d->bytes};
                     queue.emplace_back(!alice_sent, timed ? timed->call(to, now, in) : to.handle(now, in));
                 }
             }
@@ -174,19 +174,19 @@ struct Driver {
     }
 
     void run() {
-        for (unsigned i = 0; i < count; ++i) pump(alice->handle(now, v2::AdminUp{"c" + std::to_string(i)}), true);
+        for (unsigned i = 0; i < count; ++i) pump(alice->handle(now, engine::AdminUp{"c" + std::to_string(i)}), true);
     }
 
     unsigned established() const {
         unsigned n = 0;
-        for (const auto& c : alice->status()) n += c.state == v2::ConnectionState::up ? 1 : 0;
+        for (const auto& c : alice->status()) n += c.state == engine::ConnectionState::up ? 1 : 0;
         return n;
     }
 
     unsigned count;
-    v2::Time now{};
+    engine::Time now{};
     crypto::DeterministicRng rng_a, rng_b;
-    v2::Credentials creds_a, creds_b;  // before the engines: they point at them
+    engine::Credentials creds_a, creds_b;  // before the engines: they point at them
     std::unique_ptr<Engine> alice, bob;
     xfrm::MemoryKernel kernel_a, kernel_b;
 };
@@ -522,12 +522,12 @@ IdleFigures idle_figures(unsigned n, unsigned events) {
     IdleFigures f{n};
     Timed tick, rekey;
     for (unsigned k = 0; k < events; ++k) {
-        (void)tick.call(*shard.alice, shard.now, v2::Tick{});
-        (void)tick.call(*shard.bob, shard.now, v2::Tick{});
+        (void)tick.call(*shard.alice, shard.now, engine::Tick{});
+        (void)tick.call(*shard.bob, shard.now, engine::Tick{});
     }
     for (unsigned k = 0; k < events; ++k) {
         const auto& expiry = expiries[static_cast<std::size_t>(k) * n / events];
-        shard.pump(rekey.call(*shard.alice, shard.now, v2::KernelExpire{expiry}), true, &rekey);
+        shard.pump(rekey.call(*shard.alice, shard.now, engine::KernelExpire{expiry}), true, &rekey);
     }
     const double start = thread_cpu_seconds();
     std::size_t found = 0;
@@ -538,8 +538,8 @@ IdleFigures idle_figures(unsigned n, unsigned events) {
     f.status_us = 1e6 * (thread_cpu_seconds() - start) / events;
     Timed contact;
     for (unsigned k = 0; k < events; ++k)
-        shard.pump(contact.call(*shard.alice, shard.now, v2::AdminUp{"new" + std::to_string(k)}), true, &contact);
-    if (shard.alice->status("new" + std::to_string(events - 1))->state != v2::ConnectionState::up)
+        shard.pump(contact.call(*shard.alice, shard.now, engine::AdminUp{"new" + std::to_string(k)}), true, &contact);
+    if (shard.alice->status("new" + std::to_string(events - 1))->state != engine::ConnectionState::up)
         throw std::runtime_error("a first contact did not come up");
     f.contact_us = contact.per_call_us();
     if (found != events) throw std::runtime_error("a connection's status is missing");

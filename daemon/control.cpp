@@ -20,8 +20,8 @@ std::string address_text(const std::optional<net::Address>& a) { return a ? a->s
 
 
 // Up's error after the engine gave up on the attempt: the typed failure it published.
-bus::Status up_failure(const std::string& name, const ike::v2::Failure& failure) {
-    using K = ike::v2::FailureKind;
+bus::Status up_failure(const std::string& name, const ike::engine::Failure& failure) {
+    using K = ike::engine::FailureKind;
     auto reason = bus::Reason::failed;
     switch (failure.kind) {
         case K::authentication_failed: reason = bus::Reason::authentication_failed; break;
@@ -36,20 +36,20 @@ bus::Status up_failure(const std::string& name, const ike::v2::Failure& failure)
         case K::none:
         case K::other: break;
     }
-    const auto why = ike::v2::describe(failure);
+    const auto why = ike::engine::describe(failure);
     return bus::fail(reason, "'" + name + "': " + (why.empty() ? "the connection attempt failed (see the log)" : why));
 }
 
 }  // namespace
 
 Control::Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files,
-                 ike::v2::Credentials credentials)
+                 ike::engine::Credentials credentials)
     : daemon_(daemon), options_(options), log_(log), files_(std::move(files)), running_(files_) {
     use(std::move(credentials));
 }
 
-void Control::use(ike::v2::Credentials credentials) {
-    auto fresh = std::make_unique<ike::v2::Credentials>(std::move(credentials));
+void Control::use(ike::engine::Credentials credentials) {
+    auto fresh = std::make_unique<ike::engine::Credentials>(std::move(credentials));
     daemon_.set_credentials(fresh.get());
     credentials_ = std::move(fresh);  // the old ones only now: the engines held them until here
 }
@@ -109,17 +109,17 @@ std::optional<bus::ConnectionSnapshot> Control::connection(const std::string& na
     if (auto manual = daemon_.manual().status(name)) {  // its SA pair (when in the kernel), no IKE SA
         s.status.state = manual->state;
         s.manual_error = manual->error;
-        if (manual->state == ike::v2::ConnectionState::up) s.child_sas = {manual->sa};
+        if (manual->state == ike::engine::ConnectionState::up) s.child_sas = {manual->sa};
     }
     return s;
 }
 
-bus::SaTimes Control::ike_sa_times(const std::string&, const ike::v2::IkeSaStatus& ike) {
+bus::SaTimes Control::ike_sa_times(const std::string&, const ike::engine::IkeSaStatus& ike) {
     return {Daemon::wall_seconds(ike.established), Daemon::wall_seconds(ike.rekey_at)};
 }
 
-bus::ChildSaLive Control::child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
-                                        const ike::v2::ChildStatus& child) {
+bus::ChildSaLive Control::child_sa_live(const std::string& connection, const ike::engine::IkeSaStatus& ike,
+                                        const ike::engine::ChildStatus& child) {
     bus::ChildSaLive live;
     live.times = {Daemon::wall_seconds(child.established), Daemon::wall_seconds(child.rekey_at)};
     auto proto = child.protocol;
@@ -140,7 +140,7 @@ void Control::up(const std::string& name, bus::Done done) {
         return done(manual->error.empty() ? bus::Status{} : bus::fail(bus::Reason::failed, "'" + name + "': " + manual->error));
     waiting_up_[name].push_back(std::move(done));
     // Also when up: the engine adds the children Up asks for that are not there yet.
-    daemon_.feed(ike::v2::AdminUp{name});
+    daemon_.feed(ike::engine::AdminUp{name});
     // The first request not sent: nothing to wait for.
     if (const auto& error = daemon_.last_feed_error(); !error.empty())
         return complete(waiting_up_, name, bus::fail(bus::Reason::failed, "'" + name + "': " + error));
@@ -156,12 +156,12 @@ void Control::down(const std::string& name, bus::Done done) {
         return done(bus::fail(bus::Reason::failed, "'" + name + "' is manually keyed: it is up while configured "
                                                    "(remove it from the configuration and reload)"));
     complete(waiting_up_, name, bus::fail(bus::Reason::cancelled, "'" + name + "' was brought down"));
-    if (last_state_[name] == ike::v2::ConnectionState::down) {
-        daemon_.feed(ike::v2::AdminDown{name});  // no SA, but trap policies go too
+    if (last_state_[name] == ike::engine::ConnectionState::down) {
+        daemon_.feed(ike::engine::AdminDown{name});  // no SA, but trap policies go too
         return done({});
     }
     waiting_down_[name].push_back(std::move(done));
-    daemon_.feed(ike::v2::AdminDown{name});
+    daemon_.feed(ike::engine::AdminDown{name});
     // Only restarts scheduled (no SA): the down publishes nothing to wait for.
     const auto now = daemon_.status_of(name);
     on_state({name, now.state, {}, now.failure});
@@ -176,8 +176,8 @@ void Control::complete(std::map<std::string, std::vector<bus::Done>>& waiting,
     for (auto& d : dones) d(result);
 }
 
-void Control::on_state(const ike::v2::StatePublished& change) {
-    using S = ike::v2::ConnectionState;
+void Control::on_state(const ike::engine::StatePublished& change) {
+    using S = ike::engine::ConnectionState;
     const std::string& name = change.connection;
     last_state_[name] = change.state;
     if (change.state == S::up) complete(waiting_up_, name, {});
@@ -190,7 +190,7 @@ void Control::on_state(const ike::v2::StatePublished& change) {
     // An attempt failed and the next is scheduled (close_action: restart, start: up): Up
     // fails with this attempt's reason while ipsecd goes on trying.
     if (change.state == S::connecting && change.ike_sa.state == "closed" &&
-        change.failure.kind != ike::v2::FailureKind::none)
+        change.failure.kind != ike::engine::FailureKind::none)
         complete(waiting_up_, name, up_failure(name, change.failure));
 }
 

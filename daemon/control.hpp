@@ -11,7 +11,7 @@
 
 #include "daemon/daemon.hpp"
 #include "dbus/backend.hpp"
-#include "ike/v2/credentials.hpp"
+#include "ike/engine/credentials.hpp"
 #include "ike/policy/config.hpp"
 
 namespace ipsecd {
@@ -21,24 +21,24 @@ public:
     // `files` is the configuration loaded from the config dir at start, `credentials` the
     // files it names (the engine uses them until a reload or AddConnection reads them again).
     Control(Daemon& daemon, const Options& options, Logger& log, ike::policy::Config files,
-            ike::v2::Credentials credentials = {});
+            ike::engine::Credentials credentials = {});
 
     // Initiates every connection with a `start: up` child (at start-up).
     void start_connections();
     // The engine published a new state of `change.connection`: completes waiting Up/Down calls.
-    void on_state(const ike::v2::StatePublished& change);
+    void on_state(const ike::engine::StatePublished& change);
     // The whole configuration the engine runs: files + transient connections.
     ike::policy::Config merged() const;
     // The certificates and keys the engine authenticates with now.
-    const ike::v2::Credentials& credentials() const { return *credentials_; }
+    const ike::engine::Credentials& credentials() const { return *credentials_; }
 
     // ---- bus::Backend ----
-    std::vector<ike::v2::Lease> leases() override { return daemon_.engine().leases(); }
+    std::vector<ike::v2::Lease> leases() override { return daemon_.engines().leases(); }
     std::vector<std::string> names() override;
     std::optional<bus::ConnectionSnapshot> connection(const std::string& name) override;
-    bus::SaTimes ike_sa_times(const std::string& connection, const ike::v2::IkeSaStatus& ike) override;
-    bus::ChildSaLive child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
-                                   const ike::v2::ChildStatus& child) override;
+    bus::SaTimes ike_sa_times(const std::string& connection, const ike::engine::IkeSaStatus& ike) override;
+    bus::ChildSaLive child_sa_live(const std::string& connection, const ike::engine::IkeSaStatus& ike,
+                                   const ike::engine::ChildStatus& child) override;
     void up(const std::string& name, bus::Done done) override;
     void down(const std::string& name, bus::Done done) override;
     bus::Result<std::vector<std::string>> reload() override;
@@ -60,7 +60,7 @@ private:
     // Reads the credentials of merged() and hands both to the engine (the configuration as a
     // diff); on a credential problem nothing changes.
     bus::Status apply();
-    void use(ike::v2::Credentials credentials);
+    void use(ike::engine::Credentials credentials);
     void complete(std::map<std::string, std::vector<bus::Done>>& waiting, const std::string& name,
                   const bus::Status& result);
 
@@ -69,10 +69,10 @@ private:
     Logger& log_;
     ike::policy::Config files_;
     ike::policy::Config running_;  // what the engine runs now
-    std::unique_ptr<ike::v2::Credentials> credentials_;  // what the engine authenticates with
+    std::unique_ptr<ike::engine::Credentials> credentials_;  // what the engine authenticates with
     std::vector<Transient> transient_;
     std::map<std::string, std::vector<bus::Done>> waiting_up_, waiting_down_;
-    std::map<std::string, ike::v2::ConnectionState> last_state_;
+    std::map<std::string, ike::engine::ConnectionState> last_state_;
 };
 
 }  // namespace ipsecd

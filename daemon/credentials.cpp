@@ -69,9 +69,9 @@ base::Result<std::shared_ptr<const Botan::Private_Key>> parse_key(base::ByteView
     return out;
 }
 
-FileResult<ike::v2::ConnectionCredentials> load_own(const ike::policy::LocalEnd& local,
+FileResult<ike::engine::ConnectionCredentials> load_own(const ike::policy::LocalEnd& local,
                                                      const std::vector<ike::policy::KeyPassword>& passwords) {
-    ike::v2::ConnectionCredentials out;
+    ike::engine::ConnectionCredentials out;
     auto chain = load(local.cert, false, ike::crypto::parse_certificates);
     if (!chain) return base::Unexpected{chain.error()};
     auto kp = std::find_if(passwords.begin(), passwords.end(), [&](const auto& p) { return p.key == local.key; });
@@ -85,7 +85,7 @@ FileResult<ike::v2::ConnectionCredentials> load_own(const ike::policy::LocalEnd&
     return out;
 }
 
-base::Result<void, FileError> load_trust(const ike::policy::RemoteEnd& remote, ike::v2::ConnectionCredentials& out) {
+base::Result<void, FileError> load_trust(const ike::policy::RemoteEnd& remote, ike::engine::ConnectionCredentials& out) {
     for (const auto& path : remote.ca) {
         auto cas = load(path, false, ike::crypto::parse_certificates);
         if (!cas) return base::Unexpected{cas.error()};
@@ -99,9 +99,9 @@ base::Result<void, FileError> load_trust(const ike::policy::RemoteEnd& remote, i
     return {};
 }
 
-FileResult<ike::v2::ConnectionCredentials> load_connection(const ike::policy::Connection& conn,
+FileResult<ike::engine::ConnectionCredentials> load_connection(const ike::policy::Connection& conn,
                                                             const std::vector<ike::policy::KeyPassword>& passwords) {
-    ike::v2::ConnectionCredentials c;
+    ike::engine::ConnectionCredentials c;
     if (conn.local.auth == Auth::pubkey) {
         auto own = load_own(conn.local, passwords);
         if (!own) return base::Unexpected{own.error()};
@@ -121,8 +121,8 @@ bool uses_files(const ike::policy::Connection& conn) {
     return conn.local.auth == Auth::pubkey || conn.remote.auth == Auth::pubkey;
 }
 
-ike::v2::Credentials empty_credentials() {
-    ike::v2::Credentials creds;
+ike::engine::Credentials empty_credentials() {
+    ike::engine::Credentials creds;
     creds.wall_clock = [] { return std::chrono::system_clock::now(); };
     return creds;
 }
@@ -133,7 +133,7 @@ CredentialError credential_error(const std::string& connection, const FileError&
 
 }  // namespace
 
-base::Result<ike::v2::Credentials, CredentialError> load_credentials(const ike::policy::Config& config) {
+base::Result<ike::engine::Credentials, CredentialError> load_credentials(const ike::policy::Config& config) {
     auto creds = empty_credentials();
     for (const auto& conn : config.connections) {
         if (!uses_files(conn)) continue;
@@ -144,7 +144,7 @@ base::Result<ike::v2::Credentials, CredentialError> load_credentials(const ike::
     return creds;
 }
 
-base::Result<ike::v2::Credentials, std::vector<config::Diagnostic>> load_credentials(const config::Loaded& loaded) {
+base::Result<ike::engine::Credentials, std::vector<config::Diagnostic>> load_credentials(const config::Loaded& loaded) {
     auto creds = empty_credentials();
     std::vector<config::Diagnostic> problems;
     for (const auto& conn : loaded.config.connections) {

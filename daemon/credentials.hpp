@@ -1,5 +1,5 @@
 // Reads the certificate, key, CA and CRL files the configuration names (auth: pubkey) and
-// hands them to the engine as ike::v2::Credentials: the engine does no I/O.
+// hands them to the engine as ike::engine::Credentials: the engine does no I/O.
 #pragma once
 
 #include <string>
@@ -8,7 +8,7 @@
 #include "base/result.hpp"
 #include "daemon/config/loader.hpp"
 #include "ike/policy/config.hpp"
-#include "ike/v2/credentials.hpp"
+#include "ike/engine/credentials.hpp"
 
 namespace ipsecd {
 
@@ -24,10 +24,10 @@ struct CredentialError {
 // key file refused if group or others may read it, and if it is not the certificate's key;
 // an encrypted key opened with its `secrets:` password); every connection with remote.auth
 // pubkey its trust anchors and CRLs. The first problem is the error.
-base::Result<ike::v2::Credentials, CredentialError> load_credentials(const ike::policy::Config& config);
+base::Result<ike::engine::Credentials, CredentialError> load_credentials(const ike::policy::Config& config);
 
 // As load_credentials(loaded.config), every connection's problem reported as a diagnostic
 // at the key that names the file (FILE:LINE:COLUMN, as `ipsecd --check` prints them).
-base::Result<ike::v2::Credentials, std::vector<config::Diagnostic>> load_credentials(const config::Loaded& loaded);
+base::Result<ike::engine::Credentials, std::vector<config::Diagnostic>> load_credentials(const config::Loaded& loaded);
 
 }  // namespace ipsecd

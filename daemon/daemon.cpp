@@ -10,38 +10,38 @@
 #include <utility>
 
 #include "base/bytes.hpp"
-#include "ike/v2/removal_order.hpp"
+#include "ike/engine/removal_order.hpp"
 
 namespace ipsecd {
 
 namespace {
 
-ike::v2::Time now_monotonic() { return ike::v2::Clock::now(); }
+ike::engine::Time now_monotonic() { return ike::engine::Clock::now(); }
 
 // sd-event's CLOCK_MONOTONIC microseconds and steady_clock share the same epoch on Linux.
-std::uint64_t to_usec(ike::v2::Time t) {
+std::uint64_t to_usec(ike::engine::Time t) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
     return us < 0 ? 0 : static_cast<std::uint64_t>(us);
 }
 
-LogLevel to_level(ike::v2::LogLevel l) {
+LogLevel to_level(ike::engine::LogLevel l) {
     switch (l) {
-    case ike::v2::LogLevel::error: return LogLevel::error;
-    case ike::v2::LogLevel::warning: return LogLevel::warning;
-    case ike::v2::LogLevel::info: return LogLevel::info;
-    case ike::v2::LogLevel::debug: return LogLevel::debug;
+    case ike::engine::LogLevel::error: return LogLevel::error;
+    case ike::engine::LogLevel::warning: return LogLevel::warning;
+    case ike::engine::LogLevel::info: return LogLevel::info;
+    case ike::engine::LogLevel::debug: return LogLevel::debug;
     }
     return LogLevel::info;
 }
 
-ike::v2::LogLevel to_engine_level(LogLevel l) {
+ike::engine::LogLevel to_engine_level(LogLevel l) {
     switch (l) {
-    case LogLevel::error: return ike::v2::LogLevel::error;
-    case LogLevel::warning: return ike::v2::LogLevel::warning;
-    case LogLevel::info: return ike::v2::LogLevel::info;
-    case LogLevel::debug: return ike::v2::LogLevel::debug;
+    case LogLevel::error: return ike::engine::LogLevel::error;
+    case LogLevel::warning: return ike::engine::LogLevel::warning;
+    case LogLevel::info: return ike::engine::LogLevel::info;
+    case LogLevel::debug: return ike::engine::LogLevel::debug;
     }
-    return ike::v2::LogLevel::debug;
+    return ike::engine::LogLevel::debug;
 }
 
 // The connection a kernel effect belongs to, for the log line of its failure.
@@ -111,8 +111,8 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     leftovers_.read(*kernel_);
     dispatch_kernel_events_ = std::move(dispatch_kernel_events);
     kernel_->set_event_handler([this](const xfrm::Event& ev) {
-        if (auto* acq = std::get_if<xfrm::Acquire>(&ev)) feed(ike::v2::KernelAcquire{*acq});
-        else if (auto* exp = std::get_if<xfrm::Expire>(&ev)) feed(ike::v2::KernelExpire{*exp});
+        if (auto* acq = std::get_if<xfrm::Acquire>(&ev)) feed(ike::engine::KernelAcquire{*acq});
+        else if (auto* exp = std::get_if<xfrm::Expire>(&ev)) feed(ike::engine::KernelExpire{*exp});
     });
     if (kernel_event_fd >= 0) {
         sd_event_source* src = nullptr;
@@ -131,7 +131,7 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
         if (!path->source) return base::fail("the route to " + remote.str() + " names no source address");
         return *path->source;
     };
-    auto resolver = Resolver::create(event_, [this](ike::v2::HostResolved answer) { feed(std::move(answer)); });
+    auto resolver = Resolver::create(event_, [this](ike::engine::HostResolved answer) { feed(std::move(answer)); });
     if (!resolver) return base::fail(resolver.error().message);
     resolver_ = std::move(*resolver);
     // Inbound SPIs come from the kernel (XFRM_MSG_ALLOCSPI): never one another SA holds.
@@ -144,15 +144,11 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     ike::v1::EngineOptions v1_options;
     v1_options.ike_port = options_.ike_port;
     v1_options.natt_port = options_.natt_port;
-    engine_v1_ = std::make_unique<ike::v1::Engine>(config, rng_, v1_options);
-    engine_ = std::make_unique<ike::v2::Engine>(std::move(config), rng_, engine_options);
+    engines_ = std::make_unique<ike::engine::Engines>(std::move(config), rng_, std::move(engine_options), v1_options);
     return {};
 }
 
-void Daemon::set_credentials(const ike::v2::Credentials* credentials) {
-    engine_->set_credentials(credentials);
-    engine_v1_->set_credentials(credentials);
-}
+void Daemon::set_credentials(const ike::engine::Credentials* credentials) { engines_->set_credentials(credentials); }
 
 int Daemon::run() {
     int r = sd_event_loop(event_);
@@ -163,39 +159,14 @@ int Daemon::run() {
     return r;
 }
 
-bool Daemon::for_v1(const ike::v2::Event& event) const {
-    auto version_of = [this](const std::string& name) {
-        const auto* c = running_.find(name);
-        return c ? c->version : 2;
-    };
-    if (const auto* d = std::get_if<ike::v2::DatagramIn>(&event))
-        return d->bytes.size() > 17 && (d->bytes[17] >> 4) == 1;  // RFC 2408 3.1 / RFC 7296 3.1: MjVer
-    if (const auto* up = std::get_if<ike::v2::AdminUp>(&event)) return version_of(up->connection) == 1;
-    if (const auto* down = std::get_if<ike::v2::AdminDown>(&event)) return version_of(down->connection) == 1;
-    if (const auto* exp = std::get_if<ike::v2::KernelExpire>(&event)) return ike::v1::is_v1_reqid(exp->expire.reqid);
-    if (const auto* acq = std::get_if<ike::v2::KernelAcquire>(&event)) return ike::v1::is_v1_reqid(acq->acquire.reqid);
-    return false;
-}
-
-void Daemon::feed(const ike::v2::Event& event) {
+void Daemon::feed(const ike::engine::Event& event) {
     feed_error_.clear();
-    const auto now = now_monotonic();
-    if (!for_v1(event)) {
-        apply_all(engine_->handle(now, event));
-        if (!std::holds_alternative<ike::v2::Tick>(event)) return;
-    }
-    std::visit(
-        [&](const auto& e) {
-            using E = std::decay_t<decltype(e)>;
-            if constexpr (std::is_constructible_v<ike::v1::Event, E>) apply_all(engine_v1_->handle(now, e));
-        },
-        event);
+    apply_all(engines_->handle(now_monotonic(), event));
 }
 
 void Daemon::start_connections() {
     manual_->apply(std::exchange(started_, {}));
-    apply_all(engine_->start(now_monotonic()));
-    apply_all(engine_v1_->start(now_monotonic()));
+    apply_all(engines_->start(now_monotonic()));
     leftovers_.drop_unused(*kernel_);
 }
 
@@ -206,27 +177,26 @@ base::Status Daemon::reconfigure(ike::policy::Config config) {
             if (conn.version == 1) out.push_back(conn);
         return out;
     };
-    // The IKEv1 engine takes its configuration once (ike/v1/engine.hpp): a reload may
-    // change everything else, and its secrets, not its version 1 connections.
+    // A reload may change everything else, and the secrets, not version 1 connections yet.
     if (v1_part(config) != v1_part(running_))
         return base::fail("IKEv1 (version: 1) connections cannot be added, changed or removed by a reload yet: "
                           "restart ipsecd");
     manual_->apply(config);
     running_ = config;
-    apply_all(engine_->reconfigure(now_monotonic(), std::move(config)));
+    apply_all(engines_->reconfigure(now_monotonic(), std::move(config)));
     return {};
 }
 
-std::uint64_t Daemon::wall_seconds(ike::v2::Time t) {
-    if (t == ike::v2::Time{}) return 0;
-    const auto age = ike::v2::Clock::now() - t;
+std::uint64_t Daemon::wall_seconds(ike::engine::Time t) {
+    if (t == ike::engine::Time{}) return 0;
+    const auto age = ike::engine::Clock::now() - t;
     const auto wall = std::chrono::system_clock::now() - std::chrono::duration_cast<std::chrono::system_clock::duration>(age);
     const auto s = std::chrono::duration_cast<std::chrono::seconds>(wall.time_since_epoch()).count();
     return s < 0 ? 0 : static_cast<std::uint64_t>(s);
 }
 
-void Daemon::apply_all(ike::v2::Effects effects) {
-    for (const auto& effect : ike::v2::removals_after_published_state(std::move(effects))) apply(effect);
+void Daemon::apply_all(ike::engine::Effects effects) {
+    for (const auto& effect : ike::engine::removals_after_published_state(std::move(effects))) apply(effect);
     kernel_->flush();
     // Not re-entrant: the engine hears of failures once the batch that met them is done.
     while (!kernel_failed_.empty()) {
@@ -234,37 +204,24 @@ void Daemon::apply_all(ike::v2::Effects effects) {
         kernel_failed_.clear();
         for (auto& f : failed)
             for (const auto& effect :
-                 ike::v2::removals_after_published_state(engine_->handle(now_monotonic(), std::move(f))))
+                 ike::engine::removals_after_published_state(engines_->handle(now_monotonic(), std::move(f))))
                 apply(effect);
         kernel_->flush();
     }
     rearm_timer();
 }
 
-std::vector<ike::v2::ConnectionStatus> Daemon::status() const {
-    auto out = engine_->status();
-    auto v1 = engine_v1_->status();
-    // The IKEv2 engine lists version 1 connections as down: the IKEv1 engine's view replaces it.
-    std::erase_if(out, [&v1](const auto& s) {
-        return std::any_of(v1.begin(), v1.end(), [&s](const auto& o) { return o.name == s.name; });
-    });
-    out.insert(out.end(), v1.begin(), v1.end());
-    return out;
-}
+std::vector<ike::engine::ConnectionStatus> Daemon::status() const { return engines_->status(); }
 
-ike::v2::ConnectionStatus Daemon::status_of(const std::string& name) const {
-    // IKEv1 connections are few: their engine is asked first; the IKEv2 engine answers from
-    // the connection's own SAs.
-    for (auto& c : engine_v1_->status())
-        if (c.name == name) return c;
-    return engine_->status(name).value_or(ike::v2::ConnectionStatus{name, ike::v2::ConnectionState::down, {}, {}});
+ike::engine::ConnectionStatus Daemon::status_of(const std::string& name) const {
+    return engines_->status(name).value_or(ike::engine::ConnectionStatus{name, ike::engine::ConnectionState::down, {}, {}});
 }
 
 void Daemon::note_error(const std::string& message) {
     if (feed_error_.empty()) feed_error_ = message;
 }
 
-void Daemon::send(const ike::v2::SendDatagram& d) {
+void Daemon::send(const ike::engine::SendDatagram& d) {
     for (auto& s : sockets_) {
         if (s.family() != d.remote.address.family || s.port() != d.local.port) continue;
         if (auto st = s.send(d.local, d.remote, d.bytes, !d.keepalive); !st) {
@@ -281,26 +238,26 @@ void Daemon::send(const ike::v2::SendDatagram& d) {
 // (xfrm/request_queue.hpp). Every other effect but a log line waits until what is queued is
 // in the kernel: no datagram, route or published state goes ahead of the SAs and policies
 // before it.
-void Daemon::apply(const ike::v2::Effect& effect) {
+void Daemon::apply(const ike::engine::Effect& effect) {
     std::visit(
         [this](const auto& fx) {
             using T = std::decay_t<decltype(fx)>;
-            if constexpr (std::is_same_v<T, ike::v2::AddSa>) {
+            if constexpr (std::is_same_v<T, ike::engine::AddSa>) {
                 auto on = kernel_changed(fx.owner, true);
                 if (fx.larval) return sa_added(on, xfrm::complete_larval(*kernel_, fx.sa), fx.sa);
                 kernel_->queue_sa(fx.sa, false, [this, on, sa = fx.sa](const auto& r) { sa_added(on, r, sa); });
-            } else if constexpr (std::is_same_v<T, ike::v2::UpdateSa>) {
+            } else if constexpr (std::is_same_v<T, ike::engine::UpdateSa>) {
                 kernel_->queue_sa(fx.sa, true, kernel_changed(fx.owner, true));
-            } else if constexpr (std::is_same_v<T, ike::v2::DeleteSa>) {
+            } else if constexpr (std::is_same_v<T, ike::engine::DeleteSa>) {
                 kernel_->queue_delete_sa(fx.id, kernel_changed(fx.owner, false));
-            } else if constexpr (std::is_same_v<T, ike::v2::AddPolicy>) {
+            } else if constexpr (std::is_same_v<T, ike::engine::AddPolicy>) {
                 leftovers_.add_policy(*kernel_, fx.policy, kernel_changed(fx.owner, true));
-            } else if constexpr (std::is_same_v<T, ike::v2::DeletePolicy>) {
+            } else if constexpr (std::is_same_v<T, ike::engine::DeletePolicy>) {
                 kernel_->queue_delete_policy(fx.id, kernel_changed(fx.owner, false));
-            } else if constexpr (std::is_same_v<T, ike::v2::UpdatePolicy>) {
+            } else if constexpr (std::is_same_v<T, ike::engine::UpdatePolicy>) {
                 kernel_->queue_policy(fx.policy, true, kernel_changed(fx.owner, true));
             } else {
-                if constexpr (!std::is_same_v<T, ike::v2::Log>) kernel_->flush();
+                if constexpr (!std::is_same_v<T, ike::engine::Log>) kernel_->flush();
                 apply_now(fx);
             }
         },
@@ -309,7 +266,7 @@ void Daemon::apply(const ike::v2::Effect& effect) {
 
 // A failed addition leaves an IKE SA with half its kernel state: the engine takes it down
 // (after the batch, apply_all). A failed removal is only logged (the state is gone either way).
-xfrm::Kernel::Done Daemon::kernel_changed(const ike::v2::KernelOwner& owner, bool addition) {
+xfrm::Kernel::Done Daemon::kernel_changed(const ike::engine::KernelOwner& owner, bool addition) {
     return [this, owner, addition](const base::Status& r) {
         if (r) return;
         log_.error(r.error().message, {owner.connection, {}});
@@ -326,17 +283,17 @@ void Daemon::sa_added(const xfrm::Kernel::Done& on, const base::Status& r, const
 template <class T>
 void Daemon::apply_now(const T& fx) {
     base::Status st;
-    if constexpr (std::is_same_v<T, ike::v2::SendDatagram>) {
+    if constexpr (std::is_same_v<T, ike::engine::SendDatagram>) {
         send(fx);
-    } else if constexpr (std::is_same_v<T, ike::v2::MigrateSa>) {
+    } else if constexpr (std::is_same_v<T, ike::engine::MigrateSa>) {
         // Logged only: an SA that did not move still protects, towards the old mapping.
         st = kernel_->migrate(fx.migration);
-    } else if constexpr (std::is_same_v<T, ike::v2::ResolveHost>) {
+    } else if constexpr (std::is_same_v<T, ike::engine::ResolveHost>) {
         resolver_->resolve(fx);
-    } else if constexpr (std::is_same_v<T, ike::v2::StatePublished>) {
+    } else if constexpr (std::is_same_v<T, ike::engine::StatePublished>) {
         published(fx);
         if (state_listener_) state_listener_(fx);
-    } else if constexpr (std::is_same_v<T, ike::v2::Log>) {
+    } else if constexpr (std::is_same_v<T, ike::engine::Log>) {
         log_.log(to_level(fx.level), fx.message, {fx.connection, fx.ike_spi});
     }
     if (!st) log_.error(st.error().message, {fx_connection(fx), {}});
@@ -344,7 +301,7 @@ void Daemon::apply_now(const T& fx) {
 
 // A route's source must be an address of the host: a virtual IP goes on before the routes
 // that use it and off after them. Its DNS configuration follows it on its link.
-void Daemon::published(const ike::v2::StatePublished& fx) {
+void Daemon::published(const ike::engine::StatePublished& fx) {
     const bool closed = fx.ike_sa.state == "closed";
     if (vips_ && !closed) vips_->update(fx.connection, fx.ike_sa);
     if (dns_) dns_->update(fx.connection, fx.ike_sa, vips_ ? vips_->link_of(fx.connection, fx.ike_sa.local_spi) : std::nullopt);
@@ -353,8 +310,7 @@ void Daemon::published(const ike::v2::StatePublished& fx) {
 }
 
 void Daemon::rearm_timer() {
-    auto when = engine_->next_wakeup();
-    if (auto v1 = engine_v1_ ? engine_v1_->next_wakeup() : std::nullopt; v1 && (!when || *v1 < *when)) when = v1;
+    auto when = engines_->next_wakeup();
     if (!when) {
         if (timer_) sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
         return;
@@ -380,7 +336,7 @@ int Daemon::on_datagram(sd_event_source*, int fd, uint32_t, void* p) {
             }
             if (!d->has_value()) break;
             auto& dg = **d;
-            self->feed(ike::v2::DatagramIn{dg.local, dg.remote, std::move(dg.data)});
+            self->feed(ike::engine::DatagramIn{dg.local, dg.remote, std::move(dg.data)});
         }
     }
     return 0;
@@ -393,7 +349,7 @@ int Daemon::on_kernel_event(sd_event_source*, int, uint32_t, void* p) {
 }
 
 int Daemon::on_timer(sd_event_source*, uint64_t, void* p) {
-    static_cast<Daemon*>(p)->feed(ike::v2::Tick{});
+    static_cast<Daemon*>(p)->feed(ike::engine::Tick{});
     return 0;
 }
 
@@ -414,7 +370,7 @@ void Daemon::shutdown() {
     if (stopping_) return;
     stopping_ = true;
     sd_notify(0, "STOPPING=1\nSTATUS=deleting SAs");
-    for (const auto& c : status()) feed(ike::v2::AdminDown{c.name});
+    for (const auto& c : status()) feed(ike::engine::AdminDown{c.name});
     manual_->remove_all();
     if (auto st = kernel_->flush_owned(); !st) log_.error(st.error().message);
     leftovers_.drop_all(*kernel_);

@@ -1,7 +1,7 @@
 // The daemon shell: one sd-event loop that owns the IKE sockets, the kernel (xfrm/), the
-// engine's timer and the signals, and translates between them and the sans-I/O engine
-// (ike/v2/engine.hpp for IKEv2, ike/v1/engine.hpp for `version: 1` connections; datagrams go
-// to one or the other by the version in their IKE header). Nothing protocol-specific happens here.
+// engines' timer and the signals, and translates between them and the sans-I/O engines
+// (ike/engine/engines.hpp: IKEv2 and IKEv1 behind one interface, which routes each event to
+// the engine it concerns). Nothing protocol-specific happens here.
 #pragma once
 
 #include <systemd/sd-event.h>
@@ -21,8 +21,7 @@
 #include "daemon/resolved_dns.hpp"
 #include "daemon/virtual_ips.hpp"
 #include "ike/crypto/rng.hpp"
-#include "ike/v1/engine.hpp"
-#include "ike/v2/engine.hpp"
+#include "ike/engine/engines.hpp"
 #include "xfrm/kernel.hpp"
 #include "xfrm/routing.hpp"
 
@@ -30,8 +29,8 @@ namespace ipsecd {
 
 class Daemon {
 public:
-    // Called with every IKE SA state the engine publishes (the D-Bus layer listens here).
-    using StateListener = std::function<void(const ike::v2::StatePublished&)>;
+    // Called with every IKE SA state the engines publish (the D-Bus layer listens here).
+    using StateListener = std::function<void(const ike::engine::StatePublished&)>;
 
     Daemon(const Options& options, Logger& log);
     ~Daemon();
@@ -49,9 +48,9 @@ public:
     int run();
 
     sd_event* event() const { return event_; }
-    ike::v2::Engine& engine() { return *engine_; }
+    ike::engine::Engines& engines() { return *engines_; }
     // Both engines authenticate with `credentials` (not owned; kept until the next call).
-    void set_credentials(const ike::v2::Credentials* credentials);
+    void set_credentials(const ike::engine::Credentials* credentials);
     xfrm::Kernel& kernel() { return *kernel_; }
     // The manually keyed connections' kernel state (the engine never sees them).
     const ManualSas& manual() const { return *manual_; }
@@ -64,10 +63,9 @@ public:
     // SIGHUP and D-Bus Reload both land here.
     void set_reload_handler(std::function<void()> h) { reload_handler_ = std::move(h); }
 
-    // Feeds one event to the engine it concerns (datagrams by their IKE version, operator
-    // requests by their connection's version, ticks to both), applies its effects and re-arms
-    // the timer.
-    void feed(const ike::v2::Event& event);
+    // Feeds one event to the engines (ike::engine::Engines routes it), applies the effects
+    // and re-arms the timer.
+    void feed(const ike::engine::Event& event);
     // The first datagram the last feed() could not send, as text; empty when there was none.
     // (An operator's Up fails with it; the engine's own failures are typed, in its status.)
     const std::string& last_feed_error() const { return feed_error_; }
@@ -78,10 +76,10 @@ public:
     // changed (reload as a diff).
     base::Status reconfigure(ike::policy::Config config);
     // An engine time (steady clock) as seconds since the Unix epoch; 0 stays 0 (not known).
-    static std::uint64_t wall_seconds(ike::v2::Time t);
+    static std::uint64_t wall_seconds(ike::engine::Time t);
     // The engines' current state of one connection (IKEv2: from its own SAs), and of all.
-    ike::v2::ConnectionStatus status_of(const std::string& name) const;
-    std::vector<ike::v2::ConnectionStatus> status() const;
+    ike::engine::ConnectionStatus status_of(const std::string& name) const;
+    std::vector<ike::engine::ConnectionStatus> status() const;
 
 private:
     static int on_datagram(sd_event_source*, int fd, uint32_t, void* self);
@@ -92,19 +90,17 @@ private:
     base::Status open_sockets();
     // Applies effects in order, then feeds back the kernel failures they met (KernelFailed)
     // and applies what the engine answers, and re-arms the timer.
-    void apply_all(ike::v2::Effects effects);
-    void apply(const ike::v2::Effect& effect);
+    void apply_all(ike::engine::Effects effects);
+    void apply(const ike::engine::Effect& effect);
     template <class T>
     void apply_now(const T& fx);  // an effect that is not a kernel change
-    xfrm::Kernel::Done kernel_changed(const ike::v2::KernelOwner& owner, bool addition);
+    xfrm::Kernel::Done kernel_changed(const ike::engine::KernelOwner& owner, bool addition);
     void sa_added(const xfrm::Kernel::Done& on, const base::Status& r, const xfrm::Sa& sa);
-    void send(const ike::v2::SendDatagram& d);
+    void send(const ike::engine::SendDatagram& d);
     // Routes and virtual IPs follow one IKE SA's new state.
-    void published(const ike::v2::StatePublished& fx);
+    void published(const ike::engine::StatePublished& fx);
     void note_error(const std::string& message);  // kept when it is the feed's first
     void rearm_timer();
-    // Whether an event belongs to the IKEv1 engine.
-    bool for_v1(const ike::v2::Event& event) const;
     void shutdown();
 
     const Options& options_;
@@ -116,9 +112,8 @@ private:
     std::unique_ptr<xfrm::Kernel> kernel_;
     std::function<void()> dispatch_kernel_events_;
     ike::crypto::SystemRng rng_;
-    std::unique_ptr<ike::v2::Engine> engine_;
-    std::unique_ptr<ike::v1::Engine> engine_v1_;
-    ike::policy::Config running_;  // the configuration the engines run, for version lookups
+    std::unique_ptr<ike::engine::Engines> engines_;
+    ike::policy::Config running_;  // the configuration the engines run
     std::unique_ptr<ManualSas> manual_;
     std::unique_ptr<Resolver> resolver_;  // host names in remote.address, off the loop
     ike::policy::Config started_;  // given to start(), installed by start_connections()
@@ -129,7 +124,7 @@ private:
     std::function<void()> reload_handler_;
     Leftovers leftovers_{log_};  // what a killed predecessor left in the kernel
     bool stopping_ = false;
-    std::vector<ike::v2::KernelFailed> kernel_failed_;  // met while applying effects
+    std::vector<ike::engine::KernelFailed> kernel_failed_;  // met while applying effects
     std::string feed_error_;  // last_feed_error()
 };
 

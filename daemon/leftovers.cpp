@@ -10,7 +10,7 @@ namespace {
 
 bool engine_policy(const xfrm::Policy& p) {
     return std::any_of(p.templates.begin(), p.templates.end(),
-                       [](const xfrm::Template& t) { return ike::v2::is_engine_reqid(t.reqid); });
+                       [](const xfrm::Template& t) { return ike::engine::is_engine_reqid(t.reqid); });
 }
 
 xfrm::SaId id_of(const xfrm::SaInfo& sa) { return {sa.dst, sa.spi, sa.proto, sa.mark}; }
@@ -27,7 +27,7 @@ void Leftovers::read(xfrm::Kernel& kernel) {
         log_.warning("reading the kernel's SAs: " + sas.error().message);
     else
         std::copy_if(sas->begin(), sas->end(), std::back_inserter(sas_),
-                     [](const xfrm::SaInfo& sa) { return ike::v2::is_engine_reqid(sa.reqid); });
+                     [](const xfrm::SaInfo& sa) { return ike::engine::is_engine_reqid(sa.reqid); });
     if (!policies_.empty() || !sas_.empty())
         log_.info("taking over " + std::to_string(policies_.size()) + " policies and " + std::to_string(sas_.size()) +
                   " SAs a previous ipsecd left in the kernel");

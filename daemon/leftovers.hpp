@@ -1,5 +1,5 @@
 // What an ipsecd killed without its clean-up (SIGKILL, systemd's watchdog) left in the
-// kernel: the SAs and policies with the engine's reqids (ike::v2::is_engine_reqid). Its
+// kernel: the SAs and policies with the engine's reqids (ike::engine::is_engine_reqid). Its
 // successor takes them over rather than fail on them (DESIGN "A crash does not end the
 // tunnels"):
 // - a policy the engine adds again is updated in place (XFRM_MSG_UPDPOLICY), so the traffic

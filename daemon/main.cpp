@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
         log.error("registering the D-Bus objects: " + objects.error().message);
         return 1;
     }
-    daemon.set_state_listener([&](const ike::v2::StatePublished& s) {
+    daemon.set_state_listener([&](const ike::engine::StatePublished& s) {
         control.on_state(s);
         (*objects)->publish(s);
     });

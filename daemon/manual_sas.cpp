@@ -139,7 +139,7 @@ std::optional<ManualStatus> ManualSas::status(const std::string& name) const {
     const Connection& c = at.connection;
     const auto& m = *c.manual;
     ManualStatus s;
-    s.state = at.error.empty() ? ike::v2::ConnectionState::up : ike::v2::ConnectionState::down;
+    s.state = at.error.empty() ? ike::engine::ConnectionState::up : ike::engine::ConnectionState::down;
     s.error = at.error;
     s.local = *c.local.address;
     s.remote = *c.remote.address;

@@ -14,7 +14,7 @@
 
 #include "daemon/log.hpp"
 #include "ike/policy/config.hpp"
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 #include "xfrm/kernel.hpp"
 
 namespace ipsecd {
@@ -22,9 +22,9 @@ namespace ipsecd {
 // A manual connection as status shows it: `up` with its SA pair once both SAs and the
 // policies are in the kernel, `down` with the kernel's reason otherwise.
 struct ManualStatus {
-    ike::v2::ConnectionState state = ike::v2::ConnectionState::down;
+    ike::engine::ConnectionState state = ike::engine::ConnectionState::down;
     std::string error;
-    ike::v2::ChildStatus sa;  // name "manual"; spi_in/spi_out, proposal "OUT" or "OUT / IN"
+    ike::engine::ChildStatus sa;  // name "manual"; spi_in/spi_out, proposal "OUT" or "OUT / IN"
     net::Address local, remote;
 };
 

@@ -111,7 +111,7 @@ void ResolvedDns::take_over() {
     }
 }
 
-void ResolvedDns::update(const std::string& connection, const ike::v2::IkeSaStatus& sa, std::optional<int> link) {
+void ResolvedDns::update(const std::string& connection, const ike::engine::IkeSaStatus& sa, std::optional<int> link) {
     const ResolvedLinks::Owner owner{connection, sa.local_spi};
     const bool holds = sa.virtual_ips_received && sa.state != "closed" && link;
     auto changed = holds ? links_.hold(owner, *link, link_dns_of(sa.dns, sa.dns_domains)) : links_.release(owner);

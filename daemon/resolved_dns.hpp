@@ -21,7 +21,7 @@
 #include "daemon/log.hpp"
 #include "daemon/resolved_links.hpp"
 #include "daemon/resolved_records.hpp"
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 
 namespace ipsecd {
 
@@ -38,7 +38,7 @@ public:
     // (only that: the link's own servers and domains, set since by its manager, stay).
     void take_over();
     // One IKE SA's new state (StatePublished); `link`: the interface of its virtual IPs.
-    void update(const std::string& connection, const ike::v2::IkeSaStatus& sa, std::optional<int> link);
+    void update(const std::string& connection, const ike::engine::IkeSaStatus& sa, std::optional<int> link);
     // Gives every link back what it had (the calls go out when the bus is flushed).
     void stop();
     // Processes the bus until every call has its answer, at most `limit`: calls whose caller

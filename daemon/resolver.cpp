@@ -33,8 +33,8 @@ std::optional<net::Address> address_of(const addrinfo& ai) {
 
 }  // namespace
 
-ike::v2::HostResolved resolve_now(const ike::v2::ResolveHost& request) {
-    ike::v2::HostResolved answer{request.name, {}, {}};
+ike::engine::HostResolved resolve_now(const ike::engine::ResolveHost& request) {
+    ike::engine::HostResolved answer{request.name, {}, {}};
     addrinfo hints{};
     hints.ai_family = !request.family ? AF_UNSPEC : *request.family == net::Family::v4 ? AF_INET : AF_INET6;
     hints.ai_socktype = SOCK_DGRAM;  // one entry per address, not one per socket type
@@ -75,7 +75,7 @@ Resolver::~Resolver() {
     if (eventfd_ >= 0) close(eventfd_);
 }
 
-void Resolver::resolve(ike::v2::ResolveHost request) {
+void Resolver::resolve(ike::engine::ResolveHost request) {
     {
         std::lock_guard lock(mutex_);
         requests_.push_back(std::move(request));
@@ -88,7 +88,7 @@ void Resolver::work() {
     for (;;) {
         wake_.wait(lock, [&] { return stopping_ || !requests_.empty(); });
         if (stopping_) return;
-        const ike::v2::ResolveHost request = std::move(requests_.front());
+        const ike::engine::ResolveHost request = std::move(requests_.front());
         requests_.pop_front();
         lock.unlock();
         auto answer = resolve_now(request);
@@ -103,7 +103,7 @@ int Resolver::on_answers(sd_event_source*, int fd, uint32_t, void* p) {
     auto* self = static_cast<Resolver*>(p);
     std::uint64_t count = 0;
     [[maybe_unused]] const auto n = read(fd, &count, sizeof count);
-    std::deque<ike::v2::HostResolved> answers;
+    std::deque<ike::engine::HostResolved> answers;
     {
         std::lock_guard lock(self->mutex_);
         answers.swap(self->answers_);

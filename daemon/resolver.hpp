@@ -14,18 +14,18 @@
 #include <thread>
 
 #include "base/result.hpp"
-#include "ike/v2/effects.hpp"
-#include "ike/v2/events.hpp"
+#include "ike/engine/effects.hpp"
+#include "ike/engine/events.hpp"
 
 namespace ipsecd {
 
 // getaddrinfo(3) for one name: its addresses in the resolver's order (RFC 6724 via
 // /etc/gai.conf), each once, or none and gai_strerror's text. Blocks.
-ike::v2::HostResolved resolve_now(const ike::v2::ResolveHost& request);
+ike::engine::HostResolved resolve_now(const ike::engine::ResolveHost& request);
 
 class Resolver {
 public:
-    using Handler = std::function<void(ike::v2::HostResolved)>;
+    using Handler = std::function<void(ike::engine::HostResolved)>;
 
     // Watches its eventfd on `event`; `handler` gets each answer on the loop's thread.
     static base::Result<std::unique_ptr<Resolver>> create(sd_event* event, Handler handler);
@@ -35,7 +35,7 @@ public:
     Resolver& operator=(const Resolver&) = delete;
 
     // Queues a request; never blocks.
-    void resolve(ike::v2::ResolveHost request);
+    void resolve(ike::engine::ResolveHost request);
 
 private:
     explicit Resolver(Handler handler);
@@ -47,8 +47,8 @@ private:
     sd_event_source* source_ = nullptr;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<ike::v2::ResolveHost> requests_;  // guarded by mutex_
-    std::deque<ike::v2::HostResolved> answers_;  // guarded by mutex_
+    std::deque<ike::engine::ResolveHost> requests_;  // guarded by mutex_
+    std::deque<ike::engine::HostResolved> answers_;  // guarded by mutex_
     bool stopping_ = false;                      // guarded by mutex_
     std::thread worker_;
 };

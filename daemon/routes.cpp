@@ -20,7 +20,7 @@ std::optional<net::Address> source_in(const std::vector<net::Prefix>& local_ts, 
 }
 
 // The destinations plan_routes gives routes to, known without asking the kernel anything.
-std::vector<net::Prefix> destinations(const ike::v2::IkeSaStatus& sa) {
+std::vector<net::Prefix> destinations(const ike::engine::IkeSaStatus& sa) {
     std::vector<net::Prefix> out;
     if (sa.state == "closed" || !sa.host_config) return out;
     for (const auto& child : sa.children)
@@ -33,7 +33,7 @@ std::vector<net::Prefix> destinations(const ike::v2::IkeSaStatus& sa) {
 
 }  // namespace
 
-std::vector<xfrm::Route> plan_routes(const ike::v2::IkeSaStatus& sa, const xfrm::Path& to_peer,
+std::vector<xfrm::Route> plan_routes(const ike::engine::IkeSaStatus& sa, const xfrm::Path& to_peer,
                                      const std::vector<net::Address>& local_addresses, std::uint32_t table) {
     std::vector<xfrm::Route> out;
     const net::Address& peer = sa.remote.address;
@@ -64,7 +64,7 @@ void Routes::start() {
     }
 }
 
-std::vector<xfrm::Route> Routes::wanted(const ike::v2::IkeSaStatus& sa, const LogContext& ctx) {
+std::vector<xfrm::Route> Routes::wanted(const ike::engine::IkeSaStatus& sa, const LogContext& ctx) {
     if (destinations(sa).empty()) return {};
     auto path = routing_.path_to(sa.remote.address);
     auto addresses = routing_.local_addresses();
@@ -75,7 +75,7 @@ std::vector<xfrm::Route> Routes::wanted(const ike::v2::IkeSaStatus& sa, const Lo
     return plan_routes(sa, *path, *addresses, kTable);
 }
 
-void Routes::update(const std::string& connection, const ike::v2::IkeSaStatus& sa) {
+void Routes::update(const std::string& connection, const ike::engine::IkeSaStatus& sa) {
     const Owner owner{connection, sa.local_spi};
     const LogContext ctx{connection, {}};
     // Most publications (rekeys, peers' deletes of other SAs) leave the routes as they are:

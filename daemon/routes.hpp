@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "daemon/log.hpp"
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 #include "xfrm/routing.hpp"
 
 namespace ipsecd {
@@ -22,7 +22,7 @@ namespace ipsecd {
 // src the first of `local_addresses` inside the child's local selectors (the IKE address
 // preferred), or no src. A remote selector that contains the peer's IKE address gets none:
 // IKE itself would be routed into the tunnel. One route per destination.
-std::vector<xfrm::Route> plan_routes(const ike::v2::IkeSaStatus& sa, const xfrm::Path& to_peer,
+std::vector<xfrm::Route> plan_routes(const ike::engine::IkeSaStatus& sa, const xfrm::Path& to_peer,
                                      const std::vector<net::Address>& local_addresses, std::uint32_t table);
 
 class Routes {
@@ -37,7 +37,7 @@ public:
     // One IKE SA's new state (StatePublished): its routes follow its installed CHILD SAs;
     // state "closed" removes them. A destination two IKE SAs need (during an IKE rekey)
     // keeps its route until neither does.
-    void update(const std::string& connection, const ike::v2::IkeSaStatus& sa);
+    void update(const std::string& connection, const ike::engine::IkeSaStatus& sa);
     // Removes every route, and the rules start() added.
     void stop();
 
@@ -47,7 +47,7 @@ private:
         xfrm::Route route;
         std::set<Owner> owners;
     };
-    std::vector<xfrm::Route> wanted(const ike::v2::IkeSaStatus& sa, const LogContext& ctx);
+    std::vector<xfrm::Route> wanted(const ike::engine::IkeSaStatus& sa, const LogContext& ctx);
     void release(const Owner& owner, const net::Prefix& destination);
 
     xfrm::Routing& routing_;

@@ -11,7 +11,7 @@ bool has(const std::vector<net::Address>& v, const net::Address& a) { return std
 
 }  // namespace
 
-void VirtualIps::update(const std::string& connection, const ike::v2::IkeSaStatus& sa) {
+void VirtualIps::update(const std::string& connection, const ike::engine::IkeSaStatus& sa) {
     const Owner owner{connection, sa.local_spi};
     std::vector<net::Address> want;
     if (sa.virtual_ips_received && sa.host_config && sa.state != "closed") want = sa.virtual_ips;

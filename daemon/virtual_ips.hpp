@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "daemon/log.hpp"
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 #include "xfrm/routing.hpp"
 
 namespace ipsecd {
@@ -26,7 +26,7 @@ public:
     // One IKE SA's new state (StatePublished): the virtual IPs it received go on the host;
     // state "closed" takes them off once no other IKE SA holds them (a rekey's successor
     // inherits them). An address the interface had already is used and left there.
-    void update(const std::string& connection, const ike::v2::IkeSaStatus& sa);
+    void update(const std::string& connection, const ike::engine::IkeSaStatus& sa);
     // The interface (ifindex) of the virtual IPs the IKE SA holds, if any.
     std::optional<int> link_of(const std::string& connection, std::uint64_t local_spi) const;
     // Removes every virtual IP added.

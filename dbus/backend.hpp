@@ -13,7 +13,7 @@
 
 #include "base/result.hpp"
 #include "ike/v2/address_pool.hpp"
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 
 namespace ipsecd::bus {
 
@@ -49,12 +49,12 @@ inline base::Unexpected<Error> fail(Reason reason, std::string message) {
 
 // One connection as the bus shows it: the engine's snapshot plus what only the config knows.
 struct ConnectionSnapshot {
-    ike::v2::ConnectionStatus status;
+    ike::engine::ConnectionStatus status;
     std::string local_address;   // as configured: "192.0.2.1", "" when omitted (any)
     std::string remote_address;  // as configured: "192.0.2.2", "vpn.example.com", "%any"
     bool transient = false;      // added over D-Bus (AddConnection), not from a file
     // SA pairs of no IKE SA: a manually keyed connection's (daemon/manual_sas.hpp).
-    std::vector<ike::v2::ChildStatus> child_sas;
+    std::vector<ike::engine::ChildStatus> child_sas;
     std::string manual_error;  // why the kernel refused a manually keyed connection's SAs
 };
 
@@ -100,10 +100,10 @@ public:
     // `ike` identify the SA as published (`ike` is empty, local_spi 0, for the child_sas of
     // a connection); an SA the backend no longer knows gives zeros.
     virtual SaTimes ike_sa_times(const std::string& connection,
-                                 const ike::v2::IkeSaStatus& ike) = 0;
+                                 const ike::engine::IkeSaStatus& ike) = 0;
     virtual ChildSaLive child_sa_live(const std::string& connection,
-                                      const ike::v2::IkeSaStatus& ike,
-                                      const ike::v2::ChildStatus& child) = 0;
+                                      const ike::engine::IkeSaStatus& ike,
+                                      const ike::engine::ChildStatus& child) = 0;
 
     // Bring a connection up / down; `done` runs when the operation is complete (IKE SA and
     // first CHILD SA established / everything deleted) or has failed. Unknown name:

@@ -14,8 +14,8 @@ namespace ipsecd::bus {
 
 namespace {
 
-using ike::v2::ChildStatus;
-using ike::v2::IkeSaStatus;
+using ike::engine::ChildStatus;
+using ike::engine::IkeSaStatus;
 
 enum class Depth { connection, ike_sa, child_sa };
 
@@ -234,7 +234,7 @@ const ChildSaLive& Bus::child_live(sd_bus_message* reply, const char* path, cons
     if (!iterating || last_live_.reply != reply || last_live_.iteration != iteration || last_live_.path != path) {
         const std::string& connection = at.connection->status.name;
         last_live_ = {reply, path, iteration,
-                      backend_.child_sa_live(connection, at.ike ? *at.ike : ike::v2::IkeSaStatus{}, *at.child)};
+                      backend_.child_sa_live(connection, at.ike ? *at.ike : ike::engine::IkeSaStatus{}, *at.child)};
     }
     return last_live_.live;
 }
@@ -265,7 +265,7 @@ void Bus::watch_owner(sd_bus_message* call) {
 
 // As apply(): the cache first, new objects announced before the properties that list them
 // change, gone ones after; but only the one IKE SA is looked at.
-void Bus::publish(const ike::v2::StatePublished& change) {
+void Bus::publish(const ike::engine::StatePublished& change) {
     auto it = by_name_.find(change.connection);
     if (it == by_name_.end()) return sync();
     ++generation_;

@@ -50,7 +50,7 @@ public:
     // The engine's new state of one IKE SA of a known connection and the connection's state
     // (addresses and transient flag are kept); only that SA's objects and signals change.
     // An unknown name makes the bus re-read the whole list (sync()).
-    void publish(const ike::v2::StatePublished& change);
+    void publish(const ike::engine::StatePublished& change);
     // Re-read the list of connections and the snapshot of each, and announce what was added,
     // removed or changed.
     void sync();
@@ -70,8 +70,8 @@ public:
     // ---- for the object files (*_bus.cpp) ----
     struct Located {
         const ConnectionSnapshot* connection = nullptr;
-        const ike::v2::IkeSaStatus* ike = nullptr;
-        const ike::v2::ChildStatus* child = nullptr;
+        const ike::engine::IkeSaStatus* ike = nullptr;
+        const ike::engine::ChildStatus* child = nullptr;
     };
     Located locate(const char* path) const;
     // A CHILD SA's counters and times (Backend::child_sa_live) for the message `reply` being
@@ -97,7 +97,7 @@ private:
         ConnectionSnapshot snapshot;
         std::unordered_map<std::uint64_t, std::size_t> ike_at;  // local SPI -> index
     };
-    static const ike::v2::IkeSaStatus* find_ike(const Cached& c, std::uint64_t local_spi);
+    static const ike::engine::IkeSaStatus* find_ike(const Cached& c, std::uint64_t local_spi);
     static Located locate(const Cached& c, const ObjectRef& ref);
     // Makes `c` hold `next`, its index rebuilt; the cached locate() is forgotten.
     void store(Cached& c, ConnectionSnapshot next);

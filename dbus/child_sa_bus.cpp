@@ -69,8 +69,8 @@ const sd_bus_vtable child_sa_vtable[] = {
     SD_BUS_VTABLE_END,
 };
 
-PropertyNames child_sa_changes(const ike::v2::ChildStatus& before,
-                               const ike::v2::ChildStatus& after) {
+PropertyNames child_sa_changes(const ike::engine::ChildStatus& before,
+                               const ike::engine::ChildStatus& after) {
     PropertyNames names;
     if (before.spi_out != after.spi_out) names.push_back("SpiOut");
     if (before.proposal != after.proposal) names.push_back("Proposal");
@@ -80,7 +80,7 @@ PropertyNames child_sa_changes(const ike::v2::ChildStatus& before,
 }
 
 std::vector<std::string> child_sa_paths(const std::string& connection,
-                                        const ike::v2::IkeSaStatus& ike) {
+                                        const ike::engine::IkeSaStatus& ike) {
     std::vector<std::string> paths;
     for (auto& child : ike.children)
         paths.push_back(child_sa_path(connection, ike.local_spi, child.spi_in));

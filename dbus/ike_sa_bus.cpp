@@ -70,8 +70,8 @@ const sd_bus_vtable ike_sa_vtable[] = {
     SD_BUS_VTABLE_END,
 };
 
-PropertyNames ike_sa_changes(const ike::v2::IkeSaStatus& before,
-                             const ike::v2::IkeSaStatus& after) {
+PropertyNames ike_sa_changes(const ike::engine::IkeSaStatus& before,
+                             const ike::engine::IkeSaStatus& after) {
     PropertyNames names;
     if (before.state != after.state) names.push_back("State");
     if (before.remote_spi != after.remote_spi) names.push_back("RemoteSpi");

@@ -2,8 +2,8 @@
 
 namespace ipsecd::bus {
 
-std::string_view state_name(ike::v2::ConnectionState state) {
-    using ike::v2::ConnectionState;
+std::string_view state_name(ike::engine::ConnectionState state) {
+    using ike::engine::ConnectionState;
     switch (state) {
         case ConnectionState::down: return "down";
         case ConnectionState::connecting: return "connecting";

@@ -4,11 +4,11 @@
 
 #include <string_view>
 
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 
 namespace ipsecd::bus {
 
-std::string_view state_name(ike::v2::ConnectionState state);  // down connecting up closing
+std::string_view state_name(ike::engine::ConnectionState state);  // down connecting up closing
 std::string_view mode_name(xfrm::Mode mode);                  // tunnel transport
 std::string_view protocol_name(xfrm::Proto proto);            // esp ah
 

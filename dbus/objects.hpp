@@ -19,15 +19,15 @@ int managed_objects_guard(sd_bus_message* m, void* userdata, sd_bus_error* error
 
 using PropertyNames = std::vector<const char*>;
 PropertyNames connection_changes(const ConnectionSnapshot& before, const ConnectionSnapshot& after);
-PropertyNames ike_sa_changes(const ike::v2::IkeSaStatus& before, const ike::v2::IkeSaStatus& after);
-PropertyNames child_sa_changes(const ike::v2::ChildStatus& before,
-                               const ike::v2::ChildStatus& after);
+PropertyNames ike_sa_changes(const ike::engine::IkeSaStatus& before, const ike::engine::IkeSaStatus& after);
+PropertyNames child_sa_changes(const ike::engine::ChildStatus& before,
+                               const ike::engine::ChildStatus& after);
 
 // Object paths of the SAs below a connection (the ao properties): IKE SAs in local SPI order,
 // CHILD SAs in snapshot order.
 std::vector<std::string> ike_sa_paths(const ConnectionSnapshot& connection);
 std::vector<std::string> child_sa_paths(const std::string& connection,
-                                        const ike::v2::IkeSaStatus& ike);
+                                        const ike::engine::IkeSaStatus& ike);
 std::vector<std::string> child_sa_paths(const ConnectionSnapshot& connection);  // no IKE SA
 
 // Appends an array of basic type `type` ('o' or 's') to `m`.

@@ -6,7 +6,7 @@
 #include "ike/crypto/credentials.hpp"
 #include "ike/crypto/ikev1_signature.hpp"
 #include "ike/v1/identification.hpp"
-#include "ike/v2/credentials.hpp"
+#include "ike/engine/credentials.hpp"
 
 namespace ike::v1 {
 
@@ -14,7 +14,7 @@ namespace {
 
 using namespace wire::v1;
 
-const v2::ConnectionCredentials* credentials_of(const Core& core, const policy::Connection& c) {
+const engine::ConnectionCredentials* credentials_of(const Core& core, const policy::Connection& c) {
     return core.options.credentials ? core.options.credentials->find(c.name) : nullptr;
 }
 

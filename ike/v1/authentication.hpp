@@ -1,7 +1,7 @@
 // Phase-1 authentication (RFC 2409 5): who we are and how we prove it in MM5/MM6, and
 // checking the same of the peer, by pre-shared key (HASH_I/HASH_R) or by signature (5.1:
 // SIG_I/SIG_R over the same hashes, RSA or RFC 4754 ECDSA) with X.509 certificates from
-// the daemon's v2::Credentials, validated as the IKEv2 engine does (crypto::certified_key).
+// the daemon's engine::Credentials, validated as the IKEv2 engine does (crypto::certified_key).
 #pragma once
 
 #include <vector>

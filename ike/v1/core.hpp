@@ -23,7 +23,7 @@ struct Core {
     EngineOptions options;
     std::map<std::uint64_t, IsakmpSa> sas;  // by our own cookie
     Effects out;                            // effects of the event being handled
-    std::map<std::string, v2::Failure> failures;  // the last failed attempt per connection
+    std::map<std::string, engine::Failure> failures;  // the last failed attempt per connection
     std::uint32_t next_reqid = kReqidBaseV1;
     // The policies in the kernel, the connection they protect and the reqid they send to.
     // They outlive their pair (a hard expiry, a peer's Delete, a dead peer: the traffic is
@@ -36,7 +36,7 @@ struct Core {
     std::map<xfrm::PolicyId, HeldPolicy> policies;
     // Adds `p`, or points the one in the kernel to p's reqid.
     void hold_policy(xfrm::Policy p, const IsakmpSa& sa) { hold_policy(std::move(p), owner(sa)); }
-    void hold_policy(xfrm::Policy p, const v2::KernelOwner& who);
+    void hold_policy(xfrm::Policy p, const engine::KernelOwner& who);
     // A connection brought up (start: up, or the operator's Up) whose `start: up` children
     // ipsecd keeps up until the operator's down (fail_closed.cpp): their policies are in the
     // kernel before any negotiation, and a child that is not up is attempted again with
@@ -44,7 +44,7 @@ struct Core {
     struct Wanted {
         std::set<std::string> been_up;  // children installed at least once
         Time at = Time::max();          // the next attempt; max: nothing is missing
-        v2::Duration delay{};           // the back-off after that attempt
+        engine::Duration delay{};           // the back-off after that attempt
         unsigned attempts = 0;
         std::string child;  // the missing child the attempts are for (in the log)
     };
@@ -55,17 +55,17 @@ struct Core {
         std::string connection, child;
     };
     std::map<std::uint32_t, Trap> traps;
-    void release_policy(const xfrm::PolicyId& id, const v2::KernelOwner& owner);
+    void release_policy(const xfrm::PolicyId& id, const engine::KernelOwner& owner);
 
-    void log(v2::LogLevel level, const std::string& connection, std::string message, std::uint64_t cookie = 0);
-    void log(v2::LogLevel level, const IsakmpSa& sa, std::string message) {
+    void log(engine::LogLevel level, const std::string& connection, std::string message, std::uint64_t cookie = 0);
+    void log(engine::LogLevel level, const IsakmpSa& sa, std::string message) {
         log(level, sa.connection, std::move(message), sa.own_cookie());
     }
     // Sends a Main Mode message to the peer and keeps it for replay (IsakmpSa::last_out).
     void send(IsakmpSa& sa, base::Bytes bytes);
     // Sends a phase-2 message (its exchange keeps it for replay).
     void transmit(const IsakmpSa& sa, base::Bytes bytes);
-    v2::KernelOwner owner(const IsakmpSa& sa) const { return {sa.connection, sa.own_cookie()}; }
+    engine::KernelOwner owner(const IsakmpSa& sa) const { return {sa.connection, sa.own_cookie()}; }
     std::uint32_t new_spi();
     // Publishes the SA's status (StatePublished); a removed SA is published as "closed".
     void publish(const IsakmpSa& sa, bool closed = false);
@@ -93,8 +93,8 @@ struct Core {
     std::uint64_t new_cookie();
     base::Bytes random_bytes(std::size_t n);
 
-    v2::IkeSaStatus sa_status(const IsakmpSa& sa) const;
-    v2::ConnectionState connection_state(const std::string& connection) const;
+    engine::IkeSaStatus sa_status(const IsakmpSa& sa) const;
+    engine::ConnectionState connection_state(const std::string& connection) const;
 };
 
 // Moves `from`'s IPsec SAs to `to` (renewal: their reqids and policies stay as they are).
@@ -104,7 +104,7 @@ void adopt_ipsec(IsakmpSa& to, IsakmpSa& from);
 // The new ISAKMP SA (nullptr if the connection cannot initiate).
 IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& connection);
 // A Main Mode datagram (exchange type 2); `sa` is the SA its cookies name, if any.
-void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, const wire::v1::Message& message);
+void on_main_mode(Core& core, Time now, IsakmpSa* sa, const engine::DatagramIn& in, const wire::v1::Message& message);
 
 // Starts a Quick Mode for each child of `c` without IPsec SAs or a negotiation under way.
 void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c);
@@ -140,7 +140,7 @@ base::Result<net::Prefix> ts_or_host(const std::vector<net::Prefix>& subnets, co
 void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child& child,
                          const IpsecSa* replaces = nullptr);
 // A Quick Mode datagram (exchange type 32) on an ISAKMP SA.
-void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
+void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn& in, const wire::v1::Message& message);
 // Forgets a Quick Mode (all of an ISAKMP SA's): one that did not complete takes the inbound SA
 // its responder added with QM2 out of the kernel.
 void drop_quick_mode(Core& core, IsakmpSa& sa, std::uint32_t mid);
@@ -183,7 +183,7 @@ void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_dele
 // Error notifies (RFC 2408 5.4, 5.5): a refused Quick Mode is answered under the ISAKMP
 // SA with the offer's protocol and SPI; a refused Main Mode in the clear (no keys yet).
 void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, wire::v1::ProtocolId protocol, base::Bytes spi);
-void send_plain_notify(Core& core, const v2::DatagramIn& in, std::uint64_t cookie_i, std::uint16_t type);
+void send_plain_notify(Core& core, const engine::DatagramIn& in, std::uint64_t cookie_i, std::uint16_t type);
 std::string notify_name(std::uint16_t type);
 // quick_mode.cpp: the peer's authenticated error notify about the Quick Mode whose offer
 // carried `spi`: it failed (no waiting for the retransmissions to run out).
@@ -200,7 +200,7 @@ bool has_initial_contact(const std::vector<wire::v1::Payload>& payloads);
 // connection's other SAs with that peer go (kernel SAs, no Deletes; the policies stay for
 // the next Quick Mode, fail closed).
 void forget_peer_state(Core& core, IsakmpSa& fresh);
-void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const wire::v1::Message& message);
+void on_informational(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn& in, const wire::v1::Message& message);
 // An operator's down: Deletes for its IPsec SAs and itself to the peer, kernel state removed.
 void take_down(Core& core, IsakmpSa& sa);
 // Sends the Delete of the ISAKMP SA itself and forgets it (its IPsec SAs must be gone or moved).

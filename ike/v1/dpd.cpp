@@ -15,7 +15,7 @@ namespace ike::v1 {
 namespace {
 
 using namespace wire::v1;
-using v2::LogLevel;
+using engine::LogLevel;
 
 constexpr std::uint8_t kDpdVendorId[] = {0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
                                          0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00};  // 3706 2
@@ -41,7 +41,7 @@ void send_probe(Core& core, IsakmpSa& sa) {
 // them); each child's close action says whether its policies stay (fail closed).
 void peer_dead(Core& core, IsakmpSa& sa) {
     core.log(LogLevel::error, sa, "the peer is dead (DPD: no R-U-THERE-ACK): its SAs are removed");
-    core.failures[sa.connection] = v2::Failure{.kind = v2::FailureKind::timeout};
+    core.failures[sa.connection] = engine::Failure{.kind = engine::FailureKind::timeout};
     const auto* c = core.config.find(sa.connection);
     while (!sa.ipsec_sas.empty()) {
         const IpsecSa ipsec = sa.ipsec_sas.front();
@@ -86,9 +86,9 @@ void dpd_timers(Core& core, Time now, IsakmpSa& sa) {
     if (delay.count() <= 0 || !sa.peer_dpd || sa.successor) return;
     if (sa.dpd_probe.active()) {
         switch (sa.dpd_probe.poll(now)) {
-            case v2::PendingRequest::Due::nothing: return;
-            case v2::PendingRequest::Due::resend: return send_probe(core, sa);
-            case v2::PendingRequest::Due::give_up: return peer_dead(core, sa);
+            case engine::PendingRequest::Due::nothing: return;
+            case engine::PendingRequest::Due::resend: return send_probe(core, sa);
+            case engine::PendingRequest::Due::give_up: return peer_dead(core, sa);
         }
         return;
     }

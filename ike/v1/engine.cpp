@@ -9,7 +9,7 @@
 
 namespace ike::v1 {
 
-using v2::LogLevel;
+using engine::LogLevel;
 
 // ---- Core helpers ----
 
@@ -20,7 +20,7 @@ void Core::log(LogLevel level, const std::string& connection, std::string messag
         std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(cookie));
         spi = buf;
     }
-    out.push_back(v2::Log{level, connection, std::move(message), std::move(spi)});
+    out.push_back(engine::Log{level, connection, std::move(message), std::move(spi)});
 }
 
 void Core::send(IsakmpSa& sa, base::Bytes bytes) {
@@ -29,7 +29,7 @@ void Core::send(IsakmpSa& sa, base::Bytes bytes) {
 }
 
 void Core::transmit(const IsakmpSa& sa, base::Bytes bytes) {
-    out.push_back(v2::SendDatagram{sa.local, sa.remote, std::move(bytes)});
+    out.push_back(engine::SendDatagram{sa.local, sa.remote, std::move(bytes)});
 }
 
 std::uint32_t Core::new_spi() {
@@ -40,9 +40,9 @@ std::uint32_t Core::new_spi() {
     }
 }
 
-v2::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
+engine::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
     const bool up = sa.state == MmState::established;
-    v2::IkeSaStatus s{.version = 1,
+    engine::IkeSaStatus s{.version = 1,
                       .state = up ? "established" : "connecting",
                       .local_spi = sa.own_cookie(),
                       .remote_spi = sa.role == Role::initiator ? sa.cky_r : sa.cky_i,
@@ -80,26 +80,26 @@ bool children_up(const policy::Connection& c, const IsakmpSa& sa) {
 
 }  // namespace
 
-v2::ConnectionState Core::connection_state(const std::string& connection) const {
+engine::ConnectionState Core::connection_state(const std::string& connection) const {
     const auto* c = config.find(connection);
     const auto failure = failures.find(connection);
     const bool child_failed = failure != failures.end() && !failure->second.child.empty();
-    auto state = v2::ConnectionState::down;
+    auto state = engine::ConnectionState::down;
     for (const auto& [cookie, sa] : sas) {
         if (sa.connection != connection) continue;
-        if (sa.state == MmState::established && c && children_up(*c, sa)) return v2::ConnectionState::up;
-        if (sa.state == MmState::established && child_failed) return v2::ConnectionState::partial;
-        state = v2::ConnectionState::connecting;
+        if (sa.state == MmState::established && c && children_up(*c, sa)) return engine::ConnectionState::up;
+        if (sa.state == MmState::established && child_failed) return engine::ConnectionState::partial;
+        state = engine::ConnectionState::connecting;
     }
     // No SA, but ipsecd brings it back by itself: not down (DESIGN, status).
-    return state == v2::ConnectionState::down && attempts_pending(*this, connection) ? v2::ConnectionState::connecting
+    return state == engine::ConnectionState::down && attempts_pending(*this, connection) ? engine::ConnectionState::connecting
                                                                                      : state;
 }
 
 void Core::publish(const IsakmpSa& sa, bool closed) {
     auto status = sa_status(sa);
     if (closed) status.state = "closed";
-    out.push_back(v2::StatePublished{sa.connection, connection_state(sa.connection), std::move(status)});
+    out.push_back(engine::StatePublished{sa.connection, connection_state(sa.connection), std::move(status)});
 }
 
 void Core::remove(IsakmpSa& sa) {
@@ -115,16 +115,16 @@ void Core::remove(IsakmpSa& sa) {
     publish(gone, true);
 }
 
-void Core::hold_policy(xfrm::Policy p, const v2::KernelOwner& who) {
+void Core::hold_policy(xfrm::Policy p, const engine::KernelOwner& who) {
     auto [it, added] = policies.try_emplace(p.id(), HeldPolicy{who.connection, 0});
     if (!added && it->second.reqid == p.templates.front().reqid) return;
     it->second.reqid = p.templates.front().reqid;
-    if (added) out.push_back(v2::AddPolicy{std::move(p), who});
-    else out.push_back(v2::UpdatePolicy{std::move(p), who});
+    if (added) out.push_back(engine::AddPolicy{std::move(p), who});
+    else out.push_back(engine::UpdatePolicy{std::move(p), who});
 }
 
-void Core::release_policy(const xfrm::PolicyId& id, const v2::KernelOwner& who) {
-    if (policies.erase(id)) out.push_back(v2::DeletePolicy{id, who});
+void Core::release_policy(const xfrm::PolicyId& id, const engine::KernelOwner& who) {
+    if (policies.erase(id)) out.push_back(engine::DeletePolicy{id, who});
 }
 
 IsakmpSa* Core::heir(const IsakmpSa& sa) {
@@ -183,7 +183,7 @@ IsakmpSa* find_sa(Core& core, const wire::v1::Header& h, const net::Endpoint& re
     return nullptr;
 }
 
-void on_datagram(Core& core, Time now, const v2::DatagramIn& in) {
+void on_datagram(Core& core, Time now, const engine::DatagramIn& in) {
     auto m = wire::v1::decode_message(in.bytes);
     if (!m) return core.log(LogLevel::debug, "", "IKEv1 datagram from " + in.remote.str() + " dropped: " + m.error().what);
     const auto exchange = m->header.exchange;
@@ -234,11 +234,11 @@ void on_tick(Core& core, Time now) {
             core.remove(sa);
         } else if (sa.role == Role::initiator) {
             switch (sa.pending.poll(now)) {
-                case v2::PendingRequest::Due::nothing: break;
-                case v2::PendingRequest::Due::resend: core.send(sa, sa.pending.datagrams().front()); break;
-                case v2::PendingRequest::Due::give_up:
+                case engine::PendingRequest::Due::nothing: break;
+                case engine::PendingRequest::Due::resend: core.send(sa, sa.pending.datagrams().front()); break;
+                case engine::PendingRequest::Due::give_up:
                     core.log(LogLevel::error, sa, "Main Mode failed: the peer did not answer");
-                    core.failures[sa.connection] = v2::Failure{.kind = v2::FailureKind::timeout};
+                    core.failures[sa.connection] = engine::Failure{.kind = engine::FailureKind::timeout};
                     core.remove(sa);
                     break;
             }
@@ -276,10 +276,39 @@ void on_admin_down(Core& core, const std::string& name) {
             ++it;
             continue;
         }
-        core.out.push_back(v2::DeletePolicy{it->first, {name, 0}});
+        core.out.push_back(engine::DeletePolicy{it->first, {name, 0}});
         it = core.policies.erase(it);
     }
     core.failures.erase(name);
+}
+
+// start: traps installed, a `start: up` connection brought up as by the operator's Up.
+void start_connection(Core& core, Time now, const policy::Connection& c) {
+    install_traps(core, c);
+    if (std::any_of(c.children.begin(), c.children.end(),
+                    [](const policy::Child& child) { return child.start == policy::Start::up; }))
+        on_admin_up(core, now, c.name);
+}
+
+// A kernel change of this ISAKMP SA's could not be applied: its IPsec SAs and itself are
+// deleted (Deletes to the peer), their policies stay (fail closed) for the next attempt.
+void on_kernel_failed(Core& core, const engine::KernelFailed& f) {
+    auto it = f.ike_spi ? core.sas.find(f.ike_spi) : core.sas.end();
+    if (it == core.sas.end() || it->second.connection != f.connection)
+        return core.log(LogLevel::error, f.connection, "kernel: " + f.what);
+    auto& sa = it->second;
+    core.log(LogLevel::error, sa, "kernel: " + f.what + "; deleting the ISAKMP SA");
+    while (sa.state == MmState::established && !sa.ipsec_sas.empty()) {
+        const IpsecSa ipsec = sa.ipsec_sas.front();
+        sa.ipsec_sas.erase(sa.ipsec_sas.begin());
+        retire_ipsec(core, sa, ipsec, true, false);
+    }
+    delete_isakmp(core, sa);
+}
+
+bool is_v1(const policy::Config& config, const std::string& name) {
+    const auto* c = config.find(name);
+    return c && c->version == 1;
 }
 
 }  // namespace
@@ -290,13 +319,23 @@ Engine::~Engine() = default;
 
 Effects Engine::start(Time now) {
     core_->out.clear();
-    for (const auto& c : core_->config.connections) {
-        if (c.version != 1) continue;
-        install_traps(*core_, c);
-        if (std::any_of(c.children.begin(), c.children.end(),
-                        [](const policy::Child& child) { return child.start == policy::Start::up; }))
-            on_admin_up(*core_, now, c.name);
-    }
+    for (const auto& c : core_->config.connections)
+        if (c.version == 1) start_connection(*core_, now, c);
+    run_attempts(*core_, now);
+    return std::move(core_->out);
+}
+
+Effects Engine::reconfigure(Time now, policy::Config next) {
+    core_->out.clear();
+    const policy::Diff diff = policy::diff(core_->config, next);
+    // Taken down under the configuration they ran with, as the operator's down does.
+    for (const auto* names : {&diff.removed, &diff.changed})
+        for (const auto& name : *names)
+            if (is_v1(core_->config, name)) on_admin_down(*core_, name);
+    core_->config = std::move(next);
+    for (const auto* names : {&diff.changed, &diff.added})
+        for (const auto& name : *names)
+            if (is_v1(core_->config, name)) start_connection(*core_, now, *core_->config.find(name));
     run_attempts(*core_, now);
     return std::move(core_->out);
 }
@@ -306,12 +345,13 @@ Effects Engine::handle(Time now, const Event& event) {
     std::visit(
         [&](const auto& e) {
             using E = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<E, v2::DatagramIn>) on_datagram(*core_, now, e);
-            if constexpr (std::is_same_v<E, v2::Tick>) on_tick(*core_, now);
-            if constexpr (std::is_same_v<E, v2::AdminUp>) on_admin_up(*core_, now, e.connection);
-            if constexpr (std::is_same_v<E, v2::AdminDown>) on_admin_down(*core_, e.connection);
-            if constexpr (std::is_same_v<E, v2::KernelExpire>) on_ipsec_expire(*core_, now, e.expire);
-            if constexpr (std::is_same_v<E, v2::KernelAcquire>) on_acquire(*core_, now, e.acquire);
+            if constexpr (std::is_same_v<E, engine::DatagramIn>) on_datagram(*core_, now, e);
+            if constexpr (std::is_same_v<E, engine::Tick>) on_tick(*core_, now);
+            if constexpr (std::is_same_v<E, engine::AdminUp>) on_admin_up(*core_, now, e.connection);
+            if constexpr (std::is_same_v<E, engine::AdminDown>) on_admin_down(*core_, e.connection);
+            if constexpr (std::is_same_v<E, engine::KernelExpire>) on_ipsec_expire(*core_, now, e.expire);
+            if constexpr (std::is_same_v<E, engine::KernelAcquire>) on_acquire(*core_, now, e.acquire);
+            if constexpr (std::is_same_v<E, engine::KernelFailed>) on_kernel_failed(*core_, e);
         },
         event);
     run_attempts(*core_, now);
@@ -340,19 +380,22 @@ std::optional<Time> Engine::next_wakeup() const {
     return next;
 }
 
-void Engine::set_credentials(const v2::Credentials* credentials) { core_->options.credentials = credentials; }
+void Engine::set_credentials(const engine::Credentials* credentials) { core_->options.credentials = credentials; }
 
-std::vector<v2::ConnectionStatus> Engine::status() const {
-    std::vector<v2::ConnectionStatus> out;
-    for (const auto& c : core_->config.connections) {
-        if (c.version != 1) continue;
-        v2::ConnectionStatus s{.name = c.name, .state = core_->connection_state(c.name)};
-        for (const auto& [cookie, sa] : core_->sas)
-            if (sa.connection == c.name) s.ike_sas.push_back(core_->sa_status(sa));
-        if (auto it = core_->failures.find(c.name); it != core_->failures.end()) s.failure = it->second;
-        out.push_back(std::move(s));
-    }
+std::vector<engine::ConnectionStatus> Engine::status() const {
+    std::vector<engine::ConnectionStatus> out;
+    for (const auto& c : core_->config.connections)
+        if (c.version == 1) out.push_back(*status(c.name));
     return out;
+}
+
+std::optional<engine::ConnectionStatus> Engine::status(const std::string& connection) const {
+    if (!is_v1(core_->config, connection)) return std::nullopt;
+    engine::ConnectionStatus s{.name = connection, .state = core_->connection_state(connection)};
+    for (const auto& [cookie, sa] : core_->sas)
+        if (sa.connection == connection) s.ike_sas.push_back(core_->sa_status(sa));
+    if (auto it = core_->failures.find(connection); it != core_->failures.end()) s.failure = it->second;
+    return s;
 }
 
 }  // namespace ike::v1

@@ -1,10 +1,11 @@
-// ike::v1::Engine: IKEv1 (RFC 2409) sans I/O, driven like ike::v2::Engine (engine.hpp there):
-// events in with the time, effects out (the same effect types, so the daemon applies both
+// ike::v1::Engine: IKEv1 (RFC 2409) sans I/O, one of the two engines behind
+// ike::engine::Engine (ike/engine/engine.hpp; ike::engine::Engines drives both): events in
+// with the time, effects out (the shared types of ike/engine/, so the daemon applies both
 // engines' effects alike), deterministic given the configuration, the Rng and the events.
 //
 // Implemented, for connections with `version: 1`, as initiator and responder:
 // - Main Mode (RFC 2409 5) with pre-shared keys, or RSA (5.1) and ECDSA (RFC 4754) signatures
-//   with X.509 certificates (the IKEv2 engine's v2::Credentials; CERTREQ naming our CAs in
+//   with X.509 certificates (the IKEv2 engine's engine::Credentials; CERTREQ naming our CAs in
 //   MM3/MM4, our chain in CERT payloads): the SA negotiation of phase1_proposal.hpp,
 //   KE + nonce, encrypted ID + HASH or SIG with the CBC IV chaining of Appendix B, retransmission
 //   by the initiator and replay of the last message by the responder, the negotiated
@@ -33,7 +34,12 @@
 //   with back-off.
 // - start: trap and close_action: trap (trap.cpp): the kernel's acquire for a trapped
 //   child's policies starts its Quick Mode, after a Main Mode if there is no ISAKMP SA.
-// Not yet: SA bundles (AH with ESP), reconfigure.
+// - Reload as a diff (reconfigure): the version 1 connections a reload removes or changes are
+//   taken down as an operator's down takes them down, changed and added ones started as
+//   start() starts them; unchanged ones keep their SAs.
+// - Kernel failures (KernelFailed): the ISAKMP SA whose IPsec SA could not be installed is
+//   taken down as an operator's down would; its connection's wanted children come back.
+// Not yet: SA bundles (AH with ESP).
 #pragma once
 
 #include <memory>
@@ -42,56 +48,59 @@
 #include <vector>
 
 #include "ike/crypto/rng.hpp"
+#include "ike/engine/clock.hpp"
+#include "ike/engine/credentials.hpp"
+#include "ike/engine/effects.hpp"
+#include "ike/engine/engine.hpp"
+#include "ike/engine/events.hpp"
+#include "ike/engine/reqids.hpp"
+#include "ike/engine/retransmit.hpp"
 #include "ike/policy/config.hpp"
-#include "ike/v2/clock.hpp"
-#include "ike/v2/effects.hpp"
-#include "ike/v2/engine.hpp"
-#include "ike/v2/events.hpp"
-#include "ike/v2/retransmit.hpp"
 
 namespace ike::v1 {
 
-using v2::Effects;
-using v2::Time;
+using engine::Effects;
+using engine::Event;
+using engine::Time;
 
-// The events this engine handles (the version-neutral ones of ike/v2/events.hpp).
-using Event = std::variant<v2::DatagramIn, v2::Tick, v2::AdminUp, v2::AdminDown, v2::KernelExpire, v2::KernelAcquire>;
-
-// The reqids of IKEv1 IPsec SAs: the engines' mark (v2::kReqidBase), in a half of its range
-// apart from the IKEv2 engine's, so that the daemon hands a kernel expiry to the right engine.
-inline constexpr std::uint32_t kReqidBaseV1 = v2::kReqidBase | 0x00800000u;
+// The reqids of IKEv1 IPsec SAs: the engines' mark (engine::kReqidBase), in a half of its range
+// apart from the IKEv2 engine's, so that ike::engine::Engines hands a kernel event to the right engine.
+inline constexpr std::uint32_t kReqidBaseV1 = engine::kReqidBase | 0x00800000u;
 inline constexpr bool is_v1_reqid(std::uint32_t reqid) { return (reqid & 0xff800000u) == kReqidBaseV1; }
 
 struct EngineOptions {
-    v2::RetransmitPolicy retransmit;
+    engine::RetransmitPolicy retransmit;
     // A responder Main Mode not completed within this time is forgotten.
-    v2::Duration half_open_timeout{30000};
+    engine::Duration half_open_timeout{30000};
     std::uint16_t ike_port = 500;
     // IKE moves here when a NAT is detected (RFC 3947 4); the daemon adds the non-ESP marker.
     std::uint16_t natt_port = 4500;
     // Certificates and keys for signature authentication (not owned; nullptr: none).
-    const v2::Credentials* credentials = nullptr;
+    const engine::Credentials* credentials = nullptr;
 };
 
 struct Core;
 
-class Engine {
+class Engine final : public engine::Engine {
 public:
     Engine(policy::Config config, crypto::Rng& rng, EngineOptions options = {});
-    ~Engine();
+    ~Engine() override;
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
     // The configuration taking effect: `start: trap` children trapped, `start: up` ones
     // brought up (as an operator's Up).
-    Effects start(Time now);
-    Effects handle(Time now, const Event& event);
-    std::optional<Time> next_wakeup() const;
+    Effects start(Time now) override;
+    // HostResolved concerns only IKEv2 connections (version 1 ones name addresses).
+    Effects handle(Time now, const Event& event) override;
+    Effects reconfigure(Time now, policy::Config next) override;
+    std::optional<Time> next_wakeup() const override;
     // Connections with `version: 1` only: up once the initiator's children all have IPsec
     // SAs (a responder: once phase 1 is done), partial when a child failed.
-    std::vector<v2::ConnectionStatus> status() const;
+    std::vector<engine::ConnectionStatus> status() const override;
+    std::optional<engine::ConnectionStatus> status(const std::string& connection) const override;
     // Replaces EngineOptions::credentials; ISAKMP SAs authenticated before keep their state.
-    void set_credentials(const v2::Credentials* credentials);
+    void set_credentials(const engine::Credentials* credentials) override;
 
 private:
     std::unique_ptr<Core> core_;

@@ -14,19 +14,19 @@ namespace ike::v1 {
 
 namespace {
 
-using v2::LogLevel;
+using engine::LogLevel;
 
-constexpr v2::Duration kFirstDelay = std::chrono::seconds(1);
-constexpr v2::Duration kMaxDelay = std::chrono::seconds(60);
+constexpr engine::Duration kFirstDelay = std::chrono::seconds(1);
+constexpr engine::Duration kMaxDelay = std::chrono::seconds(60);
 
 // `delay` and up to a fifth more, at random: peers restarting together do not stay in step.
-Time after(Core& core, Time now, v2::Duration delay) {
+Time after(Core& core, Time now, engine::Duration delay) {
     std::uint32_t r = 0;
     core.rng.fill({reinterpret_cast<std::uint8_t*>(&r), sizeof r});
-    return now + delay + v2::Duration{static_cast<v2::Duration::rep>(r % (delay.count() / 5 + 1))};
+    return now + delay + engine::Duration{static_cast<engine::Duration::rep>(r % (delay.count() / 5 + 1))};
 }
 
-std::string seconds(v2::Duration d) {
+std::string seconds(engine::Duration d) {
     return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
 }
 
@@ -90,8 +90,8 @@ void run(Core& core, Time now, const policy::Connection& c, Core::Wanted& w) {
     }
     if (now < w.at) return;
     const auto failure = core.failures.find(c.name);
-    const std::string why = failure != core.failures.end() && failure->second.kind != v2::FailureKind::none
-                                ? " (" + v2::describe(failure->second) + ")" : "";
+    const std::string why = failure != core.failures.end() && failure->second.kind != engine::FailureKind::none
+                                ? " (" + engine::describe(failure->second) + ")" : "";
     if (!attempt(core, now, c)) {
         w.at = after(core, now, kFirstDelay);  // see again once the exchange is through
         return;
@@ -111,7 +111,7 @@ std::uint32_t hold_child_policies(Core& core, const policy::Connection& c, const
     auto policies = guard_policies(c, child, core.next_reqid);
     if (policies.empty()) return 0;
     if (auto held = core.policies.find(policies.front().id()); held != core.policies.end()) return held->second.reqid;
-    for (auto& p : policies) core.hold_policy(std::move(p), v2::KernelOwner{c.name, 0});
+    for (auto& p : policies) core.hold_policy(std::move(p), engine::KernelOwner{c.name, 0});
     return core.next_reqid++;
 }
 

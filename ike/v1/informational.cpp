@@ -14,7 +14,7 @@
 namespace ike::v1 {
 
 using namespace wire::v1;
-using v2::LogLevel;
+using engine::LogLevel;
 
 std::string notify_name(std::uint16_t type) {
     switch (type) {
@@ -102,10 +102,10 @@ void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, wire::v1::P
                                     .spi = std::move(spi), .type = type});
 }
 
-void send_plain_notify(Core& core, const v2::DatagramIn& in, std::uint64_t cookie_i, std::uint16_t type) {
+void send_plain_notify(Core& core, const engine::DatagramIn& in, std::uint64_t cookie_i, std::uint16_t type) {
     const Header header{.cookie_i = cookie_i, .exchange = ExchangeType::informational};
     const Notification n{.protocol = static_cast<std::uint8_t>(wire::v1::ProtocolId::isakmp), .type = type};
-    core.out.push_back(v2::SendDatagram{in.local, in.remote, encode(Message{.header = header, .payloads = {n}})});
+    core.out.push_back(engine::SendDatagram{in.local, in.remote, encode(Message{.header = header, .payloads = {n}})});
 }
 
 void send_isakmp_notify(Core& core, IsakmpSa& sa, std::uint16_t type, Bytes data) {
@@ -114,7 +114,7 @@ void send_isakmp_notify(Core& core, IsakmpSa& sa, std::uint16_t type, Bytes data
                                     .spi = cookie_pair(sa), .type = type, .data = std::move(data)});
 }
 
-void on_informational(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+void on_informational(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn& in, const Message& m) {
     const auto mid = m.header.message_id;
     // RFC 2408 4.8 allows unprotected notifies before keys exist; they prove nothing and
     // are only logged.
@@ -171,8 +171,8 @@ void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_dele
         for (auto& p : policies_of(*other.sa, *other.ipsec)) core.hold_policy(std::move(p), *other.sa);
     else if (with_policies)
         for (const auto& p : policies_of(sa, ipsec)) core.release_policy(p.id(), core.owner(sa));
-    core.out.push_back(v2::DeleteSa{{sa.local.address, ipsec.spi_in, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
-    core.out.push_back(v2::DeleteSa{{sa.remote.address, ipsec.spi_out, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
+    core.out.push_back(engine::DeleteSa{{sa.local.address, ipsec.spi_in, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
+    core.out.push_back(engine::DeleteSa{{sa.remote.address, ipsec.spi_out, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
 }
 
 Bytes cookie_pair(const IsakmpSa& sa) {

@@ -17,14 +17,14 @@
 #include "ike/policy/identity.hpp"
 #include "ike/v1/phase1_proposal.hpp"
 #include "ike/v1/phase2_proposal.hpp"
-#include "ike/v2/clock.hpp"
-#include "ike/v2/retransmit.hpp"
+#include "ike/engine/clock.hpp"
+#include "ike/engine/retransmit.hpp"
 #include "net/address.hpp"
 
 namespace ike::v1 {
 
-using v2::Duration;
-using v2::Time;
+using engine::Duration;
+using engine::Time;
 
 enum class Role : std::uint8_t { initiator, responder };
 
@@ -51,7 +51,7 @@ struct QuickMode {
     base::Bytes n_i, n_r;
     net::Prefix local_ts, remote_ts;
     base::Bytes last_in, last_out;  // for retransmissions, as in Main Mode
-    v2::PendingRequest pending;     // QM1 until QM2 (initiator), QM2 until QM3 (responder)
+    engine::PendingRequest pending;     // QM1 until QM2 (initiator), QM2 until QM3 (responder)
 };
 
 // A pair of installed ESP SAs and its policies.
@@ -91,7 +91,7 @@ struct IsakmpSa {
     // Reliability (RFC 2408 5, strongSwan/Libreswan behaviour): a datagram equal to the
     // last one received is a retransmission; the responder answers it with its last message.
     base::Bytes last_in, last_out;
-    v2::PendingRequest pending;  // initiator: its last message, until answered
+    engine::PendingRequest pending;  // initiator: its last message, until answered
     std::map<std::uint32_t, QuickMode> quick_modes;  // by Message ID
     std::vector<IpsecSa> ipsec_sas;
     Time deadline{};             // responder before established: give up on the initiator
@@ -114,7 +114,7 @@ struct IsakmpSa {
     Time keepalive_at{};
     Time last_heard{};
     std::uint32_t dpd_seq = 0, dpd_unanswered = 0;
-    v2::PendingRequest dpd_probe;
+    engine::PendingRequest dpd_probe;
 
     std::uint64_t own_cookie() const { return role == Role::initiator ? cky_i : cky_r; }
     crypto::Ikev1Cookies cookies() const { return {cky_i, cky_r}; }

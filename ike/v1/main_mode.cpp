@@ -14,7 +14,7 @@ namespace ike::v1 {
 namespace {
 
 using namespace wire::v1;
-using v2::LogLevel;
+using engine::LogLevel;
 
 constexpr std::size_t kNonceSize = 32;  // both strongSwan and Libreswan send 32 bytes
 
@@ -63,9 +63,9 @@ std::vector<Payload> key_exchange_message(const Core& core, const IsakmpSa& sa, 
     return payloads;
 }
 
-void fail_sa(Core& core, IsakmpSa& sa, v2::FailureKind kind, const std::string& why) {
+void fail_sa(Core& core, IsakmpSa& sa, engine::FailureKind kind, const std::string& why) {
     core.log(LogLevel::error, sa, "Main Mode failed: " + why);
-    core.failures[sa.connection] = v2::Failure{.kind = kind};
+    core.failures[sa.connection] = engine::Failure{.kind = kind};
     core.remove(sa);
 }
 
@@ -92,7 +92,7 @@ void send_request(Core& core, Time now, IsakmpSa& sa, Bytes bytes) {
 
 // ---- responder ----
 
-const policy::Connection* responder_connection(const Core& core, const v2::DatagramIn& in) {
+const policy::Connection* responder_connection(const Core& core, const engine::DatagramIn& in) {
     for (const auto& c : core.config.connections) {
         if (c.version != 1 || c.manual) continue;
         if (c.local.address && *c.local.address != in.local.address) continue;
@@ -101,7 +101,7 @@ const policy::Connection* responder_connection(const Core& core, const v2::Datag
     return nullptr;
 }
 
-void respond_mm1(Core& core, Time now, const v2::DatagramIn& in, const Message& m) {
+void respond_mm1(Core& core, Time now, const engine::DatagramIn& in, const Message& m) {
     const auto* c = responder_connection(core, in);
     if (!c) {
         core.log(LogLevel::info, "", "IKEv1 Main Mode from " + in.remote.str() + ": no version 1 connection for it");
@@ -158,21 +158,21 @@ base::Result<void> make_ke_nonce(Core& core, IsakmpSa& sa, Bytes& gx, Bytes& non
     return {};
 }
 
-void respond_mm3(Core& core, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in, const Message& m) {
+void respond_mm3(Core& core, IsakmpSa& sa, const policy::Connection& c, const engine::DatagramIn& in, const Message& m) {
     if (auto r = take_ke_nonce(sa, m, sa.gx_i, sa.n_i); !r) {
         core.log(LogLevel::warning, sa, "MM3 ignored: " + r.error().message);
         return;
     }
     auto keys = make_ke_nonce(core, sa, sa.gx_r, sa.n_r);
     if (keys) keys = derive_keys(core, sa, c);
-    if (!keys) return fail_sa(core, sa, v2::FailureKind::other, keys.error().message);
+    if (!keys) return fail_sa(core, sa, engine::FailureKind::other, keys.error().message);
     sa.state = MmState::sent_mm4;
     sa.last_in = in.bytes;
     if (sa.natt) detect_nat(core, sa, in, m.payloads);
     core.send(sa, plain_message(sa, key_exchange_message(core, sa, c, sa.gx_r, sa.n_r)));
 }
 
-void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
+void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const engine::DatagramIn& in,
                  const Message& m) {
     auto msg = open(sa, sa.iv, m);
     if (!msg) {
@@ -183,12 +183,12 @@ void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c
         return;
     }
     auto peer = verify(core, sa, c, *msg);
-    if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
+    if (!peer) return fail_sa(core, sa, engine::FailureKind::authentication_failed, peer.error().message);
     if (has_initial_contact(msg->payloads)) forget_peer_state(core, sa);
     sa.iv = std::move(msg->next_iv);
     if (sa.natt) follow_ports(core, sa, in);  // RFC 3947 4: the initiator moved to port 4500
     auto proof = prove(core, sa, c);
-    if (!proof) return fail_sa(core, sa, v2::FailureKind::other, proof.error().message);
+    if (!proof) return fail_sa(core, sa, engine::FailureKind::other, proof.error().message);
     sa.last_in = in.bytes;
     core.send(sa, encrypted_message(sa, *proof));
     establish(core, now, sa, c, std::move(*peer));
@@ -196,32 +196,32 @@ void respond_mm5(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c
 
 // ---- initiator ----
 
-void on_mm2(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
+void on_mm2(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const engine::DatagramIn& in,
             const Message& m) {
     const auto* answer = first_of<SecurityAssociation>(m.payloads);
     if (!answer) return core.log(LogLevel::warning, sa, "MM2 ignored: no SA payload");
     auto suite = accept_phase1(*answer, sa.offered);
-    if (!suite) return fail_sa(core, sa, v2::FailureKind::no_proposal_chosen, suite.error().message);
+    if (!suite) return fail_sa(core, sa, engine::FailureKind::no_proposal_chosen, suite.error().message);
     sa.suite = *suite;
     sa.peer_dpd = has_dpd_vendor_id(m.payloads);
     sa.natt = announces_natt(core, sa, m.payloads);
     sa.cky_r = m.header.cookie_r;
     sa.last_in = in.bytes;
     if (auto r = make_ke_nonce(core, sa, sa.gx_i, sa.n_i); !r)
-        return fail_sa(core, sa, v2::FailureKind::other, r.error().message);
+        return fail_sa(core, sa, engine::FailureKind::other, r.error().message);
     sa.state = MmState::sent_mm3;
     send_request(core, now, sa, plain_message(sa, key_exchange_message(core, sa, c, sa.gx_i, sa.n_i)));
 }
 
-void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
+void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const engine::DatagramIn& in,
             const Message& m) {
     if (auto r = take_ke_nonce(sa, m, sa.gx_r, sa.n_r); !r)
         return core.log(LogLevel::warning, sa, "MM4 ignored: " + r.error().message);
     sa.last_in = in.bytes;
     auto keys = derive_keys(core, sa, c);
-    if (!keys) return fail_sa(core, sa, v2::FailureKind::other, keys.error().message);
+    if (!keys) return fail_sa(core, sa, engine::FailureKind::other, keys.error().message);
     auto proof = prove(core, sa, c);
-    if (!proof) return fail_sa(core, sa, v2::FailureKind::other, proof.error().message);
+    if (!proof) return fail_sa(core, sa, engine::FailureKind::other, proof.error().message);
     if (sa.natt) {
         detect_nat(core, sa, in, m.payloads);
         float_ports(core, sa);
@@ -231,12 +231,12 @@ void on_mm4(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, con
     send_request(core, now, sa, encrypted_message(sa, *proof));
 }
 
-void on_mm6(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const v2::DatagramIn& in,
+void on_mm6(Core& core, Time now, IsakmpSa& sa, const policy::Connection& c, const engine::DatagramIn& in,
             const Message& m) {
     auto msg = open(sa, sa.iv, m);
     if (!msg) return core.log(LogLevel::warning, sa, "MM6 ignored: " + msg.error().message);
     auto peer = verify(core, sa, c, *msg);
-    if (!peer) return fail_sa(core, sa, v2::FailureKind::authentication_failed, peer.error().message);
+    if (!peer) return fail_sa(core, sa, engine::FailureKind::authentication_failed, peer.error().message);
     if (has_initial_contact(msg->payloads)) forget_peer_state(core, sa);
     sa.iv = std::move(msg->next_iv);
     sa.last_in = in.bytes;
@@ -252,19 +252,19 @@ bool expects_encrypted(const IsakmpSa& sa) {
 
 IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& c) {
     if (!c.local.address || !c.remote.address) {
-        core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::cannot_initiate};
+        core.failures[c.name] = engine::Failure{.kind = engine::FailureKind::cannot_initiate};
         core.log(LogLevel::error, c.name, "cannot initiate: IKEv1 needs the local and remote addresses");
         return nullptr;
     }
     auto method = auth_method(core, c);
     if (!method) {
-        core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::cannot_initiate};
+        core.failures[c.name] = engine::Failure{.kind = engine::FailureKind::cannot_initiate};
         core.log(LogLevel::error, c.name, "cannot initiate: " + method.error().message);
         return nullptr;
     }
     auto suites = phase1_suites(c.ike.proposals, c.ike.lifetime, *method);
     if (suites.empty()) {
-        core.failures[c.name] = v2::Failure{.kind = v2::FailureKind::no_proposal_chosen};
+        core.failures[c.name] = engine::Failure{.kind = engine::FailureKind::no_proposal_chosen};
         core.log(LogLevel::error, c.name, "cannot initiate: no IKE proposal has an IKEv1 form (AES-CBC)");
         return nullptr;
     }
@@ -282,7 +282,7 @@ IsakmpSa* initiate_main_mode(Core& core, Time now, const policy::Connection& c) 
     return &sa;
 }
 
-void on_main_mode(Core& core, Time now, IsakmpSa* sa, const v2::DatagramIn& in, const Message& m) {
+void on_main_mode(Core& core, Time now, IsakmpSa* sa, const engine::DatagramIn& in, const Message& m) {
     if (!sa) {
         if (m.header.cookie_r == 0) return respond_mm1(core, now, in, m);
         return core.log(LogLevel::debug, "", "Main Mode message for unknown cookies from " + in.remote.str());

@@ -10,7 +10,7 @@ namespace ike::v1 {
 namespace {
 
 using namespace wire::v1;
-using v2::LogLevel;
+using engine::LogLevel;
 
 // MD5("RFC 3947"), RFC 3947 3.1.
 constexpr std::uint8_t kRfc3947[] = {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
@@ -61,7 +61,7 @@ std::vector<Payload> nat_d_payloads(const IsakmpSa& sa) {
     return {NatD{nat_hash(sa, sa.remote)}, NatD{nat_hash(sa, sa.local)}};
 }
 
-void detect_nat(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const std::vector<Payload>& payloads) {
+void detect_nat(Core& core, IsakmpSa& sa, const engine::DatagramIn& in, const std::vector<Payload>& payloads) {
     std::vector<const Bytes*> hashes;
     for (const auto& p : payloads)
         if (const auto* d = std::get_if<NatD>(&p)) hashes.push_back(&d->data);
@@ -84,7 +84,7 @@ void float_ports(Core& core, IsakmpSa& sa) {
     core.log(LogLevel::info, sa, "NAT-T: moving to port " + std::to_string(core.options.natt_port));
 }
 
-void follow_ports(Core& core, IsakmpSa& sa, const v2::DatagramIn& in) {
+void follow_ports(Core& core, IsakmpSa& sa, const engine::DatagramIn& in) {
     if (sa.local == in.local && sa.remote == in.remote) return;
     core.log(LogLevel::info, sa, "NAT-T: the peer is now at " + in.remote.str() + " (to " + in.local.str() + ")");
     sa.local = in.local;
@@ -95,7 +95,7 @@ void keepalive_timers(Core& core, Time now, IsakmpSa& sa) {
     if (!sa.nat_local) return;
     if (sa.keepalive_at == Time{}) sa.keepalive_at = now + kKeepaliveInterval;
     if (now < sa.keepalive_at) return;
-    core.out.push_back(v2::SendDatagram{sa.local, sa.remote, Bytes{0xff}, true});
+    core.out.push_back(engine::SendDatagram{sa.local, sa.remote, Bytes{0xff}, true});
     sa.keepalive_at = now + kKeepaliveInterval;
 }
 

@@ -24,13 +24,13 @@ bool announces_natt(Core& core, const IsakmpSa& sa, const std::vector<wire::v1::
 std::vector<wire::v1::Payload> nat_d_payloads(const IsakmpSa& sa);
 // Compares the peer's NAT-D payloads with the endpoints the datagram `in` travelled
 // between: sets IsakmpSa::nat_local (ours changed on the way) and nat_remote.
-void detect_nat(Core& core, IsakmpSa& sa, const v2::DatagramIn& in, const std::vector<wire::v1::Payload>& payloads);
+void detect_nat(Core& core, IsakmpSa& sa, const engine::DatagramIn& in, const std::vector<wire::v1::Payload>& payloads);
 inline bool nat_between(const IsakmpSa& sa) { return sa.nat_local || sa.nat_remote; }
 
 // Initiator, before MM5: both ends of the ISAKMP SA move to port 4500 when a NAT is between.
 void float_ports(Core& core, IsakmpSa& sa);
 // Responder: the endpoints an authenticated message arrived on (MM5 on port 4500).
-void follow_ports(Core& core, IsakmpSa& sa, const v2::DatagramIn& in);
+void follow_ports(Core& core, IsakmpSa& sa, const engine::DatagramIn& in);
 
 // The keepalive the side behind a NAT sends (RFC 3948 2.3), and when it is next due.
 void keepalive_timers(Core& core, Time now, IsakmpSa& sa);

@@ -19,7 +19,7 @@ namespace ike::v1 {
 namespace {
 
 using namespace wire::v1;
-using v2::LogLevel;
+using engine::LogLevel;
 
 constexpr std::size_t kNonceSize = 32;
 
@@ -147,7 +147,7 @@ void add_inbound(Core& core, const IsakmpSa& sa, QuickMode& qm, KeyedPair& pair)
     if (pair.ipsec.reqid == core.next_reqid) ++core.next_reqid;
     qm.reqid = pair.ipsec.reqid;
     qm.inbound_added = true;
-    core.out.push_back(v2::AddSa{std::move(pair.in), core.owner(sa)});
+    core.out.push_back(engine::AddSa{std::move(pair.in), core.owner(sa)});
 }
 
 // Installs what is left of a finished negotiation's pair (both SAs on the initiator, the
@@ -157,7 +157,7 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
     if (!pair) return base::fail(pair.error().message);
     // Inbound first: the peer may send as soon as it has our SPI.
     if (!qm.inbound_added) add_inbound(core, sa, qm, *pair);
-    core.out.push_back(v2::AddSa{std::move(pair->out), core.owner(sa)});
+    core.out.push_back(engine::AddSa{std::move(pair->out), core.owner(sa)});
     IpsecSa ipsec = std::move(pair->ipsec);
     // Policies kept from an earlier pair for these selectors now send to this one.
     for (auto& p : policies_of(sa, ipsec)) core.hold_policy(std::move(p), sa);
@@ -180,12 +180,12 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
     return {};
 }
 
-void child_failed(Core& core, IsakmpSa& sa, std::uint32_t mid, v2::FailureKind kind, const std::string& why) {
+void child_failed(Core& core, IsakmpSa& sa, std::uint32_t mid, engine::FailureKind kind, const std::string& why) {
     const auto child = sa.quick_modes.at(mid).child;
     // A failed rekey leaves the old pair to its hard expiry (the kernel's soft expiry
     // comes once): its policies then drop the traffic.
     core.log(LogLevel::error, sa, "Quick Mode for " + child + " failed: " + why);
-    core.failures[sa.connection] = v2::Failure{.kind = kind, .child = child};
+    core.failures[sa.connection] = engine::Failure{.kind = kind, .child = child};
     drop_quick_mode(core, sa, mid);
     core.publish(sa);
 }
@@ -245,7 +245,7 @@ base::Result<Selection> select_child(const Core& core, const IsakmpSa& sa, const
     return base::fail(why);
 }
 
-void respond_qm1(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+void respond_qm1(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn& in, const Message& m) {
     const auto mid = m.header.message_id;
     auto iv = phase2_iv(sa, mid);
     if (!iv) return;
@@ -302,7 +302,7 @@ base::SecretBytes hash3(const IsakmpSa& sa, std::uint32_t mid, const QuickMode& 
     return sa.prf->compute(sa.keys.skeyid_a, {zero, be32(mid), qm.n_i, qm.n_r});
 }
 
-void on_qm3(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm, const v2::DatagramIn& in,
+void on_qm3(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm, const engine::DatagramIn& in,
             const Message& m) {
     auto msg = open(sa, qm.iv, m);
     if (!msg) return core.log(LogLevel::warning, sa, "QM3 ignored: " + msg.error().message);
@@ -313,31 +313,31 @@ void on_qm3(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm
     const auto* child = child_of(core, sa, qm.child);
     if (!child) return;
     if (auto r = install(core, now, sa, qm, *child); !r)
-        return child_failed(core, sa, mid, v2::FailureKind::child_failed, r.error().message);
+        return child_failed(core, sa, mid, engine::FailureKind::child_failed, r.error().message);
 }
 
 // ---- initiator ----
 
-void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm, const v2::DatagramIn& in,
+void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm, const engine::DatagramIn& in,
             const Message& m) {
     auto msg = open(sa, qm.iv, m);
     if (!msg) return core.log(LogLevel::warning, sa, "QM2 ignored: " + msg.error().message);
     if (auto ok = check_hash(sa, mid, qm.n_i, *msg); !ok)
         return core.log(LogLevel::warning, sa, "QM2 ignored: HASH(2): " + ok.error().message);
     const auto* answer = first_of<SecurityAssociation>(msg->payloads);
-    if (!answer) return child_failed(core, sa, mid, v2::FailureKind::child_refused, "no SA payload in QM2");
+    if (!answer) return child_failed(core, sa, mid, engine::FailureKind::child_refused, "no SA payload in QM2");
     auto choice = accept_phase2(*answer, qm.offered);
-    if (!choice) return child_failed(core, sa, mid, v2::FailureKind::child_refused, choice.error().message);
+    if (!choice) return child_failed(core, sa, mid, engine::FailureKind::child_refused, choice.error().message);
     qm.suite = choice->suite;
     qm.spi_out = choice->spi;
     if (auto r = take_nonce_ke(qm, msg->payloads, qm.n_r); !r)
-        return child_failed(core, sa, mid, v2::FailureKind::child_refused, r.error().message);
+        return child_failed(core, sa, mid, engine::FailureKind::child_refused, r.error().message);
     // The responder may narrow the selectors, never widen them.
     const auto ids = ids_of(msg->payloads);
     if (ids.size() == 2) {
         auto idci = prefix_of(*ids[0]), idcr = prefix_of(*ids[1]);
         if (!idci || !idcr || !within(*idci, qm.local_ts) || !within(*idcr, qm.remote_ts))
-            return child_failed(core, sa, mid, v2::FailureKind::child_refused, "QM2 client IDs outside ours");
+            return child_failed(core, sa, mid, engine::FailureKind::child_refused, "QM2 client IDs outside ours");
         qm.local_ts = *idci;
         qm.remote_ts = *idcr;
     }
@@ -345,7 +345,7 @@ void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm
     const auto* child = child_of(core, sa, qm.child);
     if (!child) return;
     if (auto r = install(core, now, sa, qm, *child); !r)
-        return child_failed(core, sa, mid, v2::FailureKind::child_failed, r.error().message);
+        return child_failed(core, sa, mid, engine::FailureKind::child_failed, r.error().message);
     const auto h = hash3(sa, mid, qm);
     const auto bytes = seal(sa, ExchangeType::quick_mode, mid, qm.iv, {Hash{Bytes(h.begin(), h.end())}});
     qm.last_in = in.bytes;
@@ -361,7 +361,7 @@ void drop_quick_mode(Core& core, IsakmpSa& sa, std::uint32_t mid) {
     const auto& qm = it->second;
     if (qm.inbound_added && !qm.done) {
         core.log(LogLevel::info, sa, "Quick Mode for " + qm.child + " not completed: inbound spi " + hex_spi(qm.spi_in) + " removed");
-        core.out.push_back(v2::DeleteSa{{sa.local.address, qm.spi_in, qm.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
+        core.out.push_back(engine::DeleteSa{{sa.local.address, qm.spi_in, qm.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
     }
     sa.quick_modes.erase(it);
 }
@@ -400,7 +400,7 @@ void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child
     if (nat_between(sa) && child.protocol == ike::ProtocolId::ah) why = "AH cannot pass the NAT between the peers";
     if (!local || !remote) why = (local ? remote : local).error().message;
     if (!why.empty()) {
-        core.failures[sa.connection] = v2::Failure{.kind = v2::FailureKind::child_failed, .child = child.name};
+        core.failures[sa.connection] = engine::Failure{.kind = engine::FailureKind::child_failed, .child = child.name};
         return core.log(LogLevel::error, sa, "cannot negotiate " + child.name + ": " + why);
     }
     // One KE per message: the offer keeps the suites of the first one's PFS group.
@@ -433,7 +433,7 @@ void quick_mode_refused(Core& core, Time now, IsakmpSa& sa, std::optional<std::u
     if (mids.size() != 1) return;
     const auto& qm = sa.quick_modes.at(mids[0]);
     const auto* c = core.config.find(sa.connection);
-    if (!c) return child_failed(core, sa, mids[0], v2::FailureKind::child_refused, "the peer answered " + notify_name(type));
+    if (!c) return child_failed(core, sa, mids[0], engine::FailureKind::child_refused, "the peer answered " + notify_name(type));
     const auto child = std::find_if(c->children.begin(), c->children.end(),
                                     [&qm](const policy::Child& ch) { return ch.name == qm.child; });
     // A peer that wants PFS (Libreswan's default pfs=yes) refuses a default child's offer
@@ -441,7 +441,7 @@ void quick_mode_refused(Core& core, Time now, IsakmpSa& sa, std::optional<std::u
     // the ISAKMP SA's group, as Libreswan itself does.
     const bool again = type == notify::no_proposal_chosen && qm.suite.group() == KeGroup::none && !qm.replaces &&
                        !sa.pfs_for_defaults && child != c->children.end() && !pfs_suites(*child, sa.suite.group).empty();
-    child_failed(core, sa, mids[0], v2::FailureKind::child_refused, "the peer answered " + notify_name(type));
+    child_failed(core, sa, mids[0], engine::FailureKind::child_refused, "the peer answered " + notify_name(type));
     if (!again) return;
     sa.pfs_for_defaults = true;
     core.log(LogLevel::info, sa, "offering " + child->name + " again with PFS in the ISAKMP SA's group");
@@ -511,7 +511,7 @@ void on_ipsec_expire(Core& core, Time now, const xfrm::Expire& e) {
     }
 }
 
-void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const v2::DatagramIn& in, const Message& m) {
+void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn& in, const Message& m) {
     const auto mid = m.header.message_id;
     if (sa.state != MmState::established || mid == 0 || !(m.header.flags & flag::encryption))
         return core.log(LogLevel::debug, sa, "Quick Mode message before phase 1 completed, or in the clear: ignored");
@@ -549,11 +549,11 @@ void quick_mode_timers(Core& core, Time now, IsakmpSa& sa) {
             continue;
         }
         switch (qm.pending.poll(now)) {
-            case v2::PendingRequest::Due::nothing: break;
-            case v2::PendingRequest::Due::resend: core.transmit(sa, qm.pending.datagrams().front()); break;
-            case v2::PendingRequest::Due::give_up:
+            case engine::PendingRequest::Due::nothing: break;
+            case engine::PendingRequest::Due::resend: core.transmit(sa, qm.pending.datagrams().front()); break;
+            case engine::PendingRequest::Due::give_up:
                 if (qm.role == Role::initiator)
-                    child_failed(core, sa, mid, v2::FailureKind::timeout, "the peer did not answer");
+                    child_failed(core, sa, mid, engine::FailureKind::timeout, "the peer did not answer");
                 else
                     drop_quick_mode(core, sa, mid);
                 break;

@@ -21,7 +21,7 @@ namespace ike::v1 {
 
 namespace {
 
-using v2::LogLevel;
+using engine::LogLevel;
 
 constexpr Duration kRetireDelay = std::chrono::seconds(10);  // strongSwan's adopt_children_job
 constexpr Duration kRenewRetry = std::chrono::seconds(10);   // a failed or slow renewal again

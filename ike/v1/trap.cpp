@@ -8,7 +8,7 @@
 
 namespace ike::v1 {
 
-using v2::LogLevel;
+using engine::LogLevel;
 
 namespace {
 

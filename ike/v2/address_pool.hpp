@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "ike/policy/connection.hpp"
-#include "ike/v2/clock.hpp"
+#include "ike/v2/neutral.hpp"
 #include "net/address.hpp"
 
 namespace ike::v2 {

@@ -1,6 +1,6 @@
 #include "ike/v2/cert_payloads.hpp"
 
-#include "ike/v2/credentials.hpp"
+#include "ike/v2/neutral.hpp"
 
 namespace ike::v2 {
 

@@ -10,8 +10,6 @@
 
 namespace ike::v2 {
 
-struct ConnectionCredentials;
-
 // The hashes we verify signatures with, announced in IKE_SA_INIT. SHA-1 is left out
 // (RFC 8247 4.1); "identity" stands for Ed25519 (RFC 8420).
 wire::Notify signature_hashes_notify();

@@ -19,7 +19,7 @@
 
 #include "ike/crypto/rng.hpp"
 #include "ike/policy/config.hpp"
-#include "ike/v2/effects.hpp"
+#include "ike/v2/neutral.hpp"
 #include "ike/v2/engine.hpp"
 #include "ike/v2/ike_sa.hpp"
 #include "ike/v2/scheduler.hpp"

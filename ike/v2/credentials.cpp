@@ -1,4 +1,4 @@
-#include "ike/v2/credentials.hpp"
+#include "ike/v2/neutral.hpp"
 
 #include "ike/v2/core.hpp"
 

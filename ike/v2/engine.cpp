@@ -382,7 +382,10 @@ std::optional<Time> Engine::next_wakeup() const {
 }
 
 std::vector<ConnectionStatus> Engine::status() const {
-    return core_->snapshot();
+    auto out = core_->snapshot();
+    // version: 1 connections are the IKEv1 engine's (ike/v1/engine.hpp).
+    std::erase_if(out, [this](const ConnectionStatus& s) { return core_->find(s.name)->version == 1; });
+    return out;
 }
 
 std::vector<Lease> Engine::leases() const {
@@ -396,7 +399,7 @@ std::vector<Lease> Engine::leases() const {
 
 std::optional<ConnectionStatus> Engine::status(const std::string& connection) const {
     const policy::Connection* conn = core_->find(connection);
-    if (!conn) return std::nullopt;
+    if (!conn || conn->version == 1) return std::nullopt;
     return core_->status(*conn);
 }
 

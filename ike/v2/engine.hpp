@@ -1,4 +1,5 @@
-// ike::v2::Engine: the IKEv2 protocol core, sans I/O (docs/DESIGN.md Part 1).
+// ike::v2::Engine: the IKEv2 protocol core, sans I/O (docs/DESIGN.md Part 1), one of the two
+// engines behind ike::engine::Engine (ike/engine/engine.hpp; ike::engine::Engines drives both).
 //
 // The daemon owns the sockets, the clock, the kernel and the bus. It creates one Engine
 // with the configuration and a random source, then:
@@ -34,23 +35,12 @@
 #include "ike/crypto/rng.hpp"
 #include "ike/policy/config.hpp"
 #include "ike/v2/address_pool.hpp"
-#include "ike/v2/clock.hpp"
-#include "ike/v2/effects.hpp"
-#include "ike/v2/events.hpp"
-#include "ike/v2/retransmit.hpp"
+#include "ike/v2/neutral.hpp"
 #include "ike/wire/message.hpp"
 
 namespace ike::v2 {
 
 struct Core;  // the engine's state and the exchanges' shared context (core.hpp)
-struct Credentials;  // certificates and keys for public-key authentication (credentials.hpp)
-
-// The reqids of the engine's CHILD SAs and trap policies have this top byte: they mark
-// ipsecd's own kernel state, so that an ipsecd started after a crash finds what its
-// predecessor left there (daemon/leftovers.hpp). A configuration gets the same trap reqids
-// every time it starts (allocated in configuration order).
-inline constexpr std::uint32_t kReqidBase = 0x1d000000;
-inline constexpr bool is_engine_reqid(std::uint32_t reqid) { return (reqid & 0xff000000u) == kReqidBase; }
 
 struct EngineOptions {
     RetransmitPolicy retransmit;
@@ -98,43 +88,43 @@ struct EngineOptions {
     std::function<void(bool request, std::vector<wire::Payload>&)> rewrite_ike_sa_init;
 };
 
-class Engine {
+class Engine final : public engine::Engine {
 public:
     Engine(policy::Config config, crypto::Rng& rng, EngineOptions options = {});
-    ~Engine();
+    ~Engine() override;
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
     // Feeds one event; returns the effects to apply, in order.
-    Effects handle(Time now, const Event& event);
+    Effects handle(Time now, const Event& event) override;
 
     // When the engine next needs a Tick (retransmission, rekey, DPD, expiry); nullopt if
     // nothing is scheduled.
-    std::optional<Time> next_wakeup() const;
+    std::optional<Time> next_wakeup() const override;
 
     // Starts the configuration given to the constructor: installs the trap policies of
     // `start: trap` children and initiates connections with a `start: up` child.
-    Effects start(Time now);
+    Effects start(Time now) override;
 
     // Replaces the configuration as a diff (policy::diff): removed connections are taken
     // down (kernel state removed, INFORMATIONAL Delete to the peer), changed ones taken
     // down and started again with the new settings, added ones started; an unchanged
     // connection gets no effect at all. New secrets apply to the next authentication.
-    Effects reconfigure(Time now, policy::Config next);
+    Effects reconfigure(Time now, policy::Config next) override;
 
-    // Current state of every configured connection (also published as StatePublished
+    // Current state of every configured IKEv2 connection (also published as StatePublished
     // whenever it changes).
-    std::vector<ConnectionStatus> status() const;
+    std::vector<ConnectionStatus> status() const override;
     // One configured connection's (what `ipsecctl status NAME` shows), from its own IKE SAs:
-    // the cost does not grow with the other connections' SAs. nullopt: no such connection.
-    std::optional<ConnectionStatus> status(const std::string& connection) const;
+    // the cost does not grow with the other connections' SAs. nullopt: no such IKEv2 connection.
+    std::optional<ConnectionStatus> status(const std::string& connection) const override;
 
     // The leases of every pool, in configuration order, each pool's in address order.
     std::vector<Lease> leases() const;
 
     // Replaces the credentials (EngineOptions::credentials; not owned); IKE SAs
     // authenticate with the ones set when their IKE_AUTH runs.
-    void set_credentials(const Credentials* credentials);
+    void set_credentials(const Credentials* credentials) override;
 
 private:
     std::unique_ptr<Core> core_;

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "ike/v2/core.hpp"
-#include "ike/v2/events.hpp"
+#include "ike/v2/neutral.hpp"
 #include "ike/v2/payloads.hpp"
 #include "ike/wire/message.hpp"
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ike/wire/message.hpp"
+#include "ike/wire/notify_names.hpp"
 
 namespace ike::v2 {
 
@@ -25,8 +26,8 @@ const wire::Notify* find_notify(std::span<const wire::Payload> payloads, std::ui
 // The first Notify with an error type (< 16384, RFC 7296 3.10.1), or nullptr.
 const wire::Notify* find_error(std::span<const wire::Payload> payloads);
 
-// "NO_PROPOSAL_CHOSEN", ... or "notify 12345" for types without a name here.
-std::string notify_name(std::uint16_t type);
+// "NO_PROPOSAL_CHOSEN", ... or "notify 12345" for types without a name there.
+using wire::notify_name;
 
 wire::Notify notify(std::uint16_t type, base::Bytes data = {});
 

@@ -7,7 +7,7 @@
 #include "ike/crypto/signature.hpp"
 #include "ike/crypto/signed_octets.hpp"
 #include "ike/v2/cert_payloads.hpp"
-#include "ike/v2/credentials.hpp"
+#include "ike/v2/neutral.hpp"
 
 namespace ike::v2 {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "ike/v2/clock.hpp"
+#include "ike/v2/neutral.hpp"
 
 namespace ike::v2 {
 

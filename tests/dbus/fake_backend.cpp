@@ -8,7 +8,7 @@ namespace ipsecd::bus::test {
 
 namespace {
 
-using ike::v2::ConnectionState;
+using ike::engine::ConnectionState;
 
 base::Unexpected<Error> config_error(const YAML::Mark& mark, const std::string& message) {
     return fail(Reason::invalid_config, "<bus>:" + std::to_string(mark.line + 1) + ":" +
@@ -59,13 +59,13 @@ std::optional<ConnectionSnapshot> FakeBackend::connection(const std::string& nam
     return std::nullopt;
 }
 
-SaTimes FakeBackend::ike_sa_times(const std::string&, const ike::v2::IkeSaStatus& ike) {
+SaTimes FakeBackend::ike_sa_times(const std::string&, const ike::engine::IkeSaStatus& ike) {
     if (ike.state != "established") return {};
     return {kEstablished, kEstablished + 4 * 3600};
 }
 
-ChildSaLive FakeBackend::child_sa_live(const std::string&, const ike::v2::IkeSaStatus&,
-                                       const ike::v2::ChildStatus&) {
+ChildSaLive FakeBackend::child_sa_live(const std::string&, const ike::engine::IkeSaStatus&,
+                                       const ike::engine::ChildStatus&) {
     return counters_;
 }
 
@@ -75,7 +75,7 @@ void FakeBackend::set_manual(bool on) {
         add("hosts-ah", "192.0.2.1", "192.0.2.2", false, "");
         auto& s = entries_.back().snapshot;
         s.status.state = ConnectionState::up;
-        ike::v2::ChildStatus sa;
+        ike::engine::ChildStatus sa;
         sa.name = "manual";
         sa.mode = xfrm::Mode::transport;
         sa.protocol = xfrm::Proto::ah;
@@ -117,12 +117,12 @@ void FakeBackend::set_state(const std::string& name, ConnectionState state, cons
     auto& status = e->snapshot.status;
     status.state = state;
     // The engine publishes per IKE SA: the one SA's new state, or "closed" once it is gone.
-    ike::v2::IkeSaStatus gone;
+    ike::engine::IkeSaStatus gone;
     gone.state = "closed";
     gone.local_spi = kIkeSpi;
     status.ike_sas.clear();
     if (ike_state) {
-        ike::v2::IkeSaStatus sa;
+        ike::engine::IkeSaStatus sa;
         sa.state = ike_state;
         sa.local_spi = kIkeSpi;
         sa.remote_spi = with_child ? kPeerSpi : 0;
@@ -137,7 +137,7 @@ void FakeBackend::set_state(const std::string& name, ConnectionState state, cons
             sa.dns_domains = {"corp.example"};
         }
         if (with_child) {
-            ike::v2::ChildStatus child;
+            ike::engine::ChildStatus child;
             child.name = "net";
             child.spi_in = kSpiIn;
             child.spi_out = kSpiOut;
@@ -182,7 +182,7 @@ void FakeBackend::down(const std::string& name, Done done) {
 
 void FakeBackend::complete_stalled() {
     for (auto& [name, done] : std::exchange(stalled_, {})) {
-        set_state(name, ike::v2::ConnectionState::up, "established", true);
+        set_state(name, ike::engine::ConnectionState::up, "established", true);
         done({});
     }
 }

@@ -27,9 +27,9 @@ public:
     std::vector<ike::v2::Lease> lease_list;
     std::vector<std::string> names() override;
     std::optional<ConnectionSnapshot> connection(const std::string& name) override;
-    SaTimes ike_sa_times(const std::string& connection, const ike::v2::IkeSaStatus& ike) override;
-    ChildSaLive child_sa_live(const std::string& connection, const ike::v2::IkeSaStatus& ike,
-                              const ike::v2::ChildStatus& child) override;
+    SaTimes ike_sa_times(const std::string& connection, const ike::engine::IkeSaStatus& ike) override;
+    ChildSaLive child_sa_live(const std::string& connection, const ike::engine::IkeSaStatus& ike,
+                              const ike::engine::ChildStatus& child) override;
     void up(const std::string& name, Done done) override;
     void down(const std::string& name, Done done) override;
     Result<std::vector<std::string>> reload() override;
@@ -56,7 +56,7 @@ private:
     Entry* find(const std::string& name);
     void add(const std::string& name, std::string local, std::string remote, bool transient,
              std::string owner);
-    void set_state(const std::string& name, ike::v2::ConnectionState state, const char* ike_state,
+    void set_state(const std::string& name, ike::engine::ConnectionState state, const char* ike_state,
                    bool with_child);
     void later(std::function<void()> action);
 

@@ -5,12 +5,12 @@
 #include <cstdio>
 #include <string>
 
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 #include "xfrm/kernel.hpp"
 
 namespace fuzz {
 
-inline void dump(const std::string& peer, const ike::v2::Effects& history) {
+inline void dump(const std::string& peer, const ike::engine::Effects& history) {
     using namespace ike::v2;
     for (const Effect& e : history) {
         std::string line;

@@ -43,12 +43,12 @@ struct Side {
         for (; applied < h.size(); ++applied) {
             const auto& e = h[applied];
             xfrm::Status st;
-            if (const auto* a = std::get_if<v2::AddSa>(&e)) st = kernel.add_sa(a->sa);
-            else if (const auto* u = std::get_if<v2::UpdateSa>(&e)) st = kernel.update_sa(u->sa);
-            else if (const auto* d = std::get_if<v2::DeleteSa>(&e)) st = kernel.delete_sa(d->id);
-            else if (const auto* ap = std::get_if<v2::AddPolicy>(&e)) st = kernel.add_policy(ap->policy);
-            else if (const auto* up = std::get_if<v2::UpdatePolicy>(&e)) st = kernel.update_policy(up->policy);
-            else if (const auto* dp = std::get_if<v2::DeletePolicy>(&e)) st = kernel.delete_policy(dp->id);
+            if (const auto* a = std::get_if<engine::AddSa>(&e)) st = kernel.add_sa(a->sa);
+            else if (const auto* u = std::get_if<engine::UpdateSa>(&e)) st = kernel.update_sa(u->sa);
+            else if (const auto* d = std::get_if<engine::DeleteSa>(&e)) st = kernel.delete_sa(d->id);
+            else if (const auto* ap = std::get_if<engine::AddPolicy>(&e)) st = kernel.add_policy(ap->policy);
+            else if (const auto* up = std::get_if<engine::UpdatePolicy>(&e)) st = kernel.update_policy(up->policy);
+            else if (const auto* dp = std::get_if<engine::DeletePolicy>(&e)) st = kernel.delete_policy(dp->id);
             if (!st) {
                 std::fprintf(stderr, "%s refused: %s\n", name(), st.error().message.c_str());
                 ++refused;
@@ -100,7 +100,7 @@ void tick_due(Side& s, Wire& w) {
     for (int i = 0; i < 8; ++i) {  // a Tick may arm a timer that is already due
         auto due = s.peer.engine().next_wakeup();
         if (!due || *due > w.now) return;
-        handle(s, w, v2::Tick{});
+        handle(s, w, engine::Tick{});
     }
 }
 
@@ -129,7 +129,7 @@ void expire(FuzzedDataProvider& in, Side& s, Wire& w) {
         e.reqid = it->second.reqid;
         if (e.hard) (void)s.kernel.delete_sa(e.sa);
     }
-    handle(s, w, v2::KernelExpire{e});
+    handle(s, w, engine::KernelExpire{e});
 }
 
 // A packet hits one of the side's policies (or the kernel names an unknown reqid).
@@ -143,7 +143,7 @@ void acquire(FuzzedDataProvider& in, Side& s, Wire& w) {
         std::advance(it, in.ConsumeIntegralInRange<std::size_t>(0, policies.size() - 1));
         if (!it->second.templates.empty()) a.reqid = it->second.templates.front().reqid;
     }
-    handle(s, w, v2::KernelAcquire{a});
+    handle(s, w, engine::KernelAcquire{a});
 }
 
 void start(Side& s, Wire& w) {
@@ -159,7 +159,7 @@ void run(FuzzedDataProvider& in) {
     Wire w;
     start(alice, w);
     start(bob, w);
-    handle(alice, w, v2::AdminUp{"site"});
+    handle(alice, w, engine::AdminUp{"site"});
     w.drain();
     std::optional<Datagram> last_to[2];  // the last real datagram to alice, to bob
 
@@ -176,13 +176,13 @@ void run(FuzzedDataProvider& in) {
                     w.pending.erase(w.pending.begin() + static_cast<std::ptrdiff_t>(k));
                     Side& to = receiver(d, alice, bob);
                     last_to[&to == &bob] = d;
-                    handle(to, w, v2::DatagramIn{d.to, d.from, std::move(d.bytes)});
+                    handle(to, w, engine::DatagramIn{d.to, d.from, std::move(d.bytes)});
                 }
                 break;
             case 3:  // replay one, keeping it in flight
                 if (have) {
                     const Datagram& d = w.pending[k];
-                    handle(receiver(d, alice, bob), w, v2::DatagramIn{d.to, d.from, d.bytes});
+                    handle(receiver(d, alice, bob), w, engine::DatagramIn{d.to, d.from, d.bytes});
                 }
                 break;
             case 4:  // drop one
@@ -195,17 +195,17 @@ void run(FuzzedDataProvider& in) {
                 Side& from = &side == &alice ? bob : alice;
                 const auto& last = last_to[&side == &bob];
                 Datagram d = forge(in, side, from, last ? &*last : nullptr);
-                handle(side, w, v2::DatagramIn{d.to, d.from, std::move(d.bytes)});
+                handle(side, w, engine::DatagramIn{d.to, d.from, std::move(d.bytes)});
                 break;
             }
             case 7:  // time passes: retransmits, DPD, rekeys, renewals, half-open timeouts
-                w.now += v2::Duration{in.ConsumeIntegralInRange<std::int64_t>(0, 2 * 3600 * 1000)};
+                w.now += engine::Duration{in.ConsumeIntegralInRange<std::int64_t>(0, 2 * 3600 * 1000)};
                 tick_due(alice, w);
                 tick_due(bob, w);
                 break;
             case 8:  // operator
-                if (in.ConsumeBool()) handle(side, w, v2::AdminUp{in.ConsumeBool() ? "site" : "nonexistent"});
-                else handle(side, w, v2::AdminDown{"site"});
+                if (in.ConsumeBool()) handle(side, w, engine::AdminUp{in.ConsumeBool() ? "site" : "nonexistent"});
+                else handle(side, w, engine::AdminDown{"site"});
                 break;
             default:
                 switch (in.ConsumeIntegralInRange(0, 2)) {

@@ -49,7 +49,7 @@ protected:
         auto st = daemon->start(loaded.config, std::make_unique<xfrm::MemoryKernel>(), *routing, -1, {});
         ASSERT_TRUE(st.ok()) << st.error().message;
         control = std::make_unique<Control>(*daemon, options, log, loaded.config, std::move(*credentials));
-        daemon->set_state_listener([this](const ike::v2::StatePublished& s) { control->on_state(s); });  // as main.cpp
+        daemon->set_state_listener([this](const ike::engine::StatePublished& s) { control->on_state(s); });  // as main.cpp
     }
     // Up's reply, when it came before up() returned.
     std::optional<bus::Status> up(const std::string& name) {
@@ -204,7 +204,7 @@ TEST_F(ControlManual, AManualConnectionIsUpWithItsSaPairAndNoIkeSa) {
     const auto connection = control->connection("hosts-ah");
     ASSERT_TRUE(connection.has_value());
     const auto& c = *connection;
-    EXPECT_EQ(c.status.state, ike::v2::ConnectionState::up);
+    EXPECT_EQ(c.status.state, ike::engine::ConnectionState::up);
     EXPECT_TRUE(c.status.ike_sas.empty());
     ASSERT_EQ(c.child_sas.size(), 1u);
     EXPECT_EQ(c.child_sas[0].spi_in, 0x4002u);
@@ -284,7 +284,7 @@ TEST_F(ControlTest, AManualConnectionTheKernelRefusesIsDownWithTheReasonAndShows
     ASSERT_TRUE(kernel.add_sa(theirs));
     control->start_connections();
     auto c = control->connection("hosts-ah").value();
-    EXPECT_EQ(c.status.state, ike::v2::ConnectionState::down);
+    EXPECT_EQ(c.status.state, ike::engine::ConnectionState::down);
     EXPECT_NE(c.manual_error.find("spi 0x00004002"), std::string::npos) << c.manual_error;
     EXPECT_TRUE(c.child_sas.empty());
     auto reply = up("hosts-ah");

@@ -9,7 +9,7 @@
 namespace ipsecd {
 namespace {
 
-constexpr std::uint32_t kOurs = ike::v2::kReqidBase + 1;
+constexpr std::uint32_t kOurs = ike::engine::kReqidBase + 1;
 
 net::Address ip(const char* t) { return *net::Address::parse(t); }
 net::Prefix prefix(const char* t) { return *net::Prefix::parse(t); }

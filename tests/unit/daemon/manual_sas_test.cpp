@@ -104,7 +104,7 @@ TEST_F(ManualSasTest, StatusIsUpWithTheSpisAndNoneForOtherNames) {
     manual.apply(config(esp_tunnel("t")));
     auto s = manual.status("t");
     ASSERT_TRUE(s);
-    EXPECT_EQ(s->state, ike::v2::ConnectionState::up);
+    EXPECT_EQ(s->state, ike::engine::ConnectionState::up);
     EXPECT_EQ(s->sa.spi_in, 0x2001u);
     EXPECT_EQ(s->sa.spi_out, 0x1001u);
     EXPECT_EQ(s->sa.proposal, "aes128gcm16 / aes128-sha256");
@@ -164,7 +164,7 @@ TEST_F(ManualSasTest, AnSaTheKernelRefusesLeavesBlockPoliciesAndTheConnectionDow
     for (const auto& [id, p] : kernel.policies()) EXPECT_EQ(p.action, xfrm::Action::block);
     auto s = manual.status("t");
     ASSERT_TRUE(s);
-    EXPECT_EQ(s->state, ike::v2::ConnectionState::down);
+    EXPECT_EQ(s->state, ike::engine::ConnectionState::down);
     EXPECT_NE(s->error.find("spi 0x00001001"), std::string::npos) << s->error;
 }
 

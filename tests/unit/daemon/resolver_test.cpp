@@ -34,10 +34,10 @@ TEST(ResolveNow, SaysWhyANameDoesNotResolve) {
 TEST(Resolver, AnswersOnTheLoopThread) {
     sd_event* event = nullptr;
     ASSERT_GE(sd_event_new(&event), 0);
-    std::vector<ike::v2::HostResolved> answers;
+    std::vector<ike::engine::HostResolved> answers;
     const auto loop_thread = std::this_thread::get_id();
     {
-        auto resolver = Resolver::create(event, [&](ike::v2::HostResolved a) {
+        auto resolver = Resolver::create(event, [&](ike::engine::HostResolved a) {
             EXPECT_EQ(std::this_thread::get_id(), loop_thread);
             answers.push_back(std::move(a));
         });

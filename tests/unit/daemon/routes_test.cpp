@@ -14,8 +14,8 @@ using test::FakeRouting;
 using test::ip;
 using test::prefix;
 
-ike::v2::ChildStatus child(const char* local_ts, const char* remote_ts, xfrm::Mode mode = xfrm::Mode::tunnel) {
-    ike::v2::ChildStatus c;
+ike::engine::ChildStatus child(const char* local_ts, const char* remote_ts, xfrm::Mode mode = xfrm::Mode::tunnel) {
+    ike::engine::ChildStatus c;
     c.name = "net";
     c.mode = mode;
     c.local_ts = {prefix(local_ts)};
@@ -23,8 +23,8 @@ ike::v2::ChildStatus child(const char* local_ts, const char* remote_ts, xfrm::Mo
     return c;
 }
 
-ike::v2::IkeSaStatus ike_sa(std::vector<ike::v2::ChildStatus> children, std::uint64_t spi = 1) {
-    ike::v2::IkeSaStatus s;
+ike::engine::IkeSaStatus ike_sa(std::vector<ike::engine::ChildStatus> children, std::uint64_t spi = 1) {
+    ike::engine::IkeSaStatus s;
     s.state = "established";
     s.local_spi = spi;
     s.local = {ip("192.0.2.1"), 500};

@@ -14,15 +14,15 @@ using test::ip;
 using test::prefix;
 
 // A road warrior's IKE SA with virtual IP 10.3.0.7 and a CHILD SA 10.3.0.7/32 === 10.1.0.0/24.
-ike::v2::IkeSaStatus road_warrior(std::uint64_t spi = 1, const char* vip = "10.3.0.7") {
-    ike::v2::IkeSaStatus s;
+ike::engine::IkeSaStatus road_warrior(std::uint64_t spi = 1, const char* vip = "10.3.0.7") {
+    ike::engine::IkeSaStatus s;
     s.state = "established";
     s.local_spi = spi;
     s.local = {ip("192.0.2.1"), 4500};
     s.remote = {ip("198.51.100.2"), 4500};
     s.virtual_ips = {ip(vip)};
     s.virtual_ips_received = true;
-    ike::v2::ChildStatus c;
+    ike::engine::ChildStatus c;
     c.name = "net";
     c.mode = xfrm::Mode::tunnel;
     c.local_ts = {net::Prefix::host(ip(vip))};
@@ -31,7 +31,7 @@ ike::v2::IkeSaStatus road_warrior(std::uint64_t spi = 1, const char* vip = "10.3
     return s;
 }
 
-ike::v2::IkeSaStatus closed(ike::v2::IkeSaStatus s) {
+ike::engine::IkeSaStatus closed(ike::engine::IkeSaStatus s) {
     s.state = "closed";
     return s;
 }

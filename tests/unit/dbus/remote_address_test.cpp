@@ -11,7 +11,7 @@ ConnectionSnapshot snapshot(const std::string& remote, const std::string& ike_st
     ConnectionSnapshot c;
     c.remote_address = remote;
     if (!ike_state.empty()) {
-        ike::v2::IkeSaStatus sa;
+        ike::engine::IkeSaStatus sa;
         sa.state = ike_state;
         sa.remote = {*net::Address::parse("192.0.2.2"), 500};
         c.status.ike_sas.push_back(sa);

@@ -8,7 +8,7 @@
 namespace ike::v1::test {
 namespace {
 
-using v2::ConnectionState;
+using engine::ConnectionState;
 using wire::v1::ExchangeType;
 
 // Every child of `c` protected by AH with this proposal (strongSwan syntax).
@@ -49,7 +49,7 @@ std::unique_ptr<Pair> ah_pair(const std::string& proposal, policy::Mode mode = p
 // Alice's outbound SA is Bob's inbound one (same SPI, HMAC and key), and the other way round;
 // integrity only.
 void expect_matching_ah_sas(Peer& alice, Peer& bob) {
-    const auto a = effects<v2::AddSa>(alice), b = effects<v2::AddSa>(bob);
+    const auto a = effects<engine::AddSa>(alice), b = effects<engine::AddSa>(bob);
     ASSERT_EQ(a.size(), 2u);
     ASSERT_EQ(b.size(), 2u);
     for (const auto& [mine, theirs] : {std::pair{a[1].sa, b[0].sa}, std::pair{b[1].sa, a[0].sa}}) {
@@ -75,7 +75,7 @@ TEST_P(AhSuites, TheTunnelChildIsInstalledAsAhSasWithTheNegotiatedHmac) {
     auto holder = ah_pair(GetParam().proposal);
     auto& p = *holder;
     expect_matching_ah_sas(p.alice(), p.bob());
-    const auto sa = effects<v2::AddSa>(p.alice()).at(1).sa;
+    const auto sa = effects<engine::AddSa>(p.alice()).at(1).sa;
     EXPECT_EQ(sa.mode, xfrm::Mode::tunnel);
     EXPECT_EQ(sa.integ->name, GetParam().hmac);
     EXPECT_EQ(sa.integ->key.size(), GetParam().key_bytes);
@@ -96,7 +96,7 @@ INSTANTIATE_TEST_SUITE_P(QuickModeAh, AhSuites,
 
 TEST(QuickModeAh, ItsPoliciesSendThroughAh) {
     auto holder = ah_pair("sha256");
-    const auto policies = effects<v2::AddPolicy>(holder->alice());
+    const auto policies = effects<engine::AddPolicy>(holder->alice());
     ASSERT_FALSE(policies.empty());
     for (const auto& add : policies) {
         ASSERT_EQ(add.policy.templates.size(), 1u);
@@ -108,8 +108,8 @@ TEST(QuickModeAh, TheTransportChildIsInstalledInTransportMode) {
     auto holder = ah_pair("sha256", policy::Mode::transport);
     auto& p = *holder;
     expect_matching_ah_sas(p.alice(), p.bob());
-    EXPECT_EQ(effects<v2::AddSa>(p.bob()).at(0).sa.mode, xfrm::Mode::transport);
-    const auto policies = effects<v2::AddPolicy>(p.alice());
+    EXPECT_EQ(effects<engine::AddSa>(p.bob()).at(0).sa.mode, xfrm::Mode::transport);
+    const auto policies = effects<engine::AddPolicy>(p.alice());
     ASSERT_EQ(policies.size(), 2u);  // out, in: no fwd in transport mode
     EXPECT_EQ(policies[0].policy.templates.at(0).mode, xfrm::Mode::transport);
     EXPECT_EQ(policies[0].policy.selector.src, *net::Prefix::parse("192.0.2.1/32"));
@@ -118,15 +118,15 @@ TEST(QuickModeAh, TheTransportChildIsInstalledInTransportMode) {
 TEST(QuickModeAh, PfsGivesOtherKeysThanWithoutIt) {
     auto plain = ah_pair("sha256");
     auto pfs = ah_pair("sha256-modp2048");
-    EXPECT_NE(effects<v2::AddSa>(plain->alice()).at(1).sa.integ->key,
-              effects<v2::AddSa>(pfs->alice()).at(1).sa.integ->key);
+    EXPECT_NE(effects<engine::AddSa>(plain->alice()).at(1).sa.integ->key,
+              effects<engine::AddSa>(pfs->alice()).at(1).sa.integ->key);
 }
 
 TEST(QuickModeAh, ASoftExpiryReplacesTheAhPairAndDeletesTheOld) {
     auto holder = ah_pair("sha256-modp2048");
     auto& p = *holder;
     const auto before = p.alice().connection("site").ike_sas.at(0).children.at(0);
-    p.expire(p.alice(), before.spi_in, effects<v2::AddSa>(p.alice()).at(0).sa.reqid, false);
+    p.expire(p.alice(), before.spi_in, effects<engine::AddSa>(p.alice()).at(0).sa.reqid, false);
     p.run();
     for (Peer* peer : {&p.alice(), &p.bob()}) {
         const auto children = peer->connection("site").ike_sas.at(0).children;
@@ -134,8 +134,8 @@ TEST(QuickModeAh, ASoftExpiryReplacesTheAhPairAndDeletesTheOld) {
         EXPECT_EQ(children[0].protocol, xfrm::Proto::ah);
         EXPECT_NE(children[0].spi_in, before.spi_in);
         EXPECT_NE(children[0].spi_out, before.spi_out);
-        EXPECT_EQ(effects<v2::AddSa>(*peer).size(), 4u);
-        const auto deleted = effects<v2::DeleteSa>(*peer);
+        EXPECT_EQ(effects<engine::AddSa>(*peer).size(), 4u);
+        const auto deleted = effects<engine::DeleteSa>(*peer);
         ASSERT_EQ(deleted.size(), 2u);  // the old pair, on bob at alice's AH Delete
         for (const auto& d : deleted) EXPECT_EQ(d.id.proto, xfrm::Proto::ah);
         EXPECT_EQ(peer->kernel().sas().size(), 2u);
@@ -151,9 +151,9 @@ TEST(QuickModeAh, AnEspOnlyResponderRefusesAnAhOfferWithNoProposalChosen) {
     p->up(p->alice(), "site");
     p->run();
     EXPECT_TRUE(p->bob().logged("QM1 refused: NO-PROPOSAL-CHOSEN"));
-    EXPECT_TRUE(effects<v2::AddSa>(p->bob()).empty());
+    EXPECT_TRUE(effects<engine::AddSa>(p->bob()).empty());
     EXPECT_TRUE(p->alice().logged("Quick Mode for net failed: the peer answered NO-PROPOSAL-CHOSEN"));
-    EXPECT_EQ(p->alice().connection("site").failure, (v2::Failure{v2::FailureKind::child_refused, "net", 0}));
+    EXPECT_EQ(p->alice().connection("site").failure, (engine::Failure{engine::FailureKind::child_refused, "net", 0}));
 }
 
 TEST(QuickModeAh, DownDeletesTheAhSasOnBothSides) {

@@ -5,7 +5,7 @@
 
 #include "ike/crypto/ikev1_signature.hpp"
 #include "ike/v1/phase1_proposal.hpp"
-#include "ike/v2/credentials.hpp"
+#include "ike/engine/credentials.hpp"
 #include "ike/wire/v1/codec.hpp"
 #include "tests/unit/crypto/test_pki.hpp"
 #include "tests/unit/v1/harness.hpp"
@@ -18,7 +18,7 @@ using crypto::test::issue;
 using crypto::test::KeyType;
 using crypto::test::make_ca;
 using crypto::test::pki_key;
-using v2::ConnectionState;
+using engine::ConnectionState;
 
 const Ca& test_ca() {
     static const Ca ca = make_ca("ipsecd v1 test CA");
@@ -39,7 +39,7 @@ policy::Config cert_site(bool alice_side) {
 
 // Each engine's credentials for its connection "site"; the engines keep pointers to them.
 struct Scenario {
-    v2::Credentials alice, bob;
+    engine::Credentials alice, bob;
 
     explicit Scenario(KeyType type) {
         for (auto* c : {&alice, &bob}) c->wall_clock = [] { return std::chrono::system_clock::now(); };
@@ -125,7 +125,7 @@ TEST(V1CertAuth, ACertificateFromAnotherCaIsRefused) {
     s.attach(p);
     connect(p);
     EXPECT_TRUE(p.bob().logged("authentication of @alice.example failed: untrusted chain"));
-    EXPECT_EQ(p.bob().connection("site").failure.kind, v2::FailureKind::authentication_failed);
+    EXPECT_EQ(p.bob().connection("site").failure.kind, engine::FailureKind::authentication_failed);
     EXPECT_NE(p.alice().connection("site").state, ConnectionState::up);
     EXPECT_TRUE(p.alice().connection("site").ike_sas.empty() ||
                 p.alice().connection("site").ike_sas[0].state != "established");
@@ -138,7 +138,7 @@ TEST(V1CertAuth, ACertificateNotNamingThePeersIdIsRefused) {
     s.attach(p);
     connect(p);
     EXPECT_TRUE(p.alice().logged("authentication of @bob.example failed: ID mismatch"));
-    EXPECT_EQ(p.alice().connection("site").failure.kind, v2::FailureKind::authentication_failed);
+    EXPECT_EQ(p.alice().connection("site").failure.kind, engine::FailureKind::authentication_failed);
     EXPECT_NE(p.alice().connection("site").state, ConnectionState::up);
 }
 

@@ -6,7 +6,7 @@
 namespace ike::v1::test {
 namespace {
 
-using v2::ConnectionState;
+using engine::ConnectionState;
 using v2::test::Fate;
 using namespace std::chrono_literals;
 
@@ -53,16 +53,16 @@ TEST(Dpd, ADeadPeersSasGoAndWithCloseActionTrapThePoliciesStay) {
     const auto c = p->alice().connection("site");
     EXPECT_EQ(c.state, ConnectionState::down);
     EXPECT_TRUE(c.ike_sas.empty());
-    EXPECT_EQ(c.failure.kind, v2::FailureKind::timeout);
-    EXPECT_EQ(count<v2::DeleteSa>(p->alice()), 2u);
-    EXPECT_EQ(count<v2::DeletePolicy>(p->alice()), 0u);  // fail closed: its traffic is dropped
+    EXPECT_EQ(c.failure.kind, engine::FailureKind::timeout);
+    EXPECT_EQ(count<engine::DeleteSa>(p->alice()), 2u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p->alice()), 0u);  // fail closed: its traffic is dropped
 }
 
 TEST(Dpd, ADeadPeersSasGoWithThePoliciesWithCloseActionClear) {
     auto p = peer_dies(policy::CloseAction::clear);
     EXPECT_TRUE(p->alice().logged("the peer is dead"));
-    EXPECT_EQ(count<v2::DeleteSa>(p->alice()), 2u);
-    EXPECT_EQ(count<v2::DeletePolicy>(p->alice()), 3u);
+    EXPECT_EQ(count<engine::DeleteSa>(p->alice()), 2u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p->alice()), 3u);
 }
 
 TEST(Dpd, ThePeerWithDpdOnProbesAsResponderToo) {

@@ -8,7 +8,7 @@
 namespace ike::v1::test {
 namespace {
 
-using v2::ConnectionState;
+using engine::ConnectionState;
 using v2::test::Fate;
 using namespace std::chrono_literals;
 
@@ -27,8 +27,8 @@ TEST(V1FailClosed, AStartUpChildsPoliciesAreInTheKernelBeforeMainMode) {
     Pair p(start_up(), v1_site(false));
     drop_everything(p);
     p.up(p.alice(), "site");
-    EXPECT_EQ(count<v2::AddPolicy>(p.alice()), 3u);  // out, in, fwd: a template, no SA
-    EXPECT_EQ(count<v2::AddSa>(p.alice()), 0u);
+    EXPECT_EQ(count<engine::AddPolicy>(p.alice()), 3u);  // out, in, fwd: a template, no SA
+    EXPECT_EQ(count<engine::AddSa>(p.alice()), 0u);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::connecting);
 }
 
@@ -37,13 +37,13 @@ TEST(V1FailClosed, ThePairTakesTheGuardingPoliciesOver) {
     p.up(p.alice(), "site");
     p.advance(5s);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
-    EXPECT_EQ(count<v2::AddPolicy>(p.alice()), 3u);
-    EXPECT_EQ(count<v2::UpdatePolicy>(p.alice()), 0u);  // the pair takes their reqid
+    EXPECT_EQ(count<engine::AddPolicy>(p.alice()), 3u);
+    EXPECT_EQ(count<engine::UpdatePolicy>(p.alice()), 0u);  // the pair takes their reqid
     for (const auto& e : p.alice().history())
-        if (const auto* a = std::get_if<v2::AddSa>(&e)) {
+        if (const auto* a = std::get_if<engine::AddSa>(&e)) {
             EXPECT_EQ(a->sa.reqid, kReqidBaseV1);
         }
-    EXPECT_EQ(count<v2::DeletePolicy>(p.alice()), 0u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p.alice()), 0u);
 }
 
 TEST(V1FailClosed, ASilentPeerIsAttemptedAgainWithBackOffWhileThePoliciesStay) {
@@ -53,7 +53,7 @@ TEST(V1FailClosed, ASilentPeerIsAttemptedAgainWithBackOffWhileThePoliciesStay) {
     p.advance(10min);
     EXPECT_TRUE(p.alice().logged("CHILD SA net not up (peer not responding): attempt 1, the next in 1 s"));
     EXPECT_TRUE(p.alice().logged("attempt 2, the next in 2 s"));
-    EXPECT_EQ(count<v2::DeletePolicy>(p.alice()), 0u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p.alice()), 0u);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::connecting);
     p.network().set_rule({});
     p.advance(10min);
@@ -70,7 +70,7 @@ TEST(V1FailClosed, APeersDeleteBringsTheChildBackOverANewMainMode) {
     EXPECT_TRUE(p.alice().logged("CHILD SA net up again after 1 attempt(s)"));
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
     EXPECT_EQ(p.bob().connection("site").state, ConnectionState::up);
-    EXPECT_EQ(count<v2::DeletePolicy>(p.alice()), 0u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p.alice()), 0u);
 }
 
 TEST(V1FailClosed, CloseActionClearIsNotBroughtBack) {
@@ -80,7 +80,7 @@ TEST(V1FailClosed, CloseActionClearIsNotBroughtBack) {
     p.down(p.bob(), "site");
     p.advance(1min);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
-    EXPECT_EQ(count<v2::DeletePolicy>(p.alice()), 3u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p.alice()), 3u);
     EXPECT_FALSE(p.alice().logged("attempt 1"));
 }
 
@@ -93,7 +93,7 @@ TEST(V1FailClosed, TheOperatorsDownEndsTheAttemptsAndRemovesThePolicies) {
     const auto sent = p.alice().sent();
     p.advance(10min);
     EXPECT_EQ(p.alice().sent(), sent);
-    EXPECT_EQ(count<v2::DeletePolicy>(p.alice()), 3u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p.alice()), 3u);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
 }
 

@@ -6,28 +6,47 @@
 
 namespace ike::v1::test {
 
+namespace {
+
+// The IKEv2 engine's inbound SPIs come from the peer's in-memory kernel, as from the daemon's.
+v2::EngineOptions v2_options(xfrm::MemoryKernel& kernel) {
+    v2::EngineOptions o;
+    o.allocate_spi = [&kernel](const net::Address& src, const net::Address& dst, xfrm::Proto proto) {
+        return kernel.alloc_spi(src, dst, proto, 0, 0xc0000000u, 0xcfffffffu);
+    };
+    return o;
+}
+
+}  // namespace
+
 Peer::Peer(net::Endpoint endpoint, policy::Config config, std::uint64_t seed, EngineOptions options)
-    : endpoint_(endpoint), rng_(seed), engine_(std::make_unique<Engine>(std::move(config), rng_, options)) {}
+    : endpoint_(endpoint),
+      rng_(seed),
+      engine_(std::make_unique<engine::Engines>(std::move(config), rng_, v2_options(kernel_), options)) {}
 
 void Peer::handle(Time now, const Event& event, Network& network) { apply(now, engine_->handle(now, event), network); }
 
 void Peer::start(Time now, Network& network) { apply(now, engine_->start(now), network); }
 
+void Peer::reconfigure(Time now, policy::Config config, Network& network) {
+    apply(now, engine_->reconfigure(now, std::move(config)), network);
+}
+
 void Peer::apply(Time now, const Effects& effects, Network& network) {
     for (const auto& e : effects) {
         xfrm::Status st;
-        if (const auto* d = std::get_if<v2::SendDatagram>(&e)) network.send({d->local, d->remote, d->bytes}, now);
-        else if (const auto* a = std::get_if<v2::AddSa>(&e)) st = kernel_.add_sa(a->sa);
-        else if (const auto* del = std::get_if<v2::DeleteSa>(&e)) st = kernel_.delete_sa(del->id);
-        else if (const auto* ap = std::get_if<v2::AddPolicy>(&e)) st = kernel_.add_policy(ap->policy);
-        else if (const auto* up = std::get_if<v2::UpdatePolicy>(&e)) st = kernel_.update_policy(up->policy);
-        else if (const auto* dp = std::get_if<v2::DeletePolicy>(&e)) st = kernel_.delete_policy(dp->id);
+        if (const auto* d = std::get_if<engine::SendDatagram>(&e)) network.send({d->local, d->remote, d->bytes}, now);
+        else if (const auto* a = std::get_if<engine::AddSa>(&e)) st = a->larval ? xfrm::complete_larval(kernel_, a->sa) : kernel_.add_sa(a->sa);
+        else if (const auto* del = std::get_if<engine::DeleteSa>(&e)) st = kernel_.delete_sa(del->id);
+        else if (const auto* ap = std::get_if<engine::AddPolicy>(&e)) st = kernel_.add_policy(ap->policy);
+        else if (const auto* up = std::get_if<engine::UpdatePolicy>(&e)) st = kernel_.update_policy(up->policy);
+        else if (const auto* dp = std::get_if<engine::DeletePolicy>(&e)) st = kernel_.delete_policy(dp->id);
         kernel_errors_ += st ? 0 : 1;
     }
     history_.insert(history_.end(), effects.begin(), effects.end());
 }
 
-v2::ConnectionStatus Peer::connection(const std::string& name) const {
+engine::ConnectionStatus Peer::connection(const std::string& name) const {
     for (auto& c : engine_->status())
         if (c.name == name) return c;
     return {};
@@ -36,15 +55,15 @@ v2::ConnectionStatus Peer::connection(const std::string& name) const {
 bool Peer::logged(const std::string& text) const { return times_logged(text) > 0; }
 
 unsigned Peer::times_logged(const std::string& text) const {
-    return static_cast<unsigned>(std::count_if(history_.begin(), history_.end(), [&](const v2::Effect& e) {
-        const auto* l = std::get_if<v2::Log>(&e);
+    return static_cast<unsigned>(std::count_if(history_.begin(), history_.end(), [&](const engine::Effect& e) {
+        const auto* l = std::get_if<engine::Log>(&e);
         return l && l->message.find(text) != std::string::npos;
     }));
 }
 
 unsigned Peer::sent(wire::v1::ExchangeType exchange) const {
-    return static_cast<unsigned>(std::count_if(history_.begin(), history_.end(), [exchange](const v2::Effect& e) {
-        const auto* d = std::get_if<v2::SendDatagram>(&e);
+    return static_cast<unsigned>(std::count_if(history_.begin(), history_.end(), [exchange](const engine::Effect& e) {
+        const auto* d = std::get_if<engine::SendDatagram>(&e);
         return d && d->bytes.size() > 18 && d->bytes[18] == static_cast<std::uint8_t>(exchange);  // RFC 2408 3.1
     }));
 }
@@ -58,9 +77,14 @@ void Pair::handle(Peer& peer, const Event& event) {
     if (watch_) watch_();
 }
 
-void Pair::up(Peer& peer, const std::string& connection) { handle(peer, v2::AdminUp{connection}); }
+void Pair::up(Peer& peer, const std::string& connection) { handle(peer, engine::AdminUp{connection}); }
 
-void Pair::down(Peer& peer, const std::string& connection) { handle(peer, v2::AdminDown{connection}); }
+void Pair::down(Peer& peer, const std::string& connection) { handle(peer, engine::AdminDown{connection}); }
+
+void Pair::reconfigure(Peer& peer, policy::Config config) {
+    peer.reconfigure(now_, std::move(config), network_);
+    if (watch_) watch_();
+}
 
 void Pair::expire(Peer& peer, std::uint32_t spi_in, std::uint32_t reqid, bool hard) {
     xfrm::Expire e;
@@ -68,12 +92,12 @@ void Pair::expire(Peer& peer, std::uint32_t spi_in, std::uint32_t reqid, bool ha
     e.reqid = reqid;
     e.hard = hard;
     if (hard) (void)peer.kernel().delete_sa(e.sa);  // the kernel removed it, then says so
-    handle(peer, v2::KernelExpire{e});
+    handle(peer, engine::KernelExpire{e});
 }
 
 void Pair::run() { advance(std::chrono::minutes(10)); }
 
-void Pair::advance(v2::Duration d) {
+void Pair::advance(engine::Duration d) {
     const Time until = now_ + d;  // step_until moves now_ to each event on the way
     step_until(until);
     now_ = until;
@@ -89,11 +113,11 @@ void Pair::step_until(Time until) {
         if (!next || *next > until) break;
         now_ = std::max(now_, *next);
         if (auto d = network_.pop_due(now_)) {
-            handle(peer_at(d->to), v2::DatagramIn{d->to, d->from, std::move(d->bytes)});
+            handle(peer_at(d->to), engine::DatagramIn{d->to, d->from, std::move(d->bytes)});
             continue;
         }
         for (Peer* p : {&alice_, &bob_})
-            if (auto w = p->engine().next_wakeup(); w && *w <= now_) handle(*p, v2::Tick{});
+            if (auto w = p->engine().next_wakeup(); w && *w <= now_) handle(*p, engine::Tick{});
     }
 }
 

@@ -1,5 +1,6 @@
-// Two IKEv1 engines in one process, joined by the in-memory network of the IKEv2 tests and
-// driven by one fake clock (like tests/unit/v2/harness.hpp).
+// Two peers in one process, each running both engines behind ike::engine::Engines (as the
+// daemon does), joined by the in-memory network of the IKEv2 tests and driven by one fake
+// clock (like tests/unit/v2/harness.hpp).
 #pragma once
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "ike/crypto/rng.hpp"
+#include "ike/engine/engines.hpp"
 #include "ike/v1/engine.hpp"
 #include "ike/wire/v1/constants.hpp"
 #include "tests/unit/v2/network.hpp"
@@ -24,7 +26,7 @@ public:
     Peer(net::Endpoint endpoint, policy::Config config, std::uint64_t seed, EngineOptions options);
 
     const net::Endpoint& endpoint() const { return endpoint_; }
-    Engine& engine() { return *engine_; }
+    engine::Engines& engine() { return *engine_; }
     const Effects& history() const { return history_; }
     // The in-memory kernel the engine's kernel effects are applied to, and how many of them
     // it refused (an SA added twice, a policy deleted when not there).
@@ -33,7 +35,9 @@ public:
     void handle(Time now, const Event& event, Network& network);
     // The engine's start (traps, `start: up`).
     void start(Time now, Network& network);
-    v2::ConnectionStatus connection(const std::string& name) const;
+    // A reload: the engine takes `config` as a diff.
+    void reconfigure(Time now, policy::Config config, Network& network);
+    engine::ConnectionStatus connection(const std::string& name) const;
     bool logged(const std::string& text) const;
     unsigned times_logged(const std::string& text) const;  // log lines holding `text`
     // Datagrams this peer's engine sent so far, of one exchange type.
@@ -44,7 +48,7 @@ private:
 
     net::Endpoint endpoint_;
     crypto::DeterministicRng rng_;
-    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<engine::Engines> engine_;
     Effects history_;
     xfrm::MemoryKernel kernel_;
     unsigned kernel_errors_ = 0;
@@ -54,7 +58,7 @@ private:
 template <class T>
 unsigned count(const Peer& p) {
     return static_cast<unsigned>(std::count_if(p.history().begin(), p.history().end(),
-                                               [](const v2::Effect& e) { return std::holds_alternative<T>(e); }));
+                                               [](const engine::Effect& e) { return std::holds_alternative<T>(e); }));
 }
 template <class T>
 std::vector<T> effects(const Peer& p) {
@@ -76,12 +80,13 @@ public:
 
     void up(Peer& peer, const std::string& connection);
     void down(Peer& peer, const std::string& connection);
+    void reconfigure(Peer& peer, policy::Config config);
     // The kernel tells `peer` that the IPsec SA with this inbound SPI and reqid expired.
     void expire(Peer& peer, std::uint32_t spi_in, std::uint32_t reqid, bool hard);
     // Ten minutes of simulated time: every Main Mode completes or gives up in it.
     void run();
     // Moves the clock to now + d, delivering and ticking on the way.
-    void advance(v2::Duration d);
+    void advance(engine::Duration d);
     // `check` runs after every event either peer handles (like tests/unit/v2/harness.hpp):
     // each moment between two events sees the kernels as they are then.
     void watch(std::function<void()> check) { watch_ = std::move(check); }

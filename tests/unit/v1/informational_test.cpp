@@ -6,7 +6,7 @@
 namespace ike::v1::test {
 namespace {
 
-using v2::ConnectionState;
+using engine::ConnectionState;
 
 TEST(Informational, AnOperatorsDownDeletesBothPhasesOnBothSides) {
     Pair p(v1_site(true), v1_site(false));
@@ -18,8 +18,8 @@ TEST(Informational, AnOperatorsDownDeletesBothPhasesOnBothSides) {
     EXPECT_EQ(p.alice().sent(wire::v1::ExchangeType::informational), 2u);  // ESP, then ISAKMP
     for (Peer* peer : {&p.alice(), &p.bob()}) {
         EXPECT_EQ(peer->connection("site").state, ConnectionState::down);
-        EXPECT_EQ(count<v2::DeleteSa>(*peer), 2u);
-        EXPECT_EQ(count<v2::DeletePolicy>(*peer), 3u);  // the child's close action: clear
+        EXPECT_EQ(count<engine::DeleteSa>(*peer), 2u);
+        EXPECT_EQ(count<engine::DeletePolicy>(*peer), 3u);  // the child's close action: clear
     }
     EXPECT_TRUE(p.bob().logged("the peer deleted IPsec SA net"));
     EXPECT_TRUE(p.bob().logged("the peer deleted the ISAKMP SA"));
@@ -33,12 +33,12 @@ TEST(Informational, APeersDeleteKeepsThePoliciesOfAChildThatRestarts) {
     p.run();
     p.down(p.alice(), "site");
     p.run();
-    EXPECT_EQ(count<v2::DeleteSa>(p.bob()), 2u);
-    EXPECT_EQ(count<v2::DeletePolicy>(p.bob()), 0u);
+    EXPECT_EQ(count<engine::DeleteSa>(p.bob()), 2u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p.bob()), 0u);
     EXPECT_TRUE(p.bob().logged("its policies stay (traffic dropped)"));
 }
 
-std::size_t add_policies(const Peer& p) { return count<v2::AddPolicy>(p); }
+std::size_t add_policies(const Peer& p) { return count<engine::AddPolicy>(p); }
 
 // Alice loses her state without bob hearing of it (her Deletes are lost), then connects again.
 std::unique_ptr<Pair> alice_starts_over() {
@@ -60,8 +60,8 @@ TEST(Informational, InitialContactFromAPeerThatStartedOverReplacesItsOldSas) {
     ASSERT_EQ(c.ike_sas.size(), 1u);
     ASSERT_EQ(c.ike_sas[0].children.size(), 1u);
     EXPECT_EQ(c.ike_sas[0].children[0].spi_out, p->alice().connection("site").ike_sas.at(0).children.at(0).spi_in);
-    EXPECT_EQ(count<v2::DeleteSa>(p->bob()), 2u);     // the old pair
-    EXPECT_EQ(count<v2::DeletePolicy>(p->bob()), 0u);  // its policies serve the new pair
+    EXPECT_EQ(count<engine::DeleteSa>(p->bob()), 2u);     // the old pair
+    EXPECT_EQ(count<engine::DeletePolicy>(p->bob()), 0u);  // its policies serve the new pair
     EXPECT_EQ(add_policies(p->bob()), 3u);
 }
 

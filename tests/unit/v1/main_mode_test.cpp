@@ -8,11 +8,11 @@
 namespace ike::v1::test {
 namespace {
 
-using v2::ConnectionState;
+using engine::ConnectionState;
 using v2::test::drop;
 using namespace std::chrono_literals;
 
-const v2::IkeSaStatus& only_sa(const v2::ConnectionStatus& c) {
+const engine::IkeSaStatus& only_sa(const engine::ConnectionStatus& c) {
     EXPECT_EQ(c.ike_sas.size(), 1u);
     return c.ike_sas.at(0);
 }
@@ -70,7 +70,7 @@ TEST(MainMode, NoCommonProposalIsRefusedAndTheInitiatorGivesUp) {
     EXPECT_TRUE(p.alice().logged("unauthenticated notify from 192.0.2.2:500: NO-PROPOSAL-CHOSEN"));
     EXPECT_EQ(p.bob().connection("site").state, ConnectionState::down);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
-    EXPECT_EQ(p.alice().connection("site").failure.kind, v2::FailureKind::timeout);
+    EXPECT_EQ(p.alice().connection("site").failure.kind, engine::FailureKind::timeout);
 }
 
 TEST(MainMode, DifferentPreSharedKeysNeverEstablish) {
@@ -90,7 +90,7 @@ TEST(MainMode, ResponderRefusesAnInitiatorWithAnotherIdentity) {
     p.up(p.alice(), "site");
     p.run();
     EXPECT_TRUE(p.bob().logged("peer identity @alice.example is not @carol.example"));
-    EXPECT_EQ(p.bob().connection("site").failure.kind, v2::FailureKind::authentication_failed);
+    EXPECT_EQ(p.bob().connection("site").failure.kind, engine::FailureKind::authentication_failed);
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
 }
 
@@ -103,7 +103,7 @@ TEST(MainMode, InitiatorRefusesAResponderWithAnotherIdentity) {
     p.up(p.alice(), "site");
     p.run();
     EXPECT_TRUE(p.alice().logged("peer identity @bob.example is not @carol.example"));
-    EXPECT_EQ(p.alice().connection("site").failure.kind, v2::FailureKind::authentication_failed);
+    EXPECT_EQ(p.alice().connection("site").failure.kind, engine::FailureKind::authentication_failed);
 }
 
 // Datagrams on the network: 0 MM1, 1 MM2, 2 MM3, 3 MM4, 4 MM5, 5 MM6, then retransmissions.
@@ -148,7 +148,7 @@ TEST(MainMode, AnInitiatorWithoutAnswerGivesUp) {
     p.up(p.alice(), "site");
     p.run();
     EXPECT_TRUE(p.alice().logged("the peer did not answer"));
-    EXPECT_EQ(p.alice().connection("site").failure.kind, v2::FailureKind::timeout);
+    EXPECT_EQ(p.alice().connection("site").failure.kind, engine::FailureKind::timeout);
     EXPECT_EQ(p.alice().engine().next_wakeup(), std::nullopt);
 }
 
@@ -182,7 +182,7 @@ TEST(MainMode, AggressiveModeIsRefusedWithALogLine) {
     Pair p(v1_site(true), v1_site(false));
     wire::v1::Message m{.header = {.cookie_i = 0x1122334455667788, .exchange = wire::v1::ExchangeType::aggressive},
                         .payloads = {phase1_offer({Phase1Suite{}})}};
-    p.bob().handle(p.now(), v2::DatagramIn{p.bob().endpoint(), p.alice().endpoint(), wire::v1::encode(m)},
+    p.bob().handle(p.now(), engine::DatagramIn{p.bob().endpoint(), p.alice().endpoint(), wire::v1::encode(m)},
                    p.network());
     EXPECT_TRUE(p.bob().logged("Aggressive Mode from 192.0.2.1:500 refused"));
     EXPECT_EQ(p.bob().sent(), 0u);
@@ -191,10 +191,13 @@ TEST(MainMode, AggressiveModeIsRefusedWithALogLine) {
 TEST(MainMode, AnIkev2ConnectionCannotBeStartedByTheIkev1Engine) {
     auto alice = v1_site(true);
     alice.connections[0].version = 2;
-    Pair p(alice, v1_site(false));
-    p.up(p.alice(), "site");
-    EXPECT_TRUE(p.alice().logged("no IKEv1 connection of that name"));
-    EXPECT_EQ(p.alice().sent(), 0u);
+    crypto::DeterministicRng rng(1);
+    Engine v1(alice, rng);  // alone: ike::engine::Engines hands such an Up to the IKEv2 engine
+    const auto fx = v1.handle(Time{}, engine::AdminUp{"site"});
+    ASSERT_EQ(fx.size(), 1u);
+    const auto* log = std::get_if<engine::Log>(&fx[0]);
+    ASSERT_NE(log, nullptr);
+    EXPECT_EQ(log->message, "no IKEv1 connection of that name");
 }
 
 }  // namespace

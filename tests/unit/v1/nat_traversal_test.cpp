@@ -19,14 +19,14 @@ policy::Config any_peer(policy::Config c) {
 std::vector<xfrm::Sa> kernel_sas(const Peer& peer) {
     std::vector<xfrm::Sa> out;
     for (const auto& e : peer.history())
-        if (const auto* a = std::get_if<v2::AddSa>(&e)) out.push_back(a->sa);
+        if (const auto* a = std::get_if<engine::AddSa>(&e)) out.push_back(a->sa);
     return out;
 }
 
-std::vector<v2::SendDatagram> sent(const Peer& peer, bool keepalive) {
-    std::vector<v2::SendDatagram> out;
+std::vector<engine::SendDatagram> sent(const Peer& peer, bool keepalive) {
+    std::vector<engine::SendDatagram> out;
     for (const auto& e : peer.history())
-        if (const auto* d = std::get_if<v2::SendDatagram>(&e); d && d->keepalive == keepalive) out.push_back(*d);
+        if (const auto* d = std::get_if<engine::SendDatagram>(&e); d && d->keepalive == keepalive) out.push_back(*d);
     return out;
 }
 
@@ -40,7 +40,7 @@ TEST(V1NatTraversal, BehindANatIkeMovesTo4500AndEspIsEncapsulatedInUdp) {
     Pair& p = n.p;
     p.up(p.alice(), "site");
     p.run();
-    ASSERT_EQ(p.alice().connection("site").state, v2::ConnectionState::up);
+    ASSERT_EQ(p.alice().connection("site").state, engine::ConnectionState::up);
     EXPECT_TRUE(p.alice().logged("NAT detected: we are behind a NAT"));
     EXPECT_TRUE(p.bob().logged("NAT detected: the peer is behind a NAT"));
     // MM1-MM4 on port 500, MM5 on from 4500 (RFC 3947 4).
@@ -68,7 +68,7 @@ TEST(V1NatTraversal, WithoutANatNothingMovesAndEspIsPlain) {
     Pair p(v1_site(true), v1_site(false));
     p.up(p.alice(), "site");
     p.run();
-    ASSERT_EQ(p.alice().connection("site").state, v2::ConnectionState::up);
+    ASSERT_EQ(p.alice().connection("site").state, engine::ConnectionState::up);
     EXPECT_FALSE(p.alice().logged("NAT detected"));
     for (const auto& d : sent(p.alice(), false)) EXPECT_EQ(d.local.port, 500);
     for (const auto& sa : kernel_sas(p.alice())) EXPECT_FALSE(sa.encap);

@@ -17,7 +17,7 @@ using wire::v1::ExchangeType;
 std::optional<std::uint32_t> sending_spi(Peer& from) {
     std::optional<std::uint32_t> newest;
     for (const auto& e : from.history())
-        if (const auto* a = std::get_if<v2::AddSa>(&e);
+        if (const auto* a = std::get_if<engine::AddSa>(&e);
             a && a->sa.src == from.endpoint().address && from.kernel().sas().contains(a->sa.id()))
             newest = a->sa.spi;
     return newest;
@@ -34,7 +34,7 @@ std::uint32_t inbound_spi(const Peer& p) {
 
 std::uint32_t reqid(const Peer& p) {
     for (const auto& e : p.history())
-        if (const auto* a = std::get_if<v2::AddSa>(&e)) return a->sa.reqid;
+        if (const auto* a = std::get_if<engine::AddSa>(&e)) return a->sa.reqid;
     return 0;
 }
 

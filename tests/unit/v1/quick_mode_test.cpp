@@ -7,7 +7,7 @@
 namespace ike::v1::test {
 namespace {
 
-using v2::ConnectionState;
+using engine::ConnectionState;
 using v2::test::drop;
 using wire::v1::ExchangeType;
 using namespace std::chrono_literals;
@@ -15,14 +15,14 @@ using namespace std::chrono_literals;
 std::vector<xfrm::Sa> added_sas(const Peer& p) {
     std::vector<xfrm::Sa> out;
     for (const auto& e : p.history())
-        if (const auto* a = std::get_if<v2::AddSa>(&e)) out.push_back(a->sa);
+        if (const auto* a = std::get_if<engine::AddSa>(&e)) out.push_back(a->sa);
     return out;
 }
 
 std::vector<xfrm::Policy> added_policies(const Peer& p) {
     std::vector<xfrm::Policy> out;
     for (const auto& e : p.history())
-        if (const auto* a = std::get_if<v2::AddPolicy>(&e)) out.push_back(a->policy);
+        if (const auto* a = std::get_if<engine::AddPolicy>(&e)) out.push_back(a->policy);
     return out;
 }
 
@@ -139,7 +139,7 @@ TEST(QuickMode, AResponderWithoutPfsRefusesAPfsOffer) {
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::partial);
     // Its error notify (RFC 2408 5.5) ends the Quick Mode at once.
     EXPECT_TRUE(p.alice().logged("Quick Mode for net failed: the peer answered NO-PROPOSAL-CHOSEN"));
-    EXPECT_EQ(p.alice().connection("site").failure, (v2::Failure{v2::FailureKind::child_refused, "net", 0}));
+    EXPECT_EQ(p.alice().connection("site").failure, (engine::Failure{engine::FailureKind::child_refused, "net", 0}));
 }
 
 // Libreswan's IKEv1 defaults (pfs=yes in the phase-1 group, esp=AES_CBC-HMAC_SHA1_96): a

@@ -8,14 +8,14 @@ namespace {
 
 using wire::v1::ExchangeType;
 
-std::vector<v2::ChildStatus> children(const Peer& p) {
+std::vector<engine::ChildStatus> children(const Peer& p) {
     const auto c = p.connection("site");
-    return c.ike_sas.empty() ? std::vector<v2::ChildStatus>{} : c.ike_sas[0].children;
+    return c.ike_sas.empty() ? std::vector<engine::ChildStatus>{} : c.ike_sas[0].children;
 }
 
 struct Rekeyed {
     std::unique_ptr<Pair> pair;
-    v2::ChildStatus before;
+    engine::ChildStatus before;
 };
 
 // Up, then the kernel's soft expiry of `who`'s inbound SA.
@@ -25,7 +25,7 @@ Rekeyed rekey(bool alice_expires) {
     p->run();
     Peer& who = alice_expires ? p->alice() : p->bob();
     const auto before = children(who).at(0);
-    p->expire(who, before.spi_in, effects<v2::AddSa>(who).at(0).sa.reqid, false);
+    p->expire(who, before.spi_in, effects<engine::AddSa>(who).at(0).sa.reqid, false);
     p->run();
     return {std::move(p), before};
 }
@@ -38,8 +38,8 @@ TEST(Rekey, ASoftExpiryReplacesThePairOnBothSidesAndDeletesTheOld) {
             ASSERT_EQ(children(*peer).size(), 1u) << "alice rekeys: " << alice;
             EXPECT_NE(children(*peer)[0].spi_in, r.before.spi_in);
             EXPECT_NE(children(*peer)[0].spi_out, r.before.spi_out);
-            EXPECT_EQ(effects<v2::AddSa>(*peer).size(), 4u);
-            EXPECT_EQ(effects<v2::DeleteSa>(*peer).size(), 2u);
+            EXPECT_EQ(effects<engine::AddSa>(*peer).size(), 4u);
+            EXPECT_EQ(effects<engine::DeleteSa>(*peer).size(), 2u);
         }
         EXPECT_EQ(children(p.alice())[0].spi_out, children(p.bob())[0].spi_in);
     }
@@ -54,24 +54,24 @@ TEST(Rekey, APairAfterAHardExpiryTakesOverThePoliciesLeftBehind) {
     p->up(p->alice(), "site");
     p->run();
     const auto bobs = children(p->bob()).at(0);
-    p->expire(p->bob(), bobs.spi_in, effects<v2::AddSa>(p->bob()).at(0).sa.reqid, true);
+    p->expire(p->bob(), bobs.spi_in, effects<engine::AddSa>(p->bob()).at(0).sa.reqid, true);
     const auto alices = children(p->alice()).at(0);
-    p->expire(p->alice(), alices.spi_in, effects<v2::AddSa>(p->alice()).at(0).sa.reqid, false);
+    p->expire(p->alice(), alices.spi_in, effects<engine::AddSa>(p->alice()).at(0).sa.reqid, false);
     p->run();
     ASSERT_EQ(children(p->bob()).size(), 1u);
-    EXPECT_EQ(effects<v2::AddPolicy>(p->bob()).size(), 3u);
-    EXPECT_EQ(effects<v2::UpdatePolicy>(p->bob()).size(), 0u);
-    EXPECT_EQ(effects<v2::AddPolicy>(p->bob())[0].policy.templates.at(0).reqid,
-              effects<v2::AddSa>(p->bob()).at(2).sa.reqid);
+    EXPECT_EQ(effects<engine::AddPolicy>(p->bob()).size(), 3u);
+    EXPECT_EQ(effects<engine::UpdatePolicy>(p->bob()).size(), 0u);
+    EXPECT_EQ(effects<engine::AddPolicy>(p->bob())[0].policy.templates.at(0).reqid,
+              effects<engine::AddSa>(p->bob()).at(2).sa.reqid);
 }
 
 TEST(Rekey, TheNewPairTakesTheOldReqidAndItsPolicies) {
     auto r = rekey(true);
     for (Peer* peer : {&r.pair->alice(), &r.pair->bob()}) {
-        const auto added = effects<v2::AddSa>(*peer);
+        const auto added = effects<engine::AddSa>(*peer);
         EXPECT_EQ(added[0].sa.reqid, added[2].sa.reqid);
-        EXPECT_EQ(effects<v2::AddPolicy>(*peer).size(), 3u);  // installed once, kept
-        EXPECT_TRUE(effects<v2::DeletePolicy>(*peer).empty());
+        EXPECT_EQ(effects<engine::AddPolicy>(*peer).size(), 3u);  // installed once, kept
+        EXPECT_TRUE(effects<engine::DeletePolicy>(*peer).empty());
     }
 }
 
@@ -80,8 +80,8 @@ TEST(Rekey, TheNewSasAreInstalledBeforeTheOldOnesGo) {
     const auto& h = r.pair->alice().history();
     std::size_t third_add = 0, first_delete = 0, adds = 0;
     for (std::size_t i = 0; i < h.size(); ++i) {
-        if (std::holds_alternative<v2::AddSa>(h[i]) && ++adds == 3) third_add = i;
-        if (std::holds_alternative<v2::DeleteSa>(h[i]) && !first_delete) first_delete = i;
+        if (std::holds_alternative<engine::AddSa>(h[i]) && ++adds == 3) third_add = i;
+        if (std::holds_alternative<engine::DeleteSa>(h[i]) && !first_delete) first_delete = i;
     }
     EXPECT_LT(third_add, first_delete);
 }
@@ -91,7 +91,7 @@ TEST(Rekey, OneSoftExpiryPerPairStartsOneQuickMode) {
     p->up(p->alice(), "site");
     p->run();
     const auto c = children(p->alice()).at(0);
-    const auto reqid = effects<v2::AddSa>(p->alice()).at(0).sa.reqid;
+    const auto reqid = effects<engine::AddSa>(p->alice()).at(0).sa.reqid;
     p->expire(p->alice(), c.spi_in, reqid, false);
     p->expire(p->alice(), c.spi_out, reqid, false);  // the outbound SA's soft expiry too
     p->run();
@@ -102,7 +102,7 @@ TEST(Rekey, OneSoftExpiryPerPairStartsOneQuickMode) {
 // IKEv1 does not delete it): the soft expiry of that old pair starts nothing, the new pair's does.
 struct ReplacedByThePeer {
     std::unique_ptr<Pair> pair;
-    v2::ChildStatus old_pair, new_pair;
+    engine::ChildStatus old_pair, new_pair;
     std::uint32_t reqid = 0;
     unsigned bob_sent = 0;
 };
@@ -112,7 +112,7 @@ ReplacedByThePeer replaced_by_the_peer() {
     p->up(p->alice(), "site");
     p->run();
     const auto old_pair = children(p->bob()).at(0);
-    const auto reqid = effects<v2::AddSa>(p->alice()).at(0).sa.reqid;
+    const auto reqid = effects<engine::AddSa>(p->alice()).at(0).sa.reqid;
     p->expire(p->alice(), children(p->alice()).at(0).spi_in, reqid, false);
     p->advance(std::chrono::seconds(5));  // alice's Quick Mode is done; her Delete of the old pair is not due
     const auto now_held = children(p->bob());
@@ -142,9 +142,9 @@ TEST(Rekey, AHardExpiryForgetsThePairAndKeepsItsPolicies) {
     p->up(p->alice(), "site");
     p->run();
     const auto c = children(p->alice()).at(0);
-    p->expire(p->alice(), c.spi_in, effects<v2::AddSa>(p->alice()).at(0).sa.reqid, true);
+    p->expire(p->alice(), c.spi_in, effects<engine::AddSa>(p->alice()).at(0).sa.reqid, true);
     EXPECT_TRUE(children(p->alice()).empty());
-    EXPECT_TRUE(effects<v2::DeletePolicy>(p->alice()).empty());
+    EXPECT_TRUE(effects<engine::DeletePolicy>(p->alice()).empty());
     EXPECT_TRUE(p->alice().logged("expired"));
 }
 

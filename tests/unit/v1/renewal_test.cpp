@@ -8,11 +8,11 @@
 namespace ike::v1::test {
 namespace {
 
-using v2::ConnectionState;
+using engine::ConnectionState;
 using namespace std::chrono_literals;
 
 struct Lifetimes {
-    v2::Duration alice, bob;
+    engine::Duration alice, bob;
 };
 
 // Up with these ISAKMP SA lifetimes (IPsec SAs: 1 h).
@@ -27,15 +27,15 @@ std::unique_ptr<Pair> up(Lifetimes life) {
 }
 
 // Steps through `d` a second at a time, expecting both sides up all along.
-void stays_up(Pair& p, v2::Duration d) {
-    for (auto t = v2::Duration{}; t < d; t += 1s) {
+void stays_up(Pair& p, engine::Duration d) {
+    for (auto t = engine::Duration{}; t < d; t += 1s) {
         p.advance(1s);
         ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up) << "after " << t.count() << " ms";
         ASSERT_EQ(p.bob().connection("site").state, ConnectionState::up) << "after " << t.count() << " ms";
     }
 }
 
-void expect_renewed_without_kernel_changes(Pair& p, const v2::IkeSaStatus& before_a, const v2::IkeSaStatus& before_b) {
+void expect_renewed_without_kernel_changes(Pair& p, const engine::IkeSaStatus& before_a, const engine::IkeSaStatus& before_b) {
     for (Peer* peer : {&p.alice(), &p.bob()}) {
         const auto c = peer->connection("site");
         ASSERT_EQ(c.ike_sas.size(), 1u);  // the old one deleted
@@ -44,10 +44,10 @@ void expect_renewed_without_kernel_changes(Pair& p, const v2::IkeSaStatus& befor
         ASSERT_EQ(c.ike_sas[0].children.size(), 1u);
         EXPECT_EQ(c.ike_sas[0].children[0].spi_in, before.children.at(0).spi_in);
         EXPECT_EQ(c.ike_sas[0].children[0].spi_out, before.children.at(0).spi_out);
-        EXPECT_EQ(count<v2::AddSa>(*peer), 2u);
-        EXPECT_EQ(count<v2::AddPolicy>(*peer), 3u);
-        EXPECT_EQ(count<v2::DeleteSa>(*peer), 0u);
-        EXPECT_EQ(count<v2::DeletePolicy>(*peer), 0u);
+        EXPECT_EQ(count<engine::AddSa>(*peer), 2u);
+        EXPECT_EQ(count<engine::AddPolicy>(*peer), 3u);
+        EXPECT_EQ(count<engine::DeleteSa>(*peer), 0u);
+        EXPECT_EQ(count<engine::DeletePolicy>(*peer), 0u);
     }
     EXPECT_EQ(p.alice().connection("site").ike_sas[0].local_spi, p.bob().connection("site").ike_sas[0].remote_spi);
 }
@@ -74,7 +74,7 @@ TEST(Renewal, TheResponderRenewsWhenItsLifetimeEndsFirst) {
 TEST(Renewal, TheOldIsakmpSaIsDeletedTenSecondsAfterTheNewOneIsUp) {
     auto p = up({10min, 10min});
     const auto renew_at = p->alice().connection("site").ike_sas.at(0).rekey_at;
-    p->advance(std::chrono::duration_cast<v2::Duration>(renew_at - p->now()) + 1s);  // the new Main Mode has run
+    p->advance(std::chrono::duration_cast<engine::Duration>(renew_at - p->now()) + 1s);  // the new Main Mode has run
     EXPECT_EQ(p->alice().connection("site").ike_sas.size(), 2u);
     EXPECT_EQ(p->bob().connection("site").ike_sas.size(), 2u);
     EXPECT_FALSE(p->bob().logged("ISAKMP SA renewed: deleted"));
@@ -90,19 +90,19 @@ TEST(Renewal, AQuickModeRekeyUnderTheNewIsakmpSaKeepsTheReqidAndPolicies) {
     auto p = up({10min, 10min});
     stays_up(*p, 10min);
     const auto child = p->alice().connection("site").ike_sas.at(0).children.at(0);
-    const auto reqid = effects<v2::AddSa>(p->alice()).at(0).sa.reqid;
+    const auto reqid = effects<engine::AddSa>(p->alice()).at(0).sa.reqid;
     p->expire(p->alice(), child.spi_in, reqid, false);
     p->run();
     for (Peer* peer : {&p->alice(), &p->bob()}) {
         const auto c = peer->connection("site");
         ASSERT_EQ(c.ike_sas.size(), 1u);
         ASSERT_EQ(c.ike_sas[0].children.size(), 1u);
-        const auto added = effects<v2::AddSa>(*peer);
+        const auto added = effects<engine::AddSa>(*peer);
         ASSERT_EQ(added.size(), 4u);
         EXPECT_EQ(added[2].sa.reqid, added[0].sa.reqid);
-        EXPECT_EQ(count<v2::AddPolicy>(*peer), 3u);
-        EXPECT_EQ(count<v2::DeleteSa>(*peer), 2u);
-        EXPECT_EQ(count<v2::DeletePolicy>(*peer), 0u);
+        EXPECT_EQ(count<engine::AddPolicy>(*peer), 3u);
+        EXPECT_EQ(count<engine::DeleteSa>(*peer), 2u);
+        EXPECT_EQ(count<engine::DeletePolicy>(*peer), 0u);
     }
     EXPECT_NE(p->alice().connection("site").ike_sas[0].children[0].spi_in, child.spi_in);
 }
@@ -119,7 +119,7 @@ TEST(Renewal, ARekeyUnderTheNewIsakmpSaOffersPfsWhenThePairItReplacesHadIt) {
     stays_up(*p, 10min);
     const auto child = p->alice().connection("site").ike_sas.at(0).children.at(0);
     ASSERT_EQ(child.proposal, "aes256-sha256-modp2048");
-    p->expire(p->alice(), child.spi_in, effects<v2::AddSa>(p->alice()).at(0).sa.reqid, false);
+    p->expire(p->alice(), child.spi_in, effects<engine::AddSa>(p->alice()).at(0).sa.reqid, false);
     p->run();
     EXPECT_EQ(p->alice().times_logged("the peer answered NO-PROPOSAL-CHOSEN"), 1u);  // the first offer only
     const auto rekeyed = p->alice().connection("site").ike_sas.at(0).children.at(0);
@@ -132,7 +132,7 @@ TEST(Renewal, RenewalsRepeatForAsLongAsTheConnectionIsUp) {
     stays_up(*p, 35min);
     EXPECT_GE(p->alice().sent(), 12u);  // the first Main Mode and three or four renewals
     EXPECT_EQ(p->alice().connection("site").ike_sas.size(), 1u);
-    EXPECT_EQ(count<v2::DeleteSa>(p->alice()), 0u);
+    EXPECT_EQ(count<engine::DeleteSa>(p->alice()), 0u);
 }
 
 TEST(Renewal, ADownAfterARenewalDeletesTheIpsecSasAndPolicies) {
@@ -142,9 +142,9 @@ TEST(Renewal, ADownAfterARenewalDeletesTheIpsecSasAndPolicies) {
     p->run();
     for (Peer* peer : {&p->alice(), &p->bob()}) {
         EXPECT_EQ(peer->connection("site").state, ConnectionState::down);
-        EXPECT_EQ(count<v2::DeleteSa>(*peer), 2u);
+        EXPECT_EQ(count<engine::DeleteSa>(*peer), 2u);
     }
-    EXPECT_EQ(count<v2::DeletePolicy>(p->alice()), 3u);
+    EXPECT_EQ(count<engine::DeletePolicy>(p->alice()), 3u);
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 namespace ike::v1::test {
 namespace {
 
-using v2::ConnectionState;
+using engine::ConnectionState;
 using wire::v1::ExchangeType;
 using namespace std::chrono_literals;
 
@@ -24,7 +24,7 @@ struct Trapped {
     Pair p;
     explicit Trapped(policy::Config config = trapping()) : p(std::move(config), v1_site(false)) {
         p.alice().kernel().set_event_handler([this](const xfrm::Event& ev) {
-            if (const auto* a = std::get_if<xfrm::Acquire>(&ev)) p.alice().handle(p.now(), v2::KernelAcquire{*a}, p.network());
+            if (const auto* a = std::get_if<xfrm::Acquire>(&ev)) p.alice().handle(p.now(), engine::KernelAcquire{*a}, p.network());
         });
         p.alice().start(p.now(), p.network());
     }
@@ -114,7 +114,7 @@ TEST(V1Trap, APeersDeleteLeavesThePoliciesAndTheNextPacketBringsTheChildBack) {
     t.p.advance(5s);
     EXPECT_EQ(t.p.alice().connection("site").state, ConnectionState::up);
     EXPECT_EQ(t.p.alice().sent(ExchangeType::identity_protection), 6u);
-    EXPECT_EQ(count<v2::DeletePolicy>(t.p.alice()), 0u);
+    EXPECT_EQ(count<engine::DeletePolicy>(t.p.alice()), 0u);
 }
 
 TEST(V1Trap, AStartUpChildWithCloseActionTrapWaitsForTrafficAfterAPeersDelete) {
@@ -148,14 +148,14 @@ TEST(V1Trap, AnAcquireAfterDownInitiatesNothing) {
     Trapped t;
     const auto reqid = t.reqid();
     t.p.down(t.p.alice(), "site");
-    t.p.alice().handle(t.p.now(), v2::KernelAcquire{xfrm::Acquire{.reqid = reqid}}, t.p.network());
+    t.p.alice().handle(t.p.now(), engine::KernelAcquire{xfrm::Acquire{.reqid = reqid}}, t.p.network());
     t.p.advance(1min);
     EXPECT_EQ(t.p.alice().sent(), 0u);
 }
 
 TEST(V1Trap, AnAcquireForAnotherReqidIsIgnored) {
     Trapped t;
-    t.p.alice().handle(t.p.now(), v2::KernelAcquire{xfrm::Acquire{.reqid = 999}}, t.p.network());
+    t.p.alice().handle(t.p.now(), engine::KernelAcquire{xfrm::Acquire{.reqid = 999}}, t.p.network());
     t.p.advance(1min);
     EXPECT_EQ(t.p.alice().sent(), 0u);
     EXPECT_TRUE(t.p.alice().logged("matches no trap"));

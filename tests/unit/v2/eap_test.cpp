@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ike/v2/credentials.hpp"
+#include "ike/v2/neutral.hpp"
 #include "ike/v2/payloads.hpp"
 #include "ike/wire/decode.hpp"
 #include "tests/unit/crypto/test_pki.hpp"

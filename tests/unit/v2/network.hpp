@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/bytes.hpp"
-#include "ike/v2/clock.hpp"
+#include "ike/v2/neutral.hpp"
 #include "net/address.hpp"
 
 namespace ike::v2::test {

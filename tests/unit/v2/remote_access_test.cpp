@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "ike/v2/removal_order.hpp"
+#include "ike/engine/removal_order.hpp"
 #include "ike/v2/traffic_selectors.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"

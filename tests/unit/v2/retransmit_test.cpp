@@ -1,9 +1,11 @@
 // Reliability rules of RFC 7296 2.1-2.2, one behaviour per test.
 #include <gtest/gtest.h>
 
-#include "ike/v2/retransmit.hpp"
+#include "ike/v2/neutral.hpp"
+#include "ike/v2/message_ids.hpp"
 
-using namespace ike::v2;
+using namespace ike::engine;
+using ike::v2::MessageIds;
 using namespace std::chrono_literals;
 
 namespace {

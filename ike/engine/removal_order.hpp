@@ -7,10 +7,10 @@
 // the same policy.
 #pragma once
 
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 
-namespace ike::v2 {
+namespace ike::engine {
 
 Effects removals_after_published_state(Effects effects);
 
-}  // namespace ike::v2
+}  // namespace ike::engine

@@ -1,7 +1,7 @@
-// Reliability of IKEv2 exchanges (RFC 7296 2.1-2.3): the initiator of an exchange
-// retransmits its request with exponential back-off and gives up after a limit; the
-// responder never retransmits on its own but replays its cached response when the same
-// request arrives again. Window size 1 (the default of 2.3): one request outstanding.
+// Reliability of requests (RFC 7296 2.1-2.3, RFC 2409 5 and RFC 2408 5.1 alike): the
+// initiator of an exchange retransmits its request with exponential back-off and gives up
+// after a limit; the responder never retransmits on its own but replays its cached response
+// when the same request arrives again. One request outstanding.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "base/bytes.hpp"
-#include "ike/v2/clock.hpp"
+#include "ike/engine/clock.hpp"
 
-namespace ike::v2 {
+namespace ike::engine {
 
 // One message as sent: a single datagram, or its IKE fragments (RFC 7383).
 using Datagrams = std::vector<base::Bytes>;
@@ -67,18 +67,4 @@ private:
     Datagrams datagrams_;
 };
 
-// Message IDs of both directions (RFC 7296 2.2): each side counts its own requests.
-struct MessageIds {
-    std::uint32_t next_request = 0;   // ID of the next request we send
-    std::uint32_t expected_request = 0;  // ID of the next new request we accept
-
-    // A request from the peer is new, a retransmission of the previous one, or invalid.
-    enum class Incoming { fresh, retransmit, invalid };
-    Incoming classify_request(std::uint32_t id) const {
-        if (id == expected_request) return Incoming::fresh;
-        if (expected_request > 0 && id == expected_request - 1) return Incoming::retransmit;
-        return Incoming::invalid;
-    }
-};
-
-}  // namespace ike::v2
+}  // namespace ike::engine

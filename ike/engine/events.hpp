@@ -1,4 +1,4 @@
-// What drives the engine: everything the outside world can tell it. The daemon turns
+// What drives an engine (IKEv2 or IKEv1): everything the outside world can tell it. The daemon turns
 // socket reads, timer expiry, kernel notifications and operator requests into these.
 #pragma once
 
@@ -11,7 +11,7 @@
 #include "net/address.hpp"
 #include "xfrm/kernel.hpp"
 
-namespace ike::v2 {
+namespace ike::engine {
 
 // A UDP datagram received on one of our IKE sockets. On port 4500 the daemon strips the
 // four-byte non-ESP marker (RFC 3948 2.2) before handing the bytes in.
@@ -59,4 +59,4 @@ struct HostResolved {
 
 using Event = std::variant<DatagramIn, Tick, KernelAcquire, KernelExpire, AdminUp, AdminDown, KernelFailed, HostResolved>;
 
-}  // namespace ike::v2
+}  // namespace ike::engine

@@ -4,10 +4,10 @@
 
 #include <chrono>
 
-namespace ike::v2 {
+namespace ike::engine {
 
 using Clock = std::chrono::steady_clock;
 using Time = Clock::time_point;
 using Duration = std::chrono::milliseconds;
 
-}  // namespace ike::v2
+}  // namespace ike::engine

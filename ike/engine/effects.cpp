@@ -1,11 +1,11 @@
-#include "ike/v2/effects.hpp"
+#include "ike/engine/effects.hpp"
 
-#include "ike/v2/payloads.hpp"
+#include "ike/wire/notify_names.hpp"
 
-namespace ike::v2 {
+namespace ike::engine {
 
 std::string describe(const Failure& f) {
-    const std::string peer_said = f.notify ? ": " + notify_name(f.notify) : "";
+    const std::string peer_said = f.notify ? ": " + wire::notify_name(f.notify) : "";
     const std::string child = "child '" + f.child + "'";
     switch (f.kind) {
         case FailureKind::none: return "";
@@ -45,4 +45,4 @@ std::string to_string(LogLevel l) {
     return "?";
 }
 
-}  // namespace ike::v2
+}  // namespace ike::engine

@@ -4,10 +4,10 @@
 // policy (DESIGN "Fail closed").
 #include <gtest/gtest.h>
 
-#include "ike/v2/removal_order.hpp"
+#include "ike/engine/removal_order.hpp"
 
 using namespace ike;
-using namespace ike::v2;
+using namespace ike::engine;
 
 namespace {
 

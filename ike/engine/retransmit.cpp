@@ -1,8 +1,8 @@
-#include "ike/v2/retransmit.hpp"
+#include "ike/engine/retransmit.hpp"
 
 #include <utility>
 
-namespace ike::v2 {
+namespace ike::engine {
 
 void PendingRequest::start(std::uint32_t message_id, Datagrams datagrams, Time now,
                            const RetransmitPolicy& policy) {
@@ -42,4 +42,4 @@ const Datagrams* ResponseCache::lookup(std::uint32_t message_id) const {
     return &datagrams_;
 }
 
-}  // namespace ike::v2
+}  // namespace ike::engine

@@ -11,7 +11,7 @@
 
 #include "ike/crypto/credentials.hpp"
 
-namespace ike::v2 {
+namespace ike::engine {
 
 struct ConnectionCredentials {
     // local.auth pubkey: our end-entity certificate first, then any intermediates to send.
@@ -33,4 +33,4 @@ struct Credentials {
     }
 };
 
-}  // namespace ike::v2
+}  // namespace ike::engine

@@ -1,5 +1,5 @@
-// What the engine asks of the world, in the order it must happen. The daemon applies
-// them one by one: sends datagrams, performs kernel changes through xfrm::Kernel,
+// What an engine (IKEv2 or IKEv1) asks of the world, in the order it must happen. The daemon
+// applies them one by one: sends datagrams, performs kernel changes through xfrm::Kernel,
 // publishes state on D-Bus and writes log lines.
 #pragma once
 
@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "base/bytes.hpp"
-#include "ike/v2/clock.hpp"
+#include "ike/engine/clock.hpp"
 #include "net/address.hpp"
 #include "xfrm/kernel.hpp"
 
-namespace ike::v2 {
+namespace ike::engine {
 
 // Send over UDP from `local` to `remote`. On port 4500 the daemon prepends the non-ESP
 // marker (RFC 3948 2.2), except for a NAT keepalive (RFC 3948 2.3), sent as the one byte.
@@ -136,7 +136,7 @@ enum class FailureKind : std::uint8_t {
 struct Failure {
     FailureKind kind = FailureKind::none;
     std::string child;         // the CHILD SA it concerns; empty: the IKE SA
-    std::uint16_t notify = 0;  // the peer's error notify type (RFC 7296 3.10.1); 0: none
+    std::uint16_t notify = 0;  // the peer's IKEv2 error notify type (RFC 7296 3.10.1); 0: none
     bool operator==(const Failure&) const = default;
 };
 
@@ -180,4 +180,4 @@ using Effects = std::vector<Effect>;
 std::string to_string(ConnectionState s);  // "down", "connecting", "up", "partial", "closing"
 std::string to_string(LogLevel l);         // "error", "warning", "info", "debug"
 
-}  // namespace ike::v2
+}  // namespace ike::engine

@@ -1,8 +1,8 @@
-#include "ike/v2/removal_order.hpp"
+#include "ike/engine/removal_order.hpp"
 
 #include <iterator>
 
-namespace ike::v2 {
+namespace ike::engine {
 
 namespace {
 
@@ -35,4 +35,4 @@ Effects removals_after_published_state(Effects effects) {
     return out;
 }
 
-}  // namespace ike::v2
+}  // namespace ike::engine
