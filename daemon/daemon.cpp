@@ -140,7 +140,6 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     };
     manual_ = std::make_unique<ManualSas>(*kernel_, log_);
     started_ = config;
-    running_ = config;
     ike::v1::EngineOptions v1_options;
     v1_options.ike_port = options_.ike_port;
     v1_options.natt_port = options_.natt_port;
@@ -171,18 +170,7 @@ void Daemon::start_connections() {
 }
 
 base::Status Daemon::reconfigure(ike::policy::Config config) {
-    auto v1_part = [](const ike::policy::Config& c) {
-        std::vector<ike::policy::Connection> out;
-        for (const auto& conn : c.connections)
-            if (conn.version == 1) out.push_back(conn);
-        return out;
-    };
-    // A reload may change everything else, and the secrets, not version 1 connections yet.
-    if (v1_part(config) != v1_part(running_))
-        return base::fail("IKEv1 (version: 1) connections cannot be added, changed or removed by a reload yet: "
-                          "restart ipsecd");
     manual_->apply(config);
-    running_ = config;
     apply_all(engines_->reconfigure(now_monotonic(), std::move(config)));
     return {};
 }

@@ -72,7 +72,7 @@ public:
     // Starts the configuration given to start(): manual SAs, trap policies, `start: up`
     // initiations.
     void start_connections();
-    // Hands the engine (and the manual SAs) a new configuration; each touches only what
+    // Hands the engines (and the manual SAs) a new configuration; each touches only what
     // changed (reload as a diff).
     base::Status reconfigure(ike::policy::Config config);
     // An engine time (steady clock) as seconds since the Unix epoch; 0 stays 0 (not known).
@@ -113,7 +113,6 @@ private:
     std::function<void()> dispatch_kernel_events_;
     ike::crypto::SystemRng rng_;
     std::unique_ptr<ike::engine::Engines> engines_;
-    ike::policy::Config running_;  // the configuration the engines run
     std::unique_ptr<ManualSas> manual_;
     std::unique_ptr<Resolver> resolver_;  // host names in remote.address, off the loop
     ike::policy::Config started_;  // given to start(), installed by start_connections()

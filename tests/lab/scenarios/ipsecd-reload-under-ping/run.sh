@@ -8,10 +8,14 @@
 # removed and one changed (chg's ESP proposal). After each: no ping lost, site's IKE and CHILD
 # SPIs unchanged, the added connection listed and up, the removed one unlisted with no SA or
 # policy left in a's kernel (nor an SA in b's), the changed one re-established with the new
-# proposal. Then a broken file: `ipsecctl reload` fails naming FILE:LINE:COLUMN, SIGHUP logs the
-# refusal, and nothing changes.
-source "$(dirname "$0")/../../lib.sh"
-source "$(dirname "$0")/../../ipsecd.sh"
+# proposal. Both netns are captured across the two reloads: not one ping packet between
+# 10.1.0.0/24 and 10.2.0.0/24 on the wire in clear. Then a broken file: `ipsecctl reload` fails
+# naming FILE:LINE:COLUMN, SIGHUP logs the refusal, and nothing changes.
+# IKE_VERSION=1 (lab ikev1-reload-under-ping): every connection is `version: 1` (Main Mode +
+# Quick Mode, aes256-sha256-modp2048) instead of IKEv2.
+source "$(dirname "$0")/../../../interop/interop.sh"  # lib.sh, ipsecd.sh and the capture
+IKE_PROPOSAL=aes256gcm16-prfsha256-x25519
+[ "${IKE_VERSION:-2}" = 1 ] && IKE_PROPOSAL=aes256-sha256-modp2048
 PSK='lab-psk-reload-0123456789abcdef0123'
 # connection index: its addresses 192.0.2.<10i+1> (a) / <10i+2> (b), subnets 10.1.i.0/24 (a),
 # 10.2.i.0/24 (b)
@@ -34,7 +38,8 @@ conn() {
   $2:
     local: {address: $(addr "$1" "$2"), id: "$(ident "$1" "$2")", auth: psk, subnets: [10.$net.${IDX[$2]}.0/24]}
     remote: {address: $(addr $peer "$2"), id: "$(ident $peer "$2")", auth: psk, subnets: [10.$peer_net.${IDX[$2]}.0/24]}
-    ike: {proposals: [aes256gcm16-prfsha256-x25519]}
+    version: ${IKE_VERSION:-2}
+    ike: {proposals: [$IKE_PROPOSAL]}
     children:
       net: {mode: tunnel, proposals: [$4], start: $3}
 EOC
@@ -95,6 +100,8 @@ after_reload() {
   log "$how: $added up, $removed gone (list and kernel), $changed now $now; site unchanged: $SITE"
 }
 
+CAPS=""
+capture
 # 1. ipsecctl reload: adds new, removes old, chg to aes128gcm16
 before=$(sa_ids a chg)
 a_conf site:aes256gcm16 chg:aes128gcm16 new:aes256gcm16
@@ -108,6 +115,8 @@ a_conf site:aes256gcm16 chg:aes256gcm16 old:aes256gcm16
 kill -HUP "$(cat "$W/a/pid")"
 after_reload SIGHUP old new chg aes256gcm16 "$before" 2
 mark reload_sighup
+none_in_clear 20
+mark none_in_clear
 
 # 3. a broken file: both ways refused, nothing changes
 LIST=$(ctl a list | sort | tr '\n' ' ')

@@ -1,0 +1,144 @@
+// Reload as a diff for IKEv1 (DESIGN Part 2, reload): the version 1 connections a reload
+// leaves as they were keep their SAs and get no effect; removed ones are taken down as an
+// operator's down takes them down; changed ones are taken down and started again with the
+// new settings; added ones start as configured; new secrets serve the next Main Mode.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "tests/unit/v1/harness.hpp"
+#include "tests/unit/v2/configs.hpp"
+
+namespace ike::v1::test {
+namespace {
+
+using engine::ConnectionState;
+using namespace std::chrono_literals;
+
+policy::Config up_site(bool alice, const std::string& psk = "shared secret") {
+    auto c = v1_site(alice, "aes256-sha256-modp2048", psk);
+    if (alice) c.connections[0].children[0].start = policy::Start::up;
+    return c;
+}
+
+// A second connection "lab" (10.11/10.12) beside "site", between the same peers.
+policy::Config with_lab(policy::Config config, bool alice, policy::Start start) {
+    auto lab = config.connections.front();
+    lab.name = "lab";
+    lab.local.subnets = {*net::Prefix::parse(alice ? "10.11.0.0/24" : "10.12.0.0/24")};
+    lab.remote.subnets = {*net::Prefix::parse(alice ? "10.12.0.0/24" : "10.11.0.0/24")};
+    lab.children[0].local_subnets = lab.local.subnets;
+    lab.children[0].remote_subnets = lab.remote.subnets;
+    lab.children[0].start = start;
+    config.connections.push_back(lab);
+    return config;
+}
+
+std::size_t policies_of(Peer& peer, const char* subnet) {
+    const auto prefix = *net::Prefix::parse(subnet);
+    std::size_t n = 0;
+    for (const auto& [id, policy] : peer.kernel().policies()) n += policy.selector.src == prefix || policy.selector.dst == prefix;
+    return n;
+}
+
+policy::Config without_site(policy::Config config) {
+    std::erase_if(config.connections, [](const policy::Connection& c) { return c.name == "site"; });
+    return config;
+}
+
+// Effects other than log lines.
+std::size_t acts(const Peer& peer) {
+    return std::count_if(peer.history().begin(), peer.history().end(),
+                         [](const engine::Effect& e) { return !std::holds_alternative<engine::Log>(e); });
+}
+
+TEST(V1Reconfigure, AnUnchangedConnectionKeepsItsSasAndGetsNoEffect) {
+    const auto alice = with_lab(up_site(true), true, policy::Start::trap);
+    Pair p(alice, up_site(false));
+    p.alice().start(p.now(), p.network());
+    p.advance(10s);
+    const auto before = p.alice().connection("site");
+    ASSERT_EQ(before.state, ConnectionState::up);
+    const auto acts_before = acts(p.alice());
+    p.reconfigure(p.alice(), alice);
+    EXPECT_EQ(acts(p.alice()), acts_before);
+    p.advance(10s);
+    const auto after = p.alice().connection("site");
+    EXPECT_EQ(after.ike_sas.at(0).local_spi, before.ike_sas.at(0).local_spi);
+    EXPECT_EQ(after.ike_sas.at(0).children.at(0).spi_in, before.ike_sas.at(0).children.at(0).spi_in);
+}
+
+TEST(V1Reconfigure, ARemovedConnectionIsTakenDownWithDeletesAndItsKernelStateGoes) {
+    const auto alice = with_lab(up_site(true), true, policy::Start::trap);
+    Pair p(alice, up_site(false));
+    p.alice().start(p.now(), p.network());
+    p.advance(10s);
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    p.reconfigure(p.alice(), without_site(alice));
+    p.advance(10s);
+    EXPECT_EQ(p.alice().sent(wire::v1::ExchangeType::informational), 2u);  // the ESP SA's Delete, then the ISAKMP SA's
+    EXPECT_TRUE(p.bob().logged("the peer deleted the ISAKMP SA"));
+    EXPECT_TRUE(p.bob().connection("site").ike_sas.empty());
+    EXPECT_TRUE(p.alice().kernel().sas().empty());
+    EXPECT_EQ(policies_of(p.alice(), "10.1.0.0/24"), 0u);
+    EXPECT_EQ(policies_of(p.alice(), "10.11.0.0/24"), 3u);  // lab's, unchanged
+    EXPECT_EQ(p.alice().engine().status("site"), std::nullopt);
+    EXPECT_EQ(p.alice().kernel_errors() + p.bob().kernel_errors(), 0u);
+}
+
+TEST(V1Reconfigure, AChangedConnectionIsRestartedWithTheNewSettings) {
+    Pair p(up_site(true), up_site(false));
+    p.alice().start(p.now(), p.network());
+    p.advance(10s);
+    const auto before = p.alice().connection("site");
+    ASSERT_EQ(before.state, ConnectionState::up);
+    auto changed = up_site(true);
+    v2::test::set_child_proposal(changed, "aes128gcm16");
+    p.reconfigure(p.alice(), changed);
+    p.advance(10s);
+    const auto after = p.alice().connection("site");
+    ASSERT_EQ(after.state, ConnectionState::up);
+    ASSERT_EQ(after.ike_sas.size(), 1u);
+    EXPECT_NE(after.ike_sas[0].local_spi, before.ike_sas.at(0).local_spi);
+    EXPECT_EQ(after.ike_sas[0].children.at(0).proposal, "aes128gcm16");
+    EXPECT_EQ(p.bob().connection("site").ike_sas.size(), 1u);  // the old one deleted
+    EXPECT_EQ(p.alice().kernel_errors() + p.bob().kernel_errors(), 0u);
+}
+
+TEST(V1Reconfigure, AnAddedConnectionStartsAsConfigured) {
+    Pair p(policy::Config{}, up_site(false));
+    p.alice().start(p.now(), p.network());
+    p.reconfigure(p.alice(), up_site(true));
+    p.advance(10s);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    EXPECT_EQ(p.bob().connection("site").state, ConnectionState::up);
+}
+
+TEST(V1Reconfigure, AnAddedTrapConnectionHasItsPoliciesInTheKernelAndNoSa) {
+    Pair p(up_site(true), with_lab(up_site(false), false, policy::Start::none));
+    p.alice().start(p.now(), p.network());
+    p.advance(10s);
+    p.reconfigure(p.alice(), with_lab(up_site(true), true, policy::Start::trap));
+    p.advance(10s);
+    EXPECT_EQ(policies_of(p.alice(), "10.11.0.0/24"), 3u);  // out, in, fwd
+    EXPECT_TRUE(p.alice().connection("lab").ike_sas.empty());
+    EXPECT_TRUE(p.alice().logged("CHILD SA net trapped"));
+}
+
+TEST(V1Reconfigure, NewSecretsServeTheNextMainModeAndLeaveTheSasAlone) {
+    Pair p(up_site(true), up_site(false));
+    p.alice().start(p.now(), p.network());
+    p.advance(10s);
+    const auto cookie = p.alice().connection("site").ike_sas.at(0).local_spi;
+    p.reconfigure(p.alice(), up_site(true, "a new secret"));
+    p.reconfigure(p.bob(), up_site(false, "a new secret"));
+    EXPECT_EQ(p.alice().connection("site").ike_sas.at(0).local_spi, cookie);
+    p.down(p.alice(), "site");
+    p.advance(10s);
+    p.up(p.alice(), "site");
+    p.advance(10s);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+}
+
+}  // namespace
+}  // namespace ike::v1::test
