@@ -13,7 +13,7 @@
 # naming FILE:LINE:COLUMN, SIGHUP logs the refusal, and nothing changes.
 # IKE_VERSION=1 (lab ikev1-reload-under-ping): every connection is `version: 1` (Main Mode +
 # Quick Mode, aes256-sha256-modp2048) instead of IKEv2.
-source "$(dirname "$0")/../../../interop/interop.sh"  # lib.sh, ipsecd.sh and the capture
+source "$(dirname "$0")/../../interop/interop.sh"  # lib.sh, ipsecd.sh and the capture
 IKE_PROPOSAL=aes256gcm16-prfsha256-x25519
 [ "${IKE_VERSION:-2}" = 1 ] && IKE_PROPOSAL=aes256-sha256-modp2048
 PSK='lab-psk-reload-0123456789abcdef0123'
