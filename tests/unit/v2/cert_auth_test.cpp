@@ -282,16 +282,8 @@ TEST(CertAuth, WithoutAConfiguredIdTheSubjectDnIsPresented) {
 // method 14. The IKE_SA_INIT request (initiator) or response (responder) leaves it out; the
 // methods of bob's AUTHs are collected in `bob_auth`.
 void without_signature_hashes(Scenario& s, bool in_request, std::vector<AuthMethod>& bob_auth) {
-    s.options.rewrite_ike_sa_init = [in_request](bool request, std::vector<wire::Payload>& payloads) {
-        if (request != in_request) return;
-        std::erase_if(payloads, [](const wire::Payload& p) {
-            const auto* n = std::get_if<wire::Notify>(&p);
-            return n && n->type == wire::notify::signature_hash_algorithms;
-        });
-    };
-    s.options.rewrite_response = [&bob_auth](wire::ExchangeType, std::vector<wire::Payload>& payloads) {
-        if (const auto* auth = find<wire::Authentication>(payloads)) bob_auth.push_back(auth->method);
-    };
+    omit_signature_hashes(s.options, in_request);
+    record_response_auth(s.options, bob_auth);
 }
 
 TEST(CertAuth, AResponderWithAnRsaKeyAnswersAnInitiatorWithoutSignatureHashesWithMethodOne) {
@@ -320,9 +312,7 @@ TEST(CertAuth, AnInitiatorWithAnRsaKeySignsWithMethodOneForAResponderWithoutSign
 TEST(CertAuth, PeersThatSentSignatureHashesSignWithMethod14) {
     Scenario s = with_certificates(KeyType::rsa);
     std::vector<AuthMethod> bob_auth;
-    s.options.rewrite_response = [&bob_auth](wire::ExchangeType, std::vector<wire::Payload>& payloads) {
-        if (const auto* auth = find<wire::Authentication>(payloads)) bob_auth.push_back(auth->method);
-    };
+    record_response_auth(s.options, bob_auth);
     Pair p = s.pair();
     connect(p);
     expect_up(p);

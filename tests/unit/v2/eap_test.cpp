@@ -128,10 +128,8 @@ TEST(Eap, AnIkeIdentityWithAPasswordSkipsTheEapIdentityRound) {
     EXPECT_EQ(ike_auth_exchanges(seen), 4u);
 }
 
-// RFC 7296 3.15 with 2.16: the CFG_REQUEST of the first IKE_AUTH is answered in the last
-// one, and the lease belongs to the EAP identity, not to the IKE identity (the address).
-TEST(Eap, AVirtualIpIsLeasedToTheEapIdentityInTheLastResponse) {
-    Scenario s;
+// alice asks for an IPv4 virtual IP, bob leases 10.3.0.1-10.3.0.9 (pool "office", `dns`).
+void lease_from_office(Scenario& s, std::vector<net::Address> dns = {}) {
     auto& home = s.alice.connections.front();
     home.local.subnets.clear();
     home.children.front().local_subnets.clear();
@@ -140,8 +138,14 @@ TEST(Eap, AVirtualIpIsLeasedToTheEapIdentityInTheLastResponse) {
     rw.remote.subnets.clear();
     rw.children.front().remote_subnets.clear();
     rw.pools = {"office"};
-    s.bob.pools.push_back({"office", *net::Address::parse("10.3.0.1"), *net::Address::parse("10.3.0.9"),
-                           {*net::Address::parse("10.1.0.53")}, {}});
+    s.bob.pools.push_back({"office", *net::Address::parse("10.3.0.1"), *net::Address::parse("10.3.0.9"), std::move(dns), {}});
+}
+
+// RFC 7296 3.15 with 2.16: the CFG_REQUEST of the first IKE_AUTH is answered in the last
+// one, and the lease belongs to the EAP identity, not to the IKE identity (the address).
+TEST(Eap, AVirtualIpIsLeasedToTheEapIdentityInTheLastResponse) {
+    Scenario s;
+    lease_from_office(s, {*net::Address::parse("10.1.0.53")});
     Pair p = s.pair();
     connect(p, nullptr);
     expect_up(p);
@@ -222,17 +226,9 @@ TEST(Eap, EachIdentityFromOneAddressHasItsOwnIkeSaAndLeaseAndReconnectsAlone) {
 TEST(Eap, AGatewayWithAnRsaCertificateAnswersAClientWithoutSignatureHashesWithMethodOne) {
     Scenario s;
     s.gateway_key(crypto::test::KeyType::rsa);
-    s.options.rewrite_ike_sa_init = [](bool request, std::vector<wire::Payload>& payloads) {
-        if (!request) return;
-        std::erase_if(payloads, [](const wire::Payload& p) {
-            const auto* n = std::get_if<wire::Notify>(&p);
-            return n && n->type == wire::notify::signature_hash_algorithms;
-        });
-    };
+    omit_signature_hashes(s.options, true);
     std::vector<AuthMethod> gateway_auth;
-    s.options.rewrite_response = [&gateway_auth](wire::ExchangeType, std::vector<wire::Payload>& payloads) {
-        if (const auto* auth = find<wire::Authentication>(payloads)) gateway_auth.push_back(auth->method);
-    };
+    record_response_auth(s.options, gateway_auth);
     Pair p = s.pair();
     connect(p);
     expect_up(p);
@@ -259,15 +255,7 @@ struct WrongPassword {
     WrongPassword() {
         s.alice.eap_secrets = {password("carol", "guess0")};
         s.alice.connections.front().children.front().start = policy::Start::up;
-        auto& home = s.alice.connections.front();
-        home.local.subnets.clear();
-        home.children.front().local_subnets.clear();
-        home.vips = {net::Family::v4};
-        auto& rw = s.bob.connections.front();
-        rw.remote.subnets.clear();
-        rw.children.front().remote_subnets.clear();
-        rw.pools = {"office"};
-        s.bob.pools.push_back({"office", *net::Address::parse("10.3.0.1"), *net::Address::parse("10.3.0.9"), {}, {}});
+        lease_from_office(s);
         EngineOptions o = s.options;
         o.credentials = &s.credentials;
         p.emplace(s.alice, s.bob, o);

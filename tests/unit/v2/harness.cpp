@@ -157,4 +157,21 @@ void Pair::advance(Duration d) {
     now_ += d;
 }
 
+void omit_signature_hashes(EngineOptions& options, bool in_request) {
+    options.rewrite_ike_sa_init = [in_request](bool request, std::vector<wire::Payload>& payloads) {
+        if (request != in_request) return;
+        std::erase_if(payloads, [](const wire::Payload& p) {
+            const auto* n = std::get_if<wire::Notify>(&p);
+            return n && n->type == wire::notify::signature_hash_algorithms;
+        });
+    };
+}
+
+void record_response_auth(EngineOptions& options, std::vector<AuthMethod>& methods) {
+    options.rewrite_response = [&methods](wire::ExchangeType, std::vector<wire::Payload>& payloads) {
+        for (const auto& p : payloads)
+            if (const auto* auth = std::get_if<wire::Authentication>(&p)) methods.push_back(auth->method);
+    };
+}
+
 }  // namespace ike::v2::test

@@ -113,4 +113,10 @@ private:
     std::function<void()> watch_;
 };
 
+// RFC 7427 4: the IKE_SA_INIT request (in_request) or response the engines send leaves
+// SIGNATURE_HASH_ALGORITHMS out, as Apple's clients do.
+void omit_signature_hashes(EngineOptions& options, bool in_request);
+// Appends the method of each AUTH payload in the IKE_AUTH responses the engines send.
+void record_response_auth(EngineOptions& options, std::vector<AuthMethod>& methods);
+
 }  // namespace ike::v2::test
