@@ -5,6 +5,8 @@
 #include <utility>
 #include <variant>
 
+#include "ike/engine/policy_handover.hpp"
+
 namespace ike::engine {
 
 namespace {
@@ -85,7 +87,8 @@ Effects Engines::reconfigure(Time now, policy::Config next) {
     note_versions(next);
     append(out, v1_->reconfigure(now, next));
     append(out, v2_->reconfigure(now, std::move(next)));
-    return out;
+    // Across the engines too: a connection moving to the other version keeps its policies.
+    return hand_over_policies(std::move(out));
 }
 
 std::vector<ConnectionStatus> Engines::status() const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ike/engine/policy_handover.hpp"
 #include "ike/v1/core.hpp"
 #include "ike/v1/nat_traversal.hpp"
 #include "ike/wire/v1/codec.hpp"
@@ -337,7 +338,8 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
         for (const auto& name : *names)
             if (is_v1(core_->config, name)) start_connection(*core_, now, *core_->config.find(name));
     run_attempts(*core_, now);
-    return std::move(core_->out);
+    // A changed connection's policies for traffic it still covers are updated in place.
+    return engine::hand_over_policies(std::move(core_->out));
 }
 
 Effects Engine::handle(Time now, const Event& event) {

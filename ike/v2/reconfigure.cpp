@@ -3,6 +3,7 @@
 // traffic; removed ones are taken down; changed ones are taken down and started again with
 // the new settings; added ones are started as their `start:` says. New secrets apply to
 // the next authentication (the exchanges read core.config.secrets then).
+#include "ike/engine/policy_handover.hpp"
 #include "ike/v2/child_sa.hpp"
 #include "ike/v2/config_payload.hpp"
 #include "ike/v2/engine.hpp"
@@ -140,7 +141,8 @@ Effects Engine::start(Time now) {
 
 Effects Engine::reconfigure(Time now, policy::Config next) {
     Core& core = *core_;
-    return core.step(now, [&] {
+    // A changed connection's policies for traffic it still covers are updated in place.
+    return engine::hand_over_policies(core.step(now, [&] {
         const policy::Diff diff = policy::diff(core.config, next);
         core.log(LogLevel::info, "", "reconfigure: " + std::to_string(diff.added.size()) + " added, " +
                                          std::to_string(diff.removed.size()) + " removed, " +
@@ -166,7 +168,7 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
         }
         for (const auto* names : {&diff.added, &diff.changed})
             for (const auto& name : *names) start_connection(core, *core.find(name));
-    });
+    }));
 }
 
 }  // namespace ike::v2

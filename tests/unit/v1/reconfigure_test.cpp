@@ -8,6 +8,7 @@
 
 #include "tests/unit/v1/harness.hpp"
 #include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/policy_replay.hpp"
 
 namespace ike::v1::test {
 namespace {
@@ -50,6 +51,23 @@ policy::Config without_site(policy::Config config) {
 std::size_t acts(const Peer& peer) {
     return std::count_if(peer.history().begin(), peer.history().end(),
                          [](const engine::Effect& e) { return !std::holds_alternative<engine::Log>(e); });
+}
+
+// `peer` reloads `next`; its kernel's policies, between any two effects of the reload's
+// batch in the daemon's order, cover the child's traffic both ways (10.1/24 <-> 10.2/24).
+void expect_covered_throughout_reload(Pair& p, Peer& peer, policy::Config next) {
+    using v2::test::covers;
+    const v2::test::PolicyTable before = peer.kernel().policies();
+    const auto from = static_cast<std::ptrdiff_t>(peer.history().size());
+    p.reconfigure(peer, std::move(next));
+    const engine::Effects batch(peer.history().begin() + from, peer.history().end());
+    unsigned step = 0;
+    v2::test::replay_policies(before, batch, [&](const v2::test::PolicyTable& table) {
+        EXPECT_TRUE(covers(table, xfrm::Dir::out, "10.1.0.5", "10.2.0.9")) << "no out policy after step " << step;
+        EXPECT_TRUE(covers(table, xfrm::Dir::in, "10.2.0.9", "10.1.0.5")) << "no in policy after step " << step;
+        ++step;
+    });
+    EXPECT_EQ(peer.kernel_errors(), 0u);
 }
 
 TEST(V1Reconfigure, AnUnchangedConnectionKeepsItsSasAndGetsNoEffect) {
@@ -103,6 +121,43 @@ TEST(V1Reconfigure, AChangedConnectionIsRestartedWithTheNewSettings) {
     EXPECT_EQ(after.ike_sas[0].children.at(0).proposal, "aes128gcm16");
     EXPECT_EQ(p.bob().connection("site").ike_sas.size(), 1u);  // the old one deleted
     EXPECT_EQ(p.alice().kernel_errors() + p.bob().kernel_errors(), 0u);
+}
+
+TEST(V1Reconfigure, AReloadThatChangesAStartUpConnectionKeepsAPolicyForItsTrafficUntilTheNewPair) {
+    Pair p(up_site(true), up_site(false));
+    p.alice().start(p.now(), p.network());
+    p.advance(10s);
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    auto changed = up_site(true);
+    v2::test::set_child_proposal(changed, "aes128gcm16");
+    expect_covered_throughout_reload(p, p.alice(), changed);
+    p.watch([&] { EXPECT_TRUE(v2::test::covers(p.alice().kernel().policies(), xfrm::Dir::out, "10.1.0.5", "10.2.0.9")); });
+    p.advance(10s);
+    EXPECT_EQ(p.alice().connection("site").ike_sas.at(0).children.at(0).proposal, "aes128gcm16");
+    EXPECT_EQ(p.alice().kernel_errors() + p.bob().kernel_errors(), 0u);
+}
+
+TEST(V1Reconfigure, AReloadThatChangesATrappedConnectionKeepsAPolicyForItsTrafficAtEveryStep) {
+    auto trapped = v1_site(true, "aes256-sha256-modp2048", "shared secret");
+    trapped.connections[0].children[0].start = policy::Start::trap;
+    Pair p(trapped, up_site(false));
+    p.alice().start(p.now(), p.network());
+    p.up(p.alice(), "site");
+    p.advance(10s);
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    v2::test::set_child_proposal(trapped, "aes128gcm16");
+    expect_covered_throughout_reload(p, p.alice(), trapped);
+}
+
+TEST(V1Reconfigure, AConnectionMovedToVersion2KeepsAPolicyForItsTrafficAtEveryStep) {
+    auto trapped = v1_site(true, "aes256-sha256-modp2048", "shared secret");
+    trapped.connections[0].children[0].start = policy::Start::trap;
+    Pair p(trapped, up_site(false));
+    p.alice().start(p.now(), p.network());
+    auto moved = trapped;
+    moved.connections[0].version = 2;
+    expect_covered_throughout_reload(p, p.alice(), moved);
+    EXPECT_TRUE(p.alice().logged("CHILD SA net trapped (3 policies)"));
 }
 
 TEST(V1Reconfigure, AnAddedConnectionStartsAsConfigured) {

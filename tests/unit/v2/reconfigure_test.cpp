@@ -4,6 +4,7 @@
 
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
+#include "tests/unit/v2/policy_replay.hpp"
 
 using namespace ike;
 using namespace ike::v2;
@@ -46,6 +47,28 @@ bool concerns(const Effects& effects, const std::string& connection) {
 
 Effects effects_since(const Peer& peer, std::size_t from) {
     return {peer.history().begin() + static_cast<std::ptrdiff_t>(from), peer.history().end()};
+}
+
+// "site" from alice with its child started as given.
+policy::Config site_started(policy::Start start) {
+    auto c = site_config(kAlice, kBob);
+    c.connections.front().children.front().start = start;
+    return c;
+}
+
+// alice reloads `next`; her kernel's policies, between any two effects of the reload's
+// batch in the daemon's order, cover the child's traffic both ways (10.1/24 <-> 10.2/24).
+void expect_covered_throughout_reload(Pair& p, policy::Config next) {
+    const PolicyTable before = p.alice().kernel().policies();
+    const auto from = p.alice().history().size();
+    p.alice().reconfigure(p.now(), std::move(next), p.network());
+    unsigned step = 0;
+    replay_policies(before, effects_since(p.alice(), from), [&](const PolicyTable& table) {
+        EXPECT_TRUE(covers(table, xfrm::Dir::out, "10.1.0.5", "10.2.0.9")) << "no out policy after step " << step;
+        EXPECT_TRUE(covers(table, xfrm::Dir::in, "10.2.0.9", "10.1.0.5")) << "no in policy after step " << step;
+        ++step;
+    });
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
 }
 
 }  // namespace
@@ -166,4 +189,54 @@ TEST(Reconfigure, NewSecretAppliesToTheNextAuthenticationOnly) {
     p.run();
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
     EXPECT_EQ(p.alice().connection("site").failure.kind, FailureKind::authentication_failed);
+}
+
+TEST(Reconfigure, AReloadThatChangesATrappedConnectionKeepsAPolicyForItsTrafficAtEveryStep) {
+    Pair p(site_started(policy::Start::trap), site_config(kBob, kAlice));
+    p.alice().start(p.now(), p.network());
+    p.up(p.alice(), "site");
+    p.run();
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    auto next = site_started(policy::Start::trap);
+    next.connections.front().children.front().lifetime = 600s;
+    expect_covered_throughout_reload(p, std::move(next));
+}
+
+TEST(Reconfigure, AReloadThatChangesAStartUpConnectionKeepsAPolicyForItsTrafficUntilTheNewChildSa) {
+    Pair p(site_started(policy::Start::up), site_config(kBob, kAlice));
+    p.alice().start(p.now(), p.network());
+    p.run();
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    auto next = site_started(policy::Start::up);
+    next.connections.front().children.front().lifetime = 600s;
+    expect_covered_throughout_reload(p, next);
+    p.watch([&] { EXPECT_TRUE(covers(p.alice().kernel().policies(), xfrm::Dir::out, "10.1.0.5", "10.2.0.9")); });
+    p.run();
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    for (const auto& [id, sa] : p.alice().kernel().sas()) EXPECT_EQ(sa.lifetime.soft_seconds, 600u);
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+TEST(Reconfigure, AReloadThatNarrowsAConnectionRemovesOnlyThePoliciesItNoLongerCovers) {
+    auto wide = site_started(policy::Start::trap);
+    wide.connections.front().children.front().remote_subnets = {*net::Prefix::parse("10.2.0.0/16")};
+    Pair p(wide, site_config(kBob, kAlice));
+    p.alice().start(p.now(), p.network());
+    auto narrow = site_started(policy::Start::trap);
+    expect_covered_throughout_reload(p, narrow);
+    EXPECT_FALSE(covers(p.alice().kernel().policies(), xfrm::Dir::out, "10.1.0.5", "10.2.1.9"));
+    EXPECT_TRUE(covers(p.alice().kernel().policies(), xfrm::Dir::out, "10.1.0.5", "10.2.0.9"));
+}
+
+TEST(Reconfigure, ARemovedConnectionLeavesNoPolicy) {
+    Pair p(site_started(policy::Start::trap), site_config(kBob, kAlice));
+    p.alice().start(p.now(), p.network());
+    p.up(p.alice(), "site");
+    p.run();
+    auto none = site_config(kAlice, kBob);
+    none.connections.clear();
+    p.alice().reconfigure(p.now(), none, p.network());
+    p.run();
+    EXPECT_TRUE(p.alice().kernel().policies().empty());
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
 }

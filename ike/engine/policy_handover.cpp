@@ -1,0 +1,31 @@
+#include "ike/engine/policy_handover.hpp"
+
+#include <iterator>
+#include <map>
+
+namespace ike::engine {
+
+Effects hand_over_policies(Effects effects) {
+    Effects out;
+    out.reserve(effects.size());
+    std::map<xfrm::PolicyId, DeletePolicy> deleted;  // held back, by the policy they delete
+    std::vector<xfrm::PolicyId> order;               // in the order they came
+    for (auto& e : effects) {
+        if (auto* d = std::get_if<DeletePolicy>(&e)) {
+            if (deleted.insert_or_assign(d->id, std::move(*d)).second) order.push_back(d->id);
+            continue;
+        }
+        if (auto* a = std::get_if<AddPolicy>(&e); a && deleted.erase(a->policy.id())) {
+            out.push_back(UpdatePolicy{std::move(a->policy), std::move(a->owner)});
+            continue;
+        }
+        // An update replaces the policy the held deletion would have removed.
+        if (auto* u = std::get_if<UpdatePolicy>(&e)) deleted.erase(u->policy.id());
+        out.push_back(std::move(e));
+    }
+    for (const auto& id : order)
+        if (auto node = deleted.extract(id)) out.push_back(std::move(node.mapped()));
+    return out;
+}
+
+}  // namespace ike::engine
