@@ -291,12 +291,18 @@ sigterm_deletes_in_charon() {
   cat "$OUT/timings"
 }
 
-# clear_icmp FILE: ICMP packets between 10.1.0.0/24 and 10.2.0.0/24 a netns SENT in clear in
+# The subnets of a and b whose ICMP between them is protected: 10.1.0.0/24 and 10.2.0.0/24,
+# or wider for a scenario with several tunnels (PROTECTED_A, PROTECTED_B).
+protected_icmp() {
+  local a=${PROTECTED_A:-10.1.0.0/24} b=${PROTECTED_B:-10.2.0.0/24}
+  echo "icmp && ((ip.src==$a && ip.dst==$b) || (ip.src==$b && ip.dst==$a))"
+}
+# clear_icmp FILE: protected ICMP packets (protected_icmp) a netns SENT in clear in
 # the capture FILE (`-i any`: the kernel's own direction, sll.pkttype 4 = outgoing). Only what
 # a side sends counts: a received ESP packet shows up again decrypted as it is re-injected. All
 # that is on the veth wire is sent by one of the two ends.
 clear_icmp() {
-  tshark -r "$1" -Y 'sll.pkttype==4 && icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))' \
+  tshark -r "$1" -Y "sll.pkttype==4 && $(protected_icmp)" \
     2>/dev/null | wc -l
 }
 # sent_and_clear PROTO FILE_A FILE_B: "N_A N_B CLEAR", the PROTO (esp|ah) packets each netns
@@ -307,7 +313,7 @@ clear_icmp() {
 sent_and_clear() {
   mergecap -I none -w "$OUT/wire.pcapng" "$2" "$3" || die "mergecap $2 $3"
   tshark -r "$OUT/wire.pcapng" -T fields -e frame.interface_id -e "$1.spi" \
-    -Y "sll.pkttype==4 && ($1 || (icmp && ((ip.src==10.1.0.0/24 && ip.dst==10.2.0.0/24) || (ip.src==10.2.0.0/24 && ip.dst==10.1.0.0/24))))" \
+    -Y "sll.pkttype==4 && ($1 || ($(protected_icmp)))" \
     2>/dev/null | awk '$2 != "" {n[$1]++; next} {c++} END {print n[0]+0, n[1]+0, c+0}'
 }
 # none_in_clear MIN_ESP: ends the capture; a sent at least MIN_ESP ESP packets, and neither

@@ -8,8 +8,12 @@
 # removed and one changed (chg's ESP proposal). After each: no ping lost, site's IKE and CHILD
 # SPIs unchanged, the added connection listed and up, the removed one unlisted with no SA or
 # policy left in a's kernel (nor an SA in b's), the changed one re-established with the new
-# proposal. Both netns are captured across the two reloads: not one ping packet between
-# 10.1.0.0/24 and 10.2.0.0/24 on the wire in clear. Then a broken file: `ipsecctl reload` fails
+# proposal. A second ping runs through chg, 100 a second, from 10.1.2.1 to 10.2.2.1, and a
+# has a route (10.2.0.0/16 via b) that carries it in clear whenever no policy takes it: a
+# changed connection's traffic meets its old policies or its new ones at every moment of a
+# reload (DESIGN "Fail closed"), dropped while chg comes back, never in clear. Both netns are
+# captured across the two reloads: not one ping packet between 10.1.0.0/16 and 10.2.0.0/16 on
+# the wire in clear. Then a broken file: `ipsecctl reload` fails
 # naming FILE:LINE:COLUMN, SIGHUP logs the refusal, and nothing changes.
 # IKE_VERSION=1 (lab ikev1-reload-under-ping): every connection is `version: 1` (Main Mode +
 # Quick Mode, aes256-sha256-modp2048) instead of IKEv2.
@@ -27,6 +31,12 @@ for c in old chg new; do
   ip -n a addr add "$(addr a $c)/24" dev va
   ip -n b addr add "$(addr b $c)/24" dev vb
 done
+ip -n a addr add 10.1.2.1/24 dev in0
+ip -n b addr add 10.2.2.1/24 dev in0
+ip -n a route add 10.2.0.0/16 via 192.0.2.2
+ip -n a route get 10.2.2.1 from 10.1.2.1 | grep -q 'via 192.0.2.2 dev va' \
+  || die "no route that would carry chg's traffic in clear: $(ip -n a route get 10.2.2.1 from 10.1.2.1)"
+PROTECTED_A=10.1.0.0/16 PROTECTED_B=10.2.0.0/16  # site's and chg's traffic in clear fails
 
 # ident SIDE NAME: SIDE's identity in connection NAME
 ident() { echo "@$2.$1.lab"; }
@@ -70,6 +80,8 @@ ctl a status
 
 ip netns exec a ping -n -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-reload.out" 2>&1 &
 PING=$!
+ip netns exec a ping -n -i 0.01 -W 1 -I 10.1.2.1 10.2.2.1 > "$OUT/ping-chg.out" 2>&1 &
+PING_CHG=$!
 sleep 1
 SITE=$(sa_ids a site)
 SITE_B=$(sa_ids b site)
@@ -115,6 +127,9 @@ a_conf site:aes256gcm16 chg:aes256gcm16 old:aes256gcm16
 kill -HUP "$(cat "$W/a/pid")"
 after_reload SIGHUP old new chg aes256gcm16 "$before" 2
 mark reload_sighup
+kill -INT $PING_CHG; wait $PING_CHG
+grep -A1 statistics "$OUT/ping-chg.out"
+[ "$(awk '/packets transmitted/{print $1}' "$OUT/ping-chg.out")" -ge 100 ] || die "too few pings sent through chg"
 none_in_clear 20
 mark none_in_clear
 
