@@ -8,15 +8,17 @@
 # while the N are held (the per-event cost at N: compare -n 1000, 10000, 100000), then, with
 # the SAs held, the wall time of `ipsecctl status other`, of a D-Bus property read of `other`,
 # and of a reload that changes only `other` (each the best of 5 runs), and of one `ipsecctl
-# status` and `ipsecctl status --json` of everything (beyond ipsecd's bound for one reply
-# they read connection by connection), and whether ipsecd is still running after them.
+# status` and `ipsecctl status --json` of everything (read a page of objects at a time,
+# Manager.GetConnectionObjects), and whether ipsecd is still running after them. With -p, an
+# ipsecctl of another build (e.g. one before a change) is timed the same way against the
+# same daemon and SAs, for a before/after in one run.
 # The bus has the system bus's limits (dbus-daemon's defaults: messages up to 32 MiB), not
 # the session bus's 1 GB.
-#   usage: bench/daemon-scale.sh [-n N] [-m M] [-w WINDOW] [-b BUILD_DIR]
+#   usage: bench/daemon-scale.sh [-n N] [-m M] [-w WINDOW] [-b BUILD_DIR] [-p OTHER_IPSECCTL]
 set -eu
-N=10000; M=1000; WINDOW=64; BUILD=$(dirname "$0")/../build
-while getopts "n:m:w:b:" o; do
-  case $o in n) N=$OPTARG;; m) M=$OPTARG;; w) WINDOW=$OPTARG;; b) BUILD=$OPTARG;; *) exit 2;; esac
+N=10000; M=1000; WINDOW=64; BUILD=$(dirname "$0")/../build; OTHER_CTL=""
+while getopts "n:m:w:b:p:" o; do
+  case $o in n) N=$OPTARG;; m) M=$OPTARG;; w) WINDOW=$OPTARG;; b) BUILD=$OPTARG;; p) OTHER_CTL=$OPTARG;; *) exit 2;; esac
 done
 IPSECD=$BUILD/daemon/ipsecd; IPSECCTL=$BUILD/cli/ipsecctl; BENCH=$BUILD/bench/ipsecd-bench
 DIR=$(mktemp -d /tmp/ipsecd-scale.XXXXXX); NS=ipsecd-scale-$$
@@ -107,4 +109,8 @@ once() {  # one wall-clock run of "$@": ms and bytes printed, or its error
 }
 echo "ipsecctl status (all): $(once "$IPSECCTL" --address "$BUS" status)"
 echo "ipsecctl status --json (all): $(once "$IPSECCTL" --address "$BUS" status --json)"
+if [ -n "$OTHER_CTL" ]; then
+  echo "$OTHER_CTL status (all): $(once "$OTHER_CTL" --address "$BUS" status)"
+  echo "$OTHER_CTL status --json (all): $(once "$OTHER_CTL" --address "$BUS" status --json)"
+fi
 kill -0 "$DPID" && echo "ipsecd still running, holding $(held) IKE SAs of 'load'"

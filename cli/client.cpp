@@ -50,11 +50,17 @@ base::Result<Client::Message> Client::call(const char* path, const char* interfa
     if (r < 0) return errno_error(member, r);
     Message owned(request);
     if (arg && (r = sd_bus_message_append(request, "s", arg)) < 0) return errno_error(member, r);
+    return send(request, timeout_usec);
+}
+
+base::Result<Client::Message> Client::send(sd_bus_message* request, std::uint64_t timeout_usec) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message* reply = nullptr;
-    r = sd_bus_call(bus_, request, timeout_usec, &error, &reply);
+    int r = sd_bus_call(bus_, request, timeout_usec, &error, &reply);
     if (r < 0) {
         std::string message = error.message ? error.message : error.name ? error.name : std::strerror(-r);
+        // A connection gone since it was listed reads as ENOENT (NoSuchConnection maps to EIO).
+        if (sd_bus_error_has_name(&error, "org.ipsecd1.Error.NoSuchConnection")) r = -ENOENT;
         sd_bus_error_free(&error);
         return base::fail(message, -r);
     }
@@ -101,26 +107,9 @@ base::Result<std::vector<LeaseView>> Client::leases() {
 base::Result<std::vector<ConnectionView>> Client::status() {
     auto connections = list();
     if (!connections) return base::Unexpected{connections.error()};
-    auto reply = call(kRoot, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", nullptr, 0);
-    // More objects than one bus message carries (LimitsExceeded, which sd-bus maps to
-    // ENOBUFS): the same views, read one connection at a time.
-    if (!reply && reply.error().code == ENOBUFS) return status_by_connection(*connections);
-    if (!reply) return base::Unexpected{reply.error()};
-    Objects objects;
-    if (int r = read_objects(reply->get(), objects); r < 0) return errno_error("reading GetManagedObjects", r);
-
     std::vector<ConnectionView> out;
     for (auto& [name, path] : *connections) {
-        if (!View(objects, path, "org.ipsecd1.Connection").exists()) continue;  // removed between the two calls
-        out.push_back(view_of(objects, path));
-    }
-    return out;
-}
-
-base::Result<std::vector<ConnectionView>> Client::status_by_connection(const Connections& connections) {
-    std::vector<ConnectionView> out;
-    for (auto& [name, path] : connections) {
-        auto one = read_connection(path);
+        auto one = read_connection(name, path);
         if (one) out.push_back(std::move(*one));
         else if (!one.error().message.empty()) return base::Unexpected{one.error()};
         // else removed between the two calls
@@ -128,94 +117,34 @@ base::Result<std::vector<ConnectionView>> Client::status_by_connection(const Con
     return out;
 }
 
-base::Result<Client::Message> Client::get_all(const std::string& path, const char* interface) {
-    return call(path.c_str(), "org.freedesktop.DBus.Properties", "GetAll", interface, 0);
+base::Result<Client::Message> Client::connection_page(const std::string& name, std::uint64_t after) {
+    // 2,048 objects of some 800 bytes: a reply of under 2 MB, a hundred of them for 100,000 SAs.
+    constexpr std::uint32_t kPage = 2048;
+    sd_bus_message* request = nullptr;
+    int r = sd_bus_message_new_method_call(bus_, &request, kService, kRoot, kManager, "GetConnectionObjects");
+    if (r < 0) return errno_error("GetConnectionObjects", r);
+    Message owned(request);
+    if ((r = sd_bus_message_append(request, "stu", name.c_str(), after, kPage)) < 0)
+        return errno_error("GetConnectionObjects", r);
+    return send(request, 0);
 }
 
-namespace {
-
-// One Properties.GetAll of many in flight.
-struct AsyncGetAll {
-    std::string path;
-    const char* interface;
-    Objects* objects;
-    std::size_t* in_flight;
-    std::string* failure;  // the first failure but an object gone
-};
-
-int on_get_all(sd_bus_message* m, void* userdata, sd_bus_error*) {
-    auto& call = *static_cast<AsyncGetAll*>(userdata);
-    --*call.in_flight;
-    if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
-        // An SA deleted since its path was listed is left out, as GetManagedObjects would.
-        const bool gone = sd_bus_error_has_names(e, SD_BUS_ERROR_UNKNOWN_OBJECT, SD_BUS_ERROR_UNKNOWN_INTERFACE,
-                                                 SD_BUS_ERROR_UNKNOWN_METHOD);
-        if (!gone && call.failure->empty()) *call.failure = e->message ? e->message : e->name;
-        return 0;
-    }
-    if (int r = read_properties(m, (*call.objects)[call.path][call.interface]); r < 0 && call.failure->empty())
-        *call.failure = "reading " + call.path + ": " + std::strerror(-r);
-    return 0;
-}
-
-}  // namespace
-
-base::Status Client::get_all(const std::vector<std::string>& paths, const char* interface, Objects& objects) {
-    // A round trip per object would cost 200,000 of them for 100,000 SAs: kWindow calls are
-    // in flight at once instead.
-    constexpr std::size_t kWindow = 128;
-    std::vector<AsyncGetAll> calls;
-    calls.reserve(paths.size());  // the callbacks hold pointers into it
-    std::size_t in_flight = 0, next = 0;
-    std::string failure;
-    while (next < paths.size() || in_flight > 0) {
-        for (; next < paths.size() && in_flight < kWindow; ++next) {
-            calls.push_back({paths[next], interface, &objects, &in_flight, &failure});
-            int r = sd_bus_call_method_async(bus_, nullptr, kService, paths[next].c_str(),
-                                             "org.freedesktop.DBus.Properties", "GetAll", on_get_all,
-                                             &calls.back(), "s", interface);
-            if (r < 0) return errno_error("GetAll " + paths[next], r);
-            ++in_flight;
+base::Result<ConnectionView> Client::read_connection(const std::string& name, const std::string& path) {
+    ConnectionView out;
+    std::uint64_t after = 0;
+    do {
+        auto reply = connection_page(name, after);
+        if (!reply) {
+            // Removed since it was listed: an empty message says so to status().
+            const bool gone = reply.error().code == ENOENT;
+            return base::fail(gone ? "" : reply.error().message, reply.error().code);
         }
-        int r = sd_bus_process(bus_, nullptr);
-        if (r == 0) r = sd_bus_wait(bus_, UINT64_MAX);
-        if (r < 0) return errno_error("reading GetAll replies", r);
-    }
-    if (!failure.empty()) return base::fail(failure);
-    return {};
-}
-
-base::Result<ConnectionView> Client::read_connection(const std::string& path) {
-    Objects objects;
-    auto reply = get_all(path, "org.ipsecd1.Connection");
-    if (!reply) {
-        // Removed since it was listed: an empty message says so to status_by_connection.
-        const bool gone = reply.error().code == EBADR;  // UnknownObject, in sd-bus's map
-        return base::fail(gone ? "" : reply.error().message, reply.error().code);
-    }
-    if (int r = read_properties(reply->get(), objects[path]["org.ipsecd1.Connection"]); r < 0)
-        return errno_error("reading " + path, r);
-    const View connection(objects, path, "org.ipsecd1.Connection");
-    ConnectionView out = connection_view(connection);
-    // The IKE SAs a batch at a time, then their CHILD SAs: only one batch's objects are held.
-    constexpr std::size_t kBatch = 1024;
-    const auto ike_paths = connection.list("IkeSas");
-    for (std::size_t first = 0; first < ike_paths.size(); first += kBatch) {
-        const std::vector<std::string> batch(ike_paths.begin() + first,
-                                             ike_paths.begin() + std::min(first + kBatch, ike_paths.size()));
-        Objects sas;
-        if (auto st = get_all(batch, "org.ipsecd1.IkeSa", sas); !st) return base::Unexpected{st.error()};
-        std::vector<std::string> child_paths;
-        for (auto& ike_path : batch)
-            for (auto& child : View(sas, ike_path, "org.ipsecd1.IkeSa").list("Children")) child_paths.push_back(child);
-        if (auto st = get_all(child_paths, "org.ipsecd1.ChildSa", sas); !st) return base::Unexpected{st.error()};
-        for (auto& ike_path : batch)
-            if (View ike(sas, ike_path, "org.ipsecd1.IkeSa"); ike.exists()) out.ike_sas.push_back(ike_sa_view(sas, ike));
-    }
-    const auto child_paths = connection.list("ChildSas");
-    if (auto st = get_all(child_paths, "org.ipsecd1.ChildSa", objects); !st) return base::Unexpected{st.error()};
-    for (auto& child_path : child_paths)
-        if (View child(objects, child_path, "org.ipsecd1.ChildSa"); child.exists()) out.children.push_back(child_view(child));
+        Objects page;
+        int r = read_objects(reply->get(), page);
+        if (r >= 0) r = sd_bus_message_read_basic(reply->get(), 't', &after);
+        if (r < 0) return errno_error("reading GetConnectionObjects", r);
+        add_page(out, page, path);
+    } while (after != 0);
     return out;
 }
 
@@ -224,7 +153,7 @@ base::Result<ConnectionView> Client::status(const std::string& name) {
     if (!connections) return base::Unexpected{connections.error()};
     auto it = std::find_if(connections->begin(), connections->end(), [&](const auto& c) { return c.first == name; });
     if (it == connections->end()) return base::fail("no connection named " + name);
-    auto one = read_connection(it->second);
+    auto one = read_connection(it->first, it->second);
     if (!one && one.error().message.empty()) return base::fail("no connection named " + name);
     return one;
 }

@@ -30,12 +30,11 @@ public:
     base::Status reload();
     using Connections = std::vector<std::pair<std::string, std::string>>;  // (name, path)
     base::Result<Connections> list();
-    // Connections in ListConnections order, with their SAs: from GetManagedObjects, or, when
-    // ipsecd answers that it has more objects than one message carries (LimitsExceeded),
-    // from each connection's objects as status(name) reads them.
+    // Connections in ListConnections order, with their SAs, each read as status(name) reads it.
     base::Result<std::vector<ConnectionView>> status();
-    // One connection with its SAs, from its own objects (Properties.GetAll on each, many in
-    // flight at once): the cost does not grow with the other connections' SAs.
+    // One connection with its SAs, a page of objects at a time (Manager.GetConnectionObjects):
+    // the cost does not grow with the other connections' SAs, and a round trip carries
+    // thousands of this one's.
     base::Result<ConnectionView> status(const std::string& name);
     // Every lease of every address pool (Manager.ListLeases).
     base::Result<std::vector<LeaseView>> leases();
@@ -50,12 +49,12 @@ private:
     base::Result<Message> call(const char* path, const char* interface, const char* member,
                                const char* arg, std::uint64_t timeout_usec);
     base::Status invoke(const char* member, const char* arg, std::uint64_t timeout_usec);
-    base::Result<Message> get_all(const std::string& path, const char* interface);
-    // GetAll of `interface` on each of `paths` into `objects`; objects gone are left out.
-    base::Status get_all(const std::vector<std::string>& paths, const char* interface, Objects& objects);
-    // The connection at `path` with its SAs; an error with an empty message when it is gone.
-    base::Result<ConnectionView> read_connection(const std::string& path);
-    base::Result<std::vector<ConnectionView>> status_by_connection(const Connections& connections);
+    base::Result<Message> send(sd_bus_message* request, std::uint64_t timeout_usec);
+    // One page of Manager.GetConnectionObjects: the objects after local IKE SPI `after`.
+    base::Result<Message> connection_page(const std::string& name, std::uint64_t after);
+    // The connection `name` at `path` with its SAs, a page at a time; an error with an empty
+    // message when it is gone.
+    base::Result<ConnectionView> read_connection(const std::string& name, const std::string& path);
 
     sd_bus* bus_;
 };

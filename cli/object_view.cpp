@@ -124,15 +124,16 @@ ConnectionView connection_view(const View& v) {
     return {v.str("Name"), v.str("State"), v.str("LocalAddress"), v.str("RemoteAddress"), {}, {}};
 }
 
-ConnectionView view_of(const Objects& objects, const std::string& path) {
-    View v(objects, path, "org.ipsecd1.Connection");
-    ConnectionView c = connection_view(v);
-    for (auto& ike_path : v.list("IkeSas"))
-        if (View ike(objects, ike_path, "org.ipsecd1.IkeSa"); ike.exists()) c.ike_sas.push_back(ike_sa_view(objects, ike));
-    for (auto& child_path : v.list("ChildSas"))
-        if (View child(objects, child_path, "org.ipsecd1.ChildSa"); child.exists())
-            c.children.push_back(child_view(child));
-    return c;
+void add_page(ConnectionView& c, const Objects& page, const std::string& path) {
+    if (View v(page, path, "org.ipsecd1.Connection"); v.exists()) {
+        c = connection_view(v);
+        for (auto& child_path : v.list("ChildSas"))
+            if (View child(page, child_path, "org.ipsecd1.ChildSa"); child.exists())
+                c.children.push_back(child_view(child));
+    }
+    // Paths order IKE SAs by local SPI (ike_<16 hex digits>), as the pages do.
+    for (auto& [object, interfaces] : page)
+        if (View ike(page, object, "org.ipsecd1.IkeSa"); ike.exists()) c.ike_sas.push_back(ike_sa_view(page, ike));
 }
 
 }  // namespace ipsecd::cli

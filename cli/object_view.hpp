@@ -1,5 +1,5 @@
-// The org.ipsecd1 objects as ipsecctl reads them (GetManagedObjects' a{oa{sa{sv}}}, or one
-// Properties.GetAll a{sv} at a time laid out the same way), and the status views built from them.
+// The org.ipsecd1 objects as ipsecctl reads them (GetConnectionObjects' pages, laid out as
+// GetManagedObjects' a{oa{sa{sv}}}), and the status views built from them.
 #pragma once
 
 #include <cstdint>
@@ -49,7 +49,9 @@ ChildView child_view(const View& v);
 IkeSaView ike_sa_view(const Objects& objects, const View& v);
 // A connection's own properties, without its SAs.
 ConnectionView connection_view(const View& v);
-// The connection at `path` with its SAs, as far as `objects` holds them.
-ConnectionView view_of(const Objects& objects, const std::string& path);
+// One page of Manager.GetConnectionObjects added to `c`: the connection's own properties and
+// its CHILD SAs of no IKE SA when the page holds the connection object (the first page), then
+// the page's IKE SAs with their CHILD SAs.
+void add_page(ConnectionView& c, const Objects& page, const std::string& path);
 
 }  // namespace ipsecd::cli

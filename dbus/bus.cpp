@@ -249,6 +249,15 @@ std::size_t Bus::object_count() const {
     return count;
 }
 
+void Bus::for_ike_sas_after(const std::string& name, std::uint64_t after,
+                            const std::function<bool(const IkeSaStatus&)>& each) const {
+    auto c = by_name_.find(name);
+    if (c == by_name_.end()) return;
+    const auto& index = c->second.ike_at;
+    for (auto it = index.upper_bound(after); it != index.end(); ++it)
+        if (!each(c->second.snapshot.status.ike_sas[it->second])) return;
+}
+
 const ConnectionSnapshot* Bus::connection(const std::string& name) const {
     auto it = by_name_.find(name);
     return it == by_name_.end() ? nullptr : &it->second.snapshot;

@@ -12,16 +12,16 @@
 //   .../connection/<name>/ike_<spi>     org.ipsecd1.IkeSa
 //   .../ike_<spi>/child_<spi>           org.ipsecd1.ChildSa
 // The bus keeps the last snapshot of every connection, its IKE SAs in no particular order and
-// found by local SPI through an index (a publish adds or removes one in constant time; the
-// IkeSas property lists them in local SPI order): property reads, signals
+// found by local SPI through an ordered index (a publish adds or removes one in O(log N); the
+// IkeSas property and GetConnectionObjects list them in local SPI order): property reads, signals
 // (PropertiesChanged, InterfacesAdded/Removed) and ListConnections come from it; SA times
 // and counters are read from the Backend when a client asks.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
-#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -79,6 +79,10 @@ public:
     const ChildSaLive& child_live(sd_bus_message* reply, const char* path, const Located& at);
     const ConnectionSnapshot* connection(const std::string& name) const;
     const std::vector<std::string>& names() const { return order_; }
+    // The IKE SAs of connection `name` with a local SPI above `after`, in local SPI order,
+    // until `each` returns false (GetConnectionObjects' pages).
+    void for_ike_sas_after(const std::string& name, std::uint64_t after,
+                           const std::function<bool(const ike::engine::IkeSaStatus&)>& each) const;
     Backend& backend() { return backend_; }
     sd_bus* raw() { return bus_; }
 
@@ -95,7 +99,8 @@ private:
     // A connection's snapshot and where each of its IKE SAs is in status.ike_sas.
     struct Cached {
         ConnectionSnapshot snapshot;
-        std::unordered_map<std::uint64_t, std::size_t> ike_at;  // local SPI -> index
+        // local SPI -> index; ordered, for the pages of GetConnectionObjects (O(log N) a publish)
+        std::map<std::uint64_t, std::size_t> ike_at;
     };
     static const ike::engine::IkeSaStatus* find_ike(const Cached& c, std::uint64_t local_spi);
     static Located locate(const Cached& c, const ObjectRef& ref);

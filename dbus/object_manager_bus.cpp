@@ -18,8 +18,9 @@ int managed_objects_guard(sd_bus_message* m, void* userdata, sd_bus_error* error
     if (objects <= max) return 0;  // sd-bus answers
     return refuse_reply(error, "GetManagedObjects would return " + std::to_string(objects) +
                                    " objects, more than the " + std::to_string(max) +
-                                   " one D-Bus message carries; read each connection's objects "
-                                   "with org.freedesktop.DBus.Properties.GetAll (ipsecctl status does)");
+                                   " one D-Bus message carries; read each connection's objects a page at a time "
+                                   "with org.ipsecd1.Manager.GetConnectionObjects (ipsecctl status does) or "
+                                   "with org.freedesktop.DBus.Properties.GetAll");
 }
 
 }  // namespace ipsecd::bus

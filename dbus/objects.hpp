@@ -14,6 +14,8 @@ extern const sd_bus_vtable manager_vtable[];
 extern const sd_bus_vtable connection_vtable[];
 extern const sd_bus_vtable ike_sa_vtable[];
 extern const sd_bus_vtable child_sa_vtable[];
+// Manager.GetConnectionObjects (connection_pages.cpp).
+int method_get_connection_objects(sd_bus_message* m, void* userdata, sd_bus_error* error);
 // The object callback on the root that bounds GetManagedObjects (object_manager_bus.cpp).
 int managed_objects_guard(sd_bus_message* m, void* userdata, sd_bus_error* error);
 

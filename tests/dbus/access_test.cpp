@@ -60,5 +60,13 @@ TEST_F(AccessControl, NonRootIpsecctlListsButCannotReload) {
     EXPECT_EQ(std::count(reload.err.begin(), reload.err.end(), '\n'), 1) << reload.err;
 }
 
+TEST_F(AccessControl, NonRootIpsecctlReadsTheStatusAPageAtATime) {
+    auto ipsecctl = std::getenv("IPSECCTL");
+    ASSERT_TRUE(ipsecctl) << "IPSECCTL must be set (meson test does)";
+    auto status = run({ipsecctl, "--address", address(), "status"}, true);
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_NE(status.out.find("site-b: "), std::string::npos) << status.out;
+}
+
 }  // namespace
 }  // namespace ipsecd::bus::test

@@ -89,6 +89,25 @@ void FakeBackend::set_manual(bool on) {
     if (bus_) bus_->sync();
 }
 
+void FakeBackend::set_more_ike_sas(const std::string& name, std::uint32_t count) {
+    Entry* e = find(name);
+    if (!e || e->snapshot.status.ike_sas.empty()) return;
+    auto& status = e->snapshot.status;
+    auto& sas = status.ike_sas;
+    for (auto gone : std::vector(sas.begin() + 1, sas.end())) {
+        gone.state = "closed";
+        if (bus_) bus_->publish({name, status.state, gone, status.failure});
+    }
+    sas.resize(1);
+    for (std::uint32_t i = 1; i <= count; ++i) {
+        ike::engine::IkeSaStatus sa = sas.front();
+        sa.local_spi = kIkeSpi + i;
+        for (auto& child : sa.children) child.spi_in = kSpiIn + i;
+        sas.push_back(sa);
+        if (bus_) bus_->publish({name, status.state, sa, status.failure});
+    }
+}
+
 // Runs `action` 20 ms from now on the event loop, as a real exchange completes later.
 void FakeBackend::later(std::function<void()> action) {
     sd_event_source* source = nullptr;

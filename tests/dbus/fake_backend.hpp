@@ -47,6 +47,10 @@ public:
     // Adds (on) or removes the manually keyed connection "hosts-ah": up, its AH SA pair
     // below the connection and no IKE SA, as daemon/control.cpp shows one.
     void set_manual(bool on);
+    // Gives the up connection `name` `count` more established IKE SAs (each with a CHILD SA)
+    // besides its first, the ones it had before removed: local SPIs kIkeSpi + 1.., inbound
+    // CHILD SA SPIs kSpiIn + 1...
+    void set_more_ike_sas(const std::string& name, std::uint32_t count);
 
 private:
     struct Entry {

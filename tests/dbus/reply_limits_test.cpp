@@ -1,7 +1,6 @@
 // Replies that grow with the number of SAs stay below the bus's message limit: beyond their
-// bound they are LimitsExceeded errors (dbus/reply_limits.hpp), and ipsecctl status reads
-// each connection's objects instead, printing the same.
-#include <ctime>
+// bound they are LimitsExceeded errors (dbus/reply_limits.hpp); GetConnectionObjects reads
+// them a page at a time instead (connection_pages_test.cpp).
 #include <cstdlib>
 
 #include "dbus/reply_limits.hpp"
@@ -34,24 +33,6 @@ protected:
     Reply managed_objects() {
         return client->call("/org/ipsecd1", "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", "");
     }
-    Outcome ipsecctl(std::vector<std::string> args) {
-        const char* program = std::getenv("IPSECCTL");
-        if (!program) return {-1, "", "IPSECCTL must be set (meson test does)"};
-        args.insert(args.begin(), {program, "--address", address()});
-        return run(args);
-    }
-    // The output of `ipsecctl status ARGS` with GetManagedObjects answered and refused, both
-    // within one second (the text shows ages in seconds).
-    std::pair<Outcome, Outcome> status_both_ways(const std::vector<std::string>& args) {
-        for (;;) {
-            const std::time_t start = std::time(nullptr);
-            limit(kReplyBytesMax, kManagedObjectsMax);
-            Outcome whole = ipsecctl(args);
-            limit(kReplyBytesMax, 0);
-            Outcome by_connection = ipsecctl(args);
-            if (std::time(nullptr) == start) return {whole, by_connection};
-        }
-    }
 };
 
 // How many objects a LimitsExceeded message of GetManagedObjects names.
@@ -68,6 +49,7 @@ TEST_F(ReplyLimits, GetManagedObjectsOverItsBoundIsLimitsExceededNamingTheCountA
     EXPECT_GE(objects_named(r.error_message), 6u) << r.error_message;  // 4 connections, an IKE SA, 3 CHILD SAs
     EXPECT_NE(r.error_message.find("more than the 0 one D-Bus message carries"), std::string::npos) << r.error_message;
     EXPECT_NE(r.error_message.find("org.freedesktop.DBus.Properties.GetAll"), std::string::npos) << r.error_message;
+    EXPECT_NE(r.error_message.find("org.ipsecd1.Manager.GetConnectionObjects"), std::string::npos) << r.error_message;
 }
 
 TEST_F(ReplyLimits, GetManagedObjectsUpToItsBoundIsAnswered) {
@@ -96,23 +78,6 @@ TEST_F(ReplyLimits, ListLeasesOverTheByteBoundIsLimitsExceeded) {
     auto r = client->manager("ListLeases");
     EXPECT_EQ(r.error_name, kLimitsExceeded);
     EXPECT_NE(r.error_message.find("ListLeases would list 2 leases"), std::string::npos) << r.error_message;
-}
-
-TEST_F(ReplyLimits, IpsecctlStatusOverTheBoundPrintsTheSameTextFromEachConnection) {
-    auto [whole, by_connection] = status_both_ways({"status"});
-    EXPECT_EQ(whole.exit_code, 0) << whole.err;
-    EXPECT_EQ(by_connection.exit_code, 0) << by_connection.err;
-    EXPECT_NE(whole.out.find("site-b: up"), std::string::npos) << whole.out;
-    EXPECT_EQ(by_connection.out, whole.out);
-}
-
-TEST_F(ReplyLimits, IpsecctlStatusJsonOverTheBoundPrintsTheSameObjectFromEachConnection) {
-    auto [whole, by_connection] = status_both_ways({"status", "--json"});
-    EXPECT_EQ(whole.exit_code, 0) << whole.err;
-    EXPECT_EQ(by_connection.exit_code, 0) << by_connection.err;
-    EXPECT_NE(whole.out.find(R"("name":"hosts-ah","state":"up","ike_sas":[],"children":[{"name":"manual")"),
-              std::string::npos) << whole.out;
-    EXPECT_EQ(by_connection.out, whole.out);
 }
 
 }  // namespace

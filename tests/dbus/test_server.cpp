@@ -66,6 +66,14 @@ int set_manual(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return sd_bus_reply_method_return(m, nullptr);
 }
 
+int set_more_ike_sas(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    const char* name = nullptr;
+    std::uint32_t count = 0;
+    if (int r = sd_bus_message_read(m, "su", &name, &count); r < 0) return r;
+    of(userdata).backend->set_more_ike_sas(name, count);
+    return sd_bus_reply_method_return(m, nullptr);
+}
+
 // The bounds of the replies that grow with the SAs, small enough for a test to reach them.
 int set_reply_limits(sd_bus_message* m, void* userdata, sd_bus_error*) {
     std::uint64_t bytes = 0, objects = 0;
@@ -83,6 +91,7 @@ const sd_bus_vtable control_vtable[] = {
     SD_BUS_METHOD("SetCounters", "tttt", "", set_counters, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("SetManual", "b", "", set_manual, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("SetReplyLimits", "tt", "", set_reply_limits, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("SetMoreIkeSas", "su", "", set_more_ike_sas, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END,
 };
 
