@@ -136,7 +136,7 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     if (!in || !out) return base::fail((in ? out : in).error().message);
     // Inbound first: the peer may send as soon as it has our SPI. It fills the larval SA
     // that reserved the SPI.
-    core.emit(AddSa{std::move(*in), core.owner(sa), take_larval(sa, child.spi_in)});
+    core.emit(AddSa{std::move(*in), core.owner(sa), take_larval(core, sa, child.spi_in)});
     // The kernel sends with the newest SA of the reqid: as the responder of a rekey
     // (policies kept), not before the peer has the new pair (RFC 7296 2.8).
     if (!we_initiated && !with_policies)

@@ -54,6 +54,7 @@ base::Result<std::uint32_t> Core::reserve_spi(IkeSa& sa, const policy::Child& ch
     auto spi = options.allocate_spi(sa.remote.address, sa.local.address, proto);
     if (!spi) return base::fail("cannot reserve an inbound SPI: " + spi.error().message);
     sa.larval.push_back({sa.local.address, *spi, proto, std::nullopt});
+    by_larval_spi.emplace(*spi, sa.local_spi());
     return *spi;
 }
 
@@ -61,12 +62,22 @@ namespace {
 std::vector<xfrm::SaId>::iterator find_larval(IkeSa& sa, std::uint32_t spi) {
     return std::find_if(sa.larval.begin(), sa.larval.end(), [&](const xfrm::SaId& id) { return id.spi == spi; });
 }
+
+void unindex_larval(Core& core, const IkeSa& sa, std::uint32_t spi) {
+    auto [first, last] = core.by_larval_spi.equal_range(spi);
+    for (auto it = first; it != last; ++it)
+        if (it->second == sa.local_spi()) {
+            core.by_larval_spi.erase(it);
+            return;
+        }
+}
 }  // namespace
 
-bool take_larval(IkeSa& sa, std::uint32_t spi) {
+bool take_larval(Core& core, IkeSa& sa, std::uint32_t spi) {
     const auto it = find_larval(sa, spi);
     if (it == sa.larval.end()) return false;
     sa.larval.erase(it);
+    unindex_larval(core, sa, spi);
     return true;
 }
 
@@ -75,6 +86,7 @@ void release_spi(Core& core, IkeSa& sa, std::uint32_t spi) {
     if (it == sa.larval.end()) return;
     core.emit(DeleteSa{*it, core.owner(sa)});
     sa.larval.erase(it);
+    unindex_larval(core, sa, spi);
 }
 
 xfrm::Proto kernel_proto(const policy::Child& child) {
@@ -413,6 +425,14 @@ std::string peer_key(const IkeSa& sa) {
 
 namespace {
 
+// Core::contacted without `sa`, closed (contacted_peers.hpp).
+void forget_contact(Core& core, IkeSa& sa) {
+    if (!sa.contact_address) return;
+    core.contacted.closed(sa.peer_identity);
+    core.contacted.closed(policy::Identity::of_address(*sa.contact_address).str());
+    sa.contact_address.reset();
+}
+
 // Keeps Core::authenticating: our IKE SAs in auth_sent, by the peer they authenticate to.
 void index_authenticating(Core& core, const IkeSa& sa, IkeState next) {
     if (!sa.initiator || (sa.state == IkeState::auth_sent) == (next == IkeState::auth_sent)) return;
@@ -463,9 +483,10 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             release(sa.peer_hashes);
             if (!sa.peer_identity.empty())
                 core.by_peer_identity.emplace(std::hash<std::string>{}(sa.peer_identity), sa.local_spi());
-            if (!sa.peer_identity.empty()) {  // a rekey's successor adds nothing new here
-                core.contacted.insert(sa.peer_identity);
-                core.contacted.insert(policy::Identity::of_address(sa.remote.address).str());
+            if (!sa.peer_identity.empty() && !sa.contact_address) {
+                sa.contact_address = sa.remote.address;
+                core.contacted.established(sa.peer_identity);
+                core.contacted.established(policy::Identity::of_address(*sa.contact_address).str());
             }
             sa.rekey_at = core.now + core.rekey_after(std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime));
             sa.established_at = core.now;
@@ -478,6 +499,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
         case IkeState::closed:
             record_failure(core, sa);
             release_leases(core, sa);
+            forget_contact(core, sa);
             core.closed.push_back(sa.local_spi());
             core.half_open.erase({sa.spis.initiator, sa.remote});
             sa.pending.clear();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ike/v2/address_pool.hpp"
+#include "ike/v2/contacted_peers.hpp"
 
 #include <algorithm>
 #include <array>
@@ -94,6 +95,9 @@ struct SaTable {
     // Our SPI of the IKE SA of each CHILD SA not deleted, by its inbound and its outbound
     // SPI (a kernel expiry names either); several peers may pick the same outbound SPI.
     std::multimap<std::uint32_t, std::uint64_t> by_child_spi;
+    // Our SPI of the IKE SA of each larval SA (IkeSa::larval), by its SPI: a hard expiry of
+    // one finds its IKE SA without walking every SA.
+    std::multimap<std::uint32_t, std::uint64_t> by_larval_spi;
     // How many CHILD SAs not deleted of each connection hold each policy (index_child): a
     // CHILD SA's installation or removal asks whether another one holds its policies without
     // walking the connection's IKE SAs (a responder for %any has them all).
@@ -118,9 +122,9 @@ struct Core : Configuration, SaTable {
     std::vector<Restart> restarts;
     // By host name.
     std::map<std::string, Resolution> resolutions;
-    // Peers (identity, and address for `remote.id: %any`) an IKE SA was established with
-    // since start: only the first IKE_AUTH to a peer carries INITIAL_CONTACT (2.4).
-    std::set<std::string> contacted;
+    // Peers (identity, and address for `remote.id: %any`) an IKE SA was established with:
+    // only an IKE_AUTH to a peer not in it carries INITIAL_CONTACT (2.4, contacted_peers.hpp).
+    ContactedPeers contacted;
     // The address pools by name (config.pools), with their leases (config_payload.hpp).
     std::map<std::string, AddressPool> pools;
     // The last failed attempt per connection name, until an IKE SA is established.
@@ -238,7 +242,7 @@ std::string hex_spi(std::uint64_t spi);
 void release_spi(Core& core, IkeSa& sa, std::uint32_t spi);
 // Takes the larval SA of `spi` off sa.larval (its CHILD SA is being installed); false if
 // `spi` was not reserved.
-bool take_larval(IkeSa& sa, std::uint32_t spi);
+bool take_larval(Core& core, IkeSa& sa, std::uint32_t spi);
 // The kernel protocol of a child's SAs.
 xfrm::Proto kernel_proto(const policy::Child& child);
 

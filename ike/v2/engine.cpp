@@ -289,9 +289,12 @@ void on_expire(Core& core, const xfrm::Expire& e) {
     }
     // A larval SA (reserved by ALLOCSPI) outlived the kernel's acquire timeout: the kernel
     // removed it, so it is neither deleted later nor completed (its CHILD SA gets a new SA).
-    if (e.hard)
-        for (auto& [spi, sa] : core.sas)
-            if (e.sa.dst == sa->local.address && take_larval(*sa, e.sa.spi)) return;
+    if (!e.hard) return;
+    const auto [larval_first, larval_last] = core.by_larval_spi.equal_range(e.sa.spi);
+    const std::vector<std::pair<std::uint32_t, std::uint64_t>> holders(larval_first, larval_last);
+    for (const auto& holder : holders)
+        if (IkeSa* sa = find_sa(core, holder.second); sa && e.sa.dst == sa->local.address && take_larval(core, *sa, e.sa.spi))
+            return;
 }
 
 // A kernel effect of this IKE SA failed: run it with half its kernel state no longer.

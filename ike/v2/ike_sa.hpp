@@ -198,6 +198,9 @@ struct IkeSa {
     // Inbound SPIs reserved in the kernel (larval SAs) for CHILD SAs not installed yet: what
     // a failed negotiation or the end of the IKE SA must delete (core.hpp, release_spi).
     std::vector<xfrm::SaId> larval;
+    // The peer address this SA counts in Core::contacted with peer_identity from its
+    // establishment to its end (the address may change meanwhile, 2.23).
+    std::optional<net::Address> contact_address;
     // Initiator: the CHILD SAs created with CREATE_CHILD_SA once established (1.3.1), after
     // the first, which IKE_AUTH carries.
     std::vector<const policy::Child*> more_children;
