@@ -10,7 +10,12 @@ Effects hand_over_policies(Effects effects) {
     out.reserve(effects.size());
     std::map<xfrm::PolicyId, DeletePolicy> deleted;  // held back, by the policy they delete
     std::vector<xfrm::PolicyId> order;               // in the order they came
+    Effects sas_deleted;
     for (auto& e : effects) {
+        if (std::holds_alternative<DeleteSa>(e)) {
+            sas_deleted.push_back(std::move(e));
+            continue;
+        }
         if (auto* d = std::get_if<DeletePolicy>(&e)) {
             if (deleted.insert_or_assign(d->id, std::move(*d)).second) order.push_back(d->id);
             continue;
@@ -23,6 +28,7 @@ Effects hand_over_policies(Effects effects) {
         if (auto* u = std::get_if<UpdatePolicy>(&e)) deleted.erase(u->policy.id());
         out.push_back(std::move(e));
     }
+    std::move(sas_deleted.begin(), sas_deleted.end(), std::back_inserter(out));
     for (const auto& id : order)
         if (auto node = deleted.extract(id)) out.push_back(std::move(node.mapped()));
     return out;

@@ -5,7 +5,10 @@
 // first, the kernel refuses them (EEXIST). So a policy deleted and added again later in
 // the batch is updated in place instead, and the deletions left (selectors no longer
 // wanted) go after every addition: the traffic the new configuration still covers meets a
-// policy at every step, the old one's or the new one's.
+// policy at every step, the old one's or the new one's. The old CHILD SAs' SAs go at the end
+// too, just before those deletions: until its policy sends to the new reqid a packet still
+// finds the old SA, rather than raising an acquire for a reqid no SA will fill (the kernel's
+// larval SA would outlive the daemon's stop by up to xfrm_acq_expires).
 #pragma once
 
 #include "ike/engine/effects.hpp"

@@ -25,12 +25,20 @@ DeletePolicy deletion(const char* dst) { return {out_policy(dst, 0).id(), {"site
 
 TEST(PolicyHandover, APolicyDeletedAndAddedAgainIsUpdatedInPlace) {
     const auto next = out_policy("10.2.0.0/24", 7);
-    const auto out = hand_over_policies({deletion("10.2.0.0/24"), DeleteSa{}, AddPolicy{next, {"site", 0}}});
-    ASSERT_EQ(out.size(), 2u);
-    EXPECT_TRUE(std::holds_alternative<DeleteSa>(out[0]));
-    const auto* update = std::get_if<UpdatePolicy>(&out[1]);
+    const auto out = hand_over_policies({deletion("10.2.0.0/24"), AddPolicy{next, {"site", 0}}});
+    ASSERT_EQ(out.size(), 1u);
+    const auto* update = std::get_if<UpdatePolicy>(&out[0]);
     ASSERT_NE(update, nullptr);
     EXPECT_EQ(update->policy, next);
+}
+
+TEST(PolicyHandover, TheOldSasGoAfterThePoliciesSendToTheNewReqidAndBeforeThePoliciesNoLongerWanted) {
+    const auto out = hand_over_policies({DeleteSa{}, deletion("10.2.0.0/24"), deletion("10.3.0.0/24"),
+                                         AddPolicy{out_policy("10.2.0.0/24", 7), {"site", 0}}});
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_TRUE(std::holds_alternative<UpdatePolicy>(out[0]));
+    EXPECT_TRUE(std::holds_alternative<DeleteSa>(out[1]));
+    EXPECT_TRUE(std::holds_alternative<DeletePolicy>(out[2]));
 }
 
 TEST(PolicyHandover, APolicyNoLongerWantedIsDeletedAfterEveryAddition) {
