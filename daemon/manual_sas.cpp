@@ -1,6 +1,7 @@
 #include "daemon/manual_sas.hpp"
 
-#include "ike/v2/child_sa.hpp"
+#include "ike/engine/child_policies.hpp"
+#include "ike/engine/kernel_sa.hpp"
 
 namespace ipsecd {
 
@@ -27,7 +28,7 @@ ike::policy::Proposal proposal_of(const ike::policy::Manual& m, const ManualSa& 
 // One direction's kernel SA: `in` is received by us (from the peer to our address).
 base::Result<xfrm::Sa> kernel_sa(const Connection& c, const ManualSa& sa, bool in, std::uint32_t reqid) {
     const auto& m = *c.manual;
-    auto alg = ike::v2::kernel_algorithms(proposal_of(m, sa), sa.encryption_key, sa.integrity_key);
+    auto alg = ike::engine::kernel_algorithms(proposal_of(m, sa), sa.encryption_key, sa.integrity_key);
     if (!alg) return base::fail(alg.error().message);
     xfrm::Sa k;
     k.src = in ? *c.remote.address : *c.local.address;
@@ -43,7 +44,7 @@ base::Result<xfrm::Sa> kernel_sa(const Connection& c, const ManualSa& sa, bool i
 }
 
 std::vector<xfrm::Policy> policies_of(const Connection& c, std::uint32_t reqid) {
-    return ike::v2::policies_for({c.local.subnets, c.remote.subnets, *c.local.address, *c.remote.address,
+    return ike::engine::policies_for({c.local.subnets, c.remote.subnets, *c.local.address, *c.remote.address,
                                   proto_of(*c.manual), mode_of(*c.manual), reqid});
 }
 

@@ -10,7 +10,6 @@
 #include "ike/policy/config.hpp"
 #include "ike/v1/engine.hpp"
 #include "ike/v1/isakmp_sa.hpp"
-#include "ike/v2/engine.hpp"
 #include "ike/wire/v1/message.hpp"
 
 namespace ike::v1 {

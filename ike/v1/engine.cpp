@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ike/engine/kernel_sa.hpp"
 #include "ike/engine/policy_handover.hpp"
 #include "ike/v1/core.hpp"
 #include "ike/v1/nat_traversal.hpp"
@@ -54,8 +55,7 @@ engine::IkeSaStatus Core::sa_status(const IsakmpSa& sa) const {
     if (up) s.established = sa.established_at, s.rekey_at = sa.successor ? sa.retire_at : sa.renew_at;
     for (const auto& ipsec : sa.ipsec_sas)
         s.children.push_back({.name = ipsec.child,
-                              .mode = ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel
-                                                                               : xfrm::Mode::transport,
+                              .mode = engine::kernel_mode(ipsec.suite.mode),
                               .protocol = ipsec.suite.kernel_proto(),
                               .spi_in = ipsec.spi_in,
                               .spi_out = ipsec.spi_out,

@@ -8,7 +8,8 @@
 #include <algorithm>
 
 #include "ike/v1/core.hpp"
-#include "ike/v2/child_sa.hpp"
+#include "ike/engine/child_policies.hpp"
+#include "ike/engine/kernel_sa.hpp"
 
 namespace ike::v1 {
 
@@ -37,8 +38,8 @@ std::vector<xfrm::Policy> guard_policies(const policy::Connection& c, const poli
     auto remote = ts_or_host(child.remote_subnets, *c.remote.address);
     if (!local || !remote) return {};
     const std::vector<net::Prefix> l{*local}, r{*remote};
-    return v2::policies_for({l, r, *c.local.address, *c.remote.address, v2::kernel_proto(child),
-                             child.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport, reqid});
+    return engine::policies_for({l, r, *c.local.address, *c.remote.address, engine::kernel_proto(child),
+                                 engine::kernel_mode(child.mode), reqid});
 }
 
 bool carried(Core& core, const std::string& connection, const std::string& child) {

@@ -8,7 +8,8 @@
 
 #include "ike/v1/core.hpp"
 #include "ike/v1/protection.hpp"
-#include "ike/v2/child_sa.hpp"
+#include "ike/engine/child_policies.hpp"
+#include "ike/engine/kernel_sa.hpp"
 #include "ike/wire/v1/codec.hpp"
 
 namespace ike::v1 {
@@ -90,9 +91,8 @@ bool ipsec_protocol(std::uint8_t protocol) {
 
 std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec) {
     const std::vector<net::Prefix> local{ipsec.local_ts}, remote{ipsec.remote_ts};
-    return v2::policies_for({local, remote, sa.local.address, sa.remote.address, ipsec.suite.kernel_proto(),
-                             ipsec.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport,
-                             ipsec.reqid});
+    return engine::policies_for({local, remote, sa.local.address, sa.remote.address, ipsec.suite.kernel_proto(),
+                                 engine::kernel_mode(ipsec.suite.mode), ipsec.reqid});
 }
 
 void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, wire::v1::ProtocolId protocol, Bytes spi) {

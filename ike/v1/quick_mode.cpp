@@ -8,11 +8,11 @@
 #include <cstdio>
 
 #include "ike/crypto/transform_keys.hpp"
+#include "ike/engine/kernel_sa.hpp"
 #include "ike/v1/core.hpp"
 #include "ike/v1/identification.hpp"
 #include "ike/v1/nat_traversal.hpp"
 #include "ike/v1/protection.hpp"
-#include "ike/v2/child_sa.hpp"
 
 namespace ike::v1 {
 
@@ -60,7 +60,7 @@ struct DirectionKeys {
 };
 base::Result<DirectionKeys> direction_keys(const IsakmpSa& sa, const QuickMode& qm, base::ByteView g_qm,
                                            std::uint32_t spi) {
-    auto lengths = v2::child_key_lengths(qm.suite.proposal);
+    auto lengths = engine::child_key_lengths(qm.suite.proposal);
     if (!lengths) return base::fail(lengths.error().message);
     // The protocol in KEYMAT is the DOI's (RFC 2407 4.4.1: AH 2, ESP 3).
     const auto protocol = static_cast<std::uint8_t>(qm.suite.protocol());
@@ -74,26 +74,16 @@ base::Result<xfrm::Sa> kernel_sa(const IsakmpSa& sa, const QuickMode& qm, const 
                                  base::ByteView g_qm) {
     auto keys = direction_keys(sa, qm, g_qm, inbound ? qm.spi_in : qm.spi_out);
     if (!keys) return base::fail(keys.error().message);
-    auto alg = v2::kernel_algorithms(qm.suite.proposal, keys->encr, keys->integ);
-    if (!alg) return base::fail(alg.error().message);
-    xfrm::Sa k;
-    k.src = inbound ? sa.remote.address : sa.local.address;
-    k.dst = inbound ? sa.local.address : sa.remote.address;
-    k.spi = inbound ? qm.spi_in : qm.spi_out;
-    k.proto = qm.suite.kernel_proto();
-    k.mode = qm.suite.mode == policy::Mode::tunnel ? xfrm::Mode::tunnel : xfrm::Mode::transport;
-    k.reqid = ipsec.reqid;
-    // ESP in UDP on the ISAKMP SA's ports when a NAT is between the peers (RFC 3948).
-    if (nat_between(sa))
-        k.encap = xfrm::UdpEncap{inbound ? sa.remote.port : sa.local.port, inbound ? sa.local.port : sa.remote.port};
-    k.aead = std::move(alg->aead);
-    k.cipher = std::move(alg->cipher);
-    k.integ = std::move(alg->integ);
-    // The soft expiry starts the rekey; the hard one ends the SA and the policies stay
-    // (traffic is dropped, never sent in the clear).
-    k.lifetime.soft_seconds = static_cast<std::uint64_t>(ipsec.rekey_after.count());
-    k.lifetime.hard_seconds = static_cast<std::uint64_t>(ipsec.suite.lifetime.count());
-    return k;
+    // ESP in UDP on the ISAKMP SA's ports when a NAT is between the peers (RFC 3948). The soft
+    // expiry starts the rekey; the hard one ends the SA and the policies stay (traffic is
+    // dropped, never sent in the clear).
+    return engine::kernel_sa({.src = inbound ? sa.remote : sa.local, .dst = inbound ? sa.local : sa.remote,
+                              .spi = inbound ? qm.spi_in : qm.spi_out, .proto = qm.suite.kernel_proto(),
+                              .mode = engine::kernel_mode(qm.suite.mode), .reqid = ipsec.reqid,
+                              .proposal = qm.suite.proposal, .encr = keys->encr, .integ = keys->integ,
+                              .udp_encap = nat_between(sa),
+                              .soft_seconds = static_cast<std::uint64_t>(ipsec.rekey_after.count()),
+                              .hard_seconds = static_cast<std::uint64_t>(ipsec.suite.lifetime.count())});
 }
 
 // The reqid of a new pair: a rekey's (either side's) that of the pair it replaces (on this

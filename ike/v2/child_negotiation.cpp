@@ -13,7 +13,7 @@ namespace ike::v2 {
 namespace {
 
 xfrm::Mode mode_of(const policy::Child& c) {
-    return c.mode == policy::Mode::transport ? xfrm::Mode::transport : xfrm::Mode::tunnel;
+    return kernel_mode(c.mode);
 }
 
 // g^ir of the PFS exchange, or empty without one.

@@ -4,39 +4,8 @@
 #include <set>
 #include <utility>
 
-#include "ike/crypto/transform_keys.hpp"
 
 namespace ike::v2 {
-
-base::Result<KernelAlgorithms> kernel_algorithms(const policy::Proposal& p, const base::SecretBytes& encr_key,
-                                                 const base::SecretBytes& integ_key) {
-    KernelAlgorithms a;
-    if (const auto* e = p.first(TransformType::encr)) {
-        switch (static_cast<EncrId>(e->id)) {
-            case EncrId::aes_gcm_16: a.aead = xfrm::Aead{"rfc4106(gcm(aes))", encr_key, 128}; break;
-            case EncrId::chacha20_poly1305:
-                a.aead = xfrm::Aead{"rfc7539esp(chacha20,poly1305)", encr_key, 128};
-                break;
-            case EncrId::aes_cbc: a.cipher = xfrm::Cipher{"cbc(aes)", encr_key}; break;
-            case EncrId::aes_ctr:
-            case EncrId::aes_gcm_8:
-            case EncrId::aes_gcm_12:
-            case EncrId::null_auth_aes_gmac:
-            default: return base::fail("no kernel name for ENCR " + std::to_string(e->id));
-        }
-    }
-    if (const auto* i = p.first(TransformType::integ); i && i->id != 0) {
-        switch (static_cast<IntegId>(i->id)) {
-            case IntegId::hmac_sha2_256_128: a.integ = xfrm::Integrity{"hmac(sha256)", integ_key, 128}; break;
-            case IntegId::hmac_sha2_384_192: a.integ = xfrm::Integrity{"hmac(sha384)", integ_key, 192}; break;
-            case IntegId::hmac_sha2_512_256: a.integ = xfrm::Integrity{"hmac(sha512)", integ_key, 256}; break;
-            case IntegId::hmac_sha1_96: a.integ = xfrm::Integrity{"hmac(sha1)", integ_key, 96}; break;
-            case IntegId::none:
-            default: return base::fail("no kernel name for INTEG " + std::to_string(i->id));
-        }
-    }
-    return a;
-}
 
 namespace {
 
@@ -60,61 +29,16 @@ struct Direction {
 };
 
 base::Result<xfrm::Sa> make_sa(const IkeSa& sa, const ChildSa& c, const Direction& d) {
-    auto alg = kernel_algorithms(c.proposal, d.encr, d.integ);
-    if (!alg) return base::fail(alg.error().message);
-    xfrm::Sa k;
-    k.src = d.src.address;
-    k.dst = d.dst.address;
-    k.spi = d.spi;
-    k.proto = proto_of(c);
-    k.mode = c.mode;
-    k.reqid = c.reqid;
-    k.aead = std::move(alg->aead);
-    k.cipher = std::move(alg->cipher);
-    k.integ = std::move(alg->integ);
-    // RFC 4303 2.2.1: both ends count 64-bit sequence numbers once ESN was negotiated (3.3.2).
-    const auto* esn = c.proposal.first(TransformType::esn);
-    k.esn = esn && esn->id == static_cast<std::uint16_t>(EsnId::esn);
-    // UDP encapsulation of ESP when a NAT is between us (RFC 7296 2.23, RFC 3948).
-    if (sa.nat_local || sa.nat_remote) k.encap = xfrm::UdpEncap{d.src.port, d.dst.port};
     // Soft expiry tells us to rekey; the hard limit leaves 10% for that to finish.
     const auto life = static_cast<std::uint64_t>(c.config->lifetime.count());
-    k.lifetime.soft_seconds = life;
-    k.lifetime.hard_seconds = life + life / 10;
-    return k;
+    // UDP encapsulation of ESP when a NAT is between us (RFC 7296 2.23, RFC 3948).
+    return kernel_sa({.src = d.src, .dst = d.dst, .spi = d.spi, .proto = proto_of(c), .mode = c.mode,
+                      .reqid = c.reqid, .proposal = c.proposal, .encr = d.encr, .integ = d.integ,
+                      .udp_encap = sa.nat_local || sa.nat_remote, .soft_seconds = life,
+                      .hard_seconds = life + life / 10});
 }
 
 }  // namespace
-
-base::Result<crypto::KeyLengths> child_key_lengths(const policy::Proposal& p) {
-    const auto* encr = p.first(TransformType::encr);
-    const auto* integ = p.first(TransformType::integ);
-    const auto integ_id = integ ? static_cast<IntegId>(integ->id) : IntegId::none;
-    if (encr) return crypto::key_lengths(static_cast<EncrId>(encr->id), encr->key_length, integ_id);
-    auto size = crypto::integ_key_size(integ_id);
-    if (!size) return base::Unexpected{size.error()};
-    return crypto::KeyLengths{0, *size};
-}
-
-std::vector<xfrm::Policy> policies_for(const PolicySpec& spec) {
-    std::vector<xfrm::Policy> out;
-    for (const auto& l : spec.local_ts)
-        for (const auto& r : spec.remote_ts) {
-            if (l.address.family != r.address.family) continue;
-            auto policy = [&](const net::Prefix& src, const net::Prefix& dst, xfrm::Dir dir,
-                              const net::Address& tsrc, const net::Address& tdst) {
-                xfrm::Policy p;
-                p.selector = {src, dst, 0, 0, 0};
-                p.dir = dir;
-                p.templates.push_back({tsrc, tdst, spec.proto, spec.mode, spec.reqid, 0});
-                out.push_back(std::move(p));
-            };
-            policy(l, r, xfrm::Dir::out, spec.local, spec.remote);
-            policy(r, l, xfrm::Dir::in, spec.remote, spec.local);
-            if (spec.mode == xfrm::Mode::tunnel) policy(r, l, xfrm::Dir::fwd, spec.remote, spec.local);
-        }
-    return out;
-}
 
 std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& c) {
     return policies_for({c.local_ts, c.remote_ts, sa.local.address, sa.remote.address, proto_of(c), c.mode, c.reqid});

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "ike/crypto/child_keymat.hpp"
+#include "ike/engine/child_policies.hpp"
+#include "ike/engine/kernel_sa.hpp"
 #include "ike/v2/core.hpp"
 
 namespace ike::v2 {
@@ -16,32 +18,6 @@ namespace ike::v2 {
 base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
                            base::ByteView nr, base::ByteView pfs_secret, bool with_policies);
 
-// The kernel (crypto API) algorithms of an ESP or AH proposal's transforms, with their keys.
-// Shared with manually keyed SAs (daemon/manual_sas.hpp).
-struct KernelAlgorithms {
-    std::optional<xfrm::Aead> aead;
-    std::optional<xfrm::Cipher> cipher;
-    std::optional<xfrm::Integrity> integ;
-};
-base::Result<KernelAlgorithms> kernel_algorithms(const policy::Proposal& p, const base::SecretBytes& encr_key,
-                                                 const base::SecretBytes& integ_key);
-
-// The key sizes an ESP or AH proposal's keymat holds per direction. An AH proposal has no
-// ENCR: its keymat is the integrity key alone (RFC 7296 2.17, RFC 2409 5.5).
-base::Result<crypto::KeyLengths> child_key_lengths(const policy::Proposal& p);
-
-// The SPD entries sending traffic between the selectors through SAs of `reqid`: out, in,
-// and fwd in tunnel mode, per pair of selectors of one family. Shared by CHILD SAs and traps.
-struct PolicySpec {
-    const std::vector<net::Prefix>& local_ts;
-    const std::vector<net::Prefix>& remote_ts;
-    const net::Address& local;
-    const net::Address& remote;
-    xfrm::Proto proto;
-    xfrm::Mode mode;
-    std::uint32_t reqid;
-};
-std::vector<xfrm::Policy> policies_for(const PolicySpec& spec);
 // The policies of an installed CHILD SA (its negotiated selectors and reqid).
 std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& child);
 

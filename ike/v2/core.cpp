@@ -89,10 +89,6 @@ void release_spi(Core& core, IkeSa& sa, std::uint32_t spi) {
     unindex_larval(core, sa, spi);
 }
 
-xfrm::Proto kernel_proto(const policy::Child& child) {
-    return child.protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp;
-}
-
 void Core::log(LogLevel level, const IkeSa* sa, std::string message) {
     if (!logs(level)) return;
     if (!sa) return log(level, std::string(), std::move(message));

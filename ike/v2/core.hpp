@@ -243,8 +243,6 @@ void release_spi(Core& core, IkeSa& sa, std::uint32_t spi);
 // Takes the larval SA of `spi` off sa.larval (its CHILD SA is being installed); false if
 // `spi` was not reserved.
 bool take_larval(Core& core, IkeSa& sa, std::uint32_t spi);
-// The kernel protocol of a child's SAs.
-xfrm::Proto kernel_proto(const policy::Child& child);
 
 // A new CHILD SA of `sa` did not come up (`kind`: refused by the peer with `notify`, could not
 // be installed, or we refused the peer's answer). Recorded as the connection's failure

@@ -38,8 +38,8 @@ namespace {
 base::Result<std::vector<xfrm::Policy>> trap_policies(const Core& core, const policy::Connection& conn,
                                                       const policy::Child& child, std::uint32_t reqid) {
     const auto remote = peer_address(core, conn);
-    const auto proto = child.protocol == ProtocolId::ah ? xfrm::Proto::ah : xfrm::Proto::esp;
-    const auto mode = child.mode == policy::Mode::transport ? xfrm::Mode::transport : xfrm::Mode::tunnel;
+    const auto proto = kernel_proto(child);
+    const auto mode = kernel_mode(child.mode);
     auto local_ts = child.local_subnets;
     if (!remote) {
         if (local_ts.empty())
