@@ -11,6 +11,7 @@
 #include "ike/engine/kernel_sa.hpp"
 #include "ike/v1/core.hpp"
 #include "ike/v1/identification.hpp"
+#include "ike/v1/nat_oa.hpp"
 #include "ike/v1/nat_traversal.hpp"
 #include "ike/v1/protection.hpp"
 
@@ -202,14 +203,17 @@ base::Result<void> take_nonce_ke(QuickMode& qm, const std::vector<Payload>& payl
     return {};
 }
 
-std::vector<Payload> nonce_ke_ids(const QuickMode& qm, const base::Bytes& nonce, bool with_ids, bool initiator) {
-    std::vector<Payload> out{Nonce{nonce}};
-    if (qm.dh) out.push_back(KeyExchange{qm.dh->public_value()});
-    if (with_ids) {
-        out.push_back(ts_payload(initiator ? qm.local_ts : qm.remote_ts));  // IDci
-        out.push_back(ts_payload(initiator ? qm.remote_ts : qm.local_ts));  // IDcr
+// Nonce [, KE] [, IDci, IDcr] [, NAT-OAi, NAT-OAr] after the SA payload (RFC 2409 5.5,
+// RFC 3947 5.2).
+void add_payloads(std::vector<Payload>& rest, const QuickMode& qm, const base::Bytes& nonce,
+                  const std::optional<std::pair<net::Prefix, net::Prefix>>& ids, std::vector<Payload> nat_oa) {
+    rest.push_back(Nonce{nonce});
+    if (qm.dh) rest.push_back(KeyExchange{qm.dh->public_value()});
+    if (ids) {
+        rest.push_back(ts_payload(ids->first));
+        rest.push_back(ts_payload(ids->second));
     }
-    return out;
+    for (auto& p : nat_oa) rest.push_back(std::move(p));
 }
 
 // ---- responder ----
@@ -256,6 +260,14 @@ void respond_qm1(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn& i
         core.log(LogLevel::warning, sa, "QM1 refused: INVALID-ID-INFORMATION");
         return send_child_notify(core, sa, notify::invalid_id_information, offer_protocol, offer_spi);
     }
+    const auto original = original_addresses(msg->payloads);
+    if (!original) return core.log(LogLevel::warning, sa, "QM1 refused: " + original.error().message);
+    // QM2 echoes the client IDs as the initiator sent them; ours hold them as we see them.
+    const std::pair<net::Prefix, net::Prefix> sent_ids{*idci, *idcr};
+    if (*original) {
+        idci = as_we_see(*idci, (*original)->initiator, sa.remote.address);
+        idcr = as_we_see(*idcr, (*original)->responder, sa.local.address);
+    }
     auto selection = select_child(core, sa, *offer, *idci, *idcr);
     if (!selection) {
         core.log(LogLevel::warning, sa, "QM1 refused: NO-PROPOSAL-CHOSEN (" + selection.error().message + ")");
@@ -266,6 +278,7 @@ void respond_qm1(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn& i
     qm.spi_out = selection->choice.spi;
     qm.local_ts = *idcr;
     qm.remote_ts = *idci;
+    const bool nat_oa = sends_nat_oa(sa, qm.suite.mode);
     if (auto r = take_nonce_ke(qm, msg->payloads, qm.n_i); !r)
         return core.log(LogLevel::warning, sa, "QM1 refused: " + r.error().message);
     if (auto r = make_nonce_ke(core, qm, qm.n_r); !r) return core.log(LogLevel::error, sa, r.error().message);
@@ -278,7 +291,8 @@ void respond_qm1(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn& i
     if (!pair) return core.log(LogLevel::warning, sa, "QM1 refused: " + pair.error().message);
     add_inbound(core, sa, qm, *pair);
     std::vector<Payload> rest{phase2_answer(selection->choice, qm.spi_in)};
-    for (auto& p : nonce_ke_ids(qm, qm.n_r, !ids.empty(), false)) rest.push_back(std::move(p));
+    add_payloads(rest, qm, qm.n_r, ids.empty() ? std::nullopt : std::optional{sent_ids},
+                 nat_oa ? nat_oa_payloads(sa, Role::responder) : std::vector<Payload>{});
     const auto bytes = seal(sa, ExchangeType::quick_mode, mid, qm.iv, with_hash(sa, mid, qm.n_i, std::move(rest)));
     qm.last_in = in.bytes;
     qm.last_out = bytes;
@@ -322,10 +336,16 @@ void on_qm2(Core& core, Time now, IsakmpSa& sa, std::uint32_t mid, QuickMode& qm
     qm.spi_out = choice->spi;
     if (auto r = take_nonce_ke(qm, msg->payloads, qm.n_r); !r)
         return child_failed(core, sa, mid, engine::FailureKind::child_refused, r.error().message);
+    const auto original = original_addresses(msg->payloads);
+    if (!original) return child_failed(core, sa, mid, engine::FailureKind::child_refused, original.error().message);
     // The responder may narrow the selectors, never widen them.
     const auto ids = ids_of(msg->payloads);
     if (ids.size() == 2) {
         auto idci = prefix_of(*ids[0]), idcr = prefix_of(*ids[1]);
+        if (idci && idcr && *original) {  // IDs in the responder's view (RFC 3947 5.2)
+            idci = as_we_see(*idci, (*original)->initiator, sa.local.address);
+            idcr = as_we_see(*idcr, (*original)->responder, sa.remote.address);
+        }
         if (!idci || !idcr || !within(*idci, qm.local_ts) || !within(*idcr, qm.remote_ts))
             return child_failed(core, sa, mid, engine::FailureKind::child_refused, "QM2 client IDs outside ours");
         qm.local_ts = *idci;
@@ -407,7 +427,8 @@ void initiate_quick_mode(Core& core, Time now, IsakmpSa& sa, const policy::Child
     qm.replaces = replaces ? replaces->spi_in : 0;
     if (auto r = make_nonce_ke(core, qm, qm.n_i); !r) return core.log(LogLevel::error, sa, r.error().message);
     std::vector<Payload> rest{phase2_offer(suites, qm.spi_in)};
-    for (auto& p : nonce_ke_ids(qm, qm.n_i, true, true)) rest.push_back(std::move(p));
+    add_payloads(rest, qm, qm.n_i, std::pair{qm.local_ts, qm.remote_ts},
+                 sends_nat_oa(sa, child.mode) ? nat_oa_payloads(sa, Role::initiator) : std::vector<Payload>{});
     const auto bytes = seal(sa, ExchangeType::quick_mode, mid, qm.iv, with_hash(sa, mid, {}, std::move(rest)));
     qm.last_out = bytes;
     qm.pending.start(mid, {bytes}, now, core.options.retransmit);
