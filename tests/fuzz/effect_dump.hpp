@@ -11,7 +11,7 @@
 namespace fuzz {
 
 inline void dump(const std::string& peer, const ike::engine::Effects& history) {
-    using namespace ike::v2;
+    using namespace ike::engine;
     for (const Effect& e : history) {
         std::string line;
         if (const auto* a = std::get_if<AddSa>(&e)) line = "add " + xfrm::describe(a->sa);
