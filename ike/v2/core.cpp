@@ -8,6 +8,17 @@
 #include "ike/v2/message_summary.hpp"
 
 namespace ike::v2 {
+namespace {
+
+// Core::by_identities' key; a collision only costs a comparison (sas_between checks both).
+std::size_t identities_key(const std::string& local_identity, const std::string& peer_identity) {
+    const std::hash<std::string> hash;
+    return hash(local_identity) * 31 + hash(peer_identity);
+}
+
+std::size_t identities_key(const IkeSa& sa) { return identities_key(sa.local_identity, sa.peer_identity); }
+
+}  // namespace
 
 Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o) : rng(r), options(o), cookie_secret(random_bytes(32)) {
     replace_config(std::move(c));
@@ -146,10 +157,10 @@ void Core::finish() {
             auto of = by_connection.find(it->second->conn);
             of->second.erase(spi);
             if (of->second.empty()) by_connection.erase(of);
-            auto [first, last] = by_peer_identity.equal_range(std::hash<std::string>{}(it->second->peer_identity));
+            auto [first, last] = by_identities.equal_range(identities_key(*it->second));
             for (auto p = first; p != last; ++p)
                 if (p->second == spi) {
-                    by_peer_identity.erase(p);
+                    by_identities.erase(p);
                     break;
                 }
             sas.erase(it);
@@ -188,11 +199,12 @@ void Core::unindex_child(const IkeSa& sa, const ChildSa& child) {
     if (of->second.empty()) held_policies.erase(of);
 }
 
-std::vector<IkeSa*> Core::sas_with_peer(const std::string& peer_identity) const {
+std::vector<IkeSa*> Core::sas_between(const std::string& local_identity, const std::string& peer_identity) const {
     std::vector<IkeSa*> found;
-    auto [first, last] = by_peer_identity.equal_range(std::hash<std::string>{}(peer_identity));
+    auto [first, last] = by_identities.equal_range(identities_key(local_identity, peer_identity));
     for (auto it = first; it != last; ++it)
         if (auto sa = sas.find(it->second); sa != sas.end() && sa->second->state != IkeState::closed &&
+                                            sa->second->local_identity == local_identity &&
                                             sa->second->peer_identity == peer_identity)
             found.push_back(sa->second.get());
     // In SPI order, as a walk of `sas` would: the engine stays deterministic.
@@ -478,7 +490,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             release(sa.cookie);
             release(sa.peer_hashes);
             if (!sa.peer_identity.empty())
-                core.by_peer_identity.emplace(std::hash<std::string>{}(sa.peer_identity), sa.local_spi());
+                core.by_identities.emplace(identities_key(sa), sa.local_spi());
             if (!sa.peer_identity.empty() && !sa.contact_address) {
                 sa.contact_address = sa.remote.address;
                 core.contacted.established(sa.peer_identity);

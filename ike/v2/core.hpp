@@ -102,9 +102,11 @@ struct SaTable {
     // CHILD SA's installation or removal asks whether another one holds its policies without
     // walking the connection's IKE SAs (a responder for %any has them all).
     std::map<const policy::Connection*, std::map<xfrm::PolicyId, unsigned>> held_policies;
-    // Our SPIs of the IKE SAs established with a peer identity, by the hash of that identity:
-    // INITIAL_CONTACT (2.4) finds the peer's other IKE SAs without walking every SA.
-    std::unordered_multimap<std::size_t, std::uint64_t> by_peer_identity;
+    // Our SPIs of the established IKE SAs, by the hash of their two identities (ours and the
+    // peer's, identities_key): INITIAL_CONTACT (2.4) finds the other IKE SAs between the same
+    // two identities without walking every SA, nor every SA of a peer identity that many of
+    // our identities share.
+    std::unordered_multimap<std::size_t, std::uint64_t> by_identities;
     // Our SPIs of our IKE SAs whose IKE_AUTH request is out, by the peer it goes to
     // (peer_key): an IKE_AUTH asks whether another one carries INITIAL_CONTACT (2.4) without
     // walking every SA.
@@ -203,8 +205,9 @@ struct Core : Configuration, SaTable {
     // Adds `child` of `sa` to by_child_spi and held_policies, or removes it.
     void index_child(const IkeSa& sa, const ChildSa& child);
     void unindex_child(const IkeSa& sa, const ChildSa& child);
-    // The IKE SAs not closed established with `peer_identity` (by_peer_identity).
-    std::vector<IkeSa*> sas_with_peer(const std::string& peer_identity) const;
+    // The IKE SAs not closed established between `local_identity` and `peer_identity`
+    // (by_identities), in SPI order.
+    std::vector<IkeSa*> sas_between(const std::string& local_identity, const std::string& peer_identity) const;
     // The IKE SAs of `conn` not closed, in SPI order.
     std::vector<IkeSa*> sas_of(const policy::Connection& conn) const;
     // Moves an IKE SA to another connection (the responder's choice in IKE_AUTH).

@@ -33,10 +33,9 @@ bool first_contact(const Core& core, const IkeSa& sa) {
 // without it (strongSwan's uniqueids = yes): a laptop back from sleep takes the place, and
 // the lease, of its dead IKE SA.
 void forget_previous_sas(Core& core, const IkeSa& fresh, bool initial_contact) {
-    for (IkeSa* other : core.sas_with_peer(fresh.peer_identity)) {
+    for (IkeSa* other : core.sas_between(fresh.local_identity, fresh.peer_identity)) {
         IkeSa& o = *other;
-        if (&o == &fresh || o.state == IkeState::closed || o.local_identity != fresh.local_identity ||
-            (!initial_contact && o.conn != fresh.conn))
+        if (&o == &fresh || (!initial_contact && o.conn != fresh.conn))
             continue;
         core.log(LogLevel::info, &o, "deleted: the peer " + o.peer_identity +
                                          (initial_contact ? " restarted (INITIAL_CONTACT)" : " connected again"));
