@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "ike/crypto/rng.hpp"
 #include "ike/policy/config.hpp"
@@ -54,6 +55,14 @@ struct Core {
         std::string connection, child;
     };
     std::map<std::uint32_t, Trap> traps;
+    // The connections an operator's Up brought up (or on their way), until their down or
+    // removal: a reload that changes one brings it up again with the new settings.
+    std::set<std::string> operator_up;
+    // During a reload: the reqids of a changed connection's children, by connection and child
+    // name, which the policies of its new settings take over (so do their pairs): a packet
+    // that meets a policy of the old reqid once its SAs are gone raises an acquire the new
+    // pair fills (engine/policy_handover.hpp).
+    std::map<std::pair<std::string, std::string>, std::uint32_t> handed_reqids;
     void release_policy(const xfrm::PolicyId& id, const engine::KernelOwner& owner);
 
     void log(engine::LogLevel level, const std::string& connection, std::string message, std::uint64_t cookie = 0);
@@ -110,8 +119,11 @@ void start_children(Core& core, Time now, IsakmpSa& sa, const policy::Connection
 
 // fail_closed.cpp (DESIGN "Fail closed", strongSwan's close_action=start)
 // Puts `child`'s policies into the kernel with a template and no SA, unless they are held
-// already; the reqid they send to.
+// already; the reqid they send to (one handed over by a reload, else a new one).
 std::uint32_t hold_child_policies(Core& core, const policy::Connection& c, const policy::Child& child);
+// Before a reload takes `c` down: its children's reqids (their pairs', traps' or held
+// policies') into Core::handed_reqids.
+void hand_over_reqids(Core& core, const policy::Connection& c);
 // The operator's Up or start: up: the `start: up` children's policies go into the kernel
 // (a template and no SA: their traffic is dropped, never sent in clear) and stay, and the
 // children are brought up and kept up with back-off (1 s doubling to 60 s, plus up to a

@@ -268,6 +268,7 @@ void on_admin_down(Core& core, const std::string& name) {
     std::vector<std::uint64_t> cookies;
     for (const auto& [cookie, sa] : core.sas)
         if (sa.connection == name) cookies.push_back(cookie);
+    core.operator_up.erase(name);
     forget_wanted(core, name);
     forget_traps(core, name);
     for (auto cookie : cookies) take_down(core, core.sas.at(cookie));
@@ -289,6 +290,29 @@ void start_connection(Core& core, Time now, const policy::Connection& c) {
     if (std::any_of(c.children.begin(), c.children.end(),
                     [](const policy::Child& child) { return child.start == policy::Start::up; }))
         on_admin_up(core, now, c.name);
+}
+
+void on_operator_up(Core& core, Time now, const std::string& name) {
+    const auto* c = core.config.find(name);
+    if (c && c->version == 1) core.operator_up.insert(name);
+    on_admin_up(core, now, name);
+}
+
+// True if the operator's Up has the connection up or on its way: a reload that changes it does too.
+bool up_for_operator(const Core& core, const std::string& name) {
+    if (!core.operator_up.contains(name)) return false;
+    using engine::ConnectionState;
+    const auto s = core.connection_state(name);
+    return s == ConnectionState::up || s == ConnectionState::partial || s == ConnectionState::connecting;
+}
+
+// A changed connection the operator had up, again with its new settings. Every child's
+// policies are held first (DESIGN "Fail closed": a `start: none` child's too, which take over
+// its old pair's in place) until a Quick Mode's pair takes them over.
+void up_again(Core& core, Time now, const policy::Connection& c) {
+    for (const auto& child : c.children) hold_child_policies(core, c, child);
+    core.log(LogLevel::info, c.name, "changed by the reload while up for the operator: brought up again");
+    on_operator_up(core, now, c.name);
 }
 
 // A kernel change of this ISAKMP SA's could not be applied: its IPsec SAs and itself are
@@ -329,14 +353,26 @@ Effects Engine::start(Time now) {
 Effects Engine::reconfigure(Time now, policy::Config next) {
     core_->out.clear();
     const policy::Diff diff = policy::diff(core_->config, next);
-    // Taken down under the configuration they ran with, as the operator's down does.
+    // Taken down under the configuration they ran with, as the operator's down does; a
+    // changed one's children keep their reqids.
+    std::set<std::string> again;  // changed connections an operator's Up had up
+    for (const auto& name : diff.changed)
+        if (is_v1(core_->config, name)) {
+            hand_over_reqids(*core_, *core_->config.find(name));
+            if (up_for_operator(*core_, name)) again.insert(name);
+        }
     for (const auto* names : {&diff.removed, &diff.changed})
         for (const auto& name : *names)
             if (is_v1(core_->config, name)) on_admin_down(*core_, name);
     core_->config = std::move(next);
     for (const auto* names : {&diff.changed, &diff.added})
-        for (const auto& name : *names)
-            if (is_v1(core_->config, name)) start_connection(*core_, now, *core_->config.find(name));
+        for (const auto& name : *names) {
+            if (!is_v1(core_->config, name)) continue;
+            const auto& c = *core_->config.find(name);
+            if (again.contains(name)) up_again(*core_, now, c);
+            else start_connection(*core_, now, c);
+        }
+    core_->handed_reqids.clear();
     run_attempts(*core_, now);
     // A changed connection's policies for traffic it still covers are updated in place.
     return engine::hand_over_policies(std::move(core_->out));
@@ -349,7 +385,7 @@ Effects Engine::handle(Time now, const Event& event) {
             using E = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<E, engine::DatagramIn>) on_datagram(*core_, now, e);
             if constexpr (std::is_same_v<E, engine::Tick>) on_tick(*core_, now);
-            if constexpr (std::is_same_v<E, engine::AdminUp>) on_admin_up(*core_, now, e.connection);
+            if constexpr (std::is_same_v<E, engine::AdminUp>) on_operator_up(*core_, now, e.connection);
             if constexpr (std::is_same_v<E, engine::AdminDown>) on_admin_down(*core_, e.connection);
             if constexpr (std::is_same_v<E, engine::KernelExpire>) on_ipsec_expire(*core_, now, e.expire);
             if constexpr (std::is_same_v<E, engine::KernelAcquire>) on_acquire(*core_, now, e.acquire);

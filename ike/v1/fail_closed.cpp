@@ -109,11 +109,31 @@ void run(Core& core, Time now, const policy::Connection& c, Core::Wanted& w) {
 }  // namespace
 
 std::uint32_t hold_child_policies(Core& core, const policy::Connection& c, const policy::Child& child) {
-    auto policies = guard_policies(c, child, core.next_reqid);
+    const auto handed = core.handed_reqids.find({c.name, child.name});
+    const bool fresh = handed == core.handed_reqids.end();
+    const std::uint32_t reqid = fresh ? core.next_reqid : handed->second;
+    auto policies = guard_policies(c, child, reqid);
     if (policies.empty()) return 0;
     if (auto held = core.policies.find(policies.front().id()); held != core.policies.end()) return held->second.reqid;
     for (auto& p : policies) core.hold_policy(std::move(p), engine::KernelOwner{c.name, 0});
-    return core.next_reqid++;
+    if (fresh) ++core.next_reqid;
+    else core.handed_reqids.erase(handed);
+    return reqid;
+}
+
+void hand_over_reqids(Core& core, const policy::Connection& c) {
+    auto hand = [&](const std::string& child, std::uint32_t reqid) { core.handed_reqids.try_emplace({c.name, child}, reqid); };
+    for (const auto& [cookie, sa] : core.sas)
+        if (sa.connection == c.name)
+            for (const auto& i : sa.ipsec_sas) hand(i.child, i.reqid);
+    for (const auto& [reqid, trap] : core.traps)
+        if (trap.connection == c.name) hand(trap.child, reqid);
+    for (const auto& child : c.children) {
+        const auto policies = guard_policies(c, child, 0);
+        if (policies.empty()) continue;
+        if (auto held = core.policies.find(policies.front().id()); held != core.policies.end() && held->second.connection == c.name)
+            hand(child.name, held->second.reqid);
+    }
 }
 
 void want_up(Core& core, const policy::Connection& c) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ike/crypto/rng.hpp"
@@ -36,6 +37,10 @@ struct Trap {
     const policy::Child* child = nullptr;
     std::uint32_t reqid = 0;
     std::vector<xfrm::Policy> policies;
+    // A guard, not a `start:` trap: a reload brings a `start: none` child an operator had up
+    // back with new settings, and its traffic stays blocked until the new CHILD SA is in,
+    // which then holds the policies alone (close_action clear, as before).
+    bool until_up = false;
 };
 
 // A child that should be up and is not: a `start: up` child until it is first installed,
@@ -131,6 +136,14 @@ struct Core : Configuration, SaTable {
     std::map<std::string, AddressPool> pools;
     // The last failed attempt per connection name, until an IKE SA is established.
     std::map<std::string, Failure> failures;
+    // The connections an operator's Up brought up (or on their way), until their Down or
+    // removal: a reload that changes one brings it up again with the new settings.
+    std::set<std::string> operator_up;
+    // During a reload: the reqids of a changed connection's children, by connection and child
+    // name, which its new settings' traps take over (so do their CHILD SAs): a packet that
+    // meets a policy of the old reqid once its SAs are gone raises an acquire that the new
+    // CHILD SA fills (engine/policy_handover.hpp).
+    std::map<std::pair<std::string, std::string>, std::uint32_t> handed_reqids;
     crypto::Rng& rng;
     EngineOptions options;
 
@@ -283,6 +296,10 @@ std::optional<net::Address> trapped_peer(const Core& core, const policy::Connect
 void remove_traps(Core& core, const policy::Connection& conn);
 // The same for one child (close_action: clear).
 void remove_trap(Core& core, const policy::Child& child);
+// Puts a guard (Trap::until_up) on `child` unless it has a trap.
+void guard_until_up(Core& core, const policy::Connection& conn, const policy::Child& child);
+// `child`'s CHILD SA is installed: its guard goes, leaving the policies it shares to it.
+void release_guard(Core& core, const policy::Child& child);
 // True if a trap policy with this id is in the kernel (a CHILD SA must not add or remove it).
 bool trapped(const Core& core, const xfrm::PolicyId& id);
 // True if a live (not deleted) CHILD SA of `conn` has a policy with this id.
@@ -299,7 +316,7 @@ bool restart_pending(const Core& core, const policy::Connection& conn);
 // The last attempt of `conn`, an EAP road warrior, failed authentication: neither the
 // back-off nor the trap's acquires try its password again; a reload or an up does.
 bool password_refused(const Core& core, const policy::Connection& conn);
-// A CHILD SA went into the kernel: its restart is done.
+// A CHILD SA went into the kernel: its restart is done, its guard (Trap::until_up) gone.
 void child_installed(Core& core, const IkeSa& sa, const ChildSa& child);
 // A CHILD SA is gone: what its close_action says, unless the operator took it down (its
 // trap is gone then) or a rekey's successor carries its traffic.
@@ -333,6 +350,9 @@ void send_keepalive(Core& core, IkeSa& sa);
 // ---- reconfigure.cpp ----
 // Brings a connection up as its `start:` settings say (trap policies, initiation).
 void start_connection(Core& core, const policy::Connection& conn);
+// The operator's Up of a connection that is down: traps, the children_for_up initiated, the
+// `start: up` ones wanted up until they are.
+void initiate_up(Core& core, const policy::Connection& conn);
 // The children an operator's Up brings up: every `start: up` and `start: trap` child, or the
 // first child if none is marked.
 std::vector<const policy::Child*> children_for_up(const policy::Connection& conn);

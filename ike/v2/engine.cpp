@@ -226,6 +226,7 @@ void on_admin_up(Core& core, const std::string& name) {
         core.log(LogLevel::error, name, "no IKEv2 connection named " + name);
         return;
     }
+    core.operator_up.insert(name);
     if (IkeSa* sa = established_sa(core, *conn)) {
         // The children a `start: up` left out (trapped ones), or the peer refused, come
         // over the IKE SA there is.
@@ -238,11 +239,7 @@ void on_admin_up(Core& core, const std::string& name) {
         core.log(LogLevel::info, name, "already up or connecting");
         return;
     }
-    install_traps(core, *conn);  // again after a `down`: fail closed while connecting
-    core.failures.erase(name);
-    initiate_children(core, *conn, children_for_up(*conn));
-    for (const auto& child : conn->children)
-        if (child.start == policy::Start::up) want_up(core, *conn, child);
+    initiate_up(core, *conn);  // its traps again after a `down`: fail closed while connecting
 }
 
 void on_admin_down(Core& core, const std::string& name) {
@@ -251,6 +248,7 @@ void on_admin_down(Core& core, const std::string& name) {
         core.log(LogLevel::error, name, "no connection named " + name);
         return;
     }
+    core.operator_up.erase(name);
     remove_traps(core, *conn);
     forget_restarts(core, *conn);
     for (IkeSa* sa : core.sas_of(*conn)) {

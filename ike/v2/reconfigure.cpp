@@ -1,8 +1,10 @@
 // Starting connections and reload as a diff (DESIGN "Config is parsed into an immutable
 // model and applied as a diff"): unchanged connections keep their SAs, policies and
 // traffic; removed ones are taken down; changed ones are taken down and started again with
-// the new settings; added ones are started as their `start:` says. New secrets apply to
-// the next authentication (the exchanges read core.config.secrets then).
+// the new settings, and brought up again if an operator's Up had them up or connecting
+// (whatever their `start:`); added ones are started as their `start:` says. A changed
+// connection's children keep their reqids. New secrets apply to the next authentication
+// (the exchanges read core.config.secrets then).
 #include "ike/engine/policy_handover.hpp"
 #include "ike/v2/child_sa.hpp"
 #include "ike/v2/config_payload.hpp"
@@ -95,6 +97,45 @@ void start_connection(Core& core, const policy::Connection& conn) {
     bring_up(core, conn);
 }
 
+void initiate_up(Core& core, const policy::Connection& conn) {
+    install_traps(core, conn);
+    core.failures.erase(conn.name);
+    initiate_children(core, conn, children_for_up(conn));
+    for (const auto& child : conn.children)
+        if (child.start == policy::Start::up) want_up(core, conn, child);
+}
+
+namespace {
+// True if the operator's Up has `conn` up or on its way: a reload that changes it does too.
+bool up_for_operator(const Core& core, const policy::Connection& conn) {
+    if (!core.operator_up.contains(conn.name)) return false;
+    const ConnectionState s = core.published_state(conn);
+    return s == ConnectionState::up || s == ConnectionState::partial || s == ConnectionState::connecting;
+}
+
+// The reqids of `old`'s children (their traps', else their installed CHILD SAs') for the
+// traps of its new settings (Core::handed_reqids).
+void hand_over_reqids(Core& core, const policy::Connection& old) {
+    for (const auto& t : core.traps)
+        if (t.conn == &old) core.handed_reqids.try_emplace({old.name, t.child->name}, t.reqid);
+    for (const IkeSa* sa : core.sas_of(old))
+        for (const auto& c : sa->children)
+            if (c.state == ChildState::installed) core.handed_reqids.try_emplace({old.name, c.config->name}, c.reqid);
+}
+
+// A changed connection the operator had up, again with its new settings. The children its
+// Up brings up are held (DESIGN "Fail closed"): a `start: none` one's guard takes over the
+// old CHILD SA's policies in place (hand_over_policies) until its new CHILD SA is in.
+void up_again(Core& core, const policy::Connection& conn) {
+    resolve(core, conn);
+    install_traps(core, conn);
+    for (const policy::Child* child : children_for_up(conn)) guard_until_up(core, conn, *child);
+    initiate_up(core, conn);
+    core.operator_up.insert(conn.name);
+    core.log(LogLevel::info, conn.name, "changed by the reload while up for the operator: brought up again");
+}
+}  // namespace
+
 std::vector<const policy::Child*> children_for_up(const policy::Connection& conn) {
     std::vector<const policy::Child*> out;
     for (const auto& c : conn.children)
@@ -150,6 +191,7 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
                                          std::to_string(diff.unchanged.size()) + " unchanged");
         const policy::Config before = core.replace_config(std::move(next));
         sync_pools(core);
+        std::set<std::string> again;  // changed connections an operator's Up had up
         for (const auto& conn : before.connections) {
             const policy::Connection* same = core.find(conn.name);
             if (same && *same == conn) {
@@ -163,11 +205,19 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
             }
             const policy::Connection& old = core.retired.emplace_back(conn);
             repoint(core, conn, old);
+            if (same) hand_over_reqids(core, old);
+            if (same && up_for_operator(core, old)) again.insert(conn.name);
+            else core.operator_up.erase(conn.name);
             take_down(core, old);
             if (!same) core.failures.erase(conn.name);
         }
-        for (const auto* names : {&diff.added, &diff.changed})
-            for (const auto& name : *names) start_connection(core, *core.find(name));
+        for (const auto& name : diff.added) start_connection(core, *core.find(name));
+        for (const auto& name : diff.changed) {
+            const policy::Connection& conn = *core.find(name);
+            if (again.contains(name)) up_again(core, conn);
+            else start_connection(core, conn);
+        }
+        core.handed_reqids.clear();
     }));
 }
 

@@ -123,6 +123,7 @@ bool restart_pending(const Core& core, const policy::Connection& conn) {
 }
 
 void child_installed(Core& core, const IkeSa& sa, const ChildSa& child) {
+    release_guard(core, *child.config);
     auto it = std::find_if(core.restarts.begin(), core.restarts.end(),
                            [&](const Restart& r) { return same(r, *sa.conn, *child.config); });
     if (it == core.restarts.end()) return;

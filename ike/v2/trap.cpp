@@ -5,6 +5,8 @@
 // never sent in clear (DESIGN "Fail closed"). Only `down`, removal or close_action: clear
 // takes them out. A `start: up` child gets the same policies, so that it too fails closed
 // from the start; its acquires leave re-initiation to the restart back-off (restart.cpp).
+// A guard (Trap::until_up) is such a trap for a `start: none` child a reload brings back
+// up for the operator (reconfigure.cpp), until its CHILD SA is installed.
 #include <algorithm>
 
 #include "ike/v2/child_sa.hpp"
@@ -77,23 +79,40 @@ bool same_id(const xfrm::Policy& a, const xfrm::Policy& b) { return a.id() == b.
 
 }  // namespace
 
-void install_traps(Core& core, const policy::Connection& conn) {
-    for (const auto& child : conn.children) {
-        if (child.start == policy::Start::none || has_trap(core, child)) continue;
-        if (conn.remote.is_any()) {
-            core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": the remote address is %any");
-            continue;
-        }
-        auto policies = trap_policies(core, conn, child, core.next_reqid);
-        if (!policies) {
-            core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": " + policies.error().message);
-            continue;
-        }
-        Trap trap{&conn, &child, core.next_reqid++, std::move(*policies)};
-        for (const auto& p : trap.policies) core.emit(AddPolicy{p, {conn.name, 0}});
-        core.log(LogLevel::info, conn.name, "CHILD SA " + child.name + " " + trapped_as(conn, trap));
-        core.traps.push_back(std::move(trap));
+namespace {
+// A trap for `child`, or a guard (`until_up`), unless it has one. Its reqid is the one a
+// reload hands over from the child's old settings, if any.
+void install_trap(Core& core, const policy::Connection& conn, const policy::Child& child, bool until_up) {
+    if (has_trap(core, child)) return;
+    if (conn.remote.is_any()) {
+        core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": the remote address is %any");
+        return;
     }
+    const auto handed = core.handed_reqids.find({conn.name, child.name});
+    const bool fresh = handed == core.handed_reqids.end();
+    const std::uint32_t reqid = fresh ? core.next_reqid : handed->second;
+    auto policies = trap_policies(core, conn, child, reqid);
+    if (!policies) {
+        core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": " + policies.error().message);
+        return;
+    }
+    if (fresh) ++core.next_reqid;
+    else core.handed_reqids.erase(handed);
+    Trap trap{&conn, &child, reqid, std::move(*policies), until_up};
+    for (const auto& p : trap.policies) core.emit(AddPolicy{p, {conn.name, 0}});
+    core.log(LogLevel::info, conn.name,
+             "CHILD SA " + child.name + " " + (until_up ? "held until it is up again: " : "") + trapped_as(conn, trap));
+    core.traps.push_back(std::move(trap));
+}
+}  // namespace
+
+void install_traps(Core& core, const policy::Connection& conn) {
+    for (const auto& child : conn.children)
+        if (child.start != policy::Start::none) install_trap(core, conn, child, false);
+}
+
+void guard_until_up(Core& core, const policy::Connection& conn, const policy::Child& child) {
+    install_trap(core, conn, child, true);
 }
 
 void refresh_traps(Core& core, const policy::Connection& conn) {
@@ -129,10 +148,14 @@ std::optional<net::Address> trapped_peer(const Core& core, const policy::Connect
 }
 
 namespace {
-void untrap(Core& core, const Trap& t) {
-    // A policy a live CHILD SA shares is left to that CHILD SA, which removes it with its SAs.
+// A policy a live CHILD SA shares is left to that CHILD SA, which removes it with its SAs.
+void drop_policies(Core& core, const Trap& t) {
     for (const auto& p : t.policies)
         if (!used_by_child(core, *t.conn, p.id())) core.emit(DeletePolicy{p.id(), {t.conn->name, 0}});
+}
+
+void untrap(Core& core, const Trap& t) {
+    drop_policies(core, t);
     core.log(LogLevel::info, t.conn->name, "CHILD SA " + t.child->name + " untrapped");
 }
 }  // namespace
@@ -147,6 +170,14 @@ void remove_trap(Core& core, const policy::Child& child) {
     for (const auto& t : core.traps)
         if (t.child == &child) untrap(core, t);
     std::erase_if(core.traps, [&](const Trap& t) { return t.child == &child; });
+}
+
+void release_guard(Core& core, const policy::Child& child) {
+    const auto guard = std::find_if(core.traps.begin(), core.traps.end(),
+                                    [&](const Trap& t) { return t.child == &child && t.until_up; });
+    if (guard == core.traps.end()) return;
+    drop_policies(core, *guard);
+    core.traps.erase(guard);
 }
 
 bool trapped(const Core& core, const xfrm::PolicyId& id) {

@@ -160,6 +160,70 @@ TEST(V1Reconfigure, AConnectionMovedToVersion2KeepsAPolicyForItsTrafficAtEverySt
     EXPECT_TRUE(p.alice().logged("CHILD SA net trapped (3 policies)"));
 }
 
+policy::Config start_none_site() { return v1_site(true, "aes256-sha256-modp2048", "shared secret"); }
+
+// alice's "site", `start: none`, brought up by the operator's Up.
+void up_for_the_operator(Pair& p) {
+    p.alice().start(p.now(), p.network());
+    p.up(p.alice(), "site");
+    p.advance(10s);
+}
+
+policy::Config changed_site() {
+    auto changed = start_none_site();
+    v2::test::set_child_proposal(changed, "aes128gcm16");
+    return changed;
+}
+
+TEST(V1Reconfigure, AChangedConnectionAnOperatorBroughtUpComesBackUpWithTheNewSettings) {
+    Pair p(start_none_site(), up_site(false));
+    up_for_the_operator(p);
+    const auto before = p.alice().connection("site");
+    ASSERT_EQ(before.state, ConnectionState::up);
+    p.reconfigure(p.alice(), changed_site());
+    p.advance(10s);
+    const auto after = p.alice().connection("site");
+    EXPECT_EQ(after.state, ConnectionState::up);
+    ASSERT_EQ(after.ike_sas.size(), 1u);
+    EXPECT_NE(after.ike_sas[0].local_spi, before.ike_sas.at(0).local_spi);
+    EXPECT_EQ(after.ike_sas[0].children.at(0).proposal, "aes128gcm16");
+    EXPECT_TRUE(p.alice().logged("changed by the reload while up for the operator: brought up again"));
+    EXPECT_EQ(p.alice().kernel_errors() + p.bob().kernel_errors(), 0u);
+}
+
+TEST(V1Reconfigure, AReloadThatChangesAStartNoneConnectionAnOperatorBroughtUpKeepsAPolicyForItsTrafficUntilTheNewPair) {
+    Pair p(start_none_site(), up_site(false));
+    up_for_the_operator(p);
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    expect_covered_throughout_reload(p, p.alice(), changed_site());
+    p.watch([&] { EXPECT_TRUE(v2::test::covers(p.alice().kernel().policies(), xfrm::Dir::out, "10.1.0.5", "10.2.0.9")); });
+    p.advance(10s);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+}
+
+TEST(V1Reconfigure, AChangedConnectionsNewPairSendsToItsOldReqid) {
+    Pair p(start_none_site(), up_site(false));
+    up_for_the_operator(p);
+    const v2::test::PolicyTable before = p.alice().kernel().policies();
+    p.reconfigure(p.alice(), changed_site());
+    p.advance(10s);
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    EXPECT_EQ(p.alice().kernel().policies(), before);  // the same policies, the same reqid
+    for (const auto& [id, sa] : p.alice().kernel().sas()) EXPECT_EQ(sa.reqid, before.begin()->second.templates.at(0).reqid);
+}
+
+TEST(V1Reconfigure, AChangedConnectionAnOperatorTookDownStaysDown) {
+    Pair p(start_none_site(), up_site(false));
+    up_for_the_operator(p);
+    p.down(p.alice(), "site");
+    p.advance(10s);
+    p.reconfigure(p.alice(), changed_site());
+    p.advance(10s);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
+    EXPECT_TRUE(p.alice().kernel().policies().empty());
+    EXPECT_TRUE(p.alice().kernel().sas().empty());
+}
+
 TEST(V1Reconfigure, AnAddedConnectionStartsAsConfigured) {
     Pair p(policy::Config{}, up_site(false));
     p.alice().start(p.now(), p.network());

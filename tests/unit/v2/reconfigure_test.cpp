@@ -2,6 +2,8 @@
 // touched; an unchanged one keeps its SAs, policies and traffic.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
 #include "tests/unit/v2/policy_replay.hpp"
@@ -165,7 +167,40 @@ TEST(Reconfigure, ChangedConnectionComesBackWithTheNewSettings) {
     EXPECT_EQ(p.alice().kernel_errors(), 0u);
 }
 
-TEST(Reconfigure, ChangedConnectionWithStartNoneStaysDown) {
+TEST(Reconfigure, AChangedConnectionAnOperatorBroughtUpComesBackUpWithTheNewSettings) {
+    Pair p = make_pair();  // start: none
+    p.up(p.alice(), "site");
+    p.run();
+    const auto old_spi = p.alice().connection("site").ike_sas.at(0).local_spi;
+    auto next = site_config(kAlice, kBob);
+    next.connections.front().ike.dpd = 10s;
+    p.alice().reconfigure(p.now(), next, p.network());
+    p.run();
+    const auto now = p.alice().connection("site");
+    EXPECT_EQ(now.state, ConnectionState::up);
+    ASSERT_EQ(now.ike_sas.size(), 1u);
+    EXPECT_NE(now.ike_sas.at(0).local_spi, old_spi);
+    EXPECT_EQ(p.bob().connection("site").ike_sas.size(), 1u);  // the old one deleted
+    EXPECT_TRUE(p.alice().logged("changed by the reload while up for the operator: brought up again"));
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+TEST(Reconfigure, AReloadThatChangesAStartNoneConnectionAnOperatorBroughtUpKeepsAPolicyForItsTrafficUntilTheNewChildSa) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    const PolicyTable up_policies = p.alice().kernel().policies();
+    auto next = site_config(kAlice, kBob);
+    next.connections.front().ike.dpd = 10s;
+    expect_covered_throughout_reload(p, next);
+    p.watch([&] { EXPECT_TRUE(covers(p.alice().kernel().policies(), xfrm::Dir::out, "10.1.0.5", "10.2.0.9")); });
+    p.run();
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    EXPECT_EQ(p.alice().kernel().policies(), up_policies);  // the same policies, the same reqid
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+TEST(Reconfigure, AStartNoneConnectionBroughtUpAgainByAReloadLeavesWithItsChildSaAsBefore) {
     Pair p = make_pair();
     p.up(p.alice(), "site");
     p.run();
@@ -173,8 +208,40 @@ TEST(Reconfigure, ChangedConnectionWithStartNoneStaysDown) {
     next.connections.front().ike.dpd = 10s;
     p.alice().reconfigure(p.now(), next, p.network());
     p.run();
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    p.down(p.bob(), "site");  // the peer closes it: close_action clear, no guard left behind
+    p.run();
     EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
+    EXPECT_TRUE(p.alice().kernel().policies().empty());
+}
+
+TEST(Reconfigure, AChangedConnectionAnOperatorTookDownStaysDown) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    p.down(p.alice(), "site");
+    p.run();
+    const auto sent = p.network().sent();
+    auto next = site_config(kAlice, kBob);
+    next.connections.front().ike.dpd = 10s;
+    p.alice().reconfigure(p.now(), next, p.network());
+    p.run();
+    EXPECT_EQ(p.network().sent(), sent);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
+    EXPECT_TRUE(p.alice().kernel().policies().empty());
+}
+
+TEST(Reconfigure, AChangedStartNoneConnectionThePeerBroughtUpStaysDown) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    auto next = site_config(kBob, kAlice);
+    next.connections.front().ike.dpd = 10s;
+    p.bob().reconfigure(p.now(), next, p.network());
+    p.run();
     EXPECT_EQ(p.bob().connection("site").state, ConnectionState::down);
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down);
+    EXPECT_TRUE(p.bob().kernel().policies().empty());
 }
 
 TEST(Reconfigure, NewSecretAppliesToTheNextAuthenticationOnly) {
@@ -238,5 +305,34 @@ TEST(Reconfigure, ARemovedConnectionLeavesNoPolicy) {
     p.alice().reconfigure(p.now(), none, p.network());
     p.run();
     EXPECT_TRUE(p.alice().kernel().policies().empty());
+    EXPECT_EQ(p.alice().kernel_errors(), 0u);
+}
+
+TEST(Reconfigure, AReloadThatNarrowsAnUpConnectionLeavesNoPolicySendingToAReqidItsNewChildSaDoesNotFill) {
+    auto wide = site_started(policy::Start::trap);
+    wide.connections.front().children.front().remote_subnets = {*net::Prefix::parse("10.2.0.0/16")};
+    auto bob = site_config(kBob, kAlice);
+    bob.connections.front().children.front().local_subnets = {*net::Prefix::parse("10.2.0.0/16")};
+    Pair p(wide, bob);
+    p.alice().start(p.now(), p.network());
+    p.up(p.alice(), "site");
+    p.run();
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    // Between the old SAs' removal and the deletion of the /16 policies a packet may meet
+    // one: the kernel's acquire must be for the reqid the new CHILD SA fills.
+    std::set<std::uint32_t> sent_to;
+    const PolicyTable before = p.alice().kernel().policies();
+    const auto from = p.alice().history().size();
+    p.alice().reconfigure(p.now(), site_started(policy::Start::trap), p.network());
+    replay_policies(before, effects_since(p.alice(), from), [&](const PolicyTable& table) {
+        for (const auto& [id, policy] : table)
+            for (const auto& t : policy.templates) sent_to.insert(t.reqid);
+    });
+    p.up(p.alice(), "site");
+    p.run();
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    std::set<std::uint32_t> filled;
+    for (const auto& [id, sa] : p.alice().kernel().sas()) filled.insert(sa.reqid);
+    EXPECT_EQ(sent_to, filled);
     EXPECT_EQ(p.alice().kernel_errors(), 0u);
 }

@@ -13,7 +13,11 @@
 # changed connection's traffic meets its old policies or its new ones at every moment of a
 # reload (DESIGN "Fail closed"), dropped while chg comes back, never in clear. Both netns are
 # captured across the two reloads: not one ping packet between 10.1.0.0/16 and 10.2.0.0/16 on
-# the wire in clear. Then a broken file: `ipsecctl reload` fails
+# the wire in clear. A fifth connection, "man", is `start: none` on a and brought up by
+# `ipsecctl up man`; each reload changes its ESP proposal too, and a third ping runs through
+# it (100 a second, 10.1.4.1 -> 10.2.4.1, the same route would carry it in clear): the
+# operator's Up holds across a reload (DESIGN "Fail closed"), man comes back up with the new
+# proposal, its traffic never in clear. Then a broken file: `ipsecctl reload` fails
 # naming FILE:LINE:COLUMN, SIGHUP logs the refusal, and nothing changes.
 # IKE_VERSION=1 (lab ikev1-reload-under-ping): every connection is `version: 1` (Main Mode +
 # Quick Mode, aes256-sha256-modp2048) instead of IKEv2.
@@ -23,16 +27,18 @@ IKE_PROPOSAL=aes256gcm16-prfsha256-x25519
 PSK='lab-psk-reload-0123456789abcdef0123'
 # connection index: its addresses 192.0.2.<10i+1> (a) / <10i+2> (b), subnets 10.1.i.0/24 (a),
 # 10.2.i.0/24 (b)
-declare -A IDX=([site]=0 [old]=1 [chg]=2 [new]=3)
+declare -A IDX=([site]=0 [old]=1 [chg]=2 [new]=3 [man]=4)
 addr() { echo "192.0.2.$((IDX[$2] * 10 + $([ "$1" = a ] && echo 1 || echo 2)))"; }
 
 mk_topology
-for c in old chg new; do
+for c in old chg new man; do
   ip -n a addr add "$(addr a $c)/24" dev va
   ip -n b addr add "$(addr b $c)/24" dev vb
 done
 ip -n a addr add 10.1.2.1/24 dev in0
 ip -n b addr add 10.2.2.1/24 dev in0
+ip -n a addr add 10.1.4.1/24 dev in0
+ip -n b addr add 10.2.4.1/24 dev in0
 ip -n a route add 10.2.0.0/16 via 192.0.2.2
 ip -n a route get 10.2.2.1 from 10.1.2.1 | grep -q 'via 192.0.2.2 dev va' \
   || die "no route that would carry chg's traffic in clear: $(ip -n a route get 10.2.2.1 from 10.1.2.1)"
@@ -56,25 +62,31 @@ EOC
 }
 # secret NAME: the PSK entry of connection NAME
 secret() { printf '  - ids: ["%s", "%s"]\n    psk: "%s"\n' "$(ident a "$1")" "$(ident b "$1")" "$PSK"; }
-# a_conf NAME:ESP...: a's configuration file with these connections (start: up)
+# a_conf NAME:ESP[:START]...: a's configuration file with these connections (START: up unless given)
 a_conf() {
-  local c
+  local c rest start
   { echo connections:
-    for c in "$@"; do conn a "${c%%:*}" up "${c#*:}"; done
+    for c in "$@"; do
+      rest=${c#*:} start=up
+      [[ $rest == *:* ]] && start=${rest#*:} rest=${rest%%:*}
+      conn a "${c%%:*}" "$start" "$rest"
+    done
     echo secrets:
     for c in "$@"; do secret "${c%%:*}"; done
   } | ipsecd_conf a
 }
 { echo connections:
-  for c in site old chg new; do conn b $c none "aes256gcm16, aes128gcm16"; done
+  for c in site old chg new man; do conn b $c none "aes256gcm16, aes128gcm16"; done
   echo secrets:
-  for c in site old chg new; do secret $c; done
+  for c in site old chg new man; do secret $c; done
 } | ipsecd_conf b
-a_conf site:aes256gcm16 old:aes256gcm16 chg:aes256gcm16
+a_conf site:aes256gcm16 old:aes256gcm16 chg:aes256gcm16 man:aes256gcm16:none
 
 start_ipsecd b b
 start_ipsecd a a
 for c in site old chg; do wait_up a $c; done
+ctl a up man || die "ipsecctl up man"
+wait_up a man
 mark sa_up
 ctl a status
 
@@ -82,6 +94,8 @@ ip netns exec a ping -n -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 > "$OUT/ping-reload.out
 PING=$!
 ip netns exec a ping -n -i 0.01 -W 1 -I 10.1.2.1 10.2.2.1 > "$OUT/ping-chg.out" 2>&1 &
 PING_CHG=$!
+ip netns exec a ping -n -i 0.01 -W 1 -I 10.1.4.1 10.2.4.1 > "$OUT/ping-man.out" 2>&1 &
+PING_MAN=$!
 sleep 1
 SITE=$(sa_ids a site)
 SITE_B=$(sa_ids b site)
@@ -93,9 +107,10 @@ in_kernel() { { ip -n "$1" xfrm state; ip -n "$1" xfrm policy; } | grep -Fwq "$2
 # listed NAME: a lists connection NAME
 listed() { ctl a list | grep -qx "$1"; }
 
-# after_reload HOW ADDED REMOVED CHANGED ESP CHANGED_BEFORE N: checks the effects of a's Nth reload
+# after_reload HOW ADDED REMOVED CHANGED ESP CHANGED_BEFORE N MAN_BEFORE: checks the effects of
+# a's Nth reload (man, up by the operator's Up, changed to ESP too)
 after_reload() {
-  local how=$1 added=$2 removed=$3 changed=$4 esp=$5 before=$6 n=$7 now
+  local how=$1 added=$2 removed=$3 changed=$4 esp=$5 before=$6 n=$7 man_before=$8 now
   wait_up a "$added"
   wait_for 10 eval "! listed $removed" || die "$how: $removed still listed"
   wait_for 10 eval "! in_kernel a $(addr b "$removed") && ! ip -n b xfrm state | grep -Fwq $(addr a "$removed")" \
@@ -107,35 +122,40 @@ after_reload() {
   [ "$now" != "$before" ] || die "$how: $changed kept its SAs ($now)"
   [ "$(sa_ids a site)" = "$SITE" ] || die "$how: site's SAs changed: $(sa_ids a site), was $SITE"
   [ "$(sa_ids b site)" = "$SITE_B" ] || die "$how: site's SAs changed in b: $(sa_ids b site), was $SITE_B"
-  [ "$(grep -c 'reload: 1 added, 1 removed, 1 changed, 1 unchanged' "$OUT/ipsecd-a.log")" = "$n" ] \
-    || die "$how: ipsecd did not log the diff (1 added, 1 removed, 1 changed, 1 unchanged)"
-  log "$how: $added up, $removed gone (list and kernel), $changed now $now; site unchanged: $SITE"
+  wait_for 20 eval "sa_ids a man | grep -q ' $esp\$'" \
+    || { ctl a status; die "$how: man, up by the operator, not brought up again with $esp"; }
+  [ "$(sa_ids a man)" != "$man_before" ] || die "$how: man kept its SAs"
+  [ "$(grep -c 'reload: 1 added, 1 removed, 2 changed, 1 unchanged' "$OUT/ipsecd-a.log")" = "$n" ] \
+    || die "$how: ipsecd did not log the diff (1 added, 1 removed, 2 changed, 1 unchanged)"
+  log "$how: $added up, $removed gone (list and kernel), $changed now $now, man now $(sa_ids a man); site unchanged: $SITE"
 }
 
 CAPS=""
 capture
 # 1. ipsecctl reload: adds new, removes old, chg to aes128gcm16
-before=$(sa_ids a chg)
-a_conf site:aes256gcm16 chg:aes128gcm16 new:aes256gcm16
+before=$(sa_ids a chg) man_before=$(sa_ids a man)
+a_conf site:aes256gcm16 chg:aes128gcm16 new:aes256gcm16 man:aes128gcm16:none
 ctl a reload || die "ipsecctl reload"
-after_reload "ipsecctl reload" new old chg aes128gcm16 "$before" 1
+after_reload "ipsecctl reload" new old chg aes128gcm16 "$before" 1 "$man_before"
 mark reload_ctl
 
 # 2. SIGHUP: adds old back, removes new, chg back to aes256gcm16
-before=$(sa_ids a chg)
-a_conf site:aes256gcm16 chg:aes256gcm16 old:aes256gcm16
+before=$(sa_ids a chg) man_before=$(sa_ids a man)
+a_conf site:aes256gcm16 chg:aes256gcm16 old:aes256gcm16 man:aes256gcm16:none
 kill -HUP "$(cat "$W/a/pid")"
-after_reload SIGHUP old new chg aes256gcm16 "$before" 2
+after_reload SIGHUP old new chg aes256gcm16 "$before" 2 "$man_before"
 mark reload_sighup
-kill -INT $PING_CHG; wait $PING_CHG
-grep -A1 statistics "$OUT/ping-chg.out"
-[ "$(awk '/packets transmitted/{print $1}' "$OUT/ping-chg.out")" -ge 100 ] || die "too few pings sent through chg"
+kill -INT $PING_CHG $PING_MAN; wait $PING_CHG $PING_MAN
+for c in chg man; do
+  grep -A1 statistics "$OUT/ping-$c.out"
+  [ "$(awk '/packets transmitted/{print $1}' "$OUT/ping-$c.out")" -ge 100 ] || die "too few pings sent through $c"
+done
 none_in_clear 20
 mark none_in_clear
 
 # 3. a broken file: both ways refused, nothing changes
 LIST=$(ctl a list | sort | tr '\n' ' ')
-IDS=$(for c in site chg old; do sa_ids a $c; done)
+IDS=$(for c in site chg old man; do sa_ids a $c; done)
 printf 'connections:\n  bad:\n    local: {address: 192.0.2.1, idd: "@x"}\n' > "$W/a/conf/broken.yaml"
 chmod 600 "$W/a/conf/broken.yaml"
 ctl a reload 2> "$OUT/reload-broken.err" && die "ipsecctl reload accepted a broken file"
@@ -147,7 +167,7 @@ wait_for 5 eval "[ \$(grep -c 'reload refused' '$OUT/ipsecd-a.log') -gt $refused
 grep -A1 'reload refused' "$OUT/ipsecd-a.log" | tail -2
 sleep 1
 [ "$(ctl a list | sort | tr '\n' ' ')" = "$LIST" ] || die "the connections changed after a refused reload: $(ctl a list | tr '\n' ' ')"
-[ "$(for c in site chg old; do sa_ids a $c; done)" = "$IDS" ] || die "SAs changed after a refused reload"
+[ "$(for c in site chg old man; do sa_ids a $c; done)" = "$IDS" ] || die "SAs changed after a refused reload"
 log "broken file refused by ipsecctl reload and SIGHUP; connections and SAs unchanged: $LIST"
 mark reload_broken
 
