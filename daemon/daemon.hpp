@@ -20,7 +20,7 @@
 #include "daemon/routes.hpp"
 #include "daemon/resolved_dns.hpp"
 #include "daemon/virtual_ips.hpp"
-#include "ike/crypto/rng.hpp"
+#include "ike/crypto/fast_key_erasure_rng.hpp"
 #include "ike/engine/engines.hpp"
 #include "xfrm/kernel.hpp"
 #include "xfrm/routing.hpp"
@@ -111,7 +111,8 @@ private:
     sd_event_source* timer_ = nullptr;
     std::unique_ptr<xfrm::Kernel> kernel_;
     std::function<void()> dispatch_kernel_events_;
-    ike::crypto::SystemRng rng_;
+    ike::crypto::SystemRng kernel_rng_;
+    ike::crypto::FastKeyErasureRng rng_{kernel_rng_};  // nonces, SPIs, IVs, keys without a system call each
     std::unique_ptr<ike::engine::Engines> engines_;
     std::unique_ptr<ManualSas> manual_;
     std::unique_ptr<Resolver> resolver_;  // host names in remote.address, off the loop
