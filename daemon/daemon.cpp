@@ -18,6 +18,8 @@ namespace {
 
 ike::engine::Time now_monotonic() { return ike::engine::Clock::now(); }
 
+constexpr std::size_t kMaxDatagramsPerWakeup = 64;
+
 // sd-event's CLOCK_MONOTONIC microseconds and steady_clock share the same epoch on Linux.
 std::uint64_t to_usec(ike::engine::Time t) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -315,16 +317,18 @@ int Daemon::on_datagram(sd_event_source*, int fd, uint32_t, void* p) {
     auto* self = static_cast<Daemon*>(p);
     for (auto& s : self->sockets_) {
         if (s.fd() != fd) continue;
-        // Drain a bounded batch so one busy socket cannot starve the others.
-        for (int i = 0; i < 64; ++i) {
-            auto d = s.receive();
-            if (!d) {
-                self->log_.warning(d.error().message);
+        // One wakeup serves what is queued, a burst per system call, but at most
+        // kMaxDatagramsPerWakeup: a flood on one socket cannot starve the others, the timer or
+        // the bus, which sd-event dispatches before this socket's next turn.
+        for (std::size_t taken = 0; taken < kMaxDatagramsPerWakeup; taken += IkeSocket::kBurst) {
+            auto burst = s.receive();
+            if (!burst) {
+                self->log_.warning(burst.error().message);
                 break;
             }
-            if (!d->has_value()) break;
-            auto& dg = **d;
-            self->feed(ike::engine::DatagramIn{dg.local, dg.remote, std::move(dg.data)});
+            for (auto& dg : burst->datagrams)
+                self->feed(ike::engine::DatagramIn{dg.local, dg.remote, std::move(dg.data)});
+            if (!burst->more) break;
         }
     }
     return 0;

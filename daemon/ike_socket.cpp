@@ -7,6 +7,7 @@
 #include <linux/udp.h>
 #include <linux/xfrm.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -105,7 +106,7 @@ base::Result<IkeSocket> IkeSocket::open(net::Family family, std::uint16_t port, 
 }
 
 IkeSocket::IkeSocket(IkeSocket&& o) noexcept
-    : fd_(o.fd_), family_(o.family_), port_(o.port_), natt_(o.natt_), buffer_(std::move(o.buffer_)) {
+    : fd_(o.fd_), family_(o.family_), port_(o.port_), natt_(o.natt_), slots_(std::move(o.slots_)) {
     o.fd_ = -1;
 }
 
@@ -113,7 +114,7 @@ IkeSocket& IkeSocket::operator=(IkeSocket&& o) noexcept {
     if (this != &o) {
         if (fd_ >= 0) close(fd_);
         fd_ = o.fd_, family_ = o.family_, port_ = o.port_, natt_ = o.natt_;
-        buffer_ = std::move(o.buffer_);
+        slots_ = std::move(o.slots_);
         o.fd_ = -1;
     }
     return *this;
@@ -123,29 +124,41 @@ IkeSocket::~IkeSocket() {
     if (fd_ >= 0) close(fd_);
 }
 
-base::Result<std::optional<Datagram>> IkeSocket::receive() {
-    base::Bytes& buf = buffer_;
-    buf.resize(kMaxDatagram);
-    sockaddr_storage from{};
-    alignas(cmsghdr) char control[256];
-    iovec iov{buf.data(), buf.size()};
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = recvmsg(fd_, &msg, 0);
+base::Result<IkeSocket::Burst> IkeSocket::receive() {
+    if (!slots_) slots_ = std::make_unique_for_overwrite<std::uint8_t[]>(kBurst * kMaxDatagram);
+    std::array<sockaddr_storage, kBurst> from{};
+    alignas(cmsghdr) char control[kBurst][256];
+    std::array<iovec, kBurst> iov{};
+    std::array<mmsghdr, kBurst> msgs{};
+    for (std::size_t i = 0; i < kBurst; ++i) {
+        iov[i] = {slots_.get() + i * kMaxDatagram, kMaxDatagram};
+        msghdr& m = msgs[i].msg_hdr;
+        m.msg_name = &from[i];
+        m.msg_namelen = sizeof from[i];
+        m.msg_iov = &iov[i];
+        m.msg_iovlen = 1;
+        m.msg_control = control[i];
+        m.msg_controllen = sizeof control[i];
+    }
+    Burst burst;
+    int n = recvmmsg(fd_, msgs.data(), kBurst, 0, nullptr);
     if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::optional<Datagram>{};
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return burst;
         return base::fail(err("receiving on UDP port " + std::to_string(port_)), errno);
     }
+    burst.more = static_cast<std::size_t>(n) == kBurst;
+    for (int i = 0; i < n; ++i)
+        if (auto d = unpack(msgs[i].msg_hdr, msgs[i].msg_len)) burst.datagrams.push_back(std::move(*d));
+    return burst;
+}
+
+std::optional<Datagram> IkeSocket::unpack(const msghdr& msg, std::size_t length) const {
+    const auto* bytes = static_cast<const std::uint8_t*>(msg.msg_iov->iov_base);
     Datagram d;
-    d.remote = from_sockaddr(from);
+    d.remote = from_sockaddr(*static_cast<const sockaddr_storage*>(msg.msg_name));
     d.local.port = port_;
     d.local.address = net::Address::any(family_);
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
         if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
             in_pktinfo pi;
             std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
@@ -156,16 +169,14 @@ base::Result<std::optional<Datagram>> IkeSocket::receive() {
             std::memcpy(d.local.address.bytes.data(), &pi.ipi6_addr, 16);
         }
     }
-    std::size_t off = 0, len = static_cast<std::size_t>(n);
+    std::size_t off = 0;
     if (natt_) {
         // A one-byte 0xff datagram is a NAT-keepalive (RFC 3948 2.3); IKE needs the marker.
-        if (len < sizeof kNonEspMarker || std::memcmp(buf.data(), kNonEspMarker, 4) != 0)
-            return std::optional<Datagram>{};
+        if (length < sizeof kNonEspMarker || std::memcmp(bytes, kNonEspMarker, 4) != 0) return std::nullopt;
         off = sizeof kNonEspMarker;
     }
-    d.data.assign(buf.begin() + static_cast<std::ptrdiff_t>(off),
-                  buf.begin() + static_cast<std::ptrdiff_t>(len));
-    return std::optional<Datagram>{std::move(d)};
+    d.data.assign(bytes + off, bytes + length);
+    return d;
 }
 
 base::Status IkeSocket::send(const net::Endpoint& local, const net::Endpoint& remote,

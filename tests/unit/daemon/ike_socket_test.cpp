@@ -18,7 +18,26 @@ std::optional<ipsecd::Datagram> receive_one(ipsecd::IkeSocket& s) {
     pollfd p{s.fd(), POLLIN, 0};
     if (poll(&p, 1, 1000) != 1) return std::nullopt;
     auto r = s.receive();
-    return r ? *r : std::nullopt;
+    if (!r || r->datagrams.empty()) return std::nullopt;
+    return std::move(r->datagrams.front());
+}
+
+// A NAT-keepalive (RFC 3948 2.3): one 0xff byte, sent without the non-ESP marker.
+void send_keepalive(std::uint16_t port) {
+    int raw = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::uint8_t keepalive = 0xff;
+    ASSERT_EQ(sendto(raw, &keepalive, 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 1);
+    close(raw);
+}
+
+// Sends `count` datagrams a -> b, the i-th made of the byte i; loopback queues each at once.
+void send_numbered(ipsecd::IkeSocket& a, std::uint16_t from, std::uint16_t to, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i)
+        ASSERT_TRUE(a.send(loopback(from), loopback(to), base::Bytes(28, static_cast<std::uint8_t>(i + 1))));
 }
 
 }  // namespace
@@ -45,11 +64,11 @@ TEST(IkeSocket, DeliversEachDatagramAtItsOwnLengthAfterALongerOne) {
     const base::Bytes longer(1200, 0x22), shorter{7, 8, 9};
     ASSERT_TRUE(a->send(loopback(test_port(9)), loopback(test_port(10)), longer));
     ASSERT_TRUE(a->send(loopback(test_port(9)), loopback(test_port(10)), shorter));
-    auto first = receive_one(*b);
-    auto second = receive_one(*b);
-    ASSERT_TRUE(first && second);
-    EXPECT_EQ(first->data, longer);
-    EXPECT_EQ(second->data, shorter);
+    auto burst = b->receive();
+    ASSERT_TRUE(burst);
+    ASSERT_EQ(burst->datagrams.size(), 2u);
+    EXPECT_EQ(burst->datagrams[0].data, longer);
+    EXPECT_EQ(burst->datagrams[1].data, shorter);
 }
 
 TEST(IkeSocket, NattSocketAddsAndStripsTheNonEspMarker) {
@@ -67,14 +86,7 @@ TEST(IkeSocket, NattSocketAddsAndStripsTheNonEspMarker) {
 TEST(IkeSocket, NattSocketPassesNoKeepaliveUp) {
     auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(4), true);
     ASSERT_TRUE(b) << b.error().message;
-    int raw = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(test_port(4));
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    std::uint8_t keepalive = 0xff;  // RFC 3948 2.3
-    ASSERT_EQ(sendto(raw, &keepalive, 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 1);
-    close(raw);
+    send_keepalive(test_port(4));
     auto a = ipsecd::IkeSocket::open(net::Family::v4, test_port(8), true);
     ASSERT_TRUE(a) << a.error().message;
     base::Bytes msg(28, 0x22);
@@ -107,4 +119,54 @@ TEST(IkeSocket, OpensIpv6Sockets) {
     ASSERT_TRUE(d);
     EXPECT_EQ(d->data, msg);
     EXPECT_EQ(d->local, to);
+}
+
+TEST(IkeSocket, ReceivesAQueuedBurstWithOneCallInArrivalOrder) {
+    auto a = ipsecd::IkeSocket::open(net::Family::v4, test_port(11), false);
+    auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(12), false);
+    ASSERT_TRUE(a && b);
+    send_numbered(*a, test_port(11), test_port(12), 5);
+    auto burst = b->receive();
+    ASSERT_TRUE(burst) << burst.error().message;
+    ASSERT_EQ(burst->datagrams.size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(burst->datagrams[i].data, base::Bytes(28, static_cast<std::uint8_t>(i + 1)));
+    EXPECT_FALSE(burst->more);
+}
+
+TEST(IkeSocket, SaysMoreMayBeQueuedWhenABurstFillsEverySlot) {
+    auto a = ipsecd::IkeSocket::open(net::Family::v4, test_port(13), false);
+    auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(14), false);
+    ASSERT_TRUE(a && b);
+    send_numbered(*a, test_port(13), test_port(14), ipsecd::IkeSocket::kBurst + 3);
+    auto first = b->receive();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->datagrams.size(), ipsecd::IkeSocket::kBurst);
+    EXPECT_TRUE(first->more);
+    auto rest = b->receive();
+    ASSERT_TRUE(rest);
+    ASSERT_EQ(rest->datagrams.size(), 3u);
+    EXPECT_EQ(rest->datagrams.back().data, base::Bytes(28, static_cast<std::uint8_t>(ipsecd::IkeSocket::kBurst + 3)));
+    EXPECT_FALSE(rest->more);
+}
+
+TEST(IkeSocket, LeavesAKeepaliveOutOfABurstAndDeliversTheRest) {
+    auto a = ipsecd::IkeSocket::open(net::Family::v4, test_port(15), true);
+    auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(16), true);
+    ASSERT_TRUE(a && b);
+    send_numbered(*a, test_port(15), test_port(16), 1);
+    send_keepalive(test_port(16));
+    send_numbered(*a, test_port(15), test_port(16), 2);
+    auto burst = b->receive();
+    ASSERT_TRUE(burst);
+    ASSERT_EQ(burst->datagrams.size(), 3u);
+    EXPECT_EQ(burst->datagrams[1].data, base::Bytes(28, 1));
+}
+
+TEST(IkeSocket, ReceivesAnEmptyBurstWhenNothingIsQueued) {
+    auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(17), false);
+    ASSERT_TRUE(b);
+    auto burst = b->receive();
+    ASSERT_TRUE(burst);
+    EXPECT_TRUE(burst->datagrams.empty());
+    EXPECT_FALSE(burst->more);
 }
