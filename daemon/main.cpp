@@ -168,9 +168,10 @@ int main(int argc, char** argv) {
         log.error("registering the D-Bus objects: " + objects.error().message);
         return 1;
     }
+    // The bus first: a State change's signals go ahead of the Up or Down reply it completes.
     daemon.set_state_listener([&](const ike::engine::StatePublished& s) {
-        control.on_state(s);
         (*objects)->publish(s);
+        control.on_state(s);
     });
     daemon.set_reload_handler([&] {
         if (auto changed = control.reload()) (*objects)->sync(*changed);

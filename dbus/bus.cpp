@@ -9,6 +9,7 @@
 
 #include "dbus/objects.hpp"
 #include "dbus/paths.hpp"
+#include "dbus/signals.hpp"
 
 namespace ipsecd::bus {
 
@@ -37,81 +38,9 @@ int find_object(sd_bus*, const char* path, const char*, void* userdata, void** f
     return 1;
 }
 
-const ChildStatus* find_child(const std::vector<ChildStatus>& children, std::uint32_t spi_in) {
-    auto it = std::find_if(children.begin(), children.end(),
-                           [&](auto& child) { return child.spi_in == spi_in; });
-    return it == children.end() ? nullptr : &*it;
-}
-
-const ChildStatus* find_child(const IkeSaStatus& ike, std::uint32_t spi_in) {
-    return find_child(ike.children, spi_in);
-}
-
 base::Status check(int r, const char* what) {
     if (r < 0) return base::fail(std::string("D-Bus: ") + what + ": " + std::strerror(-r), -r);
     return {};
-}
-
-void emit_added(sd_bus* bus, const std::string& path, const char* interface) {
-    sd_bus_emit_interfaces_added(bus, path.c_str(), interface, nullptr);
-}
-
-void emit_removed(sd_bus* bus, const std::string& path, const char* interface) {
-    sd_bus_emit_interfaces_removed(bus, path.c_str(), interface, nullptr);
-}
-
-void emit_changed(sd_bus* bus, const std::string& path, const char* interface,
-                  PropertyNames names) {
-    if (names.empty()) return;
-    names.push_back(nullptr);
-    sd_bus_emit_properties_changed_strv(bus, path.c_str(), interface,
-                                        const_cast<char**>(names.data()));
-}
-
-void emit_ike_added(sd_bus* bus, const std::string& connection, const IkeSaStatus& ike) {
-    emit_added(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
-    for (auto& path : child_sa_paths(connection, ike)) emit_added(bus, path, kChildSaInterface);
-}
-
-void emit_ike_removed(sd_bus* bus, const std::string& connection, const IkeSaStatus& ike) {
-    for (auto& path : child_sa_paths(connection, ike)) emit_removed(bus, path, kChildSaInterface);
-    emit_removed(bus, ike_sa_path(connection, ike.local_spi), kIkeSaInterface);
-}
-
-// An IKE SA both before and after: its new CHILD SAs announced and its properties' changes
-// signalled (before the connection's), gone CHILD SAs removed by emit_children_removed after.
-void emit_ike_changed(sd_bus* bus, const std::string& connection, const IkeSaStatus& before,
-                      const IkeSaStatus& after) {
-    for (auto& child : after.children) {
-        auto path = child_sa_path(connection, after.local_spi, child.spi_in);
-        if (const ChildStatus* old_child = find_child(before, child.spi_in))
-            emit_changed(bus, path, kChildSaInterface, child_sa_changes(*old_child, child));
-        else
-            emit_added(bus, path, kChildSaInterface);
-    }
-    emit_changed(bus, ike_sa_path(connection, after.local_spi), kIkeSaInterface, ike_sa_changes(before, after));
-}
-
-void emit_children_removed(sd_bus* bus, const std::string& connection, const IkeSaStatus& before,
-                           const IkeSaStatus& after) {
-    for (auto& child : before.children)
-        if (!find_child(after, child.spi_in))
-            emit_removed(bus, child_sa_path(connection, before.local_spi, child.spi_in), kChildSaInterface);
-}
-
-// The connection's SAs of no IKE SA: announced when new, changes signalled, gone ones removed.
-void emit_child_sas(sd_bus* bus, const std::string& connection, const std::vector<ChildStatus>& before,
-                    const std::vector<ChildStatus>& after) {
-    for (auto& child : after) {
-        auto path = child_sa_path(connection, child.spi_in);
-        if (const ChildStatus* old = find_child(before, child.spi_in))
-            emit_changed(bus, path, kChildSaInterface, child_sa_changes(*old, child));
-        else
-            emit_added(bus, path, kChildSaInterface);
-    }
-    for (auto& child : before)
-        if (!find_child(after, child.spi_in))
-            emit_removed(bus, child_sa_path(connection, child.spi_in), kChildSaInterface);
 }
 
 }  // namespace
@@ -119,6 +48,8 @@ void emit_child_sas(sd_bus* bus, const std::string& connection, const std::vecto
 Bus::Bus(sd_bus* bus, Backend& backend) : bus_(sd_bus_ref(bus)), backend_(backend) {}
 
 Bus::~Bus() {
+    flush();
+    sd_event_source_disable_unref(flush_timer_);
     for (auto* slot : slots_) sd_bus_slot_unref(slot);
     sd_bus_unref(bus_);
 }
@@ -167,6 +98,8 @@ base::Status Bus::attach() {
                                         "org.freedesktop.DBus", "NameOwnerChanged",
                                         on_name_owner_changed, this);
          }},
+        // A call is answered after the signals of the changes before it (bus_publish.cpp).
+        {"filter", [&](sd_bus_slot** s) { return sd_bus_add_filter(bus_, s, on_incoming, this); }},
     };
     for (auto& reg : registrations) {
         sd_bus_slot* slot = nullptr;
@@ -272,45 +205,10 @@ void Bus::watch_owner(sd_bus_message* call) {
     if (const char* sender = sd_bus_message_get_sender(call)) owners_.insert(sender);
 }
 
-// As apply(): the cache first, new objects announced before the properties that list them
-// change, gone ones after; but only the one IKE SA is looked at.
-void Bus::publish(const ike::engine::StatePublished& change) {
-    auto it = by_name_.find(change.connection);
-    if (it == by_name_.end()) return sync();
-    ++generation_;
-    const std::string& name = change.connection;
-    Cached& cached = it->second;
-    ConnectionSnapshot& c = cached.snapshot;
-    const std::string remote_before = remote_address(c);
-    PropertyNames changed;
-    if (c.status.state != change.state) changed.push_back("State");
-    c.status.state = change.state;
-    c.status.failure = change.failure;
-    const IkeSaStatus& next = change.ike_sa;
-    auto& sas = c.status.ike_sas;
-    auto at = cached.ike_at.find(next.local_spi);
-    const bool known = at != cached.ike_at.end();
-    const bool gone = next.state == "closed";
-    std::optional<IkeSaStatus> before;
-    if (known) before = std::exchange(sas[at->second], next);
-    if (known && gone) erase_ike(cached, at->second);
-    if (!known && !gone) {
-        cached.ike_at.emplace(next.local_spi, sas.size());
-        sas.push_back(next);
-    }
-    if (known == gone) changed.push_back("IkeSas");  // added or removed
-    if (remote_address(c) != remote_before) changed.push_back("RemoteAddress");
-    const IkeSaStatus* now = gone ? nullptr : find_ike(cached, next.local_spi);
-    if (!known && !gone) emit_ike_added(bus_, name, *now);
-    if (known && !gone) emit_ike_changed(bus_, name, *before, *now);
-    emit_changed(bus_, connection_path(name), kConnectionInterface, changed);
-    if (known && gone) emit_ike_removed(bus_, name, *before);
-    if (known && !gone) emit_children_removed(bus_, name, *before, *now);
-}
-
 void Bus::sync() { sync(backend_.names()); }
 
 void Bus::sync(const std::vector<std::string>& changed) {
+    flush();  // apply() and drop() compare with what clients were told
     auto names = backend_.names();
     const std::set<std::string, std::less<>> keep(names.begin(), names.end());
     const std::set<std::string, std::less<>> stale(changed.begin(), changed.end());

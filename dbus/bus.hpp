@@ -4,7 +4,12 @@
 // publish(), and calls sync() after it changed the set of connections on its own (SIGHUP:
 // sync(changed)).
 // A publish() touches only the one IKE SA's objects and its connection's properties: its
-// cost does not grow with the number of SAs (issue 13).
+// cost does not grow with the number of SAs (issue 13). Its signals wait for the next flush
+// (bus_publish.cpp), at most kFlushDelay later: there the changes of one object since the last
+// flush make one signal with its latest values, an SA that came and went makes none, and a
+// connection's IkeSas is invalidated once. A change of a connection's State, a sync() and any
+// incoming method call flush at once: every State value is signalled, and no reply goes
+// ahead of the signals of the states before it.
 //
 // Objects (paths in dbus/paths.hpp):
 //   /org/ipsecd1                        org.ipsecd1.Manager, org.freedesktop.DBus.ObjectManager
@@ -18,14 +23,17 @@
 // and counters are read from the Backend when a client asks.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
 
 #include "base/result.hpp"
 #include "dbus/backend.hpp"
@@ -51,6 +59,10 @@ public:
     // (addresses and transient flag are kept); only that SA's objects and signals change.
     // An unknown name makes the bus re-read the whole list (sync()).
     void publish(const ike::engine::StatePublished& change);
+    // The longest a published change waits for its signals.
+    static constexpr std::chrono::milliseconds kFlushDelay{100};
+    // Sends the signals of every change published since the last flush.
+    void flush();
     // Re-read the list of connections and the snapshot of each, and announce what was added,
     // removed or changed.
     void sync();
@@ -108,6 +120,17 @@ private:
     void store(Cached& c, ConnectionSnapshot next);
     // Removes the IKE SA at `index` (the last one takes its place).
     static void erase_ike(Cached& c, std::size_t index);
+    // What clients were told last of a connection that changed since the last flush.
+    struct Unannounced {
+        // local SPI -> the IKE SA as last announced; nullopt: never announced
+        std::map<std::uint64_t, std::optional<ike::engine::IkeSaStatus>> ike_sas;
+        std::string remote_address;
+        bool state = false;  // State changed
+    };
+    void announce(const std::string& name, const Unannounced& before);
+    void schedule_flush();
+    static int on_flush_timer(sd_event_source* source, std::uint64_t usec, void* userdata);
+    static int on_incoming(sd_bus_message* m, void* userdata, sd_bus_error* error);
     void peer_left(const std::string& unique_name);
     static int on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int enumerate(sd_bus* bus, const char* prefix, void* userdata, char*** nodes,
@@ -137,7 +160,9 @@ private:
     ReplyLimits limits_;
     std::vector<std::string> order_;
     std::set<std::string, std::less<>> owners_;
-    std::shared_ptr<PendingReplies> pending_ = std::make_shared<PendingReplies>();
+    std::map<std::string, Unannounced, std::less<>> unannounced_;
+    sd_event_source* flush_timer_ = nullptr;
+    std::shared_ptr<PendingReplies> pending_ = std::make_shared<PendingReplies>([this] { flush(); });
 };
 
 }  // namespace ipsecd::bus

@@ -30,6 +30,7 @@ void PendingReplies::complete(std::uint64_t id, const Status& status) {
     if (it == calls_.end()) return;
     sd_bus_message* message = it->second.message;
     calls_.erase(it);
+    before_reply_();
     if (status) {
         sd_bus_reply_method_return(message, nullptr);
     } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +17,8 @@ namespace ipsecd::bus {
 
 class PendingReplies : public std::enable_shared_from_this<PendingReplies> {
 public:
+    // `before_reply` runs before each reply is sent (the bus's signals go first).
+    explicit PendingReplies(std::function<void()> before_reply) : before_reply_(std::move(before_reply)) {}
     ~PendingReplies();
 
     // Keeps `call` and returns the completion that replies to it. The completion does
@@ -34,6 +37,7 @@ private:
         sd_bus_message* message;
         std::string sender;
     };
+    std::function<void()> before_reply_;
     std::map<std::uint64_t, Call> calls_;
     std::uint64_t next_id_ = 1;
 };

@@ -108,6 +108,41 @@ void FakeBackend::set_more_ike_sas(const std::string& name, std::uint32_t count)
     }
 }
 
+void FakeBackend::churn(const std::string& name) {
+    Entry* e = find(name);
+    if (!e || !bus_) return;
+    auto& status = e->snapshot.status;
+    ike::engine::IkeSaStatus churned;
+    churned.state = "connecting";
+    churned.local_spi = kChurnedSpi;
+    ike::engine::IkeSaStatus settled = churned;
+    settled.local_spi = kSettledSpi;
+    bus_->publish({name, status.state, churned, status.failure});
+    bus_->publish({name, status.state, settled, status.failure});
+    settled.state = "established";
+    settled.remote_spi = kPeerSpi;
+    ike::engine::ChildStatus child;
+    child.name = "net";
+    child.spi_in = kSettledSpiIn;
+    child.spi_out = kSpiOut;
+    settled.children.push_back(child);
+    status.ike_sas.push_back(settled);
+    bus_->publish({name, status.state, settled, status.failure});
+    churned.state = "closed";
+    bus_->publish({name, status.state, churned, status.failure});
+}
+
+void FakeBackend::close_churned(const std::string& name) {
+    Entry* e = find(name);
+    if (!e || !bus_) return;
+    auto& status = e->snapshot.status;
+    std::erase_if(status.ike_sas, [](auto& sa) { return sa.local_spi == kSettledSpi; });
+    ike::engine::IkeSaStatus gone;
+    gone.state = "closed";
+    gone.local_spi = kSettledSpi;
+    bus_->publish({name, status.state, gone, status.failure});
+}
+
 // Runs `action` 20 ms from now on the event loop, as a real exchange completes later.
 void FakeBackend::later(std::function<void()> action) {
     sd_event_source* source = nullptr;

@@ -51,6 +51,12 @@ public:
     // besides its first, the ones it had before removed: local SPIs kIkeSpi + 1.., inbound
     // CHILD SA SPIs kSpiIn + 1...
     void set_more_ike_sas(const std::string& name, std::uint32_t count);
+    // Publishes, one after the other and with the connection's State unchanged, what one flush
+    // of the bus merges: an IKE SA that comes and goes (local SPI kChurnedSpi) and one created
+    // `connecting`, then established with a CHILD SA (kSettledSpi, inbound SPI kSettledSpiIn).
+    void churn(const std::string& name);
+    // Closes churn()'s established IKE SA.
+    void close_churned(const std::string& name);
 
 private:
     struct Entry {
@@ -78,6 +84,8 @@ private:
 inline constexpr std::uint64_t kIkeSpi = 0x0123456789abcdefULL;
 inline constexpr std::uint64_t kPeerSpi = 0xfedcba9876543210ULL;
 inline constexpr std::uint32_t kSpiIn = 0xc0ffee01, kSpiOut = 0x0badf00d;
+inline constexpr std::uint64_t kChurnedSpi = 0x00000000000c0001ULL, kSettledSpi = 0x00000000000c0002ULL;
+inline constexpr std::uint32_t kSettledSpiIn = 0xc0ffee02;
 inline constexpr std::uint64_t kEstablished = 1700000000;
 inline constexpr std::uint32_t kManualSpiIn = 0x4002, kManualSpiOut = 0x4001;
 

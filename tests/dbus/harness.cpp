@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace ipsecd::bus::test {
 
@@ -252,6 +253,29 @@ std::vector<std::string> Client::get_array(const std::string& path, const char* 
     return out;
 }
 
+namespace {
+
+// An a{sv} of properties: the values of type s into `strings`, the others skipped.
+void read_strings(sd_bus_message* m, std::map<std::string, std::string>& strings) {
+    if (sd_bus_message_enter_container(m, 'a', "{sv}") <= 0) return;
+    while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+        const char* key = nullptr;
+        const char* value = nullptr;
+        char type = 0;
+        const char* contents = nullptr;
+        sd_bus_message_read_basic(m, 's', &key);
+        if (sd_bus_message_peek_type(m, &type, &contents) > 0 && std::string_view(contents) == "s" &&
+            sd_bus_message_read(m, "v", "s", &value) > 0)
+            strings[key] = value;
+        else
+            sd_bus_message_skip(m, "v");
+        sd_bus_message_exit_container(m);
+    }
+    sd_bus_message_exit_container(m);
+}
+
+}  // namespace
+
 int Client::on_signal(sd_bus_message* m, void* userdata, sd_bus_error*) {
     Signal s{sd_bus_message_get_member(m), sd_bus_message_get_path(m), "", {}};
     const char* target = nullptr;
@@ -274,7 +298,7 @@ int Client::on_signal(sd_bus_message* m, void* userdata, sd_bus_error*) {
         while (sd_bus_message_enter_container(m, 'e', "sa{sv}") > 0) {
             sd_bus_message_read_basic(m, 's', &name);
             s.names.emplace_back(name);
-            sd_bus_message_skip(m, "a{sv}");
+            read_strings(m, s.strings);
             sd_bus_message_exit_container(m);
         }
     } else if (s.member == "InterfacesRemoved") {

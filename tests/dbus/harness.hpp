@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,10 +54,12 @@ struct Reply {
 };
 
 // A signal seen by a Client: PropertiesChanged (target = interface, names = changed
-// properties), InterfacesAdded/Removed (target = object path, names = interfaces).
+// properties), InterfacesAdded/Removed (target = object path, names = interfaces; for
+// InterfacesAdded, strings = the values of the string properties the object was added with).
 struct Signal {
     std::string member, path, target;
     std::vector<std::string> names;
+    std::map<std::string, std::string> strings;
 };
 
 class Client {

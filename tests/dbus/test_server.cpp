@@ -74,6 +74,14 @@ int set_more_ike_sas(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return sd_bus_reply_method_return(m, nullptr);
 }
 
+template <void (FakeBackend::*step)(const std::string&)>
+int on_connection(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    const char* name = nullptr;
+    if (int r = sd_bus_message_read(m, "s", &name); r < 0) return r;
+    (of(userdata).backend->*step)(name);
+    return sd_bus_reply_method_return(m, nullptr);
+}
+
 // The bounds of the replies that grow with the SAs, small enough for a test to reach them.
 int set_reply_limits(sd_bus_message* m, void* userdata, sd_bus_error*) {
     std::uint64_t bytes = 0, objects = 0;
@@ -92,6 +100,8 @@ const sd_bus_vtable control_vtable[] = {
     SD_BUS_METHOD("SetManual", "b", "", set_manual, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("SetReplyLimits", "tt", "", set_reply_limits, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("SetMoreIkeSas", "su", "", set_more_ike_sas, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Churn", "s", "", on_connection<&FakeBackend::churn>, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("CloseChurned", "s", "", on_connection<&FakeBackend::close_churned>, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END,
 };
 

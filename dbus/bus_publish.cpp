@@ -1,0 +1,110 @@
+// Bus::publish and its flush: the cache changes at once (property reads see it), the signals
+// wait up to Bus::kFlushDelay so that a busy responder sends fewer of them (issue 13: each is a
+// message built through the vtable's getters and a write to dbus-daemon). What clients rely on
+// is kept: every value of a connection's State is signalled (a change of it flushes at once),
+// new objects are announced before the properties that list them change and gone ones after,
+// and an incoming method call is answered after the signals of every change before it.
+#include <utility>
+
+#include "dbus/bus.hpp"
+#include "dbus/paths.hpp"
+#include "dbus/signals.hpp"
+
+namespace ipsecd::bus {
+
+using ike::engine::IkeSaStatus;
+
+void Bus::publish(const ike::engine::StatePublished& change) {
+    auto it = by_name_.find(change.connection);
+    if (it == by_name_.end()) return sync();
+    ++generation_;
+    Cached& cached = it->second;
+    ConnectionSnapshot& c = cached.snapshot;
+    auto [pending, first] = unannounced_.try_emplace(change.connection);
+    Unannounced& before = pending->second;
+    if (first) before.remote_address = remote_address(c);
+    const bool state_changed = c.status.state != change.state;
+    c.status.state = change.state;
+    c.status.failure = change.failure;
+    const IkeSaStatus& next = change.ike_sa;
+    auto& sas = c.status.ike_sas;
+    auto at = cached.ike_at.find(next.local_spi);
+    const bool known = at != cached.ike_at.end();
+    const bool gone = next.state == "closed";
+    if (known) {
+        // The first change since the last flush keeps what clients were told.
+        if (!before.ike_sas.contains(next.local_spi)) before.ike_sas.emplace(next.local_spi, sas[at->second]);
+        sas[at->second] = next;
+        if (gone) erase_ike(cached, at->second);
+    } else if (!gone) {
+        before.ike_sas.try_emplace(next.local_spi, std::nullopt);
+        cached.ike_at.emplace(next.local_spi, sas.size());
+        sas.push_back(next);
+    }
+    if (state_changed) {
+        before.state = true;
+        return flush();
+    }
+    schedule_flush();
+}
+
+void Bus::flush() {
+    if (flush_timer_) sd_event_source_set_enabled(flush_timer_, SD_EVENT_OFF);
+    auto pending = std::exchange(unannounced_, {});
+    for (const auto& [name, before] : pending) announce(name, before);
+}
+
+// One connection's changes since `before`, in apply()'s order.
+void Bus::announce(const std::string& name, const Unannounced& before) {
+    auto it = by_name_.find(name);
+    if (it == by_name_.end()) return;
+    const Cached& cached = it->second;
+    PropertyNames changed;
+    if (before.state) changed.push_back("State");
+    bool listed = false;  // an IKE SA clients were told of was added or removed
+    for (const auto& [spi, told] : before.ike_sas) {
+        const IkeSaStatus* now = find_ike(cached, spi);
+        if (!told && now) emit_ike_added(bus_, name, *now);
+        if (told && now) emit_ike_changed(bus_, name, *told, *now);
+        listed = listed || (told.has_value() != (now != nullptr));
+    }
+    if (listed) changed.push_back("IkeSas");
+    if (remote_address(cached.snapshot) != before.remote_address) changed.push_back("RemoteAddress");
+    emit_changed(bus_, connection_path(name), kConnectionInterface, changed);
+    for (const auto& [spi, told] : before.ike_sas) {
+        if (!told) continue;
+        if (const IkeSaStatus* now = find_ike(cached, spi))
+            emit_children_removed(bus_, name, *told, *now);
+        else
+            emit_ike_removed(bus_, name, *told);
+    }
+}
+
+// Without an event loop (none attached to the bus) the signals go at once.
+void Bus::schedule_flush() {
+    sd_event* event = sd_bus_get_event(bus_);
+    const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(kFlushDelay).count();
+    if (!event) return flush();
+    if (!flush_timer_) {
+        if (sd_event_add_time_relative(event, &flush_timer_, CLOCK_MONOTONIC, delay, 0, on_flush_timer, this) < 0)
+            flush();
+        return;
+    }
+    int enabled = SD_EVENT_OFF;
+    if (sd_event_source_get_enabled(flush_timer_, &enabled) >= 0 && enabled != SD_EVENT_OFF) return;
+    if (sd_event_source_set_time_relative(flush_timer_, delay) < 0 ||
+        sd_event_source_set_enabled(flush_timer_, SD_EVENT_ONESHOT) < 0)
+        flush();
+}
+
+int Bus::on_flush_timer(sd_event_source*, std::uint64_t, void* userdata) {
+    static_cast<Bus*>(userdata)->flush();
+    return 0;
+}
+
+int Bus::on_incoming(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    if (sd_bus_message_is_method_call(m, nullptr, nullptr) > 0) static_cast<Bus*>(userdata)->flush();
+    return 0;  // dispatched as usual
+}
+
+}  // namespace ipsecd::bus
