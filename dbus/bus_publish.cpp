@@ -80,13 +80,15 @@ void Bus::announce(const std::string& name, const Unannounced& before) {
     }
 }
 
-// Without an event loop (none attached to the bus) the signals go at once.
+// Without an event loop (none attached to the bus) the signals go at once. sd-event may run
+// a timer up to its accuracy late (250 ms unless told): it is part of kFlushDelay.
 void Bus::schedule_flush() {
     sd_event* event = sd_bus_get_event(bus_);
-    const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(kFlushDelay).count();
     if (!event) return flush();
+    constexpr std::uint64_t accuracy = 5000;  // us
+    constexpr auto delay = std::chrono::duration_cast<std::chrono::microseconds>(kFlushDelay).count() - accuracy;
     if (!flush_timer_) {
-        if (sd_event_add_time_relative(event, &flush_timer_, CLOCK_MONOTONIC, delay, 0, on_flush_timer, this) < 0)
+        if (sd_event_add_time_relative(event, &flush_timer_, CLOCK_MONOTONIC, delay, accuracy, on_flush_timer, this) < 0)
             flush();
         return;
     }
