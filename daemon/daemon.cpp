@@ -211,17 +211,34 @@ void Daemon::note_error(const std::string& message) {
     if (feed_error_.empty()) feed_error_ = message;
 }
 
-void Daemon::send(const ike::engine::SendDatagram& d) {
-    for (auto& s : sockets_) {
-        if (s.family() != d.remote.address.family || s.port() != d.local.port) continue;
-        if (auto st = s.send(d.local, d.remote, d.bytes, !d.keepalive); !st) {
-            log_.warning(st.error().message);
-            note_error(st.error().message);
-        }
-        return;
-    }
+IkeSocket* Daemon::socket_for(const ike::engine::SendDatagram& d) {
+    for (auto& s : sockets_)
+        if (s.family() == d.remote.address.family && s.port() == d.local.port) return &s;
     log_.warning("no IKE socket for " + d.local.str() + " -> " + d.remote.str());
     note_error("no IKE socket for " + d.local.str() + " -> " + d.remote.str());
+    return nullptr;
+}
+
+void Daemon::send(const ike::engine::SendDatagram& d) {
+    if (holding_sends_) return outbox_.push_back(d);
+    auto* s = socket_for(d);
+    if (!s) return;
+    if (auto st = s->send(d.local, d.remote, d.bytes, !d.keepalive); !st) {
+        log_.warning(st.error().message);
+        note_error(st.error().message);
+    }
+}
+
+// The answers to a burst of datagrams, one sendmmsg per socket, each socket's in the order the
+// engines sent them.
+void Daemon::send_outbox() {
+    const auto out = std::exchange(outbox_, {});
+    std::vector<std::vector<IkeSocket::Outgoing>> per_socket(sockets_.size());
+    for (const auto& d : out)
+        if (auto* s = socket_for(d))
+            per_socket[static_cast<std::size_t>(s - sockets_.data())].push_back({d.local, d.remote, d.bytes, !d.keepalive});
+    for (std::size_t i = 0; i < sockets_.size(); ++i)
+        for (const auto& e : sockets_[i].send_burst(per_socket[i])) log_.warning(e.message);
 }
 
 // Kernel changes are queued: a run of them (a CHILD SA's SAs and policies) shares sends
@@ -326,8 +343,13 @@ int Daemon::on_datagram(sd_event_source*, int fd, uint32_t, void* p) {
                 self->log_.warning(burst.error().message);
                 break;
             }
+            // The answers wait for the burst's end (after the kernel changes before them, as
+            // always) and go out together: one system call, one wakeup of the other side.
+            self->holding_sends_ = true;
             for (auto& dg : burst->datagrams)
                 self->feed(ike::engine::DatagramIn{dg.local, dg.remote, std::move(dg.data)});
+            self->holding_sends_ = false;
+            self->send_outbox();
             if (!burst->more) break;
         }
     }

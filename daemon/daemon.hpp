@@ -97,6 +97,8 @@ private:
     xfrm::Kernel::Done kernel_changed(const ike::engine::KernelOwner& owner, bool addition);
     void sa_added(const xfrm::Kernel::Done& on, const base::Status& r, const xfrm::Sa& sa);
     void send(const ike::engine::SendDatagram& d);
+    IkeSocket* socket_for(const ike::engine::SendDatagram& d);  // logs when there is none
+    void send_outbox();
     // Routes and virtual IPs follow one IKE SA's new state.
     void published(const ike::engine::StatePublished& fx);
     void note_error(const std::string& message);  // kept when it is the feed's first
@@ -126,6 +128,9 @@ private:
     bool stopping_ = false;
     std::vector<ike::engine::KernelFailed> kernel_failed_;  // met while applying effects
     std::string feed_error_;  // last_feed_error()
+    // While a received burst is fed, the datagrams the engines send wait here (send_outbox).
+    bool holding_sends_ = false;
+    std::vector<ike::engine::SendDatagram> outbox_;
 };
 
 }  // namespace ipsecd

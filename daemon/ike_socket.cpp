@@ -56,6 +56,45 @@ net::Endpoint from_sockaddr(const sockaddr_storage& ss) {
     return e;
 }
 
+// One datagram's sendmsg header and what it points at: the peer's address, the non-ESP
+// marker and the data, our source address (IP_PKTINFO / IPV6_PKTINFO).
+struct OutMessage {
+    sockaddr_storage to{};
+    iovec iov[2]{};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+};
+
+msghdr prepare(OutMessage& m, net::Family family, bool marker, const net::Endpoint& local,
+               const net::Endpoint& remote, base::ByteView data) {
+    socklen_t tolen = 0;
+    m.to = to_sockaddr(remote, tolen);
+    std::size_t niov = 0;
+    if (marker) m.iov[niov++] = {const_cast<std::uint8_t*>(kNonEspMarker), sizeof kNonEspMarker};
+    m.iov[niov++] = {const_cast<std::uint8_t*>(data.data()), data.size()};
+    msghdr msg{};
+    msg.msg_name = &m.to;
+    msg.msg_namelen = tolen;
+    msg.msg_iov = m.iov;
+    msg.msg_iovlen = niov;
+    if (local.address.is_any()) return msg;  // else choose our source address explicitly
+    msg.msg_control = m.control;
+    cmsghdr* c = reinterpret_cast<cmsghdr*>(m.control);
+    if (family == net::Family::v4) {
+        in_pktinfo pi{};
+        std::memcpy(&pi.ipi_spec_dst, local.address.bytes.data(), 4);
+        c->cmsg_level = IPPROTO_IP, c->cmsg_type = IP_PKTINFO, c->cmsg_len = CMSG_LEN(sizeof pi);
+        std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+        msg.msg_controllen = CMSG_SPACE(sizeof pi);
+    } else {
+        in6_pktinfo pi{};
+        std::memcpy(&pi.ipi6_addr, local.address.bytes.data(), 16);
+        c->cmsg_level = IPPROTO_IPV6, c->cmsg_type = IPV6_PKTINFO, c->cmsg_len = CMSG_LEN(sizeof pi);
+        std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+        msg.msg_controllen = CMSG_SPACE(sizeof pi);
+    }
+    return msg;
+}
+
 // Per-socket policies with action "allow" take precedence over the global SPD, so IKE
 // packets pass in the clear whatever policies we install (as every IKE daemon does).
 base::Status bypass_ipsec(int fd, net::Family family) {
@@ -181,39 +220,35 @@ std::optional<Datagram> IkeSocket::unpack(const msghdr& msg, std::size_t length)
 
 base::Status IkeSocket::send(const net::Endpoint& local, const net::Endpoint& remote,
                              base::ByteView data, bool marker) {
-    socklen_t tolen = 0;
-    sockaddr_storage to = to_sockaddr(remote, tolen);
-    iovec iov[2];
-    std::size_t niov = 0;
-    if (natt_ && marker) iov[niov++] = {const_cast<std::uint8_t*>(kNonEspMarker), sizeof kNonEspMarker};
-    iov[niov++] = {const_cast<std::uint8_t*>(data.data()), data.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-    msghdr msg{};
-    msg.msg_name = &to;
-    msg.msg_namelen = tolen;
-    msg.msg_iov = iov;
-    msg.msg_iovlen = niov;
-    if (!local.address.is_any()) {  // choose our source address explicitly
-        msg.msg_control = control;
-        cmsghdr* c = reinterpret_cast<cmsghdr*>(control);
-        if (family_ == net::Family::v4) {
-            in_pktinfo pi{};
-            std::memcpy(&pi.ipi_spec_dst, local.address.bytes.data(), 4);
-            c->cmsg_level = IPPROTO_IP, c->cmsg_type = IP_PKTINFO, c->cmsg_len = CMSG_LEN(sizeof pi);
-            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
-            msg.msg_controllen = CMSG_SPACE(sizeof pi);
-        } else {
-            in6_pktinfo pi{};
-            std::memcpy(&pi.ipi6_addr, local.address.bytes.data(), 16);
-            c->cmsg_level = IPPROTO_IPV6, c->cmsg_type = IPV6_PKTINFO, c->cmsg_len = CMSG_LEN(sizeof pi);
-            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
-            msg.msg_controllen = CMSG_SPACE(sizeof pi);
-        }
-    }
-    if (sendmsg(fd_, &msg, 0) < 0)
-        return base::fail(err("sending " + std::to_string(data.size()) + " bytes to " + remote.str()),
-                          errno);
+    const Outgoing one{local, remote, data, marker};
+    auto failed = send_burst({&one, 1});
+    if (!failed.empty()) return base::Unexpected{std::move(failed.front())};
     return {};
+}
+
+std::vector<base::Error> IkeSocket::send_burst(std::span<const Outgoing> datagrams) {
+    std::vector<OutMessage> messages(datagrams.size());  // sized once: each msghdr points into its own
+    std::vector<mmsghdr> headers(datagrams.size());
+    for (std::size_t i = 0; i < datagrams.size(); ++i) {
+        const Outgoing& d = datagrams[i];
+        headers[i].msg_hdr = prepare(messages[i], family_, natt_ && d.marker, d.local, d.remote, d.data);
+    }
+    std::vector<base::Error> failed;
+    for (std::size_t i = 0; i < datagrams.size();) {
+        int n = sendmmsg(fd_, headers.data() + i, static_cast<unsigned>(datagrams.size() - i), 0);
+        if (n > 0) {
+            i += static_cast<std::size_t>(n);
+            continue;
+        }
+        const int code = errno;
+        if (code == EINTR) continue;
+        // The kernel stops a burst at the first datagram it refuses: report it, send the rest.
+        failed.push_back({"sending " + std::to_string(datagrams[i].data.size()) + " bytes to " +
+                              datagrams[i].remote.str() + ": " + std::strerror(code),
+                          code});
+        ++i;
+    }
+    return failed;
 }
 
 }  // namespace ipsecd

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -51,6 +52,14 @@ public:
     // `marker` false: a NAT keepalive (RFC 3948 2.3), sent on port 4500 without the marker.
     base::Status send(const net::Endpoint& local, const net::Endpoint& remote, base::ByteView data,
                       bool marker = true);
+    struct Outgoing {
+        net::Endpoint local, remote;
+        base::ByteView data;
+        bool marker = true;
+    };
+    // Sends them in order with one sendmmsg(2) (more only if the kernel takes fewer), so the
+    // answers to a burst cost one system call; one error for each datagram that did not go.
+    std::vector<base::Error> send_burst(std::span<const Outgoing> datagrams);
 
 private:
     IkeSocket(int fd, net::Family f, std::uint16_t port, bool natt)

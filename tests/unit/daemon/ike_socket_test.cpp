@@ -170,3 +170,37 @@ TEST(IkeSocket, ReceivesAnEmptyBurstWhenNothingIsQueued) {
     EXPECT_TRUE(burst->datagrams.empty());
     EXPECT_FALSE(burst->more);
 }
+
+TEST(IkeSocket, SendsABurstWithOneCallInOrder) {
+    auto a = ipsecd::IkeSocket::open(net::Family::v4, test_port(18), false);
+    auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(19), false);
+    ASSERT_TRUE(a && b);
+    std::vector<base::Bytes> payloads;
+    for (std::uint8_t i = 1; i <= 4; ++i) payloads.emplace_back(28, i);
+    std::vector<ipsecd::IkeSocket::Outgoing> out;
+    for (const auto& p : payloads) out.push_back({loopback(test_port(18)), loopback(test_port(19)), p});
+    EXPECT_TRUE(a->send_burst(out).empty());
+    auto burst = b->receive();
+    ASSERT_TRUE(burst);
+    ASSERT_EQ(burst->datagrams.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(burst->datagrams[i].data, payloads[i]);
+}
+
+TEST(IkeSocket, ReportsTheDatagramOfABurstThatCouldNotGoAndSendsTheRest) {
+    auto a = ipsecd::IkeSocket::open(net::Family::v4, test_port(20), false);
+    auto b = ipsecd::IkeSocket::open(net::Family::v4, test_port(21), false);
+    ASSERT_TRUE(a && b);
+    const base::Bytes first(28, 1), refused(28, 2), last(28, 3);
+    const net::Endpoint v6{*net::Address::parse("::1"), test_port(21)};  // not for an IPv4 socket
+    std::vector<ipsecd::IkeSocket::Outgoing> out{{loopback(test_port(20)), loopback(test_port(21)), first},
+                                                 {loopback(test_port(20)), v6, refused},
+                                                 {loopback(test_port(20)), loopback(test_port(21)), last}};
+    auto failed = a->send_burst(out);
+    ASSERT_EQ(failed.size(), 1u);
+    EXPECT_NE(failed.front().message.find("28 bytes to"), std::string::npos);
+    auto burst = b->receive();
+    ASSERT_TRUE(burst);
+    ASSERT_EQ(burst->datagrams.size(), 2u);
+    EXPECT_EQ(burst->datagrams[0].data, first);
+    EXPECT_EQ(burst->datagrams[1].data, last);
+}
