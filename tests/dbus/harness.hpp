@@ -95,6 +95,10 @@ public:
                     const std::string& name = "") const;
     // Processes bus traffic until `done` holds or about 3 s passed.
     bool wait_for(const std::function<bool()>& done);
+    // Forgets every signal the server sent so far, dispatched or not: those sd-bus read while
+    // a call waited for its reply are still queued, and a later wait_for would see them.
+    // False if the server did not answer the round trip that marks "so far".
+    bool forget_signals();
 
 private:
     static Reply finish(sd_bus_error& error, sd_bus_message* reply);
