@@ -4,14 +4,15 @@
 
 namespace ike::crypto::ke {
 
-Agreement::Agreement(KeGroup group, Botan::RandomNumberGenerator& rng)
-    : group_(group), blinding_(rng.random_vec(32)) {}
-
 base::Unexpected<base::Error> Agreement::reject(const std::string& why) const {
     return base::fail("KE group " + std::to_string(static_cast<unsigned>(group_)) + ": " + why);
 }
 
-base::Result<base::SecretBytes> Agreement::agree(const Botan::PK_Key_Agreement_Key& key, base::ByteView peer) const {
+BlindedAgreement::BlindedAgreement(KeGroup group, Botan::RandomNumberGenerator& rng)
+    : Agreement(group), blinding_(rng.random_vec(32)) {}
+
+base::Result<base::SecretBytes> BlindedAgreement::agree(const Botan::PK_Key_Agreement_Key& key,
+                                                        base::ByteView peer) const {
     try {
         Botan::PK_Key_Agreement ka(key, blinding_, "Raw");
         return ka.derive_key(0, peer.data(), peer.size()).bits_of();

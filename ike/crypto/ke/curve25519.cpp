@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "ike/crypto/ke/agreement.hpp"
 #include "ike/crypto/ke/families.hpp"
@@ -19,17 +20,21 @@ Botan::Curve25519_PrivateKey make_key(Botan::RandomNumberGenerator& rng, base::B
 class Curve25519 final : public Agreement {
 public:
     Curve25519(Botan::RandomNumberGenerator& rng, base::ByteView private_value)
-        : Agreement(KeGroup::curve25519, rng), key_(make_key(rng, private_value)) {
+        : Agreement(KeGroup::curve25519), key_(make_key(rng, private_value)) {
         public_ = key_.public_value();
     }
 
     base::Result<base::SecretBytes> compute(base::ByteView peer) const override {
         // RFC 8031 2: the public value is exactly 32 octets.
         if (!has_public_size(peer)) return reject("peer public value has the wrong length");
-        auto secret = agree(key_, peer);
-        if (!secret) return secret;
+        base::SecretBytes secret;
+        try {
+            secret = key_.agree(peer.data(), peer.size());
+        } catch (const std::exception& e) {
+            return reject(std::string("key agreement failed: ") + e.what());
+        }
         // RFC 8031 2.3: an all-zero result (a small-order peer value) MUST be rejected.
-        if (std::all_of(secret->begin(), secret->end(), [](std::uint8_t b) { return b == 0; }))
+        if (std::all_of(secret.begin(), secret.end(), [](std::uint8_t b) { return b == 0; }))
             return reject("shared secret is all zero (small-order peer value, RFC 8031 2.3)");
         return secret;
     }

@@ -12,11 +12,11 @@ namespace {
 
 constexpr std::uint8_t kUncompressed = 0x04;
 
-class Ecp final : public Agreement {
+class Ecp final : public BlindedAgreement {
 public:
     Ecp(KeGroup group, const char* botan_group, Botan::RandomNumberGenerator& rng,
          base::ByteView private_value)
-        : Agreement(group, rng),
+        : BlindedAgreement(group, rng),
           key_(rng, Botan::EC_Group(botan_group), private_scalar(private_value)) {
         const auto sec1 = key_.public_value(Botan::PointGFp::UNCOMPRESSED);
         public_.assign(sec1.begin() + 1, sec1.end());

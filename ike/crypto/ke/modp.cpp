@@ -22,11 +22,11 @@ const Botan::DL_Group& named_group(const char* botan_group) {
     return groups.try_emplace(botan_group, botan_group).first->second;
 }
 
-class Modp final : public Agreement {
+class Modp final : public BlindedAgreement {
 public:
     Modp(KeGroup group, const char* botan_group, Botan::RandomNumberGenerator& rng,
          base::ByteView private_value)
-        : Agreement(group, rng),
+        : BlindedAgreement(group, rng),
           key_(rng, named_group(botan_group), private_scalar(private_value)) {
         // Botan pads y to |p| (RFC 7296 3.4: "padded with zeros ... to the length of the modulus").
         public_ = key_.public_value();

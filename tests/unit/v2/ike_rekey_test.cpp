@@ -90,8 +90,8 @@ void simultaneous_rekey(std::uint64_t seed_a, std::uint64_t seed_b, bool alice_w
     expect_rekeyed(p, before);
 }
 
-TEST(IkeRekey, SimultaneousRekeyAliceWins) { simultaneous_rekey(2, 1, true); }
-TEST(IkeRekey, SimultaneousRekeyBobWins) { simultaneous_rekey(1, 2, false); }
+TEST(IkeRekey, SimultaneousRekeyAliceWins) { simultaneous_rekey(1, 2, true); }
+TEST(IkeRekey, SimultaneousRekeyBobWins) { simultaneous_rekey(2, 1, false); }
 
 // The lab's ipsecd-rekey-ike in one process: the shortest lifetime ipsecd accepts on both
 // sides, DPD on; every 10 s one side or both rekey, and one IKE SA is left with the CHILD SA.

@@ -112,8 +112,8 @@ void simultaneous_rekey(std::uint64_t seed_a, std::uint64_t seed_b, bool alice_w
     EXPECT_NE(only_child(p.alice()).spi_in, a.spi_in);
 }
 
-TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenAliceWins) { simultaneous_rekey(1, 2, true); }
-TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenBobWins) { simultaneous_rekey(2, 1, false); }
+TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenAliceWins) { simultaneous_rekey(2, 1, true); }
+TEST(ChildRekey, SimultaneousRekeyKeepsOneChildWhenBobWins) { simultaneous_rekey(1, 2, false); }
 
 // The SPI `from`'s kernel sends the CHILD SA's traffic with: of the outbound SAs it holds,
 // the one added last (XFRM picks the newest valid SA matching the policy's template).
