@@ -23,10 +23,12 @@ namespace {
 // zeroised) after it: creating one by name was half of a PRF's cost (perf, issue 13).
 Botan::MessageAuthenticationCode& hmac(PrfId id, const std::string& name) {
     thread_local std::unique_ptr<Botan::MessageAuthenticationCode> macs[8];
-    auto& mac = macs[static_cast<std::size_t>(id) % 8];  // 2, 5, 6, 7: one each
+    // 2, 5, 6, 7: one slot each, so a slot only ever holds `name`'s object (no name()
+    // comparison: Botan builds that string at each call).
+    auto& mac = macs[static_cast<std::size_t>(id) % 8];
     // HMAC accepts any key length and the name is one of ours, so nothing here can throw
     // short of memory exhaustion.
-    if (!mac || mac->name() != name) mac = Botan::MessageAuthenticationCode::create_or_throw(name);
+    if (!mac) mac = Botan::MessageAuthenticationCode::create_or_throw(name);
     return *mac;
 }
 

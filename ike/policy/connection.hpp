@@ -12,6 +12,7 @@
 #include "base/secret.hpp"
 #include "ike/iana.hpp"
 #include "ike/policy/identity.hpp"
+#include "ike/policy/key_pads.hpp"
 #include "ike/policy/proposal.hpp"
 #include "net/address.hpp"
 
@@ -166,6 +167,7 @@ struct Connection {
 struct Secret {
     std::vector<Identity> ids;
     base::SecretBytes psk;
+    KeyPads key_pads{};  // derived from psk by the engine (IKEv2 AUTH), not configured
 
     bool operator==(const Secret&) const = default;
 };

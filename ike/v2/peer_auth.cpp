@@ -78,9 +78,13 @@ base::Bytes octets(const IkeSa& sa, bool of_initiator, const IdData& id) {
                                  of_initiator ? sa.nr : sa.ni, of_initiator ? sa.keys.sk_pi : sa.keys.sk_pr, rest);
 }
 
-const base::SecretBytes* psk_for(const Core& core, const IkeSa& sa, const policy::Identity& peer) {
+// The key pad of the PSK for `sa` and `peer` (2.15), computed at its first use with the
+// SA's PRF and kept with the secret; nullptr if no secret fits.
+const base::SecretBytes* key_pad_for(const Core& core, const IkeSa& sa, const policy::Identity& peer) {
     const auto* s = policy::find_psk(core.config.secrets, psk_local_id(sa), peer);
-    return s ? &s->psk : nullptr;
+    if (!s) return nullptr;
+    if (const auto* pad = s->key_pads.find(sa.prf->id())) return pad;
+    return &s->key_pads.keep(sa.prf->id(), crypto::psk_key_pad(*sa.prf, s->psk));
 }
 
 std::optional<crypto::NameKind> name_kind(wire::IdType type) {
@@ -149,9 +153,9 @@ base::Status check_auth(const Core& core, const IkeSa& sa, const IdData& id, con
         return check_signature(core, sa, id, message, *auth);
     }
     if (auth->method != AuthMethod::psk) return base::fail("peer signed, the connection expects a PSK");
-    const auto* psk = psk_for(core, sa, peer);
-    if (!psk) return base::fail("no PSK for " + psk_local_id(sa).str() + " and " + peer.str());
-    if (!crypto::psk_auth_matches(*sa.prf, *psk, octets(sa, !sa.initiator, id), auth->data))
+    const auto* pad = key_pad_for(core, sa, peer);
+    if (!pad) return base::fail("no PSK for " + psk_local_id(sa).str() + " and " + peer.str());
+    if (!crypto::padded_auth_matches(*sa.prf, *pad, octets(sa, !sa.initiator, id), auth->data))
         return base::fail("PSK AUTH does not match");
     return {};
 }
@@ -234,9 +238,9 @@ base::Result<Proof> prove(Core& core, const IkeSa& sa, const policy::Identity& p
     if (sa.conn->local.auth == policy::Auth::eap_mschapv2) return Proof{*id, {}, std::nullopt};
     const auto signed_octets = octets(sa, sa.initiator, *id);
     if (sa.conn->local.auth == policy::Auth::psk) {
-        const auto* psk = psk_for(core, sa, peer);
-        if (!psk) return base::fail("no PSK for " + psk_local_id(sa).str() + " and " + peer.str());
-        const auto mac = crypto::psk_auth(*sa.prf, *psk, signed_octets);
+        const auto* pad = key_pad_for(core, sa, peer);
+        if (!pad) return base::fail("no PSK for " + psk_local_id(sa).str() + " and " + peer.str());
+        const auto mac = crypto::padded_auth(*sa.prf, *pad, signed_octets);
         return Proof{*id, {}, wire::Authentication{AuthMethod::psk, base::Bytes(mac.begin(), mac.end())}};
     }
     const auto* creds = credentials_of(core, sa);

@@ -30,6 +30,18 @@ TEST(PskAuth, MatchesHandComputation) {
     EXPECT_EQ(psk_auth(prf, psk, octets), hand_hmac("SHA-512", inner, octets));
 }
 
+// The key pad kept with a secret gives the AUTH the secret itself gives.
+TEST(PskAuth, KeyPadIsPrfOfTheSecretAndTheFixedText) {
+    const auto prf = Prf::create(PrfId::hmac_sha2_256).value();
+    const auto psk = text("a long random secret");
+    const auto octets = signed_octets(prf, kMessage, kNonce, kSkp, kIdPayload);
+    const auto pad = psk_key_pad(prf, psk);
+    EXPECT_EQ(pad, hand_hmac("SHA-256", psk, text("Key Pad for IKEv2")));
+    EXPECT_EQ(padded_auth(prf, pad, octets), psk_auth(prf, psk, octets));
+    EXPECT_TRUE(padded_auth_matches(prf, pad, octets, psk_auth(prf, psk, octets)));
+    EXPECT_FALSE(padded_auth_matches(prf, psk_key_pad(prf, text("other")), octets, psk_auth(prf, psk, octets)));
+}
+
 TEST(PskAuth, MatchesOnlyTheRightSecret) {
     const auto prf = Prf::create(PrfId::hmac_sha2_256).value();
     const auto octets = signed_octets(prf, kMessage, kNonce, kSkp, kIdPayload);

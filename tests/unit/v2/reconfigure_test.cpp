@@ -258,6 +258,36 @@ TEST(Reconfigure, NewSecretAppliesToTheNextAuthenticationOnly) {
     EXPECT_EQ(p.alice().connection("site").failure.kind, FailureKind::authentication_failed);
 }
 
+// The PSK's key pad (2.15) is kept with the secret after its first AUTH: a reload's new
+// secret gets its own.
+TEST(Reconfigure, ASecretChangedOnBothSidesAuthenticatesTheNextSa) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    p.alice().reconfigure(p.now(), site_config(kAlice, kBob, "another secret"), p.network());
+    p.bob().reconfigure(p.now(), site_config(kBob, kAlice, "another secret"), p.network());
+    p.down(p.alice(), "site");
+    p.run();
+    p.up(p.alice(), "site");
+    p.run();
+    EXPECT_EQ(p.alice().connection("site").state, ConnectionState::up);
+}
+
+TEST(Reconfigure, ARemovedSecretAuthenticatesNoLaterSa) {
+    Pair p = make_pair();
+    p.up(p.alice(), "site");
+    p.run();
+    auto without = site_config(kAlice, kBob);
+    without.secrets.clear();
+    p.alice().reconfigure(p.now(), without, p.network());
+    p.down(p.alice(), "site");
+    p.run();
+    p.up(p.alice(), "site");
+    p.run();
+    EXPECT_NE(p.alice().connection("site").state, ConnectionState::up);
+    EXPECT_TRUE(p.alice().logged("no PSK for"));
+}
+
 TEST(Reconfigure, AReloadThatChangesATrappedConnectionKeepsAPolicyForItsTrafficAtEveryStep) {
     Pair p(site_started(policy::Start::trap), site_config(kBob, kAlice));
     p.alice().start(p.now(), p.network());
