@@ -102,6 +102,29 @@ encapsulated_in_both() {
   done
   log "ESP-in-UDP 4500 in both kernels $1"
 }
+# early_esp_from_peer PCAP PEER: how many ESP packets from PEER in PCAP came on an SPI new to
+# that capture while a Quick Mode was in flight (our message before, PEER's answer with the
+# same message ID after): sent on a pair before its keys had reached us
+early_esp_from_peer() {
+  tshark -r "$1" -Y 'isakmp.exchangetype==32 || esp' -T fields -e ip.src -e isakmp.messageid \
+    -e esp.spi 2>/dev/null | python3 -c '
+import sys
+rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
+peer, seen, early = sys.argv[1], set(), 0
+qm = [k for k, r in enumerate(rows) if r[1]]
+for i, (src, _, spi) in enumerate(rows):
+    if src != peer or not spi or spi in seen:
+        continue
+    seen.add(spi)
+    before = [k for k in qm if k < i]
+    after = [k for k in qm if k > i]
+    if not before or not after:
+        continue
+    b, a = rows[before[-1]], rows[after[0]]
+    if b[0] != peer and a[0] == peer and a[1] == b[1]:
+        early += sum(1 for r in rows[i:after[0]] if r[0] == peer and r[2] == spi)
+print(early)' "$2"
+}
 # quick_modes_in_pluto WHO: how many Quick Modes pluto answered (WHO=ipsecd started them) or
 # started (WHO=pluto)
 quick_modes_in_pluto() {
