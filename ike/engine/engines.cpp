@@ -72,11 +72,16 @@ Effects Engines::handle(Time now, const Event& event) {
 Effects Engines::reconfigure(Time now, policy::Config next) {
     // A connection whose version changes moves from one engine to the other: both see it
     // removed first, so that the kernel state the one took out is gone before the other
-    // adds the new (the same policies, by selector).
+    // adds the new (the same policies, by selector). One the operator's Up had up or
+    // connecting is brought up again by the other, as a change within one version does.
     auto moves = [this](const policy::Connection& c) {
         return c.version == 1 ? !v1_connections_.contains(c.name) && v2_->status(c.name).has_value()
                               : v1_connections_.contains(c.name);
     };
+    std::set<std::string> up_to_v1, up_to_v2;  // moving connections an operator's Up had up
+    for (const auto& c : next.connections)
+        if (moves(c) && (c.version == 1 ? v2_->operator_has_up(c.name) : v1_->operator_has_up(c.name)))
+            (c.version == 1 ? up_to_v1 : up_to_v2).insert(c.name);
     Effects out;
     if (std::any_of(next.connections.begin(), next.connections.end(), moves)) {
         policy::Config without = next;
@@ -85,8 +90,8 @@ Effects Engines::reconfigure(Time now, policy::Config next) {
         append(out, v2_->reconfigure(now, std::move(without)));
     }
     note_versions(next);
-    append(out, v1_->reconfigure(now, next));
-    append(out, v2_->reconfigure(now, std::move(next)));
+    append(out, v1_->reconfigure(now, next, up_to_v1));
+    append(out, v2_->reconfigure(now, std::move(next), up_to_v2));
     // Across the engines too: a connection moving to the other version keeps its policies.
     return hand_over_policies(std::move(out));
 }

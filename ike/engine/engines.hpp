@@ -10,7 +10,9 @@
 //     connection adds kernel state for it);
 //   - a host name's resolution to the IKEv2 engine (IKEv1 connections name addresses);
 //   - a Tick to both.
-// Effects come back in the order the engines emitted them; status merges both views.
+// A reload goes to both; a connection whose `version` it changes moves from the one to the
+// other, and one an operator's Up had up there is brought up again here. Effects come back
+// in the order the engines emitted them; status merges both views.
 #pragma once
 
 #include <memory>

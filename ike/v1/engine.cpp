@@ -350,12 +350,16 @@ Effects Engine::start(Time now) {
     return std::move(core_->out);
 }
 
-Effects Engine::reconfigure(Time now, policy::Config next) {
+Effects Engine::reconfigure(Time now, policy::Config next) { return reconfigure(now, std::move(next), {}); }
+
+bool Engine::operator_has_up(const std::string& connection) const { return up_for_operator(*core_, connection); }
+
+Effects Engine::reconfigure(Time now, policy::Config next, const std::set<std::string>& brought_up) {
     core_->out.clear();
     const policy::Diff diff = policy::diff(core_->config, next);
     // Taken down under the configuration they ran with, as the operator's down does; a
     // changed one's children keep their reqids.
-    std::set<std::string> again;  // changed connections an operator's Up had up
+    std::set<std::string> again = brought_up;  // connections an operator's Up had up
     for (const auto& name : diff.changed)
         if (is_v1(core_->config, name)) {
             hand_over_reqids(*core_, *core_->config.find(name));

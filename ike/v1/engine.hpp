@@ -36,7 +36,9 @@
 //   child's policies starts its Quick Mode, after a Main Mode if there is no ISAKMP SA.
 // - Reload as a diff (reconfigure): the version 1 connections a reload removes or changes are
 //   taken down as an operator's down takes them down, changed and added ones started as
-//   start() starts them; unchanged ones keep their SAs.
+//   start() starts them, or brought up again, their traffic held, if an operator's Up had
+//   them up (here, or as IKEv2 ones before their `version` changed); unchanged ones keep
+//   their SAs.
 // - Kernel failures (KernelFailed): the ISAKMP SA whose IPsec SA could not be installed is
 //   taken down as an operator's down would; its connection's wanted children come back.
 // Not yet: SA bundles (AH with ESP).
@@ -44,6 +46,8 @@
 
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -94,6 +98,12 @@ public:
     // HostResolved concerns only IKEv2 connections (version 1 ones name addresses).
     Effects handle(Time now, const Event& event) override;
     Effects reconfigure(Time now, policy::Config next) override;
+    // The same, and the added connections named in `brought_up` (the operator's Up had them
+    // up or connecting on the IKEv2 engine until the reload changed their `version`) are
+    // brought up again as a changed connection the operator had up is, their traffic held.
+    Effects reconfigure(Time now, policy::Config next, const std::set<std::string>& brought_up);
+    // True if the operator's Up (no Down since) has the connection up or connecting.
+    bool operator_has_up(const std::string& connection) const;
     std::optional<Time> next_wakeup() const override;
     // Connections with `version: 1` only: up once the initiator's children all have IPsec
     // SAs (a responder: once phase 1 is done), partial when a child failed.

@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,12 @@ public:
     // down and started again with the new settings, added ones started; an unchanged
     // connection gets no effect at all. New secrets apply to the next authentication.
     Effects reconfigure(Time now, policy::Config next) override;
+    // The same, and the added connections named in `brought_up` (the operator's Up had them
+    // up or connecting on the IKEv1 engine until the reload changed their `version`) are
+    // brought up again as a changed connection the operator had up is, their traffic held.
+    Effects reconfigure(Time now, policy::Config next, const std::set<std::string>& brought_up);
+    // True if the operator's Up (no Down since) has the connection up or connecting.
+    bool operator_has_up(const std::string& connection) const;
 
     // Current state of every configured IKEv2 connection (also published as StatePublished
     // whenever it changes).

@@ -2,9 +2,10 @@
 // model and applied as a diff"): unchanged connections keep their SAs, policies and
 // traffic; removed ones are taken down; changed ones are taken down and started again with
 // the new settings, and brought up again if an operator's Up had them up or connecting
-// (whatever their `start:`); added ones are started as their `start:` says. A changed
-// connection's children keep their reqids. New secrets apply to the next authentication
-// (the exchanges read core.config.secrets then).
+// (whatever their `start:`); added ones are started as their `start:` says, but one that
+// moves here from the IKEv1 engine (its `version` changed) is brought up again if the
+// operator's Up had it up there. A changed connection's children keep their reqids. New
+// secrets apply to the next authentication (the exchanges read core.config.secrets then).
 #include "ike/engine/policy_handover.hpp"
 #include "ike/v2/child_sa.hpp"
 #include "ike/v2/config_payload.hpp"
@@ -180,7 +181,14 @@ Effects Engine::start(Time now) {
     });
 }
 
-Effects Engine::reconfigure(Time now, policy::Config next) {
+Effects Engine::reconfigure(Time now, policy::Config next) { return reconfigure(now, std::move(next), {}); }
+
+bool Engine::operator_has_up(const std::string& connection) const {
+    const policy::Connection* conn = core_->find(connection);
+    return conn && up_for_operator(*core_, *conn);
+}
+
+Effects Engine::reconfigure(Time now, policy::Config next, const std::set<std::string>& brought_up) {
     Core& core = *core_;
     // A changed connection's policies for traffic it still covers are updated in place.
     return engine::hand_over_policies(core.step(now, [&] {
@@ -191,7 +199,7 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
                                          std::to_string(diff.unchanged.size()) + " unchanged");
         const policy::Config before = core.replace_config(std::move(next));
         sync_pools(core);
-        std::set<std::string> again;  // changed connections an operator's Up had up
+        std::set<std::string> again = brought_up;  // connections an operator's Up had up
         for (const auto& conn : before.connections) {
             const policy::Connection* same = core.find(conn.name);
             if (same && *same == conn) {
@@ -211,12 +219,12 @@ Effects Engine::reconfigure(Time now, policy::Config next) {
             take_down(core, old);
             if (!same) core.failures.erase(conn.name);
         }
-        for (const auto& name : diff.added) start_connection(core, *core.find(name));
-        for (const auto& name : diff.changed) {
-            const policy::Connection& conn = *core.find(name);
-            if (again.contains(name)) up_again(core, conn);
-            else start_connection(core, conn);
-        }
+        for (const auto* names : {&diff.added, &diff.changed})
+            for (const auto& name : *names) {
+                const policy::Connection& conn = *core.find(name);
+                if (again.contains(name)) up_again(core, conn);
+                else start_connection(core, conn);
+            }
         core.handed_reqids.clear();
     }));
 }

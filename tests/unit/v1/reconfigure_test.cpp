@@ -224,6 +224,93 @@ TEST(V1Reconfigure, AChangedConnectionAnOperatorTookDownStaysDown) {
     EXPECT_TRUE(p.alice().kernel().sas().empty());
 }
 
+// alice's "site" as `start_none_site` at `version`, its child started as `start` says.
+policy::Config site_at(int version, policy::Start start) {
+    auto c = start_none_site();
+    c.connections[0].version = version;
+    c.connections[0].children[0].start = start;
+    return c;
+}
+
+// bob answers alice's "site" in either version: his "site" speaks IKEv1, "site-v2" (the same
+// but for its name) IKEv2.
+policy::Config bob_in_both_versions() {
+    auto c = up_site(false);
+    auto v2 = c.connections[0];
+    v2.name = "site-v2";
+    v2.version = 2;
+    c.connections.push_back(std::move(v2));
+    return c;
+}
+
+// The operator brings up alice's "site" (`version` `from`, child `start`); a reload moves it
+// to the other version: its traffic meets a policy at every step of the reload's batch and at
+// every moment after, and it comes up again in the other version.
+void expect_up_again_in_the_other_version(int from, policy::Start start) {
+    Pair p(site_at(from, start), bob_in_both_versions());
+    up_for_the_operator(p);
+    ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up);
+    ASSERT_EQ(p.alice().connection("site").ike_sas.at(0).version, from);
+    const int to = from == 1 ? 2 : 1;
+    expect_covered_throughout_reload(p, p.alice(), site_at(to, start));
+    p.watch([&] {
+        EXPECT_TRUE(v2::test::covers(p.alice().kernel().policies(), xfrm::Dir::out, "10.1.0.5", "10.2.0.9"));
+        EXPECT_TRUE(v2::test::covers(p.alice().kernel().policies(), xfrm::Dir::in, "10.2.0.9", "10.1.0.5"));
+    });
+    p.advance(10s);
+    const auto after = p.alice().connection("site");
+    EXPECT_EQ(after.state, ConnectionState::up);
+    ASSERT_EQ(after.ike_sas.size(), 1u);
+    EXPECT_EQ(after.ike_sas[0].version, to);
+    EXPECT_EQ(after.ike_sas[0].children.size(), 1u);
+    EXPECT_EQ(p.alice().kernel_errors() + p.bob().kernel_errors(), 0u);
+}
+
+TEST(V1Reconfigure, AStartNoneConnectionAnOperatorBroughtUpComesBackUpInIkev1WhenMovedToVersion1WithItsTrafficHeld) {
+    expect_up_again_in_the_other_version(2, policy::Start::none);
+}
+
+TEST(V1Reconfigure, AStartNoneConnectionAnOperatorBroughtUpComesBackUpInIkev2WhenMovedToVersion2WithItsTrafficHeld) {
+    expect_up_again_in_the_other_version(1, policy::Start::none);
+}
+
+TEST(V1Reconfigure, ATrappedConnectionAnOperatorBroughtUpComesBackUpInIkev1WhenMovedToVersion1WithItsTrafficHeld) {
+    expect_up_again_in_the_other_version(2, policy::Start::trap);
+}
+
+TEST(V1Reconfigure, ATrappedConnectionAnOperatorBroughtUpComesBackUpInIkev2WhenMovedToVersion2WithItsTrafficHeld) {
+    expect_up_again_in_the_other_version(1, policy::Start::trap);
+}
+
+TEST(V1Reconfigure, AConnectionAnOperatorTookDownStaysDownWhenMovedToTheOtherVersion) {
+    for (const int from : {1, 2}) {
+        Pair p(site_at(from, policy::Start::none), bob_in_both_versions());
+        up_for_the_operator(p);
+        p.down(p.alice(), "site");
+        p.advance(10s);
+        p.reconfigure(p.alice(), site_at(from == 1 ? 2 : 1, policy::Start::none));
+        p.advance(10s);
+        EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down) << "from version " << from;
+        EXPECT_TRUE(p.alice().kernel().policies().empty()) << "from version " << from;
+        EXPECT_TRUE(p.alice().kernel().sas().empty()) << "from version " << from;
+    }
+}
+
+TEST(V1Reconfigure, AConnectionOnlyThePeerBroughtUpStaysDownWhenMovedToTheOtherVersion) {
+    for (const int from : {1, 2}) {
+        auto bob = bob_in_both_versions();
+        Pair p(site_at(from, policy::Start::none), bob);
+        p.alice().start(p.now(), p.network());
+        p.up(p.bob(), from == 1 ? "site" : "site-v2");
+        p.advance(10s);
+        ASSERT_EQ(p.alice().connection("site").state, ConnectionState::up) << "from version " << from;
+        p.reconfigure(p.alice(), site_at(from == 1 ? 2 : 1, policy::Start::none));
+        p.advance(10s);
+        EXPECT_EQ(p.alice().connection("site").state, ConnectionState::down) << "from version " << from;
+        EXPECT_TRUE(p.alice().kernel().policies().empty()) << "from version " << from;
+    }
+}
+
 TEST(V1Reconfigure, AnAddedConnectionStartsAsConfigured) {
     Pair p(policy::Config{}, up_site(false));
     p.alice().start(p.now(), p.network());
