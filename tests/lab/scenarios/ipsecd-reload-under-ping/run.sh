@@ -17,13 +17,16 @@
 # `ipsecctl up man`; each reload changes its ESP proposal too, and a third ping runs through
 # it (100 a second, 10.1.4.1 -> 10.2.4.1, the same route would carry it in clear): the
 # operator's Up holds across a reload (DESIGN "Fail closed"), man comes back up with the new
-# proposal, its traffic never in clear. Then a broken file: `ipsecctl reload` fails
+# proposal, its traffic never in clear. A third reload moves man to the other IKE version
+# (`version:` 2 <-> 1; b answers either, its "man-x" being man in the other version): man
+# comes up again in that version, its ping never in clear. Then a broken file: `ipsecctl reload` fails
 # naming FILE:LINE:COLUMN, SIGHUP logs the refusal, and nothing changes.
 # IKE_VERSION=1 (lab ikev1-reload-under-ping): every connection is `version: 1` (Main Mode +
 # Quick Mode, aes256-sha256-modp2048) instead of IKEv2.
 source "$(dirname "$0")/../../interop/interop.sh"  # lib.sh, ipsecd.sh and the capture
-IKE_PROPOSAL=aes256gcm16-prfsha256-x25519
-[ "${IKE_VERSION:-2}" = 1 ] && IKE_PROPOSAL=aes256-sha256-modp2048
+VERSION=${IKE_VERSION:-2} OTHER=$((3 - ${IKE_VERSION:-2}))
+# ike_proposal VERSION
+ike_proposal() { if [ "$1" = 1 ]; then echo aes256-sha256-modp2048; else echo aes256gcm16-prfsha256-x25519; fi; }
 PSK='lab-psk-reload-0123456789abcdef0123'
 # connection index: its addresses 192.0.2.<10i+1> (a) / <10i+2> (b), subnets 10.1.i.0/24 (a),
 # 10.2.i.0/24 (b)
@@ -46,7 +49,7 @@ PROTECTED_A=10.1.0.0/16 PROTECTED_B=10.2.0.0/16  # site's and chg's traffic in c
 
 # ident SIDE NAME: SIDE's identity in connection NAME
 ident() { echo "@$2.$1.lab"; }
-# conn SIDE NAME START ESP_PROPOSALS: NAME's YAML entry for peer SIDE (a or b)
+# conn SIDE NAME START ESP_PROPOSALS [VERSION]: NAME's YAML entry for peer SIDE (a or b)
 conn() {
   local peer=b net=1 peer_net=2
   [ "$1" = b ] && peer=a net=2 peer_net=1
@@ -54,22 +57,22 @@ conn() {
   $2:
     local: {address: $(addr "$1" "$2"), id: "$(ident "$1" "$2")", auth: psk, subnets: [10.$net.${IDX[$2]}.0/24]}
     remote: {address: $(addr $peer "$2"), id: "$(ident $peer "$2")", auth: psk, subnets: [10.$peer_net.${IDX[$2]}.0/24]}
-    version: ${IKE_VERSION:-2}
-    ike: {proposals: [$IKE_PROPOSAL]}
+    version: ${5:-$VERSION}
+    ike: {proposals: [$(ike_proposal "${5:-$VERSION}")]}
     children:
       net: {mode: tunnel, proposals: [$4], start: $3}
 EOC
 }
 # secret NAME: the PSK entry of connection NAME
 secret() { printf '  - ids: ["%s", "%s"]\n    psk: "%s"\n' "$(ident a "$1")" "$(ident b "$1")" "$PSK"; }
-# a_conf NAME:ESP[:START]...: a's configuration file with these connections (START: up unless given)
+# a_conf NAME:ESP[:START[:VERSION]]...: a's configuration file with these connections (START:
+# up, VERSION: $VERSION unless given)
 a_conf() {
-  local c rest start
+  local c esp start version
   { echo connections:
     for c in "$@"; do
-      rest=${c#*:} start=up
-      [[ $rest == *:* ]] && start=${rest#*:} rest=${rest%%:*}
-      conn a "${c%%:*}" "$start" "$rest"
+      IFS=: read -r _ esp start version <<< "$c"
+      conn a "${c%%:*}" "${start:-up}" "$esp" "$version"
     done
     echo secrets:
     for c in "$@"; do secret "${c%%:*}"; done
@@ -77,6 +80,7 @@ a_conf() {
 }
 { echo connections:
   for c in site old chg new man; do conn b $c none "aes256gcm16, aes128gcm16"; done
+  conn b man none "aes256gcm16, aes128gcm16" "$OTHER" | sed 's/^  man:/  man-x:/'
   echo secrets:
   for c in site old chg new man; do secret $c; done
 } | ipsecd_conf b
@@ -145,6 +149,25 @@ a_conf site:aes256gcm16 chg:aes256gcm16 old:aes256gcm16 man:aes256gcm16:none
 kill -HUP "$(cat "$W/a/pid")"
 after_reload SIGHUP old new chg aes256gcm16 "$before" 2 "$man_before"
 mark reload_sighup
+
+# 3. ipsecctl reload moves man to the other IKE version, under its ping
+# ike_version SIDE NAME: the IKE version of connection NAME's first IKE SA, while it is up
+ike_version() {
+  ctl "$1" status --json | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["connections"]:
+    if c["name"] == sys.argv[1] and c["state"] == "up" and c["ike_sas"]: print(c["ike_sas"][0]["version"])' "$2"
+}
+man_before=$(sa_ids a man)
+[ "$(ike_version a man)" = "$VERSION" ] || die "man is not up in IKE version $VERSION"
+a_conf site:aes256gcm16 chg:aes256gcm16 old:aes256gcm16 man:aes256gcm16:none:$OTHER
+ctl a reload || die "ipsecctl reload (man to version $OTHER)"
+wait_for 20 eval "[ \"\$(ike_version a man)\" = $OTHER ]" \
+  || { ctl a status; die "man, up by the operator, not brought up again in IKE version $OTHER"; }
+[ "$(sa_ids a man)" != "$man_before" ] || die "man kept its SAs across the version move"
+log "version move: man up again in IKE version $OTHER: $(sa_ids a man)"
+mark reload_version
+sleep 1
 kill -INT $PING_CHG $PING_MAN; wait $PING_CHG $PING_MAN
 for c in chg man; do
   grep -A1 statistics "$OUT/ping-$c.out"
@@ -153,7 +176,7 @@ done
 none_in_clear 20
 mark none_in_clear
 
-# 3. a broken file: both ways refused, nothing changes
+# 4. a broken file: both ways refused, nothing changes
 LIST=$(ctl a list | sort | tr '\n' ' ')
 IDS=$(for c in site chg old man; do sa_ids a $c; done)
 printf 'connections:\n  bad:\n    local: {address: 192.0.2.1, idd: "@x"}\n' > "$W/a/conf/broken.yaml"
