@@ -127,10 +127,10 @@ bus::ChildSaLive Control::child_sa_live(const std::string& connection, const ike
     if (auto manual = daemon_.manual().status(connection); manual && ike.local_spi == 0)
         local = manual->local, remote = manual->remote;
     // Inbound SA: destination is our address; outbound: the peer's (RFC 4301 SA lookup).
-    if (auto in = daemon_.kernel().get_sa({local, child.spi_in, proto}))
-        live.bytes_in = in->counters.bytes, live.packets_in = in->counters.packets;
-    if (auto out = daemon_.kernel().get_sa({remote, child.spi_out, proto}))
-        live.bytes_out = out->counters.bytes, live.packets_out = out->counters.packets;
+    const auto in = daemon_.kernel().sa_counters({local, child.spi_in, proto});
+    const auto out = daemon_.kernel().sa_counters({remote, child.spi_out, proto});
+    live.bytes_in = in.bytes, live.packets_in = in.packets;
+    live.bytes_out = out.bytes, live.packets_out = out.packets;
     return live;
 }
 

@@ -123,6 +123,11 @@ Status check(const Sa& sa) {
     return {};
 }
 
+Counters Kernel::sa_counters(const SaId& id) {
+    auto sa = get_sa(id);
+    return sa ? sa->counters : Counters{};
+}
+
 void Kernel::queue_sa(const Sa& sa, bool update, Done done) { done(update ? update_sa(sa) : add_sa(sa)); }
 void Kernel::queue_delete_sa(const SaId& id, Done done) { done(delete_sa(id)); }
 void Kernel::queue_policy(const Policy& p, bool update, Done done) { done(update ? update_policy(p) : add_policy(p)); }

@@ -233,6 +233,9 @@ public:
     virtual Status update_sa(const Sa& sa) = 0;
     virtual Status delete_sa(const SaId& id) = 0;
     virtual Result<SaInfo> get_sa(const SaId& id) = 0;
+    // The SA's byte and packet counters; zero for an SA that is not there (or not readable).
+    // By default from get_sa(); a backend may read them without the rest of the SA.
+    virtual Counters sa_counters(const SaId& id);
     // Every SA, ours and others' (XFRM_MSG_GETSA dump); records it cannot read are left out.
     virtual Result<std::vector<SaInfo>> list_sas() = 0;
 

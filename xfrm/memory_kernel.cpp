@@ -12,8 +12,8 @@ static base::Unexpected<base::Error> fail(const std::string& context, int e) {
 
 Result<std::uint32_t> MemoryKernel::alloc_spi(const net::Address& src, const net::Address& dst, Proto proto,
                                               std::uint32_t reqid, std::uint32_t min, std::uint32_t max) {
-    std::string context = "allocating " + to_string(proto) + " SPI " + src.str() + "→" + dst.str();
-    if (src.family != dst.family || min > max) return fail(context, EINVAL);
+    auto context = [&] { return "allocating " + to_string(proto) + " SPI " + src.str() + "→" + dst.str(); };
+    if (src.family != dst.family || min > max) return fail(context(), EINVAL);
     // With any mark: SaId orders by dst, spi and proto first, and no mark before every mark.
     auto taken = [&](std::uint32_t spi) {
         auto it = sas_.lower_bound(SaId{dst, spi, proto, std::nullopt});
@@ -39,26 +39,24 @@ Result<std::uint32_t> MemoryKernel::alloc_spi(const net::Address& src, const net
         next_spi_ = spi + 1;
         return spi;
     }
-    return fail(context, ENOENT);  // what the kernel answers when the range is exhausted
+    return fail(context(), ENOENT);  // what the kernel answers when the range is exhausted
 }
 
 Status MemoryKernel::add_sa(const Sa& sa) {
-    std::string context = "adding " + describe(sa);
-    if (auto ok = check(sa); !ok) return base::fail(context + ": " + ok.error().message, ok.error().code);
-    if (sas_.contains(sa.id())) return fail(context, EEXIST);
-    sas_[sa.id()] = sa;
+    if (auto ok = check(sa); !ok) return base::fail("adding " + describe(sa) + ": " + ok.error().message, ok.error().code);
+    if (!sas_.try_emplace(sa.id(), sa).second) return fail("adding " + describe(sa), EEXIST);
     return {};
 }
 
 Status MemoryKernel::update_sa(const Sa& sa) {
-    std::string context = "updating " + describe(sa);
-    if (auto ok = check(sa); !ok) return base::fail(context + ": " + ok.error().message, ok.error().code);
+    auto context = [&] { return "updating " + describe(sa); };
+    if (auto ok = check(sa); !ok) return base::fail(context() + ": " + ok.error().message, ok.error().code);
     auto larval = SaId{sa.dst, sa.spi, sa.proto, std::nullopt};
     if (larval_.erase(larval)) {
         sas_.erase(larval);
         counters_.erase(larval);
     } else if (!sas_.contains(sa.id())) {
-        return fail(context, ESRCH);
+        return fail(context(), ESRCH);
     }
     sas_[sa.id()] = sa;
     return {};

@@ -25,6 +25,8 @@ public:
     Status update_sa(const Sa& sa) override;
     Status delete_sa(const SaId& id) override;
     Result<SaInfo> get_sa(const SaId& id) override;
+    // Without finding the SA: only SAs that exist have counters (counters_).
+    Counters sa_counters(const SaId& id) override { return counters_of(id); }
     Result<std::vector<SaInfo>> list_sas() override;
 
     Status add_policy(const Policy& p) override;

@@ -164,6 +164,18 @@ TEST(MemoryKernel, CountersAreSettableAndReadBack) {
     EXPECT_EQ(k.set_counters(SaId{ip("192.0.2.9"), 1, Proto::esp, {}}, c).error().code, ESRCH);
 }
 
+TEST(MemoryKernel, SaCountersAreThoseGetSaReportsAndZeroWithoutTheSa) {
+    MemoryKernel k;
+    auto sa = gcm_sa();
+    ASSERT_TRUE(k.add_sa(sa).ok());
+    EXPECT_EQ(k.sa_counters(sa.id()), Counters{});
+    Counters c{4096, 32, 1700000000, 1700000001, 1, 2};
+    ASSERT_TRUE(k.set_counters(sa.id(), c).ok());
+    EXPECT_EQ(k.sa_counters(sa.id()), k.get_sa(sa.id())->counters);
+    ASSERT_TRUE(k.delete_sa(sa.id()).ok());
+    EXPECT_EQ(k.sa_counters(sa.id()), Counters{});
+}
+
 TEST(MemoryKernel, DeleteRemovesSaAndItsCounters) {
     MemoryKernel k;
     auto sa = gcm_sa();
