@@ -26,24 +26,24 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     const auto& child = *at.child;
     const auto& connection = at.connection->status.name;
     std::string_view p = property;
-    if (p == "Name") return sd_bus_message_append(reply, "s", child.name.c_str());
-    if (p == "Mode") return sd_bus_message_append(reply, "s", std::string(mode_name(child.mode)).c_str());
+    if (p == "Name") return append(reply, child.name);
+    if (p == "Mode") return append(reply, std::string(mode_name(child.mode)));
     if (p == "Protocol")
-        return sd_bus_message_append(reply, "s", std::string(protocol_name(child.protocol)).c_str());
-    if (p == "SpiIn") return sd_bus_message_append(reply, "u", child.spi_in);
-    if (p == "SpiOut") return sd_bus_message_append(reply, "u", child.spi_out);
-    if (p == "Proposal") return sd_bus_message_append(reply, "s", child.proposal.c_str());
+        return append(reply, std::string(protocol_name(child.protocol)));
+    if (p == "SpiIn") return append(reply, child.spi_in);
+    if (p == "SpiOut") return append(reply, child.spi_out);
+    if (p == "Proposal") return append(reply, child.proposal);
     if (p == "LocalTs") return append_array(reply, 's', prefixes(child.local_ts));
     if (p == "RemoteTs") return append_array(reply, 's', prefixes(child.remote_ts));
     if (p == "IkeSa")  // "/" for an SA of no IKE SA (manual keying)
-        return sd_bus_message_append(reply, "o", at.ike ? ike_sa_path(connection, at.ike->local_spi).c_str() : "/");
+        return append_path(reply, at.ike ? ike_sa_path(connection, at.ike->local_spi) : "/");
     const auto& live = self.child_live(reply, path, at);
-    if (p == "BytesIn") return sd_bus_message_append(reply, "t", live.bytes_in);
-    if (p == "BytesOut") return sd_bus_message_append(reply, "t", live.bytes_out);
-    if (p == "PacketsIn") return sd_bus_message_append(reply, "t", live.packets_in);
-    if (p == "PacketsOut") return sd_bus_message_append(reply, "t", live.packets_out);
-    if (p == "EstablishedTime") return sd_bus_message_append(reply, "t", live.times.established);
-    return sd_bus_message_append(reply, "t", live.times.rekey);  // RekeyTime
+    if (p == "BytesIn") return append(reply, live.bytes_in);
+    if (p == "BytesOut") return append(reply, live.bytes_out);
+    if (p == "PacketsIn") return append(reply, live.packets_in);
+    if (p == "PacketsOut") return append(reply, live.packets_out);
+    if (p == "EstablishedTime") return append(reply, live.times.established);
+    return append(reply, live.times.rekey);  // RekeyTime
 }
 
 }  // namespace

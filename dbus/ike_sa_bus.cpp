@@ -18,17 +18,17 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     const auto& sa = *at.ike;
     const auto& connection = at.connection->status.name;
     std::string_view p = property;
-    if (p == "Version") return sd_bus_message_append(reply, "u", static_cast<std::uint32_t>(sa.version));
-    if (p == "State") return sd_bus_message_append(reply, "s", sa.state.c_str());
-    if (p == "LocalSpi") return sd_bus_message_append(reply, "t", sa.local_spi);
-    if (p == "RemoteSpi") return sd_bus_message_append(reply, "t", sa.remote_spi);
-    if (p == "Proposal") return sd_bus_message_append(reply, "s", sa.proposal.c_str());
-    if (p == "Local") return sd_bus_message_append(reply, "s", sa.local.address.str().c_str());
-    if (p == "Remote") return sd_bus_message_append(reply, "s", sa.remote.address.str().c_str());
-    if (p == "LocalPort") return sd_bus_message_append(reply, "q", sa.local.port);
-    if (p == "RemotePort") return sd_bus_message_append(reply, "q", sa.remote.port);
+    if (p == "Version") return append(reply, static_cast<std::uint32_t>(sa.version));
+    if (p == "State") return append(reply, sa.state);
+    if (p == "LocalSpi") return append(reply, sa.local_spi);
+    if (p == "RemoteSpi") return append(reply, sa.remote_spi);
+    if (p == "Proposal") return append(reply, sa.proposal);
+    if (p == "Local") return append(reply, sa.local.address.str());
+    if (p == "Remote") return append(reply, sa.remote.address.str());
+    if (p == "LocalPort") return append(reply, sa.local.port);
+    if (p == "RemotePort") return append(reply, sa.remote.port);
     if (p == "Connection")
-        return sd_bus_message_append(reply, "o", connection_path(connection).c_str());
+        return append_path(reply, connection_path(connection));
     if (p == "Children") return append_array(reply, 'o', child_sa_paths(connection, sa));
     if (p == "VirtualIps") {
         std::vector<std::string> ips;
@@ -42,8 +42,8 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     }
     if (p == "DnsDomains") return append_array(reply, 's', sa.dns_domains);
     auto times = self.backend().ike_sa_times(connection, sa);
-    if (p == "EstablishedTime") return sd_bus_message_append(reply, "t", times.established);
-    return sd_bus_message_append(reply, "t", times.rekey);  // RekeyTime
+    if (p == "EstablishedTime") return append(reply, times.established);
+    return append(reply, times.rekey);  // RekeyTime
 }
 
 }  // namespace

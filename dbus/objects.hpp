@@ -2,6 +2,8 @@
 // of its signalled properties differ between two snapshots (for PropertiesChanged).
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include <systemd/sd-bus.h>
@@ -34,5 +36,15 @@ std::vector<std::string> child_sa_paths(const ConnectionSnapshot& connection);  
 
 // Appends an array of basic type `type` ('o' or 's') to `m`.
 int append_array(sd_bus_message* m, char type, const std::vector<std::string>& items);
+
+// One basic value of the type its C++ type names, without sd_bus_message_append's parsing
+// of a format string: an InterfacesAdded asks the getters for every property (issue 13).
+inline int append(sd_bus_message* m, const std::string& s) { return sd_bus_message_append_basic(m, 's', s.c_str()); }
+inline int append_path(sd_bus_message* m, const std::string& path) {
+    return sd_bus_message_append_basic(m, 'o', path.c_str());
+}
+inline int append(sd_bus_message* m, std::uint64_t v) { return sd_bus_message_append_basic(m, 't', &v); }
+inline int append(sd_bus_message* m, std::uint32_t v) { return sd_bus_message_append_basic(m, 'u', &v); }
+inline int append(sd_bus_message* m, std::uint16_t v) { return sd_bus_message_append_basic(m, 'q', &v); }
 
 }  // namespace ipsecd::bus
