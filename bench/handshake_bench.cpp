@@ -55,6 +55,9 @@ struct Options {
     std::string ke = "x25519";
     std::string auth = "psk";
     unsigned version = 2;
+    // The IKEv2 engines' EngineOptions::log_level: the daemon's --log-level (info by default)
+    // decides which lines an engine builds at all.
+    engine::LogLevel log_level = engine::LogLevel::debug;
     bool json = false;
 };
 
@@ -208,6 +211,7 @@ struct Shard : Driver<v2::Engine> {
         b = with_psk(std::move(b));
         if (more) more(a, b);
         v2::EngineOptions options_a, options_b;
+        options_a.log_level = options_b.log_level = o.log_level;
         if (pki) {
             creds_a.wall_clock = creds_b.wall_clock = [] { return std::chrono::system_clock::now(); };
             for (const auto& c : a.connections) creds_a.connections[c.name] = pki->ends[0];
@@ -325,6 +329,12 @@ double signature_seconds(const Pki& pki, const std::string& auth) {
     return ok == 2 * n ? 2 * s : 0;
 }
 
+std::optional<engine::LogLevel> log_level(const std::string& name) {
+    for (auto l : {engine::LogLevel::error, engine::LogLevel::warning, engine::LogLevel::info, engine::LogLevel::debug})
+        if (engine::to_string(l) == name) return l;
+    return std::nullopt;
+}
+
 int parse(const bench::Args& args, Options& o) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -341,6 +351,10 @@ int parse(const bench::Args& args, Options& o) {
         } else if (a == "--version" && has_value) {
             o.version = static_cast<unsigned>(std::stoul(args[++i]));
             if (o.version != 1 && o.version != 2) return 2;
+        } else if (a == "--log-level" && has_value) {
+            const auto level = log_level(args[++i]);
+            if (!level) return 2;
+            o.log_level = *level;
         } else if (a == "--auth" && has_value) {
             o.auth = args[++i];
             if (o.auth != "psk" && o.auth != "rsa" && o.auth != "ecdsa" && o.auth != "ed25519") return 2;
@@ -417,7 +431,8 @@ int bench::run_handshakes(const Args& args) {
     Options o;
     if (parse(args, o) != 0) {
         std::fprintf(stderr, "usage: ipsecd-bench handshakes [--version 1|2] [--pairs N] [--threads T] "
-                             "[--ke x25519|ecp256|modp2048] [--auth psk|rsa|ecdsa|ed25519 (IKEv2 only)] [--json]\n");
+                             "[--ke x25519|ecp256|modp2048] [--auth psk|rsa|ecdsa|ed25519 (IKEv2 only)] "
+                             "[--log-level error|warning|info|debug (IKEv2)] [--json]\n");
         return 2;
     }
     try {
