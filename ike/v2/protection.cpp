@@ -32,7 +32,9 @@ base::Result<base::Bytes> seal_one(crypto::SkCipher& c, crypto::Rng& rng, const 
     if (!prefix) return base::fail(prefix.error().message);
     auto body = c.seal(*prefix, plain, rng);
     if (!body) return base::fail(body.error().message);
-    base::Bytes datagram = std::move(*prefix);
+    base::Bytes datagram;
+    datagram.reserve(prefix->size() + body->size());  // kept in full (ResponseCache, PendingRequest)
+    datagram.insert(datagram.end(), prefix->begin(), prefix->end());
     datagram.insert(datagram.end(), body->begin(), body->end());
     return datagram;
 }

@@ -11,6 +11,10 @@ namespace ike::wire {
 
 class Writer {
 public:
+    // Room for a typical IKE message from the start: appending byte by byte would
+    // reallocate and copy it some nine times on its way to a few hundred bytes.
+    Writer() { out_.reserve(kTypicalSize); }
+
     void put_u8(std::uint8_t v) { out_.push_back(v); }
     void put_u16(std::uint16_t v);
     void put_u32(std::uint32_t v);
@@ -27,9 +31,15 @@ public:
     void patch_length_u32(std::size_t at, std::size_t from);
 
     std::size_t size() const { return out_.size(); }
-    base::Bytes take() { return std::move(out_); }
+    // Exactly as long as what was written: messages are kept (the response cache, the signed
+    // octets of IKE_SA_INIT, RFC 7296 2.15).
+    base::Bytes take() {
+        out_.shrink_to_fit();
+        return std::move(out_);
+    }
 
 private:
+    static constexpr std::size_t kTypicalSize = 512;
     base::Bytes out_;
 };
 
