@@ -6,6 +6,7 @@ namespace ike::engine {
 
 std::vector<xfrm::Policy> policies_for(const PolicySpec& spec) {
     std::vector<xfrm::Policy> out;
+    out.reserve(spec.local_ts.size() * spec.remote_ts.size() * 3);  // out, in and fwd per pair
     for (const auto& l : spec.local_ts)
         for (const auto& r : spec.remote_ts) {
             if (l.address.family != r.address.family) continue;
