@@ -81,9 +81,9 @@ base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiat
     child.local = sa.local.address;
     child.remote = sa.remote.address;
     child.installed_at = core.now;
-    core.log(LogLevel::info, &sa,
-             "CHILD SA " + child.config->name + " installed, spi in " + hex_spi(child.spi_in) +
-                 " out " + hex_spi(child.spi_out));
+    if (core.logs(LogLevel::info))
+        core.log(LogLevel::info, &sa, "CHILD SA " + child.config->name + " installed, spi in " + hex_spi(child.spi_in) +
+                                          " out " + hex_spi(child.spi_out));
     sa.children.push_back(std::move(child));
     core.index_child(sa, sa.children.back());
     child_installed(core, sa, sa.children.back());

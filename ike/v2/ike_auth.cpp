@@ -70,7 +70,7 @@ void conclude_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Pa
     else if (auto refused = accept_child(core, sa, request, {sa.ni, sa.nr}, nullptr, reply))
         reply.push_back(std::move(*refused));
     send_response(core, sa, wire::ExchangeType::ike_auth, message_id, reply);
-    core.log(LogLevel::info, &sa, "IKE SA established with " + peer);
+    if (core.logs(LogLevel::info)) core.log(LogLevel::info, &sa, "IKE SA established with " + peer);
     enter_state(core, sa, IkeState::established);
 }
 
@@ -156,7 +156,7 @@ void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response) 
 }
 
 void complete_ike_auth(Core& core, IkeSa& sa, const Payloads& response, const std::string& peer) {
-    core.log(LogLevel::info, &sa, "IKE SA established with " + peer);
+    if (core.logs(LogLevel::info)) core.log(LogLevel::info, &sa, "IKE SA established with " + peer);
     sa.local_identity = local_identity(core, sa);
     sa.peer_identity = peer;
     const policy::Child* child = sa.first_child;
