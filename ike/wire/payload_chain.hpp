@@ -14,6 +14,9 @@
 
 namespace ike::wire {
 
+// The payloads of most messages: IKE_SA_INIT carries SA, KE, Nonce and four notifies.
+inline constexpr std::size_t kTypicalPayloads = 8;
+
 // Walks the chain from `first` until Next Payload 0, at most limits::kMaxPayloads payloads.
 // decode_one(type, header, body, start) decodes one payload (`start`: the offset of its
 // generic header); a payload for which ends_chain(type) holds ends the chain whatever its
@@ -23,6 +26,7 @@ template <class Payload, class Type, class Name, class DecodeOne, class EndsChai
 ParseResult<std::vector<Payload>> read_chain(Reader& r, Type first, std::uint16_t notify, Name&& name,
                                              DecodeOne&& decode_one, EndsChain&& ends_chain) {
     std::vector<Payload> out;
+    out.reserve(kTypicalPayloads);  // one allocation for most messages, not one per doubling
     for (Type type = first; type != Type::none;) {
         if (out.size() == limits::kMaxPayloads) return reject("too many payloads", r.offset(), notify);
         const std::size_t start = r.offset();
