@@ -13,9 +13,10 @@ namespace ike::v2 {
 
 namespace {
 
-// The identity a PSK is looked up by (the configured id, else the address in use).
+// The identity a PSK is looked up by (the configured id, else the address in use). Not
+// value_or: that would format the address at every AUTH even with an id configured.
 policy::Identity psk_local_id(const IkeSa& sa) {
-    return sa.conn->local.id.value_or(policy::Identity::of_address(sa.local.address));
+    return sa.conn->local.id ? *sa.conn->local.id : policy::Identity::of_address(sa.local.address);
 }
 
 base::Result<IdData> to_payload(const policy::Identity& id) {
