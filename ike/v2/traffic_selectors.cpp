@@ -1,6 +1,7 @@
 #include "ike/v2/traffic_selectors.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace ike::v2 {
 
@@ -28,16 +29,25 @@ std::optional<net::Address> address_of(const base::Bytes& b) {
     return a;
 }
 
+// The number of leading bits two addresses of one family share.
+unsigned common_bits(const net::Address& a, const net::Address& b) {
+    unsigned n = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (const auto diff = static_cast<std::uint8_t>(a.bytes[i] ^ b.bytes[i])) return n + std::countl_zero(diff);
+        n += 8;
+    }
+    return n;
+}
+
 // The prefix that is exactly [start, end], if there is one.
 std::optional<net::Prefix> exact_prefix(const wire::TrafficSelector& ts) {
     if (ts.ip_protocol != 0 || ts.start_port != 0 || ts.end_port != 65535) return std::nullopt;
     auto start = address_of(ts.start_address), end = address_of(ts.end_address);
     if (!start || !end || start->family != end->family) return std::nullopt;
-    // the one prefix whose range is exactly [start, end]: start has no host bits set
-    for (unsigned len = 0; len <= start->max_prefix(); ++len) {
-        auto p = net::Prefix::of(*start, len);
-        if (p && p->last() == *end) return p;
-    }
+    // The only candidate is as long as the bits start and end share: start must have no
+    // host bits set and end all of them.
+    auto p = net::Prefix::of(*start, common_bits(*start, *end));
+    if (p && p->last() == *end) return p;
     return std::nullopt;
 }
 

@@ -23,6 +23,19 @@ TEST(TrafficSelectors, SubnetSelectorsRoundTripToTheirPrefixes) {
     EXPECT_EQ((*back)[1].str(), "2001:db8::/64");
 }
 
+TEST(TrafficSelectors, RangesThatAreNoPrefixHaveNoPrefixes) {
+    // Each differs from a prefix in one place: a host bit set in the start, one missing
+    // in the end, a range across two prefixes.
+    for (auto [start, end] : {std::pair{"10.1.0.1", "10.1.0.255"}, std::pair{"10.1.0.0", "10.1.0.254"},
+                              std::pair{"10.1.0.128", "10.1.1.127"}}) {
+        ike::wire::TrafficSelector ts;
+        const auto a = *net::Address::parse(start), b = *net::Address::parse(end);
+        ts.start_address.assign(a.bytes.begin(), a.bytes.begin() + 4);
+        ts.end_address.assign(b.bytes.begin(), b.bytes.begin() + 4);
+        EXPECT_FALSE(ike::v2::to_prefixes({ts})) << start << "-" << end;
+    }
+}
+
 TEST(TrafficSelectors, NarrowingAHostProposalKeepsTheHost) {
     auto out = ike::v2::narrow(ike::v2::to_selectors({prefix("192.0.2.1/32")}), {prefix("192.0.2.0/24")});
     ASSERT_EQ(out.size(), 1u);
