@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "bench/bench.hpp"
+#include "ike/crypto/secret_memory.hpp"
 
 namespace {
 
@@ -38,6 +39,10 @@ void usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // `handshakes --threads T` runs engines on T threads: Botan's locked pool would make
+    // them take turns at one mutex for every secret (issue 13).
+    if (!ike::crypto::secrets_from_heap())
+        std::fprintf(stderr, "ipsecd-bench: Botan's locked pool is in use: engine threads will contend on it\n");
     if (argc < 2) {
         usage();
         return 2;

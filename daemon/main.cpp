@@ -16,6 +16,7 @@
 #include "daemon/options.hpp"
 #include "daemon/spd_hash.hpp"
 #include "dbus/bus.hpp"
+#include "ike/crypto/secret_memory.hpp"
 #include "xfrm/memory_kernel.hpp"
 #include "xfrm/memory_routing.hpp"
 #include "xfrm/netlink_kernel.hpp"
@@ -106,6 +107,9 @@ std::string summary(const ipsecd::Control& control) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before the first secret: engine threads (shards, DESIGN Part 1) must not take turns at
+    // Botan's locked pool for every key they hold.
+    const bool secrets_from_heap = ike::crypto::secrets_from_heap();
     auto parsed = ipsecd::parse_options({argv + 1, argv + argc});
     if (!parsed) {
         std::cerr << "ipsecd: " << parsed.error().message << "\n";
@@ -114,6 +118,7 @@ int main(int argc, char** argv) {
     if (parsed->outcome == ipsecd::OptionsOutcome::exit_ok) return 0;
     const ipsecd::Options& options = parsed->options;
     ipsecd::Logger log(options.log_level, options.log_target);
+    if (!secrets_from_heap) log.warning("secrets are in Botan's locked pool: engine threads will contend on its lock");
 
     auto loaded = ipsecd::config::load_directory(options.config_dir);
     // The files the configuration names are part of it: --check reads them too.
