@@ -183,6 +183,9 @@ done
 grep -qE '^NoNewPrivs:\s+1$' "$RUNDIR/proc-status.txt" || why+=" NoNewPrivs off"
 grep -qE '^Seccomp:\s+2$' "$RUNDIR/proc-status.txt" || why+=" no seccomp filter"
 [ "$(stat -c %a /run/ipsecd)" = 700 ] || why+=" /run/ipsecd mode $(stat -c %a /run/ipsecd)"
+# MemorySwapMax=0: keys live on the heap (DESIGN, Security posture), never in swap
+SWAPMAX=$(cat "/sys/fs/cgroup$(prop ControlGroup)/memory.swap.max" 2>&1)
+[ "$SWAPMAX" = 0 ] || why+=" memory.swap.max of the unit's cgroup: $SWAPMAX"
 # the daemon's view of the file system (its mount namespace): ProtectSystem=strict, PrivateTmp
 echo marker > /tmp/lab-host-marker
 nsenter -t "$MAINPID" -m touch /etc/ipsecd-probe /usr/ipsecd-probe 2>/dev/null && why+=" /etc or /usr writable in the sandbox"
