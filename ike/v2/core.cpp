@@ -1,5 +1,6 @@
 #include "ike/v2/core.hpp"
 
+#include <cassert>
 #include <cstdio>
 
 #include "ike/v2/child_sa.hpp"
@@ -21,6 +22,7 @@ std::size_t identities_key(const IkeSa& sa) { return identities_key(sa.local_ide
 }  // namespace
 
 Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o) : rng(r), options(o), cookie_secret(random_bytes(32)) {
+    assert(options.shard.count >= 1 && options.shard.count <= 256 && options.shard.index < options.shard.count);
     replace_config(std::move(c));
     sync_pools(*this);
 }
@@ -52,9 +54,15 @@ Duration Core::rekey_after(Duration lifetime) {
 }
 
 std::uint64_t Core::new_ike_spi() {
+    const auto [index, count] = options.shard;
     for (;;) {
         std::uint64_t spi = 0;
         rng.fill({reinterpret_cast<std::uint8_t*>(&spi), sizeof spi});
+        // The low byte becomes index + count * k, k uniform: drawn again above the last whole
+        // multiple of count (never with one shard, whose SPIs are as drawn).
+        const unsigned low = spi & 0xff;
+        if (low >= 256 / count * count) continue;
+        spi = (spi & ~std::uint64_t{0xff}) | (low - low % count + index);
         if (spi != 0 && !sas.contains(spi)) return spi;  // 3.1: zero means "not yet known"
     }
 }

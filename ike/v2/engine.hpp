@@ -57,6 +57,14 @@ struct EngineOptions {
     std::uint16_t natt_port = 4500;
     // Largest IKE datagram sent unfragmented once both sides support RFC 7383.
     std::size_t fragment_size = 1280;
+    // The daemon's shard this engine is (docs/DESIGN.md "Several cores: shards"): the low byte
+    // of every IKE SPI it chooses (the SPI's last on the wire) is index modulo count, random
+    // otherwise, so the daemon's steering program hands the datagrams of its IKE SAs to it.
+    // 1 <= count <= 256 (one byte tells them apart), index < count.
+    struct Shard {
+        unsigned index = 0;
+        unsigned count = 1;
+    } shard;
     // The least important Log effect emitted (the daemon's --log-level): lines below it are
     // neither built nor emitted, so that a busy responder formats none of its debug lines.
     LogLevel log_level = LogLevel::debug;
