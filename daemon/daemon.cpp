@@ -20,6 +20,10 @@ ike::engine::Time now_monotonic() { return ike::engine::Clock::now(); }
 
 constexpr std::size_t kMaxDatagramsPerWakeup = 64;
 
+// Engine threads, "shards" (docs/DESIGN.md "Several cores: shards"): one today, its engine's
+// EngineOptions::shard the default; each IKE port is a group of as many sockets.
+constexpr unsigned kShards = 1;
+
 // sd-event's CLOCK_MONOTONIC microseconds and steady_clock share the same epoch on Linux.
 std::uint64_t to_usec(ike::engine::Time t) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
@@ -69,7 +73,7 @@ Daemon::~Daemon() {
 base::Status Daemon::open_sockets() {
     for (auto family : {net::Family::v4, net::Family::v6}) {
         for (auto [port, natt] : {std::pair{options_.ike_port, false}, {options_.natt_port, true}}) {
-            auto s = IkeSocket::open(family, port, natt);
+            auto s = IkeSocket::open_group(family, port, natt, kShards);
             if (!s) {
                 // A host without IPv6 still runs IKE over IPv4; IPv4 is required.
                 if (family == net::Family::v6 && s.error().code == EAFNOSUPPORT) {
@@ -78,7 +82,7 @@ base::Status Daemon::open_sockets() {
                 }
                 return base::fail(s.error().message, s.error().code);
             }
-            sockets_.push_back(std::move(*s));
+            for (auto& member : *s) sockets_.push_back(std::move(member));
         }
     }
     for (auto& s : sockets_) {

@@ -13,6 +13,8 @@
 #include <string>
 #include <utility>
 
+#include "daemon/shard_steering.hpp"
+
 namespace ipsecd {
 
 namespace {
@@ -121,13 +123,31 @@ base::Status set_int(int fd, int level, int opt, int value, const char* what) {
 }  // namespace
 
 base::Result<IkeSocket> IkeSocket::open(net::Family family, std::uint16_t port, bool natt) {
+    return open(family, port, natt, 1, 0);
+}
+
+base::Result<std::vector<IkeSocket>> IkeSocket::open_group(net::Family family, std::uint16_t port, bool natt,
+                                                           unsigned shards) {
+    std::vector<IkeSocket> group;
+    for (unsigned i = 0; i < shards; ++i) {
+        auto s = open(family, port, natt, shards, i);  // bound in order: the group's i-th
+        if (!s) return base::Unexpected{std::move(s.error())};
+        group.push_back(std::move(*s));
+    }
+    return group;
+}
+
+base::Result<IkeSocket> IkeSocket::open(net::Family family, std::uint16_t port, bool natt, unsigned shards,
+                                        unsigned index) {
     int af = family == net::Family::v4 ? AF_INET : AF_INET6;
     int fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     std::string where = std::string(family == net::Family::v4 ? "IPv4" : "IPv6") + " UDP port " +
                         std::to_string(port);
     if (fd < 0) return base::fail(err("opening the IKE socket on " + where), errno);
     IkeSocket sock(fd, family, port, natt);
-    // No SO_REUSEADDR: for UDP it would let a second daemon share our ports silently.
+    // No SO_REUSEADDR, and SO_REUSEPORT only for a group of shards: either would let a second
+    // daemon share our ports silently (a group lets a process of our user join it, but the
+    // program steers only to its first `shards` sockets, ours).
     base::Status st;
     if (family == net::Family::v4) st = set_int(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
     if (family == net::Family::v6) {
@@ -136,6 +156,8 @@ base::Result<IkeSocket> IkeSocket::open(net::Family family, std::uint16_t port, 
     }
     if (st) st = bypass_ipsec(fd, family);
     if (st && natt) st = set_int(fd, IPPROTO_UDP, UDP_ENCAP, UDP_ENCAP_ESPINUDP, "UDP_ENCAP_ESPINUDP");
+    if (st && shards > 1) st = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
+    if (st && shards > 1 && index == 0) st = attach_shard_steering(fd, natt, shards);
     if (!st) return base::fail(where + ": " + st.error().message, st.error().code);
     socklen_t len = 0;
     sockaddr_storage ss = to_sockaddr({net::Address::any(family), port}, len);

@@ -28,6 +28,11 @@ class IkeSocket {
 public:
     // natt: port 4500 semantics (ESP-in-UDP decapsulation, non-ESP marker).
     static base::Result<IkeSocket> open(net::Family family, std::uint16_t port, bool natt);
+    // An SO_REUSEPORT group of `shards` sockets (1 to 256) on the port, the i-th for shard i,
+    // steered by our SPI (shard_steering.hpp). One shard is one socket without SO_REUSEPORT,
+    // open()'s: the port stays ours alone (a second daemon's bind fails).
+    static base::Result<std::vector<IkeSocket>> open_group(net::Family family, std::uint16_t port, bool natt,
+                                                           unsigned shards);
     IkeSocket(IkeSocket&& o) noexcept;
     IkeSocket& operator=(IkeSocket&& o) noexcept;
     IkeSocket(const IkeSocket&) = delete;
@@ -62,6 +67,9 @@ public:
     std::vector<base::Error> send_burst(std::span<const Outgoing> datagrams);
 
 private:
+    // The group's `index`-th socket.
+    static base::Result<IkeSocket> open(net::Family family, std::uint16_t port, bool natt, unsigned shards,
+                                        unsigned index);
     IkeSocket(int fd, net::Family f, std::uint16_t port, bool natt)
         : fd_(fd), family_(f), port_(port), natt_(natt) {}
     int fd_ = -1;

@@ -1,0 +1,21 @@
+// Which shard's socket of an IKE port's SO_REUSEPORT group takes a datagram (docs/DESIGN.md
+// "Several cores: shards"): a classic BPF program, run by the kernel on the UDP payload,
+// returns the low byte of our IKE SPI in the header modulo the number of shards, the shard
+// that chose the SPI (EngineOptions::shard). Our SPI is SPIr when the I flag says the sender
+// is the original initiator, SPIi otherwise (RFC 7296 3.1); a new IKE_SA_INIT (SPIr zero) goes
+// by the peer's SPIi, so that its retry with a COOKIE (2.6, same SPIi) meets the same shard.
+// On the NAT-T port the header follows the non-ESP marker (RFC 3948 2.2). Everything else
+// goes to socket 0: IKEv1 (no I flag tells which cookie is ours), ESP-in-UDP and
+// NAT-keepalives (any socket of the group decapsulates ESP: each has UDP_ENCAP), runts.
+#pragma once
+
+#include "base/result.hpp"
+
+namespace ipsecd {
+
+// Attaches the program for `shards` sockets (1 to 256) to the reuseport group of `fd`
+// (SO_REUSEPORT set; before its bind, the group is born with it). `natt`: the port carries the
+// non-ESP marker.
+base::Status attach_shard_steering(int fd, bool natt, unsigned shards);
+
+}  // namespace ipsecd
