@@ -14,6 +14,8 @@
 #include <cstdint>
 
 #include "daemon/ike_socket.hpp"
+#include "tests/unit/v2/configs.hpp"
+#include "tests/unit/v2/harness.hpp"
 
 namespace {
 
@@ -182,4 +184,24 @@ TEST(ShardSteering, AGroupOfOneKeepsThePortOurs) {
     auto second = ipsecd::IkeSocket::open_group(net::Family::v4, port, false, 2);
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, EADDRINUSE);
+}
+
+// ---- with the engine's SPIs (EngineOptions::shard) ----
+
+TEST(ShardSteering, EveryDatagramBetweenTwoEnginesOfShardOneOfTwoReachesTheSecondSocket) {
+    using namespace ike::v2;
+    test::Pair p(test::site_config(test::kAlice, test::kBob), test::site_config(test::kBob, test::kAlice),
+                 EngineOptions{.shard = {.index = 1, .count = 2}});
+    std::vector<base::Bytes> wire;
+    p.network().set_rule([&](const test::Datagram& d, std::uint64_t) {
+        wire.push_back(d.bytes);
+        return test::Fate{};
+    });
+    p.up(p.alice(), "site");
+    p.run();
+    p.down(p.alice(), "site");
+    p.run();
+    ASSERT_GE(wire.size(), 6u);  // IKE_SA_INIT, IKE_AUTH, INFORMATIONAL: requests and responses
+    Group g(false);
+    for (std::size_t i = 0; i < wire.size(); ++i) EXPECT_EQ(g.steers(wire[i]), 1) << "datagram " << i;
 }
