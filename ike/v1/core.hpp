@@ -158,6 +158,8 @@ void drop_quick_mode(Core& core, IsakmpSa& sa, std::uint32_t mid);
 void drop_quick_modes(Core& core, IsakmpSa& sa);
 // Retransmissions and the end of finished exchanges; the earliest time either is due.
 void quick_mode_timers(Core& core, Time now, IsakmpSa& sa);
+// Our rekey's outbound SA held back (IpsecSa::held_out) goes into the kernel now.
+void send_held_outbound(Core& core, const IsakmpSa& sa, IpsecSa& ipsec);
 std::optional<Time> quick_mode_wakeup(const IsakmpSa& sa);
 
 // The kernel's soft (rekey) or hard (gone) expiry of an IPsec SA.
@@ -191,6 +193,8 @@ std::vector<xfrm::Policy> policies_of(const IsakmpSa& sa, const IpsecSa& ipsec);
 // another pair of the connection for the same selectors if there is one (a rekey's), else
 // they are deleted when `with_policies`.
 void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_delete, bool with_policies);
+// Another pair of the connection for the same selectors as `ipsec` (a rekey's), if any.
+Core::Held other_pair(Core& core, const IsakmpSa& sa, const IpsecSa& ipsec);
 // Error notifies (RFC 2408 5.4, 5.5): a refused Quick Mode is answered under the ISAKMP
 // SA with the offer's protocol and SPI; a refused Main Mode in the clear (no keys yet).
 void send_child_notify(Core& core, IsakmpSa& sa, std::uint16_t type, wire::v1::ProtocolId protocol, base::Bytes spi);

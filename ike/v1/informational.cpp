@@ -163,16 +163,25 @@ void retire_ipsec(Core& core, IsakmpSa& sa, const IpsecSa& ipsec, bool send_dele
         send_informational(core, sa,
                            Delete{.protocol = static_cast<std::uint8_t>(ipsec.suite.protocol()), .spi_size = 4,
                                   .spis = {spi_bytes(ipsec.spi_in)}});
-    const auto other = core.find_ipsec(sa.connection, [&ipsec](const IpsecSa& o) {
+    const auto other = other_pair(core, sa, ipsec);
+    if (other.ipsec) {
+        // The pair that replaces this one sends from now on: the peer deleted the old one or
+        // we retire it, after the grace of its QM3 in either case.
+        send_held_outbound(core, *other.sa, *other.ipsec);
+        for (auto& p : policies_of(*other.sa, *other.ipsec)) core.hold_policy(std::move(p), *other.sa);
+    } else if (with_policies) {
+        for (const auto& p : policies_of(sa, ipsec)) core.release_policy(p.id(), core.owner(sa));
+    }
+    core.out.push_back(engine::DeleteSa{{sa.local.address, ipsec.spi_in, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
+    if (!ipsec.held_out)  // else it never went into the kernel
+        core.out.push_back(engine::DeleteSa{{sa.remote.address, ipsec.spi_out, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
+}
+
+Core::Held other_pair(Core& core, const IsakmpSa& sa, const IpsecSa& ipsec) {
+    return core.find_ipsec(sa.connection, [&ipsec](const IpsecSa& o) {
         return o.spi_in != ipsec.spi_in && o.child == ipsec.child && o.local_ts == ipsec.local_ts &&
                o.remote_ts == ipsec.remote_ts;
     });
-    if (other.ipsec)
-        for (auto& p : policies_of(*other.sa, *other.ipsec)) core.hold_policy(std::move(p), *other.sa);
-    else if (with_policies)
-        for (const auto& p : policies_of(sa, ipsec)) core.release_policy(p.id(), core.owner(sa));
-    core.out.push_back(engine::DeleteSa{{sa.local.address, ipsec.spi_in, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
-    core.out.push_back(engine::DeleteSa{{sa.remote.address, ipsec.spi_out, ipsec.suite.kernel_proto(), std::nullopt}, core.owner(sa)});
 }
 
 Bytes cookie_pair(const IsakmpSa& sa) {

@@ -20,6 +20,7 @@
 #include "ike/engine/clock.hpp"
 #include "ike/engine/retransmit.hpp"
 #include "net/address.hpp"
+#include "xfrm/kernel.hpp"
 
 namespace ike::v1 {
 
@@ -65,6 +66,13 @@ struct IpsecSa {
     std::chrono::seconds rekey_after{0};  // the kernel's soft expiry
     bool rekeying = false;  // a Quick Mode replacing it is under way
     Time retire_at{};       // replaced by our rekey: deleted then (zero: not replaced)
+    // Our rekey's outbound SA, not in the kernel before `from` (quick_mode.cpp): a responder
+    // that installs the pair only on QM3 (strongSwan) must have it before we send on it.
+    struct HeldOutbound {
+        xfrm::Sa sa;
+        Time from{};
+    };
+    std::optional<HeldOutbound> held_out;
 };
 
 struct IsakmpSa {

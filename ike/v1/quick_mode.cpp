@@ -4,6 +4,8 @@
 //   QM3 I->R  HDR*, HASH(3)
 // The initiator installs its SAs on QM2. The responder installs its inbound SA when it sends
 // QM2 and its outbound SA and policies on QM3 (Libreswan's order; the commit bit is never set).
+// strongSwan's responder installs both only on QM3, so the initiator of a rekey keeps sending
+// on the old pair a while after QM3 (kResponderInstallGrace).
 #include <algorithm>
 #include <cstdio>
 
@@ -141,6 +143,18 @@ void add_inbound(Core& core, const IsakmpSa& sa, QuickMode& qm, KeyedPair& pair)
     core.out.push_back(engine::AddSa{std::move(pair.in), core.owner(sa)});
 }
 
+// How long the initiator of a rekey keeps sending on the old pair after its QM3: enough for
+// a responder's install even if that QM3 is lost once and sent again on the retransmitted
+// QM2 (strongSwan and we retransmit after 4 s; Libreswan sooner).
+constexpr Duration kResponderInstallGrace{5000};
+
+// When our rekey's outbound SA may go in: a grace after QM3, but in any case halfway to the
+// old pair's hard expiry, which the kernel enforces whatever we wait for.
+IpsecSa::HeldOutbound hold_outbound(Time now, xfrm::Sa out, const IpsecSa& old) {
+    const Time halfway = now + (old.installed_at + old.suite.lifetime - now) / 2;
+    return {.sa = std::move(out), .from = std::min(now + kResponderInstallGrace, halfway)};
+}
+
 // Installs what is left of a finished negotiation's pair (both SAs on the initiator, the
 // outbound one on the responder) and its policies.
 base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, const policy::Child& child) {
@@ -148,8 +162,17 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
     if (!pair) return base::fail(pair.error().message);
     // Inbound first: the peer may send as soon as it has our SPI.
     if (!qm.inbound_added) add_inbound(core, sa, qm, *pair);
-    core.out.push_back(engine::AddSa{std::move(pair->out), core.owner(sa)});
     IpsecSa ipsec = std::move(pair->ipsec);
+    // The side that rekeyed deletes the old pair a while after the new one is in (Libreswan
+    // does too): by then the responder installed the new pair even if QM3 had to be sent
+    // again. The other side keeps its old pair until that Delete or its hard expiry.
+    auto* replaced = core.find_ipsec(sa.connection, [&qm](const IpsecSa& i) { return qm.replaces && i.spi_in == qm.replaces; }).ipsec;
+    if (replaced) {
+        replaced->retire_at = now + core.options.half_open_timeout;
+        ipsec.held_out = hold_outbound(now, std::move(pair->out), *replaced);
+    } else {
+        core.out.push_back(engine::AddSa{std::move(pair->out), core.owner(sa)});
+    }
     // Policies kept from an earlier pair for these selectors now send to this one.
     for (auto& p : policies_of(sa, ipsec)) core.hold_policy(std::move(p), sa);
     core.log(LogLevel::info, sa,
@@ -157,11 +180,6 @@ base::Result<void> install(Core& core, Time now, IsakmpSa& sa, QuickMode& qm, co
                  " (" + policy::to_string(qm.suite.proposal) + ", " + qm.local_ts.str() + " === " +
                  qm.remote_ts.str() + ")");
     sa.ipsec_sas.insert(sa.ipsec_sas.begin(), std::move(ipsec));  // newest first, as status lists them
-    // The side that rekeyed deletes the old pair a while after the new one is in (Libreswan
-    // does too): by then the responder installed the new pair even if QM3 had to be sent
-    // again. The other side keeps its old pair until that Delete or its hard expiry.
-    if (auto* replaced = core.find_ipsec(sa.connection, [&qm](const IpsecSa& i) { return qm.replaces && i.spi_in == qm.replaces; }).ipsec)
-        replaced->retire_at = now + core.options.half_open_timeout;
     qm.done = true;
     qm.pending.clear();
     qm.forget_at = now + core.options.half_open_timeout;
@@ -509,7 +527,9 @@ void on_ipsec_expire(Core& core, Time now, const xfrm::Expire& e) {
         if (e.hard) {
             // The kernel removed it; the policies stay for a newer pair, or drop the traffic.
             core.log(LogLevel::info, sa, "IPsec SA " + it->child + " spi in " + hex_spi(it->spi_in) + " expired");
+            const IpsecSa gone = *it;
             sa.ipsec_sas.erase(it);
+            if (auto next = other_pair(core, sa, gone); next.ipsec) send_held_outbound(core, *next.sa, *next.ipsec);
             return core.publish(sa);
         }
         const auto* child = child_of(core, sa, it->child);
@@ -539,7 +559,15 @@ void on_quick_mode(Core& core, Time now, IsakmpSa& sa, const engine::DatagramIn&
     on_qm3(core, now, sa, mid, qm, in, m);
 }
 
+void send_held_outbound(Core& core, const IsakmpSa& sa, IpsecSa& ipsec) {
+    if (!ipsec.held_out) return;
+    core.out.push_back(engine::AddSa{std::move(ipsec.held_out->sa), core.owner(sa)});
+    ipsec.held_out.reset();
+}
+
 void quick_mode_timers(Core& core, Time now, IsakmpSa& sa) {
+    for (auto& ipsec : sa.ipsec_sas)
+        if (ipsec.held_out && now >= ipsec.held_out->from) send_held_outbound(core, sa, ipsec);
     for (auto it = sa.ipsec_sas.begin(); it != sa.ipsec_sas.end();) {
         if (it->retire_at == Time{} || now < it->retire_at) {
             ++it;
@@ -574,11 +602,16 @@ void quick_mode_timers(Core& core, Time now, IsakmpSa& sa) {
 
 std::optional<Time> quick_mode_wakeup(const IsakmpSa& sa) {
     std::optional<Time> next;
-    for (const auto& i : sa.ipsec_sas)
-        if (i.retire_at != Time{} && (!next || i.retire_at < *next)) next = i.retire_at;
+    auto earliest = [&next](Time t) {
+        if (!next || t < *next) next = t;
+    };
+    for (const auto& i : sa.ipsec_sas) {
+        if (i.retire_at != Time{}) earliest(i.retire_at);
+        if (i.held_out) earliest(i.held_out->from);
+    }
     for (const auto& [mid, qm] : sa.quick_modes) {
         const auto t = qm.done ? std::optional<Time>(qm.forget_at) : qm.pending.deadline();
-        if (t && (!next || *t < *next)) next = t;
+        if (t) earliest(*t);
     }
     return next;
 }

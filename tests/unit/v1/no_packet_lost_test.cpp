@@ -38,6 +38,14 @@ std::uint32_t reqid(const Peer& p) {
     return 0;
 }
 
+// `p` has a pair installed (its IpsecSa, not just an SA) that receives on `spi`.
+bool installed_pair(const Peer& p, std::uint32_t spi) {
+    for (const auto& sa : p.connection("site").ike_sas)
+        for (const auto& c : sa.children)
+            if (c.spi_in == spi) return true;
+    return false;
+}
+
 // Watches both kernels from now on; the first moment one side sends with an SA the other
 // does not hold is named in `lost`.
 struct Watch {
@@ -96,6 +104,45 @@ void expect_rekey_loses_nothing(bool alice_rekeys) {
 
 TEST(NoPacketIsLost, WhenTheInitiatorRekeys) { expect_rekey_loses_nothing(true); }
 TEST(NoPacketIsLost, WhenTheResponderRekeys) { expect_rekey_loses_nothing(false); }
+
+// bob answering alice's rekey as strongSwan's charon does: he installs the new pair, both
+// SAs, only when he reads QM3 (not his inbound SA with QM2, as we do), and QM3 is `late`
+// or lost `lost` times before it arrives (alice's first QM datagram from now on is QM1).
+// `lost` says, at the first moment it happens, that alice sends with an SA of a pair bob
+// has not installed yet.
+std::string rekey_against_charon(engine::Duration late, unsigned lost) {
+    Pair p(v1_site(true), v1_site(false));
+    p.up(p.alice(), "site");
+    p.run();
+    const auto alice = p.alice().endpoint();
+    auto qm_sent = std::make_shared<unsigned>(0);
+    p.network().set_rule([=](const v2::test::Datagram& d, std::uint64_t) {
+        const bool qm = d.bytes.size() > 18 && d.bytes[18] == static_cast<std::uint8_t>(ExchangeType::quick_mode);
+        if (!qm || d.from != alice || (*qm_sent)++ == 0) return v2::test::Fate{};
+        return *qm_sent - 1 <= lost ? v2::test::Fate{.copies = 0} : v2::test::Fate{.delay = late};
+    });
+    std::string what;
+    p.watch([&] {
+        const auto spi = sending_spi(p.alice());
+        if (what.empty() && spi && !installed_pair(p.bob(), *spi))
+            what = "alice sends with spi " + std::to_string(*spi) + " before bob read QM3";
+    });
+    p.expire(p.alice(), inbound_spi(p.alice()), reqid(p.alice()), false);
+    p.run();
+    p.watch(nullptr);
+    EXPECT_NE(*sending_spi(p.alice()), 0u);
+    EXPECT_EQ(p.bob().kernel().sas().size(), 2u);  // the old pair deleted, the new one in
+    expect_clean_kernels(p);
+    return what;
+}
+
+TEST(NoPacketIsLost, WhenTheInitiatorRekeysWithAResponderThatInstallsOnQm3) {
+    EXPECT_EQ(rekey_against_charon(std::chrono::milliseconds(300), 0), "");
+}
+
+TEST(NoPacketIsLost, WhenTheInitiatorRekeysWithAResponderThatInstallsOnQm3AndTheFirstQm3IsLost) {
+    EXPECT_EQ(rekey_against_charon(std::chrono::milliseconds(1), 1), "");
+}
 
 // alice's QM3 never reaches bob (the network drops every Quick Mode datagram of hers but QM1).
 void lose_qm3(Pair& p) {

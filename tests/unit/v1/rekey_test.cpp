@@ -137,6 +137,50 @@ TEST(Rekey, TheReplacingPairIsRekeyedAtItsSoftExpiryWhileTheOldOneLives) {
     EXPECT_EQ(r.pair->bob().sent(ExchangeType::quick_mode), r.bob_sent + 2);  // QM1 + QM3
 }
 
+// Alice rekeyed; QM1..QM3 went through in a few milliseconds and her new outbound SA is held
+// back while bob may still be reading QM3 (strongSwan installs the pair only then).
+struct WithinTheGrace {
+    std::unique_ptr<Pair> pair;
+    engine::ChildStatus old_pair;
+    std::uint32_t reqid = 0;
+};
+
+WithinTheGrace rekeyed_within_the_grace() {
+    auto p = std::make_unique<Pair>(v1_site(true), v1_site(false));
+    p->up(p->alice(), "site");
+    p->run();
+    const auto old_pair = children(p->alice()).at(0);
+    const auto reqid = effects<engine::AddSa>(p->alice()).at(0).sa.reqid;
+    p->expire(p->alice(), old_pair.spi_in, reqid, false);
+    p->advance(std::chrono::milliseconds(100));
+    EXPECT_EQ(children(p->alice()).size(), 2u);
+    return {std::move(p), old_pair, reqid};
+}
+
+TEST(Rekey, TheRekeyingSideAddsItsNewOutboundSaOnlyAGraceAfterQm3) {
+    auto r = rekeyed_within_the_grace();
+    EXPECT_EQ(effects<engine::AddSa>(r.pair->alice()).size(), 3u);  // the old pair, the new inbound SA
+    r.pair->advance(std::chrono::seconds(5));
+    EXPECT_EQ(effects<engine::AddSa>(r.pair->alice()).size(), 4u);
+}
+
+TEST(Rekey, ADownWithinTheGraceLeavesNoSaInEitherKernel) {
+    auto r = rekeyed_within_the_grace();
+    r.pair->down(r.pair->alice(), "site");
+    r.pair->run();
+    EXPECT_EQ(effects<engine::AddSa>(r.pair->alice()).size(), 3u);  // the held SA never went in
+    for (Peer* peer : {&r.pair->alice(), &r.pair->bob()}) {
+        EXPECT_TRUE(peer->kernel().sas().empty());
+        EXPECT_EQ(peer->kernel_errors(), 0u);
+    }
+}
+
+TEST(Rekey, AHardExpiryOfTheOldPairWithinTheGraceAddsTheNewOutboundSaAtOnce) {
+    auto r = rekeyed_within_the_grace();
+    r.pair->expire(r.pair->alice(), r.old_pair.spi_in, r.reqid, true);
+    EXPECT_EQ(effects<engine::AddSa>(r.pair->alice()).size(), 4u);
+}
+
 TEST(Rekey, AHardExpiryForgetsThePairAndKeepsItsPolicies) {
     auto p = std::make_unique<Pair>(v1_site(true), v1_site(false));
     p->up(p->alice(), "site");
