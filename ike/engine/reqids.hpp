@@ -12,4 +12,22 @@ namespace ike::engine {
 inline constexpr std::uint32_t kReqidBase = 0x1d000000;
 inline constexpr bool is_engine_reqid(std::uint32_t reqid) { return (reqid & 0xff000000u) == kReqidBase; }
 
+// IKEv2's half of the range: [kReqidFirstV2, kReqidEndV2); IKEv1's starts at kReqidEndV2.
+inline constexpr std::uint32_t kReqidFirstV2 = kReqidBase + 1;
+inline constexpr std::uint32_t kReqidEndV2 = kReqidBase | 0x00800000u;
+
+// IKEv2's half is partitioned by shard (docs/DESIGN.md "Several cores: shards"): shard
+// `index` of `count` allocates kReqidFirstV2 + index, then every count-th, so a kernel acquire
+// or expiry goes to the shard whose reqid it carries without a lookup across threads.
+// One shard allocates them all, in order.
+inline constexpr unsigned shard_of_reqid(std::uint32_t reqid, unsigned count) {
+    return (reqid - kReqidFirstV2) % count;
+}
+inline constexpr std::uint32_t first_reqid(unsigned index) { return kReqidFirstV2 + index; }
+// The reqid a shard allocates after `reqid`: past IKEv2's half, back to its first, so that an
+// exhausted class never spills into IKEv1's half nor out of the engines' mark.
+inline constexpr std::uint32_t following_reqid(std::uint32_t reqid, unsigned count) {
+    return reqid < kReqidEndV2 - count ? reqid + count : first_reqid(shard_of_reqid(reqid, count));
+}
+
 }  // namespace ike::engine

@@ -21,7 +21,8 @@ std::size_t identities_key(const IkeSa& sa) { return identities_key(sa.local_ide
 
 }  // namespace
 
-Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o) : rng(r), options(o), cookie_secret(random_bytes(32)) {
+Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o)
+    : rng(r), options(o), cookie_secret(random_bytes(32)), next_reqid(engine::first_reqid(o.shard.index)) {
     assert(options.shard.count >= 1 && options.shard.count <= 256 && options.shard.index < options.shard.count);
     replace_config(std::move(c));
     sync_pools(*this);
@@ -233,7 +234,29 @@ std::vector<IkeSa*> Core::sas_of(const policy::Connection& conn) const {
 std::uint32_t Core::reqid_for(const policy::Child& child) {
     for (const auto& t : traps)
         if (t.child == &child) return t.reqid;
-    return next_reqid++;
+    const std::uint32_t reqid = next_reqid;
+    advance_reqid();
+    return reqid;
+}
+
+void Core::advance_reqid() {
+    const unsigned count = options.shard.count;
+    const std::uint32_t taken = next_reqid;
+    next_reqid = engine::following_reqid(taken, count);
+    reqids_wrapped |= next_reqid < taken;
+    if (!reqids_wrapped) return;
+    // Past a wrap (8M / count reqids taken), the class's first ones may still be a trap's or
+    // a long-lived CHILD SA's: a second user of a reqid would send the one's traffic through
+    // the other's SAs. Skipped, unless every one is in use.
+    std::set<std::uint32_t> used;
+    for (const auto& t : traps) used.insert(t.reqid);
+    for (const auto& [spi, sa] : sas)
+        for (const auto& c : sa->children)
+            if (c.state != ChildState::deleted) used.insert(c.reqid);
+    for (const auto& [child, reqid] : handed_reqids) used.insert(reqid);
+    while (used.contains(next_reqid) && engine::following_reqid(next_reqid, count) != taken)
+        next_reqid = engine::following_reqid(next_reqid, count);
+    assert(engine::shard_of_reqid(next_reqid, count) == options.shard.index);
 }
 
 IkeSa& Core::add_sa(std::unique_ptr<IkeSa> sa) {

@@ -148,7 +148,10 @@ struct Core : Configuration, SaTable {
     EngineOptions options;
 
     base::Bytes cookie_secret;
-    std::uint32_t next_reqid = kReqidBase + 1;
+    // The reqid the next trap or new CHILD SA takes: in this shard's class (engine/reqids.hpp),
+    // in allocation order; `reqids_wrapped` once the class was exhausted and began again.
+    std::uint32_t next_reqid;
+    bool reqids_wrapped = false;
     // Each IKE SA's next deadline; rescheduled after every event for the SAs it touched.
     Scheduler timers;
     // Our SPIs of the IKE SAs this event sent for, published, changed state of or looked
@@ -219,6 +222,8 @@ struct Core : Configuration, SaTable {
     KernelOwner owner(const IkeSa& sa) const { return {sa.conn->name, sa.local_spi()}; }
     // The reqid of a new CHILD SA for `child`: its trap's if it has one, else a fresh one.
     std::uint32_t reqid_for(const policy::Child& child);
+    // next_reqid is taken: moves it on to the shard's following one not in use.
+    void advance_reqid();
     IkeSa& add_sa(std::unique_ptr<IkeSa> sa);
     // Adds `child` of `sa` to by_child_spi and held_policies, or removes it.
     void index_child(const IkeSa& sa, const ChildSa& child);

@@ -96,7 +96,7 @@ void install_trap(Core& core, const policy::Connection& conn, const policy::Chil
         core.log(LogLevel::error, conn.name, "cannot trap CHILD SA " + child.name + ": " + policies.error().message);
         return;
     }
-    if (fresh) ++core.next_reqid;
+    if (fresh) core.advance_reqid();
     else core.handed_reqids.erase(handed);
     Trap trap{&conn, &child, reqid, std::move(*policies), until_up};
     for (const auto& p : trap.policies) core.emit(AddPolicy{p, {conn.name, 0}});
