@@ -1,0 +1,45 @@
+#include "xfrm/policy_ledger.hpp"
+
+#include <algorithm>
+
+namespace xfrm {
+
+namespace {
+auto of(PolicyLedger::Owner owner) {
+    return [owner](const auto& wish) { return wish.owner == owner; };
+}
+}  // namespace
+
+void PolicyLedger::want(Owner owner, const Policy& p, bool update, Kernel::Done done) {
+    const std::lock_guard lock(mutex_);
+    auto& wishes = wishes_[p.id()];
+    std::erase_if(wishes, of(owner));
+    wishes.push_back({owner, p});
+    kernel_.queue_policy(p, update || wishes.size() > 1, std::move(done));
+}
+
+void PolicyLedger::drop(Owner owner, const PolicyId& id, Kernel::Done done) {
+    const std::lock_guard lock(mutex_);
+    auto it = wishes_.find(id);
+    if (it == wishes_.end()) return done({});
+    auto& wishes = it->second;
+    const auto mine = std::find_if(wishes.begin(), wishes.end(), of(owner));
+    if (mine == wishes.end()) return done({});
+    const bool was_installed = mine + 1 == wishes.end();
+    wishes.erase(mine);
+    if (wishes.empty()) {
+        wishes_.erase(it);
+        return kernel_.queue_delete_policy(id, std::move(done));
+    }
+    if (!was_installed) return done({});
+    kernel_.queue_policy(wishes.back().policy, true, std::move(done));
+}
+
+std::map<PolicyId, Policy> PolicyLedger::installed() const {
+    const std::lock_guard lock(mutex_);
+    std::map<PolicyId, Policy> out;
+    for (const auto& [id, wishes] : wishes_) out.emplace(id, wishes.back().policy);
+    return out;
+}
+
+}  // namespace xfrm
