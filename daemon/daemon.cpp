@@ -114,6 +114,7 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     if (auto st = open_sockets(); !st) return st;
 
     kernel_ = std::move(kernel);
+    policies_ = std::make_unique<xfrm::PolicyLedger>(*kernel_);
     leftovers_.read(*kernel_);
     dispatch_kernel_events_ = std::move(dispatch_kernel_events);
     kernel_->set_event_handler([this](const xfrm::Event& ev) {
@@ -248,7 +249,8 @@ void Daemon::send_outbox() {
 // Kernel changes are queued: a run of them (a CHILD SA's SAs and policies) shares sends
 // (xfrm/request_queue.hpp). Every other effect but a log line waits until what is queued is
 // in the kernel: no datagram, route or published state goes ahead of the SAs and policies
-// before it.
+// before it. Policies go through the ledger (xfrm/policy_ledger.hpp): an engine's delete
+// leaves a policy the other engine still wants.
 void Daemon::apply(const ike::engine::Effect& effect) {
     std::visit(
         [this](const auto& fx) {
@@ -262,11 +264,11 @@ void Daemon::apply(const ike::engine::Effect& effect) {
             } else if constexpr (std::is_same_v<T, ike::engine::DeleteSa>) {
                 kernel_->queue_delete_sa(fx.id, kernel_changed(fx.owner, false));
             } else if constexpr (std::is_same_v<T, ike::engine::AddPolicy>) {
-                leftovers_.add_policy(*kernel_, fx.policy, kernel_changed(fx.owner, true));
+                leftovers_.add_policy(*policies_, fx.owner.engine, fx.policy, kernel_changed(fx.owner, true));
             } else if constexpr (std::is_same_v<T, ike::engine::DeletePolicy>) {
-                kernel_->queue_delete_policy(fx.id, kernel_changed(fx.owner, false));
+                policies_->drop(fx.owner.engine, fx.id, kernel_changed(fx.owner, false));
             } else if constexpr (std::is_same_v<T, ike::engine::UpdatePolicy>) {
-                kernel_->queue_policy(fx.policy, true, kernel_changed(fx.owner, true));
+                policies_->want(fx.owner.engine, fx.policy, true, kernel_changed(fx.owner, true));
             } else {
                 if constexpr (!std::is_same_v<T, ike::engine::Log>) kernel_->flush();
                 apply_now(fx);

@@ -23,6 +23,7 @@
 #include "ike/crypto/fast_key_erasure_rng.hpp"
 #include "ike/engine/engines.hpp"
 #include "xfrm/kernel.hpp"
+#include "xfrm/policy_ledger.hpp"
 #include "xfrm/routing.hpp"
 
 namespace ipsecd {
@@ -112,6 +113,8 @@ private:
     std::vector<sd_event_source*> sources_;
     sd_event_source* timer_ = nullptr;
     std::unique_ptr<xfrm::Kernel> kernel_;
+    // Every policy change goes through it: each engine's wishes kept apart (KernelOwner::engine).
+    std::unique_ptr<xfrm::PolicyLedger> policies_;
     std::function<void()> dispatch_kernel_events_;
     ike::crypto::SystemRng kernel_rng_;
     ike::crypto::FastKeyErasureRng rng_{kernel_rng_};  // nonces, SPIs, IVs, keys without a system call each

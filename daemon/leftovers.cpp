@@ -33,11 +33,12 @@ void Leftovers::read(xfrm::Kernel& kernel) {
                   " SAs a previous ipsecd left in the kernel");
 }
 
-void Leftovers::add_policy(xfrm::Kernel& kernel, const xfrm::Policy& p, xfrm::Kernel::Done done) {
+void Leftovers::add_policy(xfrm::PolicyLedger& ledger, xfrm::PolicyLedger::Owner owner, const xfrm::Policy& p,
+                           xfrm::Kernel::Done done) {
     for (const auto& t : p.templates) reqids_used_.insert(t.reqid);
     const bool taken_over = policies_.erase(p.id()) > 0;
     if (taken_over) log_.debug("taking over " + xfrm::describe(p.id()));
-    kernel.queue_policy(p, taken_over, std::move(done));
+    ledger.want(owner, p, taken_over, std::move(done));
 }
 
 void Leftovers::drop(xfrm::Kernel& kernel, const xfrm::SaInfo& sa) {

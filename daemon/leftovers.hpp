@@ -16,6 +16,7 @@
 
 #include "daemon/log.hpp"
 #include "xfrm/kernel.hpp"
+#include "xfrm/policy_ledger.hpp"
 
 namespace ipsecd {
 
@@ -28,8 +29,10 @@ public:
     std::size_t policies() const { return policies_.size(); }
     std::size_t sas() const { return sas_.size(); }
 
-    // Queues the addition of `p`, or its update in place if it is a leftover (taken over).
-    void add_policy(xfrm::Kernel& kernel, const xfrm::Policy& p, xfrm::Kernel::Done done);
+    // Queues `owner`'s wish for `p` (xfrm/policy_ledger.hpp), its update in place if it is a
+    // leftover (taken over).
+    void add_policy(xfrm::PolicyLedger& ledger, xfrm::PolicyLedger::Owner owner, const xfrm::Policy& p,
+                    xfrm::Kernel::Done done);
     // `sa` went into the kernel: the leftover SAs it replaces (its reqid and destination) go.
     void added_sa(xfrm::Kernel& kernel, const xfrm::Sa& sa);
     // After the configuration started: the policies it did not add again go, and the SAs of

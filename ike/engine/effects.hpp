@@ -29,7 +29,11 @@ struct SendDatagram {
 struct KernelOwner {
     std::string connection;
     std::uint64_t ike_spi = 0;
+    // The engine that emitted it, the owner of its policy wishes (xfrm/policy_ledger.hpp):
+    // kIkev2Engine unless Engines marks it its IKEv1 engine's.
+    std::uint32_t engine = 0;
 };
+inline constexpr std::uint32_t kIkev2Engine = 0, kIkev1Engine = 1;
 
 // Kernel changes, carrying xfrm's own types (keys are SecretBytes inside xfrm::Sa).
 struct AddSa {

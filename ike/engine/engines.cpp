@@ -20,6 +20,20 @@ void append(Effects& to, Effects more) {
     else to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
+// The IKEv1 engine's policy effects carry it as their owner (KernelOwner::engine).
+Effects from_v1(Effects effects) {
+    for (auto& e : effects)
+        std::visit(
+            [](auto& fx) {
+                using T = std::decay_t<decltype(fx)>;
+                if constexpr (std::is_same_v<T, AddPolicy> || std::is_same_v<T, UpdatePolicy> ||
+                              std::is_same_v<T, DeletePolicy>)
+                    fx.owner.engine = kIkev1Engine;
+            },
+            e);
+    return effects;
+}
+
 }  // namespace
 
 Engines::Engines(policy::Config config, crypto::Rng& rng, v2::EngineOptions v2_options, v1::EngineOptions v1_options) {
@@ -58,14 +72,17 @@ Engine& Engines::engine_for(const Event& event) {
 
 Effects Engines::start(Time now) {
     Effects out = v2_->start(now);
-    append(out, v1_->start(now));
+    append(out, from_v1(v1_->start(now)));
     return out;
 }
 
 Effects Engines::handle(Time now, const Event& event) {
-    if (!std::holds_alternative<Tick>(event)) return engine_for(event).handle(now, event);
+    if (!std::holds_alternative<Tick>(event)) {
+        Engine& engine = engine_for(event);
+        return &engine == v1_.get() ? from_v1(engine.handle(now, event)) : engine.handle(now, event);
+    }
     Effects out = v2_->handle(now, event);
-    append(out, v1_->handle(now, event));
+    append(out, from_v1(v1_->handle(now, event)));
     return out;
 }
 
@@ -86,13 +103,14 @@ Effects Engines::reconfigure(Time now, policy::Config next) {
     if (std::any_of(next.connections.begin(), next.connections.end(), moves)) {
         policy::Config without = next;
         std::erase_if(without.connections, moves);
-        append(out, v1_->reconfigure(now, without));
+        append(out, from_v1(v1_->reconfigure(now, without)));
         append(out, v2_->reconfigure(now, std::move(without)));
     }
     note_versions(next);
-    append(out, v1_->reconfigure(now, next, up_to_v1));
+    append(out, from_v1(v1_->reconfigure(now, next, up_to_v1)));
     append(out, v2_->reconfigure(now, std::move(next), up_to_v2));
-    // Across the engines too: a connection moving to the other version keeps its policies.
+    // Across the engines too: a connection moving to the other version keeps its policies
+    // (the other engine's deletions go last: the policy ledger keeps the new wishes).
     return hand_over_policies(std::move(out));
 }
 

@@ -12,7 +12,9 @@
 //   - a Tick to both.
 // A reload goes to both; a connection whose `version` it changes moves from the one to the
 // other, and one an operator's Up had up there is brought up again here. Effects come back
-// in the order the engines emitted them; status merges both views.
+// in the order the engines emitted them, the IKEv1 engine's policy effects marked as its
+// (KernelOwner::engine: the daemon's policy ledger keeps each engine's wishes apart, as a
+// moving connection's policies are wanted by both for a moment); status merges both views.
 #pragma once
 
 #include <memory>

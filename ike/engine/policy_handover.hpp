@@ -9,6 +9,10 @@
 // too, just before those deletions: until its policy sends to the new reqid a packet still
 // finds the old SA, rather than raising an acquire for a reqid no SA will fill (the kernel's
 // larval SA would outlive the daemon's stop by up to xfrm_acq_expires).
+// Between engines (a connection moving to the other version) the addition stays an
+// addition and the other engine's deletion goes after it: the policy ledger
+// (xfrm/policy_ledger.hpp) updates the policy in place, then drops only the deleting
+// engine's wish.
 #pragma once
 
 #include "ike/engine/effects.hpp"

@@ -36,11 +36,12 @@ struct Restarted {
     xfrm::MemoryKernel kernel;
     Logger log{LogLevel::error, LogTarget::stderr};
     Leftovers leftovers{log};
+    xfrm::PolicyLedger ledger{kernel};
 };
 
 base::Status add_policy(Restarted& r, const xfrm::Policy& p) {
     base::Status result;
-    r.leftovers.add_policy(r.kernel, p, [&](const base::Status& s) { result = s; });
+    r.leftovers.add_policy(r.ledger, ike::engine::kIkev2Engine, p, [&](const base::Status& s) { result = s; });
     r.kernel.flush();
     return result;
 }

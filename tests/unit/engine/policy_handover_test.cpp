@@ -68,3 +68,18 @@ TEST(PolicyHandover, TheDaemonsOrderKeepsTheDeletionsAfterTheAdditions) {
     EXPECT_TRUE(std::holds_alternative<AddPolicy>(out[1]));
     EXPECT_TRUE(std::holds_alternative<DeletePolicy>(out[2]));
 }
+
+// A connection moving to the other version (Engines::reconfigure): the policy ledger updates
+// the policy in place at the other engine's addition and drops the deleting engine's wish
+// after it (xfrm/policy_ledger.hpp).
+TEST(PolicyHandover, APolicyOneEngineDeletesAndTheOtherAddsStaysAnAdditionWithTheDeletionAfterIt) {
+    const auto next = out_policy("10.2.0.0/24", 7);
+    const auto out = hand_over_policies({deletion("10.2.0.0/24"), AddPolicy{next, {"site", 0, kIkev1Engine}}});
+    ASSERT_EQ(out.size(), 2u);
+    const auto* added = std::get_if<AddPolicy>(&out[0]);
+    ASSERT_NE(added, nullptr);
+    EXPECT_EQ(added->owner.engine, kIkev1Engine);
+    const auto* gone = std::get_if<DeletePolicy>(&out[1]);
+    ASSERT_NE(gone, nullptr);
+    EXPECT_EQ(gone->owner.engine, kIkev2Engine);
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ike/engine/removal_order.hpp"
 #include "tests/unit/v2/configs.hpp"
 
 namespace ike::v1::test {
@@ -32,18 +33,24 @@ void Peer::reconfigure(Time now, policy::Config config, Network& network) {
     apply(now, engine_->reconfigure(now, std::move(config)), network);
 }
 
+// In the daemon's order (removals_after_published_state), policies through its ledger.
 void Peer::apply(Time now, const Effects& effects, Network& network) {
-    for (const auto& e : effects) {
-        xfrm::Status st;
+    const xfrm::Kernel::Done count = [this](const xfrm::Status& st) { kernel_errors_ += st ? 0 : 1; };
+    for (const auto& e : engine::removals_after_published_state(effects)) {
         if (const auto* d = std::get_if<engine::SendDatagram>(&e)) network.send({d->local, d->remote, d->bytes}, now);
-        else if (const auto* a = std::get_if<engine::AddSa>(&e)) st = a->larval ? xfrm::complete_larval(kernel_, a->sa) : kernel_.add_sa(a->sa);
-        else if (const auto* del = std::get_if<engine::DeleteSa>(&e)) st = kernel_.delete_sa(del->id);
-        else if (const auto* ap = std::get_if<engine::AddPolicy>(&e)) st = kernel_.add_policy(ap->policy);
-        else if (const auto* up = std::get_if<engine::UpdatePolicy>(&e)) st = kernel_.update_policy(up->policy);
-        else if (const auto* dp = std::get_if<engine::DeletePolicy>(&e)) st = kernel_.delete_policy(dp->id);
-        kernel_errors_ += st ? 0 : 1;
+        else if (const auto* a = std::get_if<engine::AddSa>(&e)) count(a->larval ? xfrm::complete_larval(kernel_, a->sa) : kernel_.add_sa(a->sa));
+        else if (const auto* del = std::get_if<engine::DeleteSa>(&e)) count(kernel_.delete_sa(del->id));
+        else if (apply_policy(e, count) && policy_changed_) policy_changed_();
     }
     history_.insert(history_.end(), effects.begin(), effects.end());
+}
+
+bool Peer::apply_policy(const engine::Effect& e, const xfrm::Kernel::Done& count) {
+    if (const auto* a = std::get_if<engine::AddPolicy>(&e)) policies_.want(a->owner.engine, a->policy, false, count);
+    else if (const auto* u = std::get_if<engine::UpdatePolicy>(&e)) policies_.want(u->owner.engine, u->policy, true, count);
+    else if (const auto* d = std::get_if<engine::DeletePolicy>(&e)) policies_.drop(d->owner.engine, d->id, count);
+    else return false;
+    return true;
 }
 
 engine::ConnectionStatus Peer::connection(const std::string& name) const {

@@ -16,6 +16,7 @@
 #include "ike/wire/v1/constants.hpp"
 #include "tests/unit/v2/network.hpp"
 #include "xfrm/memory_kernel.hpp"
+#include "xfrm/policy_ledger.hpp"
 
 namespace ike::v1::test {
 
@@ -32,6 +33,9 @@ public:
     // it refused (an SA added twice, a policy deleted when not there).
     xfrm::MemoryKernel& kernel() { return kernel_; }
     unsigned kernel_errors() const { return kernel_errors_; }
+    // Called after each policy change reaches the kernel (empty: none), to see the policies
+    // between any two effects of a batch.
+    void on_policy_change(std::function<void()> check) { policy_changed_ = std::move(check); }
     void handle(Time now, const Event& event, Network& network);
     // The engine's start (traps, `start: up`).
     void start(Time now, Network& network);
@@ -45,13 +49,17 @@ public:
 
 private:
     void apply(Time now, const Effects& effects, Network& network);
+    // Applies a policy change through the ledger; false for any other effect.
+    bool apply_policy(const engine::Effect& e, const xfrm::Kernel::Done& count);
 
     net::Endpoint endpoint_;
     crypto::DeterministicRng rng_;
     std::unique_ptr<engine::Engines> engine_;
     Effects history_;
     xfrm::MemoryKernel kernel_;
+    xfrm::PolicyLedger policies_{kernel_};  // as the daemon's: each engine's wishes apart
     unsigned kernel_errors_ = 0;
+    std::function<void()> policy_changed_;
 };
 
 // How many effects of type T the peer's engine produced so far, and those effects.
