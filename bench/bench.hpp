@@ -16,5 +16,6 @@ int run_handshakes(const Args& args);  // bench/handshake_bench.cpp
 int run_idle_sas(const Args& args);    // bench/handshake_bench.cpp
 int run_daemon_load(const Args& args); // bench/daemon_load.cpp
 int run_xfrm_model(const Args& args);  // bench/xfrm_model_bench.cpp
+int run_bus_publish(const Args& args); // bench/bus_bench.cpp
 
 }  // namespace bench

@@ -29,6 +29,9 @@ constexpr Command commands[] = {
      "IKE SA + CHILD SA (identities bench-K@load.test from K=0) with a running ipsecd over UDP (bench/daemon-scale.sh)"},
     {"xfrm-model", bench::run_xfrm_model,
      "xfrm-model --sas N: bytes per CHILD SA of the in-memory XFRM model (ipsecd --kernel memory), measured alone"},
+    {"bus-publish", bench::run_bus_publish,
+     "bus-publish [--sas N] [--window W]: CPU and heap per SA of the D-Bus layer alone, N SAs published "
+     "connecting then established, a flush every W"},
 };
 
 void usage() {
