@@ -230,9 +230,9 @@ void Bus::apply(ConnectionSnapshot next) {
     if (it == by_name_.end()) {
         Cached& added = by_name_.emplace(name, Cached{}).first->second;
         store(added, std::move(next));
-        emit_added(bus_, connection_path(name), kConnectionInterface);
-        for (auto& ike : added.snapshot.status.ike_sas) emit_ike_added(bus_, name, ike);
-        emit_child_sas(bus_, name, {}, added.snapshot.child_sas);
+        emit_added(*this, connection_path(name), kConnectionInterface);
+        for (auto& ike : added.snapshot.status.ike_sas) emit_ike_added(*this, name, ike);
+        emit_child_sas(*this, name, {}, added.snapshot.child_sas);
         return;
     }
     Cached before = std::move(it->second);
@@ -241,18 +241,18 @@ void Bus::apply(ConnectionSnapshot next) {
 
     for (auto& ike : after.snapshot.status.ike_sas) {
         if (const IkeSaStatus* old_ike = find_ike(before, ike.local_spi))
-            emit_ike_changed(bus_, name, *old_ike, ike);
+            emit_ike_changed(*this, name, *old_ike, ike);
         else
-            emit_ike_added(bus_, name, ike);
+            emit_ike_added(*this, name, ike);
     }
-    emit_child_sas(bus_, name, before.snapshot.child_sas, after.snapshot.child_sas);
-    emit_changed(bus_, connection_path(name), kConnectionInterface,
+    emit_child_sas(*this, name, before.snapshot.child_sas, after.snapshot.child_sas);
+    emit_changed(*this, connection_path(name), kConnectionInterface,
                  connection_changes(before.snapshot, after.snapshot));
     for (auto& ike : before.snapshot.status.ike_sas) {
         if (const IkeSaStatus* new_ike = find_ike(after, ike.local_spi))
-            emit_children_removed(bus_, name, ike, *new_ike);
+            emit_children_removed(*this, name, ike, *new_ike);
         else
-            emit_ike_removed(bus_, name, ike);
+            emit_ike_removed(*this, name, ike);
     }
 }
 
@@ -263,9 +263,9 @@ void Bus::drop(const std::string& name) {
     ConnectionSnapshot gone = std::move(it->second.snapshot);
     by_name_.erase(it);
     std::erase(order_, name);
-    for (auto& ike : gone.status.ike_sas) emit_ike_removed(bus_, name, ike);
-    emit_child_sas(bus_, name, gone.child_sas, {});
-    emit_removed(bus_, connection_path(name), kConnectionInterface);
+    for (auto& ike : gone.status.ike_sas) emit_ike_removed(*this, name, ike);
+    emit_child_sas(*this, name, gone.child_sas, {});
+    emit_removed(*this, connection_path(name), kConnectionInterface);
 }
 
 void Bus::peer_left(const std::string& unique_name) {

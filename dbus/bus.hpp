@@ -86,6 +86,9 @@ public:
         const ike::engine::ChildStatus* child = nullptr;
     };
     Located locate(const char* path) const;
+    // What locate(path) returns until the cache changes: the signals of an object of the cache
+    // tell where it is, rather than have its every getter parse the path.
+    void remember(const std::string& path, const Located& at) const { last_ = {path, at, generation_}; }
     // A CHILD SA's counters and times (Backend::child_sa_live) for the message `reply` being
     // built: read once per message, though a signal or GetAll asks for six of them.
     const ChildSaLive& child_live(sd_bus_message* reply, const char* path, const Located& at);

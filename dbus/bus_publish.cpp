@@ -64,19 +64,19 @@ void Bus::announce(const std::string& name, const Unannounced& before) {
     bool listed = false;  // an IKE SA clients were told of was added or removed
     for (const auto& [spi, told] : before.ike_sas) {
         const IkeSaStatus* now = find_ike(cached, spi);
-        if (!told && now) emit_ike_added(bus_, name, *now);
-        if (told && now) emit_ike_changed(bus_, name, *told, *now);
+        if (!told && now) emit_ike_added(*this, name, *now);
+        if (told && now) emit_ike_changed(*this, name, *told, *now);
         listed = listed || (told.has_value() != (now != nullptr));
     }
     if (listed) changed.push_back("IkeSas");
     if (remote_address(cached.snapshot) != before.remote_address) changed.push_back("RemoteAddress");
-    emit_changed(bus_, connection_path(name), kConnectionInterface, changed);
+    emit_changed(*this, connection_path(name), kConnectionInterface, changed);
     for (const auto& [spi, told] : before.ike_sas) {
         if (!told) continue;
         if (const IkeSaStatus* now = find_ike(cached, spi))
-            emit_children_removed(bus_, name, *told, *now);
+            emit_children_removed(*this, name, *told, *now);
         else
-            emit_ike_removed(bus_, name, *told);
+            emit_ike_removed(*this, name, *told);
     }
 }
 

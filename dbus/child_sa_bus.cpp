@@ -24,7 +24,6 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     auto at = self.locate(path);
     if (!at.child) return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "No object %s", path);
     const auto& child = *at.child;
-    const auto& connection = at.connection->status.name;
     std::string_view p = property;
     if (p == "Name") return append(reply, child.name);
     if (p == "Mode") return append(reply, std::string(mode_name(child.mode)));
@@ -36,7 +35,7 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "LocalTs") return append_array(reply, 's', prefixes(child.local_ts));
     if (p == "RemoteTs") return append_array(reply, 's', prefixes(child.remote_ts));
     if (p == "IkeSa")  // "/" for an SA of no IKE SA (manual keying)
-        return append_path(reply, at.ike ? ike_sa_path(connection, at.ike->local_spi) : "/");
+        return append_path(reply, at.ike ? parent_path(path) : "/");
     const auto& live = self.child_live(reply, path, at);
     if (p == "BytesIn") return append(reply, live.bytes_in);
     if (p == "BytesOut") return append(reply, live.bytes_out);

@@ -27,9 +27,13 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "Remote") return append(reply, sa.remote.address.str());
     if (p == "LocalPort") return append(reply, sa.local.port);
     if (p == "RemotePort") return append(reply, sa.remote.port);
-    if (p == "Connection")
-        return append_path(reply, connection_path(connection));
-    if (p == "Children") return append_array(reply, 'o', child_sa_paths(connection, sa));
+    // Paths from this object's own (canonical: locate() found it), not encoded again.
+    if (p == "Connection") return append_path(reply, parent_path(path));
+    if (p == "Children") {
+        std::vector<std::string> children;
+        for (const auto& child : sa.children) children.push_back(child_sa_path_below(path, child.spi_in));
+        return append_array(reply, 'o', children);
+    }
     if (p == "VirtualIps") {
         std::vector<std::string> ips;
         for (const auto& a : sa.virtual_ips) ips.push_back(a.str());

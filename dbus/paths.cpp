@@ -1,7 +1,6 @@
 #include "dbus/paths.hpp"
 
 #include <charconv>
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 
@@ -19,10 +18,11 @@ struct FreeDeleter {
 };
 using CString = std::unique_ptr<char, FreeDeleter>;
 
+// Lower-case, zero-padded to `digits` (no printf: a path per property of every signal).
 std::string hex(std::uint64_t value, int digits) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%0*llx", digits, static_cast<unsigned long long>(value));
-    return buf;
+    std::string out(static_cast<std::size_t>(digits), '0');
+    for (auto i = out.rbegin(); i != out.rend() && value; ++i, value >>= 4) *i = "0123456789abcdef"[value & 15];
+    return out;
 }
 
 // "ike_0123456789abcdef" -> the number; exact width, lower-case hex only.
@@ -54,13 +54,21 @@ std::string ike_sa_path(std::string_view connection, std::uint64_t local_spi) {
 
 std::string child_sa_path(std::string_view connection, std::uint64_t ike_local_spi,
                           std::uint32_t spi_in) {
-    return ike_sa_path(connection, ike_local_spi) + "/" + std::string(kChildPrefix) +
-           hex(spi_in, 8);
+    return child_sa_path_below(ike_sa_path(connection, ike_local_spi), spi_in);
 }
 
 std::string child_sa_path(std::string_view connection, std::uint32_t spi_in) {
-    return connection_path(connection) + "/" + std::string(kChildPrefix) + hex(spi_in, 8);
+    return child_sa_path_below(connection_path(connection), spi_in);
 }
+
+std::string child_sa_path_below(std::string_view parent, std::uint32_t spi_in) {
+    std::string path(parent);
+    path += '/';
+    path += kChildPrefix;
+    return path += hex(spi_in, 8);
+}
+
+std::string parent_path(std::string_view path) { return std::string(path.substr(0, path.rfind('/'))); }
 
 std::optional<ObjectRef> parse_path(std::string_view path) {
     std::string_view prefix = kConnectionPrefix;

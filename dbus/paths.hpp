@@ -27,6 +27,10 @@ std::string ike_sa_path(std::string_view connection, std::uint64_t local_spi);
 std::string child_sa_path(std::string_view connection, std::uint64_t ike_local_spi,
                           std::uint32_t spi_in);
 std::string child_sa_path(std::string_view connection, std::uint32_t spi_in);  // no IKE SA
+// The same from the path of the object above: an IKE SA's, or a connection's (no IKE SA).
+std::string child_sa_path_below(std::string_view parent, std::uint32_t spi_in);
+// The object above the one at `path` (a path of one of the objects above).
+std::string parent_path(std::string_view path);
 
 // What a path below kConnectionPrefix names; nullopt for anything else.
 struct ObjectRef {

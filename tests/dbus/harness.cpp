@@ -301,6 +301,14 @@ int Client::on_signal(sd_bus_message* m, void* userdata, sd_bus_error*) {
             read_strings(m, s.strings);
             sd_bus_message_exit_container(m);
         }
+        sd_bus_message_rewind(m, true);  // again, for the text of the last interface's a{sv}
+        sd_bus_message_skip(m, "o");
+        sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
+        while (sd_bus_message_enter_container(m, 'e', "sa{sv}") > 0) {
+            sd_bus_message_skip(m, "s");
+            s.properties = text_of_value(m);
+            sd_bus_message_exit_container(m);
+        }
     } else if (s.member == "InterfacesRemoved") {
         sd_bus_message_read_basic(m, 'o', &target);
         sd_bus_message_enter_container(m, 'a', "s");
@@ -309,6 +317,46 @@ int Client::on_signal(sd_bus_message* m, void* userdata, sd_bus_error*) {
     s.target = target ? target : "";
     static_cast<Client*>(userdata)->signals.push_back(std::move(s));
     return 0;
+}
+
+std::string text_of_value(sd_bus_message* m) {
+    char type = 0;
+    const char* contents = nullptr;
+    if (sd_bus_message_peek_type(m, &type, &contents) <= 0) return "";
+    if (type == 'a' || type == 'e' || type == 'r' || type == 'v') {
+        std::string out = std::string(1, type) + "(";
+        if (sd_bus_message_enter_container(m, type, contents) <= 0) return out + "?)";
+        while (sd_bus_message_at_end(m, false) == 0) out += text_of_value(m) + " ";
+        sd_bus_message_exit_container(m);
+        return out + ")";
+    }
+    union {
+        std::uint8_t y;
+        int b;
+        std::int16_t n;
+        std::uint16_t q;
+        std::int32_t i;
+        std::uint32_t u;
+        std::int64_t x;
+        std::uint64_t t;
+        double d;
+        const char* s;
+    } v{};
+    if (sd_bus_message_read_basic(m, type, &v) <= 0) return "?";
+    const std::string t(1, type);
+    switch (type) {
+        case 's': case 'o': case 'g': return t + "\"" + v.s + "\"";
+        case 'y': return t + std::to_string(v.y);
+        case 'b': return t + std::to_string(v.b);
+        case 'n': return t + std::to_string(v.n);
+        case 'q': return t + std::to_string(v.q);
+        case 'i': return t + std::to_string(v.i);
+        case 'u': return t + std::to_string(v.u);
+        case 'x': return t + std::to_string(v.x);
+        case 't': return t + std::to_string(v.t);
+        case 'd': return t + std::to_string(v.d);
+        default: return t + "?";
+    }
 }
 
 bool Client::has_signal(const std::string& member, const std::string& path,

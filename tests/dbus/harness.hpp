@@ -55,12 +55,18 @@ struct Reply {
 
 // A signal seen by a Client: PropertiesChanged (target = interface, names = changed
 // properties), InterfacesAdded/Removed (target = object path, names = interfaces; for
-// InterfacesAdded, strings = the values of the string properties the object was added with).
+// InterfacesAdded, strings = the values of the string properties the object was added with,
+// properties = the text of_value() gives of the a{sv} of its last interface).
 struct Signal {
     std::string member, path, target;
     std::vector<std::string> names;
     std::map<std::string, std::string> strings;
+    std::string properties;
 };
+
+// The next value of `m` as text, containers with all they hold ("a(e(s"State" v(s"up")) ...)"):
+// two messages carry the same values when their texts are equal.
+std::string text_of_value(sd_bus_message* m);
 
 class Client {
 public:

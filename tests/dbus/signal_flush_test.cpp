@@ -45,6 +45,22 @@ TEST_F(SignalFlush, SignalsFollowWithinTheFlushDelayWithoutACall) {
     EXPECT_TRUE(settled_announced());
 }
 
+// The bus builds InterfacesAdded itself (dbus/signals.cpp): with what sd-bus's GetAll gives.
+TEST_F(SignalFlush, AnAddedObjectIsAnnouncedWithThePropertiesGetAllReturns) {
+    ASSERT_TRUE(settled_announced());
+    for (const auto& [path, interface] : {std::pair{kSettled, kIkeSa}, std::pair{kSettledChild, kChildSa}}) {
+        auto added = std::find_if(client->signals.begin(), client->signals.end(), [&](auto& s) {
+            return s.member == "InterfacesAdded" && s.target == path;
+        });
+        ASSERT_NE(added, client->signals.end()) << path;
+        auto all = client->call(path.c_str(), "org.freedesktop.DBus.Properties", "GetAll", "s", interface);
+        ASSERT_TRUE(all.ok()) << all.error_message;
+        const std::string properties = text_of_value(all.message.get());
+        EXPECT_NE(properties.find("s\"Proposal\""), std::string::npos) << properties;
+        EXPECT_EQ(added->properties, properties) << path;
+    }
+}
+
 TEST_F(SignalFlush, AnSaCreatedAndGoneBeforeTheFlushIsNeverAnnounced) {
     ASSERT_TRUE(settled_announced());
     for (auto& s : client->signals) {
