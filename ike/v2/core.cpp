@@ -68,6 +68,17 @@ std::uint64_t Core::new_ike_spi() {
     }
 }
 
+base::Result<std::shared_ptr<const crypto::KeyExchange>> Core::responder_ke(KeGroup group, IkeSa& sa) {
+    if (group != KeGroup::curve25519 || !reused_ke.ke) {
+        auto ke = crypto::KeyExchange::create(group, rng);
+        if (!ke) return base::fail(ke.error().message);
+        if (group != KeGroup::curve25519) return std::shared_ptr<const crypto::KeyExchange>(std::move(*ke));
+        reused_ke = {std::move(*ke), reused_ke.generation + 1};
+    }
+    sa.reused_ke = reused_ke.generation;
+    return reused_ke.ke;
+}
+
 base::Result<std::uint32_t> Core::reserve_spi(IkeSa& sa, const policy::Child& child) {
     if (!options.allocate_spi) return base::fail("no SPI allocation (EngineOptions::allocate_spi)");
     const auto proto = kernel_proto(child);
@@ -172,6 +183,7 @@ void Core::finish() {
                     by_identities.erase(p);
                     break;
                 }
+            if (it->second->reused_ke == reused_ke.generation) reused_ke.ke.reset();  // 2.12
             sas.erase(it);
         }
         timers.cancel(spi);

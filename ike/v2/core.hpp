@@ -148,6 +148,20 @@ struct Core : Configuration, SaTable {
     EngineOptions options;
 
     base::Bytes cookie_secret;
+    // RFC 7296 2.12: a responder's X25519 exponential serves every IKE_SA_INIT it answers
+    // until one IKE SA set up with it closes, and is forgotten then ("delete the information
+    // associated with the exponential only when some corresponding connection was closed"):
+    // each closed SA's keys stay unrecoverable, and a key generation, half of a responder's
+    // X25519 cost, is saved per SA. X25519 only: its clamped scalars leak nothing to invalid
+    // peer values, which reuse would otherwise expose (RFC 6989).
+    struct ReusedKe {
+        std::shared_ptr<const crypto::KeyExchange> ke;
+        std::uint64_t generation = 0;
+    };
+    ReusedKe reused_ke;
+    // The exponential an IKE_SA_INIT responder answers `group` with (reused for X25519);
+    // notes its generation in `sa`.
+    base::Result<std::shared_ptr<const crypto::KeyExchange>> responder_ke(KeGroup group, IkeSa& sa);
     // The reqid the next trap or new CHILD SA takes: in this shard's class (engine/reqids.hpp),
     // in allocation order; `reqids_wrapped` once the class was exhausted and began again.
     std::uint32_t next_reqid;

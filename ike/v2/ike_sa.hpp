@@ -172,7 +172,11 @@ struct IkeSa {
 
     // IKE_SA_INIT material, dropped once authenticated.
     std::vector<policy::OfferedProposal> offered;
-    std::unique_ptr<crypto::KeyExchange> ke;
+    // Shared with Core::reused_ke on a responder (2.12), the SA's own otherwise.
+    std::shared_ptr<const crypto::KeyExchange> ke;
+    // The Core::reused_ke generation this responder SA was set up with (0: none): its close
+    // ends that exponential's use.
+    std::uint64_t reused_ke = 0;
     base::Bytes cookie;
     base::Bytes init_request, init_response;  // the signed octets' RealMessage (2.15)
     base::Bytes ni, nr;

@@ -221,12 +221,12 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
         return;
     }
     const auto& chosen = std::get<policy::Chosen>(selection);
-    auto ke = crypto::KeyExchange::create(ke_payload->group, core.rng);
+    auto sa = std::make_unique<IkeSa>();
+    auto ke = core.responder_ke(ke_payload->group, *sa);
     if (!ke) {
         core.log(LogLevel::error, conn->name, "key exchange: " + ke.error().message);
         return;
     }
-    auto sa = std::make_unique<IkeSa>();
     sa->conn = conn;
     for (std::size_t i = 0; i < admitted.size(); ++i)
         if (accepted(selections[i]) && std::get<policy::Chosen>(selections[i]).proposal == chosen.proposal)
