@@ -61,6 +61,10 @@ struct ConnectionSnapshot {
 // The RemoteAddress property: remote_address, or for a host name the address it resolved to
 // while an IKE SA is established (the NetworkManager plugin pins its gateway route there).
 std::string remote_address(const ConnectionSnapshot& c);
+// The same from `configured` (ConnectionSnapshot::remote_address) and `established`, which gives
+// the peer's address of an established IKE SA of the connection, if any (asked for a host name).
+std::string remote_address(const std::string& configured,
+                           const std::function<std::optional<net::Address>()>& established);
 
 // Times of an SA in seconds since the Unix epoch (CLOCK_REALTIME); 0 = not known / none.
 struct SaTimes {

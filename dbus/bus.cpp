@@ -115,49 +115,109 @@ base::Status Bus::request_name() {
 
 Bus::Located Bus::locate(const char* path) const {
     if (last_.generation == generation_ && last_.path == path) return last_.at;
-    Located at;
+    last_.path = path;
+    last_.at = {};
+    last_.generation = generation_;
     if (auto ref = parse_path(path)) {
-        if (auto it = by_name_.find(ref->connection); it != by_name_.end()) at = locate(it->second, *ref);
+        if (auto it = by_name_.find(ref->connection); it != by_name_.end())
+            last_.at = locate(it->second, *ref, last_.ike);
     }
-    last_ = {path, at, generation_};
-    return at;
+    return last_.at;
 }
 
-Bus::Located Bus::locate(const Cached& c, const ObjectRef& ref) {
+void Bus::remember(const std::string& path, const Located& at) const {
+    last_.path = path;
+    last_.at = at;
+    last_.generation = generation_;
+}
+
+Bus::Located Bus::locate(const Cached& c, const ObjectRef& ref, IkeSaStatus& ike) {
     const ConnectionSnapshot* connection = &c.snapshot;
     if (!ref.ike_spi && ref.child_spi) {
         const ChildStatus* child = find_child(connection->child_sas, *ref.child_spi);
         return child ? Located{connection, nullptr, child} : Located{};
     }
     if (!ref.ike_spi) return {connection, nullptr, nullptr};
-    const IkeSaStatus* ike = find_ike(c, *ref.ike_spi);
-    if (!ike) return {};
-    if (!ref.child_spi) return {connection, ike, nullptr};
-    const ChildStatus* child = find_child(*ike, *ref.child_spi);
-    return child ? Located{connection, ike, child} : Located{};
+    auto found = c.ike_sas.find(*ref.ike_spi);
+    if (found == c.ike_sas.end()) return {};
+    ike = expand(found->first, found->second);
+    if (!ref.child_spi) return {connection, &ike, nullptr};
+    const ChildStatus* child = find_child(ike, *ref.child_spi);
+    return child ? Located{connection, &ike, child} : Located{};
 }
 
-const IkeSaStatus* Bus::find_ike(const Cached& c, std::uint64_t local_spi) {
-    auto it = c.ike_at.find(local_spi);
-    return it == c.ike_at.end() ? nullptr : &c.snapshot.status.ike_sas[it->second];
+Bus::CachedIke Bus::compact(const IkeSaStatus& ike) {
+    CachedIke c{intern(ike.state), intern(ike.proposal), ike.remote_spi, ike.local, ike.remote,
+                static_cast<std::uint8_t>(ike.version), ike.virtual_ips_received, ike.host_config,
+                ike.established, ike.rekey_at, ike.children, nullptr};
+    if (!ike.virtual_ips.empty() || !ike.dns.empty() || !ike.dns_domains.empty())
+        c.lists = std::make_unique<CachedIke::Lists>(CachedIke::Lists{ike.virtual_ips, ike.dns, ike.dns_domains});
+    return c;
 }
 
-void Bus::store(Cached& c, ConnectionSnapshot next) {
-    ++generation_;
-    c.snapshot = std::move(next);
-    c.ike_at.clear();
-    const auto& sas = c.snapshot.status.ike_sas;
-    for (std::size_t i = 0; i < sas.size(); ++i) c.ike_at[sas[i].local_spi] = i;
-}
-
-void Bus::erase_ike(Cached& c, std::size_t index) {
-    auto& sas = c.snapshot.status.ike_sas;
-    c.ike_at.erase(sas[index].local_spi);
-    if (index + 1 != sas.size()) {
-        sas[index] = std::move(sas.back());
-        c.ike_at[sas[index].local_spi] = index;
+IkeSaStatus Bus::expand(std::uint64_t local_spi, const CachedIke& c) {
+    IkeSaStatus ike;
+    ike.version = c.version;
+    ike.state = *c.state;
+    ike.local_spi = local_spi;
+    ike.remote_spi = c.remote_spi;
+    ike.proposal = *c.proposal;
+    ike.local = c.local;
+    ike.remote = c.remote;
+    ike.children = c.children;
+    if (c.lists) {
+        ike.virtual_ips = c.lists->virtual_ips;
+        ike.dns = c.lists->dns;
+        ike.dns_domains = c.lists->dns_domains;
     }
-    sas.pop_back();
+    ike.virtual_ips_received = c.virtual_ips_received;
+    ike.host_config = c.host_config;
+    ike.established = c.established;
+    ike.rekey_at = c.rekey_at;
+    return ike;
+}
+
+std::optional<IkeSaStatus> Bus::find_ike(const Cached& c, std::uint64_t local_spi) {
+    auto it = c.ike_sas.find(local_spi);
+    if (it == c.ike_sas.end()) return std::nullopt;
+    return expand(it->first, it->second);
+}
+
+ConnectionSnapshot Bus::whole(const Cached& c) {
+    ConnectionSnapshot s = c.snapshot;
+    for (const auto& [spi, ike] : c.ike_sas) s.status.ike_sas.push_back(expand(spi, ike));
+    return s;
+}
+
+void Bus::store(Cached& c, const ConnectionSnapshot& next) {
+    ++generation_;
+    c.snapshot = ConnectionSnapshot{{next.status.name, next.status.state, {}, next.status.failure},
+                                    next.local_address, next.remote_address, next.transient,
+                                    next.child_sas, next.manual_error};
+    c.ike_sas.clear();
+    for (const auto& ike : next.status.ike_sas) c.ike_sas.insert_or_assign(ike.local_spi, compact(ike));
+}
+
+std::string Bus::remote_address(const Cached& c) {
+    return bus::remote_address(c.snapshot.remote_address, [&]() -> std::optional<net::Address> {
+        for (const auto& [spi, ike] : c.ike_sas)
+            if (*ike.state == "established") return ike.remote.address;
+        return std::nullopt;
+    });
+}
+
+std::string Bus::remote_address(const std::string& name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? std::string() : remote_address(it->second);
+}
+
+std::vector<std::uint64_t> Bus::ike_sa_spis(const std::string& name) const {
+    std::vector<std::uint64_t> spis;
+    if (auto it = by_name_.find(name); it != by_name_.end()) {
+        spis.reserve(it->second.ike_sas.size());
+        for (const auto& [spi, ike] : it->second.ike_sas) spis.push_back(spi);
+    }
+    return spis;
 }
 
 const ChildSaLive& Bus::child_live(sd_bus_message* reply, const char* path, const Located& at) {
@@ -175,9 +235,8 @@ const ChildSaLive& Bus::child_live(sd_bus_message* reply, const char* path, cons
 std::size_t Bus::object_count() const {
     std::size_t count = 0;
     for (const auto& [name, cached] : by_name_) {
-        const auto& c = cached.snapshot;
-        count += 1 + c.status.ike_sas.size() + c.child_sas.size();
-        for (const auto& ike : c.status.ike_sas) count += ike.children.size();
+        count += 1 + cached.ike_sas.size() + cached.snapshot.child_sas.size();
+        for (const auto& [spi, ike] : cached.ike_sas) count += ike.children.size();
     }
     return count;
 }
@@ -186,9 +245,9 @@ void Bus::for_ike_sas_after(const std::string& name, std::uint64_t after,
                             const std::function<bool(const IkeSaStatus&)>& each) const {
     auto c = by_name_.find(name);
     if (c == by_name_.end()) return;
-    const auto& index = c->second.ike_at;
-    for (auto it = index.upper_bound(after); it != index.end(); ++it)
-        if (!each(c->second.snapshot.status.ike_sas[it->second])) return;
+    const auto& sas = c->second.ike_sas;
+    for (auto it = sas.upper_bound(after); it != sas.end(); ++it)
+        if (!each(expand(it->first, it->second))) return;
 }
 
 const ConnectionSnapshot* Bus::connection(const std::string& name) const {
@@ -229,30 +288,29 @@ void Bus::apply(ConnectionSnapshot next) {
     auto it = by_name_.find(name);
     if (it == by_name_.end()) {
         Cached& added = by_name_.emplace(name, Cached{}).first->second;
-        store(added, std::move(next));
+        store(added, next);
         emit_added(*this, connection_path(name), kConnectionInterface);
-        for (auto& ike : added.snapshot.status.ike_sas) emit_ike_added(*this, name, ike);
+        for (auto& ike : next.status.ike_sas) emit_ike_added(*this, name, ike);
         emit_child_sas(*this, name, {}, added.snapshot.child_sas);
         return;
     }
-    Cached before = std::move(it->second);
-    store(it->second, std::move(next));
+    const Cached before = std::move(it->second);
+    store(it->second, next);
     const Cached& after = it->second;
 
-    for (auto& ike : after.snapshot.status.ike_sas) {
-        if (const IkeSaStatus* old_ike = find_ike(before, ike.local_spi))
+    for (auto& ike : next.status.ike_sas) {
+        if (auto old_ike = find_ike(before, ike.local_spi))
             emit_ike_changed(*this, name, *old_ike, ike);
         else
             emit_ike_added(*this, name, ike);
     }
     emit_child_sas(*this, name, before.snapshot.child_sas, after.snapshot.child_sas);
-    emit_changed(*this, connection_path(name), kConnectionInterface,
-                 connection_changes(before.snapshot, after.snapshot));
-    for (auto& ike : before.snapshot.status.ike_sas) {
-        if (const IkeSaStatus* new_ike = find_ike(after, ike.local_spi))
-            emit_children_removed(*this, name, ike, *new_ike);
+    emit_changed(*this, connection_path(name), kConnectionInterface, connection_changes(whole(before), next));
+    for (const auto& [spi, ike] : before.ike_sas) {
+        if (auto new_ike = find_ike(after, spi))
+            emit_children_removed(*this, name, expand(spi, ike), *new_ike);
         else
-            emit_ike_removed(*this, name, ike);
+            emit_ike_removed(*this, name, expand(spi, ike));
     }
 }
 
@@ -260,11 +318,11 @@ void Bus::drop(const std::string& name) {
     auto it = by_name_.find(name);
     if (it == by_name_.end()) return;
     ++generation_;
-    ConnectionSnapshot gone = std::move(it->second.snapshot);
+    const Cached gone = std::move(it->second);
     by_name_.erase(it);
     std::erase(order_, name);
-    for (auto& ike : gone.status.ike_sas) emit_ike_removed(*this, name, ike);
-    emit_child_sas(*this, name, gone.child_sas, {});
+    for (const auto& [spi, ike] : gone.ike_sas) emit_ike_removed(*this, name, expand(spi, ike));
+    emit_child_sas(*this, name, gone.snapshot.child_sas, {});
     emit_removed(*this, connection_path(name), kConnectionInterface);
 }
 
@@ -288,13 +346,14 @@ int Bus::enumerate(sd_bus*, const char*, void* userdata, char*** nodes, sd_bus_e
     auto* self = static_cast<Bus*>(userdata);
     std::vector<std::string> paths;
     for (auto& name : self->order_) {
-        auto& c = self->by_name_.at(name).snapshot;
+        auto& c = self->by_name_.at(name);
         paths.push_back(connection_path(name));
-        for (auto& ike : c.status.ike_sas) {
-            paths.push_back(ike_sa_path(name, ike.local_spi));
-            for (auto& child : child_sa_paths(name, ike)) paths.push_back(child);
+        for (const auto& [spi, ike] : c.ike_sas) {
+            auto path = ike_sa_path(name, spi);
+            for (auto& child : ike.children) paths.push_back(child_sa_path_below(path, child.spi_in));
+            paths.insert(paths.end() - static_cast<std::ptrdiff_t>(ike.children.size()), std::move(path));
         }
-        for (auto& child : c.child_sas) paths.push_back(child_sa_path(name, child.spi_in));
+        for (auto& child : c.snapshot.child_sas) paths.push_back(child_sa_path(name, child.spi_in));
     }
     // sd-bus takes ownership of a NULL-terminated malloc'd array of malloc'd strings.
     auto** strv = static_cast<char**>(std::calloc(paths.size() + 1, sizeof(char*)));

@@ -16,11 +16,13 @@
 //   .../connection/<name>               org.ipsecd1.Connection
 //   .../connection/<name>/ike_<spi>     org.ipsecd1.IkeSa
 //   .../ike_<spi>/child_<spi>           org.ipsecd1.ChildSa
-// The bus keeps the last snapshot of every connection, its IKE SAs in no particular order and
-// found by local SPI through an ordered index (a publish adds or removes one in O(log N); the
-// IkeSas property and GetConnectionObjects list them in local SPI order): property reads, signals
-// (PropertiesChanged, InterfacesAdded/Removed) and ListConnections come from it; SA times
-// and counters are read from the Backend when a client asks.
+// The bus keeps the last snapshot of every connection, its IKE SAs by local SPI (a publish adds
+// or removes one in O(log N); the IkeSas property and GetConnectionObjects list them in local
+// SPI order) in a compact form: the strings many SAs share (state, proposal) kept once, the
+// lists few have (virtual IPs, DNS) apart, an IkeSaStatus rebuilt when a getter, a signal or a
+// page needs one (issue 13: bytes per SA). Property reads, signals (PropertiesChanged,
+// InterfacesAdded/Removed) and ListConnections come from it; SA times and counters are read
+// from the Backend when a client asks.
 #pragma once
 
 #include <chrono>
@@ -85,14 +87,21 @@ public:
         const ike::engine::IkeSaStatus* ike = nullptr;
         const ike::engine::ChildStatus* child = nullptr;
     };
+    // `ike` and `child` stay valid until the next locate() of another path or change of the cache.
     Located locate(const char* path) const;
-    // What locate(path) returns until the cache changes: the signals of an object of the cache
-    // tell where it is, rather than have its every getter parse the path.
-    void remember(const std::string& path, const Located& at) const { last_ = {path, at, generation_}; }
+    // What locate(path) returns until forget(): the signal of an object tells its getters where
+    // it is, rather than have each of them parse the path and rebuild the SA.
+    void remember(const std::string& path, const Located& at) const;
+    void forget() const { last_.generation = 0; }
     // A CHILD SA's counters and times (Backend::child_sa_live) for the message `reply` being
     // built: read once per message, though a signal or GetAll asks for six of them.
     const ChildSaLive& child_live(sd_bus_message* reply, const char* path, const Located& at);
+    // A connection's snapshot but for its IKE SAs (status.ike_sas is empty: see the next two).
     const ConnectionSnapshot* connection(const std::string& name) const;
+    // The local SPIs of the IKE SAs of connection `name`, in order.
+    std::vector<std::uint64_t> ike_sa_spis(const std::string& name) const;
+    // The RemoteAddress property of connection `name` (remote_address() of its snapshot).
+    std::string remote_address(const std::string& name) const;
     const std::vector<std::string>& names() const { return order_; }
     // The IKE SAs of connection `name` with a local SPI above `after`, in local SPI order,
     // until `each` returns false (GetConnectionObjects' pages).
@@ -111,18 +120,36 @@ private:
     base::Status attach();
     void apply(ConnectionSnapshot next);
     void drop(const std::string& name);
-    // A connection's snapshot and where each of its IKE SAs is in status.ike_sas.
+    // An IKE SA as the cache holds it (its local SPI is its key).
+    struct CachedIke {
+        struct Lists {
+            std::vector<net::Address> virtual_ips, dns;
+            std::vector<std::string> dns_domains;
+        };
+        const std::string* state = nullptr;     // interned
+        const std::string* proposal = nullptr;  // interned
+        std::uint64_t remote_spi = 0;
+        net::Endpoint local, remote;
+        std::uint8_t version = 2;
+        bool virtual_ips_received = false, host_config = true;
+        ike::engine::Time established{}, rekey_at{};
+        std::vector<ike::engine::ChildStatus> children;
+        std::unique_ptr<Lists> lists;  // null while all three are empty
+    };
+    // A connection's snapshot without its IKE SAs, and its IKE SAs by local SPI.
     struct Cached {
         ConnectionSnapshot snapshot;
-        // local SPI -> index; ordered, for the pages of GetConnectionObjects (O(log N) a publish)
-        std::map<std::uint64_t, std::size_t> ike_at;
+        std::map<std::uint64_t, CachedIke> ike_sas;
     };
-    static const ike::engine::IkeSaStatus* find_ike(const Cached& c, std::uint64_t local_spi);
-    static Located locate(const Cached& c, const ObjectRef& ref);
-    // Makes `c` hold `next`, its index rebuilt; the cached locate() is forgotten.
-    void store(Cached& c, ConnectionSnapshot next);
-    // Removes the IKE SA at `index` (the last one takes its place).
-    static void erase_ike(Cached& c, std::size_t index);
+    CachedIke compact(const ike::engine::IkeSaStatus& ike);
+    static ike::engine::IkeSaStatus expand(std::uint64_t local_spi, const CachedIke& ike);
+    static std::optional<ike::engine::IkeSaStatus> find_ike(const Cached& c, std::uint64_t local_spi);
+    static ConnectionSnapshot whole(const Cached& c);  // with its IKE SAs
+    // Where `ref` is in `c`; an IKE SA rebuilt into `ike`.
+    static Located locate(const Cached& c, const ObjectRef& ref, ike::engine::IkeSaStatus& ike);
+    // Makes `c` hold `next`; the cached locate() is forgotten.
+    void store(Cached& c, const ConnectionSnapshot& next);
+    static std::string remote_address(const Cached& c);
     // What clients were told last of a connection that changed since the last flush.
     struct Unannounced {
         // local SPI -> the IKE SA as last announced; nullopt: never announced
@@ -149,6 +176,7 @@ private:
         std::string path;
         Located at;
         std::uint64_t generation = 0;
+        ike::engine::IkeSaStatus ike;  // at.ike when locate() rebuilt it
     };
     mutable LastLocated last_;
     // The last child_live(): valid for the same message, path and event loop iteration.
@@ -160,6 +188,8 @@ private:
     };
     LastLive last_live_;
     std::uint64_t generation_ = 1;
+    std::set<std::string, std::less<>> strings_;  // what CachedIke's pointers point to; only grows
+    const std::string* intern(const std::string& s) { return &*strings_.insert(s).first; }
     ReplyLimits limits_;
     std::vector<std::string> order_;
     std::set<std::string, std::less<>> owners_;

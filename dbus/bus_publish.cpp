@@ -22,24 +22,25 @@ void Bus::publish(const ike::engine::StatePublished& change) {
     ConnectionSnapshot& c = cached.snapshot;
     auto [pending, first] = unannounced_.try_emplace(change.connection);
     Unannounced& before = pending->second;
-    if (first) before.remote_address = remote_address(c);
+    if (first) before.remote_address = remote_address(cached);
     const bool state_changed = c.status.state != change.state;
     c.status.state = change.state;
     c.status.failure = change.failure;
     const IkeSaStatus& next = change.ike_sa;
-    auto& sas = c.status.ike_sas;
-    auto at = cached.ike_at.find(next.local_spi);
-    const bool known = at != cached.ike_at.end();
+    auto& sas = cached.ike_sas;
+    auto at = sas.find(next.local_spi);
     const bool gone = next.state == "closed";
-    if (known) {
+    if (at != sas.end()) {
         // The first change since the last flush keeps what clients were told.
-        if (!before.ike_sas.contains(next.local_spi)) before.ike_sas.emplace(next.local_spi, sas[at->second]);
-        sas[at->second] = next;
-        if (gone) erase_ike(cached, at->second);
+        if (!before.ike_sas.contains(next.local_spi))
+            before.ike_sas.emplace(next.local_spi, expand(at->first, at->second));
+        if (gone)
+            sas.erase(at);
+        else
+            at->second = compact(next);
     } else if (!gone) {
         before.ike_sas.try_emplace(next.local_spi, std::nullopt);
-        cached.ike_at.emplace(next.local_spi, sas.size());
-        sas.push_back(next);
+        sas.emplace(next.local_spi, compact(next));
     }
     if (state_changed) {
         before.state = true;
@@ -63,17 +64,17 @@ void Bus::announce(const std::string& name, const Unannounced& before) {
     if (before.state) changed.push_back("State");
     bool listed = false;  // an IKE SA clients were told of was added or removed
     for (const auto& [spi, told] : before.ike_sas) {
-        const IkeSaStatus* now = find_ike(cached, spi);
+        const auto now = find_ike(cached, spi);
         if (!told && now) emit_ike_added(*this, name, *now);
         if (told && now) emit_ike_changed(*this, name, *told, *now);
-        listed = listed || (told.has_value() != (now != nullptr));
+        listed = listed || (told.has_value() != now.has_value());
     }
     if (listed) changed.push_back("IkeSas");
-    if (remote_address(cached.snapshot) != before.remote_address) changed.push_back("RemoteAddress");
+    if (remote_address(cached) != before.remote_address) changed.push_back("RemoteAddress");
     emit_changed(*this, connection_path(name), kConnectionInterface, changed);
     for (const auto& [spi, told] : before.ike_sas) {
         if (!told) continue;
-        if (const IkeSaStatus* now = find_ike(cached, spi))
+        if (const auto now = find_ike(cached, spi))
             emit_children_removed(*this, name, *told, *now);
         else
             emit_ike_removed(*this, name, *told);

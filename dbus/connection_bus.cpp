@@ -14,13 +14,17 @@ namespace {
 
 // IkeSas, unless its paths (all of one length) would not fit in a bus message.
 int append_ike_sas(sd_bus_message* reply, const Bus& bus, const ConnectionSnapshot& c, sd_bus_error* error) {
-    const std::size_t count = c.status.ike_sas.size();
+    const auto spis = bus.ike_sa_spis(c.status.name);
+    const std::size_t count = spis.size();
     const std::size_t bytes = array_bytes(count, ike_sa_path(c.status.name, 0).size());
     if (bytes > bus.limits().bytes)
         return refuse_reply(error, "IkeSas of " + c.status.name + " would list " + std::to_string(count) +
                                        " IKE SAs in " + std::to_string(bytes) + " bytes, more than the " +
                                        std::to_string(bus.limits().bytes) + " one D-Bus message is given");
-    return append_array(reply, 'o', ike_sa_paths(c));
+    std::vector<std::string> paths;
+    paths.reserve(count);
+    for (auto spi : spis) paths.push_back(ike_sa_path(c.status.name, spi));
+    return append_array(reply, 'o', paths);
 }
 
 int get_property(sd_bus*, const char* path, const char*, const char* property,
@@ -35,7 +39,7 @@ int get_property(sd_bus*, const char* path, const char*, const char* property,
     if (p == "State")
         return sd_bus_message_append(reply, "s", std::string(state_name(c.status.state)).c_str());
     if (p == "LocalAddress") return sd_bus_message_append(reply, "s", c.local_address.c_str());
-    if (p == "RemoteAddress") return sd_bus_message_append(reply, "s", remote_address(c).c_str());
+    if (p == "RemoteAddress") return sd_bus_message_append(reply, "s", bus.remote_address(c.status.name).c_str());
     if (p == "Transient") return sd_bus_message_append(reply, "b", c.transient ? 1 : 0);
     if (p == "ChildSas") return append_array(reply, 'o', child_sa_paths(c));
     return append_ike_sas(reply, bus, c, error);
@@ -84,10 +88,18 @@ PropertyNames connection_changes(const ConnectionSnapshot& before,
 }
 
 std::string remote_address(const ConnectionSnapshot& c) {
-    if (c.remote_address == "%any" || net::Address::parse(c.remote_address)) return c.remote_address;
-    for (const auto& sa : c.status.ike_sas)
-        if (sa.state == "established") return sa.remote.address.str();
-    return c.remote_address;
+    return remote_address(c.remote_address, [&]() -> std::optional<net::Address> {
+        for (const auto& sa : c.status.ike_sas)
+            if (sa.state == "established") return sa.remote.address;
+        return std::nullopt;
+    });
+}
+
+std::string remote_address(const std::string& configured,
+                           const std::function<std::optional<net::Address>()>& established) {
+    if (configured == "%any" || net::Address::parse(configured)) return configured;
+    auto address = established();
+    return address ? address->str() : configured;
 }
 
 // In local SPI order, whatever the order of the snapshot.

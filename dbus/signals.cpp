@@ -69,6 +69,7 @@ void emit_added(Bus& bus, const std::string& path, const char* interface, const 
     if (r >= 0) r = sd_bus_message_close_container(m);
     if (r >= 0) sd_bus_send(bus.raw(), m, nullptr);
     sd_bus_message_unref(m);
+    if (at.connection) bus.forget();  // `at` may be a copy of the cache's SA, gone after the call
 }
 
 void emit_removed(Bus& bus, const std::string& path, const char* interface) {

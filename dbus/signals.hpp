@@ -1,7 +1,7 @@
 // The signals of the org.ipsecd1 objects (ObjectManager.InterfacesAdded/InterfacesRemoved,
 // Properties.PropertiesChanged), sent for the objects as they are in the Bus's cache: the
 // values an added object or a changed property carries are read through the vtables' getters.
-// The SAs passed as they are now (`ike`, `after`) are the cache's own.
+// The SAs passed as they are now (`ike`, `after`) are as in the cache, live for the call.
 #pragma once
 
 #include <string>
@@ -18,7 +18,7 @@ const ike::engine::ChildStatus* find_child(const std::vector<ike::engine::ChildS
                                            std::uint32_t spi_in);
 const ike::engine::ChildStatus* find_child(const ike::engine::IkeSaStatus& ike, std::uint32_t spi_in);
 
-// `at`: where the object is in the bus's cache (its getters need not look for it).
+// `at`: the object as in the bus's cache, live for the call (its getters need not look for it).
 void emit_added(Bus& bus, const std::string& path, const char* interface, const Bus::Located& at = {});
 void emit_removed(Bus& bus, const std::string& path, const char* interface);
 // Nothing when `names` is empty.

@@ -181,6 +181,17 @@ TEST_F(ManualUp, ItsSaPairIsAnnouncedAndRemovedWithIt) {
     }));
 }
 
+// Kept apart from the IKE SA's other fields in the bus's cache (dbus/bus.hpp): read back whole.
+TEST_F(IkeSa, VirtualIpsAndDnsAreReadAsPublished) {
+    ASSERT_TRUE(client->manager("Up", "road.warrior-1").ok());
+    const auto path = ike_sa_path("road.warrior-1", kIkeSpi);
+    EXPECT_EQ(client->get_array(path, kIkeSa, "VirtualIps"), std::vector<std::string>{"10.3.0.7"});
+    EXPECT_EQ(client->get_array(path, kIkeSa, "Dns"), std::vector<std::string>{"10.3.0.53"});
+    EXPECT_EQ(client->get_array(path, kIkeSa, "DnsDomains"), std::vector<std::string>{"corp.example"});
+    EXPECT_EQ(client->get_array(kSiteBIke, kIkeSa, "VirtualIps"), std::vector<std::string>{});
+    ASSERT_TRUE(client->manager("Down", "road.warrior-1").ok());
+}
+
 using ObjectManager = SiteBUp;
 
 TEST_F(ObjectManager, GetManagedObjectsListsEveryObjectWithItsInterface) {

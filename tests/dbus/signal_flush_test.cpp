@@ -61,6 +61,27 @@ TEST_F(SignalFlush, AnAddedObjectIsAnnouncedWithThePropertiesGetAllReturns) {
     }
 }
 
+// The bus keeps SAs in a compact form of its own (dbus/bus.hpp): reads give what was published.
+TEST_F(SignalFlush, APropertyReadGivesThePublishedSaAtOnce) {
+    EXPECT_EQ(client->get_string(kSettled, kIkeSa, "State"), "established");
+    EXPECT_EQ(client->get_number(kSettled, kIkeSa, "RemoteSpi"), kPeerSpi);
+    EXPECT_EQ(client->get_number(kSettled, kIkeSa, "LocalSpi"), kSettledSpi);
+    EXPECT_EQ(client->get_array(kSettled, kIkeSa, "Children"), std::vector<std::string>{kSettledChild});
+    EXPECT_EQ(client->get_number(kSettledChild, kChildSa, "SpiIn"), kSettledSpiIn);
+    EXPECT_EQ(client->get_string(kSettledChild, kChildSa, "IkeSa"), kSettled);
+    auto listed = client->get_array(kSiteB, "org.ipsecd1.Connection", "IkeSas");
+    EXPECT_NE(std::find(listed.begin(), listed.end(), kSettled), listed.end());
+    EXPECT_EQ(std::find(listed.begin(), listed.end(), kChurned), listed.end());
+}
+
+TEST_F(SignalFlush, AClosedSaIsNoLongerReadNorListed) {
+    ASSERT_TRUE(client->call("/test", "org.ipsecd1.Test", "CloseChurned", "s", "site-b").ok());
+    EXPECT_EQ(client->get(kSettled, kIkeSa, "State").error_name, "org.freedesktop.DBus.Error.UnknownObject");
+    EXPECT_EQ(client->get(kSettledChild, kChildSa, "SpiIn").error_name, "org.freedesktop.DBus.Error.UnknownObject");
+    auto listed = client->get_array(kSiteB, "org.ipsecd1.Connection", "IkeSas");
+    EXPECT_EQ(std::find(listed.begin(), listed.end(), kSettled), listed.end());
+}
+
 TEST_F(SignalFlush, AnSaCreatedAndGoneBeforeTheFlushIsNeverAnnounced) {
     ASSERT_TRUE(settled_announced());
     for (auto& s : client->signals) {
