@@ -40,9 +40,10 @@ std::string text_of(const std::vector<VirtualIp>& ips) {
 // The first pool of the connection (in its order) with an address of `family` for the peer.
 std::optional<VirtualIp> lease(Core& core, const IkeSa& sa, net::Family family) {
     for (const auto& name : sa.conn->pools) {
-        auto it = core.pools.find(name);
-        if (it == core.pools.end() || it->second.config().first.family != family) continue;
-        if (auto a = it->second.acquire(sa.peer_identity, core.now)) return VirtualIp{*a, name};
+        const policy::Pool* pool = core.config.find_pool(name);
+        if (!pool || pool->first.family != family) continue;
+        if (auto a = core.lease_book().acquire(name, sa.peer_identity, core.now))
+            return VirtualIp{a->address, name, a->generation};
     }
     return std::nullopt;
 }
@@ -52,7 +53,7 @@ std::optional<VirtualIp> lease(Core& core, const IkeSa& sa, net::Family family) 
 void add_dns(const Core& core, IkeSa& sa, const wire::Configuration& request, wire::Configuration& reply) {
     const bool domains = has_attribute(request, CfgAttr::internal_dns_domain);
     for (const auto& ip : sa.virtual_ips) {
-        const auto& pool = core.pools.at(ip.pool).config();
+        const policy::Pool& pool = *core.config.find_pool(ip.pool);  // leased from it just now
         for (const auto& dns : pool.dns) {
             reply.attributes.push_back({dns.family == net::Family::v4 ? CfgAttr::internal_ip4_dns : CfgAttr::internal_ip6_dns,
                                         address_bytes(dns)});
@@ -154,24 +155,12 @@ Selectors allowed_selectors(const IkeSa& sa, const policy::Child& child) {
 
 void hold_leases(Core& core, const IkeSa& sa) {
     for (const auto& ip : sa.virtual_ips)
-        if (auto it = core.pools.find(ip.pool); !ip.pool.empty() && it != core.pools.end())
-            it->second.acquire(sa.peer_identity, core.now);
+        if (!ip.pool.empty()) core.lease_book().hold(ip.pool, ip.generation, sa.peer_identity, core.now);
 }
 
 void release_leases(Core& core, const IkeSa& sa) {
     for (const auto& ip : sa.virtual_ips)
-        if (auto it = core.pools.find(ip.pool); !ip.pool.empty() && it != core.pools.end())
-            it->second.release(sa.peer_identity, core.now);
-}
-
-void sync_pools(Core& core) {
-    std::map<std::string, AddressPool> next;
-    for (const auto& pool : core.config.pools) {
-        auto it = core.pools.find(pool.name);
-        if (it != core.pools.end() && it->second.config() == pool) next.emplace(pool.name, std::move(it->second));
-        else next.emplace(pool.name, AddressPool(pool));
-    }
-    core.pools = std::move(next);
+        if (!ip.pool.empty()) core.lease_book().release(ip.pool, ip.generation, sa.peer_identity, core.now);
 }
 
 }  // namespace ike::v2

@@ -37,7 +37,5 @@ Selectors allowed_selectors(const IkeSa& sa, const policy::Child& child);
 void hold_leases(Core& core, const IkeSa& sa);
 // `sa` is gone: its leases are released (kept for its identity, see AddressPool).
 void release_leases(Core& core, const IkeSa& sa);
-// Brings the pools in line with the configuration: unchanged ones keep their leases.
-void sync_pools(Core& core);
 
 }  // namespace ike::v2

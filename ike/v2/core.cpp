@@ -24,8 +24,9 @@ std::size_t identities_key(const IkeSa& sa) { return identities_key(sa.local_ide
 Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o)
     : rng(r), options(o), cookie_secret(random_bytes(32)), next_reqid(engine::first_reqid(o.shard.index)) {
     assert(options.shard.count >= 1 && options.shard.count <= 256 && options.shard.index < options.shard.count);
+    if (!options.leases) options.leases = std::make_shared<LocalLeaseBook>();
     replace_config(std::move(c));
-    sync_pools(*this);
+    options.leases->reconfigure(config.pools);
 }
 
 const policy::Connection* Configuration::find(std::string_view name) const {

@@ -2,8 +2,8 @@
 // the daemon sees only engine.hpp.
 #pragma once
 
-#include "ike/v2/address_pool.hpp"
 #include "ike/v2/contacted_peers.hpp"
+#include "ike/v2/lease_book.hpp"
 
 #include <algorithm>
 #include <array>
@@ -132,8 +132,6 @@ struct Core : Configuration, SaTable {
     // Peers (identity, and address for `remote.id: %any`) an IKE SA was established with:
     // only an IKE_AUTH to a peer not in it carries INITIAL_CONTACT (2.4, contacted_peers.hpp).
     ContactedPeers contacted;
-    // The address pools by name (config.pools), with their leases (config_payload.hpp).
-    std::map<std::string, AddressPool> pools;
     // The last failed attempt per connection name, until an IKE SA is established.
     std::map<std::string, Failure> failures;
     // The connections an operator's Up brought up (or on their way), until their Down or
@@ -146,6 +144,9 @@ struct Core : Configuration, SaTable {
     std::map<std::pair<std::string, std::string>, std::uint32_t> handed_reqids;
     crypto::Rng& rng;
     EngineOptions options;
+    // The leases of the address pools (config_payload.hpp): EngineOptions::leases, else the
+    // engine's own.
+    LeaseBook& lease_book() { return *options.leases; }
 
     base::Bytes cookie_secret;
     // RFC 7296 2.12: a responder's X25519 exponential serves every IKE_SA_INIT it answers

@@ -392,7 +392,7 @@ std::vector<ConnectionStatus> Engine::status() const {
 std::vector<Lease> Engine::leases() const {
     std::vector<Lease> out;
     for (const auto& pool : core_->config.pools) {
-        auto leases = core_->pools.at(pool.name).leases();
+        auto leases = core_->lease_book().leases(pool.name);
         out.insert(out.end(), leases.begin(), leases.end());
     }
     return out;

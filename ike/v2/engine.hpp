@@ -35,7 +35,7 @@
 #include "base/result.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/policy/config.hpp"
-#include "ike/v2/address_pool.hpp"
+#include "ike/v2/lease_book.hpp"
 #include "ike/v2/neutral.hpp"
 #include "ike/wire/message.hpp"
 
@@ -65,6 +65,11 @@ struct EngineOptions {
         unsigned index = 0;
         unsigned count = 1;
     } shard;
+    // The leases of the address pools: the daemon gives every shard the same thread-safe
+    // book (daemon/shared_leases.hpp), so that no address is leased twice and an identity
+    // keeps its lease whichever shard its IKE SA lands on. Without one the engine keeps
+    // its own.
+    std::shared_ptr<LeaseBook> leases;
     // The least important Log effect emitted (the daemon's --log-level): lines below it are
     // neither built nor emitted, so that a busy responder formats none of its debug lines.
     LogLevel log_level = LogLevel::debug;

@@ -151,6 +151,7 @@ using Waiting = std::variant<wanted::CreateChild, wanted::DeleteChild, sent::Del
 struct VirtualIp {
     net::Address address;
     std::string pool;
+    std::uint64_t generation = 0;  // of the pool it was leased from (Leased)
 };
 
 struct IkeSa {

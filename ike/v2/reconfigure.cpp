@@ -198,7 +198,7 @@ Effects Engine::reconfigure(Time now, policy::Config next, const std::set<std::s
                                          std::to_string(diff.changed.size()) + " changed, " +
                                          std::to_string(diff.unchanged.size()) + " unchanged");
         const policy::Config before = core.replace_config(std::move(next));
-        sync_pools(core);
+        core.lease_book().reconfigure(core.config.pools);
         std::set<std::string> again = brought_up;  // connections an operator's Up had up
         for (const auto& conn : before.connections) {
             const policy::Connection* same = core.find(conn.name);

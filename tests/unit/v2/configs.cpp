@@ -29,6 +29,30 @@ policy::Config site_config(const Side& local, const Side& remote, const std::str
     return config;
 }
 
+policy::Config remote_access_gateway(const char* first, const char* last) {
+    auto c = site_config(kAlice, kBob);
+    auto& conn = c.connections[0];
+    conn.remote.host = "%any";
+    conn.remote.address.reset();
+    conn.remote.id = policy::Identity{};
+    conn.remote.subnets.clear();
+    conn.children[0].remote_subnets.clear();
+    conn.pools = {"office"};
+    c.pools.push_back({"office", *net::Address::parse(first), *net::Address::parse(last),
+                       {*net::Address::parse("10.1.0.53")}, {"corp.example"}});
+    c.secrets[0].ids = {policy::Identity{}};
+    return c;
+}
+
+policy::Config remote_access_road_warrior(const Side& local) {
+    auto c = site_config(local, kAlice);
+    auto& conn = c.connections[0];
+    conn.local.subnets.clear();
+    conn.children[0].local_subnets.clear();
+    conn.vips = {net::Family::v4};
+    return c;
+}
+
 policy::Config two_children(bool alice, policy::Start net, policy::Start lab) {
     auto c = alice ? site_config(kAlice, kBob) : site_config(kBob, kAlice);
     auto& conn = c.connections.front();

@@ -19,6 +19,12 @@ inline constexpr Side kBob{"192.0.2.2", "@bob.example", "10.2.0.0/24"};
 // A connection "site" from `local` to `remote` with default proposals and the given PSK.
 policy::Config site_config(const Side& local, const Side& remote, const std::string& psk = "shared secret");
 
+// Remote access (RFC 7296 2.19): alice a gateway, "site" for `%any` leasing from the pool
+// "office" (first to last, DNS 10.1.0.53, domain corp.example); `local` (bob) a road warrior
+// asking for an IPv4 virtual IP.
+policy::Config remote_access_gateway(const char* first = "10.3.0.1", const char* last = "10.3.0.254");
+policy::Config remote_access_road_warrior(const Side& local = kBob);
+
 // "site" with the children "net" (10.1/10.2) and "lab" (10.11/10.12), started as given,
 // from alice's side or, mirrored, from bob's.
 policy::Config two_children(bool alice, policy::Start net, policy::Start lab);

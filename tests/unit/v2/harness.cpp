@@ -105,6 +105,11 @@ Pair::Pair(policy::Config alice, policy::Config bob, EngineOptions options, std:
     : alice_("alice", at(alice_address), std::move(alice), alice_seed, options),
       bob_("bob", at(bob_address), std::move(bob), bob_seed, options) {}
 
+Pair::Pair(policy::Config alice, EngineOptions alice_options, policy::Config bob, EngineOptions bob_options,
+           std::uint64_t alice_seed, std::uint64_t bob_seed)
+    : alice_("alice", at("192.0.2.1"), std::move(alice), alice_seed, std::move(alice_options)),
+      bob_("bob", at("192.0.2.2"), std::move(bob), bob_seed, std::move(bob_options)) {}
+
 void Pair::soft_expire(Peer& peer, std::uint32_t spi_in) {
     xfrm::Expire e;
     e.sa = {peer.endpoint().address, spi_in, xfrm::Proto::esp, std::nullopt};

@@ -80,6 +80,9 @@ public:
     Pair(policy::Config alice, policy::Config bob, EngineOptions options = {},
          std::uint64_t alice_seed = 1, std::uint64_t bob_seed = 2,
          const char* alice_address = "192.0.2.1", const char* bob_address = "192.0.2.2");
+    // Each with options of its own (one shard of a gateway, a road warrior).
+    Pair(policy::Config alice, EngineOptions alice_options, policy::Config bob, EngineOptions bob_options,
+         std::uint64_t alice_seed = 1, std::uint64_t bob_seed = 2);
 
     Time now() const { return now_; }
     Network& network() { return network_; }

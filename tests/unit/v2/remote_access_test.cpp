@@ -15,30 +15,6 @@ using namespace ike::v2::test;
 
 namespace {
 
-policy::Config gateway(const char* first = "10.3.0.1", const char* last = "10.3.0.254") {
-    auto c = site_config(kAlice, kBob);
-    auto& conn = c.connections[0];
-    conn.remote.host = "%any";
-    conn.remote.address.reset();
-    conn.remote.id = policy::Identity{};
-    conn.remote.subnets.clear();
-    conn.children[0].remote_subnets.clear();
-    conn.pools = {"office"};
-    c.pools.push_back({"office", *net::Address::parse(first), *net::Address::parse(last),
-                       {*net::Address::parse("10.1.0.53")}, {"corp.example"}});
-    c.secrets[0].ids = {policy::Identity{}};
-    return c;
-}
-
-policy::Config road_warrior() {
-    auto c = site_config(kBob, kAlice);
-    auto& conn = c.connections[0];
-    conn.local.subnets.clear();
-    conn.children[0].local_subnets.clear();
-    conn.vips = {net::Family::v4};
-    return c;
-}
-
 std::vector<std::string> texts(const std::vector<net::Address>& v) {
     std::vector<std::string> out;
     for (const auto& a : v) out.push_back(a.str());
@@ -46,7 +22,7 @@ std::vector<std::string> texts(const std::vector<net::Address>& v) {
 }
 
 struct Connected : Pair {
-    explicit Connected(policy::Config gw = gateway()) : Pair(std::move(gw), road_warrior()) {
+    explicit Connected(policy::Config gw = remote_access_gateway()) : Pair(std::move(gw), remote_access_road_warrior()) {
         up(bob(), "site");
         run();
     }
@@ -69,9 +45,9 @@ TEST(RemoteAccess, OnlyTheRoadWarriorsStatusMarksItsVirtualIpsAsReceived) {
 
 // host_config: false tells the daemon to leave the host to another program (NetworkManager).
 TEST(RemoteAccess, TheStatusCarriesTheConnectionsHostConfig) {
-    auto rw = road_warrior();
+    auto rw = remote_access_road_warrior();
     rw.connections[0].host_config = false;
-    Pair p(gateway(), std::move(rw));
+    Pair p(remote_access_gateway(), std::move(rw));
     p.up(p.bob(), "site");
     p.run();
     ASSERT_EQ(p.bob().connection("site").state, ConnectionState::up);
@@ -150,9 +126,9 @@ TEST(RemoteAccess, TheRoadWarriorsVirtualIpRoutesGoBeforeItsPoliciesWhenTheGatew
 }
 
 TEST(RemoteAccess, AnExhaustedPoolRefusesWithInternalAddressFailure) {
-    Connected p(gateway("10.3.0.1", "10.3.0.1"));
-    p.bob().restart(road_warrior());  // another identity would do as well: the one lease is held
-    auto other = road_warrior();
+    Connected p(remote_access_gateway("10.3.0.1", "10.3.0.1"));
+    p.bob().restart(remote_access_road_warrior());  // another identity would do as well: the one lease is held
+    auto other = remote_access_road_warrior();
     other.connections[0].local.id = *policy::Identity::parse("@carol.example");
     other.secrets[0].ids = {*policy::Identity::parse("@carol.example"), *policy::Identity::parse(kAlice.id)};
     p.bob().restart(other);
@@ -165,7 +141,7 @@ TEST(RemoteAccess, AnExhaustedPoolRefusesWithInternalAddressFailure) {
 }
 
 TEST(RemoteAccess, AReconnectingIdentityReplacesItsIkeSaAndKeepsItsAddress) {
-    auto gw_config = gateway();
+    auto gw_config = remote_access_gateway();
     gw_config.connections[0].ike.dpd = policy::Seconds{0};  // the gateway would not notice the sleep
     Connected p(gw_config);
     // The laptop goes to sleep: its Delete never reaches the gateway, which keeps the IKE SA.
@@ -196,9 +172,9 @@ TEST(RemoteAccess, AReleasedLeaseComesBackToItsIdentity) {
 }
 
 TEST(RemoteAccess, ARoadWarriorThatAsksForNoAddressIsRefused) {
-    auto rw = road_warrior();
+    auto rw = remote_access_road_warrior();
     rw.connections[0].vips.clear();
-    Pair p(gateway(), rw);
+    Pair p(remote_access_gateway(), rw);
     p.up(p.bob(), "site");
     p.run();
     EXPECT_EQ(p.bob().connection("site").failure.notify, wire::notify::failed_cp_required);
