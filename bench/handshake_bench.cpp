@@ -3,7 +3,8 @@
 // applied to xfrm::MemoryKernel. Prints pairs/s, CPU seconds, heap bytes per established
 // IKE SA + CHILD SA (engine state; the in-memory kernel's share separately), and the bound
 // the key-exchange primitive sets, measured with raw Botan in the same run (each pair costs
-// two key generations and two agreements, i.e. 4 X25519 operations). With --auth rsa|ecdsa|
+// two agreements and two key generations, one with X25519: its responder reuses its value,
+// RFC 7296 2.12). With --auth rsa|ecdsa|
 // ed25519 both ends authenticate with certificates of that key type from one P-256 CA made
 // at start (RFC 7427 signatures), and the raw Botan cost of the signatures is printed too.
 // With --version 1: IKEv1 Main Mode + Quick Mode (RFC 2409, PSK), the IKEv2 figure of the
@@ -278,13 +279,20 @@ double cpu_seconds() {
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-// CPU seconds for one key generation + one agreement of the group with raw Botan (no
-// ipsecd code): a pair needs two of each. CPU time, not wall time, so that a busy machine
-// skews neither this nor pairs_per_cpu_sec, the figure to compare it with.
-double primitive_seconds(const std::string& ke) {
+// CPU seconds for one key generation and for one agreement of the group with raw Botan (no
+// ipsecd code). CPU time, not wall time, so that a busy machine skews neither this nor
+// pairs_per_cpu_sec, the figure to compare it with.
+struct Primitive {
+    double keygen = 0, agree = 0;
+    // An IKEv2 pair: two agreements, and two key generations but with X25519, whose
+    // responder reuses its value (RFC 7296 2.12): one. IKEv1 (v2 false) draws two.
+    unsigned keygens(const std::string& ke, bool v2) const { return v2 && ke == "x25519" ? 1 : 2; }
+    double per_pair(const std::string& ke, bool v2) const { return keygens(ke, v2) * keygen + 2 * agree; }
+};
+
+Primitive primitive_seconds(const std::string& ke) {
     Botan::AutoSeeded_RNG rng;
     const unsigned n = ke == "modp2048" ? 40 : 400;
-    std::unique_ptr<Botan::PK_Key_Agreement_Key> peer;
     // Group parameters are set up once, as the engine's key exchange does.
     const Botan::EC_Group ec("secp256r1");
     const Botan::DL_Group dl("modp/ietf/2048");
@@ -293,17 +301,20 @@ double primitive_seconds(const std::string& ke) {
         if (ke == "ecp256") return std::make_unique<Botan::ECDH_PrivateKey>(rng, ec);
         return std::make_unique<Botan::DH_PrivateKey>(rng, dl);
     };
-    peer = make();
-    const auto peer_public = peer->public_value();
+    const auto peer_public = make()->public_value();
     std::size_t sink = 0;
-    const double start = thread_cpu_seconds();
+    double start = thread_cpu_seconds();
+    for (unsigned i = 0; i < n; ++i) sink += make()->public_value().size();
+    Primitive p;
+    p.keygen = (thread_cpu_seconds() - start) / n;
+    const auto key = make();
+    start = thread_cpu_seconds();
     for (unsigned i = 0; i < n; ++i) {
-        auto key = make();
         Botan::PK_Key_Agreement ka(*key, rng, "Raw");
         sink += ka.derive_key(0, peer_public).size();
     }
-    const double s = (thread_cpu_seconds() - start) / n;
-    return sink > 0 ? s : 0;
+    p.agree = (thread_cpu_seconds() - start) / n;
+    return sink > 0 ? p : Primitive{};
 }
 
 // CPU seconds for the signatures of one pair with raw Botan: each end signs its AUTH once
@@ -401,7 +412,8 @@ Figures measure(const Options& o, Make make) {
 }
 
 // --version 1: the IKEv1 figures and, as the baseline, IKEv2's of the same run.
-void print_v1(const Options& o, const Figures& f, const Figures& v2, double bound, double sas) {
+void print_v1(const Options& o, const Figures& f, const Figures& v2, const Primitive& primitive, double sas) {
+    const double bound = o.threads / primitive.per_pair(o.ke, false);
     const double rate = o.pairs / f.seconds, per_cpu = o.pairs / f.cpu, v2_per_cpu = o.pairs / v2.cpu;
     if (o.json) {
         std::printf("{\"version\":1,\"pairs\":%u,\"threads\":%u,\"ke\":\"%s\",\"auth\":\"psk\",\"seconds\":%.4f,"
@@ -446,18 +458,19 @@ int bench::run_handshakes(const Args& args) {
         const unsigned up = f.up;
         // Each pair leaves one IKE SA + CHILD SA in each engine.
         const double sas = 2.0 * o.pairs;
-        const double primitive = primitive_seconds(o.ke);
-        const double bound = o.threads / (2.0 * primitive);
+        const Primitive primitive = primitive_seconds(o.ke);
+        const double per_pair = primitive.per_pair(o.ke, true);
+        const double bound = o.threads / per_pair;
         // With certificates: the key exchange and the signatures together (0 = PSK).
         const double signatures = pki ? signature_seconds(*pki, o.auth) : 0;
-        const double crypto_bound = o.threads / (2.0 * primitive + signatures);
+        const double crypto_bound = o.threads / (per_pair + signatures);
         const double rate = o.pairs / seconds;
         if (up != o.pairs || v2.up != o.pairs) {
             std::fprintf(stderr, "ipsecd-bench handshakes: only %u of %u pairs established\n", std::min(up, v2.up), o.pairs);
             return 1;
         }
         if (o.version == 1) {
-            print_v1(o, f, v2, bound, sas);
+            print_v1(o, f, v2, primitive, sas);
             return 0;
         }
         if (o.json) {
@@ -466,13 +479,14 @@ int bench::run_handshakes(const Args& args) {
                         "\"primitive_seconds_per_pair\":%.7f,\"primitive_bound_pairs_per_sec\":%.1f,"
                         "\"signature_seconds_per_pair\":%.7f,\"crypto_bound_pairs_per_sec\":%.1f}\n",
                         o.pairs, o.threads, o.ke.c_str(), o.auth.c_str(), seconds, cpu, rate, o.pairs / cpu,
-                        engine_bytes / sas, kernel_bytes / sas, 2 * primitive, bound, signatures, crypto_bound);
+                        engine_bytes / sas, kernel_bytes / sas, per_pair, bound, signatures, crypto_bound);
         } else {
             std::printf("%u handshakes (%s, %s, aes256gcm16), %u thread(s): %.3f s, %.3f CPU s\n", o.pairs,
                         o.auth.c_str(), o.ke.c_str(), o.threads, seconds, cpu);
-            std::printf("  %.0f pairs/s, %.0f per CPU second; key exchange alone (raw Botan, 2 keygen + "
+            std::printf("  %.0f pairs/s, %.0f per CPU second; key exchange alone (raw Botan, %u keygen + "
                         "2 agreements per pair) bounds at %.0f per CPU second (it is %.0f%% of a handshake's CPU time)\n",
-                        rate, o.pairs / cpu, bound / o.threads, 100.0 * (o.pairs / cpu) / (bound / o.threads));
+                        rate, o.pairs / cpu, primitive.keygens(o.ke, true), bound / o.threads,
+                        100.0 * (o.pairs / cpu) / (bound / o.threads));
             if (pki)
                 std::printf("  with the signatures (raw Botan, per pair 2 signs, 2 AUTH verifies, 2 certificate "
                             "verifies) the crypto bounds at %.0f per CPU second (it is %.0f%% of a handshake's CPU time)\n",
