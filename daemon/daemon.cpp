@@ -11,6 +11,8 @@
 
 #include "base/bytes.hpp"
 #include "ike/engine/removal_order.hpp"
+#include "ike/engine/reqids.hpp"
+#include "ike/v1/engine.hpp"
 
 namespace ipsecd {
 
@@ -19,10 +21,6 @@ namespace {
 ike::engine::Time now_monotonic() { return ike::engine::Clock::now(); }
 
 constexpr std::size_t kMaxDatagramsPerWakeup = 64;
-
-// Engine threads, "shards" (docs/DESIGN.md "Several cores: shards"): one today, its engine's
-// EngineOptions::shard the default; each IKE port is a group of as many sockets.
-constexpr unsigned kShards = 1;
 
 // sd-event's CLOCK_MONOTONIC microseconds and steady_clock share the same epoch on Linux.
 std::uint64_t to_usec(ike::engine::Time t) {
@@ -50,6 +48,39 @@ ike::engine::LogLevel to_engine_level(LogLevel l) {
     return ike::engine::LogLevel::debug;
 }
 
+// Another shard's kernel effects carry it as their owner (KernelOwner::engine): its policy
+// wishes are its own in the ledger, and a failure goes back to it.
+ike::engine::Effects owned_by(std::uint32_t engine, ike::engine::Effects effects) {
+    for (auto& e : effects)
+        std::visit(
+            [engine](auto& fx) {
+                if constexpr (requires { fx.owner.engine; }) fx.owner.engine = engine;
+            },
+            e);
+    return effects;
+}
+
+// How much of a connection a state says is there: the shards' states together are the
+// most of them (an IKE SA up on one shard is the connection up, whatever the others hold).
+int rank(ike::engine::ConnectionState s) {
+    using ike::engine::ConnectionState;
+    switch (s) {
+    case ConnectionState::down: return 0;
+    case ConnectionState::closing: return 1;
+    case ConnectionState::connecting: return 2;
+    case ConnectionState::up: return 3;
+    case ConnectionState::partial: return 4;
+    }
+    return 0;
+}
+
+// `from`'s IKE SAs and state into `into`, the same connection's on another shard.
+void merge(ike::engine::ConnectionStatus& into, ike::engine::ConnectionStatus from) {
+    for (auto& sa : from.ike_sas) into.ike_sas.push_back(std::move(sa));
+    if (rank(from.state) > rank(into.state)) into.state = from.state;
+    if (into.failure == ike::engine::Failure{}) into.failure = from.failure;
+}
+
 // The connection a kernel effect belongs to, for the log line of its failure.
 template <class T>
 std::string fx_connection(const T& fx) {
@@ -64,16 +95,19 @@ std::string fx_connection(const T& fx) {
 Daemon::Daemon(const Options& options, Logger& log) : options_(options), log_(log) {}
 
 Daemon::~Daemon() {
+    shards_.clear();  // their threads deliver to from_shards_
+    from_shards_.reset();
     resolver_.reset();  // its event source before the loop
     for (auto* s : sources_) sd_event_source_disable_unref(s);
     if (timer_) sd_event_source_disable_unref(timer_);
     if (event_) sd_event_unref(event_);
 }
 
-base::Status Daemon::open_sockets() {
+base::Result<std::vector<std::vector<IkeSocket>>> Daemon::open_sockets() {
+    std::vector<std::vector<IkeSocket>> others(options_.threads - 1);
     for (auto family : {net::Family::v4, net::Family::v6}) {
         for (auto [port, natt] : {std::pair{options_.ike_port, false}, {options_.natt_port, true}}) {
-            auto s = IkeSocket::open_group(family, port, natt, kShards);
+            auto s = IkeSocket::open_group(family, port, natt, options_.threads);
             if (!s) {
                 // A host without IPv6 still runs IKE over IPv4; IPv4 is required.
                 if (family == net::Family::v6 && s.error().code == EAFNOSUPPORT) {
@@ -82,7 +116,8 @@ base::Status Daemon::open_sockets() {
                 }
                 return base::fail(s.error().message, s.error().code);
             }
-            for (auto& member : *s) sockets_.push_back(std::move(member));
+            sockets_.push_back(std::move((*s)[0]));
+            for (std::size_t i = 1; i < s->size(); ++i) others[i - 1].push_back(std::move((*s)[i]));
         }
     }
     for (auto& s : sockets_) {
@@ -91,12 +126,12 @@ base::Status Daemon::open_sockets() {
         if (r < 0) return base::fail(std::string("watching the IKE socket: ") + std::strerror(-r), -r);
         sources_.push_back(src);
     }
-    return {};
+    return others;
 }
 
 base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Kernel> kernel,
                            xfrm::Routing& routing, int kernel_event_fd,
-                           std::function<void()> dispatch_kernel_events) {
+                           std::function<void()> dispatch_kernel_events, OpenShardKernel open_shard_kernel) {
     int r = sd_event_default(&event_);
     if (r < 0) return base::fail(std::string("creating the event loop: ") + std::strerror(-r), -r);
     sigset_t mask;
@@ -111,7 +146,8 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     }
     // WATCHDOG=1 pings at half of WatchdogSec while the loop turns (no-op without systemd).
     sd_event_set_watchdog(event_, 1);
-    if (auto st = open_sockets(); !st) return st;
+    auto shard_sockets = open_sockets();
+    if (!shard_sockets) return base::Unexpected{shard_sockets.error()};
 
     kernel_ = std::move(kernel);
     policies_ = std::make_unique<xfrm::PolicyLedger>(*kernel_);
@@ -131,6 +167,7 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     engine_options.ike_port = options_.ike_port;
     engine_options.natt_port = options_.natt_port;
     engine_options.log_level = to_engine_level(log_.level());
+    engine_options.shard = {0, options_.threads};
     // The kernel's answer to `ip route get PEER`: the address its packets would leave from.
     engine_options.source_address = [&routing](const net::Address& remote) -> base::Result<net::Address> {
         auto path = routing.path_to(remote);
@@ -150,11 +187,40 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     ike::v1::EngineOptions v1_options;
     v1_options.ike_port = options_.ike_port;
     v1_options.natt_port = options_.natt_port;
+    if (auto st = start_shards(config, engine_options, std::move(*shard_sockets), open_shard_kernel); !st) return st;
     engines_ = std::make_unique<ike::engine::Engines>(std::move(config), rng_, std::move(engine_options), v1_options);
     return {};
 }
 
-void Daemon::set_credentials(const ike::engine::Credentials* credentials) { engines_->set_credentials(credentials); }
+base::Status Daemon::start_shards(const ike::policy::Config& config, const ike::v2::EngineOptions& options,
+                                  std::vector<std::vector<IkeSocket>> sockets, const OpenShardKernel& open_kernel) {
+    if (sockets.empty()) return {};
+    if (!open_kernel) return base::fail("--threads: no kernel for the other shards");
+    auto box = Mailbox::create(event_);
+    if (!box) return base::Unexpected{box.error()};
+    from_shards_ = std::move(*box);
+    shard_states_.clear();
+    for (unsigned index = 1; index <= sockets.size(); ++index) {
+        auto kernel = open_kernel();
+        if (!kernel) return base::fail("shard " + std::to_string(index) + ": " + kernel.error().message);
+        ike::v2::EngineOptions o = options;
+        o.shard = {index, options_.threads};
+        auto deliver = [this, index](std::vector<ike::engine::Effects> turn) {
+            from_shards_->post([this, index, turn = std::move(turn)]() mutable { apply_from_shard(index, std::move(turn)); });
+        };
+        auto shard = Shard::start(index, config, std::move(o), std::move(sockets[index - 1]), std::move(*kernel),
+                                  options_.spi_min, options_.spi_max, std::move(deliver));
+        if (!shard) return base::Unexpected{shard.error()};
+        shards_.push_back(std::move(*shard));
+    }
+    log_.info("IKEv2 on " + std::to_string(options_.threads) + " threads");
+    return {};
+}
+
+void Daemon::set_credentials(const ike::engine::Credentials* credentials) {
+    engines_->set_credentials(credentials);
+    for (auto& shard : shards_) shard->set_credentials(credentials);
+}
 
 int Daemon::run() {
     int r = sd_event_loop(event_);
@@ -167,7 +233,38 @@ int Daemon::run() {
 
 void Daemon::feed(const ike::engine::Event& event) {
     feed_error_.clear();
+    if (shards_.empty()) return apply_all(engines_->handle(now_monotonic(), event));
+    const auto to = shard_for(event);
+    if (to && *to != 0) return shards_[*to - 1]->post(event);
     apply_all(engines_->handle(now_monotonic(), event));
+    if (!to)
+        for (auto& shard : shards_) shard->post(event);
+}
+
+// A kernel event names the reqid of its policy or SA, whose shard allocated it
+// (engine/reqids.hpp); an expiry of a larval SA (reqid 0: EngineOptions::allocate_spi) goes
+// to every shard: the one that reserved the SPI finds it. An operator's Down and a host
+// name's answer go to every shard too; an Up only to shard 0, every connection's home.
+// nullopt: every shard.
+std::optional<unsigned> Daemon::shard_for(const ike::engine::Event& event) const {
+    using namespace ike::engine;
+    if (std::holds_alternative<AdminDown>(event) || std::holds_alternative<HostResolved>(event)) return std::nullopt;
+    std::uint32_t reqid = 0;
+    if (const auto* a = std::get_if<KernelAcquire>(&event)) reqid = a->acquire.reqid;
+    else if (const auto* e = std::get_if<KernelExpire>(&event)) reqid = e->expire.reqid;
+    else return 0;
+    if (reqid >= kReqidFirstV2 && reqid < kReqidEndV2) return shard_of_reqid(reqid, options_.threads);
+    if (std::holds_alternative<KernelExpire>(event) && !is_engine_reqid(reqid)) return std::nullopt;
+    return 0;
+}
+
+void Daemon::apply_from_shard(unsigned index, std::vector<ike::engine::Effects> turn) {
+    const bool held = std::exchange(holding_sends_, true);
+    applying_shard_ = index;
+    for (auto& effects : turn) apply_all(owned_by(shard_engine(index), std::move(effects)));
+    applying_shard_ = 0;
+    holding_sends_ = held;
+    if (!held) send_outbox();
 }
 
 void Daemon::start_connections() {
@@ -178,6 +275,7 @@ void Daemon::start_connections() {
 
 base::Status Daemon::reconfigure(ike::policy::Config config) {
     manual_->apply(config);
+    for (auto& shard : shards_) shard->reconfigure(config);
     apply_all(engines_->reconfigure(now_monotonic(), std::move(config)));
     return {};
 }
@@ -197,19 +295,36 @@ void Daemon::apply_all(ike::engine::Effects effects) {
     while (!kernel_failed_.empty()) {
         auto failed = std::move(kernel_failed_);
         kernel_failed_.clear();
-        for (auto& f : failed)
+        for (auto& [engine, f] : failed) {
+            if (const unsigned shard = shard_of_engine(engine); shard != 0) {
+                shards_[shard - 1]->post(std::move(f));
+                continue;
+            }
             for (const auto& effect :
                  ike::engine::removals_after_published_state(engines_->handle(now_monotonic(), std::move(f))))
                 apply(effect);
+        }
         kernel_->flush();
     }
     rearm_timer();
 }
 
-std::vector<ike::engine::ConnectionStatus> Daemon::status() const { return engines_->status(); }
+std::vector<ike::engine::ConnectionStatus> Daemon::status() const {
+    auto all = engines_->status();
+    for (const auto& shard : shards_)
+        for (auto& theirs : shard->status()) {
+            auto it = std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.name == theirs.name; });
+            if (it == all.end()) all.push_back(std::move(theirs));
+            else merge(*it, std::move(theirs));
+        }
+    return all;
+}
 
 ike::engine::ConnectionStatus Daemon::status_of(const std::string& name) const {
-    return engines_->status(name).value_or(ike::engine::ConnectionStatus{name, ike::engine::ConnectionState::down, {}, {}});
+    auto status = engines_->status(name).value_or(ike::engine::ConnectionStatus{name, ike::engine::ConnectionState::down, {}, {}});
+    for (const auto& shard : shards_)
+        if (auto theirs = shard->status(name)) merge(status, std::move(*theirs));
+    return status;
 }
 
 void Daemon::note_error(const std::string& message) {
@@ -283,7 +398,7 @@ xfrm::Kernel::Done Daemon::kernel_changed(const ike::engine::KernelOwner& owner,
     return [this, owner, addition](const base::Status& r) {
         if (r) return;
         log_.error(r.error().message, {owner.connection, {}});
-        if (addition) kernel_failed_.push_back({owner.connection, owner.ike_spi, r.error().message});
+        if (addition) kernel_failed_.push_back({owner.engine, {owner.connection, owner.ike_spi, r.error().message}});
     };
 }
 
@@ -305,7 +420,13 @@ void Daemon::apply_now(const T& fx) {
         resolver_->resolve(fx);
     } else if constexpr (std::is_same_v<T, ike::engine::StatePublished>) {
         published(fx);
-        if (state_listener_) state_listener_(fx);
+        if (shards_.empty()) {
+            if (state_listener_) state_listener_(fx);
+        } else if (state_listener_) {
+            auto merged = fx;
+            merged.state = merged_state(applying_shard_, fx);
+            state_listener_(merged);
+        }
     } else if constexpr (std::is_same_v<T, ike::engine::Log>) {
         log_.log(to_level(fx.level), fx.message, {fx.connection, fx.ike_spi});
     }
@@ -320,6 +441,13 @@ void Daemon::published(const ike::engine::StatePublished& fx) {
     if (dns_) dns_->update(fx.connection, fx.ike_sa, vips_ ? vips_->link_of(fx.connection, fx.ike_sa.local_spi) : std::nullopt);
     if (routes_) routes_->update(fx.connection, fx.ike_sa);
     if (vips_ && closed) vips_->update(fx.connection, fx.ike_sa);
+}
+
+ike::engine::ConnectionState Daemon::merged_state(unsigned shard, const ike::engine::StatePublished& fx) {
+    auto& states = shard_states_[fx.connection];
+    states.resize(shards_.size() + 1, ike::engine::ConnectionState::down);
+    states[shard] = fx.state;
+    return *std::max_element(states.begin(), states.end(), [](auto a, auto b) { return rank(a) < rank(b); });
 }
 
 void Daemon::rearm_timer() {
@@ -391,6 +519,9 @@ void Daemon::shutdown() {
     stopping_ = true;
     sd_notify(0, "STOPPING=1\nSTATUS=deleting SAs");
     for (const auto& c : status()) feed(ike::engine::AdminDown{c.name});
+    // The other shards' deletions (their INFORMATIONALs, their kernel state) before the exit.
+    for (auto& shard : shards_) shard->settle();
+    if (from_shards_) from_shards_->run_pending();
     manual_->remove_all();
     if (auto st = kernel_->flush_owned(); !st) log_.error(st.error().message);
     leftovers_.drop_all(*kernel_);

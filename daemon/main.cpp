@@ -63,6 +63,7 @@ struct KernelSide {
     std::unique_ptr<xfrm::MemoryRouting> memory_routing;  // --kernel memory only
     int event_fd = -1;                                    // the kernel's events (netlink only)
     std::function<void()> dispatch_events;
+    xfrm::MemoryKernel* memory = nullptr;  // --kernel memory: the model every shard shares
 
     xfrm::Routing& routing() {
         if (memory_routing) return *memory_routing;
@@ -79,7 +80,9 @@ base::Result<KernelSide> open_kernel(const ipsecd::Options& options, const ipsec
         log.warning("kernel: in-memory model, no packet is protected");
         // SPIs from a random point, as the kernel picks them at random: two daemons with
         // their own models on one address (tests) must not hand out the same SPIs.
-        side.kernel = std::make_unique<xfrm::MemoryKernel>(std::random_device{}());
+        auto memory = std::make_unique<xfrm::MemoryKernel>(std::random_device{}());
+        side.memory = memory.get();
+        side.kernel = std::move(memory);
     } else {
         auto netlink = xfrm::NetlinkKernel::open();
         if (!netlink) return base::fail("opening the kernel's XFRM interface: " + netlink.error().message);
@@ -97,6 +100,24 @@ base::Result<KernelSide> open_kernel(const ipsecd::Options& options, const ipsec
     if (backend == ipsecd::KernelBackend::memory)
         side.memory_routing = std::make_unique<xfrm::MemoryRouting>(*side.host_routing);
     return side;
+}
+
+// Another shard's own way to the kernel (daemon/shard.hpp): netlink sockets of its own (no
+// events: the main thread has them), or the one in-memory model, and the host's routes.
+base::Result<ipsecd::ShardKernel> open_shard_kernel(xfrm::MemoryKernel* memory) {
+    ipsecd::ShardKernel k;
+    if (memory) {
+        k.spis = memory;
+    } else {
+        auto netlink = xfrm::NetlinkKernel::open(false);
+        if (!netlink) return base::fail("opening the kernel's XFRM interface: " + netlink.error().message);
+        k.own = std::move(*netlink);
+        k.spis = k.own.get();
+    }
+    auto routing = xfrm::NetlinkRouting::open();
+    if (!routing) return base::fail("opening the kernel's routing interface: " + routing.error().message);
+    k.routing = std::move(*routing);
+    return k;
 }
 
 std::string summary(const ipsecd::Control& control) {
@@ -150,7 +171,8 @@ int main(int argc, char** argv) {
     vips.remove_leftovers(ipsecd::Routes::kTable);
     ipsecd::Daemon daemon(options, log);
     if (auto st = daemon.start(loaded.config, std::move(kernel->kernel), kernel->routing(), kernel->event_fd,
-                               std::move(kernel->dispatch_events));
+                               std::move(kernel->dispatch_events),
+                               [memory = kernel->memory] { return open_shard_kernel(memory); });
         !st) {
         log.error(st.error().message);
         return 1;

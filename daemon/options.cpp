@@ -43,7 +43,7 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
     ParsedOptions out;
     Options& o = out.options;
     std::string level = "info", target, kernel = "netlink", spi_range, hthresh4, hthresh6;
-    unsigned ike_port = o.ike_port, natt_port = o.natt_port;
+    unsigned ike_port = o.ike_port, natt_port = o.natt_port, threads = o.threads;
     po::options_description desc("Options");
     desc.add_options()
         ("help,h", "print this help and exit")
@@ -65,7 +65,9 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
          "slow down as they grow (the kernel's default, 32/32, hashes host<->host policies only). Set at start "
          "for the whole network namespace (ip xfrm policy set hthresh4); which policy a packet matches does "
          "not change. E.g. 24/32 for /24 <-> /32 road-warrior tunnels")
-        ("spd-hthresh6", po::value(&hthresh6), "LOCAL/REMOTE: the same for IPv6 (kernel default 128/128)");
+        ("spd-hthresh6", po::value(&hthresh6), "LOCAL/REMOTE: the same for IPv6 (kernel default 128/128)")
+        ("threads", po::value(&threads), "N: IKEv2 handshakes on N threads (1-64, default 1); each IKE SA stays on "
+                                          "the thread its SPI names, IKEv1, traps and initiations on the first");
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -97,6 +99,9 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
         return base::fail("--ike-port and --natt-port must be two different ports in 1..65535");
     o.ike_port = static_cast<std::uint16_t>(ike_port);
     o.natt_port = static_cast<std::uint16_t>(natt_port);
+    if (threads < 1 || threads > kMaxThreads)
+        return base::fail("--threads must be 1.." + std::to_string(kMaxThreads) + ", not " + std::to_string(threads));
+    o.threads = threads;
     if (!spi_range.empty() && !parse_spi_range(spi_range, o))
         return base::fail("--spi-range must be MIN-MAX with 0x100 <= MIN <= MAX <= 0xffffffff, not '" + spi_range + "'");
     if (!hthresh4.empty() && !(o.spd_hash.v4 = xfrm::parse_spd_hash_threshold(hthresh4, 32)))

@@ -30,7 +30,10 @@ struct Options {
     // --spd-hthresh4/6: the SPD hash thresholds set at start; a family not given keeps the
     // kernel's (the daemon does not touch the setting at all when neither is given).
     xfrm::SpdHashThresholds spd_hash{std::nullopt, std::nullopt};
+    // --threads: IKEv2 engine threads, "shards" (docs/DESIGN.md "Several cores: shards").
+    unsigned threads = 1;
 };
+inline constexpr unsigned kMaxThreads = 64;
 
 enum class OptionsOutcome { run, exit_ok };  // exit_ok: --help / --version printed
 

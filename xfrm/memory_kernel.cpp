@@ -12,6 +12,7 @@ static base::Unexpected<base::Error> fail(const std::string& context, int e) {
 
 Result<std::uint32_t> MemoryKernel::alloc_spi(const net::Address& src, const net::Address& dst, Proto proto,
                                               std::uint32_t reqid, std::uint32_t min, std::uint32_t max) {
+    const std::lock_guard lock(lock_.mutex);
     auto context = [&] { return "allocating " + to_string(proto) + " SPI " + src.str() + "→" + dst.str(); };
     if (src.family != dst.family || min > max) return fail(context(), EINVAL);
     // With any mark: SaId orders by dst, spi and proto first, and no mark before every mark.
@@ -43,12 +44,14 @@ Result<std::uint32_t> MemoryKernel::alloc_spi(const net::Address& src, const net
 }
 
 Status MemoryKernel::add_sa(const Sa& sa) {
+    const std::lock_guard lock(lock_.mutex);
     if (auto ok = check(sa); !ok) return base::fail("adding " + describe(sa) + ": " + ok.error().message, ok.error().code);
     if (!sas_.try_emplace(sa.id(), sa).second) return fail("adding " + describe(sa), EEXIST);
     return {};
 }
 
 Status MemoryKernel::update_sa(const Sa& sa) {
+    const std::lock_guard lock(lock_.mutex);
     auto context = [&] { return "updating " + describe(sa); };
     if (auto ok = check(sa); !ok) return base::fail(context() + ": " + ok.error().message, ok.error().code);
     auto larval = SaId{sa.dst, sa.spi, sa.proto, std::nullopt};
@@ -63,6 +66,7 @@ Status MemoryKernel::update_sa(const Sa& sa) {
 }
 
 Status MemoryKernel::delete_sa(const SaId& id) {
+    const std::lock_guard lock(lock_.mutex);
     if (!sas_.erase(id)) return fail("deleting " + describe(id), ESRCH);
     counters_.erase(id);
     larval_.erase(id);
@@ -70,23 +74,27 @@ Status MemoryKernel::delete_sa(const SaId& id) {
 }
 
 Result<SaInfo> MemoryKernel::get_sa(const SaId& id) {
+    const std::lock_guard lock(lock_.mutex);
     auto it = sas_.find(id);
     if (it == sas_.end()) return fail("reading " + describe(id), ESRCH);
     return make_info(it->second, counters_of(id));
 }
 
 Status MemoryKernel::add_policy(const Policy& p) {
+    const std::lock_guard lock(lock_.mutex);
     if (policies_.contains(p.id())) return fail("adding " + describe(p.id()), EEXIST);
     policies_[p.id()] = p;
     return {};
 }
 
 Status MemoryKernel::update_policy(const Policy& p) {
+    const std::lock_guard lock(lock_.mutex);
     policies_[p.id()] = p;
     return {};
 }
 
 Status MemoryKernel::delete_policy(const PolicyId& id) {
+    const std::lock_guard lock(lock_.mutex);
     if (!policies_.erase(id)) return fail("deleting " + describe(id), ENOENT);
     return {};
 }
@@ -94,6 +102,7 @@ Status MemoryKernel::delete_policy(const PolicyId& id) {
 // As the kernel's xfrm_migrate(): the policy must exist and hold a matching template (a
 // tunnel one by its endpoints); the SA moves with the policy, all or nothing.
 Status MemoryKernel::migrate(const Migration& m) {
+    const std::lock_guard lock(lock_.mutex);
     const std::string context = "migrating " + describe(m);
     auto policy = policies_.find(m.policy);
     if (policy == policies_.end()) return fail(context, ENOENT);
@@ -131,18 +140,21 @@ Status MemoryKernel::migrate(const Migration& m) {
 }
 
 Result<std::vector<SaInfo>> MemoryKernel::list_sas() {
+    const std::lock_guard lock(lock_.mutex);
     std::vector<SaInfo> out;
     for (const auto& [id, sa] : sas_) out.push_back(make_info(sa, counters_of(id)));
     return out;
 }
 
 Result<std::vector<Policy>> MemoryKernel::list_policies() {
+    const std::lock_guard lock(lock_.mutex);
     std::vector<Policy> out;
     for (const auto& [id, p] : policies_) out.push_back(p);
     return out;
 }
 
 Status MemoryKernel::set_spd_hash_thresholds(const SpdHashThresholds& t) {
+    const std::lock_guard lock(lock_.mutex);
     if (auto ok = check(t); !ok)
         return base::fail("setting the SPD hash thresholds " + describe(t) + ": " + ok.error().message, EINVAL);
     if (t.v4) spd_hash_.v4 = t.v4;
@@ -151,6 +163,7 @@ Status MemoryKernel::set_spd_hash_thresholds(const SpdHashThresholds& t) {
 }
 
 Status MemoryKernel::flush_owned() {
+    const std::lock_guard lock(lock_.mutex);
     sas_.clear();
     counters_.clear();
     larval_.clear();
@@ -159,6 +172,7 @@ Status MemoryKernel::flush_owned() {
 }
 
 Status MemoryKernel::set_counters(const SaId& id, const Counters& c) {
+    const std::lock_guard lock(lock_.mutex);
     if (!sas_.contains(id)) return fail("setting counters of " + describe(id), ESRCH);
     counters_[id] = c;
     return {};

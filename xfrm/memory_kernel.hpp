@@ -4,10 +4,12 @@
 // updating, deleting or reading a missing SA fails with ESRCH and deleting a missing policy
 // with ENOENT (the kernel's errnos; xfrm::is_not_found() accepts both); update_policy()
 // creates or replaces, like XFRM_MSG_UPDPOLICY. Errors carry the same context as the
-// netlink backend's.
+// netlink backend's. Each call holds a lock, as the kernel serialises requests: the daemon's
+// engine threads (shards) allocate SPIs while the main thread changes SAs.
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "xfrm/kernel.hpp"
@@ -26,7 +28,10 @@ public:
     Status delete_sa(const SaId& id) override;
     Result<SaInfo> get_sa(const SaId& id) override;
     // Without finding the SA: only SAs that exist have counters (counters_).
-    Counters sa_counters(const SaId& id) override { return counters_of(id); }
+    Counters sa_counters(const SaId& id) override {
+        const std::lock_guard lock(lock_.mutex);
+        return counters_of(id);
+    }
     Result<std::vector<SaInfo>> list_sas() override;
 
     Status add_policy(const Policy& p) override;
@@ -36,7 +41,10 @@ public:
     Status migrate(const Migration& m) override;
     // Kept and read back as the kernel does; the model has one policy table either way.
     Status set_spd_hash_thresholds(const SpdHashThresholds& t) override;
-    Result<SpdHashThresholds> spd_hash_thresholds() override { return spd_hash_; }
+    Result<SpdHashThresholds> spd_hash_thresholds() override {
+        const std::lock_guard lock(lock_.mutex);
+        return spd_hash_;
+    }
 
     // Everything here was added through this object, so this empties the model.
     Status flush_owned() override;
@@ -53,6 +61,15 @@ public:
     void emit(const Event& ev);
 
 private:
+    // Every call but the test accessors and emit() (which calls the handler) holds it. A
+    // model is moved only while unshared (tests): the moved-to model keeps its own lock.
+    struct Lock {
+        std::mutex mutex;
+        Lock() = default;
+        Lock(Lock&&) noexcept {}
+        Lock& operator=(Lock&&) noexcept { return *this; }
+    };
+    mutable Lock lock_;
     std::map<SaId, Sa> sas_;
     // Only the counters set_counters() gave: an SA absent here has seen no traffic (all zero).
     // Most SAs never get any, and one node each was ~130 bytes per SA with 100,000 held.

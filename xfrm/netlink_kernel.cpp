@@ -7,10 +7,11 @@
 
 namespace xfrm {
 
-base::Result<std::unique_ptr<NetlinkKernel>> NetlinkKernel::open() {
+base::Result<std::unique_ptr<NetlinkKernel>> NetlinkKernel::open(bool events_wanted) {
     auto requests = NetlinkSocket::open();
     if (!requests) return base::Unexpected{requests.error()};
-    auto events = NetlinkSocket::open({XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, XFRMNLGRP_MIGRATE});
+    auto events = events_wanted ? NetlinkSocket::open({XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, XFRMNLGRP_MIGRATE})
+                                : NetlinkSocket::open();
     if (!events) return base::Unexpected{events.error()};
     return std::unique_ptr<NetlinkKernel>(new NetlinkKernel(std::move(*requests), std::move(*events)));
 }

@@ -17,8 +17,9 @@ namespace xfrm {
 
 class NetlinkKernel final : public Kernel {
 public:
-    // Request socket + event socket (XFRMNLGRP_ACQUIRE, _EXPIRE, _MIGRATE).
-    static base::Result<std::unique_ptr<NetlinkKernel>> open();
+    // Request socket + event socket (XFRMNLGRP_ACQUIRE, _EXPIRE, _MIGRATE); `events` false:
+    // the event socket joins no group (a shard's own requests: the main thread has the events).
+    static base::Result<std::unique_ptr<NetlinkKernel>> open(bool events = true);
 
     int event_fd() const { return events_.fd(); }  // poll this for readability
     // Non-blocking: reads what is queued and calls the handler once per event.

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -85,7 +86,7 @@ struct Node {
     int ike_port = -1, natt_port = -1;
     pid_t bus_pid = -1, daemon_pid = -1;
 
-    std::string start(const TempDir& tmp, const std::string& yaml) {
+    std::string start(const TempDir& tmp, const std::string& yaml, const std::vector<std::string>& options = {}) {
         dir = (tmp.path() / name).string();
         tmp.write(name + "/conf/c.yaml", yaml);
         std::filesystem::create_directories(dir + "/run");
@@ -93,10 +94,11 @@ struct Node {
         log = dir + "/ipsecd.log";
         bus_pid = spawn({"dbus-daemon", "--session", "--nofork", "--address=" + bus_address}, {}, dir + "/bus.log");
         if (!wait_for_file(dir + "/bus")) return "dbus-daemon did not start (install Debian's 'dbus'): " + read_file(dir + "/bus.log");
-        daemon_pid = spawn({env("IPSECD"), "--kernel", "memory", "--config-dir", dir + "/conf", "--runtime-dir",
-                            dir + "/run", "--ike-port", std::to_string(ike_port), "--natt-port",
-                            std::to_string(natt_port), "--log-level", "info", "--log-target", "stderr"},
-                           {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_address}, log);
+        std::vector<std::string> argv{env("IPSECD"), "--kernel", "memory", "--config-dir", dir + "/conf", "--runtime-dir",
+                                      dir + "/run", "--ike-port", std::to_string(ike_port), "--natt-port",
+                                      std::to_string(natt_port), "--log-level", "info", "--log-target", "stderr"};
+        argv.insert(argv.end(), options.begin(), options.end());
+        daemon_pid = spawn(argv, {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_address}, log);
         return "";
     }
     void stop_all() {
@@ -275,6 +277,122 @@ TEST_F(TwoDaemons, LosingTheBusEndsTheDaemonWithoutItsCleanUp) {
     EXPECT_EQ(log.find("stopped"), std::string::npos) << "the SIGTERM clean-up ran:\n" << log;
     EXPECT_EQ(alice.ipsecctl({"status", "--json"}).second.find("\"state\":\"down\""), std::string::npos)
         << "bob sent a Delete";
+}
+
+// bob on two engine threads (--threads 2, docs/DESIGN.md "Several cores: shards") answers
+// alice's kSites IKE SAs, each of its own identity: the steering program hands each IKE SA to
+// the shard its SPI names (IKE_SA_INIT: alice's SPIi, random), so both shards serve some.
+class ShardedResponder : public TwoDaemons {
+protected:
+    static constexpr int kSites = 16;  // all on one shard: 2 in 2^16
+    std::string alice_sites() const {
+        std::string y = "connections:\n";
+        for (int i = 0; i < kSites; ++i)
+            y += "  site" + std::to_string(i) + ":\n"
+                 "    local: {address: 127.0.0.1, id: \"alice" + std::to_string(i) +
+                 "@two.test\", auth: psk, subnets: [10.1." + std::to_string(i) + ".0/24]}\n"
+                 "    remote: {address: 127.0.0.1, port: " + std::to_string(bob.ike_port) +
+                 ", id: \"gw@two.test\", auth: psk, subnets: [10.2." + std::to_string(i) + ".0/24]}\n"
+                 "    children:\n"
+                 "      net: {mode: tunnel, start: up}\n";
+        return y + "secrets:\n  - ids: [\"gw@two.test\", \"%any\"]\n    psk: \"two daemons, one secret\"\n";
+    }
+    static std::string bob_gateway() {
+        return "connections:\n"
+               "  roadwarriors:\n"
+               "    local: {address: 127.0.0.1, id: \"gw@two.test\", auth: psk, subnets: [10.2.0.0/16]}\n"
+               "    remote: {address: \"%any\", id: \"%any\", auth: psk, subnets: [10.1.0.0/16]}\n"
+               "    children:\n"
+               "      net: {mode: tunnel, start: none}\n"
+               "secrets:\n"
+               "  - ids: [\"gw@two.test\", \"%any\"]\n"
+               "    psk: \"two daemons, one secret\"\n";
+    }
+    // Every string value of KEY in the JSON, in order.
+    static std::vector<std::string> fields(const std::string& json, const std::string& key) {
+        std::vector<std::string> out;
+        const std::string opening = "\"" + key + "\":\"";
+        for (auto at = json.find(opening); at != std::string::npos; at = json.find(opening, at + 1)) {
+            const auto from = at + opening.size();
+            out.push_back(json.substr(from, json.find('"', from) - from));
+        }
+        return out;
+    }
+    // bob's status once all of alice's IKE SAs are up there, or "" after ~10 s.
+    std::string bob_with_all_sites() const {
+        for (int i = 0; i < 100; ++i) {
+            auto [rc, out] = bob.ipsecctl({"status", "--json"});
+            if (rc == 0 && fields(out, "spi_in").size() == kSites) return out;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return "";
+    }
+    // Which of bob's shards chose each of its IKE SPIs: the SPI's low byte modulo 2.
+    static std::set<int> shards_of(const std::string& status) {
+        std::set<int> shards;
+        for (const auto& spi : fields(status, "local_spi")) shards.insert(static_cast<int>(std::stoull(spi, nullptr, 16) & 0xff) % 2);
+        return shards;
+    }
+};
+
+TEST_F(ShardedResponder, BothShardsAnswerAndTheStatusShowsEveryIkeSaOnce) {
+    ASSERT_EQ(bob.start(tmp, bob_gateway(), {"--threads", "2"}), "");
+    ASSERT_EQ(alice.start(tmp, alice_sites()), "");
+
+    const std::string b = bob_with_all_sites();
+    ASSERT_NE(b, "") << "not all of alice's CHILD SAs came up at bob";
+    EXPECT_EQ(field(b, "state"), "up");
+    EXPECT_EQ(fields(b, "local_spi").size(), std::size_t{kSites}) << b;
+    EXPECT_EQ(shards_of(b), (std::set<int>{0, 1})) << "one shard answered every IKE SA:\n" << b;
+    const auto a = alice.ipsecctl({"status", "--json"}).second;
+    auto ours = fields(b, "local_spi"), theirs = fields(a, "remote_spi");
+    EXPECT_EQ(std::set<std::string>(ours.begin(), ours.end()), std::set<std::string>(theirs.begin(), theirs.end()));
+}
+
+TEST_F(ShardedResponder, TheConnectionIsDownOnlyOnceEveryShardsIkeSasAreGone) {
+    ASSERT_EQ(bob.start(tmp, bob_gateway(), {"--threads", "2"}), "");
+    ASSERT_EQ(alice.start(tmp, alice_sites()), "");
+    ASSERT_NE(bob_with_all_sites(), "");
+
+    for (int i = 0; i < kSites - 1; ++i) EXPECT_EQ(alice.ipsecctl({"down", "site" + std::to_string(i)}).first, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto [rc, b] = bob.ipsecctl({"status", "--json"});
+    EXPECT_EQ(field(b, "state"), "up") << "one IKE SA is left:\n" << b;
+    EXPECT_EQ(fields(b, "local_spi").size(), 1u) << b;
+
+    EXPECT_EQ(alice.ipsecctl({"down", "site" + std::to_string(kSites - 1)}).first, 0);
+    EXPECT_NE(status_when(bob, "roadwarriors", "down"), "");
+}
+
+TEST_F(ShardedResponder, DownOnTheRespondersBusDeletesTheIkeSasOfEveryShard) {
+    ASSERT_EQ(bob.start(tmp, bob_gateway(), {"--threads", "2"}), "");
+    ASSERT_EQ(alice.start(tmp, alice_sites()), "");
+    ASSERT_NE(bob_with_all_sites(), "");
+
+    auto [rc, out] = bob.ipsecctl({"down", "roadwarriors"});
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(status_when(bob, "roadwarriors", "down"), "");
+    for (int i = 0; i < 50 && fields(alice.ipsecctl({"status", "--json"}).second, "spi_in").size() > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(fields(alice.ipsecctl({"status", "--json"}).second, "spi_in").size(), 0u)
+        << "alice kept CHILD SAs bob deleted";
+}
+
+TEST_F(ShardedResponder, SigtermDeletesTheIkeSasOfEveryShardAndExitsZero) {
+    ASSERT_EQ(bob.start(tmp, bob_gateway(), {"--threads", "2"}), "");
+    ASSERT_EQ(alice.start(tmp, alice_sites()), "");
+    ASSERT_NE(bob_with_all_sites(), "");
+
+    kill(bob.daemon_pid, SIGTERM);
+    int status = -1;
+    waitpid(bob.daemon_pid, &status, 0);
+    bob.daemon_pid = -1;
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    for (int i = 0; i < 50 && fields(alice.ipsecctl({"status", "--json"}).second, "spi_in").size() > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(fields(alice.ipsecctl({"status", "--json"}).second, "spi_in").size(), 0u)
+        << "a shard's IKE SA was not deleted at bob's SIGTERM";
 }
 
 }  // namespace
