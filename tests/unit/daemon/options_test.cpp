@@ -67,6 +67,16 @@ TEST(Options, RejectsUnknownKernelWithOneLine) {
     EXPECT_EQ(r.error().message, "--kernel must be netlink or memory, not 'pfkey'");
 }
 
+TEST(Options, ThreadsDefaultToOneAndTakeOneToSixtyFour) {
+    EXPECT_EQ(parse_options({})->options.threads, 1u);
+    EXPECT_EQ(parse_options({"--threads", "64"})->options.threads, 64u);
+    for (const char* n : {"0", "65"}) {
+        auto r = parse_options({"--threads", n});
+        ASSERT_FALSE(r) << n;
+        EXPECT_EQ(r.error().message, std::string("--threads must be 1..64, not ") + n);
+    }
+}
+
 TEST(Options, RejectsUnknownLevelWithOneLine) {
     auto r = parse_options({"--log-level", "loud"});
     ASSERT_FALSE(r);
