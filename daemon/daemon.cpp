@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base/bytes.hpp"
+#include "daemon/shared_leases.hpp"
 #include "ike/engine/removal_order.hpp"
 #include "ike/engine/reqids.hpp"
 #include "ike/v1/engine.hpp"
@@ -168,6 +169,8 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     engine_options.natt_port = options_.natt_port;
     engine_options.log_level = to_engine_level(log_.level());
     engine_options.shard = {0, options_.threads};
+    // One book for every shard: no address leased twice, an identity's lease on any shard.
+    if (options_.threads > 1) engine_options.leases = std::make_shared<SharedLeases>();
     // The kernel's answer to `ip route get PEER`: the address its packets would leave from.
     engine_options.source_address = [&routing](const net::Address& remote) -> base::Result<net::Address> {
         auto path = routing.path_to(remote);

@@ -81,7 +81,7 @@ EOC
 mkdir -p "$W/a/conf/certs" "$W/a/conf/private"
 cp "$EXAMPLES"/certs/*.pem "$W/a/conf/certs/"
 install -m 600 "$EXAMPLES"/private/*.pem "$W/a/conf/private/"
-start_ipsecd a a
+start_ipsecd a a ${IPSECD_THREADS:+--threads "$IPSECD_THREADS"}
 mark daemons_up
 # loading charon's connections starts all $((N + SMALL)) road warriors at once
 start_charon b b
@@ -147,6 +147,12 @@ print("charon: %d IKE SAs, all from %s; gateway: %d + %d leases, %s policies" % 
     len(charon), endpoint, n, tiny, {d: len(p) for d, p in policies.items()}), file=sys.stderr)
 PY
 log "leases: $(tr '\n' ' ' < "$OUT/vips")"
+if [ -n "${IPSECD_THREADS:-}" ]; then  # each IKE SA's SPI (ours, its last byte) names the shard that chose it
+  shards=$(python3 -c 'import json,sys; print(" ".join(sorted({str(int(s["local_spi"], 16) % 256 % int(sys.argv[2])) for c in json.load(open(sys.argv[1]))["connections"] for s in c["ike_sas"]})))' \
+    "$OUT/status.json" "$IPSECD_THREADS")
+  log "IKE SAs on shards $shards of $IPSECD_THREADS"
+  [ "$shards" = "$(seq -s ' ' 0 $((IPSECD_THREADS - 1)))" ] || die "not every shard holds IKE SAs: $shards"
+fi
 # RFC 7296 2.11: each IKE_AUTH response goes to the port its request came from
 req=$(grep -c 'received IKE_AUTH request .* 192.0.2.2:4500 -> ' "$OUT/ipsecd-a.log")
 bad=$(grep -c 'sending IKE_AUTH response .* -> 192.0.2.2:500 ' "$OUT/ipsecd-a.log")
