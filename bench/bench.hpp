@@ -2,10 +2,19 @@
 // --json, and measures its baseline (the raw primitive or tool) in the same run.
 #pragma once
 
+#include <time.h>
+
 #include <string>
 #include <vector>
 
 namespace bench {
+
+// CPU time of the calling thread (not wall time: the machine is shared).
+inline double thread_cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
 
 using Args = std::vector<std::string>;  // the subcommand's own arguments
 

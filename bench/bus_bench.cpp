@@ -8,7 +8,6 @@
 // Under `valgrind --tool=callgrind` its instructions per SA are repeatable.
 #include <malloc.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -88,11 +87,7 @@ std::size_t heap_in_use() {
     return m.uordblks + m.hblkhd;
 }
 
-double thread_cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+using bench::thread_cpu_seconds;
 
 // The peer of the bus's connection: authenticates it, then reads and drops every message.
 class Sink {

@@ -122,12 +122,7 @@ struct Pki {
     std::vector<engine::ConnectionCredentials> ends;  // 192.0.2.1, 192.0.2.2
 };
 
-// CPU time of a thread (not wall time: the machine is shared).
-double thread_cpu_seconds() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
+using bench::thread_cpu_seconds;
 
 // Engine events timed as the daemon runs them: handle(), then next_wakeup() to re-arm its
 // timer.
