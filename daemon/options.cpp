@@ -1,7 +1,10 @@
 #include "daemon/options.hpp"
 
+#include <sched.h>
+
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <iostream>
@@ -39,9 +42,17 @@ bool parse_spi_range(const std::string& text, Options& o) {
 
 }  // namespace
 
+unsigned default_threads() {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    if (sched_getaffinity(0, sizeof cpus, &cpus) != 0) return 1;
+    return std::clamp(static_cast<unsigned>(CPU_COUNT(&cpus)), 1u, kMaxThreads);
+}
+
 base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) {
     ParsedOptions out;
     Options& o = out.options;
+    o.threads = default_threads();
     std::string level = "info", target, kernel = "netlink", spi_range, hthresh4, hthresh6;
     unsigned ike_port = o.ike_port, natt_port = o.natt_port, threads = o.threads;
     po::options_description desc("Options");
@@ -66,8 +77,9 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
          "for the whole network namespace (ip xfrm policy set hthresh4); which policy a packet matches does "
          "not change. E.g. 24/32 for /24 <-> /32 road-warrior tunnels")
         ("spd-hthresh6", po::value(&hthresh6), "LOCAL/REMOTE: the same for IPv6 (kernel default 128/128)")
-        ("threads", po::value(&threads), "N: IKEv2 handshakes on N threads (1-64, default 1); each IKE SA stays on "
-                                          "the thread its SPI names, IKEv1, traps and initiations on the first");
+        ("threads", po::value(&threads), "N: IKEv2 handshakes on N threads (1-64; default: one per CPU ipsecd may run "
+                                          "on); each IKE SA stays on the thread its SPI names, IKEv1, traps and "
+                                          "initiations on the first");
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args).options(desc).run(), vm);

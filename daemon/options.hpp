@@ -30,10 +30,14 @@ struct Options {
     // --spd-hthresh4/6: the SPD hash thresholds set at start; a family not given keeps the
     // kernel's (the daemon does not touch the setting at all when neither is given).
     xfrm::SpdHashThresholds spd_hash{std::nullopt, std::nullopt};
-    // --threads: IKEv2 engine threads, "shards" (docs/DESIGN.md "Several cores: shards").
+    // --threads: IKEv2 engine threads, "shards" (docs/DESIGN.md "Several cores: shards"); by
+    // default one per CPU the daemon may run on (default_threads).
     unsigned threads = 1;
 };
 inline constexpr unsigned kMaxThreads = 64;
+// The CPUs this process may run on (sched_getaffinity: a unit's CPUAffinity, taskset), 1 to
+// kMaxThreads.
+unsigned default_threads();
 
 enum class OptionsOutcome { run, exit_ok };  // exit_ok: --help / --version printed
 

@@ -13,7 +13,7 @@ namespace ipsecd {
 namespace {
 
 constexpr std::uint32_t kHeaderSize = 28;  // RFC 7296 3.1
-constexpr std::uint32_t kSpiiLowByte = 7, kSpirHigh = 8, kSpirLow = 12, kSpirLowByte = 15;
+constexpr std::uint32_t kSpiiSpreadByte = 6, kSpiiLowByte = 7, kSpirHigh = 8, kSpirLow = 12, kSpirLowByte = 15;
 constexpr std::uint32_t kVersion = 17, kFlags = 19;
 constexpr std::uint32_t kIkev2 = 0x20, kInitiatorFlag = 0x08;  // major version 2; I (3.1)
 
@@ -28,14 +28,16 @@ std::vector<sock_filter> shard_steering_program(bool natt, unsigned shards) {
     const std::vector<sock_filter> by_spi{
         statement(BPF_LD | BPF_B | BPF_ABS, at + kVersion),
         statement(BPF_ALU | BPF_AND | BPF_K, 0xf0),
-        jump(BPF_JMP | BPF_JEQ | BPF_K, kIkev2, 0, 11),  // major version 2, else to 0
+        jump(BPF_JMP | BPF_JEQ | BPF_K, kIkev2, 0, 13),  // major version 2, else to 0
         statement(BPF_LD | BPF_B | BPF_ABS, at + kFlags),
-        jump(BPF_JMP | BPF_JSET | BPF_K, kInitiatorFlag, 0, 6),  // from the responder: SPIi
+        jump(BPF_JMP | BPF_JSET | BPF_K, kInitiatorFlag, 0, 8),  // from the responder: our SPIi
         statement(BPF_LD | BPF_W | BPF_ABS, at + kSpirHigh),
         jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2),  // SPIr not zero: SPIr
         statement(BPF_LD | BPF_W | BPF_ABS, at + kSpirLow),
-        jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0),  // SPIr zero (IKE_SA_INIT): SPIi
+        jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0),  // SPIr zero (IKE_SA_INIT): the peer's SPIi
         statement(BPF_LD | BPF_B | BPF_ABS, at + kSpirLowByte),
+        statement(BPF_JMP | BPF_JA, 3),
+        statement(BPF_LD | BPF_B | BPF_ABS, at + kSpiiSpreadByte),
         statement(BPF_JMP | BPF_JA, 1),
         statement(BPF_LD | BPF_B | BPF_ABS, at + kSpiiLowByte),
         statement(BPF_ALU | BPF_MOD | BPF_K, shards),

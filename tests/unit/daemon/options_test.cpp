@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
+
+#include <algorithm>
+
 using ipsecd::parse_options;
 
 TEST(Options, DefaultsFollowTheContract) {
@@ -67,8 +71,10 @@ TEST(Options, RejectsUnknownKernelWithOneLine) {
     EXPECT_EQ(r.error().message, "--kernel must be netlink or memory, not 'pfkey'");
 }
 
-TEST(Options, ThreadsDefaultToOneAndTakeOneToSixtyFour) {
-    EXPECT_EQ(parse_options({})->options.threads, 1u);
+TEST(Options, ThreadsDefaultToTheCpusWeMayRunOnAndTakeOneToSixtyFour) {
+    cpu_set_t cpus;
+    ASSERT_EQ(sched_getaffinity(0, sizeof cpus, &cpus), 0);
+    EXPECT_EQ(parse_options({})->options.threads, std::min<unsigned>(CPU_COUNT(&cpus), 64));
     EXPECT_EQ(parse_options({"--threads", "64"})->options.threads, 64u);
     for (const char* n : {"0", "65"}) {
         auto r = parse_options({"--threads", n});

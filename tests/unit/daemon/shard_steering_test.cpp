@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <set>
 
 #include "daemon/ike_socket.hpp"
 #include "tests/unit/v2/configs.hpp"
@@ -91,10 +92,19 @@ private:
 
 }  // namespace
 
-TEST(ShardSteering, AnIkeSaInitRequestGoesByThePeersSpii) {
+TEST(ShardSteering, AnIkeSaInitRequestGoesByTheNextToLastByteOfThePeersSpii) {
     Group g(false);
-    EXPECT_EQ(g.steers(header(0x1111111111111103, 0, kInitiator)), 1);
-    EXPECT_EQ(g.steers(header(0x1111111111111102, 0, kInitiator)), 0);
+    EXPECT_EQ(g.steers(header(0x1111111111110311, 0, kInitiator)), 1);
+    EXPECT_EQ(g.steers(header(0x1111111111110211, 0, kInitiator)), 0);
+}
+
+// An ipsecd of two shards initiates from its first: every SPIi it sends ends in an even byte.
+TEST(ShardSteering, IkeSaInitsFromAPeerWhoseSpiisEndInOneClassSpreadOverEveryShard) {
+    Group g(false);
+    std::set<int> shards;
+    for (std::uint64_t spi : {0x5a5a5a5a5a5a0100ull, 0x5a5a5a5a5a5a0202ull, 0x5a5a5a5a5a5a0304ull, 0x5a5a5a5a5a5a0406ull})
+        shards.insert(g.steers(header(spi, 0, kInitiator)));
+    EXPECT_EQ(shards, (std::set<int>{0, 1}));
 }
 
 TEST(ShardSteering, AMessageFromTheOriginalInitiatorGoesByOurSpir) {
@@ -117,7 +127,7 @@ TEST(ShardSteering, AMessageFromTheOriginalResponderGoesByOurSpii) {
 
 TEST(ShardSteering, OnTheNattPortTheHeaderFollowsTheNonEspMarker) {
     Group g(true);
-    EXPECT_EQ(g.steers(with_marker(header(0x1111111111111103, 0, kInitiator))), 1);
+    EXPECT_EQ(g.steers(with_marker(header(0x1111111111110311, 0, kInitiator))), 1);
     EXPECT_EQ(g.steers(with_marker(header(0x2222222222222202, 0x3333333333333305, kInitiator))), 1);
     EXPECT_EQ(g.steers(with_marker(header(0x4444444444444403, 0x5555555555555504, kResponse))), 1);
     EXPECT_EQ(g.steers(with_marker(header(0x4444444444444402, 0x5555555555555505, kResponse))), 0);
@@ -188,7 +198,7 @@ TEST(ShardSteering, AGroupOfOneKeepsThePortOurs) {
 
 // ---- with the engine's SPIs (EngineOptions::shard) ----
 
-TEST(ShardSteering, EveryDatagramBetweenTwoEnginesOfShardOneOfTwoReachesTheSecondSocket) {
+TEST(ShardSteering, EveryDatagramAfterTheFirstBetweenTwoEnginesOfShardOneOfTwoReachesTheSecondSocket) {
     using namespace ike::v2;
     test::Pair p(test::site_config(test::kAlice, test::kBob), test::site_config(test::kBob, test::kAlice),
                  EngineOptions{.shard = {.index = 1, .count = 2}});
@@ -203,5 +213,8 @@ TEST(ShardSteering, EveryDatagramBetweenTwoEnginesOfShardOneOfTwoReachesTheSecon
     p.run();
     ASSERT_GE(wire.size(), 6u);  // IKE_SA_INIT, IKE_AUTH, INFORMATIONAL: requests and responses
     Group g(false);
-    for (std::size_t i = 0; i < wire.size(); ++i) EXPECT_EQ(g.steers(wire[i]), 1) << "datagram " << i;
+    // The first, alice's IKE_SA_INIT request, by the next-to-last byte of her SPIi (the shard
+    // that answers it is the one that chooses SPIr); every other by the SPIs of shard 1.
+    EXPECT_EQ(g.steers(wire[0]), wire[0][6] % 2);
+    for (std::size_t i = 1; i < wire.size(); ++i) EXPECT_EQ(g.steers(wire[i]), 1) << "datagram " << i;
 }
