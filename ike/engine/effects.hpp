@@ -177,8 +177,20 @@ struct Log {
     std::string ike_spi;  // "0x…", our SPI of the IKE SA it is about; empty if none
 };
 
+// An IKE SA authenticated its peer, replacing the IKE SAs between the same two identities
+// (RFC 7296 2.4 INITIAL_CONTACT) or, on a remote-access connection, the same peer's of the
+// connection (DESIGN Part 2 "Remote access"). Emitted only by a shard of several
+// (EngineOptions::shard.count > 1), whose others may hold those IKE SAs: the daemon hands it
+// to each of them as PeerAuthenticatedElsewhere (events.hpp).
+struct PeerAuthenticated {
+    std::string connection;  // the new IKE SA's
+    std::string local_identity, peer_identity;
+    bool initial_contact = false;  // received: not only the connection's IKE SAs go
+    std::uint64_t ike_spi = 0;     // our SPI of the new IKE SA, which stays
+};
+
 using Effect = std::variant<SendDatagram, AddSa, UpdateSa, DeleteSa, AddPolicy, DeletePolicy, UpdatePolicy, MigrateSa,
-                            ResolveHost, StatePublished, Log>;
+                            ResolveHost, StatePublished, Log, PeerAuthenticated>;
 using Effects = std::vector<Effect>;
 
 std::string to_string(ConnectionState s);  // "down", "connecting", "up", "partial", "closing"

@@ -65,7 +65,7 @@ Engine& Engines::engine_for(const Event& event) {
                 return engine_of(e.connection);
             else if constexpr (std::is_same_v<E, KernelAcquire>) return v1::is_v1_reqid(e.acquire.reqid) ? static_cast<Engine&>(*v1_) : *v2_;
             else if constexpr (std::is_same_v<E, KernelExpire>) return v1::is_v1_reqid(e.expire.reqid) ? static_cast<Engine&>(*v1_) : *v2_;
-            else return *v2_;  // HostResolved; a Tick goes to both (handle)
+            else return *v2_;  // HostResolved, PeerAuthenticatedElsewhere; a Tick goes to both (handle)
         },
         event);
 }

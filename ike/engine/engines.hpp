@@ -9,6 +9,7 @@
 //     failed effect's connection (only additions fail back, and only the engine running a
 //     connection adds kernel state for it);
 //   - a host name's resolution to the IKEv2 engine (IKEv1 connections name addresses);
+//   - another shard's PeerAuthenticatedElsewhere to the IKEv2 engine (which emits them);
 //   - a Tick to both.
 // A reload goes to both; a connection whose `version` it changes moves from the one to the
 // other, and one an operator's Up had up there is brought up again here. Effects come back

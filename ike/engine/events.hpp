@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/bytes.hpp"
+#include "ike/engine/effects.hpp"
 #include "net/address.hpp"
 #include "xfrm/kernel.hpp"
 
@@ -57,6 +58,13 @@ struct HostResolved {
     std::string error;
 };
 
-using Event = std::variant<DatagramIn, Tick, KernelAcquire, KernelExpire, AdminUp, AdminDown, KernelFailed, HostResolved>;
+// Another shard's IKE SA authenticated its peer (PeerAuthenticated, effects.hpp): the IKE SAs
+// it replaces here go as if it were this engine's own.
+struct PeerAuthenticatedElsewhere {
+    PeerAuthenticated what;
+};
+
+using Event = std::variant<DatagramIn, Tick, KernelAcquire, KernelExpire, AdminUp, AdminDown, KernelFailed, HostResolved,
+                           PeerAuthenticatedElsewhere>;
 
 }  // namespace ike::engine

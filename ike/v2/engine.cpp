@@ -347,6 +347,7 @@ Effects Engine::handle(Time now, const Event& event) {
                        [&](const AdminDown& a) { on_admin_down(core, a.connection); },
                        [&](const KernelFailed& f) { on_kernel_failed(core, f); },
                        [&](const HostResolved& h) { on_host_resolved(core, h); },
+                       [&](const PeerAuthenticatedElsewhere& p) { forget_replaced_sas(core, p.what); },
                    },
                    event);
     });

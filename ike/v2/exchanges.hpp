@@ -30,6 +30,9 @@ void process_ike_sa_init_response(Core& core, IkeSa& sa, const DatagramIn& in,
 void send_ike_auth(Core& core, IkeSa& sa);
 void respond_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Payloads& request);
 void process_ike_auth_response(Core& core, IkeSa& sa, const Payloads& response);
+// Another shard authenticated a peer (PeerAuthenticatedElsewhere): the IKE SAs it replaces
+// here go as they would for an IKE SA of this engine (INITIAL_CONTACT, remote access).
+void forget_replaced_sas(Core& core, const PeerAuthenticated& elsewhere);
 // The steps EAP (eap_auth.cpp) shares. Initiator: 2.21.2 AUTHENTICATION_FAILED in a
 // separate INFORMATIONAL, sent once; the end of IKE_AUTH with the authenticated peer (as
 // logs show it): the first CHILD SA, established. Responder: `reply` and

@@ -31,19 +31,30 @@ bool first_contact(const Core& core, const IkeSa& sa) {
 // Before the new CHILD SA is installed, as its policies are often the old ones.
 // A remote-access connection (pools) does the same for an identity that connects again
 // without it (strongSwan's uniqueids = yes): a laptop back from sleep takes the place, and
-// the lease, of its dead IKE SA.
-void forget_previous_sas(Core& core, const IkeSa& fresh, bool initial_contact) {
+// the lease, of its dead IKE SA. `conn`: the new IKE SA's connection here, if any.
+void forget_previous_sas(Core& core, const PeerAuthenticated& fresh, const policy::Connection* conn) {
     for (IkeSa* other : core.sas_between(fresh.local_identity, fresh.peer_identity)) {
         IkeSa& o = *other;
-        if (&o == &fresh || (!initial_contact && o.conn != fresh.conn))
+        if (o.local_spi() == fresh.ike_spi || (!fresh.initial_contact && o.conn != conn))
             continue;
         core.log(LogLevel::info, &o, "deleted: the peer " + o.peer_identity +
-                                         (initial_contact ? " restarted (INITIAL_CONTACT)" : " connected again"));
+                                         (fresh.initial_contact ? " restarted (INITIAL_CONTACT)" : " connected again"));
         enter_state(core, o, IkeState::closed);
     }
 }
 
+// The same, and the other shards asked to do it: the IKE SAs replaced may be theirs.
+void replace_previous_sas(Core& core, const IkeSa& sa, bool initial_contact) {
+    const PeerAuthenticated fresh{sa.conn->name, sa.local_identity, sa.peer_identity, initial_contact, sa.local_spi()};
+    forget_previous_sas(core, fresh, sa.conn);
+    if (core.options.shard.count > 1) core.emit(fresh);
+}
+
 }  // namespace
+
+void forget_replaced_sas(Core& core, const PeerAuthenticated& elsewhere) {
+    forget_previous_sas(core, elsewhere, core.find(elsewhere.connection));
+}
 
 void tell_authentication_failed(Core& core, IkeSa& sa) {
     const auto header = header_for(sa, wire::ExchangeType::informational, false, sa.ids.next_request);
@@ -62,7 +73,7 @@ void conclude_ike_auth(Core& core, IkeSa& sa, std::uint32_t message_id, const Pa
     sa.local_identity = local_identity(core, sa);
     sa.peer_identity = peer;
     const bool initial_contact = find_notify(request, wire::notify::initial_contact) != nullptr;
-    if (initial_contact || !sa.conn->pools.empty()) forget_previous_sas(core, sa, initial_contact);
+    if (initial_contact || !sa.conn->pools.empty()) replace_previous_sas(core, sa, initial_contact);
     // 1.2: [CP(CFG_REPLY),] then the CHILD SA, which needs the lease (3.15.4).
     auto config = answer_config_request(core, sa, request);
     if (config.reply) reply.push_back(std::move(*config.reply));

@@ -67,6 +67,7 @@ void Peer::apply(Time now, Effects effects, Network& network) {
                        [&](const ResolveHost& r) { questions.push_back(r); },
                        [](const StatePublished&) {},
                        [](const Log&) {},
+                       [](const PeerAuthenticated&) {},
                    },
                    e);
     }

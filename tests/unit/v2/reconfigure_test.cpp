@@ -34,7 +34,7 @@ bool concerns(const Effects& effects, const std::string& connection) {
         const bool hit = std::visit(
             [&](const auto& fx) {
                 using T = std::decay_t<decltype(fx)>;
-                if constexpr (std::is_same_v<T, Log> || std::is_same_v<T, StatePublished>)
+                if constexpr (std::is_same_v<T, Log> || std::is_same_v<T, StatePublished> || std::is_same_v<T, PeerAuthenticated>)
                     return fx.connection == connection;
                 else if constexpr (std::is_same_v<T, SendDatagram> || std::is_same_v<T, ResolveHost>)
                     return false;  // checked through the network; names are not a connection's
