@@ -4,7 +4,9 @@
 // forged datagrams (random bytes, or random bodies behind a real header so they reach an
 // IKE SA's own handler), clock jumps that fire retransmits, DPD, rekeys and expiries,
 // kernel events (acquire, soft/hard expire, a failed install, inbound SPIs running out), a
-// NAT in front of alice that rebinds, admin Up/Down, reloads and restarts. The engine must
+// NAT in front of alice that rebinds, admin Up/Down, reloads and restarts, on engines that
+// are one shard of 1 to 4 (EngineOptions::shard), handed back what they announce of a peer
+// authenticated (PeerAuthenticated) as if another shard had. The engine must
 // never crash, throw or trip a sanitizer; its in-memory kernel must never see an SA or
 // policy deleted that it does not hold or added twice, nor refuse a migration.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -140,11 +142,26 @@ void acquire(Peer& p, Peer& peer, Wire& w) {
     p.handle(w.now, KernelAcquire{a}, w.network);
 }
 
+// A PeerAuthenticated `p` emitted, handed back to it as another shard's (the daemon hands
+// it to the other shards), naming one of its own IKE SAs or another.
+void elsewhere(FuzzedDataProvider& in, Peer& p, Wire& w) {
+    const PeerAuthenticated* last = nullptr;
+    for (const auto& e : p.history())
+        if (const auto* a = std::get_if<PeerAuthenticated>(&e)) last = a;
+    if (!last) return;
+    PeerAuthenticated what = *last;
+    what.initial_contact = in.ConsumeBool();
+    if (in.ConsumeBool()) what.ike_spi = in.ConsumeIntegral<std::uint64_t>();
+    p.handle(w.now, PeerAuthenticatedElsewhere{what}, w.network);
+}
+
 void run(FuzzedDataProvider& in) {
     EngineOptions options;
     options.cookie_threshold = in.ConsumeBool() ? 0 : 64;
     options.fragment_size = in.ConsumeBool() ? 1280 : 300;
     options.retransmit.max_retransmits = in.ConsumeIntegralInRange(0u, 5u);
+    options.shard.count = in.ConsumeIntegralInRange(1u, 4u);
+    options.shard.index = in.ConsumeIntegralInRange(0u, options.shard.count - 1);
     Peer alice("alice", {*net::Address::parse(kAlice.address), 500}, variant_config(in, kAlice, kBob), 1, options);
     Peer bob("bob", {*net::Address::parse(kBob.address), 500}, variant_config(in, kBob, kAlice), 2, options);
     Wire w;
@@ -155,7 +172,7 @@ void run(FuzzedDataProvider& in) {
     std::optional<Datagram> last_to[2];  // the last real datagram to alice, to bob
 
     for (std::size_t op = 0; op < kMaxOps && in.remaining_bytes() > 0; ++op) {
-        const auto code = in.ConsumeIntegralInRange(0, 11);
+        const auto code = in.ConsumeIntegralInRange(0, 12);
         const bool have = !w.pending.empty();
         const std::size_t k = have ? in.ConsumeIntegralInRange<std::size_t>(0, w.pending.size() - 1) : 0;
         switch (code) {
@@ -227,6 +244,9 @@ void run(FuzzedDataProvider& in) {
                 p.reconfigure(w.now, variant_config(in, is_alice ? kAlice : kBob, is_alice ? kBob : kAlice), w.network);
                 break;
             }
+            case 11:  // another shard authenticated a peer: one a peer announced, some SPI of ours or not
+                elsewhere(in, pick(in, alice, bob), w);
+                break;
             default:  // a read of the state the bus would publish
                 (void)pick(in, alice, bob).engine().status();
         }
