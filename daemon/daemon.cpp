@@ -432,6 +432,8 @@ void Daemon::apply_now(const T& fx) {
         }
     } else if constexpr (std::is_same_v<T, ike::engine::Log>) {
         log_.log(to_level(fx.level), fx.message, {fx.connection, fx.ike_spi});
+    } else if constexpr (std::is_same_v<T, ike::engine::PeerAuthenticated>) {
+        tell_other_shards(fx);
     }
     if (!st) log_.error(st.error().message, {fx_connection(fx), {}});
 }
@@ -444,6 +446,17 @@ void Daemon::published(const ike::engine::StatePublished& fx) {
     if (dns_) dns_->update(fx.connection, fx.ike_sa, vips_ ? vips_->link_of(fx.connection, fx.ike_sa.local_spi) : std::nullopt);
     if (routes_) routes_->update(fx.connection, fx.ike_sa);
     if (vips_ && closed) vips_->update(fx.connection, fx.ike_sa);
+}
+
+// The IKE SAs a new one replaces (INITIAL_CONTACT, an identity connecting again) may be on
+// any shard: each other one deletes its own, after what it was doing (the policy ledger keeps
+// the new SA's policies whatever the order).
+void Daemon::tell_other_shards(const ike::engine::PeerAuthenticated& fx) {
+    const ike::engine::PeerAuthenticatedElsewhere elsewhere{fx};
+    for (auto& shard : shards_)
+        if (shard->index() != applying_shard_) shard->post(elsewhere);
+    if (applying_shard_ != 0)
+        from_shards_->post([this, elsewhere] { apply_all(engines_->handle(now_monotonic(), elsewhere)); });
 }
 
 ike::engine::ConnectionState Daemon::merged_state(unsigned shard, const ike::engine::StatePublished& fx) {

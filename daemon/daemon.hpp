@@ -117,6 +117,7 @@ private:
     void send_outbox();
     // Routes and virtual IPs follow one IKE SA's new state.
     void published(const ike::engine::StatePublished& fx);
+    void tell_other_shards(const ike::engine::PeerAuthenticated& fx);
     // A connection's state as the shards' states together make it (one shard: its own).
     ike::engine::ConnectionState merged_state(unsigned shard, const ike::engine::StatePublished& fx);
     void note_error(const std::string& message);  // kept when it is the feed's first

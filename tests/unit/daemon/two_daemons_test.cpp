@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -83,6 +84,7 @@ void stop(pid_t& pid) {
 // One ipsecd with its private bus, in `dir`/`name`.
 struct Node {
     std::string name, dir, bus_address, log;
+    std::vector<std::string> daemon_argv;
     int ike_port = -1, natt_port = -1;
     pid_t bus_pid = -1, daemon_pid = -1;
 
@@ -94,12 +96,18 @@ struct Node {
         log = dir + "/ipsecd.log";
         bus_pid = spawn({"dbus-daemon", "--session", "--nofork", "--address=" + bus_address}, {}, dir + "/bus.log");
         if (!wait_for_file(dir + "/bus")) return "dbus-daemon did not start (install Debian's 'dbus'): " + read_file(dir + "/bus.log");
-        std::vector<std::string> argv{env("IPSECD"), "--kernel", "memory", "--config-dir", dir + "/conf", "--runtime-dir",
-                                      dir + "/run", "--ike-port", std::to_string(ike_port), "--natt-port",
-                                      std::to_string(natt_port), "--log-level", "info", "--log-target", "stderr"};
-        argv.insert(argv.end(), options.begin(), options.end());
-        daemon_pid = spawn(argv, {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_address}, log);
+        daemon_argv = {env("IPSECD"), "--kernel", "memory", "--config-dir", dir + "/conf", "--runtime-dir", dir + "/run",
+                "--ike-port", std::to_string(ike_port), "--natt-port", std::to_string(natt_port), "--log-level", "info",
+                "--log-target", "stderr"};
+        daemon_argv.insert(daemon_argv.end(), options.begin(), options.end());
+        daemon_pid = spawn(daemon_argv, {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_address}, log);
         return "";
+    }
+    // SIGKILL (no clean-up, no Delete to the peer), then the same daemon again on the same bus.
+    void crash_and_restart() {
+        kill(daemon_pid, SIGKILL);
+        waitpid(daemon_pid, nullptr, 0);
+        daemon_pid = spawn(daemon_argv, {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_address}, log + ".2");
     }
     void stop_all() {
         stop(daemon_pid);
@@ -285,17 +293,31 @@ TEST_F(TwoDaemons, LosingTheBusEndsTheDaemonWithoutItsCleanUp) {
 class ShardedResponder : public TwoDaemons {
 protected:
     static constexpr int kSites = 16;  // all on one shard: 2 in 2^16
-    std::string alice_sites() const {
+    // `gateway_each`: site i talks to bob's identity gwI@two.test instead of one gw@two.test.
+    std::string alice_sites(bool gateway_each = false) const {
         std::string y = "connections:\n";
         for (int i = 0; i < kSites; ++i)
             y += "  site" + std::to_string(i) + ":\n"
                  "    local: {address: 127.0.0.1, id: \"alice" + std::to_string(i) +
                  "@two.test\", auth: psk, subnets: [10.1." + std::to_string(i) + ".0/24]}\n"
-                 "    remote: {address: 127.0.0.1, port: " + std::to_string(bob.ike_port) +
-                 ", id: \"gw@two.test\", auth: psk, subnets: [10.2." + std::to_string(i) + ".0/24]}\n"
+                 "    remote: {address: 127.0.0.1, port: " + std::to_string(bob.ike_port) + ", id: \"gw" +
+                 (gateway_each ? std::to_string(i) : "") + "@two.test\", auth: psk, subnets: [10.2." + std::to_string(i) +
+                 ".0/24]}\n"
                  "    children:\n"
                  "      net: {mode: tunnel, start: up}\n";
-        return y + "secrets:\n  - ids: [\"gw@two.test\", \"%any\"]\n    psk: \"two daemons, one secret\"\n";
+        return y + "secrets:\n  - ids: [\"%any\"]\n    psk: \"two daemons, one secret\"\n";
+    }
+    // bob as kSites gateways gwI@two.test on one address, each its own connection.
+    static std::string bob_gateways() {
+        std::string y = "connections:\n";
+        for (int i = 0; i < kSites; ++i)
+            y += "  gw" + std::to_string(i) + ":\n"
+                 "    local: {address: 127.0.0.1, id: \"gw" + std::to_string(i) +
+                 "@two.test\", auth: psk, subnets: [10.2.0.0/16]}\n"
+                 "    remote: {address: \"%any\", id: \"%any\", auth: psk, subnets: [10.1.0.0/16]}\n"
+                 "    children:\n"
+                 "      net: {mode: tunnel, start: none}\n";
+        return y + "secrets:\n  - ids: [\"%any\"]\n    psk: \"two daemons, one secret\"\n";
     }
     static std::string bob_gateway() {
         return "connections:\n"
@@ -376,6 +398,34 @@ TEST_F(ShardedResponder, DownOnTheRespondersBusDeletesTheIkeSasOfEveryShard) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     EXPECT_EQ(fields(alice.ipsecctl({"status", "--json"}).second, "spi_in").size(), 0u)
         << "alice kept CHILD SAs bob deleted";
+}
+
+// alice killed and started again: each new IKE_AUTH carries INITIAL_CONTACT (RFC 7296 2.4: to
+// a gateway identity of its own, each site's), and bob's old IKE SA between the same
+// identities goes whichever shard holds it.
+TEST_F(ShardedResponder, InitialContactOnOneShardDeletesThePeersOldIkeSaOnTheOther) {
+    ASSERT_EQ(bob.start(tmp, bob_gateways(), {"--threads", "2"}), "");
+    ASSERT_EQ(alice.start(tmp, alice_sites(true)), "");
+    const auto before = bob_with_all_sites();
+    ASSERT_NE(before, "");
+
+    alice.crash_and_restart();
+    std::string b;
+    for (int i = 0; i < 100; ++i) {
+        b = bob.ipsecctl({"status", "--json"}).second;
+        const auto now = fields(b, "remote_spi");
+        const auto old = fields(before, "remote_spi");
+        if (now.size() == kSites && std::none_of(now.begin(), now.end(), [&](const auto& spi) {
+                return std::find(old.begin(), old.end(), spi) != old.end();
+            }))
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const auto a = alice.ipsecctl({"status", "--json"}).second;
+    auto ours = fields(b, "remote_spi"), theirs = fields(a, "local_spi");
+    EXPECT_EQ(ours.size(), std::size_t{kSites}) << "old IKE SAs outlived alice's INITIAL_CONTACT:\n" << b;
+    EXPECT_EQ(std::set<std::string>(ours.begin(), ours.end()), std::set<std::string>(theirs.begin(), theirs.end()));
+    EXPECT_EQ(shards_of(b), (std::set<int>{0, 1})) << b;
 }
 
 TEST_F(ShardedResponder, SigtermDeletesTheIkeSasOfEveryShardAndExitsZero) {
