@@ -14,11 +14,13 @@
 # same daemon and SAs, for a before/after in one run.
 # The bus has the system bus's limits (dbus-daemon's defaults: messages up to 32 MiB), not
 # the session bus's 1 GB.
-#   usage: bench/daemon-scale.sh [-n N] [-m M] [-w WINDOW] [-b BUILD_DIR] [-p OTHER_IPSECCTL]
+# -t T: ipsecd --threads T (default: ipsecd's, one per CPU); compare -t 1 for what shards add.
+#   usage: bench/daemon-scale.sh [-n N] [-m M] [-w WINDOW] [-t THREADS] [-b BUILD_DIR] [-p OTHER_IPSECCTL]
 set -eu
-N=10000; M=1000; WINDOW=64; BUILD=$(dirname "$0")/../build; OTHER_CTL=""
-while getopts "n:m:w:b:p:" o; do
-  case $o in n) N=$OPTARG;; m) M=$OPTARG;; w) WINDOW=$OPTARG;; b) BUILD=$OPTARG;; p) OTHER_CTL=$OPTARG;; *) exit 2;; esac
+N=10000; M=1000; WINDOW=64; BUILD=$(dirname "$0")/../build; OTHER_CTL=""; THREADS=""
+while getopts "n:m:w:t:b:p:" o; do
+  case $o in n) N=$OPTARG;; m) M=$OPTARG;; w) WINDOW=$OPTARG;; t) THREADS=$OPTARG;; b) BUILD=$OPTARG;; p) OTHER_CTL=$OPTARG;;
+             *) exit 2;; esac
 done
 IPSECD=$BUILD/daemon/ipsecd; IPSECCTL=$BUILD/cli/ipsecctl; BENCH=$BUILD/bench/ipsecd-bench
 DIR=$(mktemp -d /tmp/ipsecd-scale.XXXXXX); NS=ipsecd-scale-$$
@@ -61,7 +63,7 @@ cat > "$DIR/bus.conf" <<C
 C
 BUSPID=$(dbus-daemon --config-file="$DIR/bus.conf" --fork --print-pid)
 ip netns exec $NS env DBUS_SYSTEM_BUS_ADDRESS="$BUS" "$IPSECD" --kernel memory --config-dir "$DIR/conf" \
-  --runtime-dir "$DIR/run" --log-level warning > "$DIR/ipsecd.log" 2>&1 &
+  --runtime-dir "$DIR/run" --log-level warning ${THREADS:+--threads "$THREADS"} > "$DIR/ipsecd.log" 2>&1 &
 DPID=$!
 for i in $(seq 100); do "$IPSECCTL" --address "$BUS" list >/dev/null 2>&1 && break; sleep 0.1; done
 rss() { awk '/VmRSS/{print $2}' /proc/$DPID/status; }
