@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <unordered_map>
 #include <utility>
 
 #include "base/bytes.hpp"
@@ -314,11 +315,17 @@ void Daemon::apply_all(ike::engine::Effects effects) {
 
 std::vector<ike::engine::ConnectionStatus> Daemon::status() const {
     auto all = engines_->status();
+    if (shards_.empty()) return all;
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < all.size(); ++i) index.emplace(all[i].name, i);
     for (const auto& shard : shards_)
         for (auto& theirs : shard->status()) {
-            auto it = std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.name == theirs.name; });
-            if (it == all.end()) all.push_back(std::move(theirs));
-            else merge(*it, std::move(theirs));
+            if (auto it = index.find(theirs.name); it != index.end()) {
+                merge(all[it->second], std::move(theirs));
+            } else {
+                index.emplace(theirs.name, all.size());
+                all.push_back(std::move(theirs));
+            }
         }
     return all;
 }
