@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "base/bytes.hpp"
+#include "daemon/engine_timer.hpp"
 #include "daemon/shared_leases.hpp"
 #include "ike/engine/removal_order.hpp"
 #include "ike/engine/reqids.hpp"
@@ -19,16 +20,6 @@
 namespace ipsecd {
 
 namespace {
-
-ike::engine::Time now_monotonic() { return ike::engine::Clock::now(); }
-
-constexpr std::size_t kMaxDatagramsPerWakeup = 64;
-
-// sd-event's CLOCK_MONOTONIC microseconds and steady_clock share the same epoch on Linux.
-std::uint64_t to_usec(ike::engine::Time t) {
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-    return us < 0 ? 0 : static_cast<std::uint64_t>(us);
-}
 
 LogLevel to_level(ike::engine::LogLevel l) {
     switch (l) {
@@ -473,19 +464,7 @@ ike::engine::ConnectionState Daemon::merged_state(unsigned shard, const ike::eng
     return *std::max_element(states.begin(), states.end(), [](auto a, auto b) { return rank(a) < rank(b); });
 }
 
-void Daemon::rearm_timer() {
-    auto when = engines_->next_wakeup();
-    if (!when) {
-        if (timer_) sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
-        return;
-    }
-    if (!timer_) {
-        sd_event_add_time(event_, &timer_, CLOCK_MONOTONIC, to_usec(*when), 1000, on_timer, this);
-        return;
-    }
-    sd_event_source_set_time(timer_, to_usec(*when));
-    sd_event_source_set_enabled(timer_, SD_EVENT_ONESHOT);
-}
+void Daemon::rearm_timer() { rearm_engine_timer(event_, timer_, engines_->next_wakeup(), on_timer, this); }
 
 int Daemon::on_datagram(sd_event_source*, int fd, uint32_t, void* p) {
     auto* self = static_cast<Daemon*>(p);

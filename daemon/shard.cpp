@@ -3,21 +3,9 @@
 #include <cstring>
 #include <utility>
 
+#include "daemon/engine_timer.hpp"
+
 namespace ipsecd {
-
-namespace {
-
-ike::engine::Time now_monotonic() { return ike::engine::Clock::now(); }
-
-// As the main thread's (daemon.cpp): a flood on one socket leaves the others and the mailbox a turn.
-constexpr std::size_t kMaxDatagramsPerWakeup = 64;
-
-std::uint64_t to_usec(ike::engine::Time t) {
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-    return us < 0 ? 0 : static_cast<std::uint64_t>(us);
-}
-
-}  // namespace
 
 ike::policy::Config responder_config(ike::policy::Config config) {
     for (auto& conn : config.connections)
@@ -178,18 +166,6 @@ int Shard::on_timer(sd_event_source*, uint64_t, void* p) {
     return 0;
 }
 
-void Shard::rearm_timer() {
-    auto when = engine_->next_wakeup();
-    if (!when) {
-        if (timer_) sd_event_source_set_enabled(timer_, SD_EVENT_OFF);
-        return;
-    }
-    if (!timer_) {
-        sd_event_add_time(event_, &timer_, CLOCK_MONOTONIC, to_usec(*when), 1000, on_timer, this);
-        return;
-    }
-    sd_event_source_set_time(timer_, to_usec(*when));
-    sd_event_source_set_enabled(timer_, SD_EVENT_ONESHOT);
-}
+void Shard::rearm_timer() { rearm_engine_timer(event_, timer_, engine_->next_wakeup(), on_timer, this); }
 
 }  // namespace ipsecd
