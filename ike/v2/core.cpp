@@ -204,6 +204,13 @@ void Core::index_child(const IkeSa& sa, const ChildSa& child) {
     for (const auto& p : policies_of(sa, child)) ++held[p.id()];
 }
 
+void Core::index_half_open(const IkeSa& sa) { half_open.emplace(std::pair{sa.spis.initiator, sa.remote}, sa.local_spi()); }
+
+void Core::unindex_half_open(const IkeSa& sa) {
+    if (auto it = half_open.find({sa.spis.initiator, sa.remote}); it != half_open.end() && it->second == sa.local_spi())
+        half_open.erase(it);
+}
+
 void Core::unindex_child(const IkeSa& sa, const ChildSa& child) {
     for (std::uint32_t spi : {child.spi_in, child.spi_out}) {
         auto [first, last] = by_child_spi.equal_range(spi);
@@ -520,7 +527,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             sa.expires = core.now + kRekeyedTimeout;
             break;
         case IkeState::established:
-            core.half_open.erase({sa.spis.initiator, sa.remote});
+            core.unindex_half_open(sa);
             sa.last_heard = core.now;
             // The IKE_SA_INIT material is not needed any more (and is most of the memory):
             // released, not cleared (`v = {}` keeps a vector's capacity).
@@ -553,7 +560,7 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
             release_leases(core, sa);
             forget_contact(core, sa);
             core.closed.push_back(sa.local_spi());
-            core.half_open.erase({sa.spis.initiator, sa.remote});
+            core.unindex_half_open(sa);
             sa.pending.clear();
             while (!sa.larval.empty()) release_spi(core, sa, sa.larval.back().spi);
             // After a rekey the CHILD SAs live on in the new IKE SA (2.18).

@@ -243,6 +243,10 @@ struct Core : Configuration, SaTable {
     // Adds `child` of `sa` to by_child_spi and held_policies, or removes it.
     void index_child(const IkeSa& sa, const ChildSa& child);
     void unindex_child(const IkeSa& sa, const ChildSa& child);
+    // Adds a responder's half-open `sa` to half_open by its peer's SPI and current address,
+    // or removes it: only its own entry, which another IKE SA may have taken meanwhile.
+    void index_half_open(const IkeSa& sa);
+    void unindex_half_open(const IkeSa& sa);
     // The IKE SAs not closed established between `local_identity` and `peer_identity`
     // (by_identities), in SPI order.
     std::vector<IkeSa*> sas_between(const std::string& local_identity, const std::string& peer_identity) const;

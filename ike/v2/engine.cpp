@@ -82,9 +82,11 @@ void dispatch_response(Core& core, IkeSa& sa, const DatagramIn& in, const wire::
 // forged packet break the connection, unless it is the responder (a static NAT in front).
 void follow_peer(Core& core, IkeSa& sa, const DatagramIn& in) {
     if (in.local == sa.local && in.remote == sa.remote) return;
-    if (sa.state == IkeState::half_open) {
+    if (sa.state == IkeState::half_open) {  // re-indexed, lest its entry outlive it
+        core.unindex_half_open(sa);
         sa.local = in.local;
         sa.remote = in.remote;
+        core.index_half_open(sa);
         return;
     }
     if (sa.state != IkeState::established || !sa.nat_remote || (sa.nat_local && sa.initiator)) return;

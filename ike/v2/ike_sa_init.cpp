@@ -266,7 +266,7 @@ void respond_ike_sa_init(Core& core, const DatagramIn& in, const wire::Message& 
     sa->responses.store(0, {sa->init_response});
     sa->expires = core.now + core.options.half_open_timeout;
     IkeSa& s = core.add_sa(std::move(sa));
-    core.half_open[{h.spi_i, in.remote}] = s.spis.responder;
+    core.index_half_open(s);
     core.send_message(s, rh, p, *s.responses.lookup(0));
     enter_state(core, s, IkeState::half_open);
 }

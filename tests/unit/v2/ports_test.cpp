@@ -98,4 +98,26 @@ TEST(Ports, AResponderAnswersOnThePortsTheInitiatorMovedTo) {
         EXPECT_EQ(seen[i].second, (PortPair{4500, 4500})) << "datagram " << i << (seen[i].first ? " from alice" : " from bob");
 }
 
+// A half-open IKE SA is found by the initiator's SPI and address for retransmitted
+// IKE_SA_INITs (2.1). When IKE_AUTH moved it to port 4500 and then failed, its entry went
+// with it: a late retransmission once found an entry naming an IKE SA gone (found by the
+// engine fuzzer).
+TEST(Ports, AHalfOpenIkeSaThatMovedPortsAndFailedLeavesNoEntryBehind) {
+    Pair p(site_config(kAlice, kBob), site_config(kBob, kAlice, "another secret"));
+    const auto alice = *net::Address::parse(kAlice.address);
+    std::optional<Datagram> init;
+    p.network().set_rule([&](const Datagram& d, std::uint64_t sequence) {
+        Fate f;
+        if (sequence == 0) init = d;
+        if (d.from.address == alice && sequence >= 2) f.ports = PortPair{4500, 4500};
+        return f;
+    });
+    p.up(p.alice(), "site");
+    p.run(Duration{10000});
+    ASSERT_TRUE(init);
+    ASSERT_EQ(p.bob().connection("site").state, ConnectionState::down);   // AUTH refused
+    p.bob().handle(p.now(), DatagramIn{init->to, init->from, init->bytes}, p.network());
+    EXPECT_EQ(p.bob().connection("site").state, ConnectionState::connecting);   // answered anew
+}
+
 }  // namespace
