@@ -26,6 +26,8 @@ void Mailbox::post(Work work) {
     {
         const std::lock_guard lock(mutex_);
         pending_.push_back(std::move(work));
+        // Work already waiting has woken the loop, which takes all that waits when it runs.
+        if (pending_.size() > 1) return;
     }
     const std::uint64_t one = 1;
     // EAGAIN only when the counter is near 2^64: the loop is woken already.
