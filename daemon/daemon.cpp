@@ -88,6 +88,7 @@ std::string fx_connection(const T& fx) {
 Daemon::Daemon(const Options& options, Logger& log) : options_(options), log_(log) {}
 
 Daemon::~Daemon() {
+    spreader_.reset();
     shards_.clear();  // their threads deliver to from_shards_
     from_shards_.reset();
     resolver_.reset();  // its event source before the loop
@@ -208,7 +209,13 @@ base::Status Daemon::start_shards(const ike::policy::Config& config, const ike::
         if (!shard) return base::Unexpected{shard.error()};
         shards_.push_back(std::move(*shard));
     }
-    log_.info("IKEv2 on " + std::to_string(options_.threads) + " threads");
+    if (!options_.spread_new_sas_always) {
+        auto spreader = NewSaSpreader::start(event_, sockets_, options_.threads, log_);
+        if (!spreader) return base::Unexpected{spreader.error()};
+        spreader_ = std::move(*spreader);
+    }
+    log_.info("IKEv2 on " + std::to_string(options_.threads) + " threads" +
+              (spreader_ ? ", new IKE SAs on the first until it is busy" : ", new IKE SAs on every one"));
     return {};
 }
 

@@ -18,6 +18,7 @@
 #include "daemon/log.hpp"
 #include "daemon/mailbox.hpp"
 #include "daemon/manual_sas.hpp"
+#include "daemon/new_sa_spreader.hpp"
 #include "daemon/options.hpp"
 #include "daemon/resolver.hpp"
 #include "daemon/routes.hpp"
@@ -141,6 +142,7 @@ private:
     // each connection's last published state on each shard (shard 0 first), with several.
     std::unique_ptr<Mailbox> from_shards_;
     std::vector<std::unique_ptr<Shard>> shards_;
+    std::unique_ptr<NewSaSpreader> spreader_;  // --spread-new-sas auto, with several
     std::map<std::string, std::vector<ike::engine::ConnectionState>> shard_states_;
     unsigned applying_shard_ = 0;  // whose effects apply() is applying
     std::unique_ptr<ManualSas> manual_;

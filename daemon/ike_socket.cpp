@@ -157,7 +157,7 @@ base::Result<IkeSocket> IkeSocket::open(net::Family family, std::uint16_t port, 
     if (st) st = bypass_ipsec(fd, family);
     if (st && natt) st = set_int(fd, IPPROTO_UDP, UDP_ENCAP, UDP_ENCAP_ESPINUDP, "UDP_ENCAP_ESPINUDP");
     if (st && shards > 1) st = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
-    if (st && shards > 1 && index == 0) st = attach_shard_steering(fd, natt, shards);
+    if (st && shards > 1 && index == 0) st = attach_shard_steering(fd, natt, shards, true);
     if (!st) return base::fail(where + ": " + st.error().message, st.error().code);
     socklen_t len = 0;
     sockaddr_storage ss = to_sockaddr({net::Address::any(family), port}, len);

@@ -53,7 +53,7 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
     ParsedOptions out;
     Options& o = out.options;
     o.threads = default_threads();
-    std::string level = "info", target, kernel = "netlink", spi_range, hthresh4, hthresh6;
+    std::string level = "info", target, kernel = "netlink", spi_range, hthresh4, hthresh6, spread = "auto";
     unsigned ike_port = o.ike_port, natt_port = o.natt_port, threads = o.threads;
     po::options_description desc("Options");
     desc.add_options()
@@ -79,7 +79,10 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
         ("spd-hthresh6", po::value(&hthresh6), "LOCAL/REMOTE: the same for IPv6 (kernel default 128/128)")
         ("threads", po::value(&threads), "N: IKEv2 handshakes on N threads (1-64; default: one per CPU ipsecd may run "
                                           "on); each IKE SA stays on the thread its SPI names, IKEv1, traps and "
-                                          "initiations on the first");
+                                          "initiations on the first")
+        ("spread-new-sas", po::value(&spread), "auto|always: which of the --threads new IKE SAs go to; auto (default): "
+                                                "the first until ipsecd uses half a CPU, then every one until it "
+                                                "uses under a quarter; always: every one");
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -114,6 +117,9 @@ base::Result<ParsedOptions> parse_options(const std::vector<std::string>& args) 
     if (threads < 1 || threads > kMaxThreads)
         return base::fail("--threads must be 1.." + std::to_string(kMaxThreads) + ", not " + std::to_string(threads));
     o.threads = threads;
+    if (spread != "auto" && spread != "always")
+        return base::fail("--spread-new-sas must be auto or always, not '" + spread + "'");
+    o.spread_new_sas_always = spread == "always";
     if (!spi_range.empty() && !parse_spi_range(spi_range, o))
         return base::fail("--spi-range must be MIN-MAX with 0x100 <= MIN <= MAX <= 0xffffffff, not '" + spi_range + "'");
     if (!hthresh4.empty() && !(o.spd_hash.v4 = xfrm::parse_spd_hash_threshold(hthresh4, 32)))

@@ -33,6 +33,9 @@ struct Options {
     // --threads: IKEv2 engine threads, "shards" (docs/DESIGN.md "Several cores: shards"); by
     // default one per CPU the daemon may run on (default_threads).
     unsigned threads = 1;
+    // --spread-new-sas always: new IKE SAs over every thread at once; auto (false): on the
+    // first until the daemon is busy (daemon/new_sa_spreader.hpp).
+    bool spread_new_sas_always = false;
 };
 inline constexpr unsigned kMaxThreads = 64;
 // The CPUs this process may run on (sched_getaffinity: a unit's CPUAffinity, taskset), 1 to

@@ -23,7 +23,7 @@ sock_filter jump(std::uint16_t code, std::uint32_t k, std::uint8_t jt, std::uint
 }
 
 
-std::vector<sock_filter> shard_steering_program(bool natt, unsigned shards) {
+std::vector<sock_filter> shard_steering_program(bool natt, unsigned shards, bool spread_new) {
     const std::uint32_t at = natt ? 4 : 0;  // the IKE header's offset in the UDP payload
     const std::vector<sock_filter> by_spi{
         statement(BPF_LD | BPF_B | BPF_ABS, at + kVersion),
@@ -37,7 +37,7 @@ std::vector<sock_filter> shard_steering_program(bool natt, unsigned shards) {
         jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0),  // SPIr zero (IKE_SA_INIT): the peer's SPIi
         statement(BPF_LD | BPF_B | BPF_ABS, at + kSpirLowByte),
         statement(BPF_JMP | BPF_JA, 3),
-        statement(BPF_LD | BPF_B | BPF_ABS, at + kSpiiSpreadByte),
+        spread_new ? statement(BPF_LD | BPF_B | BPF_ABS, at + kSpiiSpreadByte) : statement(BPF_LD | BPF_IMM, 0),
         statement(BPF_JMP | BPF_JA, 1),
         statement(BPF_LD | BPF_B | BPF_ABS, at + kSpiiLowByte),
         statement(BPF_ALU | BPF_MOD | BPF_K, shards),
@@ -60,8 +60,8 @@ std::vector<sock_filter> shard_steering_program(bool natt, unsigned shards) {
 
 }  // namespace
 
-base::Status attach_shard_steering(int fd, bool natt, unsigned shards) {
-    auto program = shard_steering_program(natt, shards);
+base::Status attach_shard_steering(int fd, bool natt, unsigned shards, bool spread_new) {
+    auto program = shard_steering_program(natt, shards, spread_new);
     const sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
     if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &fprog, sizeof fprog) < 0)
         return base::fail(std::string("attaching the shard steering program: ") + std::strerror(errno), errno);

@@ -81,7 +81,7 @@ EOC
 mkdir -p "$W/a/conf/certs" "$W/a/conf/private"
 cp "$EXAMPLES"/certs/*.pem "$W/a/conf/certs/"
 install -m 600 "$EXAMPLES"/private/*.pem "$W/a/conf/private/"
-start_ipsecd a a ${IPSECD_THREADS:+--threads "$IPSECD_THREADS"}
+start_ipsecd a a ${IPSECD_THREADS:+--threads "$IPSECD_THREADS" --spread-new-sas always}
 mark daemons_up
 # loading charon's connections starts all $((N + SMALL)) road warriors at once
 start_charon b b

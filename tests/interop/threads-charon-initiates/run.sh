@@ -1,6 +1,6 @@
 #!/bin/bash
-# threads-charon-initiates: ipsecd on two engine threads (`--threads 2`, docs/DESIGN.md
-# "Several cores: shards") answers $N IKE SAs charon starts at once, each of its own identity
+# threads-charon-initiates: ipsecd on two engine threads (`--threads 2 --spread-new-sas
+# always`, docs/DESIGN.md "Several cores: shards") answers $N IKE SAs charon starts at once, each of its own identity
 # bI.lab with its own host selector 10.2.0.(I+1), on one `%any` connection. Proven: the
 # steering program hands the IKE SAs to both shards (each IKE SA's SPI names its shard);
 # every CHILD SA carries pings through ESP, with clear routes in place and a capture in which
@@ -51,7 +51,7 @@ secrets:
   - ids: ["@a.lab", "%any"]
     psk: "$PSK"
 EOC
-start_ipsecd a a --threads 2
+start_ipsecd a a --threads 2 --spread-new-sas always
 grep -q "IKEv2 on 2 threads" "$OUT/ipsecd-a.log" || die "ipsecd did not start two engine threads"
 mark daemons_up
 start_charon b b  # loading the connections starts them all

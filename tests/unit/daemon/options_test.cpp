@@ -83,6 +83,15 @@ TEST(Options, ThreadsDefaultToTheCpusWeMayRunOnAndTakeOneToSixtyFour) {
     }
 }
 
+TEST(Options, NewIkeSasSpreadOverTheThreadsWhenBusyUnlessAlways) {
+    EXPECT_FALSE(parse_options({})->options.spread_new_sas_always);
+    EXPECT_FALSE(parse_options({"--spread-new-sas", "auto"})->options.spread_new_sas_always);
+    EXPECT_TRUE(parse_options({"--spread-new-sas", "always"})->options.spread_new_sas_always);
+    auto r = parse_options({"--spread-new-sas", "never"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "--spread-new-sas must be auto or always, not 'never'");
+}
+
 TEST(Options, RejectsUnknownLevelWithOneLine) {
     auto r = parse_options({"--log-level", "loud"});
     ASSERT_FALSE(r);

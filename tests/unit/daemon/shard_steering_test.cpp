@@ -1,6 +1,7 @@
 // The shard steering program (daemon/shard_steering.hpp) run by the kernel: two UDP sockets
 // on 127.0.0.1 share a port with SO_REUSEPORT, steered for two shards, and receive crafted IKE
 // headers; the socket a datagram arrives on is the shard the program chose.
+#include "daemon/new_sa_spreader.hpp"
 #include "daemon/shard_steering.hpp"
 
 #include <netinet/in.h>
@@ -11,8 +12,12 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "daemon/ike_socket.hpp"
 #include "tests/unit/v2/configs.hpp"
@@ -53,13 +58,13 @@ sockaddr_in loopback(std::uint16_t port) {
 // would take for ESP or eat as keepalives reach the sockets, to show where they are steered.
 class Group {
 public:
-    explicit Group(bool natt) {
+    explicit Group(bool natt) : natt_(natt) {
         for (std::size_t i = 0; i < fds_.size(); ++i) {
             fds_[i] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             const int on = 1;
             EXPECT_EQ(setsockopt(fds_[i], SOL_SOCKET, SO_REUSEPORT, &on, sizeof on), 0);
             if (i == 0) {
-                EXPECT_TRUE(ipsecd::attach_shard_steering(fds_[i], natt, 2));
+                EXPECT_TRUE(ipsecd::attach_shard_steering(fds_[i], natt, 2, true));
             }
             sockaddr_in a = loopback(port_);
             EXPECT_EQ(bind(fds_[i], reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
@@ -71,6 +76,8 @@ public:
     ~Group() {
         for (int fd : fds_) close(fd);
     }
+    // Replaces the bound group's program, as the daemon does when SpreadPolicy changes its mind.
+    void spread_new(bool spread) { EXPECT_TRUE(ipsecd::attach_shard_steering(fds_[0], natt_, 2, spread)); }
     // The socket `datagram` sent to the group arrives on; -1 if none.
     int steers(const base::Bytes& datagram) {
         int sender = socket(AF_INET, SOCK_DGRAM, 0);
@@ -86,6 +93,7 @@ public:
     }
 
 private:
+    bool natt_;
     std::array<int, 2> fds_{};
     std::uint16_t port_ = 0;
 };
@@ -105,6 +113,19 @@ TEST(ShardSteering, IkeSaInitsFromAPeerWhoseSpiisEndInOneClassSpreadOverEverySha
     for (std::uint64_t spi : {0x5a5a5a5a5a5a0100ull, 0x5a5a5a5a5a5a0202ull, 0x5a5a5a5a5a5a0304ull, 0x5a5a5a5a5a5a0406ull})
         shards.insert(g.steers(header(spi, 0, kInitiator)));
     EXPECT_EQ(shards, (std::set<int>{0, 1}));
+}
+
+TEST(ShardSteering, WhileNewIkeSasAreGatheredEveryIkeSaInitGoesToTheFirstSocketAndTheRestByOurSpi) {
+    Group plain(false), natt(true);
+    for (Group* g : {&plain, &natt}) g->spread_new(false);
+    for (std::uint64_t spi : {0x5a5a5a5a5a5a0100ull, 0x5a5a5a5a5a5a0301ull}) {
+        EXPECT_EQ(plain.steers(header(spi, 0, kInitiator)), 0);
+        EXPECT_EQ(natt.steers(with_marker(header(spi, 0, kInitiator))), 0);
+    }
+    EXPECT_EQ(plain.steers(header(0x2222222222222202, 0x3333333333333305, kInitiator)), 1);
+    EXPECT_EQ(natt.steers(with_marker(header(0x4444444444444403, 0x5555555555555504, kResponse))), 1);
+    plain.spread_new(true);
+    EXPECT_EQ(plain.steers(header(0x1111111111110311, 0, kInitiator)), 1);
 }
 
 TEST(ShardSteering, AMessageFromTheOriginalInitiatorGoesByOurSpir) {
@@ -217,4 +238,72 @@ TEST(ShardSteering, EveryDatagramAfterTheFirstBetweenTwoEnginesOfShardOneOfTwoRe
     // that answers it is the one that chooses SPIr); every other by the SPIs of shard 1.
     EXPECT_EQ(g.steers(wire[0]), wire[0][6] % 2);
     for (std::size_t i = 1; i < wire.size(); ++i) EXPECT_EQ(g.steers(wire[i]), 1) << "datagram " << i;
+}
+
+// ---- which threads new IKE SAs go to (--spread-new-sas auto) ----
+
+TEST(SpreadNewSas, NewIkeSasSpreadOnceTheDaemonUsesOverHalfACpu) {
+    EXPECT_FALSE(ipsecd::spread_new_sas(false, 0.0));
+    EXPECT_FALSE(ipsecd::spread_new_sas(false, 0.5));
+    EXPECT_TRUE(ipsecd::spread_new_sas(false, 0.51));
+    EXPECT_TRUE(ipsecd::spread_new_sas(false, 1.9));
+}
+
+TEST(SpreadNewSas, SpreadNewIkeSasGatherAgainOnlyUnderAQuarterOfACpu) {
+    EXPECT_TRUE(ipsecd::spread_new_sas(true, 0.5));
+    EXPECT_TRUE(ipsecd::spread_new_sas(true, 0.25));
+    EXPECT_FALSE(ipsecd::spread_new_sas(true, 0.24));
+    EXPECT_FALSE(ipsecd::spread_new_sas(true, 0.0));
+}
+
+// The daemon's own figure decides: two threads of the test burn CPU for a second (the
+// spreader's window), and a new IKE_SA_INIT then goes by the peer's SPIi; once they stop, a
+// second without gathers new IKE SAs on the first thread again.
+TEST(SpreadNewSas, TheSpreaderFollowsTheDaemonsCpuUse) {
+    const std::uint16_t port = test_port(3);
+    auto group = ipsecd::IkeSocket::open_group(net::Family::v4, port, false, 2);
+    auto sender = ipsecd::IkeSocket::open(net::Family::v4, test_port(4), false);
+    ASSERT_TRUE(group) << group.error().message;
+    ASSERT_TRUE(sender) << sender.error().message;
+    std::vector<ipsecd::IkeSocket> firsts;
+    firsts.push_back(std::move((*group)[0]));
+    sd_event* event = nullptr;
+    ASSERT_GE(sd_event_new(&event), 0);
+    ipsecd::Logger log{ipsecd::LogLevel::error, ipsecd::LogTarget::stderr};
+    auto spreader = ipsecd::NewSaSpreader::start(event, firsts, 2, log);
+    ASSERT_TRUE(spreader) << spreader.error().message;
+    // The shard an IKE_SA_INIT whose spread byte says 1 reaches.
+    const net::Endpoint from{*net::Address::parse("127.0.0.1"), test_port(4)}, to{from.address, port};
+    auto lands_on = [&] {
+        EXPECT_TRUE(sender->send(from, to, header(0x1111111111110311, 0, kInitiator), false));
+        std::array<pollfd, 2> p{{{firsts[0].fd(), POLLIN, 0}, {(*group)[1].fd(), POLLIN, 0}}};
+        if (poll(p.data(), p.size(), 1000) != 1) return -1;
+        const int on = p[0].revents & POLLIN ? 0 : 1;
+        EXPECT_TRUE((on == 0 ? firsts[0] : (*group)[1]).receive());
+        return on;
+    };
+    auto one_window = [&] {
+        for (const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1200);
+             std::chrono::steady_clock::now() < until;)
+            sd_event_run(event, 50'000);
+    };
+    EXPECT_EQ(lands_on(), 0);
+
+    std::atomic<bool> burn{true};
+    std::vector<std::thread> burners;
+    for (int i = 0; i < 2; ++i)
+        burners.emplace_back([&] {
+            while (burn) {
+            }
+        });
+    one_window();
+    burn = false;
+    for (auto& t : burners) t.join();
+    EXPECT_EQ(lands_on(), 1);
+
+    one_window();  // may still end in burnt time
+    one_window();
+    EXPECT_EQ(lands_on(), 0);
+    spreader->reset();
+    sd_event_unref(event);
 }
