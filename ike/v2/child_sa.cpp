@@ -21,6 +21,21 @@ bool another_sends(const IkeSa& sa, const ChildSa& child) {
                        [&](const ChildSa& c) { return &c != &child && c.reqid == child.reqid && sends(c); });
 }
 
+// The CHILD SA not deleted whose outbound SA (in the kernel, or pending) the kernel would key
+// as `remote` and `spi` too (RFC 4301 4.1: the SPI and destination name an SA), if any.
+const ChildSa* holding_outbound(const Core& core, const net::Address& remote, std::uint32_t spi, xfrm::Proto proto) {
+    const auto [first, last] = core.by_child_spi.equal_range(spi);
+    for (auto it = first; it != last; ++it) {
+        const auto sa = core.sas.find(it->second);
+        if (sa == core.sas.end()) continue;
+        for (const auto& c : sa->second->children)
+            if (c.spi_out == spi && c.remote == remote && proto_of(c) == proto && c.state != ChildState::deleted &&
+                !c.out_removed && c.spi_out != c.expired_spi)
+                return &c;
+    }
+    return nullptr;
+}
+
 struct Direction {
     net::Endpoint src, dst;
     std::uint32_t spi;
@@ -46,6 +61,12 @@ std::vector<xfrm::Policy> policies_of(const IkeSa& sa, const ChildSa& c) {
 
 base::Status install_child(Core& core, IkeSa& sa, ChildSa child, bool we_initiated, base::ByteView ni,
                            base::ByteView nr, base::ByteView pfs_secret, bool with_policies) {
+    // A peer hands out an SPI of ours again only once it lost the SA it named (a Delete we
+    // missed, a restart): ours stays until it goes (DPD, its lifetime), the new one is refused
+    // rather than a second SA the kernel would refuse.
+    if (const ChildSa* old = holding_outbound(core, sa.remote.address, child.spi_out, proto_of(child)))
+        return base::fail("the peer's SPI " + hex_spi(child.spi_out) + " is that of CHILD SA " + old->config->name +
+                          " still installed");
     auto lengths = child_key_lengths(child.proposal);
     if (!lengths) return base::fail(lengths.error().message);
     auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, *lengths, ni, nr, pfs_secret);

@@ -3,6 +3,9 @@
 // the negotiation fails. The in-memory kernel allocates with the kernel's collision rules.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 #include "ike/wire/notify_data.hpp"
 #include "tests/unit/v2/configs.hpp"
 #include "tests/unit/v2/harness.hpp"
@@ -145,4 +148,33 @@ TEST(SpiAllocation, WithoutAFreeSpiTheChildFailsBeforeIkeAuth) {
     EXPECT_EQ(p.alice().connection("site").failure, (Failure{FailureKind::child_failed, "net", 0}));
     EXPECT_NE(p.alice().connection("site").state, ConnectionState::up);
     EXPECT_TRUE(p.alice().kernel().sas().empty());
+}
+
+// The kernel names an outbound SA by the peer's address and SPI (RFC 4301 4.1). A peer that
+// restarted as another identity (so bob's IKE SA with the first stays) and whose kernel hands
+// out the same SPI again gets its new CHILD SA refused: bob's old one still sends with that
+// SPI, and a second would be refused by the kernel (found by the engine fuzzer).
+TEST(SpiAllocation, APeersSpiOfAChildSaWeStillHoldIsRefusedNotInstalledTwice) {
+    constexpr Side kCarol{"192.0.2.1", "@carol.example", "10.3.0.0/24"};
+    auto bob = site_config(kBob, {kAlice.address, "%any", "10.0.0.0/8"});
+    bob.connections[0].remote.host = "%any";
+    bob.connections[0].remote.address.reset();
+    bob.secrets[0].ids = {*policy::Identity::parse("%any")};
+    Pair p(site_config(kAlice, kBob), bob);
+    p.up(p.alice(), "site");
+    p.run();
+    const auto first = child_of(p.alice()).spi_in;
+    ASSERT_NE(first, 0u);
+
+    p.alice().restart(site_config(kCarol, kBob));
+    p.alice().limit_spis(first, first);
+    p.up(p.alice(), "site");
+    p.run(Duration{10000});
+    EXPECT_EQ(p.bob().kernel_errors(), 0u);
+    char spi[16];
+    std::snprintf(spi, sizeof spi, "0x%08x", first);
+    EXPECT_TRUE(p.bob().logged(std::string("the peer's SPI ") + spi + " is that of CHILD SA net still installed"));
+    const xfrm::SaId old_out{p.alice().endpoint().address, first, xfrm::Proto::esp, std::nullopt};
+    EXPECT_TRUE(p.bob().kernel().sas().contains(old_out));
+    EXPECT_NE(p.alice().connection("site").state, ConnectionState::up);
 }
