@@ -454,12 +454,13 @@ void Daemon::published(const ike::engine::StatePublished& fx) {
 }
 
 // The IKE SAs a new one replaces (INITIAL_CONTACT, an identity connecting again) may be on
-// any shard: each other one deletes its own, after what it was doing (the policy ledger keeps
-// the new SA's policies whatever the order).
+// any shard: each other one that holds IKE SAs deletes its own, after what it was doing (the
+// policy ledger keeps the new SA's policies whatever the order). One that held none at the
+// end of its last turn is not woken: what it takes on later is newer than this one.
 void Daemon::tell_other_shards(const ike::engine::PeerAuthenticated& fx) {
     const ike::engine::PeerAuthenticatedElsewhere elsewhere{fx};
     for (auto& shard : shards_)
-        if (shard->index() != applying_shard_) shard->post(elsewhere);
+        if (shard->index() != applying_shard_ && shard->holds_ike_sas()) shard->post(elsewhere);
     if (applying_shard_ != 0)
         from_shards_->post([this, elsewhere] { apply_all(engines_->handle(now_monotonic(), elsewhere)); });
 }

@@ -132,6 +132,7 @@ void Shard::take(ike::engine::Effects effects) {
 }
 
 void Shard::deliver_turn() {
+    holds_ike_sas_.store(engine_->holds_ike_sas(), std::memory_order_relaxed);
     if (!turn_.empty()) deliver_(std::exchange(turn_, {}));
 }
 

@@ -11,6 +11,7 @@
 
 #include <systemd/sd-event.h>
 
+#include <atomic>
 #include <functional>
 #include <future>
 #include <memory>
@@ -76,6 +77,8 @@ public:
     std::vector<ike::engine::ConnectionStatus> status();
     // Returns once what was posted before is handled and its effects delivered.
     void settle();
+    // Whether its engine held an IKE SA at the end of its last turn (from any thread).
+    bool holds_ike_sas() const { return holds_ike_sas_.load(std::memory_order_relaxed); }
 
 private:
     Shard(unsigned index, std::vector<IkeSocket> sockets, ShardKernel kernel, Deliver deliver);
@@ -101,6 +104,7 @@ private:
     ike::crypto::FastKeyErasureRng rng_{system_rng_};
     std::unique_ptr<ike::v2::Engine> engine_;
     std::vector<ike::engine::Effects> turn_;  // this turn's effects, not yet delivered
+    std::atomic<bool> holds_ike_sas_{false};
     // The thread's own (created and freed there).
     sd_event* event_ = nullptr;
     std::unique_ptr<Mailbox> mailbox_;

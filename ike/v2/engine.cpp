@@ -392,6 +392,8 @@ std::vector<ConnectionStatus> Engine::status() const {
     return out;
 }
 
+bool Engine::holds_ike_sas() const { return !core_->sas.empty(); }
+
 std::vector<Lease> Engine::leases() const {
     std::vector<Lease> out;
     for (const auto& pool : core_->config.pools) {

@@ -141,6 +141,9 @@ public:
 
     // The leases of every pool, in configuration order, each pool's in address order.
     std::vector<Lease> leases() const;
+    // Whether it holds an IKE SA in any state (the daemon tells another shard's
+    // PeerAuthenticated only to shards that do).
+    bool holds_ike_sas() const;
 
     // Replaces the credentials (EngineOptions::credentials; not owned); IKE SAs
     // authenticate with the ones set when their IKE_AUTH runs.
