@@ -76,7 +76,7 @@ public:
     ~Group() {
         for (int fd : fds_) close(fd);
     }
-    // Replaces the bound group's program, as the daemon does when SpreadPolicy changes its mind.
+    // Replaces the bound group's program, as NewSaSpreader does when it changes its mind.
     void spread_new(bool spread) { EXPECT_TRUE(ipsecd::attach_shard_steering(fds_[0], natt_, 2, spread)); }
     // The socket `datagram` sent to the group arrives on; -1 if none.
     int steers(const base::Bytes& datagram) {
