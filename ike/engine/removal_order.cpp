@@ -1,5 +1,6 @@
 #include "ike/engine/removal_order.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace ike::engine {
@@ -15,6 +16,10 @@ bool kernel_change(const Effect& e) {
 }  // namespace
 
 Effects removals_after_published_state(Effects effects) {
+    // Most batches (a handshake's) remove nothing: they keep their order, unmoved.
+    if (std::none_of(effects.begin(), effects.end(),
+                     [](const Effect& e) { return std::holds_alternative<DeletePolicy>(e); }))
+        return effects;
     Effects out, held;
     out.reserve(effects.size());
     auto release = [&] {

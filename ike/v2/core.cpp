@@ -372,6 +372,9 @@ std::vector<ConnectionStatus> Core::snapshot() const {
     for (const auto& [spi, sa] : sas)
         if (auto it = index.find(sa->conn); sa->state != IkeState::closed && it != index.end())
             all[it->second].ike_sas.push_back(status_of(*sa));
+    for (auto& c : all)  // in SPI order, as status(conn) lists them
+        std::sort(c.ike_sas.begin(), c.ike_sas.end(),
+                  [](const IkeSaStatus& a, const IkeSaStatus& b) { return a.local_spi < b.local_spi; });
     return all;
 }
 
