@@ -423,7 +423,7 @@ void Daemon::apply_now(const T& fx) {
         send(fx);
     } else if constexpr (std::is_same_v<T, ike::engine::MigrateSa>) {
         // Logged only: an SA that did not move still protects, towards the old mapping.
-        st = kernel_->migrate(fx.migration);
+        st = policies_->migrate(fx.owner.engine, fx.migration);
     } else if constexpr (std::is_same_v<T, ike::engine::ResolveHost>) {
         resolver_->resolve(fx);
     } else if constexpr (std::is_same_v<T, ike::engine::StatePublished>) {

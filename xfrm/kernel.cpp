@@ -62,6 +62,19 @@ std::string describe(const Migration& m) {
            m.new_dst.str() + (m.spi ? " with " + spi_text(m.proto, m.spi) : "");
 }
 
+bool migrates(const Template& t, const Migration& m) {
+    return t.proto == m.proto && t.mode == m.mode && (m.reqid == 0 || t.reqid == m.reqid) &&
+           (t.mode == Mode::transport || (t.src == m.old_src && t.dst == m.old_dst));
+}
+
+void migrate_templates(std::vector<Template>& templates, const Migration& m) {
+    for (auto& t : templates)
+        if (migrates(t, m) && t.mode == Mode::tunnel) {
+            t.src = m.new_src;
+            t.dst = m.new_dst;
+        }
+}
+
 SaInfo make_info(const Sa& sa, const Counters& counters) {
     SaInfo info;
     info.src = sa.src;

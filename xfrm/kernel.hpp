@@ -200,6 +200,10 @@ struct Migration {
     std::optional<UdpEncap> encap;
     bool operator==(const Migration&) const = default;
 };
+// Whether `t` is a template `m` moves (as the kernel's xfrm_migrate() matches them), and
+// `templates` after the move: a tunnel template gets the new endpoints.
+bool migrates(const Template& t, const Migration& m);
+void migrate_templates(std::vector<Template>& templates, const Migration& m);
 using EventHandler = std::function<void(const Event&)>;
 
 // The SPD's hash thresholds for one address family (XFRMA_SPD_IPV4_HTHRESH /

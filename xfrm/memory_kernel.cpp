@@ -106,12 +106,9 @@ Status MemoryKernel::migrate(const Migration& m) {
     const std::string context = "migrating " + describe(m);
     auto policy = policies_.find(m.policy);
     if (policy == policies_.end()) return fail(context, ENOENT);
-    auto matches = [&](const Template& t) {
-        return t.proto == m.proto && t.mode == m.mode && (m.reqid == 0 || t.reqid == m.reqid) &&
-               (t.mode == Mode::transport || (t.src == m.old_src && t.dst == m.old_dst));
-    };
     auto& templates = policy->second.templates;
-    if (std::none_of(templates.begin(), templates.end(), matches)) return fail(context, ENODATA);
+    if (std::none_of(templates.begin(), templates.end(), [&](const Template& t) { return migrates(t, m); }))
+        return fail(context, ENODATA);
     const SaId old_id{m.old_dst, m.spi, m.proto, std::nullopt};
     const SaId new_id{m.new_dst, m.spi, m.proto, std::nullopt};
     if (m.spi) {
@@ -121,11 +118,7 @@ Status MemoryKernel::migrate(const Migration& m) {
             return fail(context, ESRCH);
         if (new_id != old_id && sas_.contains(new_id)) return fail(context, EEXIST);
     }
-    for (auto& t : templates)
-        if (matches(t) && t.mode == Mode::tunnel) {
-            t.src = m.new_src;
-            t.dst = m.new_dst;
-        }
+    migrate_templates(templates, m);
     if (!m.spi) return {};
     Sa moved = sas_.at(old_id);
     moved.src = m.new_src;

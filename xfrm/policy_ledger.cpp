@@ -35,6 +35,16 @@ void PolicyLedger::drop(Owner owner, const PolicyId& id, Kernel::Done done) {
     kernel_.queue_policy(wishes.back().policy, true, std::move(done));
 }
 
+Status PolicyLedger::migrate(Owner owner, const Migration& m) {
+    const std::lock_guard lock(mutex_);
+    Status moved = kernel_.migrate(m);
+    if (!moved) return moved;
+    if (auto it = wishes_.find(m.policy); it != wishes_.end())
+        if (auto mine = std::find_if(it->second.begin(), it->second.end(), of(owner)); mine != it->second.end())
+            migrate_templates(mine->policy.templates, m);
+    return moved;
+}
+
 std::map<PolicyId, Policy> PolicyLedger::installed() const {
     const std::lock_guard lock(mutex_);
     std::map<PolicyId, Policy> out;

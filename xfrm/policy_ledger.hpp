@@ -37,6 +37,11 @@ public:
     // left, or loses the policy when none is left. Nothing changes for an owner that has
     // no wish for it (done is told it went well).
     void drop(Owner owner, const PolicyId& id, Kernel::Done done);
+    // `owner`'s policy and SA move to new tunnel endpoints (MOBIKE, RFC 4555 3.5): the kernel
+    // is asked (Kernel::migrate) and, once it moved them, the owner's wish moves too, so that
+    // a later write of that wish (another owner's drop puts it back) sends where the SA is.
+    // The kernel's answer is returned; a move it refused leaves the wish as it was.
+    Status migrate(Owner owner, const Migration& m);
     // The policy each id's latest wish asks for: what the kernel holds when every write
     // went well.
     std::map<PolicyId, Policy> installed() const;

@@ -14,6 +14,7 @@
 namespace xfrm {
 namespace {
 
+using test::ip;
 using test::tunnel_policy;
 
 constexpr PolicyLedger::Owner kFirst = 0, kSecond = 1;
@@ -87,6 +88,32 @@ TEST_F(Ledger, AFirstWishTheCallerKnowsIsThereUpdatesItInPlace) {
     ledger.want(kFirst, wish(7), true, counted());
     EXPECT_EQ(installed_reqid(), 7u);
     EXPECT_EQ(failures, 0u);
+}
+
+// A MOBIKE move of the first owner's policy, 192.0.2.1 -> 192.0.2.2 becoming 198.51.100.9 ->
+// 192.0.2.2 (RFC 4555 3.5).
+Migration moved_away(std::uint32_t reqid) {
+    return {wish(0).id(), Proto::esp, Mode::tunnel, reqid, ip("192.0.2.1"), ip("192.0.2.2"), ip("198.51.100.9"),
+            ip("192.0.2.2"), 0, std::nullopt};
+}
+
+TEST_F(Ledger, AMovedWishIsPutBackWithItsNewEndpointsWhenALaterOwnerDropsItsOwn) {
+    ledger.want(kFirst, wish(7), false, counted());
+    ASSERT_TRUE(ledger.migrate(kFirst, moved_away(7)).ok());
+    ledger.want(kSecond, wish(8), false, counted());
+    ledger.drop(kSecond, wish(0).id(), counted());
+    const auto& t = kernel.policies().at(wish(0).id()).templates.at(0);
+    EXPECT_EQ(t.reqid, 7u);
+    EXPECT_EQ(t.src, ip("198.51.100.9"));  // not back towards the old mapping, where no SA is
+    EXPECT_EQ(kernel.policies(), ledger.installed());
+    EXPECT_EQ(failures, 0u);
+}
+
+TEST_F(Ledger, AMoveTheKernelRefusesLeavesTheWishWhereItWas) {
+    ledger.want(kFirst, wish(7), false, counted());
+    EXPECT_FALSE(ledger.migrate(kFirst, moved_away(9)).ok());  // no template of reqid 9
+    EXPECT_EQ(kernel.policies().at(wish(0).id()).templates.at(0).src, ip("192.0.2.1"));
+    EXPECT_EQ(kernel.policies(), ledger.installed());
 }
 
 // Two owners on two threads, each wanting every policy and dropping its half (the first the
