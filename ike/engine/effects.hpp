@@ -187,6 +187,10 @@ struct PeerAuthenticated {
     std::string local_identity, peer_identity;
     bool initial_contact = false;  // received: not only the connection's IKE SAs go
     std::uint64_t ike_spi = 0;     // our SPI of the new IKE SA, which stays
+    // When it was established: another shard deletes only its IKE SAs established no later.
+    // Two logins of one peer on two shards at once each announce theirs; the older one goes
+    // on both, instead of each deleting the other's.
+    Time established_at{};
 };
 
 using Effect = std::variant<SendDatagram, AddSa, UpdateSa, DeleteSa, AddPolicy, DeletePolicy, UpdatePolicy, MigrateSa,

@@ -35,7 +35,8 @@ bool first_contact(const Core& core, const IkeSa& sa) {
 void forget_previous_sas(Core& core, const PeerAuthenticated& fresh, const policy::Connection* conn) {
     for (IkeSa* other : core.sas_between(fresh.local_identity, fresh.peer_identity)) {
         IkeSa& o = *other;
-        if (o.local_spi() == fresh.ike_spi || (!fresh.initial_contact && o.conn != conn))
+        if (o.local_spi() == fresh.ike_spi || (!fresh.initial_contact && o.conn != conn) ||
+            o.established_at > fresh.established_at)
             continue;
         core.log(LogLevel::info, &o, "deleted: the peer " + o.peer_identity +
                                          (fresh.initial_contact ? " restarted (INITIAL_CONTACT)" : " connected again"));
@@ -45,7 +46,8 @@ void forget_previous_sas(Core& core, const PeerAuthenticated& fresh, const polic
 
 // The same, and the other shards asked to do it: the IKE SAs replaced may be theirs.
 void replace_previous_sas(Core& core, const IkeSa& sa, bool initial_contact) {
-    const PeerAuthenticated fresh{sa.conn->name, sa.local_identity, sa.peer_identity, initial_contact, sa.local_spi()};
+    const PeerAuthenticated fresh{sa.conn->name, sa.local_identity, sa.peer_identity, initial_contact, sa.local_spi(),
+                                  core.now};  // enter_state(established) is about to say so
     forget_previous_sas(core, fresh, sa.conn);
     if (core.options.shard.count > 1) core.emit(fresh);
 }

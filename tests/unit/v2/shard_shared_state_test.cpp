@@ -220,6 +220,22 @@ TEST_F(TwoShards, AnIdentityConnectingAgainOnOneShardReplacesItsIkeSaOnTheOther)
     EXPECT_EQ(s0->alice().kernel_errors(), 0u);
 }
 
+// One road warrior's two logins at once (INITIAL_CONTACT each), on two shards: each shard
+// hears of the other's. The older IKE SA goes on its shard; the newer one, established after
+// the announcement it hears, stays: one login is left, not none.
+TEST_F(TwoShards, OfTwoLoginsAtOnceOnTwoShardsTheNewerStays) {
+    auto s0 = shard(0, book), s1 = shard(1, book);
+    connect(*s1);
+    s0->advance(std::chrono::milliseconds(1));  // s0's clock, as the daemon's one, is past s1's
+    connect(*s0);
+    carry(*s1, *s0);
+    EXPECT_EQ(s0->alice().connection("site").state, ConnectionState::up);
+    EXPECT_FALSE(s0->alice().logged("restarted (INITIAL_CONTACT)"));
+    carry(*s0, *s1);
+    EXPECT_TRUE(s1->alice().connection("site").ike_sas.empty());
+    EXPECT_TRUE(s1->alice().logged("deleted: the peer @bob.example restarted (INITIAL_CONTACT)"));
+}
+
 // A shard's own announcement, were it handed back: the IKE SA it names is never deleted.
 TEST_F(TwoShards, TheIkeSaThePeerAuthenticatedNamesStays) {
     auto s1 = shard(1, book);
