@@ -70,6 +70,7 @@ using engine::Time;
 // The reqids of IKEv1 IPsec SAs: the engines' mark (engine::kReqidBase), in a half of its range
 // apart from the IKEv2 engine's, so that ike::engine::Engines hands a kernel event to the right engine.
 inline constexpr std::uint32_t kReqidBaseV1 = engine::kReqidEndV2;
+inline constexpr std::uint32_t kReqidEndV1 = kReqidBaseV1 + 0x00800000u;
 inline constexpr bool is_v1_reqid(std::uint32_t reqid) { return (reqid & 0xff800000u) == kReqidBaseV1; }
 
 struct EngineOptions {

@@ -116,7 +116,7 @@ std::uint32_t hold_child_policies(Core& core, const policy::Connection& c, const
     if (policies.empty()) return 0;
     if (auto held = core.policies.find(policies.front().id()); held != core.policies.end()) return held->second.reqid;
     for (auto& p : policies) core.hold_policy(std::move(p), engine::KernelOwner{c.name, 0});
-    if (fresh) ++core.next_reqid;
+    if (fresh) core.advance_reqid();
     else core.handed_reqids.erase(handed);
     return reqid;
 }

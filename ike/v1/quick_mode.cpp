@@ -137,7 +137,7 @@ base::Result<KeyedPair> key_pair(Core& core, Time now, const IsakmpSa& sa, const
 
 // The negotiation's inbound SA goes into the kernel, and its reqid is taken.
 void add_inbound(Core& core, const IsakmpSa& sa, QuickMode& qm, KeyedPair& pair) {
-    if (pair.ipsec.reqid == core.next_reqid) ++core.next_reqid;
+    if (pair.ipsec.reqid == core.next_reqid) core.advance_reqid();
     qm.reqid = pair.ipsec.reqid;
     qm.inbound_added = true;
     core.out.push_back(engine::AddSa{std::move(pair.in), core.owner(sa)});
