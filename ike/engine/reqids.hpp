@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 
 namespace ike::engine {
 
@@ -28,6 +29,27 @@ inline constexpr std::uint32_t first_reqid(unsigned index) { return kReqidFirstV
 // exhausted class never spills into IKEv1's half nor out of the engines' mark.
 inline constexpr std::uint32_t following_reqid(std::uint32_t reqid, unsigned count) {
     return reqid < kReqidEndV2 - count ? reqid + count : first_reqid(shard_of_reqid(reqid, count));
+}
+
+// The reqid an allocator takes after `taken`: the next by `following`, which begins again at
+// the first past the end; from the first wrap on, those in `in_use` are skipped (a second
+// user of a reqid would send the one's traffic through the other's SAs). `in_use` is read
+// anew by `in_use_now()` each time the cursor wraps: one walk of the SAs per lap of the
+// range, not one per reqid (the cost of a new CHILD SA does not grow with those held). A
+// reqid freed since is taken at the next lap; one taken since is behind the cursor.
+template <class Following, class InUseNow>
+std::uint32_t next_free_reqid(std::uint32_t taken, Following following, bool& wrapped, std::set<std::uint32_t>& in_use,
+                              InUseNow in_use_now) {
+    std::uint32_t r = taken;
+    do {
+        const std::uint32_t next = following(r);
+        if (next < r) {
+            wrapped = true;
+            in_use = in_use_now();
+        }
+        r = next;
+    } while (wrapped && in_use.contains(r) && r != taken);
+    return r;
 }
 
 }  // namespace ike::engine

@@ -26,11 +26,11 @@ struct Core {
     std::map<std::string, engine::Failure> failures;  // the last failed attempt per connection
     std::uint32_t next_reqid = kReqidBaseV1;
     bool reqids_wrapped = false;
+    std::set<std::uint32_t> reqids_in_use;  // at the last wrap (engine::next_free_reqid)
     // next_reqid taken: the following one of IKEv1's half, back to its first past its end.
-    // After a wrap the reqids still in use (a pair's, a Quick Mode's, a held policy's, a
-    // trap's, one handed over) are skipped: a second user of a reqid would send the one's
-    // traffic through the other's SAs. Never out of the half, where acquires and expiries
-    // would go to the IKEv2 engine.
+    // After a wrap the reqids in use (a pair's, a Quick Mode's, a held policy's, a trap's,
+    // one handed over) are skipped. Never out of the half, where acquires and expiries would
+    // go to the IKEv2 engine.
     void advance_reqid();
     // The policies in the kernel, the connection they protect and the reqid they send to.
     // They outlive their pair (a hard expiry, a peer's Delete, a dead peer: the traffic is

@@ -118,20 +118,19 @@ void Core::remove(IsakmpSa& sa) {
 }
 
 void Core::advance_reqid() {
-    const auto following = [](std::uint32_t r) { return r + 1 < kReqidEndV1 ? r + 1 : kReqidBaseV1; };
-    const std::uint32_t taken = next_reqid;
-    next_reqid = following(taken);
-    reqids_wrapped |= next_reqid < taken;
-    if (!reqids_wrapped) return;
-    std::set<std::uint32_t> used;
-    for (const auto& [cookie, sa] : sas) {
-        for (const auto& ipsec : sa.ipsec_sas) used.insert(ipsec.reqid);
-        for (const auto& [id, qm] : sa.quick_modes) used.insert(qm.reqid);
-    }
-    for (const auto& [id, held] : policies) used.insert(held.reqid);
-    for (const auto& [reqid, trap] : traps) used.insert(reqid);
-    for (const auto& [child, reqid] : handed_reqids) used.insert(reqid);
-    while (used.contains(next_reqid) && following(next_reqid) != taken) next_reqid = following(next_reqid);
+    next_reqid = engine::next_free_reqid(
+        next_reqid, [](std::uint32_t r) { return r + 1 < kReqidEndV1 ? r + 1 : kReqidBaseV1; }, reqids_wrapped,
+        reqids_in_use, [this] {
+            std::set<std::uint32_t> used;
+            for (const auto& [cookie, sa] : sas) {
+                for (const auto& ipsec : sa.ipsec_sas) used.insert(ipsec.reqid);
+                for (const auto& [id, qm] : sa.quick_modes) used.insert(qm.reqid);
+            }
+            for (const auto& [id, held] : policies) used.insert(held.reqid);
+            for (const auto& [reqid, trap] : traps) used.insert(reqid);
+            for (const auto& [child, reqid] : handed_reqids) used.insert(reqid);
+            return used;
+        });
 }
 
 void Core::hold_policy(xfrm::Policy p, const engine::KernelOwner& who) {

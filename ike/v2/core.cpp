@@ -261,21 +261,17 @@ std::uint32_t Core::reqid_for(const policy::Child& child) {
 
 void Core::advance_reqid() {
     const unsigned count = options.shard.count;
-    const std::uint32_t taken = next_reqid;
-    next_reqid = engine::following_reqid(taken, count);
-    reqids_wrapped |= next_reqid < taken;
-    if (!reqids_wrapped) return;
-    // Past a wrap (8M / count reqids taken), the class's first ones may still be a trap's or
-    // a long-lived CHILD SA's: a second user of a reqid would send the one's traffic through
-    // the other's SAs. Skipped, unless every one is in use.
-    std::set<std::uint32_t> used;
-    for (const auto& t : traps) used.insert(t.reqid);
-    for (const auto& [spi, sa] : sas)
-        for (const auto& c : sa->children)
-            if (c.state != ChildState::deleted) used.insert(c.reqid);
-    for (const auto& [child, reqid] : handed_reqids) used.insert(reqid);
-    while (used.contains(next_reqid) && engine::following_reqid(next_reqid, count) != taken)
-        next_reqid = engine::following_reqid(next_reqid, count);
+    next_reqid = engine::next_free_reqid(
+        next_reqid, [count](std::uint32_t r) { return engine::following_reqid(r, count); }, reqids_wrapped,
+        reqids_in_use, [this] {
+            std::set<std::uint32_t> used;
+            for (const auto& t : traps) used.insert(t.reqid);
+            for (const auto& [spi, sa] : sas)
+                for (const auto& c : sa->children)
+                    if (c.state != ChildState::deleted) used.insert(c.reqid);
+            for (const auto& [child, reqid] : handed_reqids) used.insert(reqid);
+            return used;
+        });
     assert(engine::shard_of_reqid(next_reqid, count) == options.shard.index);
 }
 

@@ -169,6 +169,7 @@ struct Core : Configuration, SaTable {
     // in allocation order; `reqids_wrapped` once the class was exhausted and began again.
     std::uint32_t next_reqid;
     bool reqids_wrapped = false;
+    std::set<std::uint32_t> reqids_in_use;  // at the last wrap (engine::next_free_reqid)
     // Each IKE SA's next deadline; rescheduled after every event for the SAs it touched.
     Scheduler timers;
     // Our SPIs of the IKE SAs this event sent for, published, changed state of or looked

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <set>
+#include <vector>
 
 #include "ike/engine/reqids.hpp"
 #include "ike/v1/engine.hpp"
@@ -111,4 +112,22 @@ TEST(ShardReqids, AfterAWrapAReqidStillInUseIsSkipped) {
     EXPECT_EQ(core.reqid_for(untrapped), last);
     EXPECT_EQ(core.reqid_for(untrapped), first_reqid(1) + 4);
     EXPECT_EQ(core.reqid_for(untrapped), first_reqid(1) + 8);
+}
+
+// A range of ten reqids (0-9) with 3 and 4 in use: the allocator walks the SAs (in_use_now)
+// once per lap of the range, not once per reqid it takes, and skips those in use.
+TEST(ShardReqids, TheReqidsInUseAreReadOncePerLapNotPerReqidTaken) {
+    const auto following = [](std::uint32_t r) { return r + 1 < 10 ? r + 1 : 0u; };
+    bool wrapped = false;
+    std::set<std::uint32_t> in_use;
+    unsigned walks = 0;
+    const auto in_use_now = [&] {
+        ++walks;
+        return std::set<std::uint32_t>{3, 4};
+    };
+    std::vector<std::uint32_t> taken;
+    std::uint32_t r = 7;
+    for (int i = 0; i < 12; ++i) taken.push_back(r = engine::next_free_reqid(r, following, wrapped, in_use, in_use_now));
+    EXPECT_EQ(taken, (std::vector<std::uint32_t>{8, 9, 0, 1, 2, 5, 6, 7, 8, 9, 0, 1}));
+    EXPECT_EQ(walks, 2u);
 }
