@@ -163,7 +163,10 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     engine_options.log_level = to_engine_level(log_.level());
     engine_options.shard = {0, options_.threads};
     // One book for every shard: no address leased twice, an identity's lease on any shard.
-    if (options_.threads > 1) engine_options.leases = std::make_shared<SharedLeases>();
+    if (options_.threads > 1) {
+        engine_options.leases = std::make_shared<SharedLeases>();
+        engine_options.contacted = std::make_shared<ike::v2::ContactedPeers>();
+    }
     // The kernel's answer to `ip route get PEER`: the address its packets would leave from.
     engine_options.source_address = [&routing](const net::Address& remote) -> base::Result<net::Address> {
         auto path = routing.path_to(remote);

@@ -3,6 +3,7 @@
 namespace ike::v2 {
 
 void ContactedPeers::established(const std::string& peer) {
+    const std::lock_guard lock(mutex_);
     if (auto it = gone_at_.find(peer); it != gone_at_.end()) {
         gone_.erase(it->second);
         gone_at_.erase(it);
@@ -11,6 +12,7 @@ void ContactedPeers::established(const std::string& peer) {
 }
 
 void ContactedPeers::closed(const std::string& peer) {
+    const std::lock_guard lock(mutex_);
     auto it = live_.find(peer);
     if (it == live_.end() || --it->second > 0) return;
     live_.erase(it);

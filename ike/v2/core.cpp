@@ -25,6 +25,7 @@ Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o)
     : rng(r), options(o), cookie_secret(random_bytes(32)), next_reqid(engine::first_reqid(o.shard.index)) {
     assert(options.shard.count >= 1 && options.shard.count <= 256 && options.shard.index < options.shard.count);
     if (!options.leases) options.leases = std::make_shared<LocalLeaseBook>();
+    if (!options.contacted) options.contacted = std::make_shared<ContactedPeers>();
     replace_config(std::move(c));
     options.leases->reconfigure(config.pools);
 }
@@ -486,8 +487,8 @@ namespace {
 // Core::contacted without `sa`, closed (contacted_peers.hpp).
 void forget_contact(Core& core, IkeSa& sa) {
     if (!sa.contact_address) return;
-    core.contacted.closed(sa.peer_identity);
-    core.contacted.closed(policy::Identity::of_address(*sa.contact_address).str());
+    core.contacted().closed(sa.peer_identity);
+    core.contacted().closed(policy::Identity::of_address(*sa.contact_address).str());
     sa.contact_address.reset();
 }
 
@@ -543,8 +544,8 @@ void enter_state(Core& core, IkeSa& sa, IkeState next) {
                 core.by_identities.emplace(identities_key(sa), sa.local_spi());
             if (!sa.peer_identity.empty() && !sa.contact_address) {
                 sa.contact_address = sa.remote.address;
-                core.contacted.established(sa.peer_identity);
-                core.contacted.established(policy::Identity::of_address(*sa.contact_address).str());
+                core.contacted().established(sa.peer_identity);
+                core.contacted().established(policy::Identity::of_address(*sa.contact_address).str());
             }
             sa.rekey_at = core.now + core.rekey_after(std::chrono::duration_cast<Duration>(sa.conn->ike.lifetime));
             sa.established_at = core.now;

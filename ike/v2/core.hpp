@@ -133,7 +133,8 @@ struct Core : Configuration, SaTable {
     std::map<std::string, Resolution> resolutions;
     // Peers (identity, and address for `remote.id: %any`) an IKE SA was established with:
     // only an IKE_AUTH to a peer not in it carries INITIAL_CONTACT (2.4, contacted_peers.hpp).
-    ContactedPeers contacted;
+    // EngineOptions::contacted, else the engine's own.
+    ContactedPeers& contacted() const { return *options.contacted; }
     // The last failed attempt per connection name, until an IKE SA is established.
     std::map<std::string, Failure> failures;
     // The connections an operator's Up brought up (or on their way), until their Down or

@@ -35,6 +35,7 @@
 #include "base/result.hpp"
 #include "ike/crypto/rng.hpp"
 #include "ike/policy/config.hpp"
+#include "ike/v2/contacted_peers.hpp"
 #include "ike/v2/lease_book.hpp"
 #include "ike/v2/neutral.hpp"
 #include "ike/wire/message.hpp"
@@ -70,6 +71,9 @@ struct EngineOptions {
     // keeps its lease whichever shard its IKE SA lands on. Without one the engine keeps
     // its own.
     std::shared_ptr<LeaseBook> leases;
+    // The peers contacted (INITIAL_CONTACT, contacted_peers.hpp): the daemon gives every
+    // shard the same one. Without one the engine keeps its own.
+    std::shared_ptr<ContactedPeers> contacted;
     // The least important Log effect emitted (the daemon's --log-level): lines below it are
     // neither built nor emitted, so that a busy responder formats none of its debug lines.
     LogLevel log_level = LogLevel::debug;

@@ -21,7 +21,7 @@ namespace {
 // one carries it, and a second would make the peer delete the first IKE SA.
 bool first_contact(const Core& core, const IkeSa& sa) {
     const std::string peer = peer_key(sa);
-    if (core.contacted.contains(peer)) return false;
+    if (core.contacted().contains(peer)) return false;
     auto [first, last] = core.authenticating.equal_range(peer);
     return std::none_of(first, last, [&](const auto& out) { return out.second != sa.local_spi(); });
 }

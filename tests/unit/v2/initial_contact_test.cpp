@@ -153,4 +153,22 @@ TEST(InitialContact, AnAttemptThatGaveUpLeavesItToTheNext) {
     EXPECT_TRUE(carried.back());
 }
 
+// Two shards of one gateway sharing its contacted peers (EngineOptions::contacted, as the
+// daemon gives them): bob's IKE SA landed on shard 1, so shard 0's IKE_AUTH to bob carries no
+// INITIAL_CONTACT, which would make bob drop shard 1's IKE SA with its CHILD SA.
+TEST(InitialContact, APeerContactedOnOneShardIsContactedForTheOthers) {
+    auto contacted = std::make_shared<ContactedPeers>();
+    const auto shard = [&](unsigned index) {
+        return EngineOptions{.shard = {.index = index, .count = 2}, .contacted = contacted};
+    };
+    Pair s1(site_config(kAlice, kBob), shard(1), site_config(kBob, kAlice), EngineOptions{}, 3, 4);
+    s1.up(s1.bob(), "site");
+    s1.run();
+    ASSERT_EQ(s1.alice().connection("site").state, ConnectionState::up);
+    Pair s0(site_config(kAlice, kBob), shard(0), site_config(kBob, kAlice), EngineOptions{}, 1, 2);
+    s0.up(s0.alice(), "site");
+    s0.run();
+    EXPECT_EQ(initial_contacts(s0.alice()), (std::vector<bool>{false}));
+}
+
 }  // namespace
