@@ -12,6 +12,7 @@
 
 #include "base/bytes.hpp"
 #include "daemon/engine_timer.hpp"
+#include "daemon/shared_contacted_peers.hpp"
 #include "daemon/shared_leases.hpp"
 #include "ike/engine/removal_order.hpp"
 #include "ike/engine/reqids.hpp"
@@ -165,7 +166,7 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     // One book for every shard: no address leased twice, an identity's lease on any shard.
     if (options_.threads > 1) {
         engine_options.leases = std::make_shared<SharedLeases>();
-        engine_options.contacted = std::make_shared<ike::v2::ContactedPeers>();
+        engine_options.contacted = std::make_shared<SharedContactedPeers>();
     }
     // The kernel's answer to `ip route get PEER`: the address its packets would leave from.
     engine_options.source_address = [&routing](const net::Address& remote) -> base::Result<net::Address> {

@@ -2,8 +2,7 @@
 
 namespace ike::v2 {
 
-void ContactedPeers::established(const std::string& peer) {
-    const std::lock_guard lock(mutex_);
+void LocalContactedPeers::established(const std::string& peer) {
     if (auto it = gone_at_.find(peer); it != gone_at_.end()) {
         gone_.erase(it->second);
         gone_at_.erase(it);
@@ -11,8 +10,7 @@ void ContactedPeers::established(const std::string& peer) {
     ++live_[peer];
 }
 
-void ContactedPeers::closed(const std::string& peer) {
-    const std::lock_guard lock(mutex_);
+void LocalContactedPeers::closed(const std::string& peer) {
     auto it = live_.find(peer);
     if (it == live_.end() || --it->second > 0) return;
     live_.erase(it);

@@ -25,7 +25,7 @@ Core::Core(policy::Config c, crypto::Rng& r, EngineOptions o)
     : rng(r), options(o), cookie_secret(random_bytes(32)), next_reqid(engine::first_reqid(o.shard.index)) {
     assert(options.shard.count >= 1 && options.shard.count <= 256 && options.shard.index < options.shard.count);
     if (!options.leases) options.leases = std::make_shared<LocalLeaseBook>();
-    if (!options.contacted) options.contacted = std::make_shared<ContactedPeers>();
+    if (!options.contacted) options.contacted = std::make_shared<LocalContactedPeers>();
     replace_config(std::move(c));
     options.leases->reconfigure(config.pools);
 }

@@ -72,7 +72,8 @@ struct EngineOptions {
     // its own.
     std::shared_ptr<LeaseBook> leases;
     // The peers contacted (INITIAL_CONTACT, contacted_peers.hpp): the daemon gives every
-    // shard the same one. Without one the engine keeps its own.
+    // shard the same thread-safe one (daemon/shared_contacted_peers.hpp). Without one the
+    // engine keeps its own.
     std::shared_ptr<ContactedPeers> contacted;
     // The least important Log effect emitted (the daemon's --log-level): lines below it are
     // neither built nor emitted, so that a busy responder formats none of its debug lines.

@@ -8,18 +8,18 @@ namespace ike::v2 {
 namespace {
 
 TEST(ContactedPeers, APeerIsContactedOnceAnIkeSaWithItIsEstablished) {
-    ContactedPeers peers;
+    LocalContactedPeers peers;
     EXPECT_FALSE(peers.contains("@bob.example"));
     peers.established("@bob.example");
     EXPECT_TRUE(peers.contains("@bob.example"));
 }
 
 TEST(ContactedPeers, APeerWithAnIkeSaIsNeverForgotten) {
-    ContactedPeers peers;
+    LocalContactedPeers peers;
     peers.established("@bob.example");
     peers.established("@bob.example");  // a second IKE SA (or a rekey's successor)
     peers.closed("@bob.example");
-    for (std::size_t i = 0; i <= ContactedPeers::kRemembered; ++i) {
+    for (std::size_t i = 0; i <= LocalContactedPeers::kRemembered; ++i) {
         peers.established("peer" + std::to_string(i));
         peers.closed("peer" + std::to_string(i));
     }
@@ -27,10 +27,10 @@ TEST(ContactedPeers, APeerWithAnIkeSaIsNeverForgotten) {
 }
 
 TEST(ContactedPeers, APeerWhoseLastIkeSaWentIsRememberedAmongTheMostRecentOnly) {
-    ContactedPeers peers;
+    LocalContactedPeers peers;
     peers.established("@bob.example");
     peers.closed("@bob.example");
-    for (std::size_t i = 0; i + 1 < ContactedPeers::kRemembered; ++i) {
+    for (std::size_t i = 0; i + 1 < LocalContactedPeers::kRemembered; ++i) {
         peers.established("peer" + std::to_string(i));
         peers.closed("peer" + std::to_string(i));
     }
@@ -38,20 +38,20 @@ TEST(ContactedPeers, APeerWhoseLastIkeSaWentIsRememberedAmongTheMostRecentOnly) 
     peers.established("one more");
     peers.closed("one more");
     EXPECT_FALSE(peers.contains("@bob.example"));
-    EXPECT_EQ(peers.size(), ContactedPeers::kRemembered);
+    EXPECT_EQ(peers.size(), LocalContactedPeers::kRemembered);
 }
 
 TEST(ContactedPeers, APeerEstablishedAgainIsNoLongerAmongThoseGone) {
-    ContactedPeers peers;
+    LocalContactedPeers peers;
     peers.established("@bob.example");
     peers.closed("@bob.example");
     peers.established("@bob.example");
-    for (std::size_t i = 0; i <= ContactedPeers::kRemembered; ++i) {
+    for (std::size_t i = 0; i <= LocalContactedPeers::kRemembered; ++i) {
         peers.established("peer" + std::to_string(i));
         peers.closed("peer" + std::to_string(i));
     }
     EXPECT_TRUE(peers.contains("@bob.example"));
-    EXPECT_EQ(peers.size(), ContactedPeers::kRemembered + 1);
+    EXPECT_EQ(peers.size(), LocalContactedPeers::kRemembered + 1);
 }
 
 }  // namespace

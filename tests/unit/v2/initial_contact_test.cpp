@@ -157,7 +157,7 @@ TEST(InitialContact, AnAttemptThatGaveUpLeavesItToTheNext) {
 // daemon gives them): bob's IKE SA landed on shard 1, so shard 0's IKE_AUTH to bob carries no
 // INITIAL_CONTACT, which would make bob drop shard 1's IKE SA with its CHILD SA.
 TEST(InitialContact, APeerContactedOnOneShardIsContactedForTheOthers) {
-    auto contacted = std::make_shared<ContactedPeers>();
+    auto contacted = std::make_shared<LocalContactedPeers>();
     const auto shard = [&](unsigned index) {
         return EngineOptions{.shard = {.index = index, .count = 2}, .contacted = contacted};
     };
