@@ -249,6 +249,8 @@ std::vector<IkeSa*> Core::sas_of(const policy::Connection& conn) const {
     if (of == by_connection.end()) return found;
     for (std::uint64_t spi : of->second)
         if (IkeSa& sa = *sas.at(spi); sa.state != IkeState::closed) found.push_back(&sa);
+    // In SPI order, as for sas_between: the engine stays deterministic.
+    std::sort(found.begin(), found.end(), [](const IkeSa* a, const IkeSa* b) { return a->local_spi() < b->local_spi(); });
     return found;
 }
 
