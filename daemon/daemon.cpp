@@ -182,7 +182,7 @@ base::Status Daemon::start(ike::policy::Config config, std::unique_ptr<xfrm::Ker
     engine_options.allocate_spi = [this](const net::Address& src, const net::Address& dst, xfrm::Proto proto) {
         return kernel_->alloc_spi(src, dst, proto, 0, options_.spi_min, options_.spi_max);
     };
-    manual_ = std::make_unique<ManualSas>(*kernel_, log_);
+    manual_ = std::make_unique<ManualSas>(*kernel_, *policies_, log_);
     started_ = config;
     ike::v1::EngineOptions v1_options;
     v1_options.ike_port = options_.ike_port;

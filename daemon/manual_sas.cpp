@@ -90,7 +90,7 @@ void ManualSas::install(Installed& at) {
         at.sas.push_back(k->id());
     }
     for (const auto& p : policies) {
-        if (auto st = kernel_.add_policy(p); !st) {
+        if (auto st = policies_.want_now(kOwner, p); !st) {
             at.error = st.error().message;
             log_.error("manual connection not installed: " + at.error, {c.name, {}});
             return remove(at);
@@ -111,7 +111,7 @@ void ManualSas::block(Installed& at, const std::vector<xfrm::Policy>& policies) 
     for (auto p : policies) {
         p.action = xfrm::Action::block;
         p.templates.clear();
-        if (auto st = kernel_.add_policy(p); !st) log_.error(st.error().message, {at.connection.name, {}});
+        if (auto st = policies_.want_now(kOwner, p); !st) log_.error(st.error().message, {at.connection.name, {}});
         else at.policies.push_back(p.id());
     }
 }
@@ -119,7 +119,7 @@ void ManualSas::block(Installed& at, const std::vector<xfrm::Policy>& policies) 
 void ManualSas::remove(Installed& at) {
     // Policies first: once they are gone nothing sends to the SAs.
     for (const auto& id : at.policies)
-        if (auto st = kernel_.delete_policy(id); !st && !xfrm::is_not_found(st.error()))
+        if (auto st = policies_.drop_now(kOwner, id); !st && !xfrm::is_not_found(st.error()))
             log_.error(st.error().message, {at.connection.name, {}});
     for (const auto& id : at.sas)
         if (auto st = kernel_.delete_sa(id); !st && !xfrm::is_not_found(st.error()))

@@ -16,6 +16,7 @@
 #include "ike/policy/config.hpp"
 #include "ike/engine/effects.hpp"
 #include "xfrm/kernel.hpp"
+#include "xfrm/policy_ledger.hpp"
 
 namespace ipsecd {
 
@@ -30,7 +31,12 @@ struct ManualStatus {
 
 class ManualSas {
 public:
-    ManualSas(xfrm::Kernel& kernel, const Logger& log) : kernel_(kernel), log_(log) {}
+    // Their owner in the policy ledger: an IKE CHILD SA with the same selectors may want the
+    // same policies, and neither's removal may take away the other's (DESIGN "Fail closed").
+    static constexpr xfrm::PolicyLedger::Owner kOwner = 0xffffffff;
+
+    ManualSas(xfrm::Kernel& kernel, xfrm::PolicyLedger& policies, const Logger& log)
+        : kernel_(kernel), policies_(policies), log_(log) {}
     ManualSas(const ManualSas&) = delete;
     ManualSas& operator=(const ManualSas&) = delete;
 
@@ -54,7 +60,8 @@ private:
     void block(Installed& at, const std::vector<xfrm::Policy>& policies);
     void remove(Installed& at);
 
-    xfrm::Kernel& kernel_;
+    xfrm::Kernel& kernel_;  // the SAs
+    xfrm::PolicyLedger& policies_;
     const Logger& log_;
     std::map<std::string, Installed> installed_;
     // Apart from the engine's (counted up from 1) so a policy never sends to the other's SA.

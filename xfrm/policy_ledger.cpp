@@ -35,6 +35,28 @@ void PolicyLedger::drop(Owner owner, const PolicyId& id, Kernel::Done done) {
     kernel_.queue_policy(wishes.back().policy, true, std::move(done));
 }
 
+Status PolicyLedger::want_now(Owner owner, const Policy& p) {
+    Status result;
+    want(owner, p, false, [&result](const Status& s) { result = s; });
+    kernel_.flush();
+    if (result) return result;
+    // Refused (another program's policy there, a bad template): the caller holds no wish,
+    // so none is kept that a later drop would turn into a delete of what is not ours.
+    const std::lock_guard lock(mutex_);
+    if (auto it = wishes_.find(p.id()); it != wishes_.end()) {
+        std::erase_if(it->second, of(owner));
+        if (it->second.empty()) wishes_.erase(it);
+    }
+    return result;
+}
+
+Status PolicyLedger::drop_now(Owner owner, const PolicyId& id) {
+    Status result;
+    drop(owner, id, [&result](const Status& s) { result = s; });
+    kernel_.flush();
+    return result;
+}
+
 Status PolicyLedger::migrate(Owner owner, const Migration& m) {
     const std::lock_guard lock(mutex_);
     Status moved = kernel_.migrate(m);

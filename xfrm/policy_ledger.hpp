@@ -37,6 +37,12 @@ public:
     // left, or loses the policy when none is left. Nothing changes for an owner that has
     // no wish for it (done is told it went well).
     void drop(Owner owner, const PolicyId& id, Kernel::Done done);
+    // The same, for an owner outside the event flow (the manual SAs, applied at start and at
+    // a reload): the write is queued as by want()/drop() and the kernel flushed, so it comes
+    // after every write queued before it; the kernel's answer is returned. A wish the kernel
+    // refused is not kept.
+    Status want_now(Owner owner, const Policy& p);
+    Status drop_now(Owner owner, const PolicyId& id);
     // `owner`'s policy and SA move to new tunnel endpoints (MOBIKE, RFC 4555 3.5): the kernel
     // is asked (Kernel::migrate) and, once it moved them, the owner's wish moves too, so that
     // a later write of that wish (another owner's drop puts it back) sends where the SA is.

@@ -6,6 +6,7 @@
 
 #include "daemon/config/loader.hpp"
 #include "xfrm/memory_kernel.hpp"
+#include "xfrm/policy_ledger.hpp"
 
 namespace ipsecd {
 namespace {
@@ -47,8 +48,9 @@ xfrm::SaId sa_id(const char* dst, std::uint32_t spi, xfrm::Proto proto = xfrm::P
 class ManualSasTest : public ::testing::Test {
 protected:
     xfrm::MemoryKernel kernel;
+    xfrm::PolicyLedger policies{kernel};
     Logger log{LogLevel::error, LogTarget::stderr};
-    ManualSas manual{kernel, log};
+    ManualSas manual{kernel, policies, log};
 };
 
 TEST_F(ManualSasTest, InstallsBothSasOfAnEspTunnelWithTheirAlgorithms) {
@@ -180,6 +182,39 @@ TEST_F(ManualSasTest, AFailedSaNeverLeavesItsTrafficInClear) {
     }
     manual.remove_all();
     EXPECT_TRUE(kernel.policies().empty());
+}
+
+// An IKE CHILD SA with the manual connection's selectors (an engine's wishes in the same
+// ledger) comes and goes: the manual connection's policies stay, sending to its own SAs.
+TEST_F(ManualSasTest, AnIkeChildSaWithTheSameSelectorsGoingLeavesTheManualPoliciesInPlace) {
+    manual.apply(config(esp_tunnel("t")));
+    const auto manual_policies = kernel.policies();
+    ASSERT_EQ(manual_policies.size(), 3u);
+    constexpr xfrm::PolicyLedger::Owner ike_engine = 0;
+    unsigned failures = 0;
+    for (auto [id, p] : manual_policies) {
+        p.templates.at(0).reqid = 42;
+        policies.want(ike_engine, p, false, [&](const base::Status& st) { failures += st ? 0 : 1; });
+    }
+    for (const auto& [id, p] : manual_policies)
+        policies.drop(ike_engine, id, [&](const base::Status& st) { failures += st ? 0 : 1; });
+    EXPECT_EQ(failures, 0u);
+    EXPECT_EQ(kernel.policies(), manual_policies);
+}
+
+TEST_F(ManualSasTest, AManualConnectionRemovedWhileAnIkeChildSaHoldsItsSelectorsLeavesTheChildsPolicies) {
+    manual.apply(config(esp_tunnel("t")));
+    auto child_policies = kernel.policies();
+    constexpr xfrm::PolicyLedger::Owner ike_engine = 0;
+    for (auto& [id, p] : child_policies) {
+        p.templates.at(0).reqid = 42;
+        policies.want(ike_engine, p, false, [](const base::Status&) {});
+    }
+    manual.apply(config(ah_transport("h")));
+    for (const auto& [id, p] : child_policies) {
+        ASSERT_TRUE(kernel.policies().contains(id)) << xfrm::describe(id);
+        EXPECT_EQ(kernel.policies().at(id).templates.at(0).reqid, 42u);
+    }
 }
 
 }  // namespace

@@ -90,6 +90,25 @@ TEST_F(Ledger, AFirstWishTheCallerKnowsIsThereUpdatesItInPlace) {
     EXPECT_EQ(failures, 0u);
 }
 
+TEST_F(Ledger, AWishTheKernelRefusesNowIsNotKeptSoItsOwnersDropLeavesAnotherProgramsPolicyAlone) {
+    ASSERT_TRUE(kernel.add_policy(wish(5)).ok());  // another program's
+    EXPECT_FALSE(ledger.want_now(kFirst, wish(7)));  // EEXIST
+    EXPECT_TRUE(ledger.installed().empty());
+    EXPECT_TRUE(ledger.drop_now(kFirst, wish(0).id()));
+    EXPECT_EQ(installed_reqid(), 5u);
+}
+
+TEST_F(Ledger, AWishMadeNowBesideAnotherOwnersStaysWhenThatOwnerDropsItsOwn) {
+    ledger.want(kFirst, wish(7), false, counted());
+    ASSERT_TRUE(ledger.want_now(kSecond, wish(8)));
+    EXPECT_EQ(installed_reqid(), 8u);
+    ledger.drop(kFirst, wish(0).id(), counted());
+    EXPECT_EQ(installed_reqid(), 8u);
+    EXPECT_TRUE(ledger.drop_now(kSecond, wish(0).id()));
+    EXPECT_TRUE(kernel.policies().empty());
+    EXPECT_EQ(failures, 0u);
+}
+
 // A MOBIKE move of the first owner's policy, 192.0.2.1 -> 192.0.2.2 becoming 198.51.100.9 ->
 // 192.0.2.2 (RFC 4555 3.5).
 Migration moved_away(std::uint32_t reqid) {
