@@ -16,8 +16,8 @@
 //   .../connection/<name>               org.ipsecd1.Connection
 //   .../connection/<name>/ike_<spi>     org.ipsecd1.IkeSa
 //   .../ike_<spi>/child_<spi>           org.ipsecd1.ChildSa
-// The bus keeps the last snapshot of every connection, its IKE SAs by local SPI (a publish adds
-// or removes one in O(log N); the IkeSas property and GetConnectionObjects list them in local
+// The bus keeps the last snapshot of every connection, its IKE SAs by local SPI (a publish finds
+// one by hash, adds one in O(log N); dbus/spi_ordered_map.hpp; the IkeSas property and GetConnectionObjects list them in local
 // SPI order) in a compact form: the strings many SAs share (state, proposal) kept once, the
 // lists few have (virtual IPs, DNS) apart, an IkeSaStatus rebuilt when a getter, a signal or a
 // page needs one (issue 13: bytes per SA). Property reads, signals (PropertiesChanged,
@@ -42,6 +42,7 @@
 #include "dbus/paths.hpp"
 #include "dbus/pending_replies.hpp"
 #include "dbus/reply_limits.hpp"
+#include "dbus/spi_ordered_map.hpp"
 
 namespace ipsecd::bus {
 
@@ -139,7 +140,7 @@ private:
     // A connection's snapshot without its IKE SAs, and its IKE SAs by local SPI.
     struct Cached {
         ConnectionSnapshot snapshot;
-        std::map<std::uint64_t, CachedIke> ike_sas;
+        SpiOrderedMap<CachedIke> ike_sas;
     };
     CachedIke compact(const ike::engine::IkeSaStatus& ike);
     static ike::engine::IkeSaStatus expand(std::uint64_t local_spi, const CachedIke& ike);

@@ -40,7 +40,7 @@ void Bus::publish(const ike::engine::StatePublished& change) {
             at->second = compact(next);
     } else if (!gone) {
         before.ike_sas.try_emplace(next.local_spi, std::nullopt);
-        sas.emplace(next.local_spi, compact(next));
+        sas.insert_or_assign(next.local_spi, compact(next));
     }
     if (state_changed) {
         before.state = true;
