@@ -76,7 +76,16 @@ struct SaId {
     std::uint32_t spi = 0;  // host byte order
     Proto proto = Proto::esp;
     std::optional<Mark> mark;  // the kernel finds a marked SA only when given its mark
-    auto operator<=>(const SaId&) const = default;
+    // By SPI first: SPIs differ where destinations mostly do not (a responder's inbound SAs
+    // all go to its own address), so a lookup among many SAs compares one word, not an address
+    // (issue 13). The SAs of one SPI, destination and protocol stay together, unmarked first.
+    std::strong_ordering operator<=>(const SaId& o) const {
+        if (auto c = spi <=> o.spi; c != 0) return c;
+        if (auto c = dst <=> o.dst; c != 0) return c;
+        if (auto c = proto <=> o.proto; c != 0) return c;
+        return mark <=> o.mark;
+    }
+    bool operator==(const SaId&) const = default;
 };
 
 struct Sa {

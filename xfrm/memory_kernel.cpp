@@ -15,7 +15,7 @@ Result<std::uint32_t> MemoryKernel::alloc_spi(const net::Address& src, const net
     const std::lock_guard lock(lock_.mutex);
     auto context = [&] { return "allocating " + to_string(proto) + " SPI " + src.str() + "→" + dst.str(); };
     if (src.family != dst.family || min > max) return fail(context(), EINVAL);
-    // With any mark: SaId orders by dst, spi and proto first, and no mark before every mark.
+    // With any mark: SaId orders by spi, dst and proto first, and no mark before every mark.
     auto taken = [&](std::uint32_t spi) {
         auto it = sas_.lower_bound(SaId{dst, spi, proto, std::nullopt});
         return it != sas_.end() && it->first.dst == dst && it->first.spi == spi && it->first.proto == proto;
