@@ -280,9 +280,18 @@ neg() { # neg CHECK DROPIN-TEXT WANT
   # (Restart=on-failure may have started it again meanwhile: read the journal, not Result=)
   # The daemon's own lines by its SYSLOG_IDENTIFIER too: it exits at once, and journald
   # attributes no unit to a message whose sender is gone before it reads the sender's
-  # cgroup (the race the stop check meets; seen here in CI on 2026-12-05).
-  { journalctl -u "$UNIT" --after-cursor "$cursor" --no-pager -o cat
-    journalctl -t ipsecd --after-cursor "$cursor" --no-pager -o cat; } > "$RUNDIR/neg.txt"
+  # cgroup (the race the stop check meets). journald also reads its socket later than the
+  # failed start returns (seen in CI, 2026-12-05: the line stamped before the exit, absent
+  # from a read a second later): the line is awaited, up to 20 s.
+  local deadline=$(( $(date +%s) + 20 ))
+  while :; do
+    journalctl --sync 2>/dev/null
+    { journalctl -u "$UNIT" --after-cursor "$cursor" --no-pager -o cat
+      journalctl -t ipsecd --after-cursor "$cursor" --no-pager -o cat; } > "$RUNDIR/neg.txt"
+    grep -q "$want" "$RUNDIR/neg.txt" && grep -q "Failed with result 'exit-code'" "$RUNDIR/neg.txt" && break
+    [ "$(date +%s)" -lt "$deadline" ] || break
+    sleep 0.5
+  done
   grep -vE '^(Starting|Stopped|Started)' "$RUNDIR/neg.txt" | head -n 4
   grep -q "Failed with result 'exit-code'" "$RUNDIR/neg.txt" || why+=" not failed by the daemon's exit code"
   grep -q "$want" "$RUNDIR/neg.txt" || why+=" the daemon did not log '$want'"
