@@ -12,6 +12,7 @@
 #include "daemon/control.hpp"
 #include "daemon/credentials.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/heap.hpp"
 #include "daemon/instance_lock.hpp"
 #include "daemon/options.hpp"
 #include "daemon/spd_hash.hpp"
@@ -207,6 +208,7 @@ int main(int argc, char** argv) {
         log.error("owning org.ipsecd1 on the bus: " + st.error().message);
         return 1;
     }
+    log.info("heap: " + ipsecd::heap_name());
     log.info("ipsecd " IPSECD_VERSION " running: " + summary(control).substr(7));
     sd_notify(0, ("READY=1\n" + summary(control)).c_str());
     routes.start();  // last: every exit from here on goes through SIGTERM's clean-up

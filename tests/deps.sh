@@ -4,7 +4,7 @@
 set -u
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 BUILD="meson ninja-build pkg-config gcc g++ libmnl-dev libbotan-2-dev libyaml-cpp-dev libsystemd-dev
-  libboost-program-options-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev libnm-dev"
+  libboost-program-options-dev libmimalloc-dev libgtest-dev libgmock-dev python3 clang libclang-rt-14-dev libnm-dev"
 LAB="user-mode-linux strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins libcharon-extauth-plugins iproute2 iputils-ping kmod procps
   psmisc dbus systemd tshark network-manager
   libnss3-tools libnss3 libnspr4 libevent-core-2.1-7 libevent-pthreads-2.1-7 libldns3 libunbound8 libcurl3-nss
