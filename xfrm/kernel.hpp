@@ -93,11 +93,11 @@ struct Sa {
     std::uint32_t spi = 0;  // host byte order
     Proto proto = Proto::esp;
     Mode mode = Mode::tunnel;
+    bool esn = false;  // 64-bit sequence numbers (needs replay_window > 0); here, it fills padding
     std::uint32_t reqid = 0;
     std::optional<Aead> aead;         // ESP with AEAD, or
     std::optional<Cipher> cipher;     // ESP encr + integrity
     std::optional<Integrity> integ;   // ESP (non-AEAD) and AH
-    bool esn = false;                 // 64-bit sequence numbers (needs replay_window > 0)
     std::uint32_t replay_window = 32; // packets; 0 = off (outbound SAs)
     std::optional<UdpEncap> encap;
     std::optional<Selector> selector; // transport mode usually pins src/dst hosts

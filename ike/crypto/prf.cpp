@@ -21,7 +21,7 @@ namespace {
 
 // One HMAC object per algorithm and thread, keyed for each computation and cleared (keys
 // zeroised) after it: creating one by name was half of a PRF's cost (perf, issue 13).
-Botan::MessageAuthenticationCode& hmac(PrfId id, const std::string& name) {
+Botan::MessageAuthenticationCode& hmac(PrfId id, const char* name) {
     thread_local std::unique_ptr<Botan::MessageAuthenticationCode> macs[8];
     // 2, 5, 6, 7: one slot each, so a slot only ever holds `name`'s object (no name()
     // comparison: Botan builds that string at each call).

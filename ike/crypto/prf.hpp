@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <initializer_list>
 #include <string>
-#include <utility>
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
@@ -28,9 +27,9 @@ public:
     base::SecretBytes chain(base::ByteView key, base::ByteView seed, std::size_t length) const;
 
 private:
-    Prf(PrfId id, std::string mac_name, std::size_t size) : id_(id), mac_name_(std::move(mac_name)), size_(size) {}
+    Prf(PrfId id, const char* mac_name, std::size_t size) : id_(id), mac_name_(mac_name), size_(size) {}
     PrfId id_;
-    std::string mac_name_;
+    const char* mac_name_;  // a literal of create(): every IKE SA holds a Prf (issue 13, bytes per SA)
     std::size_t size_;
 };
 
